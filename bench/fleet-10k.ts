@@ -1,0 +1,176 @@
+/**
+ * 10,000 simulated neOCampus boards on one Polder (issue 4): Polder runs `polder serve` in its
+ * own process (embedded broker, SQLite), the boards run in this one. Prints how long the fleet
+ * took to be created and connected, the connections Polder holds, messages per second received,
+ * Polder's resident memory (peak over the run), and the offline sweep and activity flush times.
+ *
+ *   npx tsx bench/fleet-10k.ts [devices] [--seconds 60] [--interval 10] [--status-every 30] [--qos 0|1] [--burst 3]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { httpFleetAdmin } from '../src/simulate/neocampus/fleet-admin.js';
+import { runNeocampusSimulation } from '../src/simulate/neocampus/simulator.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const N = Number(args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? 10_000);
+const SECONDS = flag('seconds', 60);
+const INTERVAL = flag('interval', 10);
+const STATUS_EVERY = flag('status-every', 30);
+const QOS = flag('qos', 0) === 1 ? 1 : 0;
+const SWEEP_SECONDS = 5;
+const TOKEN = 'bench-admin-token-0123456789';
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Resident memory of a process from /proc (Linux), in MiB. */
+const rssMiB = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+};
+
+/** CPU seconds a process used so far (user + system), from /proc (Linux). */
+const cpuS = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
+/** Prometheus text → value of one series (first match). */
+const metric = (text: string, series: string) => {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line ? Number(line.slice(series.length + 1)) : 0;
+};
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-fleet-bench-'));
+const httpPort = await freePort();
+const mqttPort = await freePort();
+const base = `http://127.0.0.1:${httpPort}`;
+const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/support/serve-polder.ts'], {
+  env: {
+    ...process.env,
+    POLDER_DATA_DIR: dataDir,
+    POLDER_ADMIN_TOKEN: TOKEN,
+    POLDER_HTTP_PORT: String(httpPort),
+    POLDER_HTTP_HOST: '127.0.0.1',
+    POLDER_MQTT_PORT: String(mqttPort),
+    POLDER_DEMO: '0',
+    POLDER_LOG_LEVEL: 'warn',
+    POLDER_LOG_FORMAT: 'json',
+    POLDER_PROVISIONING_RATE_LIMIT: '1000000',
+    POLDER_FLEET_SWEEP_SECONDS: String(SWEEP_SECONDS),
+  },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const pid = child.pid as number;
+const metrics = async () => (await fetch(`${base}/metrics`)).text();
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`${base}/healthz`)).ok) break;
+  } catch {
+    if (i > 600) throw new Error('Polder did not start');
+  }
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+let peakRss = rssMiB(pid);
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, rssMiB(pid));
+}, 1000);
+
+console.log(`fleet-10k: ${N} boards, data every ${INTERVAL} s, status every ${STATUS_EVERY} s, QoS ${QOS}; Polder pid ${pid}`);
+const phases: string[] = [];
+const cpu0 = { polder: cpuS(pid), sim: process.cpuUsage() };
+let t0 = performance.now();
+const sim = await runNeocampusSimulation({
+  devices: N,
+  baseUrl: base,
+  admin: httpFleetAdmin(base, TOKEN),
+  intervalS: INTERVAL,
+  statusEveryS: STATUS_EVERY,
+  qos: QOS,
+  bootConcurrency: flag('boot-concurrency', 100),
+  onPhase: (name, ms) => phases.push(`${name} ${(ms / 1000).toFixed(1)} s`),
+});
+const bootS = (performance.now() - t0) / 1000;
+const simCpu = process.cpuUsage(cpu0.sim);
+console.log(
+  `boot CPU: Polder ${(cpuS(pid) - cpu0.polder).toFixed(1)} s, simulator ${((simCpu.user + simCpu.system) / 1e6).toFixed(1)} s ` +
+    `(load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} CPUs)`,
+);
+const afterBoot = sim.stats();
+console.log(
+  `created, provisioned (2 HTTP calls each) and connected in ${bootS.toFixed(1)} s ` +
+    `(${(N / bootS).toFixed(0)} boards/s; ${phases.join(', ')}): ${afterBoot.connected} connected, ${afterBoot.errors} errors, RSS ${rssMiB(pid).toFixed(0)} MiB`,
+);
+
+// Let the boards settle into their timers (first publications are spread over one interval).
+await new Promise((r) => setTimeout(r, INTERVAL * 1000));
+const SEEN = 'polder_device_heartbeats_total{result="seen"}';
+const published0 = sim.stats().published;
+const m0 = await metrics();
+t0 = performance.now();
+await new Promise((r) => setTimeout(r, SECONDS * 1000));
+const published1 = sim.stats().published;
+const m1 = await metrics();
+const elapsed = (performance.now() - t0) / 1000;
+const seen = metric(m1, SEEN) - metric(m0, SEEN);
+const sent = published1 - published0;
+const sweeps = metric(m1, 'polder_fleet_sweep_duration_seconds_count');
+const sweepMs = (metric(m1, 'polder_fleet_sweep_duration_seconds_sum') / Math.max(1, sweeps)) * 1000;
+const flushes = metric(m1, 'polder_fleet_activity_flush_duration_seconds_count');
+const flushMs = (metric(m1, 'polder_fleet_activity_flush_duration_seconds_sum') / Math.max(1, flushes)) * 1000;
+const summary = (await (
+  await fetch(`${base}/api/sites/main/summary`, { headers: { authorization: `Bearer ${TOKEN}` } })
+).json()) as {
+  counts: Record<string, number>;
+};
+clearInterval(sampler);
+peakRss = Math.max(peakRss, rssMiB(pid));
+
+console.log(
+  `steady ${elapsed.toFixed(0)} s: ${metric(m1, 'polder_mqtt_connected_clients')} connections held by Polder, ` +
+    `${(sent / elapsed).toFixed(0)} msg/s sent, ${(seen / elapsed).toFixed(0)} msg/s received and counted as heartbeats`,
+);
+console.log(
+  `Polder RSS peak ${peakRss.toFixed(0)} MiB (now ${rssMiB(pid).toFixed(0)} MiB); ` +
+    `offline sweep over ${N} devices: mean ${sweepMs.toFixed(1)} ms (${sweeps} sweeps); ` +
+    `activity flush: mean ${flushMs.toFixed(1)} ms (${flushes} flushes)`,
+);
+console.log(`site summary: ${JSON.stringify(summary.counts)}; simulator errors: ${sim.stats().errors}`);
+
+// Burst: every board publishes BURST rounds of readings at once; how fast does Polder take them in?
+const BURST = flag('burst', 3);
+const before = metric(await metrics(), SEEN);
+const sentBefore = sim.stats().published;
+t0 = performance.now();
+for (let round = 0; round < BURST; round++) for (const d of sim.devices.values()) d.publishData();
+const burst = sim.stats().published - sentBefore;
+let taken = 0;
+for (let i = 0; i < 1200 && taken < burst; i++) {
+  await new Promise((r) => setTimeout(r, 100));
+  taken = metric(await metrics(), SEEN) - before;
+}
+const burstS = (performance.now() - t0) / 1000;
+peakRss = Math.max(peakRss, rssMiB(pid));
+console.log(
+  `burst: ${burst} readings published at once, ${taken} counted by Polder in ${burstS.toFixed(1)} s ` +
+    `(${(burst / burstS).toFixed(0)} msg/s); Polder RSS peak now ${peakRss.toFixed(0)} MiB`,
+);
+
+await sim.stop();
+child.kill('SIGTERM');
+await new Promise((r) => child.once('exit', r));
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);

@@ -1,0 +1,213 @@
+/**
+ * Reading measurements back: one datastream with a year of 1 Hz data (31.5M rows, stored
+ * through the service like any uplink), then a day of raw points (86,400), a year as 1-hour
+ * buckets, and export throughput over HTTP. `--full` adds a 10-million-row export with RSS
+ * samples (memory must stay flat). POLDER_BENCH_DAYS shortens the year for a quick look.
+ *   npm run bench measurement-query [--full]
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../src/config.js';
+import { createPolder, type Polder } from '../src/main.js';
+import { createLogger } from '../src/shared/logger.js';
+import type { Principal } from '../src/tenancy/tenancy.js';
+import { createDatastream } from '../test/support/fixtures.js';
+import {
+  type BenchDatabase,
+  FULL,
+  figure,
+  heading,
+  medianMs,
+  note,
+  postgresAvailable,
+  postgresBenchDatabase,
+  rss,
+  sqliteBenchDatabase,
+  timed,
+} from './support/bench-kit.js';
+
+const DAYS = Number(process.env.POLDER_BENCH_DAYS ?? 365);
+const DAY = 86_400_000;
+const T0 = Date.UTC(2025, 0, 1);
+const TOKEN = 'bench-admin-token-0123456789';
+const BATCH = 50_000;
+
+async function withPolder(make: () => Promise<BenchDatabase>, label: string): Promise<void> {
+  const b = await make();
+  // Polder opens its own connection; this one only created and migrated the database.
+  await b.database.close();
+  const config = loadConfig(
+    {
+      POLDER_DATABASE_URL: b.url,
+      POLDER_DATA_DIR: '/tmp',
+      POLDER_ADMIN_TOKEN: TOKEN,
+      POLDER_DEMO: '0',
+      POLDER_LOG_LEVEL: 'silent',
+      // A year back from the data's end: every rollup is kept.
+      POLDER_ROLLUP_RETENTION_1M_DAYS: '0',
+    },
+    undefined,
+  );
+  const polder = await createPolder(config, { logger: createLogger({ level: 'silent', format: 'json' }) });
+  try {
+    await run(polder, label);
+  } finally {
+    await polder.stop();
+    await b.drop().catch(() => {});
+  }
+}
+
+async function run(polder: Polder, label: string): Promise<void> {
+  heading(`${label}: one datastream, ${DAYS} days of 1 Hz data (${(DAYS * 86_400).toLocaleString('en-US')} rows)`);
+  const orgId = polder.bootstrap.org.id;
+  const ds = await createDatastream(polder.database.db, orgId);
+  const caller: Principal = {
+    kind: 'apiKey',
+    orgId,
+    id: 'bench',
+    name: 'bench',
+    scopes: new Set(['measurements:read']),
+    platformAdmin: false,
+  };
+
+  const total = DAYS * 86_400;
+  const insertMs = await timed(async () => {
+    for (let i = 0; i < total; i += BATCH) {
+      const n = Math.min(BATCH, total - i);
+      const rows = new Array(n);
+      for (let j = 0; j < n; j++) {
+        const k = i + j;
+        rows[j] = { datastreamId: ds.id, time: T0 + k * 1000, value: Math.round(Math.sin(k / 3600) * 2000 + 1500) / 100 };
+      }
+      await polder.measurements.insert(rows);
+    }
+  });
+  figure('loading the year through MeasurementService.insert (50k batches)', (total / insertMs) * 1000, 'rows/s');
+  // Loading leaves garbage behind; collect it so the export's memory figures start clean.
+  (globalThis as { gc?: () => void }).gc?.();
+  // Autovacuum analyzes new partitions within a minute of loading; do it now rather than wait.
+  if (polder.database.dialect === 'postgres') await polder.database.pool.query('analyze measurements');
+  else polder.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+
+  const day = (k: number) => T0 + ((k * 37) % DAYS) * DAY;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  let k = 0;
+  const dayQuery = () => {
+    const start = day(k++);
+    return { datastream: [String(ds.id)], start: iso(start), end: iso(start + DAY) };
+  };
+  let rows = 0;
+  // The ceiling: the same day read with the raw driver (rows as arrays, nothing else).
+  const driverMs = await medianMs(7, async () => {
+    const start = day(k++);
+    const args = [ds.id, start, start + DAY];
+    const text = 'select time, value from measurements where datastream_id = ? and time >= ? and time < ? order by time';
+    if (polder.database.dialect === 'sqlite')
+      rows = polder.database.sqlite
+        .prepare(text)
+        .raw(true)
+        .all(...args).length;
+    else {
+      let i = 0;
+      const pgText = text.replace(/\?/g, () => `$${++i}`);
+      rows = (await polder.database.pool.query({ text: pgText, values: args, rowMode: 'array' })).rows.length;
+    }
+  });
+  figure(`a day of raw points (${rows.toLocaleString('en-US')} rows), raw driver select`, driverMs, 'ms', 'median of 7');
+  const rawMs = await medianMs(7, async () => {
+    rows = (await polder.measurements.query(caller, dayQuery(), { limit: 100_000 })).items.length;
+  });
+  figure(`a day of raw points (${rows.toLocaleString('en-US')} rows), service.query`, rawMs, 'ms', 'median of 7');
+
+  const yearQuery = {
+    datastream: [String(ds.id)],
+    start: iso(T0),
+    end: iso(T0 + DAYS * DAY),
+    interval: '1h' as const,
+    agg: 'avg' as const,
+  };
+  const hourMs = await medianMs(7, async () => {
+    rows = (await polder.measurements.query(caller, yearQuery, { limit: 100_000 })).items.length;
+  });
+  figure(`the year as 1-hour buckets (${rows.toLocaleString('en-US')} rows), service.query`, hourMs, 'ms', 'median of 7');
+
+  const get = (url: string) => polder.app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } });
+  const httpDayMs = await medianMs(7, async () => {
+    const q = dayQuery();
+    const res = await get(`/api/measurements?datastream=${ds.id}&start=${q.start}&end=${q.end}&limit=100000`);
+    if (res.statusCode !== 200) throw new Error(res.body);
+  });
+  figure('a day of raw points over HTTP (JSON, app.inject)', httpDayMs, 'ms', 'median of 7');
+  const httpYearMs = await medianMs(7, async () => {
+    const res = await get(
+      `/api/measurements?datastream=${ds.id}&start=${yearQuery.start}&end=${yearQuery.end}&interval=1h&limit=100000`,
+    );
+    if (res.statusCode !== 200) throw new Error(res.body);
+  });
+  figure('the year as 1-hour buckets over HTTP (JSON, app.inject)', httpYearMs, 'ms', 'median of 7');
+
+  await polder.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (polder.app.server.address() as AddressInfo).port;
+  const exportRows = Math.min(1_000_000, total);
+  for (const format of ['csv', 'ndjson'] as const) {
+    const end = iso(T0 + exportRows * 1000);
+    const result = await download(port, `/api/measurements/export?datastream=${ds.id}&end=${end}&format=${format}`, false);
+    figure(`export ${format} over HTTP, ${exportRows.toLocaleString('en-US')} rows`, (exportRows / result.ms) * 1000, 'rows/s');
+  }
+  if (FULL) {
+    const n = Math.min(10_000_000, total);
+    const end = iso(T0 + n * 1000);
+    const result = await download(port, `/api/measurements/export?datastream=${ds.id}&end=${end}&format=csv`, true);
+    figure(`export csv over HTTP, ${n.toLocaleString('en-US')} rows`, (n / result.ms) * 1000, 'rows/s');
+    figure('  bytes sent', result.bytes / 2 ** 20, 'MiB');
+    figure('  RSS before / max during / after', result.before, 'MiB', `${result.max.toFixed(0)} / ${result.after.toFixed(0)}`);
+    note(`RSS samples (MiB, every 2 s): ${result.samples.map((s) => s.rss.toFixed(0)).join(' ')}`);
+    note(`JS heap used (MiB, same times): ${result.samples.map((s) => s.heap.toFixed(0)).join(' ')}`);
+    note(`JS heap live after a forced GC (MiB): ${result.samples.map((s) => s.live.toFixed(0)).join(' ')}`);
+  } else note('10-million-row export with RSS samples: run with --full');
+}
+
+/** Reads a response to its end over a real socket, discarding it; samples RSS while it runs. */
+function download(port: number, path: string, sample: boolean) {
+  return new Promise<{
+    ms: number;
+    bytes: number;
+    before: number;
+    max: number;
+    after: number;
+    samples: { rss: number; heap: number; live: number }[];
+  }>((resolve, reject) => {
+    const before = rss();
+    const samples: { rss: number; heap: number; live: number }[] = [];
+    let max = before;
+    const timer = setInterval(() => {
+      const now = rss();
+      max = Math.max(max, now);
+      if (!sample) return;
+      const heap = process.memoryUsage().heapUsed / 2 ** 20;
+      // What is still referenced, as opposed to garbage V8 has not collected yet.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      samples.push({ rss: now, heap, live: gc ? process.memoryUsage().heapUsed / 2 ** 20 : Number.NaN });
+    }, 2000);
+    const started = performance.now();
+    let bytes = 0;
+    http
+      .get({ port, host: '127.0.0.1', path, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+        if (res.statusCode !== 200) reject(new Error(`export answered ${res.statusCode}`));
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        res.on('end', () => {
+          clearInterval(timer);
+          resolve({ ms: performance.now() - started, bytes, before, max: Math.max(max, rss()), after: rss(), samples });
+        });
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+await withPolder(sqliteBenchDatabase, 'SQLite');
+if (await postgresAvailable()) await withPolder(postgresBenchDatabase, 'PostgreSQL');
+else note('PostgreSQL is not reachable: its figures are skipped');

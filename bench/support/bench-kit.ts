@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type Database, migrateToLatest, openDatabase } from '../../src/db/database.js';
+
+/**
+ * What every benchmark shares: fresh databases of either dialect, flags, and printing figures
+ * in one greppable format (`name  value unit`). Benchmarks print; they never assert.
+ */
+export const PG_URL = process.env.POLDER_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const FULL = process.argv.includes('--full') || process.env.POLDER_BENCH_FULL === '1';
+
+export interface BenchDatabase {
+  database: Database;
+  /** What POLDER_DATABASE_URL would say to open the same database. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function sqliteBenchDatabase(): Promise<BenchDatabase> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'polder-bench-'));
+  const url = `sqlite:${path.join(dir, 'polder.db')}`;
+  const database = openDatabase({ url, dataDir: dir });
+  await migrateToLatest(database);
+  return {
+    database,
+    url,
+    async drop() {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function postgresBenchDatabase(): Promise<BenchDatabase> {
+  const name = `polder_bench_${randomBytes(5).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const database = openDatabase({ url: url.toString(), dataDir: os.tmpdir(), poolSize: 4 });
+  await migrateToLatest(database);
+  return {
+    database,
+    url: url.toString(),
+    async drop() {
+      await database.close();
+      await adminQuery(`drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** True when PostgreSQL answers; benchmarks then skip its part with a line saying so. */
+export function postgresAvailable(): Promise<boolean> {
+  const u = new URL(PG_URL);
+  return new Promise((resolve) => {
+    const s = net.connect({ host: u.hostname, port: Number(u.port || 5432) }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.setTimeout(2000, () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+export function heading(title: string): void {
+  process.stdout.write(`\n## ${title}\n`);
+}
+
+export function figure(name: string, value: number, unit: string, note = ''): void {
+  const shown = value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2);
+  process.stdout.write(`${name.padEnd(66)} ${shown.padStart(12)} ${unit}${note ? `  (${note})` : ''}\n`);
+}
+
+export function note(text: string): void {
+  process.stdout.write(`   ${text}\n`);
+}
+
+/** Milliseconds taken by `work`. */
+export async function timed(work: () => Promise<unknown> | unknown): Promise<number> {
+  const start = performance.now();
+  await work();
+  return performance.now() - start;
+}
+
+/** The median of a few timings: one slow run (GC, checkpoint) does not decide the figure. */
+export async function medianMs(runs: number, work: () => Promise<unknown> | unknown): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await timed(work));
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+export const rss = (): number => process.memoryUsage().rss / 1024 / 1024;

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point of the `polder` command: runs the compiled CLI (npm run build).
+import { run } from '../dist/cli.js';
+
+await run(process.argv);

@@ -1,0 +1,69 @@
+import type { Clock } from '../shared/clock.js';
+import { notFound } from '../shared/errors.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import type { PageRequest } from '../shared/page.js';
+import type { Alert, AlertDraft, AlertEvent, AlertFilter, AlertSink, AlertStore } from './alerts.js';
+
+/**
+ * Opens, acknowledges and resolves alerts, then tells the sinks (MQTT, webhooks). A sink that
+ * fails is logged and does not undo the alert: the database is the record.
+ */
+export class AlertService {
+  private readonly sinks: AlertSink[] = [];
+
+  constructor(
+    private readonly store: AlertStore,
+    private readonly clock: Clock,
+    private readonly newId: IdGenerator,
+    private readonly logger: Logger,
+  ) {}
+
+  addSink(sink: AlertSink): void {
+    this.sinks.push(sink);
+  }
+
+  /** Opens an alert per draft unless one of that kind is already open for the subject. */
+  async open(orgId: string, drafts: AlertDraft[]): Promise<Alert[]> {
+    if (drafts.length === 0) return [];
+    const opened = await this.store.openMany(orgId, drafts, this.clock(), this.newId);
+    await this.emit('alert.opened', opened);
+    return opened;
+  }
+
+  async resolve(orgId: string, kind: string, subjectIds: string[]): Promise<Alert[]> {
+    if (subjectIds.length === 0) return [];
+    const resolved = await this.store.resolveMany(orgId, kind, subjectIds, this.clock());
+    await this.emit('alert.resolved', resolved);
+    return resolved;
+  }
+
+  async acknowledge(orgId: string, id: string, by: string): Promise<Alert> {
+    const acked = await this.store.acknowledge(orgId, id, by, this.clock());
+    if (acked) {
+      await this.emit('alert.acknowledged', [acked]);
+      return acked;
+    }
+    const existing = await this.store.get(orgId, id);
+    if (!existing) throw notFound('alert', id);
+    // Acknowledging an acknowledged or resolved alert changes nothing.
+    return existing;
+  }
+
+  async get(orgId: string, id: string): Promise<Alert> {
+    const alert = await this.store.get(orgId, id);
+    if (!alert) throw notFound('alert', id);
+    return alert;
+  }
+
+  list(orgId: string, filter: AlertFilter, page: PageRequest) {
+    return this.store.list(orgId, filter, page);
+  }
+
+  private async emit(event: AlertEvent, alerts: Alert[]) {
+    if (alerts.length === 0) return;
+    for (const sink of this.sinks) {
+      await sink.notify(event, alerts).catch((err: unknown) => this.logger.error({ err, event }, 'alert sink failed'));
+    }
+  }
+}

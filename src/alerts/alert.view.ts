@@ -1,0 +1,18 @@
+import { toIso, toIsoOrNull } from '../shared/clock.js';
+import type { Alert } from './alerts.js';
+
+/** An alert as the API, MQTT and webhooks show it: times in RFC 3339. */
+export const alertView = (a: Alert) => ({
+  id: a.id,
+  kind: a.kind,
+  severity: a.severity,
+  status: a.status,
+  subject: { type: a.subjectType, id: a.subjectId, name: a.subjectName },
+  message: a.message,
+  details: a.details,
+  openedAt: toIso(a.openedAt),
+  acknowledgedAt: toIsoOrNull(a.acknowledgedAt),
+  acknowledgedBy: a.acknowledgedBy,
+  resolvedAt: toIsoOrNull(a.resolvedAt),
+  updatedAt: toIso(a.updatedAt),
+});

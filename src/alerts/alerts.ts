@@ -1,0 +1,66 @@
+import type { Page, PageRequest } from '../shared/page.js';
+
+/** Alerts: opened by the fleet sweep (device_offline) and by rules; acknowledged by people; resolved when the cause goes. */
+
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const ALERT_STATUSES = ['firing', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+
+export interface Alert {
+  id: string;
+  orgId: string;
+  /** `device_offline`, `threshold`, … */
+  kind: string;
+  severity: Severity;
+  status: AlertStatus;
+  subjectType: 'device' | 'datastream';
+  subjectId: string;
+  subjectName: string | null;
+  message: string;
+  details: Record<string, unknown>;
+  openedAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+  updatedAt: number;
+}
+
+/** What opens an alert; one stays open per (kind, subject). */
+export interface AlertDraft {
+  kind: string;
+  severity: Severity;
+  subjectType: Alert['subjectType'];
+  subjectId: string;
+  subjectName?: string | null | undefined;
+  message: string;
+  details?: Record<string, unknown> | undefined;
+}
+
+export interface AlertFilter {
+  status?: AlertStatus[] | undefined;
+  kind?: string | undefined;
+  severity?: Severity | undefined;
+  subjectId?: string | undefined;
+  /** Opened at or after / before (Unix ms). */
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+export type AlertEvent = 'alert.opened' | 'alert.acknowledged' | 'alert.resolved';
+export const ALERT_EVENTS: AlertEvent[] = ['alert.opened', 'alert.acknowledged', 'alert.resolved'];
+
+export interface AlertStore {
+  /** Inserts those drafts that have no open alert of the same kind and subject; returns the inserted. */
+  openMany(orgId: string, drafts: AlertDraft[], now: number, newId: () => string): Promise<Alert[]>;
+  /** Resolves open alerts of `kind` for these subjects; returns the resolved. */
+  resolveMany(orgId: string, kind: string, subjectIds: string[], now: number): Promise<Alert[]>;
+  acknowledge(orgId: string, id: string, by: string, now: number): Promise<Alert | undefined>;
+  get(orgId: string, id: string): Promise<Alert | undefined>;
+  list(orgId: string, filter: AlertFilter, page: PageRequest): Promise<Page<Alert>>;
+}
+
+/** Where alert events go besides the database (MQTT topic, webhooks outbox). */
+export interface AlertSink {
+  notify(event: AlertEvent, alerts: Alert[]): Promise<void>;
+}

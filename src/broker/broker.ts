@@ -1,0 +1,74 @@
+/**
+ * MQTT as the rest of Polder sees it, whichever broker runs: the embedded one (Aedes) or an
+ * external Mosquitto/EMQX reached as a client. Who may connect, publish and subscribe is
+ * decided by hook functions the fleet provides (as Aedes does with authenticate,
+ * authorizePublish, authorizeSubscribe).
+ */
+
+/** Who is on the other end of an MQTT connection. */
+export type MqttPrincipal =
+  | { kind: 'service' }
+  | { kind: 'admin'; orgId: string; name: string }
+  | { kind: 'device'; orgId: string; deviceId: string; login: string; baseTopic: string };
+
+/** One source of MQTT identities (device logins, admin API keys, Polder's own service account). */
+export interface Authenticator {
+  /** Resolves who connects, or undefined when this source does not know the credentials. */
+  authenticate(username: string | undefined, password: string | undefined, clientId: string): Promise<MqttPrincipal | undefined>;
+  /**
+   * Who a username belongs to, without its password: external brokers ask ACL and superuser
+   * questions by username only (mosquitto-go-auth, EMQX authz), after a successful login.
+   */
+  lookup(username: string): Promise<MqttPrincipal | undefined>;
+}
+
+export interface BrokerAuth extends Authenticator {
+  canPublish(who: MqttPrincipal, topic: string): boolean;
+  canSubscribe(who: MqttPrincipal, filter: string): boolean;
+}
+
+/** A message a device (or any client) published. */
+export interface InboundMessage {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  /** Set on the embedded broker; an external broker does not tell who published. */
+  principal?: MqttPrincipal | undefined;
+  receivedAt: number;
+}
+
+/**
+ * Handles an inbound message; the returned promise resolves once the message is durably
+ * accepted. Only then is it acknowledged (PUBACK to the device on the embedded broker, PUBACK
+ * to the external broker for Polder's own subscription).
+ */
+export type InboundHandler = (message: InboundMessage) => Promise<void>;
+
+export interface MqttBus {
+  readonly mode: 'embedded' | 'external';
+  publish(topic: string, payload: string | Buffer, opts?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
+  /** Start receiving messages on these filters (the embedded broker sees every publish anyway). */
+  subscribe(filters: string[]): Promise<void>;
+  /** Closes the sessions of clients that logged in as `username` (after a credentials reset). */
+  disconnect(username: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** MQTT 3.1.1 §4.7 topic filter matching: `+` one level, `#` the rest (also the parent level). */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith('$') && !filter.startsWith('$')) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    const part = f[i];
+    if (part === '#') return true;
+    if (i >= t.length) return false;
+    if (part !== '+' && part !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+/** A topic a client may publish to: non-empty levels, no wildcards, no NUL. */
+export function isPublishableTopic(topic: string): boolean {
+  return topic.length > 0 && !/[+#\0]/.test(topic) && !topic.split('/').some((l) => l === '');
+}

@@ -1,0 +1,220 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Config, ConfigError, describeConfig, loadConfig } from './config.js';
+import { migrateToLatest, openDatabase } from './db/database.js';
+import { createPolder } from './main.js';
+import { exportCommand, retentionCommand } from './measurements/measurement.cli.js';
+import { EXPORT_FORMATS, type ExportFormat } from './measurements/measurement-export.js';
+import { AGGS, type Agg, INTERVAL_NAMES, type IntervalName } from './measurements/measurement-query.js';
+import { DomainError } from './shared/errors.js';
+import { httpFleetAdmin } from './simulate/neocampus/fleet-admin.js';
+import { runNeocampusSimulation } from './simulate/neocampus/simulator.js';
+import { version } from './version.js';
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  return n;
+}
+
+/** Loads the config or stops with a message naming each bad variable (exit code 2). */
+function configFrom(opts: { config?: string }): Config {
+  try {
+    return loadConfig(process.env, opts.config ?? process.env.POLDER_CONFIG);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`polder: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+async function serve(opts: { config?: string }) {
+  const config = configFrom(opts);
+  const polder = await createPolder(config);
+  let httpUrl: string;
+  try {
+    ({ httpUrl } = await polder.start());
+  } catch (err) {
+    process.stderr.write(`polder: cannot start: ${(err as Error).message}\n`);
+    await polder.stop().catch(() => {});
+    process.exit(1);
+  }
+  const host = new URL(httpUrl).hostname;
+  const mqttLine = config.mqttUrl
+    ? `  MQTT       external broker ${new URL(config.mqttUrl).host}`
+    : `  MQTT       mqtt://${host}:${config.mqttPort}  (WebSocket: ${httpUrl.replace(/^http/, 'ws')}/mqtt)`;
+  const lines = [
+    '',
+    `Polder ${version} is running.`,
+    `  API        ${httpUrl}/api  (docs: ${httpUrl}/api/docs, OpenAPI: ${httpUrl}/api/openapi.json)`,
+    `  Health     ${httpUrl}/healthz   Metrics ${httpUrl}/metrics`,
+    mqttLine,
+    `  Database   ${polder.database.dialect} ${polder.database.location}`,
+  ];
+  if (config.adminToken) lines.push('  Admin      use POLDER_ADMIN_TOKEN as: Authorization: Bearer <token>');
+  if (polder.bootstrap.adminPassword) {
+    lines.push(
+      `  Admin      user "admin", password "${polder.bootstrap.adminPassword}"`,
+      '             (shown once: it is stored hashed; sign in with POST /api/auth/login)',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    polder.logger.info({ signal }, 'shutting down');
+    await polder.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** A command that failed on bad input: its message, no stack, exit code 1. */
+function fail(err: unknown): never {
+  if (!(err instanceof DomainError)) throw err;
+  const field = typeof err.details?.field === 'string' ? ` (${err.details.field})` : '';
+  process.stderr.write(`polder: ${err.message}${field}\n`);
+  process.exit(1);
+}
+
+export function buildCli(): Command {
+  const program = new Command('polder')
+    .description('Polder: receive, process, store and publish sensor data, and manage the devices that produce it.')
+    .option('-c, --config <file>', 'JSON config file (environment variables win over it)')
+    .version(version, '-V, --version', 'print the version')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('run every role in one process (HTTP API, ingestion, workers, scheduler, embedded MQTT broker)')
+    .action(() => serve(program.opts()));
+
+  program
+    .command('migrate')
+    .description('bring the database schema to the latest version, then exit')
+    .action(async () => {
+      const config = configFrom(program.opts());
+      const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+      const applied = await migrateToLatest(database);
+      await database.close();
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    });
+
+  program
+    .command('config')
+    .description('print the effective configuration (secrets masked) and exit')
+    .action(() => {
+      const rows = describeConfig(configFrom(program.opts()));
+      const width = Math.max(...rows.map((r) => r.env.length));
+      for (const r of rows) process.stdout.write(`${r.env.padEnd(width)}  ${r.value}\n`);
+    });
+
+  const simulate = program.command('simulate').description('run simulated devices against a Polder');
+  simulate
+    .command('neocampus')
+    .description(
+      'N neOCampus boards: created through the API if missing, each provisions itself over HTTP like the firmware, ' +
+        'connects over MQTT, publishes data and status, and obeys orders',
+    )
+    .option('-n, --devices <n>', 'how many boards', positiveInt, 10)
+    .option('--url <url>', 'Polder HTTP base URL', 'http://localhost:8080')
+    .addOption(
+      new Option('--token <key>', 'API key with devices:write and admin:write (creates devices, resets credentials)').env(
+        'POLDER_ADMIN_TOKEN',
+      ),
+    )
+    .option('--interval <s>', 'seconds between data publications', positiveInt, 60)
+    .option('--status-every <s>', 'seconds between status publications on <base>/device', positiveInt, 300)
+    .option('--qos <0|1>', 'QoS of publications', (v) => (v === '1' ? 1 : 0), 0)
+    .option('--prefix <p>', 'device codes <p>00001…, buildings <p>b1…', 'sim-')
+    .option('--offline-after <s>', "devices' offlineAfter in seconds", positiveInt)
+    .option('--mqtt-url <url>', 'connect here instead of the broker /device/credentials names')
+    .action(async (o) => {
+      if (!o.token) {
+        process.stderr.write('polder simulate: give an API key with --token or POLDER_ADMIN_TOKEN\n');
+        process.exit(2);
+      }
+      const started = Date.now();
+      const sim = await runNeocampusSimulation({
+        devices: o.devices,
+        baseUrl: o.url,
+        admin: httpFleetAdmin(o.url, o.token),
+        intervalS: o.interval,
+        statusEveryS: o.statusEvery,
+        qos: o.qos,
+        prefix: o.prefix,
+        offlineAfter: o.offlineAfter,
+        mqttUrl: o.mqttUrl,
+      });
+      const line = () => {
+        const s = sim.stats();
+        return `${s.connected}/${s.devices} connected, ${s.published} messages, ${s.orders} orders, ${s.errors} errors${s.lastError ? ` (last: ${s.lastError})` : ''}`;
+      };
+      process.stdout.write(`booted in ${((Date.now() - started) / 1000).toFixed(1)} s: ${line()}\n`);
+      const timer = setInterval(() => process.stdout.write(`${line()}\n`), 10_000);
+      const stop = async () => {
+        clearInterval(timer);
+        await sim.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+
+  program
+    .command('export')
+    .description('stream measurements as CSV or NDJSON (the filters of GET /api/measurements), with progress on stderr')
+    .option('--org <org>', 'organisation slug or id', 'default')
+    .option('--datastream <ids...>', 'datastream ids (several, or comma-separated)')
+    .option('--device <device>', 'device id or code')
+    .option('--sensor <id>', 'sensor id')
+    .option('--observed-property <name>', 'only datastreams of this observed property')
+    .option('--start <time>', 'RFC 3339, inclusive')
+    .option('--end <time>', 'RFC 3339, exclusive')
+    .addOption(new Option('--order <order>', 'time order').choices(['asc', 'desc']).default('asc'))
+    .addOption(new Option('--interval <interval>', 'aggregate into buckets').choices([...INTERVAL_NAMES, 'auto']))
+    .addOption(new Option('--agg <agg>', 'aggregation of each bucket').choices([...AGGS]))
+    .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).default('csv'))
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .action(async (o: Record<string, string | string[] | undefined>) => {
+      const config = configFrom(program.opts());
+      await exportCommand(config, {
+        org: o.org as string,
+        datastream: o.datastream as string[] | undefined,
+        device: o.device as string | undefined,
+        sensor: o.sensor as string | undefined,
+        observedProperty: o.observedProperty as string | undefined,
+        start: o.start as string | undefined,
+        end: o.end as string | undefined,
+        order: o.order as 'asc' | 'desc',
+        interval: o.interval as IntervalName | 'auto' | undefined,
+        agg: o.agg as Agg | undefined,
+        format: o.format as ExportFormat,
+        output: o.output as string | undefined,
+      }).catch(fail);
+    });
+
+  program
+    .command('retention')
+    .description('remove expired measurements and rollups now (the scheduler does it every POLDER_RETENTION_INTERVAL_SECONDS)')
+    .option('--dry-run', 'only count and print what would be removed')
+    .action(async (o: { dryRun?: boolean }) => {
+      await retentionCommand(configFrom(program.opts()), { dryRun: o.dryRun === true }).catch(fail);
+    });
+
+  program
+    .command('version')
+    .description('print the version and exit')
+    .action(() => {
+      process.stdout.write(`${version}\n`);
+    });
+
+  return program;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  await buildCli().parseAsync(argv);
+}

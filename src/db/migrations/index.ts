@@ -1,0 +1,24 @@
+import type { Migration } from 'kysely';
+import type { Dialect } from '../dialect.js';
+import { tenancy } from './0001-tenancy.js';
+import { registry } from './0002-registry.js';
+import { measurements } from './0003-measurements.js';
+import { alerts } from './0004-alerts.js';
+import { fleet } from './0006-fleet.js';
+import { scripts } from './0007-scripts.js';
+
+/**
+ * Every migration, in order. One list describes both dialects (columnTypes() and a few
+ * explicit branches carry the differences). Never edit a migration that has shipped; add one.
+ */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001-tenancy': tenancy(dialect),
+    '0002-registry': registry(dialect),
+    '0003-measurements': measurements(dialect),
+    '0004-alerts': alerts(dialect),
+    '0007-scripts': scripts(dialect),
+    // 0005 is ingestion's (another branch); Kysely applies by name order.
+    '0006-fleet': fleet(dialect),
+  };
+}

@@ -1,0 +1,287 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types shared by both dialects. Conventions that keep SQLite and PostgreSQL identical
+ * to the code: ids are text (UUIDv7) except datastreams (integer, the hot table's key);
+ * times are integer Unix milliseconds (`*_at`, `time`); booleans are integers 0/1; JSON is
+ * `jsonb` on PostgreSQL and `text` on SQLite (read through shared/json.ts).
+ */
+export type Json = unknown;
+
+export interface OrganisationTable {
+  id: string;
+  slug: string;
+  name: string;
+  archive_days: number;
+  settings: Json;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  email: string | null;
+  password_hash: string;
+  platform_admin: number;
+  created_at: number;
+}
+
+export interface MembershipTable {
+  org_id: string;
+  user_id: string;
+  role: string;
+  created_at: number;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  org_id: string;
+  name: string;
+  prefix: string;
+  secret_hash: string;
+  scopes: Json;
+  platform_admin: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  org_id: string;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface SiteTable {
+  id: string;
+  org_id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  time_zone: string | null;
+  is_default: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BuildingTable {
+  id: string;
+  org_id: string;
+  site_id: string;
+  slug: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RoomTable {
+  id: string;
+  org_id: string;
+  building_id: string;
+  slug: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeviceTypeTable {
+  id: string;
+  org_id: string;
+  name: string;
+  connectivity: string;
+  description: string | null;
+  config_schema: Json;
+  modules: Json;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeviceTable {
+  id: string;
+  org_id: string;
+  code: string;
+  identity_kind: string | null;
+  identity_value: string | null;
+  type_id: string | null;
+  description: string | null;
+  site_id: string | null;
+  building_id: string | null;
+  room_id: string | null;
+  outdoor_zone: string | null;
+  base_topic: string | null;
+  base_topic_override: number;
+  latitude: number | null;
+  longitude: number | null;
+  altitude: number | null;
+  location_description: string | null;
+  properties: Json;
+  config: Json;
+  enabled: number;
+  offline_after: number;
+  mqtt_login: string | null;
+  mqtt_password_hash: string | null;
+  mqtt_password_delivered: number;
+  state: string;
+  last_seen_at: number | null;
+  last_status: Json;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SensorTable {
+  id: string;
+  org_id: string;
+  device_id: string;
+  code: string;
+  external_id: string;
+  brand: string | null;
+  model: string | null;
+  description: string | null;
+  properties: Json;
+  archive_days: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DatastreamTable {
+  id: Generated<number>;
+  org_id: string;
+  device_id: string;
+  sensor_id: string;
+  observed_property: string;
+  unit: string;
+  created_at: number;
+}
+
+export interface MeasurementTable {
+  datastream_id: number;
+  time: number;
+  value: number;
+}
+
+export interface RollupTable {
+  datastream_id: number;
+  size: number;
+  bucket: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  first_time: number;
+  first_value: number;
+  last_time: number;
+  last_value: number;
+}
+
+export interface AlertTable {
+  id: string;
+  org_id: string;
+  kind: string;
+  severity: string;
+  status: string;
+  subject_type: string;
+  subject_id: string;
+  subject_name: string | null;
+  message: string;
+  details: Json;
+  opened_at: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  resolved_at: number | null;
+  updated_at: number;
+}
+
+export interface WebhookTable {
+  id: string;
+  org_id: string;
+  name: string;
+  url: string;
+  events: Json;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  org_id: string;
+  webhook_id: string;
+  event: string;
+  payload: Json;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  last_status: number | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface ScriptTable {
+  id: string;
+  org_id: string;
+  name: string;
+  description: string | null;
+  language: string;
+  revision: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ScriptRevisionTable {
+  script_id: string;
+  revision: number;
+  language: string;
+  source: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface CommandTable {
+  id: string;
+  org_id: string;
+  device_id: string;
+  module: string;
+  order_name: string;
+  /** JSON text (not a JSON column: a string value must round-trip on both dialects). */
+  value: string | null;
+  dest: string;
+  topic: string;
+  payload: string;
+  sent_by_kind: string;
+  sent_by_id: string;
+  sent_by_name: string;
+  sent_at: number;
+  status: string;
+  error: string | null;
+}
+
+export interface Schema {
+  organisations: OrganisationTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  api_keys: ApiKeyTable;
+  sessions: SessionTable;
+  sites: SiteTable;
+  buildings: BuildingTable;
+  rooms: RoomTable;
+  device_types: DeviceTypeTable;
+  devices: DeviceTable;
+  sensors: SensorTable;
+  datastreams: DatastreamTable;
+  measurements: MeasurementTable;
+  rollups: RollupTable;
+  alerts: AlertTable;
+  webhooks: WebhookTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  scripts: ScriptTable;
+  script_revisions: ScriptRevisionTable;
+  commands: CommandTable;
+}

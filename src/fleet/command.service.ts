@@ -1,0 +1,115 @@
+import type { Device } from '../devices/devices.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import type { PageRequest } from '../shared/page.js';
+import { type Command, type CommandBus, type CommandInput, type CommandStore, DEVICE_MODULE, type Sender } from './commands.js';
+
+/** What orders need of the registry. */
+export interface CommandRegistry {
+  get(orgId: string, idOrCode: string): Promise<Device>;
+  resetCredentials(orgId: string, id: string, opts: { announce: false }): Promise<Device>;
+  announceReset(device: Device): Promise<void>;
+}
+
+export interface CommandOptions {
+  /**
+   * After a `reinstall`, how long the old session may stay so the order reaches the device;
+   * then it is closed and the old password revoked, unless the device fetched its new one.
+   */
+  reinstallGraceMs: number;
+  /** Counts each order by result (metrics). */
+  counted?: (status: Command['status']) => void;
+}
+
+const error = (code: string, message: string, details?: Record<string, unknown>) => new DomainError(code, message, details);
+
+/**
+ * Sends orders to devices and logs them. `dest` defaults to the unitID of the device's last
+ * status (the firmware ignores orders for other units), else `all`. `reinstall` resets the
+ * credentials before it is published, so the device that obeys gets a new password.
+ */
+export class CommandService {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: CommandStore,
+    private readonly registry: CommandRegistry,
+    private readonly bus: () => CommandBus | undefined,
+    private readonly clock: Clock,
+    private readonly newId: IdGenerator,
+    private readonly logger: Logger,
+    private readonly opts: CommandOptions = { reinstallGraceMs: 5000 },
+  ) {}
+
+  async send(orgId: string, idOrCode: string, input: CommandInput, sender: Sender): Promise<Command> {
+    const device = await this.registry.get(orgId, idOrCode);
+    if (device.connectivity !== 'mqtt')
+      throw error('DEVICE_NOT_MQTT', `device ${device.code} is of connectivity ${device.connectivity}: it takes no MQTT orders`);
+    if (!device.enabled) throw error('DEVICE_DISABLED', `device ${device.code} is disabled`);
+    if (device.baseTopic === null)
+      throw error('DEVICE_NO_BASE_TOPIC', `device ${device.code} has no base topic: give it a location or a baseTopic`);
+    const bus = this.bus();
+    if (!bus) throw error('UNAVAILABLE', 'MQTT is not running in this process');
+
+    const module = input.module ?? DEVICE_MODULE;
+    const unit = (device.lastStatus as { unitID?: unknown } | null)?.unitID;
+    const dest = input.dest ?? (typeof unit === 'string' && unit !== '' ? unit : 'all');
+    const payload = JSON.stringify({ dest, order: input.order, ...(input.value !== undefined && { value: input.value }) });
+    const command: Command = {
+      id: this.newId(),
+      orgId,
+      deviceId: device.id,
+      module,
+      order: input.order,
+      value: input.value,
+      dest,
+      topic: `${device.baseTopic}/${module}/command`,
+      payload,
+      sentBy: sender,
+      sentAt: this.clock(),
+      status: 'sent',
+      error: null,
+    };
+    if (input.order === 'reinstall') await this.registry.resetCredentials(orgId, device.id, { announce: false });
+    try {
+      await bus.publish(command.topic, payload, { qos: 1 });
+    } catch (err) {
+      command.status = 'failed';
+      command.error = err instanceof Error ? err.message : String(err);
+      this.logger.warn({ err, deviceId: device.id, topic: command.topic }, 'order not published');
+    }
+    await this.store.insert(command);
+    this.opts.counted?.(command.status);
+    if (input.order === 'reinstall') this.closeOldSessionLater(orgId, device.id);
+    if (command.status === 'failed') throw error('UNAVAILABLE', `the broker did not take the order: ${command.error}`);
+    return command;
+  }
+
+  async list(orgId: string, idOrCode: string, page: PageRequest) {
+    const device = await this.registry.get(orgId, idOrCode);
+    return this.store.list(orgId, device.id, page);
+  }
+
+  /** Stops pending reinstall follow-ups (shutdown). */
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private closeOldSessionLater(orgId: string, deviceId: string) {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.registry
+        .get(orgId, deviceId)
+        .then(async (now) => {
+          // Already re-provisioned: the old password is replaced and the new session must stay.
+          if (!now.mqttPasswordDelivered) await this.registry.announceReset(now);
+        })
+        .catch((err: unknown) => this.logger.error({ err, deviceId }, 'closing the session after reinstall failed'));
+    }, this.opts.reinstallGraceMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+}

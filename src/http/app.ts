@@ -1,0 +1,137 @@
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { alertRoutes } from '../alerts/alert.routes.js';
+import type { AlertService } from '../alerts/alert.service.js';
+import type { WebhookService } from '../alerts/webhook.service.js';
+import type { BrokerAuth } from '../broker/broker.js';
+import { brokerAuthRoutes } from '../broker/broker-auth.routes.js';
+import type { Database } from '../db/database.js';
+import type { Registry } from '../devices/registry.js';
+import { registryRoutes } from '../devices/registry.routes.js';
+import type { CommandService } from '../fleet/command.service.js';
+import { fleetRoutes } from '../fleet/fleet.routes.js';
+import type { SummaryStore } from '../fleet/site-summary.js';
+import { measurementRoutes } from '../measurements/measurement.routes.js';
+import type { MeasurementService } from '../measurements/measurement.service.js';
+import { scriptRoutes } from '../scripts/scripts.routes.js';
+import type { ScriptService } from '../scripts/scripts.service.js';
+import { uuidv7 } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import { tenancyRoutes } from '../tenancy/tenancy.routes.js';
+import type { TenancyService } from '../tenancy/tenancy.service.js';
+import { registerAuth } from './auth.js';
+import { errorBody, errorHandler } from './errors.js';
+import { healthRoutes } from './health.routes.js';
+import { type Metrics, registerHttpMetrics } from './metrics.js';
+import { ErrorSchema } from './schemas.js';
+import type { TypedApp } from './types.js';
+
+/** Everything the HTTP layer needs, built by the composition root (src/main.ts). */
+export interface AppDeps {
+  logger: Logger;
+  database: Database;
+  metrics: Metrics;
+  tenancy: TenancyService;
+  alerts: AlertService;
+  webhooks: WebhookService;
+  brokerAuth: BrokerAuth;
+  registry: Registry;
+  measurements: MeasurementService;
+  scripts: ScriptService;
+  /** Orders to devices and site summaries. */
+  fleet: { commands: CommandService; summaries: SummaryStore };
+  version: string;
+  /** Largest accepted request body in bytes. */
+  bodyLimit?: number;
+}
+
+/**
+ * Request lines at debug level: at thousands of uplinks a second, two info lines per request
+ * would cost more than the request. Failures are still logged (errorHandler, 5xx).
+ */
+class RequestLog extends LogController {
+  override incomingRequest(request: Parameters<LogController['incomingRequest']>[0]) {
+    request.log.debug({ req: request }, 'incoming request');
+  }
+  override requestCompleted(...[error, _request, reply]: Parameters<LogController['requestCompleted']>) {
+    if (error) reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
+/**
+ * Builds the HTTP application without listening, so tests use `app.inject()` and the CLI
+ * decides where to listen. Every route declares its schemas; the OpenAPI 3.1 document is
+ * generated from them.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : uuidv7();
+    },
+    logController: new RequestLog(),
+    trustProxy: true,
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
+
+  app.addSchema(ErrorSchema);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  // Routes opt in with `config.rateLimit` (the device provisioning routes do); keyed by client address.
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Polder API',
+        version: deps.version,
+        description: 'Receive, process, store and publish sensor data; manage the devices that produce it.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer <key>' },
+          session: { type: 'apiKey', in: 'cookie', name: 'polder_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  app.addHook('onRoute', (route) => {
+    // The docs UI is public: it shows the schema, never data.
+    if (route.url.startsWith('/api/docs')) route.config = { ...route.config, public: true };
+    // Public routes say so in the OpenAPI document (an empty security requirement).
+    if (route.config?.public && route.schema) route.schema = { ...route.schema, security: [] };
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  registerAuth(app as unknown as FastifyInstance, deps.tenancy);
+  registerHttpMetrics(app as unknown as FastifyInstance, deps.metrics);
+
+  healthRoutes(app, deps);
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  tenancyRoutes(app, deps.tenancy);
+  alertRoutes(app, deps.alerts, deps.webhooks);
+  await app.register(async (scope) => brokerAuthRoutes(scope as TypedApp, deps.brokerAuth));
+  registryRoutes(app, deps.registry);
+  measurementRoutes(app, deps.measurements);
+  scriptRoutes(app, deps.scripts);
+  fleetRoutes(app, { ...deps.fleet, locations: deps.registry.locations });
+
+  await app.ready();
+  return app as unknown as FastifyInstance;
+}

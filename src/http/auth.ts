@@ -1,0 +1,48 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DomainError } from '../shared/errors.js';
+import type { Principal, Scope } from '../tenancy/tenancy.js';
+import type { TenancyService } from '../tenancy/tenancy.service.js';
+import { requireScope } from '../tenancy/tenancy.service.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** The permission a route needs; routes without `scope` or `public` need any signed-in caller. */
+    scope?: Scope;
+    /** No credentials needed (health, login, provisioning that checks its own). */
+    public?: boolean;
+  }
+}
+
+export const SESSION_COOKIE = 'polder_session';
+
+const unauthenticated = (why: string) => new DomainError('UNAUTHENTICATED', why);
+
+/** The caller of a route that required authentication. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw unauthenticated('authentication required');
+  return request.principal;
+}
+
+/**
+ * Resolves the caller from `Authorization: Bearer <api key>` or the session cookie, then
+ * enforces the route's scope. Runs before validation, so a bad key is a 401 whatever the body.
+ */
+export function registerAuth(app: FastifyInstance, tenancy: TenancyService) {
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    const header = request.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      request.principal = await tenancy.authenticateKey(header.slice(7).trim());
+      if (!request.principal && !config.public) throw unauthenticated('the API key is unknown, revoked or expired');
+    } else {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) request.principal = await tenancy.authenticateSession(token);
+    }
+    if (config.public || request.routeOptions.url === undefined) return;
+    const principal = principalOf(request);
+    if (config.scope) requireScope(principal, config.scope);
+  });
+}

@@ -1,0 +1,87 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, notFoundCode, RESOURCES } from '../shared/errors.js';
+
+/**
+ * The one mapping from stable error codes to HTTP statuses. docs/errors.md lists every code
+ * here (test/docs.test.ts checks it). Add a code here and there when a domain needs one.
+ */
+export const STATUS_BY_CODE: Record<string, number> = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ...Object.fromEntries(RESOURCES.map((r) => [notFoundCode(r), 404])),
+  DEVICE_DISABLED: 403,
+  CONFLICT: 409,
+  DECODE_FAILED: 422,
+  SCRIPT_INVALID: 400,
+  SCRIPT_FAILED: 422,
+  SCRIPT_TIMEOUT: 422,
+  SCRIPT_MEMORY_LIMIT: 422,
+  WORKER_FAILED: 500,
+  DEVICE_NOT_MQTT: 409,
+  DEVICE_NO_BASE_TOPIC: 409,
+  IDENTITY_AMBIGUOUS: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> | undefined };
+}
+
+export const errorBody = (code: string, message: string, details?: Record<string, unknown>): ErrorBody => ({
+  error: { code, message, ...(details !== undefined && { details }) },
+});
+
+/** Fastify's own errors (bad JSON, body too large, …) keep their status under our codes. */
+function codeForStatus(status: number): string {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 400 && status < 500) return 'BAD_REQUEST';
+  return 'INTERNAL';
+}
+
+export function errorHandler(err: FastifyError | DomainError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof DomainError) {
+    const status = STATUS_BY_CODE[err.code] ?? 500;
+    if (status >= 500) request.log.error({ err }, 'domain error mapped to 5xx');
+    return reply.status(status).send(errorBody(err.code, err.message, err.details));
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const first = fe.validation[0];
+    const where = fe.validationContext ?? 'body';
+    const field = first ? fieldOf(where, first.instancePath, first.params) : where;
+    return reply.status(400).send(
+      errorBody('VALIDATION_FAILED', `${field}: ${first?.message ?? 'is invalid'}`, {
+        field,
+        errors: fe.validation.map((v) => ({ field: fieldOf(where, v.instancePath, v.params), message: v.message })),
+      }),
+    );
+  }
+  const status = fe.statusCode && fe.statusCode >= 400 ? fe.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err }, 'unhandled error');
+    return reply
+      .status(500)
+      .send(errorBody('INTERNAL', 'internal error; the request id is in the logs', { requestId: request.id }));
+  }
+  return reply.status(status).send(errorBody(codeForStatus(status), fe.message));
+}
+
+/** `body.identity.kind`, `querystring.limit`: where the bad value is, as a client names it. */
+function fieldOf(where: string, instancePath: string, params: Record<string, unknown> | undefined): string {
+  const path = instancePath.split('/').filter(Boolean);
+  const missing = params?.missingProperty ?? params?.additionalProperty;
+  if (typeof missing === 'string') path.push(missing);
+  return [where, ...path].join('.');
+}

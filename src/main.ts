@@ -1,0 +1,339 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { AlertService } from './alerts/alert.service.js';
+import { KyselyAlertStore } from './alerts/alert.store.js';
+import { mqttAlertSink } from './alerts/mqtt-alert-sink.js';
+import { WebhookService } from './alerts/webhook.service.js';
+import { KyselyWebhookStore } from './alerts/webhook.store.js';
+import type { BrokerAuth, MqttBus } from './broker/broker.js';
+import { adminKeyAuthenticator, composeBrokerAuth, serviceAuthenticator } from './broker/broker-auth.js';
+import { DynsecClient } from './broker/dynsec.js';
+import { DynsecSync } from './broker/dynsec-sync.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { connectExternalBus } from './broker/external-bus.js';
+import { InboundRouter } from './broker/inbound-router.js';
+import type { Config } from './config.js';
+import { type Database, migrateToLatest, openDatabase } from './db/database.js';
+import { createRegistry, type Registry } from './devices/registry.js';
+import { ActivityTracker } from './fleet/activity-tracker.js';
+import { BrokerAccounts, followRegistry } from './fleet/broker-accounts.js';
+import { CommandService } from './fleet/command.service.js';
+import { KyselyCommandStore } from './fleet/command.store.js';
+import { deviceAcl, deviceAuthenticator } from './fleet/device-auth.js';
+import { DeviceDirectory } from './fleet/device-directory.js';
+import { SqlFleetStore } from './fleet/fleet.store.js';
+import { createFleetMetrics, timed } from './fleet/fleet-metrics.js';
+import { heartbeatHandler, statusFilter } from './fleet/heartbeats.js';
+import { sweepOffline } from './fleet/offline-sweep.js';
+import { buildApp } from './http/app.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { MeasurementService } from './measurements/measurement.service.js';
+import { MeasurementEvents } from './measurements/measurement-events.js';
+import { measurementMetrics } from './measurements/measurement-metrics.js';
+import { MeasurementRetention, type RetentionReport } from './measurements/measurement-retention.js';
+import { createMeasurementStore } from './measurements/measurement-store.js';
+import { MqttRepublisher } from './measurements/republish.js';
+import { KyselyRepublishLookup } from './measurements/republish.store.js';
+import { ScriptService } from './scripts/scripts.service.js';
+import { KyselyScriptStore } from './scripts/scripts.store.js';
+import { type Clock, systemClock } from './shared/clock.js';
+import { type IdGenerator, uuidv7 } from './shared/ids.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { startDemoFleet } from './simulate/neocampus/demo.js';
+import type { RunningSimulation } from './simulate/neocampus/simulator.js';
+import { type BootstrapResult, TenancyService } from './tenancy/tenancy.service.js';
+import { KyselyTenancyStore } from './tenancy/tenancy.store.js';
+import { version } from './version.js';
+import { ScriptRunner } from './workers/workers.js';
+
+/** Everything one Polder process is made of; built once here and handed down. */
+export interface Polder {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  metrics: Metrics;
+  tenancy: TenancyService;
+  alerts: AlertService;
+  webhooks: WebhookService;
+  /** Signs of life of devices, kept in memory and written once a second. */
+  activity: ActivityTracker;
+  /** The live picture of MQTT accounts: who may connect, which device a topic belongs to. */
+  directory: DeviceDirectory;
+  /** Ends sessions and keeps an external broker's accounts (dynamic security) in step with the registry. */
+  brokerAccounts: BrokerAccounts;
+  registry: Registry;
+  /** Stores and answers measurements; `measurements.events` announces each stored batch. */
+  measurements: MeasurementService;
+  retention: MeasurementRetention;
+  /** User scripts; `scripts.resolve` names the worker of a pipeline step. */
+  scripts: ScriptService;
+  app: FastifyInstance;
+  bootstrap: BootstrapResult;
+  /** Every MQTT message that reaches Polder goes through here (heartbeats, pipelines …). */
+  inbound: InboundRouter;
+  /** Set once start() has run: the embedded broker or the external broker's client. */
+  mqtt?: MqttBus;
+  /** Starts listening and the background timers. */
+  start(): Promise<{ httpUrl: string }>;
+  /** Stops timers, flushes what is buffered, closes connections. */
+  stop(): Promise<void>;
+}
+
+export interface PolderOptions {
+  logger?: Logger;
+  clock?: Clock;
+  newId?: IdGenerator;
+  /** How long the old session may stay after a `reinstall` order (default 5 s). */
+  reinstallGraceMs?: number;
+}
+
+/** The composition root: config in, adapters and services built, nothing global. */
+export async function createPolder(config: Config, opts: PolderOptions = {}): Promise<Polder> {
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
+  const clock = opts.clock ?? systemClock;
+  const newId = opts.newId ?? uuidv7;
+
+  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrateToLatest(database);
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+
+  const metrics = createMetrics();
+  const registry = createRegistry({ database, config, logger, clock, newId });
+  const tenancy = new TenancyService(new KyselyTenancyStore(database.db), clock, newId, {
+    organisationCreated: (org) => registry.ensureDefaults(org.id),
+  });
+  const bootstrap = await tenancy.bootstrap(config.adminToken);
+  // The default organisation may predate the registry: give it its defaults now.
+  await registry.ensureDefaults(bootstrap.org.id);
+
+  const alerts = new AlertService(new KyselyAlertStore(database.db), clock, newId, logger);
+  const webhooks = new WebhookService(new KyselyWebhookStore(database.db), clock, newId, logger);
+  alerts.addSink(webhooks);
+  const fleetStore = new SqlFleetStore(database);
+  const activity = new ActivityTracker(fleetStore, alerts, logger);
+
+  let embedded: EmbeddedBroker | undefined;
+  let demo: Promise<RunningSimulation | undefined> | undefined;
+  const fleetMetrics = createFleetMetrics(metrics.registry, () => embedded?.connectedClients());
+  const directory = new DeviceDirectory(fleetStore);
+  followRegistry(directory, registry.events);
+  let dynsec: { client: DynsecClient; sync: DynsecSync } | undefined;
+  const brokerAccounts = new BrokerAccounts({
+    directory,
+    events: registry.events,
+    sessions: () => polder.mqtt,
+    sink: () => dynsec?.sync,
+    logger,
+  });
+
+  const rollupRetentionDays = {
+    60: config.rollupRetention1mDays,
+    3600: config.rollupRetention1hDays,
+    86400: config.rollupRetention1dDays,
+  };
+  const measurementStore = createMeasurementStore(database);
+  const measurementEvents = new MeasurementEvents((err) => logger.error({ err }, 'measurement listener failed'));
+  const measurementObserver = measurementMetrics(metrics.registry, measurementEvents);
+  const republisher = new MqttRepublisher(new KyselyRepublishLookup(database.db), () => polder.mqtt, clock, logger);
+  const stopRepublish = measurementEvents.subscribe(republisher.onStored);
+  const measurements = new MeasurementService(
+    measurementStore,
+    measurementEvents,
+    clock,
+    { rollupRetentionDays },
+    measurementObserver,
+  );
+  // The measurements table has no foreign key (it is the hot table): deleted series are removed here.
+  registry.events.on('datastreamsDeleted', ({ ids }) => measurementStore.deleteDatastreamData(ids));
+  const retention = new MeasurementRetention(measurementStore, clock, { rollupRetentionDays }, measurementObserver);
+
+  const scriptRunner = new ScriptRunner({ timeoutMs: config.scriptTimeoutMs, memoryLimitMb: config.scriptMemoryMb });
+  const scripts = new ScriptService(new KyselyScriptStore(database.db), scriptRunner, clock, newId);
+  const inbound = new InboundRouter();
+  // Every message that reaches Polder is a sign of life of the device that sent it.
+  inbound.on('#', heartbeatHandler({ activity, directory, counters: fleetMetrics.heartbeats }), { passive: true });
+  const mqttService = config.mqttUrl ? new URL(config.mqttUrl) : undefined;
+  const serviceUser = mqttService && decodeURIComponent(mqttService.username);
+  const brokerAuth: BrokerAuth = composeBrokerAuth(
+    [
+      serviceAuthenticator(serviceUser, mqttService && decodeURIComponent(mqttService.password)),
+      deviceAuthenticator(registry.provisioning),
+      adminKeyAuthenticator(tenancy, clock),
+    ],
+    deviceAcl,
+  );
+
+  const commands = new CommandService(
+    new KyselyCommandStore(database.db),
+    {
+      get: (orgId, id) => registry.devices.get(orgId, id),
+      resetCredentials: (orgId, id, o) => registry.provisioning.resetCredentials(orgId, id, o),
+      announceReset: (device) => registry.provisioning.announceReset(device),
+    },
+    () => polder.mqtt,
+    clock,
+    newId,
+    logger,
+    { reinstallGraceMs: opts.reinstallGraceMs ?? 5000, counted: (status) => fleetMetrics.commands.inc({ result: status }) },
+  );
+
+  const app = await buildApp({
+    logger,
+    database,
+    metrics,
+    tenancy,
+    registry,
+    alerts,
+    webhooks,
+    brokerAuth,
+    measurements,
+    scripts,
+    fleet: { commands, summaries: fleetStore },
+    version,
+  });
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, task: () => Promise<void>, name: string) => {
+    const t = setInterval(() => task().catch((err: unknown) => logger.error({ err }, `${name} failed`)), ms);
+    t.unref();
+    timers.push(t);
+  };
+
+  const polder: Polder = {
+    config,
+    logger,
+    database,
+    metrics,
+    tenancy,
+    alerts,
+    webhooks,
+    activity,
+    directory,
+    brokerAccounts,
+    registry,
+    measurements,
+    retention,
+    scripts,
+    app,
+    bootstrap,
+    inbound,
+    async start() {
+      const address = await app.listen({ port: config.httpPort, host: config.httpHost });
+      await directory.load({ quiet: true });
+      if (config.mqttUrl) {
+        if (config.mqttDynsec) {
+          // Before Polder's own subscriptions: granting the service role kicks its sessions.
+          const client = await DynsecClient.connect(config.mqttUrl, logger);
+          dynsec = { client, sync: new DynsecSync(client, logger) };
+          if (serviceUser) await dynsec.sync.grantService(serviceUser);
+          await brokerAccounts.reconcile();
+        }
+        polder.mqtt = await connectExternalBus({
+          url: config.mqttUrl,
+          clientId: `polder-${bootstrap.org.id}`,
+          onInbound: inbound.dispatch,
+          clock,
+          logger,
+        });
+      } else {
+        embedded = await startEmbeddedBroker({
+          port: config.mqttPort,
+          host: config.httpHost,
+          auth: brokerAuth,
+          onInbound: inbound.dispatch,
+          clock,
+          logger,
+          httpServer: app.server,
+        });
+        polder.mqtt = embedded;
+        if (config.mqttPublicPort === undefined) registry.brokerAddress.port = embedded.port;
+      }
+      const bus = polder.mqtt;
+      // An external broker sends only what Polder subscribes to: every status topic, at every
+      // depth of base topic in use (more depths appear as devices are placed).
+      const subscribed = new Set<string>();
+      const subscribeMissing = async () => {
+        const wanted = [...inbound.filters, ...directory.depths().map(statusFilter)].filter((f) => !subscribed.has(f));
+        for (const f of wanted) subscribed.add(f);
+        if (wanted.length > 0) await bus.subscribe(wanted);
+      };
+      await subscribeMissing();
+      if (bus.mode === 'external') directory.onChange(() => subscribeMissing());
+      every(10_000, () => tenancy.flushUsage(), 'api key usage flush');
+      every(1000, async () => void (await webhooks.dispatchDue()), 'webhook dispatch');
+      every(1000, () => timed(fleetMetrics.flushDuration, () => activity.flush()), 'device activity flush');
+      every(
+        config.fleetSweepSeconds * 1000,
+        () =>
+          timed(
+            fleetMetrics.sweepDuration,
+            async () => void (await sweepOffline({ activity, store: fleetStore, alerts, now: clock() })),
+          ),
+        'offline sweep',
+      );
+      every(
+        config.retentionIntervalSeconds * 1000,
+        async () => {
+          const report = await retention.run();
+          if (report) logger.info({ retention: summarize(report) }, 'retention done');
+        },
+        'retention',
+      );
+      // With an external broker other Polder processes may change the registry too (scale-out).
+      if (bus.mode === 'external') every(300_000, async () => void (await directory.load()), 'device directory reload');
+      // A broker account update that failed is put right by a reconcile.
+      every(60_000, () => brokerAccounts.reconcileIfDirty(), 'broker account reconcile');
+      const httpUrl = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+      if (config.demo) {
+        const broker = embedded ? `mqtt://127.0.0.1:${embedded.port}` : config.mqttDynsec && config.mqttUrl;
+        if (!broker) logger.info('demo fleet skipped: an external broker without POLDER_MQTT_DYNSEC would not know its devices');
+        else {
+          // In the background: the boards provision themselves over HTTP from this very process.
+          const port = (app.server.address() as AddressInfo).port;
+          const host = ['0.0.0.0', '::'].includes(config.httpHost) ? '127.0.0.1' : config.httpHost;
+          demo = startDemoFleet({
+            registry,
+            orgId: bootstrap.org.id,
+            httpUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+            mqttUrl: broker.replace(/\/\/[^@/]*@/, '//'),
+            logger,
+          }).catch((err: unknown) => {
+            logger.error({ err }, 'demo fleet did not start');
+            return undefined;
+          });
+        }
+      }
+      return { httpUrl };
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await (await demo)?.stop();
+      commands.close();
+      await brokerAccounts.idle();
+      await polder.mqtt?.close();
+      await dynsec?.client.close();
+      await app.close();
+      stopRepublish();
+      await tenancy.flushUsage().catch(() => {});
+      await activity.flush().catch(() => {});
+      await scriptRunner.dispose();
+      await database.close();
+    },
+  };
+  alerts.addSink(
+    mqttAlertSink(
+      () => polder.mqtt,
+      (orgId) => tenancy.slugOf(orgId),
+    ),
+  );
+  return polder;
+}
+
+/** A retention report in a few numbers, for the log line. */
+function summarize(report: RetentionReport) {
+  return {
+    rows: report.raw.reduce((n, r) => n + r.rows, 0),
+    rollups: report.rollups.reduce((n, r) => n + r.rows, 0),
+    partitions: report.partitions.map((p) => p.name),
+  };
+}

@@ -1,0 +1,162 @@
+import { invalid } from '../shared/errors.js';
+import { decodeCursor, type Page, type PageRequest, toPage } from '../shared/page.js';
+import type { ResolvedQuery } from './measurement.service.js';
+import { aggValue, INTERVALS, rollupSizeFor } from './measurement-query.js';
+import type { Measurement, MeasurementStore, Range, RollupSize } from './measurements.js';
+import { type Aggregate, aggregateOf, bucketStart, mergeInto } from './rollups.js';
+
+/**
+ * Paging over measurements. Rows come ordered by datastream (ascending) and then time (in the
+ * query's order); the cursor is the last row's (datastream, time), so a page starts exactly
+ * after the previous one, with no gap or repeat even while new rows arrive.
+ */
+
+const DAY_MS = 86_400_000;
+/** Rows read per statement when folding raw rows into buckets. */
+const RAW_CHUNK = 10_000;
+/** A page over several datastreams reads them in groups growing 1, 4, 16, 64 per statement. */
+const MAX_GROUP = 64;
+
+function cursorOf(cursor: string | undefined): [number, number] | undefined {
+  if (!cursor) return undefined;
+  const key = decodeCursor(cursor);
+  const [ds, time] = key;
+  if (key.length !== 2 || !Number.isSafeInteger(ds) || !Number.isSafeInteger(time)) {
+    throw invalid('cursor', 'cursor does not belong to a measurements query');
+  }
+  return [ds as number, time as number];
+}
+
+/**
+ * The ranges still to read: datastreams from the cursor's on, the cursor's own datastream
+ * resumed after its row. `step` is the distance to the next key (1 ms for rows, one interval
+ * for buckets).
+ */
+function rangesAfter(q: ResolvedQuery, from: number, to: number, cursor: string | undefined, step: number): Range[] {
+  const after = cursorOf(cursor);
+  const ranges: Range[] = [];
+  for (const s of q.streams) {
+    if (after && s.id < after[0]) continue;
+    const r = { datastreamId: s.id, from, to };
+    if (after && s.id === after[0]) {
+      if (q.order === 'asc') r.from = Math.max(from, after[1] + step);
+      else r.to = Math.min(to, after[1]);
+    }
+    ranges.push(r);
+  }
+  return ranges;
+}
+
+const keyOf = (r: Measurement) => [r.datastreamId, r.time];
+
+/** A page of raw rows. Most pages need one statement; sparse datastreams are read in growing groups. */
+export async function rawPage(store: MeasurementStore, q: ResolvedQuery, page: PageRequest): Promise<Page<Measurement>> {
+  const remaining = rangesAfter(q, q.start, q.end, page.cursor, 1);
+  const want = page.limit + 1;
+  const rows: Measurement[] = [];
+  for (let group = 1; rows.length < want && remaining.length > 0; group = Math.min(group * 4, MAX_GROUP)) {
+    const got = await store.readRaw(remaining.splice(0, group), q.order, want - rows.length);
+    for (const r of got) rows.push(r);
+  }
+  const result = toPage(rows, page.limit, keyOf, (r) => r);
+  if (page.count) {
+    result.total = await store.countRaw(q.streams.map((s) => ({ datastreamId: s.id, from: q.start, to: q.end })));
+  }
+  return result;
+}
+
+export interface AggregationSettings {
+  now: number;
+  /** Days rollups of each size are kept; 0 keeps them forever. */
+  rollupRetentionDays: Record<RollupSize, number>;
+  /** Rows read per statement (tests make it small to exercise the continuation). */
+  chunk?: number;
+}
+
+interface Segment {
+  source: 'raw' | 'rollups';
+  from: number;
+  to: number;
+}
+
+/**
+ * A page of buckets `[t, t + interval)` aligned to the epoch, each whole (the range is widened
+ * to bucket boundaries). Buckets come from rollups of the largest size dividing the interval
+ * (5 and 15 minutes fold 1-minute rollups); where rollups of that size have been deleted by
+ * their retention, raw rows are folded instead. Rows arrive ordered, so a bucket is complete
+ * as soon as a row of the next one shows up: reading stops once the page is full.
+ */
+export async function aggregatedPage(
+  store: MeasurementStore,
+  q: ResolvedQuery,
+  page: PageRequest,
+  settings: AggregationSettings,
+): Promise<Page<Measurement>> {
+  const interval = q.interval;
+  if (!interval) throw new Error('aggregatedPage needs an interval');
+  const width = INTERVALS[interval] * 1000;
+  const size = rollupSizeFor(INTERVALS[interval]);
+  const perBucket = width / (size * 1000);
+  const from = bucketStart(q.start, width);
+  const to = q.end >= Number.MAX_SAFE_INTEGER - width ? Number.MAX_SAFE_INTEGER : Math.ceil(q.end / width) * width;
+  const days = settings.rollupRetentionDays[size];
+  // Rollups from `cut` on are intact (retention deletes whole buckets before its own, older, cut-off).
+  const cut = days > 0 ? Math.ceil((settings.now - days * DAY_MS) / width) * width : 0;
+  const want = page.limit + 1;
+  const out: Measurement[] = [];
+  const chunkSize = settings.chunk ?? RAW_CHUNK;
+
+  for (const range of rangesAfter(q, from, to, page.cursor, width)) {
+    const id = range.datastreamId;
+    // The bucket being folded; it is complete once a row of another bucket arrives.
+    const state: { open?: { bucket: number; agg: Aggregate } | undefined } = {};
+    const flush = () => {
+      if (state.open) out.push({ datastreamId: id, time: state.open.bucket, value: aggValue(q.agg, state.open.agg) });
+      state.open = undefined;
+    };
+    const feed = (time: number, a: Aggregate) => {
+      const bucket = bucketStart(time, width);
+      if (state.open?.bucket === bucket) return mergeInto(state.open.agg, a);
+      flush();
+      state.open = { bucket, agg: { ...a } };
+    };
+    const segments: Segment[] = [
+      { source: 'raw', from: range.from, to: Math.min(range.to, cut) },
+      { source: 'rollups', from: Math.max(range.from, cut), to: range.to },
+    ];
+    if (q.order === 'desc') segments.reverse();
+    for (const seg of segments) {
+      let { from: lo, to: hi } = seg;
+      while (lo < hi && out.length < want) {
+        let last: number | undefined;
+        let full: boolean;
+        if (seg.source === 'rollups' && perBucket === 1) {
+          // Each rollup is a whole bucket: its value is computed in SQL and read as a row.
+          flush();
+          const chunk = Math.min(chunkSize, want - out.length);
+          const rows = await store.readRollupValues({ datastreamId: id, from: lo, to: hi }, size, q.agg, q.order, chunk);
+          for (const r of rows) out.push(r);
+          last = rows[rows.length - 1]?.time;
+          full = rows.length === chunk;
+        } else if (seg.source === 'rollups') {
+          const chunk = Math.min(chunkSize, (want - out.length + 1) * perBucket);
+          const rows = await store.readRollups({ datastreamId: id, from: lo, to: hi }, size, q.order, chunk);
+          for (const r of rows) feed(r.bucket, r);
+          last = rows[rows.length - 1]?.bucket;
+          full = rows.length === chunk;
+        } else {
+          const rows = await store.readRaw([{ datastreamId: id, from: lo, to: hi }], q.order, chunkSize);
+          for (const r of rows) feed(r.time, aggregateOf(r.time, r.value));
+          last = rows[rows.length - 1]?.time;
+          full = rows.length === chunkSize;
+        }
+        if (!full || last === undefined) break;
+        if (q.order === 'asc') lo = last + 1;
+        else hi = last;
+      }
+    }
+    if (out.length < want) flush();
+    if (out.length >= want) break;
+  }
+  return toPage(out, page.limit, keyOf, (r) => r);
+}

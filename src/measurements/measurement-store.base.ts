@@ -1,0 +1,243 @@
+import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Schema } from '../db/schema.js';
+import type { Agg } from './measurement-query.js';
+import type {
+  DatastreamFilter,
+  DatastreamRef,
+  Measurement,
+  MeasurementStore,
+  Order,
+  Partition,
+  Range,
+  RetentionClass,
+  Rollup,
+  RollupSize,
+} from './measurements.js';
+
+/** Raw retention of a datastream: its sensor's, else its organisation's, else 30 days. */
+const ARCHIVE_DAYS = sql<number>`coalesce(s.archive_days, o.archive_days, 30)`;
+/** A rollup's value for each aggregation; every one is a double (the binary read relies on it). */
+const ROLLUP_VALUE: Record<Agg, string> = {
+  avg: 'sum / count',
+  min: 'min',
+  max: 'max',
+  sum: 'sum',
+  count: 'cast(count as double precision)',
+  first: 'first_value',
+  last: 'last_value',
+};
+/** A query may name this many ranges; more are read in several statements. */
+const MAX_BRANCHES = 200;
+
+/**
+ * What both dialects share: reads, datastream lookups and retention deletes are the same SQL
+ * (compiled by Kysely for each dialect). Hot reads run through the raw driver (`objectsOf`),
+ * with columns aliased to the domain's field names so each row is built once; inserts differ
+ * per dialect.
+ */
+export abstract class BaseMeasurementStore implements MeasurementStore {
+  constructor(protected readonly db: Kysely<Schema>) {}
+
+  abstract insert(rows: readonly Measurement[]): Promise<Measurement[]>;
+  abstract partitions(): Promise<Partition[]>;
+  abstract dropPartition(name: string, onlyIfEmpty: boolean): Promise<boolean>;
+  /** Runs a compiled statement and answers its rows as objects named by the column aliases. */
+  protected abstract objectsOf<T>(query: CompiledQuery): Promise<T[]>;
+
+  /**
+   * Runs a `rawQuery` (columns datastreamId, time, value). Dialects may read large results a
+   * faster way (PostgreSQL: binary COPY); `expected` is the most rows it can answer.
+   */
+  protected measurementsOf(query: CompiledQuery, _expected: number): Promise<Measurement[]> {
+    return this.objectsOf<Measurement>(query);
+  }
+  /** Runs a compiled statement that changes rows; answers how many. */
+  protected abstract changesOf(query: CompiledQuery): Promise<number>;
+
+  async readRaw(ranges: readonly Range[], order: Order, limit: number, limitEach = limit): Promise<Measurement[]> {
+    const live = ranges.filter((r) => r.from < r.to);
+    const out: Measurement[] = [];
+    for (let i = 0; i < live.length && out.length < limit; i += MAX_BRANCHES) {
+      const part = live.slice(i, i + MAX_BRANCHES);
+      const want = Math.min(limit - out.length, part.length * limitEach);
+      const rows = await this.measurementsOf(this.rawQuery(part, order, limit - out.length, limitEach).compile(this.db), want);
+      if (out.length === 0 && i + MAX_BRANCHES >= live.length) return rows;
+      for (const r of rows) out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * One index range scan per range, glued with UNION ALL: a single round trip that reads no
+   * more than it answers, where `datastream_id in (…) order by …` would sort whole ranges.
+   */
+  private rawQuery(ranges: readonly Range[], order: Order, limit: number, limitEach: number): RawBuilder<unknown> {
+    const dir = sql.raw(order);
+    const branch = (r: Range, i: number) =>
+      sql`select * from (select datastream_id as "datastreamId", time, value from measurements
+        where datastream_id = ${r.datastreamId} and time >= ${r.from} and time < ${r.to}
+        order by time ${dir} limit ${Math.min(limitEach, limit)}) as b${sql.raw(String(i))}`;
+    const first = ranges[0];
+    if (ranges.length === 1 && first) return branch(first, 0);
+    return sql`${sql.join(ranges.map(branch), sql` union all `)} order by "datastreamId", time ${dir} limit ${limit}`;
+  }
+
+  async readRollups(range: Range, size: RollupSize, order: Order, limit: number): Promise<Rollup[]> {
+    if (range.from >= range.to) return [];
+    const query = sql`select bucket, count, sum, min, max,
+      first_time as "firstTime", first_value as "firstValue", last_time as "lastTime", last_value as "lastValue"
+      from rollups where datastream_id = ${range.datastreamId} and size = ${size}
+      and bucket >= ${range.from} and bucket < ${range.to} order by bucket ${sql.raw(order)} limit ${limit}`;
+    const rows = await this.objectsOf<Rollup>(query.compile(this.db));
+    for (const r of rows) {
+      r.datastreamId = range.datastreamId;
+      r.size = size;
+    }
+    return rows;
+  }
+
+  async readRollupValues(range: Range, size: RollupSize, agg: Agg, order: Order, limit: number): Promise<Measurement[]> {
+    if (range.from >= range.to) return [];
+    const query = sql`select datastream_id as "datastreamId", bucket as time, ${sql.raw(ROLLUP_VALUE[agg])} as value
+      from rollups where datastream_id = ${range.datastreamId} and size = ${size}
+      and bucket >= ${range.from} and bucket < ${range.to} order by bucket ${sql.raw(order)} limit ${limit}`;
+    return this.measurementsOf(query.compile(this.db), limit);
+  }
+
+  async countRaw(ranges: readonly Range[]): Promise<number> {
+    // One statement per distinct time range (a query's ranges usually share theirs).
+    const groups = new Map<string, { from: number; to: number; ids: number[] }>();
+    for (const r of ranges) {
+      if (r.from >= r.to) continue;
+      const key = `${r.from}:${r.to}`;
+      const g = groups.get(key) ?? { from: r.from, to: r.to, ids: [] };
+      g.ids.push(r.datastreamId);
+      groups.set(key, g);
+    }
+    let total = 0;
+    for (const g of groups.values()) {
+      const row = await this.db
+        .selectFrom('measurements')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('datastream_id', 'in', g.ids)
+        .where('time', '>=', g.from)
+        .where('time', '<', g.to)
+        .executeTakeFirst();
+      total += Number(row?.n ?? 0);
+    }
+    return total;
+  }
+
+  async findDatastreams(orgId: string, filter: DatastreamFilter): Promise<DatastreamRef[]> {
+    if (filter.ids?.length === 0) return [];
+    let q = this.db
+      .selectFrom('datastreams')
+      .select(['id', 'org_id', 'device_id', 'sensor_id', 'observed_property', 'unit'])
+      .where('org_id', '=', orgId);
+    if (filter.ids) q = q.where('id', 'in', filter.ids);
+    if (filter.deviceId !== undefined) q = q.where('device_id', '=', filter.deviceId);
+    if (filter.sensorId !== undefined) q = q.where('sensor_id', '=', filter.sensorId);
+    if (filter.observedProperty !== undefined) q = q.where('observed_property', '=', filter.observedProperty);
+    const rows = await q.orderBy('id').execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      orgId: r.org_id,
+      deviceId: r.device_id,
+      sensorId: r.sensor_id,
+      observedProperty: r.observed_property,
+      unit: r.unit,
+    }));
+  }
+
+  async findDeviceId(orgId: string, idOrCode: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('devices')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where((eb) => eb.or([eb('id', '=', idOrCode), eb('code', '=', idOrCode)]))
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  async findSensorId(orgId: string, id: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('sensors')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  async retentionClasses(): Promise<RetentionClass[]> {
+    const rows = await this.db
+      .selectFrom('datastreams as d')
+      .innerJoin('sensors as s', 's.id', 'd.sensor_id')
+      .innerJoin('organisations as o', 'o.id', 'd.org_id')
+      .select([ARCHIVE_DAYS.as('days'), sql<number>`count(*)`.as('n')])
+      .groupBy(ARCHIVE_DAYS)
+      .orderBy(ARCHIVE_DAYS)
+      .execute();
+    return rows.map((r) => ({ archiveDays: Number(r.days), datastreams: Number(r.n) }));
+  }
+
+  /** Datastreams of one retention class, as a subquery (the planner drives index scans from it). */
+  private classIds(archiveDays: number) {
+    return this.db
+      .selectFrom('datastreams as d')
+      .innerJoin('sensors as s', 's.id', 'd.sensor_id')
+      .innerJoin('organisations as o', 'o.id', 'd.org_id')
+      .select('d.id')
+      .where(ARCHIVE_DAYS, '=', archiveDays);
+  }
+
+  async countExpired(archiveDays: number, cutoff: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('measurements')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('datastream_id', 'in', this.classIds(archiveDays))
+      .where('time', '<', cutoff)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * At most `chunk` rows per statement (one short transaction), so a large backlog never
+   * holds the write lock for long; the caller yields between chunks. SQLite has no
+   * `delete … limit`, hence the key subquery, which both dialects read through the primary key.
+   */
+  async deleteExpired(archiveDays: number, cutoff: number, chunk: number): Promise<number> {
+    const query = sql`delete from measurements where time < ${cutoff} and (datastream_id, time) in (
+      select m.datastream_id, m.time from measurements m
+      where m.datastream_id in (${this.classIds(archiveDays)}) and m.time < ${cutoff} limit ${chunk})`;
+    return this.changesOf(query.compile(this.db));
+  }
+
+  async countExpiredRollups(size: RollupSize, cutoff: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('rollups')
+      .select(sql<number>`count(*)`.as('n'))
+      .where('datastream_id', 'in', this.db.selectFrom('datastreams').select('id'))
+      .where('size', '=', size)
+      .where('bucket', '<', cutoff)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async deleteExpiredRollups(size: RollupSize, cutoff: number, chunk: number): Promise<number> {
+    const query = sql`delete from rollups where size = ${size} and bucket < ${cutoff}
+      and (datastream_id, size, bucket) in (
+        select r.datastream_id, r.size, r.bucket from rollups r
+        where r.datastream_id in (select id from datastreams) and r.size = ${size} and r.bucket < ${cutoff}
+        limit ${chunk})`;
+    return this.changesOf(query.compile(this.db));
+  }
+
+  async deleteDatastreamData(datastreamIds: readonly number[]): Promise<void> {
+    if (datastreamIds.length === 0) return;
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('measurements').where('datastream_id', 'in', datastreamIds).execute();
+      await tx.deleteFrom('rollups').where('datastream_id', 'in', datastreamIds).execute();
+    });
+  }
+}

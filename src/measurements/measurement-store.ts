@@ -1,0 +1,11 @@
+import type { Database } from '../db/database.js';
+import { PostgresMeasurementStore } from './measurement-store.postgres.js';
+import { SqliteMeasurementStore } from './measurement-store.sqlite.js';
+import type { MeasurementStore } from './measurements.js';
+
+/** The measurement store of the database's dialect; both pass test/contracts/measurement-store.test.ts. */
+export function createMeasurementStore(database: Database): MeasurementStore {
+  return database.dialect === 'sqlite'
+    ? new SqliteMeasurementStore(database.sqlite, database.db)
+    : new PostgresMeasurementStore(database.pool, database.db);
+}

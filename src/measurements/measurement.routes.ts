@@ -1,0 +1,144 @@
+import { Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import { principalOf } from '../http/auth.js';
+import { errors, IdParam, listResponse, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
+import type { TypedApp } from '../http/types.js';
+import { liveRoutes } from './live.routes.js';
+import {
+  DEFAULT_MEASUREMENT_LIMIT,
+  ExportFormatQuery,
+  FilterQuery,
+  LatestSchema,
+  MAX_MEASUREMENT_LIMIT,
+  MeasurementRowSchema,
+  textBody,
+} from './measurement.schemas.js';
+import type { LatestValue, MeasurementService } from './measurement.service.js';
+import { CONTENT_TYPES, formatRows, isoTime } from './measurement-export.js';
+import type { Measurement } from './measurements.js';
+
+export const rowOut = (r: Measurement) => ({ datastream: r.datastreamId, time: isoTime(r.time), value: r.value });
+const latestOut = (l: LatestValue) => ({
+  datastream: l.datastream.id,
+  device: l.datastream.deviceId,
+  sensor: l.datastream.sensorId,
+  observedProperty: l.datastream.observedProperty,
+  unit: l.datastream.unit,
+  time: l.time === null ? null : isoTime(l.time),
+  value: l.value,
+});
+
+export function measurementRoutes(app: TypedApp, service: MeasurementService) {
+  app.addSchema(MeasurementRowSchema);
+  app.addSchema(LatestSchema);
+
+  app.get(
+    '/api/measurements',
+    {
+      config: { scope: 'measurements:read' },
+      // Pages hold up to 100k rows: V8's JSON.stringify writes those faster than the
+      // schema-compiled serializer (measured about 1.5x on 86,400 rows). The schema still documents.
+      serializerCompiler: () => (data) => JSON.stringify(data),
+      schema: {
+        tags: ['measurements'],
+        summary: 'Measurements by datastream, device, sensor or observed property and time range; raw or aggregated',
+        description:
+          'Rows are ordered by datastream id, then time (`order`). With `interval`, each row is one bucket ' +
+          '[time, time + interval) aligned to 1970-01-01T00:00:00Z, served from rollups; the range is widened ' +
+          'to whole buckets. See docs/querying.md.',
+        querystring: Type.Object({
+          ...FilterQuery,
+          ...PageQuery,
+          limit: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: MAX_MEASUREMENT_LIMIT,
+              default: DEFAULT_MEASUREMENT_LIMIT,
+              description: 'Rows per page',
+            }),
+          ),
+        }),
+        response: {
+          200: Type.Object({
+            data: Type.Array(Type.Ref(MeasurementRowSchema)),
+            links: Type.Object({ next: Nullable(Type.String({ format: 'uri' })) }),
+            total: Type.Optional(Type.Integer()),
+            interval: Type.Optional(Type.String({ description: 'The interval used (what auto chose)' })),
+          }),
+          ...errors(404),
+        },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, count, ...filters } = request.query;
+      const page = await service.query(principalOf(request), filters, pageRequest({ limit, cursor, count }));
+      return { ...listResponse(request, page, rowOut), ...(page.interval && { interval: page.interval }) };
+    },
+  );
+
+  app.get(
+    '/api/measurements/export',
+    {
+      config: { scope: 'measurements:read' },
+      schema: {
+        tags: ['measurements'],
+        summary: 'Every row of a measurements query, streamed as CSV or NDJSON',
+        description: 'Same filters as GET /api/measurements, no paging: the whole result in one response, in constant memory.',
+        querystring: Type.Object({
+          ...FilterQuery,
+          format: ExportFormatQuery,
+        }),
+        response: { 200: textBody(Object.values(CONTENT_TYPES), 'The rows'), ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const { format = 'csv', ...filters } = request.query;
+      const chunks = await service.openExport(principalOf(request), filters);
+      reply
+        .type(CONTENT_TYPES[format])
+        .header('content-disposition', `attachment; filename="measurements.${format}"`)
+        .header('cache-control', 'no-store');
+      // Readable.from pulls the next chunk only when the socket has room: backpressure end to end.
+      return reply.send(Readable.from(formatRows(chunks, format)));
+    },
+  );
+
+  app.get(
+    '/api/datastreams/:id/latest',
+    {
+      config: { scope: 'measurements:read' },
+      schema: {
+        tags: ['measurements'],
+        summary: "A datastream's most recent value (time and value null when it has none)",
+        params: IdParam,
+        response: { 200: Type.Ref(LatestSchema), ...errors(404) },
+      },
+    },
+    async (request) => latestOut(await service.latestOfDatastream(principalOf(request), request.params.id)),
+  );
+
+  app.get(
+    '/api/devices/:id/latest',
+    {
+      config: { scope: 'measurements:read' },
+      schema: {
+        tags: ['measurements'],
+        summary: "The most recent value of each of a device's datastreams",
+        params: IdParam,
+        response: {
+          200: Type.Object({
+            data: Type.Array(Type.Ref(LatestSchema)),
+            links: Type.Object({ next: Type.Null() }),
+          }),
+          ...errors(404),
+        },
+      },
+    },
+    async (request) => ({
+      data: (await service.latestOfDevice(principalOf(request), request.params.id)).map(latestOut),
+      links: { next: null },
+    }),
+  );
+
+  liveRoutes(app, service);
+}

@@ -1,0 +1,123 @@
+/** Measurements, rollups and their storage port: the measurements domain's types. */
+import type { Agg } from './measurement-query.js';
+
+/** One stored value: the hot table's row. `time` is Unix milliseconds. */
+export interface Measurement {
+  datastreamId: number;
+  time: number;
+  value: number;
+}
+
+/** Rollup bucket widths, in seconds: 1 minute, 1 hour, 1 day (UTC). */
+export const ROLLUP_SIZES = [60, 3600, 86400] as const;
+export type RollupSize = (typeof ROLLUP_SIZES)[number];
+
+/** The aggregate of one datastream over one bucket `[bucket, bucket + size s)`. */
+export interface Rollup {
+  datastreamId: number;
+  size: RollupSize;
+  /** Start of the bucket, Unix ms. */
+  bucket: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  firstTime: number;
+  firstValue: number;
+  lastTime: number;
+  lastValue: number;
+}
+
+/** A datastream as the measurements domain sees it (the registry owns the table). */
+export interface DatastreamRef {
+  id: number;
+  orgId: string;
+  deviceId: string;
+  sensorId: string;
+  observedProperty: string;
+  unit: string;
+}
+
+/** Which datastreams of an organisation a query is about; every given field must match. */
+export interface DatastreamFilter {
+  ids?: number[] | undefined;
+  deviceId?: string | undefined;
+  sensorId?: string | undefined;
+  observedProperty?: string | undefined;
+}
+
+export type Order = 'asc' | 'desc';
+
+/** The rows of one datastream with `from <= time < to`. */
+export interface Range {
+  datastreamId: number;
+  from: number;
+  to: number;
+}
+
+/** Raw rows that fall under one retention class (the same number of days). */
+export interface RetentionClass {
+  archiveDays: number;
+  datastreams: number;
+}
+
+/** A PostgreSQL time partition of the measurements table: rows with `from <= time < to`. */
+export interface Partition {
+  name: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The measurements domain's storage port. Implementations: SQLite (measurement-store.sqlite.ts)
+ * and PostgreSQL (measurement-store.postgres.ts); one contract suite checks both.
+ */
+export interface MeasurementStore {
+  /**
+   * Stores a batch in one transaction and answers the rows inserted now: a (datastream, time)
+   * stored before, or twice in the batch, is skipped (redelivery is a no-op). Rollups are
+   * updated in the same transaction from the inserted rows only.
+   */
+  insert(rows: readonly Measurement[]): Promise<Measurement[]>;
+
+  /**
+   * Raw rows of the given ranges (datastreams ascending, each range's rows by time in
+   * `order`): at most `limitEach` rows of each range and `limit` rows in all. One query
+   * whatever the number of ranges (each range is an index range scan).
+   */
+  readRaw(ranges: readonly Range[], order: Order, limit: number, limitEach?: number): Promise<Measurement[]>;
+  /** Rollups of one size whose bucket starts in the range, by bucket in `order`. */
+  readRollups(range: Range, size: RollupSize, order: Order, limit: number): Promise<Rollup[]>;
+  /**
+   * One row per rollup of the range (time = bucket start) whose value is the rollup's `agg`
+   * (avg = sum / count), by bucket in `order`: buckets of exactly the rollup size need no folding.
+   */
+  readRollupValues(range: Range, size: RollupSize, agg: Agg, order: Order, limit: number): Promise<Measurement[]>;
+  /** How many raw rows the ranges hold. */
+  countRaw(ranges: readonly Range[]): Promise<number>;
+
+  /** The organisation's datastreams matching the filter, ascending by id. */
+  findDatastreams(orgId: string, filter: DatastreamFilter): Promise<DatastreamRef[]>;
+  /** A device of the organisation by id or code. */
+  findDeviceId(orgId: string, idOrCode: string): Promise<string | undefined>;
+  /** A sensor of the organisation by id. */
+  findSensorId(orgId: string, id: string): Promise<string | undefined>;
+
+  /** Datastreams grouped by their raw retention: sensor's days, else organisation's, else 30. */
+  retentionClasses(): Promise<RetentionClass[]>;
+  /** Rows of datastreams with `archiveDays` retention older than `cutoff`. */
+  countExpired(archiveDays: number, cutoff: number): Promise<number>;
+  /** Deletes at most `chunk` such rows in one transaction; answers how many went. */
+  deleteExpired(archiveDays: number, cutoff: number, chunk: number): Promise<number>;
+  countExpiredRollups(size: RollupSize, cutoff: number): Promise<number>;
+  deleteExpiredRollups(size: RollupSize, cutoff: number, chunk: number): Promise<number>;
+  /** Time partitions of the measurements table, oldest first (PostgreSQL; SQLite has none). */
+  partitions(): Promise<Partition[]>;
+  /**
+   * Drops a partition (its rows go with it); with `onlyIfEmpty`, only when it holds no row at
+   * that moment (checked under a lock, so a concurrent insert is not lost). Answers whether it went.
+   */
+  dropPartition(name: string, onlyIfEmpty: boolean): Promise<boolean>;
+  /** Removes every measurement and rollup of these datastreams (the registry deletes a datastream). */
+  deleteDatastreamData(datastreamIds: readonly number[]): Promise<void>;
+}

@@ -1,0 +1,122 @@
+import http from 'node:http';
+import net from 'node:net';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrokerAuth, InboundMessage, MqttPrincipal } from '../../src/broker/broker.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../../src/broker/embedded-broker.js';
+import { createLogger } from '../../src/shared/logger.js';
+
+const device: MqttPrincipal = { kind: 'device', orgId: 'o', deviceId: 'd1', login: 'dev1', baseTopic: 'u4/301' };
+const auth: BrokerAuth = {
+  authenticate: async (u, p) => (u === 'dev1' && p === 'secret' ? device : undefined),
+  lookup: async (u) => (u === 'dev1' ? device : undefined),
+  canPublish: (who, topic) => who.kind !== 'device' || topic.startsWith(`${who.baseTopic}/`),
+  canSubscribe: (who, filter) => who.kind !== 'device' || (filter.startsWith(`${who.baseTopic}/`) && filter.endsWith('/command')),
+};
+
+function connect(url: string, extra: mqtt.IClientOptions = {}): Promise<MqttClient> {
+  const c = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...extra });
+  return new Promise((resolve, reject) => {
+    c.once('connect', () => resolve(c));
+    c.once('error', (err) => {
+      c.end(true);
+      reject(err);
+    });
+  });
+}
+
+describe('embedded MQTT broker', () => {
+  let broker: EmbeddedBroker;
+  let httpServer: http.Server;
+  let httpPort: number;
+  const received: InboundMessage[] = [];
+  let gate: Promise<void> = Promise.resolve();
+
+  beforeAll(async () => {
+    httpServer = http.createServer();
+    await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', () => r()));
+    httpPort = (httpServer.address() as net.AddressInfo).port;
+    broker = await startEmbeddedBroker({
+      port: 0,
+      host: '127.0.0.1',
+      auth,
+      clock: Date.now,
+      logger: createLogger({ level: 'silent', format: 'json' }),
+      httpServer,
+      onInbound: async (m) => {
+        await gate;
+        received.push(m);
+      },
+    });
+  });
+  afterAll(async () => {
+    await broker.close();
+    httpServer.close();
+  });
+
+  it('refuses unknown credentials at CONNACK', async () => {
+    await expect(connect(`mqtt://127.0.0.1:${broker.port}`, { username: 'dev1', password: 'wrong' })).rejects.toThrow(
+      /Bad username or password/i,
+    );
+  });
+
+  it('acknowledges a QoS 1 publish only after the inbound handler has accepted it', async () => {
+    const c = await connect(`mqtt://127.0.0.1:${broker.port}`, { username: 'dev1', password: 'secret' });
+    let release!: () => void;
+    gate = new Promise((r) => {
+      release = r;
+    });
+    let acked = false;
+    const published = c.publishAsync('u4/301/temperature', '{"value":21.5}', { qos: 1 }).then(() => {
+      acked = true;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(acked).toBe(false);
+    expect(received).toHaveLength(0);
+    release();
+    await published;
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({ topic: 'u4/301/temperature', qos: 1, principal: device });
+    expect(received[0]?.payload.toString()).toBe('{"value":21.5}');
+    await c.endAsync();
+  });
+
+  it('disconnects a device publishing outside its base topic, and refuses foreign subscriptions', async () => {
+    const c = await connect(`mqtt://127.0.0.1:${broker.port}`, { username: 'dev1', password: 'secret' });
+    expect((await c.subscribeAsync('u4/301/shutter/command'))[0]?.qos).toBe(0);
+    // MQTT 3.1.1 §3.9.3: a refused filter is granted 0x80, which MQTT.js reports as an error
+    await expect(c.subscribeAsync('u4/#')).rejects.toThrow(/Subscribe error/);
+    const closed = new Promise<void>((r) => c.once('close', () => r()));
+    c.publish('u4/302/temperature', 'x', { qos: 1 });
+    await closed;
+    expect(received.some((m) => m.topic === 'u4/302/temperature')).toBe(false);
+    c.end(true);
+  });
+
+  it('serves MQTT over WebSocket on /mqtt and delivers Polder publishes to subscribers', async () => {
+    const c = await connect(`ws://127.0.0.1:${httpPort}/mqtt`, { username: 'dev1', password: 'secret' });
+    await c.subscribeAsync('u4/301/shutter/command', { qos: 1 });
+    const got = new Promise<string>((r) => c.once('message', (_t, p) => r(p.toString())));
+    await broker.publish('u4/301/shutter/command', '{"dest":"all","order":"up"}', { qos: 1 });
+    expect(await got).toBe('{"dest":"all","order":"up"}');
+    expect(await broker.disconnect('dev1')).toBe(1);
+    c.end(true);
+  });
+
+  it('names the port and both ways out when the port is taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    await expect(
+      startEmbeddedBroker({
+        port,
+        host: '127.0.0.1',
+        auth,
+        clock: Date.now,
+        logger: createLogger({ level: 'silent', format: 'json' }),
+        onInbound: async () => {},
+      }),
+    ).rejects.toThrow(new RegExp(`MQTT port ${port} is already in use.*POLDER_MQTT_PORT.*POLDER_MQTT_URL`));
+    blocker.close();
+  });
+});

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type Database, migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { SERVICES, serviceAvailable } from './services.js';
+
+/** A migrated, empty database of one dialect, and how to throw it away. */
+export interface TestDatabase {
+  database: Database;
+  url: string;
+  drop(): Promise<void>;
+}
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** A fresh SQLite file in a temporary directory. */
+export async function sqliteDatabase(): Promise<TestDatabase> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'polder-test-'));
+  const url = `sqlite:${path.join(dir, 'polder.db')}`;
+  const database = openDatabase({ url, dataDir: dir });
+  await migrateToLatest(database);
+  return {
+    database,
+    url,
+    async drop() {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh PostgreSQL database with a random name, dropped afterwards; tests never share one. */
+export async function postgresDatabase(): Promise<TestDatabase> {
+  const admin = new pg.Client({ connectionString: SERVICES.postgres.url });
+  await admin.connect();
+  const name = `polder_test_${randomBytes(6).toString('hex')}`;
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(SERVICES.postgres.url);
+  url.pathname = `/${name}`;
+  const database = openDatabase({ url: url.toString(), dataDir: os.tmpdir(), poolSize: 4 });
+  await migrateToLatest(database);
+  return {
+    database,
+    url: url.toString(),
+    async drop() {
+      await database.close();
+      const c = new pg.Client({ connectionString: SERVICES.postgres.url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export const openTestDatabase = (dialect: DialectName) => (dialect === 'sqlite' ? sqliteDatabase() : postgresDatabase());
+
+/** The dialects a suite should run on: both, unless PostgreSQL is missing outside CI. */
+export async function availableDialects(): Promise<DialectName[]> {
+  return (await serviceAvailable('postgres')) ? ['sqlite', 'postgres'] : ['sqlite'];
+}
