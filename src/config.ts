@@ -110,6 +110,37 @@ export const SETTINGS = {
     default: 32,
     describe: 'Memory limit of each user-script sandbox (isolate), in MB.',
   }),
+  amqpUrl: setting({
+    env: 'POLDER_AMQP_URL',
+    schema: z.string().regex(/^amqps?:\/\//, 'an amqp:// or amqps:// URL'),
+    secret: true,
+    default: undefined,
+    describe: 'RabbitMQ URL (amqp://…). Set: the inbox is a RabbitMQ quorum queue with publisher confirms. Unset: an inbox table in the database.',
+  }),
+  uplinkMaxBytes: setting({
+    env: 'POLDER_UPLINK_MAX_BYTES',
+    schema: z.coerce.number().int().min(1024).max(64 * 1024 * 1024),
+    default: 1024 * 1024,
+    describe: 'Largest uplink accepted (HTTP body, MQTT payload, polled file); larger ones get 413.',
+  }),
+  inboxBatchSize: setting({
+    env: 'POLDER_INBOX_BATCH_SIZE',
+    schema: z.coerce.number().int().min(1).max(10_000),
+    default: 500,
+    describe: 'Messages the pipeline takes from the inbox at once (one database transaction per batch).',
+  }),
+  inboxMaxAttempts: setting({
+    env: 'POLDER_INBOX_MAX_ATTEMPTS',
+    schema: z.coerce.number().int().min(1).max(100),
+    default: 5,
+    describe: 'Deliveries of a message whose failure may pass (timeouts, database errors) before it becomes a dead letter.',
+  }),
+  traceRetentionDays: setting({
+    env: 'POLDER_TRACE_RETENTION_DAYS',
+    schema: days,
+    default: 7,
+    describe: 'Days traces and their raw payloads are kept (0: forever). Dead letters are kept until replayed or this long.',
+  }),
   logLevel: setting({
     env: 'POLDER_LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
