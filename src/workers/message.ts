@@ -5,8 +5,12 @@
 export const IDENTITY_KINDS = ['mac', 'deveui', 'uuid', 'serial'] as const;
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
-/** How the store step finds a device: by identity, by registry code, or by MQTT base topic. */
+/**
+ * How the store step finds a device: by id (a device that authenticated to the embedded MQTT
+ * broker), by identity, by registry code, or by MQTT base topic.
+ */
 export interface DeviceRef {
+  id?: string;
   identity?: { kind: IdentityKind; value: string };
   code?: string;
   topic?: string;
