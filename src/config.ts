@@ -117,6 +117,12 @@ export const SETTINGS = {
     default: undefined,
     describe: 'RabbitMQ URL (amqp://…). Set: the inbox is a RabbitMQ quorum queue with publisher confirms. Unset: an inbox table in the database.',
   }),
+  amqpQueue: setting({
+    env: 'POLDER_AMQP_QUEUE',
+    schema: z.string().min(1).max(200),
+    default: 'polder.inbox',
+    describe: 'With POLDER_AMQP_URL: the quorum queue of the inbox (its retry queue is <name>.retry).',
+  }),
   uplinkMaxBytes: setting({
     env: 'POLDER_UPLINK_MAX_BYTES',
     schema: z.coerce.number().int().min(1024).max(64 * 1024 * 1024),

@@ -1,0 +1,90 @@
+/**
+ * `polder serve` as a child process, from sources, for suites that talk to Polder only as a
+ * client would, and that kill it (SIGKILL) and start it again on the same data.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { ADMIN_TOKEN } from './polder.js';
+
+const CLI = path.join(import.meta.dirname, 'polder-cli.ts');
+
+export interface ServedPolder {
+  url: string;
+  mqttPort: number;
+  child: ChildProcess;
+  /** What it printed (stdout and stderr), for failure messages. */
+  output(): string;
+  /** SIGKILL: no shutdown, no flush. Resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for a clean exit. */
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `polder serve` with `env` (database, data dir …) and waits until /healthz answers. */
+export async function servePolder(env: Record<string, string>, timeoutMs = 60_000): Promise<ServedPolder> {
+  const httpPort = await freePort();
+  const mqttPort = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+    env: {
+      ...process.env,
+      POLDER_HTTP_HOST: '127.0.0.1',
+      POLDER_HTTP_PORT: String(httpPort),
+      POLDER_MQTT_PORT: String(mqttPort),
+      POLDER_ADMIN_TOKEN: ADMIN_TOKEN,
+      POLDER_DEMO: '0',
+      POLDER_LOG_LEVEL: 'warn',
+      POLDER_LOG_FORMAT: 'json',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    out += String(d);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = `http://127.0.0.1:${httpPort}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`polder serve exited early:\n${out}`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`polder serve did not answer /healthz within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    mqttPort,
+    child,
+    output: () => out,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
