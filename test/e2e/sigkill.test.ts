@@ -60,7 +60,7 @@ describe.each(setups)('SIGKILL under load ($name)', ({ dialect, env: extra }) =>
       }),
     });
     expect(created.status).toBe(201);
-    const pipelineId = (await created.json()).id as string;
+    const pipelineId = ((await created.json()) as { id: string }).id;
 
     // Uplink i belongs to device i % DEVICES and is observed at T0 + i seconds.
     const acked = new Set<number>();
@@ -114,11 +114,12 @@ describe.each(setups)('SIGKILL under load ($name)', ({ dialect, env: extra }) =>
       for (let d = 0; d < DEVICES; d++) {
         const res = await fetch(`${served?.url}/api/devices/${devEui(d).toLowerCase()}/latest`, { headers: json });
         if (res.status === 404) continue; // not registered yet
-        const streams = (await res.json()).data as { datastream: number; observedProperty: string }[];
+        const streams = ((await res.json()) as { data: { datastream: number; observedProperty: string }[] }).data;
         const temp = streams.find((s) => s.observedProperty === 'temperature');
         if (!temp) continue;
         const rows = await fetch(`${served?.url}/api/measurements?datastream=${temp.datastream}&limit=100000`, { headers: json });
-        for (const r of (await rows.json()).data as { time: string; value: number }[]) stored.set(`${d}:${Date.parse(r.time)}`, r.value);
+        for (const r of ((await rows.json()) as { data: { time: string; value: number }[] }).data)
+          stored.set(`${d}:${Date.parse(r.time)}`, r.value);
       }
       return [...acked].filter((i) => stored.get(`${i % DEVICES}:${T0 + i * 1000}`) !== readingOf(i).temperature);
     };
