@@ -36,11 +36,13 @@ async function amqpStore(): Promise<InboxStore> {
   };
 }
 
-const targets: [string, () => Promise<InboxStore>][] = (await availableDialects()).map((d) => [
+/** name, store, and whether several processes may consume at once (a SQLite file has one owner). */
+const targets: [string, () => Promise<InboxStore>, boolean][] = (await availableDialects()).map((d) => [
   `database inbox on ${d}`,
   () => databaseStore(d),
+  d === 'postgres',
 ]);
-if (await serviceAvailable('rabbitmq')) targets.push(['AMQP inbox (RabbitMQ)', amqpStore]);
+if (await serviceAvailable('rabbitmq')) targets.push(['AMQP inbox (RabbitMQ)', amqpStore, true]);
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -64,7 +66,7 @@ function recorder(answer: (batch: Delivery[]) => BatchOutcome = allDone) {
   return { handler, batches, seen, deliveries: () => batches.flat() };
 }
 
-describe.each(targets)('Inbox contract: %s', (_name, makeStore) => {
+describe.each(targets)('Inbox contract: %s', (_name, makeStore, competing) => {
   let store: InboxStore;
   const opened: Inbox[] = [];
   const open = () => {
@@ -230,5 +232,20 @@ describe.each(targets)('Inbox contract: %s', (_name, makeStore) => {
     inbox.start(r.handler, { batchSize: 10 });
     await until('all delivered once', () => r.seen.size === 3);
     await until('only the delayed one waits', async () => (await inbox.depth()) === 1);
+  });
+
+  it.runIf(competing)('competing consumers share the work: each message goes to exactly one of them', async () => {
+    const [a, b] = [open(), open()];
+    const ra = recorder();
+    const rb = recorder();
+    a.start(ra.handler, { batchSize: 50 });
+    b.start(rb.handler, { batchSize: 50 });
+    const messages = manyMessages(1000);
+    await Promise.all(messages.map((m, i) => (i % 2 ? a : b).enqueue([m])));
+    await until('all delivered', () => ra.seen.size + rb.seen.size >= 1000);
+    await until('inbox empty', async () => (await a.depth()) === 0);
+    const both = [...ra.deliveries(), ...rb.deliveries()].map((d) => d.message.id);
+    expect(both).toHaveLength(1000);
+    expect(new Set(both)).toEqual(new Set(messages.map((m) => m.id)));
   });
 });
