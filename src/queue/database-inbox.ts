@@ -97,12 +97,14 @@ export class DatabaseInbox implements Inbox {
   private async run(handler: BatchHandler, batchSize: number): Promise<void> {
     // One process owns a SQLite file, so a lease found now is a dead process's: due again at once.
     // PostgreSQL is shared by several processes; there leases simply run out.
-    if (this.opts.database.dialect === 'sqlite') {
-      const released = await this.rows.releaseLeases(this.clock());
-      if (released > 0) this.log.warn({ released }, 'inbox: messages of an interrupted run are due again');
-    }
+    let released = this.opts.database.dialect !== 'sqlite';
     while (!this.closing) {
       try {
+        if (!released) {
+          const count = await this.rows.releaseLeases(this.clock());
+          if (count > 0) this.log.warn({ released: count }, 'inbox: messages of an interrupted run are due again');
+          released = true;
+        }
         await this.step(handler, batchSize);
       } catch (err) {
         this.log.error({ err }, 'inbox: database failed; retrying');
