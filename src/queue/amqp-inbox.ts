@@ -111,7 +111,11 @@ export class AmqpInbox implements Inbox {
   }
 
   private connect(): Promise<Connected> {
-    this.connecting ??= this.open();
+    // A failed first connection is tried again by the next call; a lost one is not (see above).
+    this.connecting ??= this.open().catch((err: unknown) => {
+      this.connecting = undefined;
+      throw err;
+    });
     return this.connecting;
   }
 
@@ -188,6 +192,11 @@ export class AmqpInbox implements Inbox {
     for (const msg of raw) {
       try {
         const delivery = { message: decodeMessage(msg.content), attempt: attemptOf(msg.properties.headers) };
+        if (byId.has(delivery.message.id)) {
+          // The same uplink enqueued twice (a transport's redelivery): the copy in hand stands for both.
+          consumer.ack(msg);
+          continue;
+        }
         batch.push(delivery);
         byId.set(delivery.message.id, { raw: msg, delivery });
       } catch (err) {

@@ -177,7 +177,7 @@ describe.each(targets)('Inbox contract: %s', (_name, makeStore, competing) => {
     expect(new Set(r.seen.keys())).toEqual(new Set(messages.map((m) => m.id)));
   });
 
-  it('enqueueing the same id twice stores it once', async () => {
+  it('the same id enqueued three times: stored once (a table), handled, nothing left behind', async () => {
     const inbox = open();
     const [m] = manyMessages(1) as [PipelineMessage];
     await Promise.all([inbox.enqueue([m]), inbox.enqueue([m])]);
@@ -187,6 +187,15 @@ describe.each(targets)('Inbox contract: %s', (_name, makeStore, competing) => {
     // step is idempotent on (datastream, time). The table keeps one row.
     if (kind === 'database') expect(await inbox.depth()).toBe(1);
     else expect(await inbox.depth()).toBe(3);
+    const r = recorder();
+    inbox.start(r.handler, { batchSize: 10 });
+    await until('handled', () => r.seen.has(m.id));
+    await until('inbox empty', async () => (await inbox.depth()) === 0);
+    await inbox.close();
+    // No copy was left unanswered: a new inbox on the same store finds nothing.
+    const again = open();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await again.depth()).toBe(0);
   });
 
   it('after close(), a new inbox on the same store delivers what was left', async () => {
