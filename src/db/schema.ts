@@ -263,6 +263,20 @@ export interface CommandTable {
   error: string | null;
 }
 
+/** The database inbox (src/queue/database-inbox.ts). */
+export interface InboxTable {
+  id: string;
+  org_id: string;
+  pipeline_id: string;
+  /** JSON text of messageToJson(message). */
+  message: string;
+  /** Deliveries begun so far (a claim adds one). */
+  attempts: number;
+  available_at: number;
+  lease_until: number | null;
+  created_at: number;
+}
+
 export interface Schema {
   organisations: OrganisationTable;
   users: UserTable;
@@ -284,4 +298,5 @@ export interface Schema {
   scripts: ScriptTable;
   script_revisions: ScriptRevisionTable;
   commands: CommandTable;
+  inbox: InboxTable;
 }

@@ -1,0 +1,20 @@
+import type { Database } from '../db/database.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { AmqpInbox } from './amqp-inbox.js';
+import { DatabaseInbox } from './database-inbox.js';
+import type { Inbox } from './inbox.js';
+
+export interface CreateInboxOptions {
+  database: Database;
+  /** config.amqpUrl: set, the inbox is RabbitMQ; unset, a table in the database. */
+  amqpUrl?: string | undefined;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** The inbox adapter the configuration asks for (the composition root's one call). */
+export function createInbox(opts: CreateInboxOptions): Inbox {
+  if (opts.amqpUrl) return new AmqpInbox({ url: opts.amqpUrl, logger: opts.logger });
+  return new DatabaseInbox({ database: opts.database, logger: opts.logger, ...(opts.clock ? { clock: opts.clock } : {}) });
+}

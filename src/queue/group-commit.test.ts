@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommit } from './group-commit.js';
+
+describe('GroupCommit', () => {
+  it('merges calls of the same turn into one commit, and calls made during a commit into the next', async () => {
+    const commits: number[][] = [];
+    let release: () => void = () => {};
+    const group = new GroupCommit<number>(async (items) => {
+      commits.push(items);
+      if (commits.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const first = [group.add([1]), group.add([2, 3]), group.add([4])];
+    await new Promise((r) => setImmediate(r));
+    expect(commits).toEqual([[1, 2, 3, 4]]);
+    // The first commit is still in flight: these wait and then share one commit.
+    const second = [group.add([5]), group.add([6])];
+    await new Promise((r) => setImmediate(r));
+    expect(commits).toHaveLength(1);
+    release();
+    await Promise.all([...first, ...second]);
+    expect(commits).toEqual([
+      [1, 2, 3, 4],
+      [5, 6],
+    ]);
+  });
+
+  it("settles a caller only with its own commit, and a failed commit rejects only that commit's callers", async () => {
+    let n = 0;
+    const group = new GroupCommit<string>(async (items) => {
+      n++;
+      if (items.includes('bad')) throw new Error('disk full');
+    });
+    const bad = group.add(['a', 'bad']);
+    await expect(bad).rejects.toThrow('disk full');
+    await expect(group.add(['good'])).resolves.toBeUndefined();
+    expect(n).toBe(2);
+  });
+
+  it('keeps whole callers together and splits the queue at maxItems', async () => {
+    const commits: number[][] = [];
+    const group = new GroupCommit<number>(async (items) => {
+      commits.push(items);
+    }, 3);
+    await Promise.all([group.add([1, 2]), group.add([3, 4]), group.add([5]), group.add([6, 7, 8, 9])]);
+    expect(commits).toEqual([
+      [1, 2],
+      [3, 4, 5],
+      [6, 7, 8, 9],
+    ]);
+  });
+
+  it('resolves an empty add at once and drain() waits for what is pending', async () => {
+    const seen: number[] = [];
+    const group = new GroupCommit<number>(async (items) => {
+      seen.push(...items);
+    });
+    await group.add([]);
+    void group.add([1]);
+    void group.add([2]);
+    await group.drain();
+    expect(seen).toEqual([1, 2]);
+  });
+});
