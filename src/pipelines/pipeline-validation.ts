@@ -69,13 +69,15 @@ export function validateSources(sources: readonly SourceInput[]): PipelineSource
   return sources.map((s, i) => {
     const at = `sources.${i}`;
     for (const [k, v] of Object.entries(s))
-      if (v !== undefined && !FIELDS_BY_KIND[s.kind].includes(k)) throw invalid(`${at}.${k}`, `${at}.${k}: not a field of a ${s.kind} source`);
+      if (v !== undefined && !FIELDS_BY_KIND[s.kind].includes(k))
+        throw invalid(`${at}.${k}`, `${at}.${k}: not a field of a ${s.kind} source`);
     switch (s.kind) {
       case 'mqtt': {
         const topic = required(s.topic, `${at}.topic`);
         if (!isValidTopicFilter(topic)) throw invalid(`${at}.topic`, `${at}.topic: ${topic} is not a valid MQTT topic filter`);
         for (const [j, f] of (s.exclude ?? []).entries())
-          if (!isValidTopicFilter(f)) throw invalid(`${at}.exclude.${j}`, `${at}.exclude.${j}: ${f} is not a valid MQTT topic filter`);
+          if (!isValidTopicFilter(f))
+            throw invalid(`${at}.exclude.${j}`, `${at}.exclude.${j}: ${f} is not a valid MQTT topic filter`);
         return { kind: 'mqtt', topic, ...(s.exclude && { exclude: s.exclude }) };
       }
       case 'amqp': {
@@ -87,7 +89,8 @@ export function validateSources(sources: readonly SourceInput[]): PipelineSource
         const url = checkUrl(required(s.url, `${at}.url`), `${at}.url`, ['http:', 'https:']);
         const intervalSeconds = interval(s.intervalSeconds, `${at}.intervalSeconds`);
         for (const [k, v] of Object.entries(s.headers ?? {}))
-          if (v === MASK) throw invalid(`${at}.headers.${k}`, `${at}.headers.${k}: ${MASK} keeps a stored value, and there is none`);
+          if (v === MASK)
+            throw invalid(`${at}.headers.${k}`, `${at}.headers.${k}: ${MASK} keeps a stored value, and there is none`);
         return { kind: 'http-poll', url, intervalSeconds, ...(s.headers && { headers: s.headers }) };
       }
       case 'ftp-poll': {
@@ -118,7 +121,8 @@ function checkUrl(url: string, field: string, schemes: string[]): string {
   } catch {
     throw invalid(field, `${field} is not a URL`);
   }
-  if (!schemes.includes(u.protocol)) throw invalid(field, `${field}: the scheme must be ${schemes.map((s) => s.slice(0, -1)).join(' or ')}`);
+  if (!schemes.includes(u.protocol))
+    throw invalid(field, `${field}: the scheme must be ${schemes.map((s) => s.slice(0, -1)).join(' or ')}`);
   if (!u.hostname) throw invalid(field, `${field}: the URL has no host`);
   if (u.password && decodeURIComponent(u.password) === MASK)
     throw invalid(field, `${field}: ${MASK} keeps a stored password only for the same user and host`);

@@ -53,8 +53,7 @@ export class KyselyPipelineStore implements PipelineStore {
 
   async update(p: Pipeline) {
     await uniqueAs409(
-      () =>
-        this.db.updateTable('pipelines').set(columns(p)).where('org_id', '=', p.orgId).where('id', '=', p.id).execute(),
+      () => this.db.updateTable('pipelines').set(columns(p)).where('org_id', '=', p.orgId).where('id', '=', p.id).execute(),
       'name',
       p.name,
     );

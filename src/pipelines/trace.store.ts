@@ -115,7 +115,12 @@ export class KyselyTraceStore implements TraceStore {
   }
 
   async get(orgId: string, id: string) {
-    const row = await this.db.selectFrom('traces').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('traces')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && toRecord(row);
   }
 
