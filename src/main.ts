@@ -34,9 +34,16 @@ import { MeasurementRetention, type RetentionReport } from './measurements/measu
 import { createMeasurementStore } from './measurements/measurement-store.js';
 import { MqttRepublisher } from './measurements/republish.js';
 import { KyselyRepublishLookup } from './measurements/republish.store.js';
+import { KyselyPipelineStore } from './pipelines/pipeline.store.js';
+import { CachedPipelineCatalog } from './pipelines/pipeline-catalog.js';
+import type { PipelineCatalog } from './pipelines/pipelines.js';
+import { PipelineService } from './pipelines/pipelines.service.js';
+import { KyselyTraceStore } from './pipelines/trace.store.js';
+import { type Enqueue, TraceService } from './pipelines/traces.service.js';
 import { ScriptService } from './scripts/scripts.service.js';
 import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
+import { DomainError } from './shared/errors.js';
 import { type IdGenerator, uuidv7 } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { startDemoFleet } from './simulate/neocampus/demo.js';
@@ -67,6 +74,12 @@ export interface Polder {
   retention: MeasurementRetention;
   /** User scripts; `scripts.resolve` names the worker of a pipeline step. */
   scripts: ScriptService;
+  /**
+   * Pipelines: `service` (CRUD, ingest tokens), `catalog` (any organisation's pipelines, cached:
+   * for transports and the runner), `traces` (list, replay, retention; `traces.sink` is the
+   * runner's TraceSink).
+   */
+  pipelines: { service: PipelineService; catalog: PipelineCatalog; traces: TraceService };
   app: FastifyInstance;
   bootstrap: BootstrapResult;
   /** Every MQTT message that reaches Polder goes through here (heartbeats, pipelines …). */
@@ -85,6 +98,11 @@ export interface PolderOptions {
   newId?: IdGenerator;
   /** How long the old session may stay after a `reinstall` order (default 5 s). */
   reinstallGraceMs?: number;
+  /**
+   * Where trace replays are queued: the Inbox port's `enqueue`. Until the inbox is built here,
+   * a Polder without one answers replays with UNAVAILABLE (503).
+   */
+  enqueue?: Enqueue;
 }
 
 /** The composition root: config in, adapters and services built, nothing global. */
@@ -149,6 +167,26 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
 
   const scriptRunner = new ScriptRunner({ timeoutMs: config.scriptTimeoutMs, memoryLimitMb: config.scriptMemoryMb });
   const scripts = new ScriptService(new KyselyScriptStore(database.db), scriptRunner, clock, newId);
+  const pipelineStore = new KyselyPipelineStore(database.db);
+  const catalog = new CachedPipelineCatalog(pipelineStore, clock, {
+    onListenerError: (err) => logger.error({ err }, 'pipeline change listener failed'),
+  });
+  const pipelineService = new PipelineService({
+    store: pipelineStore,
+    resolveWorker: (orgId, worker, revision) => scripts.resolve(orgId, worker, revision),
+    checkDeviceType: (orgId, ref) => registry.types.get(orgId, ref),
+    changed: catalog.changed,
+    clock,
+    newId,
+  });
+  // TODO(integrator): pass the inbox's enqueue (inbox.enqueue) once the inbox is built in this file.
+  const enqueue: Enqueue =
+    opts.enqueue ??
+    (async () => {
+      throw new DomainError('UNAVAILABLE', 'no inbox to replay into in this process');
+    });
+  const traces = new TraceService(new KyselyTraceStore(database.db), enqueue, { retentionDays: config.traceRetentionDays });
+  const pipelines = { service: pipelineService, catalog, traces };
   const inbound = new InboundRouter();
   // Every message that reaches Polder is a sign of life of the device that sent it.
   inbound.on('#', heartbeatHandler({ activity, directory, counters: fleetMetrics.heartbeats }), { passive: true });
@@ -188,6 +226,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     brokerAuth,
     measurements,
     scripts,
+    pipelines,
     fleet: { commands, summaries: fleetStore },
     version,
   });
@@ -214,6 +253,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     measurements,
     retention,
     scripts,
+    pipelines,
     app,
     bootstrap,
     inbound,
@@ -278,6 +318,14 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
           if (report) logger.info({ retention: summarize(report) }, 'retention done');
         },
         'retention',
+      );
+      every(
+        config.retentionIntervalSeconds * 1000,
+        async () => {
+          const removed = await traces.removeExpiredTraces(clock());
+          if (removed > 0) logger.info({ removed }, 'expired traces removed');
+        },
+        'trace retention',
       );
       // With an external broker other Polder processes may change the registry too (scale-out).
       if (bus.mode === 'external') every(300_000, async () => void (await directory.load()), 'device directory reload');

@@ -72,3 +72,17 @@ export function topicMatches(filter: string, topic: string): boolean {
 export function isPublishableTopic(topic: string): boolean {
   return topic.length > 0 && !/[+#\0]/.test(topic) && !topic.split('/').some((l) => l === '');
 }
+
+/**
+ * MQTT 3.1.1 §4.7.1: a valid topic filter has at least one character, no NUL, `#` only as the
+ * whole last level, and `+` only as a whole level.
+ */
+export function isValidTopicFilter(filter: string): boolean {
+  if (filter.length === 0 || filter.length > 65535 || filter.includes('\0')) return false;
+  const levels = filter.split('/');
+  return levels.every((level, i) => {
+    if (level === '#') return i === levels.length - 1;
+    if (level === '+') return true;
+    return !/[+#]/.test(level);
+  });
+}

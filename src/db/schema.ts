@@ -277,6 +277,44 @@ export interface InboxTable {
   created_at: number;
 }
 
+export interface PipelineTable {
+  id: string;
+  org_id: string;
+  name: string;
+  description: string;
+  status: string;
+  /** JSON text: PipelineStep[]. */
+  steps: string;
+  /** JSON text: PipelineSource[], secrets included (never returned by the API). */
+  sources: string;
+  has_sources: number;
+  auto_register: number;
+  device_type: string | null;
+  ingest_token_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TraceTable {
+  id: string;
+  org_id: string;
+  pipeline_id: string;
+  device_id: string | null;
+  status: string;
+  received_at: number;
+  finished_at: number;
+  attempts: number;
+  measurements: number;
+  /** JSON text: TransportInfo. */
+  transport: string;
+  /** JSON text: TraceStep[]. */
+  steps: string;
+  /** JSON text: TraceError, or null. */
+  error: string | null;
+  /** JSON text: PipelineMessageJson (the message as received, payload base64). */
+  message: string;
+}
+
 export interface Schema {
   organisations: OrganisationTable;
   users: UserTable;
@@ -299,4 +337,6 @@ export interface Schema {
   script_revisions: ScriptRevisionTable;
   commands: CommandTable;
   inbox: InboxTable;
+  pipelines: PipelineTable;
+  traces: TraceTable;
 }

@@ -17,6 +17,10 @@ import { fleetRoutes } from '../fleet/fleet.routes.js';
 import type { SummaryStore } from '../fleet/site-summary.js';
 import { measurementRoutes } from '../measurements/measurement.routes.js';
 import type { MeasurementService } from '../measurements/measurement.service.js';
+import { pipelineRoutes } from '../pipelines/pipelines.routes.js';
+import type { PipelineService } from '../pipelines/pipelines.service.js';
+import { traceRoutes } from '../pipelines/traces.routes.js';
+import type { TraceService } from '../pipelines/traces.service.js';
 import { scriptRoutes } from '../scripts/scripts.routes.js';
 import type { ScriptService } from '../scripts/scripts.service.js';
 import { uuidv7 } from '../shared/ids.js';
@@ -42,6 +46,8 @@ export interface AppDeps {
   registry: Registry;
   measurements: MeasurementService;
   scripts: ScriptService;
+  /** Pipelines (CRUD, ingest tokens) and their traces (dead letters, replay). */
+  pipelines: { service: PipelineService; traces: TraceService };
   /** Orders to devices and site summaries. */
   fleet: { commands: CommandService; summaries: SummaryStore };
   version: string;
@@ -130,6 +136,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registryRoutes(app, deps.registry);
   measurementRoutes(app, deps.measurements);
   scriptRoutes(app, deps.scripts);
+  pipelineRoutes(app, deps.pipelines.service);
+  traceRoutes(app, deps.pipelines.traces, deps.pipelines.service);
   fleetRoutes(app, { ...deps.fleet, locations: deps.registry.locations });
 
   await app.ready();

@@ -14,6 +14,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   ...Object.fromEntries(RESOURCES.map((r) => [notFoundCode(r), 404])),
   DEVICE_DISABLED: 403,
   CONFLICT: 409,
+  TRACE_NOT_FAILED: 409,
   DECODE_FAILED: 422,
   SCRIPT_INVALID: 400,
   SCRIPT_FAILED: 422,

@@ -29,6 +29,8 @@ export const RESOURCES = [
   'alert',
   'webhook',
   'worker',
+  'pipeline',
+  'trace',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { Polder } from '../../src/main.js';
+import { uuidv7 } from '../../src/shared/ids.js';
 import { createDatastream } from '../support/fixtures.js';
 
 /** Organisation B, seen from its own admin key: what the isolation test aims A's calls at. */
@@ -89,6 +90,50 @@ export const SEEDS: ((w: World) => Promise<void>)[] = [
   },
 ];
 
+// Pipelines and traces: a pipeline with a poller secret and an ingest token, and a failed trace (a dead letter).
+SEEDS.push(async (w) => {
+  w.ids.pipelineB = (
+    await created(
+      w.call('POST', '/api/pipelines', {
+        name: 'b-pipeline',
+        steps: [{ worker: 'ttn-v3' }, { worker: 'cayenne-lpp' }],
+        sources: [{ kind: 'ftp-poll', url: 'ftp://b:b-secret@ftp.example.org/in', intervalSeconds: 60 }],
+      }),
+    )
+  ).id;
+  const token = await w.call('POST', `/api/pipelines/${w.ids.pipelineB}/ingest-token`);
+  expect(token.statusCode, token.body).toBe(201);
+  const traceId = uuidv7();
+  const receivedAt = Date.UTC(2024, 4, 1);
+  await w.polder.pipelines.traces.sink.write([
+    {
+      id: traceId,
+      orgId: w.orgB,
+      pipelineId: w.ids.pipelineB,
+      deviceId: null,
+      status: 'failed',
+      receivedAt,
+      finishedAt: receivedAt,
+      attempts: 1,
+      transport: { kind: 'http', contentType: 'application/json' },
+      steps: [],
+      error: { code: 'DECODE_FAILED', message: 'b failed', step: 0 },
+      measurements: 0,
+      message: {
+        id: traceId,
+        orgId: w.orgB,
+        pipelineId: w.ids.pipelineB,
+        receivedAt,
+        transport: { kind: 'http', contentType: 'application/json' },
+        payload: Buffer.from('{"b":1}').toString('base64'),
+        metadata: {},
+        measurements: [],
+      },
+    },
+  ]);
+  w.ids.traceB = traceId;
+});
+
 const id = (name: string) => (w: World) => ({ id: w.ids[name] ?? w.refs[name] ?? '' });
 /**
  * Integer ids of B's resources, by organisation: kept out of `ids`, whose values the leak
@@ -136,6 +181,14 @@ export const PROBES: Record<string, Probe> = {
   'DELETE /api/workers/{id}': { params: id('scriptB') },
   'GET /api/workers/{id}/revisions': { params: id('scriptB') },
   'POST /api/workers/{id}/test': { params: id('scriptB'), body: () => ({ payload: 'x' }) },
+
+  'GET /api/pipelines/{id}': { params: id('pipelineB') },
+  'PATCH /api/pipelines/{id}': { params: id('pipelineB'), body: () => ({ status: 'inactive' }) },
+  'DELETE /api/pipelines/{id}': { params: id('pipelineB') },
+  'POST /api/pipelines/{id}/ingest-token': { params: id('pipelineB') },
+  'DELETE /api/pipelines/{id}/ingest-token': { params: id('pipelineB') },
+  'GET /api/traces/{id}': { params: id('traceB') },
+  'POST /api/traces/{id}/replay': { params: id('traceB') },
 
   'GET /api/sites/{id}': { params: id('siteB') },
   'PATCH /api/sites/{id}': { params: id('siteB'), body: () => ({ name: 'taken over', isDefault: true }) },

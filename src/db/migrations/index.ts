@@ -4,6 +4,7 @@ import { tenancy } from './0001-tenancy.js';
 import { registry } from './0002-registry.js';
 import { measurements } from './0003-measurements.js';
 import { alerts } from './0004-alerts.js';
+import { pipelines } from './0005-pipelines.js';
 import { fleet } from './0006-fleet.js';
 import { scripts } from './0007-scripts.js';
 import { inbox } from './0008-inbox.js';
@@ -18,9 +19,9 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002-registry': registry(dialect),
     '0003-measurements': measurements(dialect),
     '0004-alerts': alerts(dialect),
-    '0007-scripts': scripts(dialect),
-    // 0005 is ingestion's (another branch); Kysely applies by name order.
+    '0005-pipelines': pipelines(dialect),
     '0006-fleet': fleet(dialect),
+    '0007-scripts': scripts(dialect),
     '0008-inbox': inbox(dialect),
   };
 }

@@ -7202,6 +7202,1236 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pipelines, by name */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page */
+                    limit?: number;
+                    /** @description Opaque cursor from links.next */
+                    cursor?: string;
+                    /** @description Include total, the number of items across all pages */
+                    count?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                name: string;
+                                description: string;
+                                status: "active" | "inactive";
+                                steps: {
+                                    /** @description A built-in worker (GET /api/workers/builtin) or a user script, by name or id */
+                                    worker: string;
+                                    /** @description Script revision; default the current one */
+                                    revision?: number;
+                                    /** @description The worker's config (its configSchema) */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                sources: {
+                                    kind: "mqtt" | "amqp" | "http-poll" | "ftp-poll";
+                                    /** @description mqtt: a topic filter (+ and # allowed) */
+                                    topic?: string;
+                                    /** @description mqtt: filters whose topics are left out */
+                                    exclude?: string[];
+                                    /** @description amqp: the queue consumed */
+                                    queue?: string;
+                                    /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
+                                    url?: string;
+                                    /** @description http-poll, ftp-poll: seconds between polls, at least 1 */
+                                    intervalSeconds?: number;
+                                    /** @description http-poll: request headers; values are shown as *** */
+                                    headers?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description ftp-poll: glob of the file names taken (default all) */
+                                    pattern?: string;
+                                }[];
+                                autoRegister: boolean;
+                                deviceType: string | null;
+                                hasIngestToken: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a pipeline: its steps (workers) and sources, checked now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Unique in the organisation */
+                        name: string;
+                        description?: string;
+                        status?: "active" | "inactive";
+                        /** @description Run in order; storing is the implicit last step */
+                        steps: {
+                            /** @description A built-in worker (GET /api/workers/builtin) or a user script, by name or id */
+                            worker: string;
+                            /** @description Script revision; default the current one */
+                            revision?: number;
+                            /** @description The worker's config (its configSchema) */
+                            config?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Besides POST /api/uplinks/{id}, always open */
+                        sources?: {
+                            kind: "mqtt" | "amqp" | "http-poll" | "ftp-poll";
+                            /** @description mqtt: a topic filter (+ and # allowed) */
+                            topic?: string;
+                            /** @description mqtt: filters whose topics are left out */
+                            exclude?: string[];
+                            /** @description amqp: the queue consumed */
+                            queue?: string;
+                            /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
+                            url?: string;
+                            /** @description http-poll, ftp-poll: seconds between polls, at least 1 */
+                            intervalSeconds?: number;
+                            /** @description http-poll: request headers; values are shown as *** */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            /** @description ftp-poll: glob of the file names taken (default all) */
+                            pattern?: string;
+                        }[];
+                        /** @description Create unknown devices instead of failing their traces */
+                        autoRegister?: boolean;
+                        deviceType?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            status: "active" | "inactive";
+                            steps: {
+                                /** @description A built-in worker (GET /api/workers/builtin) or a user script, by name or id */
+                                worker: string;
+                                /** @description Script revision; default the current one */
+                                revision?: number;
+                                /** @description The worker's config (its configSchema) */
+                                config?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            sources: {
+                                kind: "mqtt" | "amqp" | "http-poll" | "ftp-poll";
+                                /** @description mqtt: a topic filter (+ and # allowed) */
+                                topic?: string;
+                                /** @description mqtt: filters whose topics are left out */
+                                exclude?: string[];
+                                /** @description amqp: the queue consumed */
+                                queue?: string;
+                                /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
+                                url?: string;
+                                /** @description http-poll, ftp-poll: seconds between polls, at least 1 */
+                                intervalSeconds?: number;
+                                /** @description http-poll: request headers; values are shown as *** */
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                /** @description ftp-poll: glob of the file names taken (default all) */
+                                pattern?: string;
+                            }[];
+                            autoRegister: boolean;
+                            deviceType: string | null;
+                            hasIngestToken: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pipelines/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A pipeline (by id or name) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            status: "active" | "inactive";
+                            steps: {
+                                /** @description A built-in worker (GET /api/workers/builtin) or a user script, by name or id */
+                                worker: string;
+                                /** @description Script revision; default the current one */
+                                revision?: number;
+                                /** @description The worker's config (its configSchema) */
+                                config?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            sources: {
+                                kind: "mqtt" | "amqp" | "http-poll" | "ftp-poll";
+                                /** @description mqtt: a topic filter (+ and # allowed) */
+                                topic?: string;
+                                /** @description mqtt: filters whose topics are left out */
+                                exclude?: string[];
+                                /** @description amqp: the queue consumed */
+                                queue?: string;
+                                /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
+                                url?: string;
+                                /** @description http-poll, ftp-poll: seconds between polls, at least 1 */
+                                intervalSeconds?: number;
+                                /** @description http-poll: request headers; values are shown as *** */
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                /** @description ftp-poll: glob of the file names taken (default all) */
+                                pattern?: string;
+                            }[];
+                            autoRegister: boolean;
+                            deviceType: string | null;
+                            hasIngestToken: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a pipeline (its traces stay until retention) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a pipeline; a source value *** keeps the stored secret */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Unique in the organisation */
+                        name?: string;
+                        description?: string;
+                        status?: "active" | "inactive";
+                        /** @description Run in order; storing is the implicit last step */
+                        steps?: {
+                            /** @description A built-in worker (GET /api/workers/builtin) or a user script, by name or id */
+                            worker: string;
+                            /** @description Script revision; default the current one */
+                            revision?: number;
+                            /** @description The worker's config (its configSchema) */
+                            config?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Besides POST /api/uplinks/{id}, always open */
+                        sources?: {
+                            kind: "mqtt" | "amqp" | "http-poll" | "ftp-poll";
+                            /** @description mqtt: a topic filter (+ and # allowed) */
+                            topic?: string;
+                            /** @description mqtt: filters whose topics are left out */
+                            exclude?: string[];
+                            /** @description amqp: the queue consumed */
+                            queue?: string;
+                            /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
+                            url?: string;
+                            /** @description http-poll, ftp-poll: seconds between polls, at least 1 */
+                            intervalSeconds?: number;
+                            /** @description http-poll: request headers; values are shown as *** */
+                            headers?: {
+                                [key: string]: string;
+                            };
+                            /** @description ftp-poll: glob of the file names taken (default all) */
+                            pattern?: string;
+                        }[];
+                        /** @description Create unknown devices instead of failing their traces */
+                        autoRegister?: boolean;
+                        deviceType?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            description: string;
+                            status: "active" | "inactive";
+                            steps: {
+                                /** @description A built-in worker (GET /api/workers/builtin) or a user script, by name or id */
+                                worker: string;
+                                /** @description Script revision; default the current one */
+                                revision?: number;
+                                /** @description The worker's config (its configSchema) */
+                                config?: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            sources: {
+                                kind: "mqtt" | "amqp" | "http-poll" | "ftp-poll";
+                                /** @description mqtt: a topic filter (+ and # allowed) */
+                                topic?: string;
+                                /** @description mqtt: filters whose topics are left out */
+                                exclude?: string[];
+                                /** @description amqp: the queue consumed */
+                                queue?: string;
+                                /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
+                                url?: string;
+                                /** @description http-poll, ftp-poll: seconds between polls, at least 1 */
+                                intervalSeconds?: number;
+                                /** @description http-poll: request headers; values are shown as *** */
+                                headers?: {
+                                    [key: string]: string;
+                                };
+                                /** @description ftp-poll: glob of the file names taken (default all) */
+                                pattern?: string;
+                            }[];
+                            autoRegister: boolean;
+                            deviceType: string | null;
+                            hasIngestToken: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/pipelines/{id}/ingest-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a new ingest token for POST /api/uplinks/{id}, replacing the previous one; shown only here */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Send as Authorization: Bearer <token>; shown once */
+                            token: string;
+                            pipeline: {
+                                id: string;
+                                name: string;
+                                description: string;
+                                status: "active" | "inactive";
+                                steps: {
+                                    /** @description A built-in worker (GET /api/workers/builtin) or a user script, by name or id */
+                                    worker: string;
+                                    /** @description Script revision; default the current one */
+                                    revision?: number;
+                                    /** @description The worker's config (its configSchema) */
+                                    config?: {
+                                        [key: string]: unknown;
+                                    };
+                                }[];
+                                sources: {
+                                    kind: "mqtt" | "amqp" | "http-poll" | "ftp-poll";
+                                    /** @description mqtt: a topic filter (+ and # allowed) */
+                                    topic?: string;
+                                    /** @description mqtt: filters whose topics are left out */
+                                    exclude?: string[];
+                                    /** @description amqp: the queue consumed */
+                                    queue?: string;
+                                    /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
+                                    url?: string;
+                                    /** @description http-poll, ftp-poll: seconds between polls, at least 1 */
+                                    intervalSeconds?: number;
+                                    /** @description http-poll: request headers; values are shown as *** */
+                                    headers?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description ftp-poll: glob of the file names taken (default all) */
+                                    pattern?: string;
+                                }[];
+                                autoRegister: boolean;
+                                deviceType: string | null;
+                                hasIngestToken: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Remove the ingest token */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Traces, newest first; status=failed lists the dead letters */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Pipeline id or name */
+                    pipeline?: string;
+                    /** @description Device id */
+                    device?: string;
+                    /** @description Received at or after */
+                    start?: string;
+                    /** @description Received before */
+                    end?: string;
+                    status?: "stored" | "skipped" | "retrying" | "failed";
+                    /** @description Items per page */
+                    limit?: number;
+                    /** @description Opaque cursor from links.next */
+                    cursor?: string;
+                    /** @description Include total, the number of items across all pages */
+                    count?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description The message id (UUIDv7), returned by the transport as traceId */
+                                id: string;
+                                pipelineId: string;
+                                deviceId: string | null;
+                                status: "stored" | "skipped" | "retrying" | "failed";
+                                /** Format: date-time */
+                                receivedAt: string;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                attempts: number;
+                                transport: {
+                                    kind: string;
+                                    topic?: string;
+                                    contentType?: string;
+                                    path?: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                steps: {
+                                    worker: string;
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    durationMs: number;
+                                    error?: {
+                                        code: string;
+                                        message: string;
+                                        step?: number;
+                                    };
+                                    logs?: {
+                                        level: string;
+                                        message: string;
+                                    }[];
+                                }[];
+                                error: {
+                                    code: string;
+                                    message: string;
+                                    step?: number;
+                                } | null;
+                                /** @description Measurements stored by this uplink */
+                                measurements: number;
+                            }[];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/traces/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A trace with its steps, error, transport and the raw payload */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The message id (UUIDv7), returned by the transport as traceId */
+                            id: string;
+                            pipelineId: string;
+                            deviceId: string | null;
+                            status: "stored" | "skipped" | "retrying" | "failed";
+                            /** Format: date-time */
+                            receivedAt: string;
+                            /** Format: date-time */
+                            finishedAt: string;
+                            attempts: number;
+                            transport: {
+                                kind: string;
+                                topic?: string;
+                                contentType?: string;
+                                path?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            steps: {
+                                worker: string;
+                                /** Format: date-time */
+                                startedAt: string;
+                                durationMs: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                    step?: number;
+                                };
+                                logs?: {
+                                    level: string;
+                                    message: string;
+                                }[];
+                            }[];
+                            error: {
+                                code: string;
+                                message: string;
+                                step?: number;
+                            } | null;
+                            /** @description Measurements stored by this uplink */
+                            measurements: number;
+                            payload: {
+                                /** @description The raw payload as received */
+                                base64: string;
+                                text: string | null;
+                                /** @description Bytes */
+                                size: number;
+                            };
+                            /** @description Metadata the transport gave the message */
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/traces/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed trace’s message through its pipeline again (same id); 409 unless failed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The message id (UUIDv7), returned by the transport as traceId */
+                            id: string;
+                            pipelineId: string;
+                            deviceId: string | null;
+                            status: "stored" | "skipped" | "retrying" | "failed";
+                            /** Format: date-time */
+                            receivedAt: string;
+                            /** Format: date-time */
+                            finishedAt: string;
+                            attempts: number;
+                            transport: {
+                                kind: string;
+                                topic?: string;
+                                contentType?: string;
+                                path?: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            steps: {
+                                worker: string;
+                                /** Format: date-time */
+                                startedAt: string;
+                                durationMs: number;
+                                error?: {
+                                    code: string;
+                                    message: string;
+                                    step?: number;
+                                };
+                                logs?: {
+                                    level: string;
+                                    message: string;
+                                }[];
+                            }[];
+                            error: {
+                                code: string;
+                                message: string;
+                                step?: number;
+                            } | null;
+                            /** @description Measurements stored by this uplink */
+                            measurements: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/traces/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay every failed trace that matches the filters (those of the list) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Pipeline id or name */
+                    pipeline?: string;
+                    /** @description Device id */
+                    device?: string;
+                    /** @description Received at or after */
+                    start?: string;
+                    /** @description Received before */
+                    end?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Traces queued again */
+                            count: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/{id}/commands": {
         parameters: {
             query?: never;
