@@ -5,13 +5,7 @@
  */
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
-import {
-  builtinWorker,
-  isBuiltinWorker,
-  type PreparedStep,
-  prepareStep,
-  type WorkerDefinition,
-} from '../workers/workers.js';
+import { builtinWorker, isBuiltinWorker, type PreparedStep, prepareStep, type WorkerDefinition } from '../workers/workers.js';
 import type { Pipeline, PipelineCatalog } from './pipelines.js';
 
 /** What the resolver needs of the script domain (ScriptService implements it). */
@@ -89,7 +83,12 @@ export class StepResolver {
     if (hit && hit.updatedAt === pipeline.updatedAt && hit.expiresAt > now) return hit.steps;
     const steps = Promise.all(pipeline.steps.map((_, i) => resolveStep(this.opts.scripts, pipeline, i)));
     const floating = pipeline.steps.some((s) => !isBuiltinWorker(s.worker) && s.revision === undefined);
-    const entry: Entry = { orgId: pipeline.orgId, updatedAt: pipeline.updatedAt, expiresAt: floating ? now + this.ttl : Infinity, steps };
+    const entry: Entry = {
+      orgId: pipeline.orgId,
+      updatedAt: pipeline.updatedAt,
+      expiresAt: floating ? now + this.ttl : Infinity,
+      steps,
+    };
     this.cache.set(pipeline.id, entry);
     // A failure is not kept: the next message asks again (the script may be back, the database up).
     steps.catch(() => {

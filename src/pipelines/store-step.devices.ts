@@ -4,8 +4,9 @@
  * kind and organisation) and the answers cached until the registry says the device changed.
  * Unknown devices are created when the pipeline auto-registers them.
  */
-import type { Device, DeviceInput } from '../devices/devices.js';
+
 import type { DeviceEvents } from '../devices/device-events.js';
+import type { Device, DeviceInput } from '../devices/devices.js';
 import { DEVICE_CODE_RE } from '../devices/devices.js';
 import { type Identity, normaliseIdentityValue } from '../devices/identity.js';
 import type { Clock } from '../shared/clock.js';
@@ -31,7 +32,11 @@ export interface DeviceLookup {
  * The device that published under a base topic (`u4/302`), told apart by the payload's unitID
  * when several boards share the room: the fleet's DeviceDirectory answers it in memory.
  */
-export type TopicResolver = (orgId: string, topic: string, payload: Uint8Array) => string | undefined | Promise<string | undefined>;
+export type TopicResolver = (
+  orgId: string,
+  topic: string,
+  payload: Uint8Array,
+) => string | undefined | Promise<string | undefined>;
 
 /** Creates a device (DeviceService.create): validates, emits `deviceSaved`. */
 export interface DeviceCreator {
@@ -252,7 +257,9 @@ export class DeviceMatcher {
 
 function resultOf(d: DeviceMatch, ref: DeviceRef): MatchResult {
   if (!d.enabled)
-    return { error: new DomainError('DEVICE_DISABLED', `device ${d.code} is disabled: its uplinks are refused`, { id: d.id, ref }) };
+    return {
+      error: new DomainError('DEVICE_DISABLED', `device ${d.code} is disabled: its uplinks are refused`, { id: d.id, ref }),
+    };
   return { deviceId: d.id };
 }
 

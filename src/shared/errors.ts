@@ -29,6 +29,7 @@ export const RESOURCES = [
   'alert',
   'webhook',
   'worker',
+  'pipeline',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
