@@ -62,6 +62,8 @@ export interface RunnerWorld {
   catalog: MapCatalog;
   sink: ArrayTraceSink;
   handle: ReturnType<typeof createPipelineRunner>['handle'];
+  /** Another runner on the same Polder and sink (a second worker process, caches of its own). */
+  secondRunner(): ReturnType<typeof createPipelineRunner>['handle'];
   api(method: string, url: string, payload?: unknown): ReturnType<TestPolder['call']>;
   pipeline(steps: (string | PipelineStep)[], extra?: Partial<Pipeline>): Pipeline;
   message(pipeline: Pipeline, body: unknown, transport?: Partial<TransportInfo>, receivedAt?: number): PipelineMessage;
@@ -82,21 +84,24 @@ export async function startRunnerWorld(dialect: DialectName, maxAttempts = 3): P
   const orgId = polder.bootstrap.org.id;
   const catalog = new MapCatalog();
   const sink = new ArrayTraceSink();
-  const running = createPipelineRunner({
-    database: polder.database,
-    catalog,
-    traces: sink,
-    scripts: polder.scripts,
-    registry: polder.registry,
-    measurements: polder.measurements,
-    activity: polder.activity,
-    resolveTopic: directoryTopicResolver(polder.directory),
-    config: { inboxMaxAttempts: maxAttempts },
-    metrics: polder.metrics.registry,
-    clock: () => Date.now(),
-    newId: uuidv7,
-    logger: polder.logger,
-  });
+  const build = () =>
+    createPipelineRunner({
+      database: polder.database,
+      catalog,
+      traces: sink,
+      scripts: polder.scripts,
+      registry: polder.registry,
+      measurements: polder.measurements,
+      activity: polder.activity,
+      resolveTopic: directoryTopicResolver(polder.directory),
+      config: { inboxMaxAttempts: maxAttempts },
+      metrics: polder.metrics.registry,
+      clock: () => Date.now(),
+      newId: uuidv7,
+      logger: polder.logger,
+    });
+  const running = build();
+  const others: ReturnType<typeof build>[] = [];
   const api = (method: string, url: string, payload?: unknown) =>
     t.call(ADMIN_TOKEN, { method: method as 'GET', url, ...(payload !== undefined && { payload: payload as object }) });
   let n = 0;
@@ -106,6 +111,11 @@ export async function startRunnerWorld(dialect: DialectName, maxAttempts = 3): P
     catalog,
     sink,
     handle: running.handle,
+    secondRunner() {
+      const r = build();
+      others.push(r);
+      return r.handle;
+    },
     api,
     pipeline(steps, extra = {}) {
       n++;
@@ -164,6 +174,7 @@ export async function startRunnerWorld(dialect: DialectName, maxAttempts = 3): P
     },
     async close() {
       running.close();
+      for (const r of others) r.close();
       await t.close();
     },
   };

@@ -213,6 +213,26 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
     expect((await w.api('GET', '/api/devices?identity=deveui:1000000000000001')).json().data).toHaveLength(1);
   });
 
+  it('two runners racing to auto-register the same device create it once', async () => {
+    const other = w.secondRunner();
+    const p = w.pipeline(['ttn-v3'], { autoRegister: true });
+    const body = (i: number) => {
+      const b = structuredClone(v3.ezurio_rs26x_captured_2025);
+      b.end_device_ids.dev_eui = '70B3D57ED005A1B2';
+      b.uplink_message.received_at = new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString();
+      return b;
+    };
+    const a = Array.from({ length: 20 }, (_, i) => w.message(p, body(i)));
+    const b = Array.from({ length: 20 }, (_, i) => w.message(p, body(100 + i)));
+    const [ra, rb] = await Promise.all([w.handle(deliveries(a)), other(deliveries(b))]);
+    expect(ra.done).toHaveLength(20);
+    expect(rb.done).toHaveLength(20);
+    const devices = (await w.api('GET', '/api/devices?identity=deveui:70B3D57ED005A1B2')).json().data;
+    expect(devices).toHaveLength(1);
+    expect(new Set([...a, ...b].map((m) => w.sink.of(m.id).deviceId))).toEqual(new Set([devices[0].id]));
+    expect((await w.stored('70B3D57ED005A1B2')).filter((r) => r.observedProperty === 'rssi')).toHaveLength(40);
+  });
+
   it('autoRegister gives new devices the pipeline deviceType', async () => {
     const type = await w.api('POST', '/api/device-types', { name: 'decentlab-dl', connectivity: 'lorawan' });
     expect(type.statusCode, type.body).toBe(201);
