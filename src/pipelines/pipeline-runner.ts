@@ -46,7 +46,9 @@ export const backoffMs = (attempt: number): number => Math.min(60_000, 1000 * 2 
 export function classify(err: unknown, step?: number): { error: TraceError; retryable: boolean } {
   const at = step === undefined ? {} : { step };
   if (err instanceof DomainError) {
-    const details = err.details && Object.keys(err.details).length > 0 ? { details: err.details } : {};
+    // A script's logs are in its trace step already.
+    const { logs: _logs, ...rest } = err.details ?? {};
+    const details = Object.keys(rest).length > 0 ? { details: rest } : {};
     return {
       error: { code: err.code, message: err.message, ...at, ...details },
       retryable: err instanceof WorkerError ? err.retryable : false,
@@ -97,12 +99,13 @@ export class PipelineRunner {
       else outcome.done.push(message.id);
       records.push(this.trace(w, status, finishedAt));
       if (status === 'failed' || status === 'retrying') {
-        this.opts.logger.warn(
+        this.opts.logger.debug(
           { traceId: message.id, orgId: message.orgId, pipelineId: message.pipelineId, attempt, error: w.error },
           status === 'failed' ? 'uplink failed' : 'uplink will be retried',
         );
       }
     }
+    this.summarise(records);
     // A trace store that does not answer makes the batch throw: the inbox delivers it again,
     // and storing it again adds no measurement (idempotent on (datastream, time)).
     await this.opts.traces.write(records);
@@ -204,6 +207,24 @@ export class PipelineRunner {
         step.error = w.error;
       }
     });
+  }
+
+  /** One log line per batch with failures (a bad device sending 500 messages is not 500 lines). */
+  private summarise(records: TraceRecord[]) {
+    const bad = records.filter((r) => r.status === 'failed' || r.status === 'retrying');
+    if (bad.length === 0) return;
+    const codes: Record<string, number> = {};
+    for (const r of bad) codes[r.error?.code ?? 'UNKNOWN'] = (codes[r.error?.code ?? 'UNKNOWN'] ?? 0) + 1;
+    this.opts.logger.warn(
+      {
+        batch: records.length,
+        failed: bad.filter((r) => r.status === 'failed').length,
+        retrying: bad.filter((r) => r.status === 'retrying').length,
+        codes,
+        traceIds: bad.slice(0, 5).map((r) => r.id),
+      },
+      'uplinks of the batch not stored (see their traces)',
+    );
   }
 
   private failed(w: Work, err: unknown, step?: number): Work {
