@@ -24,6 +24,7 @@ const pipeline: Pipeline = {
   updatedAt: 0,
 };
 
+let calls = 0;
 /** A worker whose behaviour the payload's text chooses: "ok", "timeout", "bad", "bug", "skip". */
 const flaky = defineWorker({
   name: 'flaky',
@@ -31,6 +32,7 @@ const flaky = defineWorker({
   description: 'test worker',
   configSchema: Type.Object({}),
   run: (msg) => {
+    calls++;
     const text = Buffer.from(msg.payload).toString();
     if (text === 'timeout') throw new WorkerError('SCRIPT_TIMEOUT', 'too slow');
     if (text === 'bad') throw new WorkerError('DECODE_FAILED', 'flaky: bad payload');
@@ -112,6 +114,23 @@ describe('PipelineRunner', () => {
     }
     expect(delays).toEqual([1000, 2000, 4000]);
     expect(w.trace('m')).toMatchObject({ status: 'failed', attempts: 4, error: { code: 'SCRIPT_TIMEOUT' } });
+  });
+
+  it('stops running a step that timed out 3 times in a batch: its other messages retry unrun', async () => {
+    const w = world(storeAll);
+    calls = 0;
+    const batch = ['timeout', 'timeout', 'ok', 'timeout', 'timeout', 'timeout', 'ok'].map((t, i) => ({
+      message: message(`m${i}`, t),
+      attempt: 1,
+    }));
+    const outcome = await w.runner.handle(batch);
+    expect(calls).toBe(4); // three timeouts and the "ok" between them
+    expect(outcome.done).toEqual(['m2']);
+    expect(outcome.retry.map((r) => r.id)).toEqual(['m0', 'm1', 'm3', 'm4', 'm5', 'm6']);
+    expect(w.trace('m6')).toMatchObject({
+      status: 'retrying',
+      error: { code: 'SCRIPT_TIMEOUT', step: 0, message: expect.stringMatching(/^not run: step 0 \(flaky\) timed out 3 times/) },
+    });
   });
 
   it('a store that throws (database down) retries every message it was given', async () => {

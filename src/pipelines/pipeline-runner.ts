@@ -37,6 +37,12 @@ export interface PipelineRunnerOptions {
   /** Console entries a trace step keeps of a script (default 50) and characters of each (default 1000). */
   maxLogEntries?: number;
   maxLogChars?: number;
+  /**
+   * Timeouts of one step in one batch after which its remaining messages of the batch are not
+   * run but retried later (default 3): a script stuck in a loop would otherwise hold the batch
+   * for timeout × batch size (50 s for 500 messages at 100 ms).
+   */
+  maxTimeoutsPerStep?: number;
 }
 
 /** Delay before delivery `attempt + 1`: 1 s, 2 s, 4 s … capped at 60 s. */
@@ -77,16 +83,19 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 export class PipelineRunner {
   private readonly maxLogEntries: number;
   private readonly maxLogChars: number;
+  private readonly maxTimeouts: number;
 
   constructor(private readonly opts: PipelineRunnerOptions) {
     this.maxLogEntries = opts.maxLogEntries ?? 50;
     this.maxLogChars = opts.maxLogChars ?? 1000;
+    this.maxTimeouts = opts.maxTimeoutsPerStep ?? 3;
   }
 
   readonly handle: BatchHandler = async (batch) => {
     const pipelines = new Map<string, Promise<Pipeline | undefined>>();
+    const timeouts = new Map<string, number>();
     const works: Work[] = [];
-    for (const delivery of batch) works.push(await this.decode(delivery, pipelines));
+    for (const delivery of batch) works.push(await this.decode(delivery, pipelines, timeouts));
     await this.storeAll(works.filter((w) => w.status === 'store'));
     const outcome: BatchOutcome = { done: [], retry: [] };
     const records: TraceRecord[] = [];
@@ -120,7 +129,11 @@ export class PipelineRunner {
   };
 
   /** Runs the decoding steps of one message; leaves it `store`, `skipped`, `failed` or `retrying`. */
-  private async decode(delivery: Delivery, pipelines: Map<string, Promise<Pipeline | undefined>>): Promise<Work> {
+  private async decode(
+    delivery: Delivery,
+    pipelines: Map<string, Promise<Pipeline | undefined>>,
+    timeouts: Map<string, number>,
+  ): Promise<Work> {
     const msg = delivery.message;
     const w: Work = { delivery, message: msg, steps: [], deviceId: null, measurements: 0 };
     let pipeline: Pipeline | undefined;
@@ -157,11 +170,21 @@ export class PipelineRunner {
       const ctx = { scripts: this.opts.scripts, log: (entry: ScriptLog) => this.keep(logs, entry) };
       const startedAt = this.opts.clock();
       const t0 = performance.now();
+      const stepKey = `${pipeline.id}\u0000${i}`;
+      const timedOut = timeouts.get(stepKey) ?? 0;
       let failure: unknown;
-      try {
-        w.message = await runStep(step.prepared, w.message, ctx);
-      } catch (err) {
-        failure = err;
+      if (timedOut >= this.maxTimeouts) {
+        failure = new WorkerError(
+          'SCRIPT_TIMEOUT',
+          `not run: step ${i} (${step.worker}) timed out ${timedOut} times in this batch; retried later`,
+        );
+      } else {
+        try {
+          w.message = await runStep(step.prepared, w.message, ctx);
+        } catch (err) {
+          failure = err;
+          if (err instanceof WorkerError && err.code === 'SCRIPT_TIMEOUT') timeouts.set(stepKey, timedOut + 1);
+        }
       }
       const ms = performance.now() - t0;
       this.opts.observer?.step(step.label, ms / 1000);
