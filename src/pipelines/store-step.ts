@@ -71,7 +71,9 @@ export class StoreStep {
     try {
       matches = requests.length > 0 ? await this.opts.devices.match(requests) : [];
     } catch (error) {
-      return items.map(() => ({ status: 'retry', deviceId: null, error }));
+      return plans.map((p) =>
+        p.error ? { status: 'failed', deviceId: null, error: p.error } : { status: 'retry', deviceId: null, error },
+      );
     }
     const deviceOf = (req: number) => {
       const m = matches[req];
