@@ -73,6 +73,8 @@ export interface TraceError {
   message: string;
   /** Index of the step that failed; `steps.length` is the store step. */
   step?: number;
+  /** The error's details, e.g. the DeviceRef of a DEVICE_NOT_FOUND, the field of a VALIDATION_FAILED. */
+  details?: Record<string, unknown>;
 }
 
 export interface TraceStep {

@@ -29,12 +29,31 @@ export interface ScriptInput {
  * (or the one the step pins).
  */
 export class ScriptService {
+  private readonly listeners: ((orgId: string, scriptId: string) => void)[] = [];
+
   constructor(
     private readonly store: ScriptStore,
-    private readonly runner: ScriptRunner,
+    /** The sandbox scripts run in; the pipeline runner shares it (one isolate per script revision). */
+    readonly runner: ScriptRunner,
     private readonly clock: Clock,
     private readonly newId: IdGenerator,
   ) {}
+
+  /**
+   * Called after a script is created, changed (renamed, new revision) or deleted, so caches of
+   * resolved workers (the pipeline runner's) drop what they hold. Returns an unsubscribe.
+   */
+  onChange(listener: (orgId: string, scriptId: string) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private changed(orgId: string, scriptId: string) {
+    for (const listener of [...this.listeners]) listener(orgId, scriptId);
+  }
 
   async create(orgId: string, by: string, input: ScriptInput): Promise<{ script: Script; revision: ScriptRevision }> {
     if (isBuiltinWorker(input.name)) throw conflict('name', input.name, `${input.name} is the name of a built-in worker`);
@@ -60,6 +79,7 @@ export class ScriptService {
     };
     await this.compile(script, revision);
     await this.store.insert(script, revision);
+    this.changed(orgId, script.id);
     return { script, revision };
   }
 
@@ -96,12 +116,14 @@ export class ScriptService {
       await this.compile(script, next);
     }
     await this.store.update(script, next);
+    this.changed(orgId, script.id);
     return { script, revision: next ?? (await this.revision(script, script.revision)) };
   }
 
   async delete(orgId: string, idOrName: string) {
     const s = await this.get(orgId, idOrName);
     await this.store.delete(orgId, s.id);
+    this.changed(orgId, s.id);
   }
 
   async get(orgId: string, idOrName: string): Promise<Script> {

@@ -126,12 +126,23 @@ async function entryOf(script: ScriptSource, config: ScriptConfig, ctx: WorkerCo
 
 /** A pipeline worker running `script`; compiled lazily by the context's ScriptRunner. */
 export function defineScriptWorker(script: ScriptSource): WorkerDefinition {
-  const run = async (msg: PipelineMessage, config: ScriptConfig, ctx: WorkerContext): Promise<PipelineMessage> => {
+  const run = async (msg: PipelineMessage, config: ScriptConfig, outer: WorkerContext): Promise<PipelineMessage> => {
     if (skipReason(msg)) return msg;
+    // A failure after the call returned (errors, a malformed result) carries logs already
+    // reported: report them once.
+    let reported = false;
+    const ctx: WorkerContext = {
+      ...outer,
+      log: (entry) => {
+        reported = true;
+        outer.log?.(entry);
+      },
+    };
     try {
       const entry = await entryOf(script, config, ctx);
       return entry === 'process' ? await processMessage(script, msg, ctx) : await decodeUplink(script, entry, msg, config, ctx);
     } catch (err) {
+      if (reported) throw err;
       return reportFailure(ctx, err);
     }
   };

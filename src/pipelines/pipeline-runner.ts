@@ -1,0 +1,285 @@
+/**
+ * The pipeline runner: the inbox's BatchHandler. Each message of a batch goes through its
+ * pipeline's steps on its own; the ones that get through are stored together (store step);
+ * then one trace per message is written in one call and the inbox is told which messages are
+ * done and which to deliver again. One bad message never fails the others of its batch.
+ */
+import type { BatchHandler, BatchOutcome, Delivery } from '../queue/inbox.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import {
+  messageToJson,
+  type PipelineMessage,
+  runStep,
+  type ScriptLog,
+  type ScriptRunner,
+  skipReason,
+  WorkerError,
+} from '../workers/workers.js';
+import type { PipelineRunnerObserver } from './pipeline-runner.metrics.js';
+import type { Pipeline, PipelineCatalog, TraceError, TraceRecord, TraceSink, TraceStatus, TraceStep } from './pipelines.js';
+import type { StepResolver } from './step-resolver.js';
+import type { StoreOutcome, StoreStep } from './store-step.js';
+
+export interface PipelineRunnerOptions {
+  catalog: Pick<PipelineCatalog, 'byId'>;
+  steps: Pick<StepResolver, 'steps'>;
+  store: Pick<StoreStep, 'store'>;
+  traces: TraceSink;
+  /** The sandbox user scripts run in (ScriptService.runner). */
+  scripts?: ScriptRunner | undefined;
+  clock: Clock;
+  logger: Logger;
+  /** Deliveries of a message whose failure may pass before it is failed for good (config.inboxMaxAttempts). */
+  maxAttempts: number;
+  observer?: PipelineRunnerObserver | undefined;
+  /** Console entries a trace step keeps of a script (default 50) and characters of each (default 1000). */
+  maxLogEntries?: number;
+  maxLogChars?: number;
+  /**
+   * Timeouts of one step in one batch after which its remaining messages of the batch are not
+   * run but retried later (default 3): a script stuck in a loop would otherwise hold the batch
+   * for timeout × batch size (50 s for 500 messages at 100 ms).
+   */
+  maxTimeoutsPerStep?: number;
+}
+
+/** Delay before delivery `attempt + 1`: 1 s, 2 s, 4 s … capped at 60 s. */
+export const backoffMs = (attempt: number): number => Math.min(60_000, 1000 * 2 ** Math.min(16, Math.max(0, attempt - 1)));
+
+/** How a failure is traced, and whether another delivery may help. */
+export function classify(err: unknown, step?: number): { error: TraceError; retryable: boolean } {
+  const at = step === undefined ? {} : { step };
+  if (err instanceof DomainError) {
+    // A script's logs are in its trace step already.
+    const { logs: _logs, ...rest } = err.details ?? {};
+    const details = Object.keys(rest).length > 0 ? { details: rest } : {};
+    return {
+      error: { code: err.code, message: err.message, ...at, ...details },
+      retryable: err instanceof WorkerError ? err.retryable : false,
+    };
+  }
+  // Not a domain error: the database, the queue or the trace store did not answer.
+  const message = err instanceof Error ? err.message : String(err);
+  return { error: { code: 'UNAVAILABLE', message, ...at }, retryable: true };
+}
+
+/** One message on its way through the batch. */
+interface Work {
+  delivery: Delivery;
+  pipeline?: Pipeline | undefined;
+  message: PipelineMessage;
+  steps: TraceStep[];
+  status?: TraceStatus | 'store';
+  error?: TraceError | undefined;
+  retryable?: boolean;
+  deviceId: string | null;
+  measurements: number;
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+export class PipelineRunner {
+  private readonly maxLogEntries: number;
+  private readonly maxLogChars: number;
+  private readonly maxTimeouts: number;
+
+  constructor(private readonly opts: PipelineRunnerOptions) {
+    this.maxLogEntries = opts.maxLogEntries ?? 50;
+    this.maxLogChars = opts.maxLogChars ?? 1000;
+    this.maxTimeouts = opts.maxTimeoutsPerStep ?? 3;
+  }
+
+  readonly handle: BatchHandler = async (batch) => {
+    const pipelines = new Map<string, Promise<Pipeline | undefined>>();
+    const timeouts = new Map<string, number>();
+    const works: Work[] = [];
+    for (const delivery of batch) works.push(await this.decode(delivery, pipelines, timeouts));
+    await this.storeAll(works.filter((w) => w.status === 'store'));
+    const outcome: BatchOutcome = { done: [], retry: [] };
+    const records: TraceRecord[] = [];
+    const finishedAt = this.opts.clock();
+    for (const w of works) {
+      const { attempt, message } = w.delivery;
+      let status = w.status as TraceStatus;
+      if (status === 'retrying' && attempt >= this.opts.maxAttempts) status = 'failed';
+      if (status === 'retrying') outcome.retry.push({ id: message.id, delayMs: backoffMs(attempt) });
+      else outcome.done.push(message.id);
+      records.push(this.trace(w, status, finishedAt));
+      if (status === 'failed' || status === 'retrying') {
+        this.opts.logger.debug(
+          { traceId: message.id, orgId: message.orgId, pipelineId: message.pipelineId, attempt, error: w.error },
+          status === 'failed' ? 'uplink failed' : 'uplink will be retried',
+        );
+      }
+    }
+    this.summarise(records);
+    // A trace store that does not answer makes the batch throw: the inbox delivers it again,
+    // and storing it again adds no measurement (idempotent on (datastream, time)).
+    await this.opts.traces.write(records);
+    const observer = this.opts.observer;
+    if (observer) {
+      const counts = new Map<TraceStatus, number>();
+      for (const r of records) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+      for (const [status, n] of counts) observer.messages(status, n);
+      observer.measurements(records.reduce((n, r) => n + (r.status === 'stored' ? r.measurements : 0), 0));
+    }
+    return outcome;
+  };
+
+  /** Runs the decoding steps of one message; leaves it `store`, `skipped`, `failed` or `retrying`. */
+  private async decode(
+    delivery: Delivery,
+    pipelines: Map<string, Promise<Pipeline | undefined>>,
+    timeouts: Map<string, number>,
+  ): Promise<Work> {
+    const msg = delivery.message;
+    const w: Work = { delivery, message: msg, steps: [], deviceId: null, measurements: 0 };
+    let pipeline: Pipeline | undefined;
+    try {
+      let p = pipelines.get(msg.pipelineId);
+      if (!p) {
+        p = this.opts.catalog.byId(msg.pipelineId);
+        pipelines.set(msg.pipelineId, p);
+      }
+      pipeline = await p;
+    } catch (err) {
+      return this.failed(w, err);
+    }
+    if (!pipeline || pipeline.orgId !== msg.orgId) {
+      return this.failed(
+        w,
+        new DomainError('PIPELINE_NOT_FOUND', `pipeline ${msg.pipelineId} not found (deleted?)`, { id: msg.pipelineId }),
+      );
+    }
+    // An inactive pipeline still runs what was queued for it: being inactive stops intake
+    // (transports refuse new uplinks), but these were acknowledged to their senders already.
+    w.pipeline = pipeline;
+    let steps: Awaited<ReturnType<StepResolver['steps']>>;
+    try {
+      steps = await this.opts.steps.steps(pipeline);
+    } catch (err) {
+      const step = err instanceof DomainError && typeof err.details?.step === 'number' ? err.details.step : undefined;
+      return this.failed(w, err, step);
+    }
+    for (const [i, step] of steps.entries()) {
+      // A skip (a join accept, a downlink event, a status) passes every later step untouched.
+      if (skipReason(w.message) !== undefined) break;
+      const logs: ScriptLog[] = [];
+      const ctx = { scripts: this.opts.scripts, log: (entry: ScriptLog) => this.keep(logs, entry) };
+      const startedAt = this.opts.clock();
+      const t0 = performance.now();
+      const stepKey = `${pipeline.id}\u0000${i}`;
+      const timedOut = timeouts.get(stepKey) ?? 0;
+      let failure: unknown;
+      if (timedOut >= this.maxTimeouts) {
+        failure = new WorkerError(
+          'SCRIPT_TIMEOUT',
+          `not run: step ${i} (${step.worker}) timed out ${timedOut} times in this batch; retried later`,
+        );
+      } else {
+        try {
+          w.message = await runStep(step.prepared, w.message, ctx);
+        } catch (err) {
+          failure = err;
+          if (err instanceof WorkerError && err.code === 'SCRIPT_TIMEOUT') timeouts.set(stepKey, timedOut + 1);
+        }
+      }
+      const ms = performance.now() - t0;
+      this.opts.observer?.step(step.label, ms / 1000);
+      const traced: TraceStep = { worker: step.worker, startedAt, durationMs: round(ms) };
+      if (logs.length > 0) traced.logs = logs;
+      w.steps.push(traced);
+      if (failure !== undefined) {
+        this.failed(w, failure, i);
+        traced.error = w.error;
+        return w;
+      }
+    }
+    w.status = skipReason(w.message) === undefined ? 'store' : 'skipped';
+    return w;
+  }
+
+  /** Stores every message that went through its steps, in one call; times it as the `store` step. */
+  private async storeAll(works: Work[]) {
+    if (works.length === 0) return;
+    const startedAt = this.opts.clock();
+    const t0 = performance.now();
+    let outcomes: StoreOutcome[];
+    try {
+      outcomes = await this.opts.store.store(
+        works.map((w) => ({ message: w.message, received: w.delivery.message, pipeline: w.pipeline as Pipeline })),
+      );
+    } catch (err) {
+      outcomes = works.map(() => ({ status: 'retry', deviceId: null, error: err }));
+    }
+    const ms = performance.now() - t0;
+    this.opts.observer?.step('store', ms / 1000);
+    works.forEach((w, i) => {
+      const o = outcomes[i] as StoreOutcome;
+      const index = w.pipeline?.steps.length ?? w.steps.length;
+      const step: TraceStep = { worker: 'store', startedAt, durationMs: round(ms) };
+      w.steps.push(step);
+      w.deviceId = o.deviceId;
+      if (o.status === 'stored') {
+        w.status = 'stored';
+        w.measurements = o.measurements;
+      } else {
+        this.failed(w, o.error, index);
+        step.error = w.error;
+      }
+    });
+  }
+
+  /** One log line per batch with failures (a bad device sending 500 messages is not 500 lines). */
+  private summarise(records: TraceRecord[]) {
+    const bad = records.filter((r) => r.status === 'failed' || r.status === 'retrying');
+    if (bad.length === 0) return;
+    const codes: Record<string, number> = {};
+    for (const r of bad) codes[r.error?.code ?? 'UNKNOWN'] = (codes[r.error?.code ?? 'UNKNOWN'] ?? 0) + 1;
+    this.opts.logger.warn(
+      {
+        batch: records.length,
+        failed: bad.filter((r) => r.status === 'failed').length,
+        retrying: bad.filter((r) => r.status === 'retrying').length,
+        codes,
+        traceIds: bad.slice(0, 5).map((r) => r.id),
+      },
+      'uplinks of the batch not stored (see their traces)',
+    );
+  }
+
+  private failed(w: Work, err: unknown, step?: number): Work {
+    const { error, retryable } = classify(err, step);
+    w.error = error;
+    w.retryable = retryable;
+    w.status = retryable ? 'retrying' : 'failed';
+    return w;
+  }
+
+  private keep(logs: ScriptLog[], entry: ScriptLog) {
+    if (logs.length >= this.maxLogEntries) return;
+    const message = entry.message.length > this.maxLogChars ? `${entry.message.slice(0, this.maxLogChars)}…` : entry.message;
+    logs.push({ level: entry.level, message });
+  }
+
+  private trace(w: Work, status: TraceStatus, finishedAt: number): TraceRecord {
+    const msg = w.delivery.message;
+    return {
+      id: msg.id,
+      orgId: msg.orgId,
+      pipelineId: msg.pipelineId,
+      deviceId: w.deviceId,
+      status,
+      receivedAt: msg.receivedAt,
+      finishedAt,
+      attempts: w.delivery.attempt,
+      transport: msg.transport,
+      steps: w.steps,
+      error: status === 'stored' || status === 'skipped' ? null : (w.error ?? null),
+      measurements: status === 'stored' ? w.measurements : 0,
+      message: messageToJson(msg),
+    };
+  }
+}

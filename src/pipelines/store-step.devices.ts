@@ -1,0 +1,275 @@
+/**
+ * Which registered device each message of a batch is about. A DeviceRef names a device by id,
+ * identity, code or MQTT base topic; the refs of a batch are looked up together (one query per
+ * kind and organisation) and the answers cached until the registry says the device changed.
+ * Unknown devices are created when the pipeline auto-registers them.
+ */
+
+import type { DeviceEvents } from '../devices/device-events.js';
+import type { Device, DeviceInput } from '../devices/devices.js';
+import { DEVICE_CODE_RE } from '../devices/devices.js';
+import { type Identity, normaliseIdentityValue } from '../devices/identity.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, notFound } from '../shared/errors.js';
+import type { DeviceRef } from '../workers/workers.js';
+
+/** What the matcher reads of a device. */
+export interface DeviceMatch {
+  id: string;
+  code: string;
+  identity: Identity | null;
+  enabled: boolean;
+}
+
+/** Batch lookups of devices of one organisation (store-step.lookup.store.ts implements it over SQL). */
+export interface DeviceLookup {
+  byIds(orgId: string, ids: string[]): Promise<DeviceMatch[]>;
+  byIdentities(orgId: string, identities: Identity[]): Promise<DeviceMatch[]>;
+  byCodes(orgId: string, codes: string[]): Promise<DeviceMatch[]>;
+}
+
+/**
+ * The device that published under a base topic (`u4/302`), told apart by the payload's unitID
+ * when several boards share the room: the fleet's DeviceDirectory answers it in memory.
+ */
+export type TopicResolver = (
+  orgId: string,
+  topic: string,
+  payload: Uint8Array,
+) => string | undefined | Promise<string | undefined>;
+
+/** Creates a device (DeviceService.create): validates, emits `deviceSaved`. */
+export interface DeviceCreator {
+  create(orgId: string, input: DeviceInput): Promise<Device>;
+}
+
+export interface MatchRequest {
+  orgId: string;
+  ref: DeviceRef;
+  /** The raw payload as received (its unitID picks a board among those sharing a topic). */
+  payload: Uint8Array;
+  /** Set when the pipeline auto-registers unknown devices: the type they get (null: by identity). */
+  autoRegister?: { deviceType: string | null } | undefined;
+}
+
+export type MatchResult = { deviceId: string } | { error: DomainError };
+
+const key = {
+  id: (id: string) => `i\u0000${id}`,
+  identity: (i: Identity) => `e\u0000${i.kind}\u0000${i.value}`,
+  code: (code: string) => `c\u0000${code}`,
+};
+
+/** Canonical identity of a ref, or undefined when absent or not a valid value of its kind. */
+function identityOf(ref: DeviceRef): Identity | undefined {
+  if (!ref.identity) return undefined;
+  const value = normaliseIdentityValue(ref.identity.kind, ref.identity.value);
+  return value === undefined ? undefined : { kind: ref.identity.kind, value };
+}
+
+/** The keys of a ref in the order they are tried: id, identity, code. */
+function keysOf(ref: DeviceRef): string[] {
+  const identity = identityOf(ref);
+  return [
+    ...(ref.id ? [key.id(ref.id)] : []),
+    ...(identity ? [key.identity(identity)] : []),
+    ...(ref.code ? [key.code(ref.code)] : []),
+  ];
+}
+
+/** A registry code for an auto-registered device: its identity (or code) made a valid code. */
+export function autoCode(ref: DeviceRef): string | undefined {
+  const raw = identityOf(ref)?.value ?? ref.code;
+  if (!raw) return undefined;
+  const code = raw.replace(/[^A-Za-z0-9._:@-]/g, '-').slice(0, 128);
+  return DEVICE_CODE_RE.test(code) ? code : `d${code.slice(0, 127)}`;
+}
+
+interface Cached {
+  device: DeviceMatch;
+  at: number;
+}
+
+export interface DeviceMatcherOptions {
+  lookup: DeviceLookup;
+  resolveTopic?: TopicResolver | undefined;
+  creator: DeviceCreator;
+  /** Registry events: saved, disabled, deleted and bulk-changed devices leave the cache. */
+  events?: Pick<DeviceEvents, 'on'> | undefined;
+  clock: Clock;
+  /** Bounds staleness when another process changes the registry (ms, default 60 s). */
+  ttlMs?: number;
+  /** Entries kept before the cache starts over (default 100 000). */
+  maxEntries?: number;
+}
+
+export class DeviceMatcher {
+  private readonly cache = new Map<string, Cached>();
+  /** Device id → its cache keys, to forget a device whatever it was looked up by. */
+  private readonly keysOfDevice = new Map<string, Set<string>>();
+  private readonly off: (() => void)[] = [];
+  private readonly ttl: number;
+  private readonly maxEntries: number;
+
+  constructor(private readonly opts: DeviceMatcherOptions) {
+    this.ttl = opts.ttlMs ?? 60_000;
+    this.maxEntries = opts.maxEntries ?? 100_000;
+    const ev = opts.events;
+    if (ev) {
+      this.off.push(
+        ev.on('deviceSaved', ({ device, previous }) => {
+          this.forget(device.id);
+          if (previous) this.forget(previous.id);
+        }),
+        ev.on('deviceDisabled', (d) => this.forget(d.id)),
+        ev.on('deviceDeleted', (d) => this.forget(d.id)),
+        ev.on('devicesChanged', ({ ids }) => {
+          for (const id of ids) this.forget(id);
+        }),
+      );
+    }
+  }
+
+  /** One answer per request, in order. Throws only when the database does not answer (retry). */
+  async match(requests: readonly MatchRequest[]): Promise<MatchResult[]> {
+    await this.load(requests);
+    const results: (MatchResult | undefined)[] = [];
+    const toCreate: number[] = [];
+    for (const [i, r] of requests.entries()) {
+      const found = this.cached(r.orgId, r.ref);
+      if (found) results[i] = resultOf(found, r.ref);
+      else if (r.ref.topic !== undefined && this.opts.resolveTopic) {
+        const id = await this.opts.resolveTopic(r.orgId, r.ref.topic, r.payload);
+        if (id !== undefined) results[i] = { deviceId: id };
+      }
+      if (results[i] === undefined) {
+        if (r.autoRegister) toCreate.push(i);
+        else results[i] = { error: notFoundError(r.ref) };
+      }
+    }
+    for (const i of toCreate) {
+      const r = requests[i] as MatchRequest;
+      // Created by an earlier request of this batch: found in the cache now.
+      const found = this.cached(r.orgId, r.ref);
+      results[i] = found ? resultOf(found, r.ref) : await this.register(r);
+    }
+    return results as MatchResult[];
+  }
+
+  close(): void {
+    for (const off of this.off.splice(0)) off();
+    this.cache.clear();
+    this.keysOfDevice.clear();
+  }
+
+  /** Looks up every ref not cached: per organisation, one query per kind of key. */
+  private async load(requests: readonly MatchRequest[]) {
+    const wanted = new Map<string, { ids: Set<string>; identities: Map<string, Identity>; codes: Set<string> }>();
+    for (const r of requests) {
+      if (this.cached(r.orgId, r.ref)) continue;
+      let w = wanted.get(r.orgId);
+      if (!w) {
+        w = { ids: new Set(), identities: new Map(), codes: new Set() };
+        wanted.set(r.orgId, w);
+      }
+      if (r.ref.id) w.ids.add(r.ref.id);
+      const identity = identityOf(r.ref);
+      if (identity) w.identities.set(key.identity(identity), identity);
+      if (r.ref.code) w.codes.add(r.ref.code);
+    }
+    for (const [orgId, w] of wanted) {
+      const { lookup } = this.opts;
+      const found = [
+        ...(w.ids.size > 0 ? await lookup.byIds(orgId, [...w.ids]) : []),
+        ...(w.identities.size > 0 ? await lookup.byIdentities(orgId, [...w.identities.values()]) : []),
+        ...(w.codes.size > 0 ? await lookup.byCodes(orgId, [...w.codes]) : []),
+      ];
+      for (const d of found) this.remember(orgId, d);
+    }
+  }
+
+  private cached(orgId: string, ref: DeviceRef): DeviceMatch | undefined {
+    const now = this.opts.clock();
+    for (const k of keysOf(ref)) {
+      const hit = this.cache.get(`${orgId}\u0000${k}`);
+      if (hit && now - hit.at < this.ttl) return hit.device;
+    }
+    return undefined;
+  }
+
+  private remember(orgId: string, d: DeviceMatch) {
+    if (this.cache.size >= this.maxEntries) {
+      this.cache.clear();
+      this.keysOfDevice.clear();
+    }
+    const entry = { device: d, at: this.opts.clock() };
+    const keys = [key.id(d.id), key.code(d.code), ...(d.identity ? [key.identity(d.identity)] : [])].map(
+      (k) => `${orgId}\u0000${k}`,
+    );
+    let mine = this.keysOfDevice.get(d.id);
+    if (!mine) {
+      mine = new Set();
+      this.keysOfDevice.set(d.id, mine);
+    }
+    for (const k of keys) {
+      this.cache.set(k, entry);
+      mine.add(k);
+    }
+  }
+
+  private forget(deviceId: string) {
+    for (const k of this.keysOfDevice.get(deviceId) ?? []) {
+      if (this.cache.get(k)?.device.id === deviceId) this.cache.delete(k);
+    }
+    this.keysOfDevice.delete(deviceId);
+  }
+
+  /**
+   * Creates the device a ref names. A concurrent creator (another worker process) makes our
+   * insert a CONFLICT: the device is then looked up again and used.
+   */
+  private async register(r: MatchRequest): Promise<MatchResult> {
+    const identity = identityOf(r.ref);
+    const code = autoCode(r.ref);
+    const type = r.autoRegister?.deviceType ?? (identity?.kind === 'deveui' ? 'lorawan-node' : undefined);
+    if (code === undefined || type === undefined) {
+      const why =
+        code === undefined
+          ? 'it has no identity or code to register it by'
+          : "the pipeline's deviceType is not set (only DevEUIs default to lorawan-node)";
+      return { error: notFoundError(r.ref, `; not auto-registered: ${why}`) };
+    }
+    try {
+      const device = await this.opts.creator.create(r.orgId, { code, type, ...(identity && { identity }) });
+      this.remember(r.orgId, { id: device.id, code: device.code, identity: device.identity, enabled: device.enabled });
+      return { deviceId: device.id };
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (err.code !== 'CONFLICT') return { error: err };
+    }
+    await this.load([{ ...r, ref: { ...(identity && { identity }), code } }]);
+    const found = this.cached(r.orgId, { ...(identity && { identity }), code });
+    // The code was taken by a device with another identity: better unmatched than mixed up.
+    if (found && (identity === undefined || found.identity?.value === identity.value)) return resultOf(found, r.ref);
+    return { error: notFoundError(r.ref, `; not auto-registered: code ${code} belongs to another device`) };
+  }
+}
+
+function resultOf(d: DeviceMatch, ref: DeviceRef): MatchResult {
+  if (!d.enabled)
+    return {
+      error: new DomainError('DEVICE_DISABLED', `device ${d.code} is disabled: its uplinks are refused`, { id: d.id, ref }),
+    };
+  return { deviceId: d.id };
+}
+
+function describe(ref: DeviceRef): string {
+  if (ref.id) return ref.id;
+  if (ref.identity) return `${ref.identity.kind} ${ref.identity.value}`;
+  return ref.code ?? (ref.topic !== undefined ? `on topic ${ref.topic}` : '(none named)');
+}
+
+function notFoundError(ref: DeviceRef, more = ''): DomainError {
+  const base = notFound('device', describe(ref));
+  return new DomainError(base.code, `${base.message}${more}`, { ref });
+}

@@ -1,0 +1,189 @@
+/**
+ * The implicit last step of every pipeline, run once for a whole batch: match each message's
+ * devices, find or create their datastreams, insert every measurement of the batch in one
+ * call, and mark the devices seen. A message that cannot be stored fails alone; a database that
+ * does not answer makes the whole batch retry (the insert is idempotent on (datastream, time)).
+ */
+import type { DatastreamKey } from '../devices/devices.js';
+import type { Measurement } from '../measurements/measurements.js';
+import type { Clock } from '../shared/clock.js';
+import { type DomainError, invalid } from '../shared/errors.js';
+import { type DeviceRef, draftTime, type MeasurementDraft, type PipelineMessage } from '../workers/workers.js';
+import type { Pipeline } from './pipelines.js';
+import type { DatastreamCache } from './store-step.datastreams.js';
+import type { DeviceMatcher, MatchRequest } from './store-step.devices.js';
+
+export interface StoreItem {
+  /** The message after the decoding steps. */
+  message: PipelineMessage;
+  /** The message as received: its raw payload tells boards sharing a topic apart. */
+  received: PipelineMessage;
+  pipeline: Pick<Pipeline, 'autoRegister' | 'deviceType'>;
+}
+
+export type StoreOutcome =
+  | { status: 'stored'; deviceId: string | null; measurements: number }
+  | { status: 'failed'; deviceId: string | null; error: DomainError }
+  /** The database did not answer: the message may be stored on a later attempt. */
+  | { status: 'retry'; deviceId: string | null; error: unknown };
+
+export interface StoreStepOptions {
+  devices: Pick<DeviceMatcher, 'match'>;
+  datastreams: Pick<DatastreamCache, 'resolve'>;
+  /** MeasurementService.insert: one call per batch; rollups and live subscribers follow. */
+  measurements: { insert(rows: readonly Measurement[]): Promise<unknown> };
+  /** ActivityTracker.seen: in memory, flushed in batches by the fleet. */
+  activity?: { seen(orgId: string, deviceId: string, at: number): void } | undefined;
+  clock: Clock;
+}
+
+/** Per message: the draft → request index, and the request of the message-level device. */
+interface Plan {
+  drafts: MeasurementDraft[];
+  draftRequest: number[];
+  messageRequest: number | undefined;
+  error?: DomainError;
+}
+
+/** A draft a worker got wrong fails its message (VALIDATION_FAILED naming the draft), not the batch. */
+function checkDraft(msg: PipelineMessage, d: MeasurementDraft, i: number): DomainError | undefined {
+  const field = `measurements.${i}`;
+  for (const f of ['sensor', 'observedProperty', 'unit'] as const) {
+    if (typeof d[f] !== 'string' || d[f] === '') return invalid(`${field}.${f}`, `${field}.${f} must be a non-empty string`);
+  }
+  if (typeof d.value !== 'number' || !Number.isFinite(d.value))
+    return invalid(`${field}.value`, `${field}.value ${String(d.value)} is not a finite number`);
+  const t = draftTime(msg, d);
+  if (!Number.isFinite(t) || Math.round(t) < 0 || !Number.isSafeInteger(Math.round(t)))
+    return invalid(`${field}.time`, `${field}.time ${String(t)} is not a Unix time in ms from 1970 on`);
+  return undefined;
+}
+
+const refKey = (ref: DeviceRef) => JSON.stringify([ref.id, ref.identity?.kind, ref.identity?.value, ref.code, ref.topic]);
+
+export class StoreStep {
+  constructor(private readonly opts: StoreStepOptions) {}
+
+  async store(items: readonly StoreItem[]): Promise<StoreOutcome[]> {
+    const requests: MatchRequest[] = [];
+    const plans = items.map((item) => this.plan(item, requests));
+    let matches: Awaited<ReturnType<DeviceMatcher['match']>>;
+    try {
+      matches = requests.length > 0 ? await this.opts.devices.match(requests) : [];
+    } catch (error) {
+      return plans.map((p) =>
+        p.error ? { status: 'failed', deviceId: null, error: p.error } : { status: 'retry', deviceId: null, error },
+      );
+    }
+    const deviceOf = (req: number) => {
+      const m = matches[req];
+      return m && 'deviceId' in m ? m.deviceId : undefined;
+    };
+    for (const p of plans) {
+      if (p.error) continue;
+      for (const req of new Set([...p.draftRequest, ...(p.messageRequest === undefined ? [] : [p.messageRequest])])) {
+        const m = matches[req];
+        if (m && 'error' in m) {
+          p.error = m.error;
+          break;
+        }
+      }
+    }
+    const traceDevice = (p: Plan): string | null => {
+      if (p.messageRequest !== undefined) return deviceOf(p.messageRequest) ?? null;
+      const ids = new Set(p.draftRequest.map(deviceOf));
+      return ids.size === 1 ? ([...ids][0] ?? null) : null;
+    };
+
+    const storable = plans.map((p, i) => ({ p, i })).filter(({ p }) => !p.error);
+    try {
+      const rows = await this.rows(items, storable, deviceOf);
+      if (rows.length > 0) await this.opts.measurements.insert(rows);
+    } catch (error) {
+      return plans.map((p) =>
+        p.error
+          ? { status: 'failed', deviceId: traceDevice(p), error: p.error }
+          : { status: 'retry', deviceId: traceDevice(p), error },
+      );
+    }
+
+    const seen = new Map<string, { orgId: string; deviceId: string; at: number }>();
+    for (const { p, i } of storable) {
+      const msg = (items[i] as StoreItem).message;
+      for (const req of [...p.draftRequest, ...(p.messageRequest === undefined ? [] : [p.messageRequest])]) {
+        const deviceId = deviceOf(req) as string;
+        const prev = seen.get(deviceId);
+        if (!prev || prev.at < msg.receivedAt) seen.set(deviceId, { orgId: msg.orgId, deviceId, at: msg.receivedAt });
+      }
+    }
+    for (const s of seen.values()) this.opts.activity?.seen(s.orgId, s.deviceId, s.at);
+
+    return plans.map((p) =>
+      p.error
+        ? { status: 'failed', deviceId: traceDevice(p), error: p.error }
+        : { status: 'stored', deviceId: traceDevice(p), measurements: p.drafts.length },
+    );
+  }
+
+  /** Checks the drafts and adds the message's device requests (one per distinct ref) to `requests`. */
+  private plan(item: StoreItem, requests: MatchRequest[]): Plan {
+    const { message: msg } = item;
+    const drafts = msg.measurements;
+    for (const [i, d] of drafts.entries()) {
+      const error = checkDraft(msg, d, i);
+      if (error) return { drafts, draftRequest: [], messageRequest: undefined, error };
+    }
+    const byRef = new Map<string, number>();
+    const request = (ref: DeviceRef) => {
+      const k = refKey(ref);
+      let at = byRef.get(k);
+      if (at === undefined) {
+        at = requests.length;
+        requests.push({
+          orgId: msg.orgId,
+          ref,
+          payload: item.received.payload,
+          autoRegister: item.pipeline.autoRegister ? { deviceType: item.pipeline.deviceType } : undefined,
+        });
+        byRef.set(k, at);
+      }
+      return at;
+    };
+    // The message's device when a draft relies on it (then an absent ref is a DEVICE_NOT_FOUND
+    // naming nothing), or, without drafts, when it names one (a sign of life).
+    const needsMessageDevice = drafts.length === 0 ? msg.device !== undefined : drafts.some((d) => d.device === undefined);
+    const messageRequest = needsMessageDevice ? request(msg.device ?? {}) : undefined;
+    const draftRequest = drafts.map((d) => (d.device ? request(d.device) : (messageRequest as number)));
+    return { drafts, draftRequest, messageRequest };
+  }
+
+  /** Measurement rows of the storable messages, datastreams resolved per device (cached). */
+  private async rows(
+    items: readonly StoreItem[],
+    storable: { p: Plan; i: number }[],
+    deviceOf: (req: number) => string | undefined,
+  ): Promise<Measurement[]> {
+    const groups = new Map<string, { orgId: string; deviceId: string; keys: DatastreamKey[]; at: [number, number][] }>();
+    for (const { p, i } of storable) {
+      const msg = (items[i] as StoreItem).message;
+      p.drafts.forEach((d, j) => {
+        const deviceId = deviceOf(p.draftRequest[j] as number) as string;
+        const g = groups.get(`${msg.orgId}\u0000${deviceId}`) ?? { orgId: msg.orgId, deviceId, keys: [], at: [] };
+        groups.set(`${msg.orgId}\u0000${deviceId}`, g);
+        g.keys.push({ sensor: d.sensor, observedProperty: d.observedProperty, unit: d.unit });
+        g.at.push([i, j]);
+      });
+    }
+    const now = this.opts.clock();
+    const rows: Measurement[] = [];
+    for (const g of groups.values()) {
+      const ids = await this.opts.datastreams.resolve(g.orgId, g.deviceId, g.keys, now);
+      g.at.forEach(([i, j], n) => {
+        const msg = (items[i] as StoreItem).message;
+        const d = msg.measurements[j] as MeasurementDraft;
+        rows.push({ datastreamId: ids[n] as number, time: Math.round(draftTime(msg, d)), value: d.value });
+      });
+    }
+    return rows;
+  }
+}
