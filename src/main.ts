@@ -36,10 +36,13 @@ import { MqttRepublisher } from './measurements/republish.js';
 import { KyselyRepublishLookup } from './measurements/republish.store.js';
 import { KyselyPipelineStore } from './pipelines/pipeline.store.js';
 import { CachedPipelineCatalog } from './pipelines/pipeline-catalog.js';
+import { createPipelineRunner, directoryTopicResolver } from './pipelines/pipeline-runner.factory.js';
 import type { PipelineCatalog } from './pipelines/pipelines.js';
 import { PipelineService } from './pipelines/pipelines.service.js';
 import { KyselyTraceStore } from './pipelines/trace.store.js';
-import { type Enqueue, TraceService } from './pipelines/traces.service.js';
+import { TraceService } from './pipelines/traces.service.js';
+import { createInbox } from './queue/create-inbox.js';
+import type { Inbox } from './queue/inbox.js';
 import { ScriptService } from './scripts/scripts.service.js';
 import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -80,6 +83,8 @@ export interface Polder {
    * runner's TraceSink).
    */
   pipelines: { service: PipelineService; catalog: PipelineCatalog; traces: TraceService };
+  /** Where transports put uplinks and the pipeline runner takes them. */
+  inbox: Inbox;
   app: FastifyInstance;
   bootstrap: BootstrapResult;
   /** Every MQTT message that reaches Polder goes through here (heartbeats, pipelines …). */
@@ -98,11 +103,8 @@ export interface PolderOptions {
   newId?: IdGenerator;
   /** How long the old session may stay after a `reinstall` order (default 5 s). */
   reinstallGraceMs?: number;
-  /**
-   * Where trace replays are queued: the Inbox port's `enqueue`. Until the inbox is built here,
-   * a Polder without one answers replays with UNAVAILABLE (503).
-   */
-  enqueue?: Enqueue;
+  /** The inbox (default: as the config says, a database table or RabbitMQ); tests may wrap it. */
+  inbox?: Inbox;
 }
 
 /** The composition root: config in, adapters and services built, nothing global. */
@@ -117,8 +119,25 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
 
   const metrics = createMetrics();
   const registry = createRegistry({ database, config, logger, clock, newId });
+  const scriptRunner = new ScriptRunner({ timeoutMs: config.scriptTimeoutMs, memoryLimitMb: config.scriptMemoryMb });
+  const scripts = new ScriptService(new KyselyScriptStore(database.db), scriptRunner, clock, newId);
+  const pipelineStore = new KyselyPipelineStore(database.db);
+  const catalog = new CachedPipelineCatalog(pipelineStore, clock, {
+    onListenerError: (err) => logger.error({ err }, 'pipeline change listener failed'),
+  });
+  const pipelineService = new PipelineService({
+    store: pipelineStore,
+    resolveWorker: (orgId, worker, revision) => scripts.resolve(orgId, worker, revision),
+    checkDeviceType: (orgId, ref) => registry.types.get(orgId, ref),
+    changed: catalog.changed,
+    clock,
+    newId,
+  });
   const tenancy = new TenancyService(new KyselyTenancyStore(database.db), clock, newId, {
-    organisationCreated: (org) => registry.ensureDefaults(org.id),
+    organisationCreated: async (org) => {
+      await registry.ensureDefaults(org.id);
+      await pipelineService.createDefaults(org.id);
+    },
   });
   const bootstrap = await tenancy.bootstrap(config.adminToken);
   // The default organisation may predate the registry: give it its defaults now.
@@ -165,28 +184,26 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   registry.events.on('datastreamsDeleted', ({ ids }) => measurementStore.deleteDatastreamData(ids));
   const retention = new MeasurementRetention(measurementStore, clock, { rollupRetentionDays }, measurementObserver);
 
-  const scriptRunner = new ScriptRunner({ timeoutMs: config.scriptTimeoutMs, memoryLimitMb: config.scriptMemoryMb });
-  const scripts = new ScriptService(new KyselyScriptStore(database.db), scriptRunner, clock, newId);
-  const pipelineStore = new KyselyPipelineStore(database.db);
-  const catalog = new CachedPipelineCatalog(pipelineStore, clock, {
-    onListenerError: (err) => logger.error({ err }, 'pipeline change listener failed'),
+  const inbox = opts.inbox ?? createInbox({ database, amqpUrl: config.amqpUrl, queue: config.amqpQueue, logger, clock });
+  const traces = new TraceService(new KyselyTraceStore(database.db), (messages) => inbox.enqueue(messages), {
+    retentionDays: config.traceRetentionDays,
   });
-  const pipelineService = new PipelineService({
-    store: pipelineStore,
-    resolveWorker: (orgId, worker, revision) => scripts.resolve(orgId, worker, revision),
-    checkDeviceType: (orgId, ref) => registry.types.get(orgId, ref),
-    changed: catalog.changed,
+  const pipelines = { service: pipelineService, catalog, traces };
+  const runner = createPipelineRunner({
+    database,
+    catalog,
+    traces: traces.sink,
+    scripts,
+    registry,
+    measurements,
+    activity,
+    resolveTopic: directoryTopicResolver(directory),
+    config,
+    metrics: metrics.registry,
     clock,
     newId,
+    logger,
   });
-  // TODO(integrator): pass the inbox's enqueue (inbox.enqueue) once the inbox is built in this file.
-  const enqueue: Enqueue =
-    opts.enqueue ??
-    (async () => {
-      throw new DomainError('UNAVAILABLE', 'no inbox to replay into in this process');
-    });
-  const traces = new TraceService(new KyselyTraceStore(database.db), enqueue, { retentionDays: config.traceRetentionDays });
-  const pipelines = { service: pipelineService, catalog, traces };
   const inbound = new InboundRouter();
   // Every message that reaches Polder is a sign of life of the device that sent it.
   inbound.on('#', heartbeatHandler({ activity, directory, counters: fleetMetrics.heartbeats }), { passive: true });
@@ -254,11 +271,13 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     retention,
     scripts,
     pipelines,
+    inbox,
     app,
     bootstrap,
     inbound,
     async start() {
       const address = await app.listen({ port: config.httpPort, host: config.httpHost });
+      inbox.start(runner.handle, { batchSize: config.inboxBatchSize });
       await directory.load({ quiet: true });
       if (config.mqttUrl) {
         if (config.mqttDynsec) {
@@ -361,6 +380,9 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       await polder.mqtt?.close();
       await dynsec?.client.close();
       await app.close();
+      // Transports are closed: nothing new comes in. Let the batch in flight finish.
+      await inbox.close();
+      runner.close();
       stopRepublish();
       await tenancy.flushUsage().catch(() => {});
       await activity.flush().catch(() => {});

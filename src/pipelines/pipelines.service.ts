@@ -4,6 +4,7 @@ import type { IdGenerator } from '../shared/ids.js';
 import { randomSecret } from '../shared/ids.js';
 import type { PageRequest } from '../shared/page.js';
 import { digestSecret } from '../shared/secrets.js';
+import { DEFAULT_PIPELINES } from './default-pipelines.js';
 import type { PipelineStore } from './pipeline-ports.js';
 import { type SourceInput, validateSources, validateSteps, type WorkerResolver } from './pipeline-validation.js';
 import type { Pipeline, PipelineStatus, PipelineStep } from './pipelines.js';
@@ -86,6 +87,16 @@ export class PipelineService {
     const pipeline = await this.get(orgId, idOrName);
     await this.deps.store.delete(orgId, pipeline.id);
     this.deps.changed(pipeline, 'deleted');
+  }
+
+  /** Gives a new organisation the default pipelines (DEFAULT_PIPELINES); its admins may delete them. */
+  async createDefaults(orgId: string): Promise<void> {
+    for (const input of DEFAULT_PIPELINES) {
+      await this.create(orgId, input).catch((err: unknown) => {
+        // Another process created it meanwhile.
+        if (!(err instanceof DomainError && err.code === 'CONFLICT')) throw err;
+      });
+    }
   }
 
   async get(orgId: string, idOrName: string): Promise<Pipeline> {

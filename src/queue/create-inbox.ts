@@ -9,12 +9,17 @@ export interface CreateInboxOptions {
   database: Database;
   /** config.amqpUrl: set, the inbox is RabbitMQ; unset, a table in the database. */
   amqpUrl?: string | undefined;
+  /** config.amqpQueue: the inbox queue on RabbitMQ (its retry queue is `<queue>.retry`). */
+  queue?: string | undefined;
   logger: Logger;
   clock?: Clock;
 }
 
 /** The inbox adapter the configuration asks for (the composition root's one call). */
 export function createInbox(opts: CreateInboxOptions): Inbox {
-  if (opts.amqpUrl) return new AmqpInbox({ url: opts.amqpUrl, logger: opts.logger });
+  if (opts.amqpUrl) {
+    const queue = opts.queue ?? 'polder.inbox';
+    return new AmqpInbox({ url: opts.amqpUrl, logger: opts.logger, queue, retryQueue: `${queue}.retry` });
+  }
   return new DatabaseInbox({ database: opts.database, logger: opts.logger, ...(opts.clock ? { clock: opts.clock } : {}) });
 }

@@ -28,6 +28,22 @@ describe.each(dialects)('pipelines API on %s', (dialect) => {
   });
   afterAll(() => t.close());
 
+  it('gives a new organisation the neocampus pipeline, which may be deleted', async () => {
+    const list = (await call('GET', '/api/pipelines')).json();
+    expect(list.data).toHaveLength(1);
+    expect(list.data[0]).toMatchObject({
+      name: 'neocampus',
+      status: 'active',
+      steps: [{ worker: 'neocampus' }],
+      sources: [
+        { kind: 'mqtt', topic: '+/+/+', exclude: ['+/+/device'] },
+        { kind: 'mqtt', topic: 'abroad/+/+/+/+', exclude: ['abroad/+/+/+/device'] },
+      ],
+    });
+    expect((await call('DELETE', '/api/pipelines/neocampus')).statusCode).toBe(204);
+    expect((await call('GET', '/api/pipelines')).json().data).toEqual([]);
+  });
+
   it('creates, reads, lists, changes and deletes a pipeline', async () => {
     const created = await call('POST', '/api/pipelines', TTN_LPP);
     expect(created.statusCode, created.body).toBe(201);

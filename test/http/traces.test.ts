@@ -68,9 +68,16 @@ describe.each(dialects)('traces and dead letters on %s', (dialect) => {
       dialect,
       {},
       {
-        enqueue: async (messages) => {
-          if (failEnqueue) throw new Error('inbox down');
-          enqueued.push([...messages]);
+        // The replay side of the inbox, recorded (this Polder does not start its runner).
+        inbox: {
+          kind: 'database',
+          enqueue: async (messages) => {
+            if (failEnqueue) throw new Error('inbox down');
+            enqueued.push([...messages]);
+          },
+          start: () => {},
+          depth: async () => enqueued.length,
+          close: async () => {},
         },
       },
     );
