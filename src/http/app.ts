@@ -105,6 +105,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer <key>' },
           session: { type: 'apiKey', in: 'cookie', name: 'polder_session' },
+          ingestToken: { type: 'apiKey', in: 'header', name: 'x-ingest-token', description: "A pipeline's ingest token (uplinks only); also as Authorization: Bearer" },
+          ingestTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: "A pipeline's ingest token in the URL, for webhooks that set no headers" },
         },
       },
       security: [{ apiKey: [] }, { session: [] }],
