@@ -115,11 +115,16 @@ export const SETTINGS = {
     schema: z.string().regex(/^amqps?:\/\//, 'an amqp:// or amqps:// URL'),
     secret: true,
     default: undefined,
-    describe: 'RabbitMQ URL (amqp://…). Set: the inbox is a RabbitMQ quorum queue with publisher confirms. Unset: an inbox table in the database.',
+    describe:
+      'RabbitMQ URL (amqp://…). Set: the inbox is a RabbitMQ quorum queue with publisher confirms. Unset: an inbox table in the database.',
   }),
   uplinkMaxBytes: setting({
     env: 'POLDER_UPLINK_MAX_BYTES',
-    schema: z.coerce.number().int().min(1024).max(64 * 1024 * 1024),
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024),
     default: 1024 * 1024,
     describe: 'Largest uplink accepted (HTTP body, MQTT payload, polled file); larger ones get 413.',
   }),

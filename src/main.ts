@@ -27,6 +27,7 @@ import { heartbeatHandler, statusFilter } from './fleet/heartbeats.js';
 import { sweepOffline } from './fleet/offline-sweep.js';
 import { buildApp } from './http/app.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { createIngest, type Ingest, NO_INGEST_PORTS } from './ingest/ingest.js';
 import { MeasurementService } from './measurements/measurement.service.js';
 import { MeasurementEvents } from './measurements/measurement-events.js';
 import { measurementMetrics } from './measurements/measurement-metrics.js';
@@ -34,6 +35,8 @@ import { MeasurementRetention, type RetentionReport } from './measurements/measu
 import { createMeasurementStore } from './measurements/measurement-store.js';
 import { MqttRepublisher } from './measurements/republish.js';
 import { KyselyRepublishLookup } from './measurements/republish.store.js';
+import type { PipelineCatalog } from './pipelines/pipelines.js';
+import type { Inbox } from './queue/inbox.js';
 import { ScriptService } from './scripts/scripts.service.js';
 import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -71,6 +74,8 @@ export interface Polder {
   bootstrap: BootstrapResult;
   /** Every MQTT message that reaches Polder goes through here (heartbeats, pipelines …). */
   inbound: InboundRouter;
+  /** Transports into the inbox: POST /api/uplinks, MQTT sources, AMQP consumers, pollers. */
+  ingest: Ingest;
   /** Set once start() has run: the embedded broker or the external broker's client. */
   mqtt?: MqttBus;
   /** Starts listening and the background timers. */
@@ -85,6 +90,11 @@ export interface PolderOptions {
   newId?: IdGenerator;
   /** How long the old session may stay after a `reinstall` order (default 5 s). */
   reinstallGraceMs?: number;
+  /**
+   * The pipeline catalog and the inbox the transports hand uplinks to. Until the pipelines and
+   * queue domains are wired here, callers (tests) give them; unset, no pipeline exists.
+   */
+  ingestPorts?: { catalog: PipelineCatalog; inbox: Inbox };
 }
 
 /** The composition root: config in, adapters and services built, nothing global. */
@@ -177,6 +187,19 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     { reinstallGraceMs: opts.reinstallGraceMs ?? 5000, counted: (status) => fleetMetrics.commands.inc({ result: status }) },
   );
 
+  const ingestPorts = opts.ingestPorts ?? NO_INGEST_PORTS;
+  const ingest = createIngest({
+    catalog: ingestPorts.catalog,
+    inbox: ingestPorts.inbox,
+    database,
+    inbound,
+    metricsRegistry: metrics.registry,
+    clock,
+    newId,
+    logger,
+    config: { uplinkMaxBytes: config.uplinkMaxBytes, amqpUrl: config.amqpUrl },
+  });
+
   const app = await buildApp({
     logger,
     database,
@@ -189,6 +212,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     measurements,
     scripts,
     fleet: { commands, summaries: fleetStore },
+    uplinks: ingest.routes,
     version,
   });
 
@@ -217,6 +241,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     app,
     bootstrap,
     inbound,
+    ingest,
     async start() {
       const address = await app.listen({ port: config.httpPort, host: config.httpHost });
       await directory.load({ quiet: true });
@@ -249,6 +274,8 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         if (config.mqttPublicPort === undefined) registry.brokerAddress.port = embedded.port;
       }
       const bus = polder.mqtt;
+      // Pipelines' MQTT sources are bound on the router before the external broker is asked for them.
+      await ingest.start();
       // An external broker sends only what Polder subscribes to: every status topic, at every
       // depth of base topic in use (more depths appear as devices are placed).
       const subscribed = new Set<string>();
@@ -258,7 +285,12 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         if (wanted.length > 0) await bus.subscribe(wanted);
       };
       await subscribeMissing();
-      if (bus.mode === 'external') directory.onChange(() => subscribeMissing());
+      if (bus.mode === 'external') {
+        directory.onChange(() => subscribeMissing());
+        ingest.onMqttFiltersChanged(() => {
+          subscribeMissing().catch((err: unknown) => logger.error({ err }, 'subscribing pipeline topics failed'));
+        });
+      }
       every(10_000, () => tenancy.flushUsage(), 'api key usage flush');
       every(1000, async () => void (await webhooks.dispatchDue()), 'webhook dispatch');
       every(1000, () => timed(fleetMetrics.flushDuration, () => activity.flush()), 'device activity flush');
@@ -308,6 +340,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     async stop() {
       for (const t of timers) clearInterval(t);
       await (await demo)?.stop();
+      await ingest.stop();
       commands.close();
       await brokerAccounts.idle();
       await polder.mqtt?.close();

@@ -263,6 +263,16 @@ export interface CommandTable {
   error: string | null;
 }
 
+/** A file an FTP poller has taken (src/ingest/poller-files.store.ts). */
+export interface PollerFileTable {
+  pipeline_id: string;
+  source_key: string;
+  name: string;
+  size: number;
+  mtime: number;
+  taken_at: number;
+}
+
 export interface Schema {
   organisations: OrganisationTable;
   users: UserTable;
@@ -284,4 +294,5 @@ export interface Schema {
   scripts: ScriptTable;
   script_revisions: ScriptRevisionTable;
   commands: CommandTable;
+  poller_files: PollerFileTable;
 }

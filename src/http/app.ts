@@ -15,6 +15,7 @@ import { registryRoutes } from '../devices/registry.routes.js';
 import type { CommandService } from '../fleet/command.service.js';
 import { fleetRoutes } from '../fleet/fleet.routes.js';
 import type { SummaryStore } from '../fleet/site-summary.js';
+import { type UplinkRouteDeps, uplinkRoutes } from '../ingest/ingest.routes.js';
 import { measurementRoutes } from '../measurements/measurement.routes.js';
 import type { MeasurementService } from '../measurements/measurement.service.js';
 import { scriptRoutes } from '../scripts/scripts.routes.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   scripts: ScriptService;
   /** Orders to devices and site summaries. */
   fleet: { commands: CommandService; summaries: SummaryStore };
+  /** POST /api/uplinks/{pipelineId} (src/ingest). */
+  uplinks: UplinkRouteDeps;
   version: string;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
@@ -105,8 +108,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer <key>' },
           session: { type: 'apiKey', in: 'cookie', name: 'polder_session' },
-          ingestToken: { type: 'apiKey', in: 'header', name: 'x-ingest-token', description: "A pipeline's ingest token (uplinks only); also as Authorization: Bearer" },
-          ingestTokenQuery: { type: 'apiKey', in: 'query', name: 'token', description: "A pipeline's ingest token in the URL, for webhooks that set no headers" },
+          ingestToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-ingest-token',
+            description: "A pipeline's ingest token (uplinks only); also as Authorization: Bearer",
+          },
+          ingestTokenQuery: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'token',
+            description: "A pipeline's ingest token in the URL, for webhooks that set no headers",
+          },
         },
       },
       security: [{ apiKey: [] }, { session: [] }],
@@ -133,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   measurementRoutes(app, deps.measurements);
   scriptRoutes(app, deps.scripts);
   fleetRoutes(app, { ...deps.fleet, locations: deps.registry.locations });
+  await uplinkRoutes(app, deps.uplinks);
 
   await app.ready();
   return app as unknown as FastifyInstance;

@@ -42,7 +42,8 @@ export function registerAuth(app: FastifyInstance, tenancy: TenancyService) {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       request.principal = await tenancy.authenticateKey(header.slice(7).trim());
-      if (!request.principal && !config.public && !config.ownCredentials) throw unauthenticated('the API key is unknown, revoked or expired');
+      if (!request.principal && !config.public && !config.ownCredentials)
+        throw unauthenticated('the API key is unknown, revoked or expired');
     } else {
       const token = request.cookies[SESSION_COOKIE];
       if (token) request.principal = await tenancy.authenticateSession(token);

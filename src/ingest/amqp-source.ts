@@ -154,7 +154,10 @@ export class AmqpSource {
     for (const s of sources) {
       const url = s.url ?? this.deps.defaultUrl;
       if (!url) {
-        this.deps.logger.warn({ pipelineId: pipeline.id, queue: s.queue }, 'amqp source without url and no POLDER_AMQP_URL; skipped');
+        this.deps.logger.warn(
+          { pipelineId: pipeline.id, queue: s.queue },
+          'amqp source without url and no POLDER_AMQP_URL; skipped',
+        );
         continue;
       }
       const c = new QueueConsumer(this.deps, pipeline.id, s.queue, url);

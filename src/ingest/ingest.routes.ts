@@ -5,8 +5,8 @@ import type { TypedApp } from '../http/types.js';
 import type { PipelineCatalog } from '../pipelines/pipelines.js';
 import { DomainError } from '../shared/errors.js';
 import { requireScope } from '../tenancy/tenancy.service.js';
-import type { IngestMetrics } from './ingest-metrics.js';
 import { type IngestService, pipelineNotFound } from './ingest.service.js';
+import type { IngestMetrics } from './ingest-metrics.js';
 
 export interface UplinkRouteDeps {
   service: IngestService;

@@ -1,9 +1,9 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../shared/logger.js';
 import { MapCatalog, RecordingInbox } from '../../test/support/ingest-doubles.js';
-import { createIngestMetrics } from './ingest-metrics.js';
+import { createLogger } from '../shared/logger.js';
 import { IngestService } from './ingest.service.js';
+import { createIngestMetrics } from './ingest-metrics.js';
 
 function setup() {
   const catalog = new MapCatalog();

@@ -88,10 +88,14 @@ export class IngestService {
     if (pipeline.status !== 'active')
       throw new DomainError('PIPELINE_INACTIVE', `pipeline ${pipeline.id} is inactive`, { id: pipeline.id });
     if (input.payload.byteLength > this.deps.maxBytes)
-      throw new DomainError('PAYLOAD_TOO_LARGE', `the uplink is ${input.payload.byteLength} bytes; the limit is ${this.deps.maxBytes}`, {
-        field: 'payload',
-        limit: this.deps.maxBytes,
-      });
+      throw new DomainError(
+        'PAYLOAD_TOO_LARGE',
+        `the uplink is ${input.payload.byteLength} bytes; the limit is ${this.deps.maxBytes}`,
+        {
+          field: 'payload',
+          limit: this.deps.maxBytes,
+        },
+      );
     return pipeline;
   }
 

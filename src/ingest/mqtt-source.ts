@@ -6,8 +6,8 @@ import { type InboundHandler, type InboundMessage, topicMatches } from '../broke
 import type { Pipeline, PipelineCatalog, PipelineSource } from '../pipelines/pipelines.js';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import type { IngestMetrics } from './ingest-metrics.js';
 import type { IngestService } from './ingest.service.js';
+import type { IngestMetrics } from './ingest-metrics.js';
 
 type MqttSourceSpec = Extract<PipelineSource, { kind: 'mqtt' }>;
 
@@ -101,7 +101,10 @@ export class MqttSource {
       } catch (err) {
         // Refused for good (too large, pipeline gone): acknowledge anyway, a device must not block on it.
         if (err instanceof DomainError && err.code !== 'INBOX_UNAVAILABLE') {
-          logger.warn({ topic: message.topic, pipelineId, code: err.code, bytes: message.payload.byteLength }, 'mqtt uplink refused');
+          logger.warn(
+            { topic: message.topic, pipelineId, code: err.code, bytes: message.payload.byteLength },
+            'mqtt uplink refused',
+          );
           return;
         }
         throw err;

@@ -1,6 +1,6 @@
-import { digestSecret } from '../../src/shared/secrets.js';
 import type { Pipeline, PipelineCatalog } from '../../src/pipelines/pipelines.js';
 import type { BatchHandler, Inbox } from '../../src/queue/inbox.js';
+import { digestSecret } from '../../src/shared/secrets.js';
 import type { PipelineMessage } from '../../src/workers/message.js';
 
 /** A Map-backed catalog: `save`/`remove` notify listeners as the real one does. */

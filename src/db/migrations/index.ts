@@ -6,6 +6,7 @@ import { measurements } from './0003-measurements.js';
 import { alerts } from './0004-alerts.js';
 import { fleet } from './0006-fleet.js';
 import { scripts } from './0007-scripts.js';
+import { pollers } from './0009-pollers.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -20,5 +21,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007-scripts': scripts(dialect),
     // 0005 is ingestion's (another branch); Kysely applies by name order.
     '0006-fleet': fleet(dialect),
+    '0009-pollers': pollers(dialect),
   };
 }
