@@ -67,7 +67,12 @@ class QueueConsumer {
       channel.on('close', () => void model.close().catch(() => {}));
       await channel.checkQueue(this.queue);
       await channel.prefetch(this.deps.prefetch ?? 50);
-      await channel.consume(this.queue, (msg) => msg && this.track(this.handle(channel, msg)));
+      await channel.consume(this.queue, (msg) => {
+        if (msg) return this.track(this.handle(channel, msg));
+        // The broker cancelled the consumer (the queue was deleted): start over, with backoff.
+        this.log.warn('amqp source consumer cancelled by the broker; reconnecting');
+        void model.close().catch(() => {});
+      });
       this.delay = this.deps.backoff?.minMs ?? 500;
       this.log.info('amqp source consuming');
     } catch (err) {
