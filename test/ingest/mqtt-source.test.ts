@@ -25,7 +25,11 @@ describe('MQTT sources on the embedded broker', () => {
     t = await startLivePolder('embedded', { POLDER_UPLINK_MAX_BYTES: '2048' }, { ingestPorts: { catalog, inbox } });
     orgA = t.polder.bootstrap.org.id;
     // neOCampus: every module's data, but not the device status nor the orders.
-    catalog.save({ id: 'neocampus', orgId: orgA, sources: [{ kind: 'mqtt', topic: '+/+/+', exclude: ['+/+/device', '+/+/+/command'] }] });
+    catalog.save({
+      id: 'neocampus',
+      orgId: orgA,
+      sources: [{ kind: 'mqtt', topic: '+/+/+', exclude: ['+/+/device', '+/+/+/command'] }],
+    });
     expect((await api('POST', '/api/buildings', { slug: 'u4', name: 'U4' })).statusCode).toBe(201);
     expect((await api('POST', '/api/rooms', { building: 'u4', slug: '301', name: '301' })).statusCode).toBe(201);
     const created = await api('POST', '/api/devices', {
