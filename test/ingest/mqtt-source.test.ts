@@ -1,9 +1,9 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MapCatalog, RecordingInbox } from '../support/ingest-doubles.js';
-import { connectMqtt, eventually, type LivePolder, startLivePolder } from '../support/mqtt.js';
+import { connectMqtt, dynsecAvailable, eventually, type LivePolder, startLivePolder } from '../support/mqtt.js';
 import { ADMIN_TOKEN } from '../support/polder.js';
-import { ttnV3Body } from '../support/uplink-fixtures.js';
+import { senmlCsv, ttnV3Body } from '../support/uplink-fixtures.js';
 
 /**
  * Pipelines' MQTT sources on the embedded broker, with real MQTT.js clients: a QoS 1 publish is
@@ -138,5 +138,46 @@ describe('MQTT sources on the embedded broker', () => {
     expect(acked).toBe(false);
     inbox.failing = false;
     published.catch(() => {});
+  });
+});
+
+/**
+ * With an external broker Polder receives only what it subscribes to: a pipeline's topics are
+ * subscribed at start, and those of pipelines saved later as they appear.
+ */
+describe.skipIf(!dynsecAvailable)('MQTT sources on an external Mosquitto', () => {
+  let t: LivePolder;
+  const catalog = new MapCatalog();
+  const inbox = new RecordingInbox();
+
+  beforeAll(async () => {
+    catalog.save({ id: 'at-start', orgId: 'org-x', sources: [{ kind: 'mqtt', topic: 'legacy/+/data' }] });
+    t = await startLivePolder('dynsec', {}, { ingestPorts: { catalog, inbox } });
+    // The bootstrap organisation is known only now.
+    catalog.save({ id: 'at-start', orgId: t.polder.bootstrap.org.id, sources: [{ kind: 'mqtt', topic: 'legacy/+/data' }] });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('subscribes the topics of pipelines bound at start and of pipelines saved later', async () => {
+    const publisher = await t.superuser();
+    await publisher.publishAsync('legacy/gw1/data', Buffer.from(senmlCsv()), { qos: 1 });
+    await eventually('the first uplink', () => inbox.messages.length === 1);
+    expect(inbox.messages[0]).toMatchObject({ pipelineId: 'at-start', transport: { kind: 'mqtt', topic: 'legacy/gw1/data' } });
+    expect(inbox.messages[0]?.device).toBeUndefined();
+
+    catalog.save({ id: 'later', orgId: t.polder.bootstrap.org.id, sources: [{ kind: 'mqtt', topic: 'ttn/+/up' }] });
+    // The subscription is made in the background: publish until it is in.
+    await eventually(
+      'the later pipeline to receive',
+      async () => {
+        await publisher.publishAsync('ttn/dev1/up', ttnV3Body().subarray(0, 1000), { qos: 1 });
+        return inbox.messages.some((m) => m.pipelineId === 'later');
+      },
+      10_000,
+    );
+    expect(inbox.messages.find((m) => m.pipelineId === 'later')?.transport.topic).toBe('ttn/dev1/up');
+    await publisher.endAsync();
   });
 });
