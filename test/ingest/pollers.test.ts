@@ -141,12 +141,12 @@ describe.each(dialects)('FTP poller on %s', (dialect) => {
   beforeAll(async () => {
     db = await openTestDatabase(dialect);
     dir = mkdtempSync(path.join(os.tmpdir(), 'polder-ftp-'));
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    ftp = new FtpSrv({ url: `ftp://127.0.0.1:${port}`, pasv_url: '127.0.0.1', anonymous: false, log: silentBunyan() });
+    ftp = new FtpSrv({ url: 'ftp://127.0.0.1:0', pasv_url: '127.0.0.1', anonymous: false, log: silentBunyan() });
     ftp.on('login', ({ username, password }, resolve, reject) =>
       username === 'legacy' && password === 'exp0rt' ? resolve({ root: dir }) : reject(new Error('bad login')),
     );
     await ftp.listen();
+    const { port } = (ftp as unknown as { server: { address(): AddressInfo } }).server.address();
     url = `ftp://legacy:exp0rt@127.0.0.1:${port}/exports`;
   });
   afterAll(async () => {
