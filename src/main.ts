@@ -245,6 +245,9 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     async start() {
       const address = await app.listen({ port: config.httpPort, host: config.httpHost });
       await directory.load({ quiet: true });
+      // Pipelines' MQTT sources are bound before the broker takes messages (else a device's publish
+      // on a pipeline topic would be acknowledged unheard) and before an external one is subscribed.
+      await ingest.start();
       if (config.mqttUrl) {
         if (config.mqttDynsec) {
           // Before Polder's own subscriptions: granting the service role kicks its sessions.
@@ -274,8 +277,6 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         if (config.mqttPublicPort === undefined) registry.brokerAddress.port = embedded.port;
       }
       const bus = polder.mqtt;
-      // Pipelines' MQTT sources are bound on the router before the external broker is asked for them.
-      await ingest.start();
       // An external broker sends only what Polder subscribes to: every status topic, at every
       // depth of base topic in use (more depths appear as devices are placed).
       const subscribed = new Set<string>();
@@ -340,10 +341,11 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     async stop() {
       for (const t of timers) clearInterval(t);
       await (await demo)?.stop();
-      await ingest.stop();
       commands.close();
       await brokerAccounts.idle();
       await polder.mqtt?.close();
+      // After the broker: until it is closed, pipeline topics stay bound (nothing acknowledged unheard).
+      await ingest.stop();
       await dynsec?.client.close();
       await app.close();
       stopRepublish();

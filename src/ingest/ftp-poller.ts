@@ -6,6 +6,7 @@
 import { Writable } from 'node:stream';
 import { Client, type FileInfo } from 'basic-ftp';
 import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { IngestService } from './ingest.service.js';
 import type { IngestMetrics } from './ingest-metrics.js';
@@ -113,7 +114,7 @@ export class FtpPoller {
         accepted++;
       }
     } catch (err) {
-      if (!(err instanceof Error && err.name === 'DomainError')) this.deps.metrics.rejected('ftp-poll', 'FTP_FAILED');
+      if (!(err instanceof DomainError)) this.deps.metrics.rejected('ftp-poll', 'FTP_FAILED');
       log.warn({ err }, 'ftp poll failed; next tick tries again');
     } finally {
       client.close();

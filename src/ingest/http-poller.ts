@@ -2,6 +2,7 @@
  * `{kind:'http-poll'}`: GET a URL; a 2xx body becomes one uplink (legacy systems that only
  * answer requests). A failure is logged and counted; the next tick tries again.
  */
+import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { IngestService } from './ingest.service.js';
 import type { IngestMetrics } from './ingest-metrics.js';
@@ -70,8 +71,7 @@ export class HttpPoller {
       });
     } catch (err) {
       // The service counts its own refusals; count network failures here.
-      if (!(err instanceof Error && 'code' in err && err.name === 'DomainError'))
-        this.deps.metrics.rejected('http-poll', 'FETCH_FAILED');
+      if (!(err instanceof DomainError)) this.deps.metrics.rejected('http-poll', 'FETCH_FAILED');
       log.warn({ err }, 'http poll failed; next tick tries again');
       return undefined;
     }
