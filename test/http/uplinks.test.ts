@@ -170,3 +170,25 @@ describe.each(dialects)('POST /api/uplinks/{pipelineId} on %s', (dialect) => {
     expect(await t.polder.metrics.registry.metrics()).toMatch(/polder_uplinks_received_total\{transport="http"\} [1-9]/);
   });
 });
+
+describe('POST /api/uplinks without a content type', () => {
+  it('takes a body without content-type as raw bytes', async () => {
+    const catalog = new MapCatalog();
+    const inbox = new RecordingInbox();
+    const t = await startTestPolder('sqlite', {}, { ingestPorts: { catalog, inbox } });
+    try {
+      catalog.save({ id: 'p', orgId: t.polder.bootstrap.org.id }, INGEST_TOKEN);
+      const r = await t.polder.app.inject({
+        method: 'POST',
+        url: '/api/uplinks/p',
+        headers: { 'x-ingest-token': INGEST_TOKEN },
+        payload: Buffer.from('01 02 03'),
+      });
+      expect(r.statusCode, r.body).toBe(202);
+      expect(inbox.messages.map((m) => Buffer.from(m.payload).toString())).toEqual(['01 02 03']);
+      expect(inbox.messages[0]?.transport).toEqual({ kind: 'http' });
+    } finally {
+      await t.close();
+    }
+  });
+});
