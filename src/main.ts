@@ -27,6 +27,7 @@ import { heartbeatHandler, statusFilter } from './fleet/heartbeats.js';
 import { sweepOffline } from './fleet/offline-sweep.js';
 import { buildApp } from './http/app.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
+import { createIngest, type Ingest } from './ingest/ingest.js';
 import { MeasurementService } from './measurements/measurement.service.js';
 import { MeasurementEvents } from './measurements/measurement-events.js';
 import { measurementMetrics } from './measurements/measurement-metrics.js';
@@ -46,7 +47,6 @@ import type { Inbox } from './queue/inbox.js';
 import { ScriptService } from './scripts/scripts.service.js';
 import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
-import { DomainError } from './shared/errors.js';
 import { type IdGenerator, uuidv7 } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { startDemoFleet } from './simulate/neocampus/demo.js';
@@ -89,6 +89,8 @@ export interface Polder {
   bootstrap: BootstrapResult;
   /** Every MQTT message that reaches Polder goes through here (heartbeats, pipelines …). */
   inbound: InboundRouter;
+  /** Transports into the inbox: POST /api/uplinks, MQTT sources, AMQP consumers, pollers. */
+  ingest: Ingest;
   /** Set once start() has run: the embedded broker or the external broker's client. */
   mqtt?: MqttBus;
   /** Starts listening and the background timers. */
@@ -103,8 +105,10 @@ export interface PolderOptions {
   newId?: IdGenerator;
   /** How long the old session may stay after a `reinstall` order (default 5 s). */
   reinstallGraceMs?: number;
-  /** The inbox (default: as the config says, a database table or RabbitMQ); tests may wrap it. */
+  /** The inbox (default: as the config says, a database table or RabbitMQ); tests may record it. */
   inbox?: Inbox;
+  /** The transports' view of pipelines (default: the pipelines domain's catalog); for tests of transports alone. */
+  ingestCatalog?: PipelineCatalog;
 }
 
 /** The composition root: config in, adapters and services built, nothing global. */
@@ -232,6 +236,18 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     { reinstallGraceMs: opts.reinstallGraceMs ?? 5000, counted: (status) => fleetMetrics.commands.inc({ result: status }) },
   );
 
+  const ingest = createIngest({
+    catalog: opts.ingestCatalog ?? catalog,
+    inbox,
+    database,
+    inbound,
+    metricsRegistry: metrics.registry,
+    clock,
+    newId,
+    logger,
+    config: { uplinkMaxBytes: config.uplinkMaxBytes, amqpUrl: config.amqpUrl },
+  });
+
   const app = await buildApp({
     logger,
     database,
@@ -245,6 +261,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     scripts,
     pipelines,
     fleet: { commands, summaries: fleetStore },
+    uplinks: ingest.routes,
     version,
   });
 
@@ -275,10 +292,15 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     app,
     bootstrap,
     inbound,
+    ingest,
     async start() {
       const address = await app.listen({ port: config.httpPort, host: config.httpHost });
-      inbox.start(runner.handle, { batchSize: config.inboxBatchSize });
       await directory.load({ quiet: true });
+      // After the directory: the store step resolves neOCampus base topics through it.
+      inbox.start(runner.handle, { batchSize: config.inboxBatchSize });
+      // Pipelines' MQTT sources are bound before the broker takes messages (else a device's publish
+      // on a pipeline topic would be acknowledged unheard) and before an external one is subscribed.
+      await ingest.start();
       if (config.mqttUrl) {
         if (config.mqttDynsec) {
           // Before Polder's own subscriptions: granting the service role kicks its sessions.
@@ -317,7 +339,12 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         if (wanted.length > 0) await bus.subscribe(wanted);
       };
       await subscribeMissing();
-      if (bus.mode === 'external') directory.onChange(() => subscribeMissing());
+      if (bus.mode === 'external') {
+        directory.onChange(() => subscribeMissing());
+        ingest.onMqttFiltersChanged(() => {
+          subscribeMissing().catch((err: unknown) => logger.error({ err }, 'subscribing pipeline topics failed'));
+        });
+      }
       every(10_000, () => tenancy.flushUsage(), 'api key usage flush');
       every(1000, async () => void (await webhooks.dispatchDue()), 'webhook dispatch');
       every(1000, () => timed(fleetMetrics.flushDuration, () => activity.flush()), 'device activity flush');
@@ -378,6 +405,8 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       commands.close();
       await brokerAccounts.idle();
       await polder.mqtt?.close();
+      // After the broker: until it is closed, pipeline topics stay bound (nothing acknowledged unheard).
+      await ingest.stop();
       await dynsec?.client.close();
       await app.close();
       // Transports are closed: nothing new comes in. Let the batch in flight finish.

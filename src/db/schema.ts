@@ -315,6 +315,16 @@ export interface TraceTable {
   message: string;
 }
 
+/** A file an FTP poller has taken (src/ingest/poller-files.store.ts). */
+export interface PollerFileTable {
+  pipeline_id: string;
+  source_key: string;
+  name: string;
+  size: number;
+  mtime: number;
+  taken_at: number;
+}
+
 export interface Schema {
   organisations: OrganisationTable;
   users: UserTable;
@@ -339,4 +349,5 @@ export interface Schema {
   inbox: InboxTable;
   pipelines: PipelineTable;
   traces: TraceTable;
+  poller_files: PollerFileTable;
 }

@@ -15,6 +15,7 @@ import { registryRoutes } from '../devices/registry.routes.js';
 import type { CommandService } from '../fleet/command.service.js';
 import { fleetRoutes } from '../fleet/fleet.routes.js';
 import type { SummaryStore } from '../fleet/site-summary.js';
+import { type UplinkRouteDeps, uplinkRoutes } from '../ingest/ingest.routes.js';
 import { measurementRoutes } from '../measurements/measurement.routes.js';
 import type { MeasurementService } from '../measurements/measurement.service.js';
 import { pipelineRoutes } from '../pipelines/pipelines.routes.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
   pipelines: { service: PipelineService; traces: TraceService };
   /** Orders to devices and site summaries. */
   fleet: { commands: CommandService; summaries: SummaryStore };
+  /** POST /api/uplinks/{pipelineId} (src/ingest). */
+  uplinks: UplinkRouteDeps;
   version: string;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
@@ -111,6 +114,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer <key>' },
           session: { type: 'apiKey', in: 'cookie', name: 'polder_session' },
+          ingestToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-ingest-token',
+            description: "A pipeline's ingest token (uplinks only); also as Authorization: Bearer",
+          },
+          ingestTokenQuery: {
+            type: 'apiKey',
+            in: 'query',
+            name: 'token',
+            description: "A pipeline's ingest token in the URL, for webhooks that set no headers",
+          },
         },
       },
       security: [{ apiKey: [] }, { session: [] }],
@@ -139,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   pipelineRoutes(app, deps.pipelines.service);
   traceRoutes(app, deps.pipelines.traces, deps.pipelines.service);
   fleetRoutes(app, { ...deps.fleet, locations: deps.registry.locations });
+  await uplinkRoutes(app, deps.uplinks);
 
   await app.ready();
   return app as unknown as FastifyInstance;

@@ -13,6 +13,12 @@ declare module 'fastify' {
     scope?: Scope;
     /** No credentials needed (health, login, provisioning that checks its own). */
     public?: boolean;
+    /**
+     * The route also takes credentials the global hook does not know (a pipeline's ingest token,
+     * also as `Authorization: Bearer`) and checks them itself in a route-level onRequest hook:
+     * an unknown bearer is not refused here, and no principal is required.
+     */
+    ownCredentials?: boolean;
   }
 }
 
@@ -36,12 +42,13 @@ export function registerAuth(app: FastifyInstance, tenancy: TenancyService) {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       request.principal = await tenancy.authenticateKey(header.slice(7).trim());
-      if (!request.principal && !config.public) throw unauthenticated('the API key is unknown, revoked or expired');
+      if (!request.principal && !config.public && !config.ownCredentials)
+        throw unauthenticated('the API key is unknown, revoked or expired');
     } else {
       const token = request.cookies[SESSION_COOKIE];
       if (token) request.principal = await tenancy.authenticateSession(token);
     }
-    if (config.public || request.routeOptions.url === undefined) return;
+    if (config.public || config.ownCredentials || request.routeOptions.url === undefined) return;
     const principal = principalOf(request);
     if (config.scope) requireScope(principal, config.scope);
   });

@@ -153,6 +153,11 @@ SEEDS.push(async (w) => {
 
 /** Every route with a path parameter, keyed `METHOD /openapi/{path}`. */
 export const PROBES: Record<string, Probe> = {
+  // Until pipelines are seeded (pipelines branch), any id stands for one A cannot see.
+  'POST /api/uplinks/{pipelineId}': {
+    params: (w) => ({ pipelineId: w.ids.pipelineB ?? 'pipeline-of-b' }),
+    body: () => ({ any: 'body' }),
+  },
   'GET /api/organisations/{org}': { params: (w) => ({ org: w.orgB }) },
   'PATCH /api/organisations/{org}': { params: (w) => ({ org: w.orgB }), body: () => ({ name: 'taken over' }) },
   'GET /api/organisations/{org}/users': { params: (w) => ({ org: w.orgB }) },

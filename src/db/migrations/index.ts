@@ -8,6 +8,7 @@ import { pipelines } from './0005-pipelines.js';
 import { fleet } from './0006-fleet.js';
 import { scripts } from './0007-scripts.js';
 import { inbox } from './0008-inbox.js';
+import { pollers } from './0009-pollers.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -23,5 +24,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006-fleet': fleet(dialect),
     '0007-scripts': scripts(dialect),
     '0008-inbox': inbox(dialect),
+    '0009-pollers': pollers(dialect),
   };
 }

@@ -1,0 +1,119 @@
+/**
+ * The one way a transport hands uplinks over: the pipeline is checked, the envelope built, and
+ * the inbox has durably stored it before the caller hears "accepted" (design: Uplink flow).
+ */
+import type { Pipeline, PipelineCatalog } from '../pipelines/pipelines.js';
+import type { Inbox } from '../queue/inbox.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError } from '../shared/errors.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import type { DeviceRef, PipelineMessage, TransportInfo } from '../workers/message.js';
+import type { IngestMetrics } from './ingest-metrics.js';
+
+export interface UplinkInput {
+  pipelineId: string;
+  /** The organisation the caller belongs to; unset for trusted sources (the pipeline's token, its own poller). */
+  orgId?: string | undefined;
+  transport: TransportInfo;
+  payload: Uint8Array;
+  device?: DeviceRef | undefined;
+}
+
+export type UplinkOutcome = { traceId: string } | { error: DomainError };
+
+export const pipelineNotFound = (id: string) => new DomainError('PIPELINE_NOT_FOUND', `pipeline ${id} not found`, { id });
+
+export interface IngestServiceDeps {
+  catalog: PipelineCatalog;
+  inbox: Inbox;
+  clock: Clock;
+  newId: IdGenerator;
+  logger: Logger;
+  metrics: IngestMetrics;
+  maxBytes: number;
+}
+
+export class IngestService {
+  constructor(private readonly deps: IngestServiceDeps) {}
+
+  get maxBytes(): number {
+    return this.deps.maxBytes;
+  }
+
+  /** Accepts one uplink; resolves with its trace id once the inbox has stored it. */
+  async accept(input: UplinkInput): Promise<string> {
+    const [outcome] = await this.acceptMany([input]);
+    if (!outcome) throw new Error('acceptMany returned no outcome');
+    if ('error' in outcome) throw outcome.error;
+    return outcome.traceId;
+  }
+
+  /**
+   * Accepts several uplinks with one enqueue (sources that read many at once). Each refused one
+   * gets its own error; the others are still enqueued. Rejects with INBOX_UNAVAILABLE when the
+   * inbox could not store them, in which case none was accepted.
+   */
+  async acceptMany(inputs: readonly UplinkInput[]): Promise<UplinkOutcome[]> {
+    const outcomes: UplinkOutcome[] = [];
+    const messages: PipelineMessage[] = [];
+    for (const input of inputs) {
+      try {
+        const pipeline = await this.checkPipeline(input);
+        const message = this.build(pipeline, input);
+        messages.push(message);
+        outcomes.push({ traceId: message.id });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        this.deps.metrics.rejected(input.transport.kind, err.code);
+        outcomes.push({ error: err });
+      }
+    }
+    if (messages.length === 0) return outcomes;
+    try {
+      await this.deps.inbox.enqueue(messages);
+    } catch (err) {
+      for (const m of messages) this.deps.metrics.rejected(m.transport.kind, 'INBOX_UNAVAILABLE');
+      this.deps.logger.error({ err, uplinks: messages.length }, 'inbox did not store uplinks');
+      throw new DomainError('INBOX_UNAVAILABLE', 'the uplink could not be stored; send it again later');
+    }
+    for (const m of messages) this.deps.metrics.received(m.transport.kind);
+    return outcomes;
+  }
+
+  private async checkPipeline(input: UplinkInput): Promise<Pipeline> {
+    const pipeline = await this.deps.catalog.byId(input.pipelineId);
+    // Another organisation's pipeline is answered like a missing one.
+    if (!pipeline || (input.orgId !== undefined && pipeline.orgId !== input.orgId)) throw pipelineNotFound(input.pipelineId);
+    if (pipeline.status !== 'active')
+      throw new DomainError('PIPELINE_INACTIVE', `pipeline ${pipeline.id} is inactive`, { id: pipeline.id });
+    if (input.payload.byteLength > this.deps.maxBytes)
+      throw new DomainError(
+        'PAYLOAD_TOO_LARGE',
+        `the uplink is ${input.payload.byteLength} bytes; the limit is ${this.deps.maxBytes}`,
+        {
+          field: 'payload',
+          limit: this.deps.maxBytes,
+        },
+      );
+    return pipeline;
+  }
+
+  private build(pipeline: Pipeline, input: UplinkInput): PipelineMessage {
+    const transport: TransportInfo = { kind: input.transport.kind };
+    if (input.transport.topic !== undefined) transport.topic = input.transport.topic;
+    if (input.transport.contentType !== undefined) transport.contentType = input.transport.contentType;
+    if (input.transport.path !== undefined) transport.path = input.transport.path;
+    return {
+      id: this.deps.newId(),
+      orgId: pipeline.orgId,
+      pipelineId: pipeline.id,
+      receivedAt: this.deps.clock(),
+      transport,
+      payload: input.payload,
+      ...(input.device !== undefined && { device: input.device }),
+      metadata: {},
+      measurements: [],
+    };
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Binds every pipeline's `{kind:'mqtt'}` sources onto Polder's inbound router: a message on a
+ * matching topic becomes an uplink, and its handler resolves (= PUBACK) once the inbox stored it.
+ */
+import { type InboundHandler, type InboundMessage, topicMatches } from '../broker/broker.js';
+import type { Pipeline, PipelineCatalog, PipelineSource } from '../pipelines/pipelines.js';
+import { DomainError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import type { IngestService } from './ingest.service.js';
+import type { IngestMetrics } from './ingest-metrics.js';
+
+type MqttSourceSpec = Extract<PipelineSource, { kind: 'mqtt' }>;
+
+/** The part of InboundRouter this source needs. */
+export interface InboundRoutes {
+  on(filter: string, handler: InboundHandler): () => void;
+}
+
+export interface MqttSourceDeps {
+  catalog: PipelineCatalog;
+  inbound: InboundRoutes;
+  service: IngestService;
+  metrics: IngestMetrics;
+  logger: Logger;
+}
+
+export class MqttSource {
+  private readonly bound = new Map<string, { signature: string; off: (() => void)[] }>();
+  private readonly listeners = new Set<() => void>();
+  private unfollow: (() => void) | undefined;
+
+  constructor(private readonly deps: MqttSourceDeps) {}
+
+  /** Binds the sources of every pipeline and follows the catalog. */
+  async start(): Promise<void> {
+    this.unfollow ??= this.deps.catalog.onChange((p, change) => (change === 'deleted' ? this.unbind(p.id) : this.bind(p)));
+    for (const p of await this.deps.catalog.withSources()) this.bind(p);
+  }
+
+  stop(): void {
+    this.unfollow?.();
+    this.unfollow = undefined;
+    for (const id of [...this.bound.keys()]) this.unbind(id);
+  }
+
+  /**
+   * Called after the bound filters changed. On an external broker the integrator subscribes
+   * the router's new `filters` here (main.ts: subscribeMissing).
+   */
+  onFiltersChanged(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** (Re)binds one pipeline; an inactive one, or one without MQTT sources, is left unbound. Idempotent. */
+  bind(pipeline: Pipeline): void {
+    const sources = pipeline.status === 'active' ? pipeline.sources.filter((s): s is MqttSourceSpec => s.kind === 'mqtt') : [];
+    const signature = JSON.stringify([pipeline.orgId, sources]);
+    if (this.bound.get(pipeline.id)?.signature === signature) return;
+    this.unbind(pipeline.id, false);
+    if (sources.length > 0) {
+      const off = sources.map((s) => this.deps.inbound.on(s.topic, this.handler(pipeline.id, pipeline.orgId, s)));
+      this.bound.set(pipeline.id, { signature, off });
+    }
+    this.changed();
+  }
+
+  unbind(pipelineId: string, notify = true): void {
+    const b = this.bound.get(pipelineId);
+    if (!b) return;
+    for (const off of b.off) off();
+    this.bound.delete(pipelineId);
+    if (notify) this.changed();
+  }
+
+  private changed() {
+    for (const l of this.listeners) l();
+  }
+
+  private handler(pipelineId: string, orgId: string, source: MqttSourceSpec): InboundHandler {
+    const { service, metrics, logger } = this.deps;
+    return async (message: InboundMessage) => {
+      // neOCampus binds +/+/+ but leaves device status and command topics out.
+      if (source.exclude?.some((f) => topicMatches(f, message.topic))) return;
+      const who = message.principal;
+      // The service principal and an external broker (no principal) are trusted; a device or an
+      // admin key only feeds pipelines of its own organisation.
+      if (who && who.kind !== 'service' && who.orgId !== orgId) {
+        metrics.rejected('mqtt', 'FORBIDDEN');
+        logger.debug({ topic: message.topic, pipelineId }, 'mqtt uplink from another organisation ignored');
+        return;
+      }
+      try {
+        await service.accept({
+          pipelineId,
+          orgId,
+          transport: { kind: 'mqtt', topic: message.topic },
+          payload: new Uint8Array(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength),
+          device: who?.kind === 'device' ? { id: who.deviceId } : undefined,
+        });
+      } catch (err) {
+        // Refused for good (too large, pipeline gone): acknowledge anyway, a device must not block on it.
+        if (err instanceof DomainError && err.code !== 'INBOX_UNAVAILABLE') {
+          logger.warn(
+            { topic: message.topic, pipelineId, code: err.code, bytes: message.payload.byteLength },
+            'mqtt uplink refused',
+          );
+          return;
+        }
+        throw err;
+      }
+    };
+  }
+}
