@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../src/shared/ids.js';
 import { GENERATORS, simulatedDevices } from '../../src/simulate/traffic/generators.js';
 import { TRAFFIC_KINDS, type TrafficKind, type Uplink } from '../../src/simulate/traffic/uplink.js';
-import { uuidv7 } from '../../src/shared/ids.js';
 import { type PipelineMessage, prepareStep, runStep } from '../../src/workers/workers.js';
 
 /**

@@ -48,7 +48,7 @@ export function decodeAirQuality(b: Buffer): AirQuality {
 
 /** CO2 rises while a room is occupied (08–18 on weekdays) and airs out at night. */
 function co2(ms: number, drift: number): number {
-  const h = ((ms / 3_600_000 + 1) % 24 + 24) % 24;
+  const h = (((ms / 3_600_000 + 1) % 24) + 24) % 24;
   const occupied = h >= 8 && h < 18 ? 450 * Math.sin((Math.PI * (h - 8)) / 10) : 0;
   return clamp(420 + occupied + drift, 400, 5000);
 }
@@ -157,7 +157,8 @@ export const chirpstackV4Generator: TrafficGenerator = {
   kind: 'chirpstack',
   pipeline: (prefix) => ({
     name: `${prefix}chirpstack`,
-    description: 'Simulated ChirpStack v4 up events of indoor air quality sensors, decoded on ChirpStack (polder simulate traffic).',
+    description:
+      'Simulated ChirpStack v4 up events of indoor air quality sensors, decoded on ChirpStack (polder simulate traffic).',
     steps: [
       { worker: 'chirpstack-v4' },
       {

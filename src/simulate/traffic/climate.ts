@@ -9,7 +9,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** Hour of day in [0, 24), local time. */
-export const localHour = (ms: number): number => (((ms + HOUR) % DAY) + DAY) % DAY / HOUR;
+export const localHour = (ms: number): number => ((((ms + HOUR) % DAY) + DAY) % DAY) / HOUR;
 
 /** Day of year in [0, 365). */
 export const dayOfYear = (ms: number): number => Math.floor((ms % (365.25 * DAY)) / DAY);

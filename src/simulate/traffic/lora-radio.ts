@@ -1,7 +1,9 @@
 /** What a LoRaWAN uplink looks like on the air: gateways with RSSI/SNR, frequency, spreading factor. */
 import { clamp, type Rng, randomHex, round } from './rng.js';
 
-export const EU868_FREQUENCIES = [868_100_000, 868_300_000, 868_500_000, 867_100_000, 867_300_000, 867_500_000, 867_700_000, 867_900_000];
+export const EU868_FREQUENCIES = [
+  868_100_000, 868_300_000, 868_500_000, 867_100_000, 867_300_000, 867_500_000, 867_700_000, 867_900_000,
+];
 
 export interface GatewayReception {
   gatewayEui: string;

@@ -6,7 +6,7 @@
  * and the grid frequency (50 Hz ± tens of mHz). Mapped by the json-map worker.
  */
 import type { JsonMapConfig } from '../../workers/decoders/json-map.worker.js';
-import { localHour, Drift } from './climate.js';
+import { Drift, localHour } from './climate.js';
 import { clamp, type Rng, round } from './rng.js';
 import { monotonic, type Reading, type TrafficDevice, type TrafficGenerator } from './uplink.js';
 
@@ -126,7 +126,8 @@ export const powerMeterGenerator: TrafficGenerator = {
   kind: 'power',
   pipeline: (prefix) => ({
     name: `${prefix}power`,
-    description: 'Simulated three-phase power meters sampled at 12 Hz: V, A, W, power factor per phase (polder simulate traffic).',
+    description:
+      'Simulated three-phase power meters sampled at 12 Hz: V, A, W, power factor per phase (polder simulate traffic).',
     steps: [{ worker: 'json-map', config: POWER_MAP }],
     sources: [{ kind: 'mqtt', topic: `${POWER_TOPIC_ROOT}/+` }],
     autoRegister: true,

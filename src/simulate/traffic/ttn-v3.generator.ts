@@ -5,8 +5,8 @@
  * and barometric pressure (an environment sensor such as a The Things Node or an RAK1906).
  */
 import { Drift, indoorTemperature, outdoorHumidity, pressure } from './climate.js';
-import { encodeLpp, LPP, type LppRecord, resolutionOf } from './lpp-encode.js';
 import { airtime, bestReception, gatewayPool, RadioLink } from './lora-radio.js';
+import { encodeLpp, LPP, type LppRecord, resolutionOf } from './lpp-encode.js';
 import { clamp, type Rng, randomHex, seededRng } from './rng.js';
 import { monotonic, type Reading, rfc3339, type TrafficDevice, type TrafficGenerator } from './uplink.js';
 
@@ -53,7 +53,11 @@ function ttnDevice(index: number, rng: Rng): TrafficDevice {
       fCnt++;
       const records: LppRecord[] = [
         { channel: CHANNELS.temperature, field: LPP.temperature, value: indoorTemperature(at, temp.sample(at)) },
-        { channel: CHANNELS.humidity, field: LPP.relativeHumidity, value: clamp(outdoorHumidity(at, hum.sample(at)) - 20, 10, 100) },
+        {
+          channel: CHANNELS.humidity,
+          field: LPP.relativeHumidity,
+          value: clamp(outdoorHumidity(at, hum.sample(at)) - 20, 10, 100),
+        },
         { channel: CHANNELS.pressure, field: LPP.barometricPressure, value: pressure(press.sample(at)) },
       ];
       const frame = encodeLpp(records);

@@ -66,4 +66,5 @@ export function monotonic(): (now: number) => number {
 }
 
 /** RFC 3339 with microseconds, as LoRaWAN servers print times (`.123456Z`). */
-export const rfc3339 = (ms: number, micros = 0): string => new Date(ms).toISOString().replace('Z', `${String(micros).padStart(3, '0')}Z`);
+export const rfc3339 = (ms: number, micros = 0): string =>
+  new Date(ms).toISOString().replace('Z', `${String(micros).padStart(3, '0')}Z`);

@@ -116,7 +116,8 @@ export const weatherGenerator: TrafficGenerator = {
   kind: 'weather',
   pipeline: (prefix) => ({
     name: `${prefix}weather`,
-    description: 'Simulated weather stations: temperature, humidity, pressure, rainfall, wind, UV index (polder simulate traffic).',
+    description:
+      'Simulated weather stations: temperature, humidity, pressure, rainfall, wind, UV index (polder simulate traffic).',
     steps: [{ worker: 'json-map', config: WEATHER_MAP }],
     sources: [{ kind: 'mqtt', topic: `${WEATHER_TOPIC_ROOT}/+` }],
     autoRegister: true,

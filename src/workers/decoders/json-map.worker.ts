@@ -5,9 +5,9 @@
  * carry their unit ({"value": 3.1, "unit": "V"}, "3.384 V") are mapped by default.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { normaliseIdentityValue } from '../../devices/identity.js';
 import type { MeasurementDraft, PipelineMessage } from '../message.js';
 import { type DeviceRef, IDENTITY_KINDS, payloadText, withWarnings } from '../message.js';
-import { normaliseIdentityValue } from '../../devices/identity.js';
 import { guessFromName, snakeCase } from '../names.js';
 import { knownUcum, toUcum } from '../units.js';
 import { decodeFailed, defineWorker } from '../worker.js';
@@ -204,11 +204,13 @@ function source(msg: PipelineMessage, config: JsonMapConfig): unknown {
 /** The device a JSON names at `spec.path`; a message that should name one and does not fails. */
 function deviceOf(data: unknown, spec: NonNullable<JsonMapConfig['device']>, previous: DeviceRef | undefined): DeviceRef {
   const found = select(data, parsePath(spec.path))[0]?.value;
-  const text = typeof found === 'number' && Number.isFinite(found) ? String(found) : typeof found === 'string' ? found.trim() : '';
+  const text =
+    typeof found === 'number' && Number.isFinite(found) ? String(found) : typeof found === 'string' ? found.trim() : '';
   if (text === '') throw decodeFailed(NAME, `device path ${spec.path} gave no device id`, { field: spec.path });
   if (spec.kind === 'code') return { ...previous, code: text };
   const value = normaliseIdentityValue(spec.kind, text);
-  if (value === undefined) throw decodeFailed(NAME, `${spec.path} ${JSON.stringify(text)} is not a ${spec.kind}`, { field: spec.path });
+  if (value === undefined)
+    throw decodeFailed(NAME, `${spec.path} ${JSON.stringify(text)} is not a ${spec.kind}`, { field: spec.path });
   return { ...previous, identity: { kind: spec.kind, value } };
 }
 
