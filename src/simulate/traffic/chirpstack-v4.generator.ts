@@ -8,7 +8,7 @@
 import { Drift, indoorTemperature } from './climate.js';
 import { bestReception, gatewayPool, RadioLink } from './lora-radio.js';
 import { clamp, type Rng, randomHex, randomUuid, round, seededRng } from './rng.js';
-import { monotonic, type Reading, rfc3339, type TrafficDevice, type TrafficGenerator } from './uplink.js';
+import { monotonic, type Reading, type TrafficDevice, type TrafficGenerator } from './uplink.js';
 
 export const CHIRPSTACK_APPLICATION = '6f1d2c3b-4a59-4e8f-9a7b-0c1d2e3f4a5b';
 const TENANT = '52f14cd4-c6f1-4fbd-8f87-4025e1d49242';
