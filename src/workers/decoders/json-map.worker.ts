@@ -218,7 +218,7 @@ export const jsonMapWorker = defineWorker<JsonMapConfig>({
   name: NAME,
   kind: 'decoder',
   description:
-    'Maps fields of a JSON object (metadata.decoded, else the payload) to measurements: explicit {path: {observedProperty, unit, sensor}} mappings, and by default every numeric leaf with a well-known name or its own unit.',
+    'Maps fields of a JSON object (metadata.decoded, else the payload) to measurements: explicit {path: {observedProperty, unit, sensor}} mappings, and by default every numeric leaf with a well-known name or its own unit; optionally the device from a path (device: {path, kind}).',
   configSchema: JsonMapConfig,
   run: (msg, config) => {
     const data = source(msg, config);
