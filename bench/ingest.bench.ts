@@ -253,8 +253,10 @@ async function phase(
     return;
   }
   const probes = new Map<string, string>();
+  // Auto-registration happens in the pipeline: give it up to 30 s to create the probe devices.
+  const lookUntil = performance.now() + 30_000;
   for (const d of warm.devices.slice(0, PROBES)) {
-    for (let i = 0; i < 300; i++) {
+    while (performance.now() < lookUntil) {
       const id = await deviceIdOf(polder.base, d.id).catch(() => undefined);
       if (id) {
         probes.set(d.id, id);
