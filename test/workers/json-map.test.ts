@@ -99,10 +99,18 @@ describe('json-map explicit fields', () => {
   it('fails a message that does not name its device where the config says, naming the path', async () => {
     const cs4 = fixture('chirpstack-v4-uplink.json').samples.chirpstack_v4_captured_decentlab_2024;
     await expect(
-      runBuiltin('json-map', messageOf(cs4), { source: 'payload', fields: {}, device: { path: 'deviceInfo.serial', kind: 'serial' } }),
+      runBuiltin('json-map', messageOf(cs4), {
+        source: 'payload',
+        fields: {},
+        device: { path: 'deviceInfo.serial', kind: 'serial' },
+      }),
     ).rejects.toMatchObject({ code: 'DECODE_FAILED', message: 'json-map: device path deviceInfo.serial gave no device id' });
     await expect(
-      runBuiltin('json-map', messageOf(cs4), { source: 'payload', fields: {}, device: { path: 'deviceInfo.deviceName', kind: 'mac' } }),
+      runBuiltin('json-map', messageOf(cs4), {
+        source: 'payload',
+        fields: {},
+        device: { path: 'deviceInfo.deviceName', kind: 'mac' },
+      }),
     ).rejects.toMatchObject({ code: 'DECODE_FAILED', message: 'json-map: deviceInfo.deviceName "PM-15288" is not a mac' });
     expect(() => prepareStep('json-map', { device: { path: 'a[', kind: 'code' } })).toThrow(
       expect.objectContaining({ details: expect.objectContaining({ field: 'config.device.path' }) }),
