@@ -166,3 +166,25 @@ describe('startTrafficSimulation', () => {
     expect(s.sent).toBeGreaterThan(0);
   });
 });
+
+describe('progressLine', () => {
+  it('says sent, accepted, rejected with reasons, the accepted rate since the last line, and skips', async () => {
+    const { progressLine } = await import('./traffic.cli.js');
+    const stats = {
+      devices: 4,
+      sent: 130,
+      accepted: 120,
+      rejected: 3,
+      inFlight: 7,
+      skipped: 0,
+      reasons: { 'HTTP 503 INBOX_UNAVAILABLE': 3 },
+      startedAt: 0,
+    };
+    expect(progressLine(stats, { accepted: 20, at: 1000 }, 6000)).toBe(
+      'sent 130, accepted 120, rejected 3 (HTTP 503 INBOX_UNAVAILABLE ×3), 20.0 uplinks/s',
+    );
+    expect(progressLine({ ...stats, rejected: 0, reasons: {}, skipped: 12 }, { accepted: 0, at: 0 }, 10_000)).toBe(
+      'sent 130, accepted 120, rejected 0, 12.0 uplinks/s, 12 skipped (target too slow)',
+    );
+  });
+});
