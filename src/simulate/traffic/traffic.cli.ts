@@ -143,7 +143,10 @@ export function addTrafficCommand(simulate: Command): Command {
         process.stdout.write(`${progressLine(s, mark, at)}\n`);
         mark = { accepted: s.accepted, at };
       }, 5000);
+      let finishing = false;
       const finish = async () => {
+        if (finishing) return;
+        finishing = true;
         clearInterval(timer);
         await sim.stop();
         const s = sim.stats();
