@@ -8,6 +8,7 @@ import { AGGS, type Agg, INTERVAL_NAMES, type IntervalName } from './measurement
 import { DomainError } from './shared/errors.js';
 import { httpFleetAdmin } from './simulate/neocampus/fleet-admin.js';
 import { runNeocampusSimulation } from './simulate/neocampus/simulator.js';
+import { addTrafficCommand } from './simulate/traffic/traffic.cli.js';
 import { version } from './version.js';
 
 function positiveInt(v: string): number {
@@ -112,7 +113,10 @@ export function buildCli(): Command {
       for (const r of rows) process.stdout.write(`${r.env.padEnd(width)}  ${r.value}\n`);
     });
 
-  const simulate = program.command('simulate').description('run simulated devices against a Polder');
+  const simulate = program
+    .command('simulate')
+    .description('run simulated devices against a Polder: uplink traffic (the default) or a neOCampus fleet');
+  addTrafficCommand(simulate);
   simulate
     .command('neocampus')
     .description(

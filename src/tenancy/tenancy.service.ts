@@ -73,6 +73,25 @@ export class TenancyService {
     return { org, adminPassword };
   }
 
+  /**
+   * A key for a client inside this process (the demo traffic): created on first use, given a
+   * new secret on every call (the old one stops working), never shown. The secret lives only in
+   * the caller's memory, so a restart simply issues another.
+   */
+  async issueInternalKey(orgId: string, name: string, scopes: Scope[]): Promise<string> {
+    const secret = KEY_PREFIX + randomSecret(32);
+    const fields = {
+      secretHash: digestSecret(secret),
+      prefix: secret.slice(0, 10),
+      scopes: [...new Set(scopes)],
+      platformAdmin: false,
+    };
+    const existing = await this.store.findApiKeyByName(orgId, name);
+    if (existing) await this.store.updateApiKey(orgId, existing.id, { ...fields, revokedAt: null, expiresAt: null });
+    else await this.store.insertApiKey(this.newKey(orgId, name, fields, null));
+    return secret;
+  }
+
   // ---- authentication -------------------------------------------------------------------
 
   /** A bearer token: an API key. Unknown, revoked or expired: undefined. */

@@ -79,6 +79,44 @@ describe('json-map explicit fields', () => {
     expect(mapJson({ ts: 1731415910, temperature: 3 }, { time: 'ts' }).measurements[0]?.time).toBe(1731415910000);
   });
 
+  it('names the device from a path of the JSON (identity normalised, or a registry code)', async () => {
+    const cs4 = fixture('chirpstack-v4-uplink.json').samples.chirpstack_v4_captured_decentlab_2024;
+    const byEui = await runBuiltin('json-map', messageOf(cs4), {
+      source: 'payload',
+      fields: { fCnt: { observedProperty: 'frame_counter', unit: '1' } },
+      device: { path: 'deviceInfo.devEui', kind: 'deveui' },
+    });
+    expect(byEui.device).toEqual({ identity: { kind: 'deveui', value: '70B3D57BA0003BB8' } });
+    expect(drafts(byEui)).toEqual([{ sensor: '0', observedProperty: 'frame_counter', unit: '1', value: 20 }]);
+    const byCode = await runBuiltin('json-map', messageOf(cs4), {
+      source: 'payload',
+      fields: {},
+      device: { path: 'deviceInfo.deviceName', kind: 'code' },
+    });
+    expect(byCode.device).toEqual({ code: 'PM-15288' });
+  });
+
+  it('fails a message that does not name its device where the config says, naming the path', async () => {
+    const cs4 = fixture('chirpstack-v4-uplink.json').samples.chirpstack_v4_captured_decentlab_2024;
+    await expect(
+      runBuiltin('json-map', messageOf(cs4), {
+        source: 'payload',
+        fields: {},
+        device: { path: 'deviceInfo.serial', kind: 'serial' },
+      }),
+    ).rejects.toMatchObject({ code: 'DECODE_FAILED', message: 'json-map: device path deviceInfo.serial gave no device id' });
+    await expect(
+      runBuiltin('json-map', messageOf(cs4), {
+        source: 'payload',
+        fields: {},
+        device: { path: 'deviceInfo.deviceName', kind: 'mac' },
+      }),
+    ).rejects.toMatchObject({ code: 'DECODE_FAILED', message: 'json-map: deviceInfo.deviceName "PM-15288" is not a mac' });
+    expect(() => prepareStep('json-map', { device: { path: 'a[', kind: 'code' } })).toThrow(
+      expect.objectContaining({ details: expect.objectContaining({ field: 'config.device.path' }) }),
+    );
+  });
+
   it('rejects bad configs when the step is prepared, naming the field', () => {
     expect(() => prepareStep('json-map', { fields: { 'a[': { observedProperty: 'x', unit: '1' } } })).toThrow(
       expect.objectContaining({ code: 'VALIDATION_FAILED', details: expect.objectContaining({ field: 'config.fields.a[' }) }),

@@ -5,8 +5,9 @@
  * carry their unit ({"value": 3.1, "unit": "V"}, "3.384 V") are mapped by default.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { normaliseIdentityValue } from '../../devices/identity.js';
 import type { MeasurementDraft, PipelineMessage } from '../message.js';
-import { payloadText, withWarnings } from '../message.js';
+import { type DeviceRef, IDENTITY_KINDS, payloadText, withWarnings } from '../message.js';
 import { guessFromName, snakeCase } from '../names.js';
 import { knownUcum, toUcum } from '../units.js';
 import { decodeFailed, defineWorker } from '../worker.js';
@@ -49,6 +50,20 @@ export const JsonMapConfig = Type.Object(
     ),
     sensor: Type.Optional(Type.String({ minLength: 1, default: '0' })),
     time: Type.Optional(Type.String({ minLength: 1, description: 'Path of the observation time (ISO 8601, Unix s or ms).' })),
+    device: Type.Optional(
+      Type.Object(
+        {
+          path: Type.String({ minLength: 1, description: 'Path of the value naming the device, e.g. "meterId".' }),
+          kind: Type.Union([Type.Literal('code'), ...IDENTITY_KINDS.map((k) => Type.Literal(k))], {
+            description: 'code: a registry code; else an identity kind (mac, deveui, uuid, serial).',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description: 'Where the JSON names its device, for payloads that arrive without one (plain HTTP or MQTT JSON).',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -186,16 +201,31 @@ function source(msg: PipelineMessage, config: JsonMapConfig): unknown {
   }
 }
 
+/** The device a JSON names at `spec.path`; a message that should name one and does not fails. */
+function deviceOf(data: unknown, spec: NonNullable<JsonMapConfig['device']>, previous: DeviceRef | undefined): DeviceRef {
+  const found = select(data, parsePath(spec.path))[0]?.value;
+  const text =
+    typeof found === 'number' && Number.isFinite(found) ? String(found) : typeof found === 'string' ? found.trim() : '';
+  if (text === '') throw decodeFailed(NAME, `device path ${spec.path} gave no device id`, { field: spec.path });
+  if (spec.kind === 'code') return { ...previous, code: text };
+  const value = normaliseIdentityValue(spec.kind, text);
+  if (value === undefined)
+    throw decodeFailed(NAME, `${spec.path} ${JSON.stringify(text)} is not a ${spec.kind}`, { field: spec.path });
+  return { ...previous, identity: { kind: spec.kind, value } };
+}
+
 export const jsonMapWorker = defineWorker<JsonMapConfig>({
   name: NAME,
   kind: 'decoder',
   description:
-    'Maps fields of a JSON object (metadata.decoded, else the payload) to measurements: explicit {path: {observedProperty, unit, sensor}} mappings, and by default every numeric leaf with a well-known name or its own unit.',
+    'Maps fields of a JSON object (metadata.decoded, else the payload) to measurements: explicit {path: {observedProperty, unit, sensor}} mappings, and by default every numeric leaf with a well-known name or its own unit; optionally the device from a path (device: {path, kind}).',
   configSchema: JsonMapConfig,
   run: (msg, config) => {
-    const r = mapJson(source(msg, config), config);
+    const data = source(msg, config);
+    const r = mapJson(data, config);
     const metadata = withWarnings(r.unmapped.length > 0 ? { ...msg.metadata, unmapped: r.unmapped } : msg.metadata, r.warnings);
-    return { ...msg, metadata, measurements: [...msg.measurements, ...r.measurements] };
+    const device = config.device ? deviceOf(data, config.device, msg.device) : msg.device;
+    return { ...msg, ...(device && { device }), metadata, measurements: [...msg.measurements, ...r.measurements] };
   },
   validate: (config) => checkJsonMapPaths(config),
 });
@@ -204,6 +234,7 @@ export const jsonMapWorker = defineWorker<JsonMapConfig>({
 export function checkJsonMapPaths(config: JsonMapConfig): { field: string; message: string } | undefined {
   const paths: [string, string][] = Object.keys(config.fields ?? {}).map((p) => [`fields.${p}`, p]);
   if (config.time !== undefined) paths.push(['time', config.time]);
+  if (config.device !== undefined) paths.push(['device.path', config.device.path]);
   for (const [field, p] of paths) {
     try {
       parsePath(p);

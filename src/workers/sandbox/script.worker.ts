@@ -15,7 +15,8 @@ import { ENTRY_POINTS, type EntryPoint } from './prelude.js';
 import { checkResult, DecodeResultSchema, ProcessResultSchema, timeOf } from './script-result.js';
 import type { ScriptSource } from './script-runner.js';
 
-const { source: _source, ...mappingProperties } = JsonMapConfig.properties;
+// A script names its device itself (decodeUplink output or process()); `device` is json-map's own.
+const { source: _source, device: _device, ...mappingProperties } = JsonMapConfig.properties;
 
 export const ScriptConfig = Type.Object(
   {
