@@ -49,8 +49,10 @@ import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type IdGenerator, uuidv7 } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import { startDemoTraffic } from './simulate/demo.js';
 import { startDemoFleet } from './simulate/neocampus/demo.js';
 import type { RunningSimulation } from './simulate/neocampus/simulator.js';
+import type { RunningTraffic } from './simulate/traffic/traffic-simulation.js';
 import { type BootstrapResult, TenancyService } from './tenancy/tenancy.service.js';
 import { KyselyTenancyStore } from './tenancy/tenancy.store.js';
 import { version } from './version.js';
@@ -155,6 +157,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
 
   let embedded: EmbeddedBroker | undefined;
   let demo: Promise<RunningSimulation | undefined> | undefined;
+  let demoTraffic: Promise<RunningTraffic | undefined> | undefined;
   const fleetMetrics = createFleetMetrics(metrics.registry, () => embedded?.connectedClients());
   const directory = new DeviceDirectory(fleetStore);
   followRegistry(directory, registry.events);
@@ -379,16 +382,22 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       every(60_000, () => brokerAccounts.reconcileIfDirty(), 'broker account reconcile');
       const httpUrl = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
       if (config.demo) {
+        const port = (app.server.address() as AddressInfo).port;
+        const host = ['0.0.0.0', '::'].includes(config.httpHost) ? '127.0.0.1' : config.httpHost;
+        const selfUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+        // Uplinks of one device of each kind, over HTTP to this very process (needs no broker).
+        demoTraffic = startDemoTraffic({ httpUrl: selfUrl, orgId: bootstrap.org.id, tenancy, logger }).catch((err: unknown) => {
+          logger.error({ err }, 'demo traffic did not start');
+          return undefined;
+        });
         const broker = embedded ? `mqtt://127.0.0.1:${embedded.port}` : config.mqttDynsec && config.mqttUrl;
         if (!broker) logger.info('demo fleet skipped: an external broker without POLDER_MQTT_DYNSEC would not know its devices');
         else {
           // In the background: the boards provision themselves over HTTP from this very process.
-          const port = (app.server.address() as AddressInfo).port;
-          const host = ['0.0.0.0', '::'].includes(config.httpHost) ? '127.0.0.1' : config.httpHost;
           demo = startDemoFleet({
             registry,
             orgId: bootstrap.org.id,
-            httpUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+            httpUrl: selfUrl,
             mqttUrl: broker.replace(/\/\/[^@/]*@/, '//'),
             logger,
           }).catch((err: unknown) => {
@@ -402,6 +411,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     async stop() {
       for (const t of timers) clearInterval(t);
       await (await demo)?.stop();
+      await (await demoTraffic)?.stop();
       commands.close();
       await brokerAccounts.idle();
       await polder.mqtt?.close();
