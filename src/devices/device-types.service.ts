@@ -17,7 +17,8 @@ export interface DeviceTypeInput {
 const ANY_OBJECT = { type: 'object' };
 
 /**
- * Types every organisation starts with (the boards of neOCampus and a generic LoRaWAN node);
+ * Types every organisation starts with (the boards of neOCampus, a generic LoRaWAN node, and a
+ * generic device whose data comes through a pipeline: what auto-registration uses by default);
  * the list is the organisation's own afterwards: edit, delete or add through the API.
  */
 const BUILTIN: Pick<DeviceType, 'name' | 'connectivity' | 'description'>[] = [
@@ -26,6 +27,11 @@ const BUILTIN: Pick<DeviceType, 'name' | 'connectivity' | 'description'>[] = [
   { name: 'rpi3', connectivity: 'mqtt', description: 'Raspberry Pi 3, MQTT' },
   { name: 'jetson_nano', connectivity: 'mqtt', description: 'NVIDIA Jetson Nano, MQTT' },
   { name: 'lorawan-node', connectivity: 'lorawan', description: 'LoRaWAN end-device, data through a network server' },
+  {
+    name: 'sensor',
+    connectivity: 'http',
+    description: 'Device whose data arrives through a pipeline (webhook, poller, MQTT topic)',
+  },
 ];
 
 export class DeviceTypeService {

@@ -127,7 +127,7 @@ describe('DeviceMatcher', () => {
     expect(seen).toEqual(['org u4/302 front', 'org u4/302 back']);
   });
 
-  it('auto-registers an unknown device once per batch, typed by the pipeline or lorawan-node for DevEUIs', async () => {
+  it('auto-registers an unknown device once per batch, typed by the pipeline, else lorawan-node (DevEUIs) or sensor', async () => {
     const r = registry([]);
     const m = new DeviceMatcher({ lookup: r.lookup, creator: r.creator, clock: () => 0 });
     const out = await m.match([
@@ -139,12 +139,11 @@ describe('DeviceMatcher', () => {
     expect(r.created).toEqual([
       { code: '70B3D57ED005A1B2', type: 'lorawan-node', identity: { kind: 'deveui', value: '70B3D57ED005A1B2' } },
       { code: 'SN-42-7', type: 'meter', identity: { kind: 'serial', value: 'SN 42/7' } },
+      { code: 'SN-43', type: 'sensor', identity: { kind: 'serial', value: 'SN 43' } },
     ]);
     expect(out.slice(0, 20)).toEqual(Array(20).fill({ deviceId: 'new-1' }));
     expect(out[20]).toEqual({ deviceId: 'new-2' });
-    expect(out[21]).toMatchObject({
-      error: { code: 'DEVICE_NOT_FOUND', message: expect.stringMatching(/deviceType is not set/) },
-    });
+    expect(out[21]).toEqual({ deviceId: 'new-3' });
     expect(out[22]).toMatchObject({ error: { code: 'DEVICE_NOT_FOUND', message: expect.stringMatching(/no identity or code/) } });
   });
 

@@ -231,13 +231,10 @@ export class DeviceMatcher {
   private async register(r: MatchRequest): Promise<MatchResult> {
     const identity = identityOf(r.ref);
     const code = autoCode(r.ref);
-    const type = r.autoRegister?.deviceType ?? (identity?.kind === 'deveui' ? 'lorawan-node' : undefined);
-    if (code === undefined || type === undefined) {
-      const why =
-        code === undefined
-          ? 'it has no identity or code to register it by'
-          : "the pipeline's deviceType is not set (only DevEUIs default to lorawan-node)";
-      return { error: notFoundError(r.ref, `; not auto-registered: ${why}`) };
+    // Without a pipeline deviceType: the built-in types (DevEUIs are LoRaWAN nodes).
+    const type = r.autoRegister?.deviceType ?? (identity?.kind === 'deveui' ? 'lorawan-node' : 'sensor');
+    if (code === undefined) {
+      return { error: notFoundError(r.ref, '; not auto-registered: it has no identity or code to register it by') };
     }
     try {
       const device = await this.opts.creator.create(r.orgId, { code, type, ...(identity && { identity }) });

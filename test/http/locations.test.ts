@@ -25,7 +25,7 @@ describe.each(dialects)('locations API on %s', (dialect) => {
     expect(theirs.map((s: { slug: string }) => s.slug)).toEqual(['main']);
     expect(theirs[0].id).not.toBe(sites[0].id);
     const types = (await t.call(key, { url: '/api/device-types' })).json().data.map((x: { name: string }) => x.name);
-    expect(types).toEqual(['esp32', 'esp8266', 'jetson_nano', 'lorawan-node', 'rpi3']);
+    expect(types).toEqual(['esp32', 'esp8266', 'jetson_nano', 'lorawan-node', 'rpi3', 'sensor']);
   });
 
   it('derives base topics from the location: default site, outdoors, other sites', async () => {
