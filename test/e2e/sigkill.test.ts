@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import amqplib from 'amqplib';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects, openTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -43,6 +44,12 @@ describe.each(setups)('SIGKILL under load ($name)', ({ dialect, env: extra }) =>
   });
   afterAll(async () => {
     await served?.stop();
+    if (env.POLDER_AMQP_URL) {
+      const conn = await amqplib.connect(env.POLDER_AMQP_URL);
+      const ch = await conn.createChannel();
+      for (const q of [env.POLDER_AMQP_QUEUE, `${env.POLDER_AMQP_QUEUE}.retry`]) await ch.deleteQueue(q as string);
+      await conn.close();
+    }
     rmSync(dataDir, { recursive: true, force: true });
     await tdb.drop().catch(() => {});
   });
@@ -105,14 +112,14 @@ describe.each(setups)('SIGKILL under load ($name)', ({ dialect, env: extra }) =>
     client.end(true);
     await Promise.all(loops);
     const sent = next;
-    expect(acked.size).toBeGreaterThan(600);
+    expect(acked.size).toBeGreaterThanOrEqual(600);
 
     served = await servePolder(env);
     // Wait until each device has every acknowledged reading (the inbox drains after restart).
     const missing = async () => {
       const stored = new Map<string, number>(); // `${device}:${time}` → temperature
       for (let d = 0; d < DEVICES; d++) {
-        const res = await fetch(`${served?.url}/api/devices/${devEui(d).toLowerCase()}/latest`, { headers: json });
+        const res = await fetch(`${served?.url}/api/devices/${devEui(d)}/latest`, { headers: json });
         if (res.status === 404) continue; // not registered yet
         const streams = ((await res.json()) as { data: { datastream: number; observedProperty: string }[] }).data;
         const temp = streams.find((s) => s.observedProperty === 'temperature');
