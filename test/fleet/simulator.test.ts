@@ -59,14 +59,22 @@ describe('simulated neOCampus fleet', () => {
   });
 
   it('publishes neOCampus readings on <base>/<module> when asked to acquire, and answers status orders', async () => {
+    const sentAt = messages.length;
     await api('POST', '/api/devices/sim-00006/commands', { module: 'temperature', order: 'acquire' });
     const reading = await eventually('a temperature reading', () =>
-      messages.find((m) => m.topic === 'sim-b1/r2/temperature' && m.body.unitID === 'auto_0005'),
+      messages.slice(sentAt).find((m) => m.topic === 'sim-b1/r2/temperature' && m.body.unitID === 'auto_0005'),
     );
     expect(Object.keys(reading.body).sort()).toEqual(['subID', 'unitID', 'value', 'value_units']);
     expect(reading.body).toMatchObject({ value_units: 'celsius', subID: 'ouest', value: expect.any(Number) });
     // Another board of the same room ignores an order addressed to auto_0005.
-    expect(messages.filter((m) => m.topic === 'sim-b1/r2/temperature')).toHaveLength(1);
+    const answers = messages.slice(sentAt).filter((m) => m.topic === 'sim-b1/r2/temperature');
+    expect(answers.map((m) => m.body.unitID)).toEqual(['auto_0005']);
+    // The reading went through the organisation's neocampus pipeline into a measurement of the board.
+    const stored = await eventually('the reading stored', async () => {
+      const latest = (await api('GET', '/api/devices/sim-00006/latest')).json().data as Record<string, unknown>[];
+      return latest.find((l) => l.observedProperty === 'temperature' && l.value === reading.body.value);
+    });
+    expect(stored).toMatchObject({ sensor: 'ouest', unit: 'Cel' });
 
     const before = messages.filter((m) => m.topic === 'sim-b1/r2/device').length;
     await api('POST', '/api/devices/sim-00006/commands', { order: 'status' });
