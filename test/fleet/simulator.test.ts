@@ -74,7 +74,9 @@ describe('simulated neOCampus fleet', () => {
       const latest = (await api('GET', '/api/devices/sim-00006/latest')).json().data as Record<string, unknown>[];
       return latest.find((l) => l.observedProperty === 'temperature' && l.value === reading.body.value);
     });
-    expect(stored).toMatchObject({ sensor: 'ouest', unit: 'Cel' });
+    expect(stored).toMatchObject({ unit: 'Cel' });
+    const streams = (await api('GET', '/api/datastreams?device=sim-00006')).json().data as Record<string, unknown>[];
+    expect(streams.find((d) => d.id === stored.datastream)).toMatchObject({ sensor: 'ouest', observedProperty: 'temperature' });
 
     const before = messages.filter((m) => m.topic === 'sim-b1/r2/device').length;
     await api('POST', '/api/devices/sim-00006/commands', { order: 'status' });
