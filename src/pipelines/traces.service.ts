@@ -66,6 +66,8 @@ export class TraceService {
       const ids = await this.store.failedIds(orgId, filter, REPLAY_CHUNK);
       if (ids.length === 0) return count;
       const claimed = await this.store.claimFailed(orgId, ids);
+      // None claimed: a concurrent replay took them all; stop rather than spin on what it sees.
+      if (claimed.length === 0) return count;
       await this.send(orgId, claimed);
       count += claimed.length;
     }

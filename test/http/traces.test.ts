@@ -226,6 +226,7 @@ describe.each(dialects)('traces and dead letters on %s', (dialect) => {
     expect(await states([inA, storedB])).toEqual(['failed', 'stored']);
     expect((await t.polder.pipelines.traces.get(other.json().id, foreign.id)).status).toBe('failed');
     expect((await call('GET', `/api/traces/${foreign.id}`)).statusCode).toBe(404);
+    expect(ids(await call('GET', `/api/traces?pipeline=${pipeB}&limit=1000`))).not.toContain(foreign.id);
     // Nothing left to replay there.
     expect((await call('POST', `/api/traces/replay?pipeline=${pipeB}`)).json()).toEqual({ count: 0 });
   });

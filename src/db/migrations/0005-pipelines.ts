@@ -55,8 +55,12 @@ export const pipelines = (dialect: Dialect) => ({
       .on('traces')
       .columns(['org_id', 'pipeline_id', 'received_at', 'id'])
       .execute();
-    await db.schema.createIndex('traces_device_time').on('traces').columns(['org_id', 'device_id', 'received_at']).execute();
-    await db.schema.createIndex('traces_status_time').on('traces').columns(['org_id', 'status', 'received_at']).execute();
+    await db.schema
+      .createIndex('traces_device_time')
+      .on('traces')
+      .columns(['org_id', 'device_id', 'received_at', 'id'])
+      .execute();
+    await db.schema.createIndex('traces_status_time').on('traces').columns(['org_id', 'status', 'received_at', 'id']).execute();
     // Retention deletes by age across organisations.
     await db.schema.createIndex('traces_received').on('traces').column('received_at').execute();
   },
