@@ -197,7 +197,9 @@ export class PipelineRunner {
         return w;
       }
     }
-    w.status = skipReason(w.message) === undefined ? 'store' : 'skipped';
+    // A skipped message is still stored when an envelope made measurements of it (a ChirpStack
+    // status event: battery and link margin); with none, there is nothing to store.
+    w.status = skipReason(w.message) === undefined || w.message.measurements.length > 0 ? 'store' : 'skipped';
     return w;
   }
 
