@@ -249,6 +249,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     newId,
     logger,
     config: { uplinkMaxBytes: config.uplinkMaxBytes, amqpUrl: config.amqpUrl },
+    deviceOf: (topic, payload) => directory.resolve(topic, payload),
   });
 
   const app = await buildApp({

@@ -15,7 +15,7 @@ import { HttpPoller } from './http-poller.js';
 import type { UplinkRouteDeps } from './ingest.routes.js';
 import { IngestService } from './ingest.service.js';
 import { createIngestMetrics } from './ingest-metrics.js';
-import { type InboundRoutes, MqttSource } from './mqtt-source.js';
+import { type DeviceOfTopic, type InboundRoutes, MqttSource } from './mqtt-source.js';
 import { KyselyPolledFileStore } from './poller-files.store.js';
 import { Pollers } from './pollers.js';
 
@@ -30,6 +30,8 @@ export interface IngestDeps {
   newId: IdGenerator;
   logger: Logger;
   config: { uplinkMaxBytes: number; amqpUrl: string | undefined };
+  /** The registered MQTT device publishing on a topic (the fleet's directory), for external brokers. */
+  deviceOf?: DeviceOfTopic | undefined;
 }
 
 export interface Ingest {
@@ -56,7 +58,14 @@ export function createIngest(deps: IngestDeps): Ingest {
     metrics,
     maxBytes: deps.config.uplinkMaxBytes,
   });
-  const mqtt = new MqttSource({ catalog: deps.catalog, inbound: deps.inbound, service, metrics, logger });
+  const mqtt = new MqttSource({
+    catalog: deps.catalog,
+    inbound: deps.inbound,
+    service,
+    metrics,
+    logger,
+    deviceOf: deps.deviceOf,
+  });
   const amqp = new AmqpSource({ catalog: deps.catalog, service, logger, defaultUrl: deps.config.amqpUrl });
   const files = new KyselyPolledFileStore(deps.database.db);
   const pollers = new Pollers({

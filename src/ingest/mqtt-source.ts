@@ -16,12 +16,21 @@ export interface InboundRoutes {
   on(filter: string, handler: InboundHandler): () => void;
 }
 
+/** The registered MQTT device that publishes on `topic` (base topic + module, told apart by unitID). */
+export type DeviceOfTopic = (topic: string, payload: Buffer) => { id: string; orgId: string } | undefined;
+
 export interface MqttSourceDeps {
   catalog: PipelineCatalog;
   inbound: InboundRoutes;
   service: IngestService;
   metrics: IngestMetrics;
   logger: Logger;
+  /**
+   * An external broker does not say who published. When the topic belongs to a registered
+   * device, only its organisation's pipelines take the message, naming the device; other
+   * topics go to every pipeline bound to them.
+   */
+  deviceOf?: DeviceOfTopic | undefined;
 }
 
 export class MqttSource {
@@ -83,9 +92,11 @@ export class MqttSource {
       // neOCampus binds +/+/+ but leaves device status and command topics out.
       if (source.exclude?.some((f) => topicMatches(f, message.topic))) return;
       const who = message.principal;
+      const owner = who ? undefined : this.deps.deviceOf?.(message.topic, message.payload);
       // The service principal and an external broker (no principal) are trusted; a device or an
-      // admin key only feeds pipelines of its own organisation.
-      if (who && who.kind !== 'service' && who.orgId !== orgId) {
+      // admin key, or the device a topic belongs to, only feeds pipelines of its own organisation.
+      const from = who && who.kind !== 'service' ? who.orgId : owner?.orgId;
+      if (from !== undefined && from !== orgId) {
         metrics.rejected('mqtt', 'FORBIDDEN');
         logger.debug({ topic: message.topic, pipelineId }, 'mqtt uplink from another organisation ignored');
         return;
@@ -96,7 +107,7 @@ export class MqttSource {
           orgId,
           transport: { kind: 'mqtt', topic: message.topic },
           payload: new Uint8Array(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength),
-          device: who?.kind === 'device' ? { id: who.deviceId } : undefined,
+          device: who?.kind === 'device' ? { id: who.deviceId } : owner && { id: owner.id },
         });
       } catch (err) {
         // Refused for good (too large, pipeline gone): acknowledge anyway, a device must not block on it.

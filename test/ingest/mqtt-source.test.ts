@@ -180,4 +180,32 @@ describe.skipIf(!dynsecAvailable)('MQTT sources on an external Mosquitto', () =>
     expect(inbox.messages.find((m) => m.pipelineId === 'later')?.transport.topic).toBe('ttn/dev1/up');
     await publisher.endAsync();
   });
+
+  it("gives a registered device's topic only to its organisation's pipelines, naming the device", async () => {
+    const api = (url: string, payload: object) => t.call(ADMIN_TOKEN, { method: 'POST', url, payload });
+    expect((await api('/api/buildings', { slug: 'u9', name: 'U9' })).statusCode).toBe(201);
+    expect((await api('/api/rooms', { building: 'u9', slug: '101', name: '101' })).statusCode).toBe(201);
+    const dev = await api('/api/devices', { code: 'ext-u9-101', type: 'esp32', location: { building: 'u9', room: '101' } });
+    expect(dev.statusCode, dev.body).toBe(201);
+    const own = t.polder.bootstrap.org.id;
+    catalog.save({ id: 'boards-own', orgId: own, sources: [{ kind: 'mqtt', topic: '+/+/+' }] });
+    catalog.save({ id: 'boards-other', orgId: 'another-org', sources: [{ kind: 'mqtt', topic: '+/+/+' }] });
+    const publisher = await t.superuser();
+    await eventually(
+      'the board reading in its organisation',
+      async () => {
+        await publisher.publishAsync('u9/101/temperature', '{"value": 21.5, "value_units": "celsius"}', { qos: 1 });
+        return inbox.messages.some((m) => m.pipelineId === 'boards-own');
+      },
+      10_000,
+    );
+    expect(inbox.messages.find((m) => m.pipelineId === 'boards-own')?.device).toEqual({ id: dev.json().id });
+    // A topic no device owns goes to every pipeline bound to it.
+    await publisher.publishAsync('x9/999/temperature', '{"value": 1}', { qos: 1 });
+    await eventually('the unowned reading in both', () =>
+      ['boards-own', 'boards-other'].every((id) => inbox.messages.some((m) => m.pipelineId === id && m.transport.topic === 'x9/999/temperature')),
+    );
+    expect(inbox.messages.filter((m) => m.pipelineId === 'boards-other' && m.transport.topic === 'u9/101/temperature')).toEqual([]);
+    await publisher.endAsync();
+  });
 });
