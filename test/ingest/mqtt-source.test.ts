@@ -203,9 +203,13 @@ describe.skipIf(!dynsecAvailable)('MQTT sources on an external Mosquitto', () =>
     // A topic no device owns goes to every pipeline bound to it.
     await publisher.publishAsync('x9/999/temperature', '{"value": 1}', { qos: 1 });
     await eventually('the unowned reading in both', () =>
-      ['boards-own', 'boards-other'].every((id) => inbox.messages.some((m) => m.pipelineId === id && m.transport.topic === 'x9/999/temperature')),
+      ['boards-own', 'boards-other'].every((id) =>
+        inbox.messages.some((m) => m.pipelineId === id && m.transport.topic === 'x9/999/temperature'),
+      ),
     );
-    expect(inbox.messages.filter((m) => m.pipelineId === 'boards-other' && m.transport.topic === 'u9/101/temperature')).toEqual([]);
+    expect(inbox.messages.filter((m) => m.pipelineId === 'boards-other' && m.transport.topic === 'u9/101/temperature')).toEqual(
+      [],
+    );
     await publisher.endAsync();
   });
 });
