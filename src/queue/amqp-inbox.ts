@@ -33,8 +33,9 @@ interface Connected {
  * The inbox as a RabbitMQ quorum queue (scale-out mode): workers in any number of processes are
  * competing consumers. One uplink per AMQP message, persistent, publisher-confirmed. A retry is
  * republished (confirmed) to a delay queue whose expired messages dead-letter back to the inbox,
- * then the original is acked. Connection loss is not repaired: enqueue rejects (the transport
- * answers 503) and the process's supervisor restarts it.
+ * then the original is acked. A lost connection makes enqueue reject (the transport answers 503)
+ * until a new one is made: the next enqueue tries at once, the consumer after a backoff (0.5 s
+ * doubling to 30 s); the broker redelivers what the old consumer held unacked.
  *
  * Per-message TTL expires at the head of the delay queue only: a retry delayed less than the one
  * before it waits for that one (a later delivery, never a lost one).
@@ -52,6 +53,8 @@ export class AmqpInbox implements Inbox {
   private readonly arrived = new WakeSignal();
   private readonly stop = new WakeSignal();
   private batchSize = 1;
+  /** Bumped when a lost connection is given up: a loop of an older generation stops. */
+  private generation = 0;
 
   constructor(private readonly opts: AmqpInboxOptions) {
     this.names = { queue: opts.queue ?? 'polder.inbox', retryQueue: opts.retryQueue ?? 'polder.inbox.retry' };
@@ -81,9 +84,7 @@ export class AmqpInbox implements Inbox {
     if (this.loop) throw new Error('inbox already started');
     if (this.closing) throw new Error('inbox closed');
     this.batchSize = Math.max(1, Math.floor(opts.batchSize));
-    this.loop = this.run(handler).catch((err) => {
-      this.log.error({ err }, 'inbox: consumer stopped');
-    });
+    this.loop = this.consumeForever(handler);
   }
 
   async depth(): Promise<number> {
@@ -110,8 +111,32 @@ export class AmqpInbox implements Inbox {
     }
   }
 
+  /** Consumes until close(), starting again on a new connection after one is lost. */
+  private async consumeForever(handler: BatchHandler): Promise<void> {
+    let backoff = 500;
+    while (!this.closing) {
+      try {
+        await this.run(handler);
+        backoff = 500;
+      } catch (err) {
+        this.log.error({ err }, 'inbox: consumer stopped');
+      }
+      if (this.closing) return;
+      await this.stop.wait(backoff);
+      backoff = Math.min(backoff * 2, 30_000);
+    }
+  }
+
   private connect(): Promise<Connected> {
-    // A failed first connection is tried again by the next call; a lost one is not (see above).
+    if (this.broken && !this.closing) {
+      // Give the lost connection up: its consumer's unacked messages are the broker's again.
+      this.generation++;
+      this.broken = undefined;
+      this.connecting = undefined;
+      this.consumer = undefined;
+      this.buffer.length = 0;
+    }
+    // A failed connection is tried again by the next call.
     this.connecting ??= this.open().catch((err: unknown) => {
       this.connecting = undefined;
       throw err;
@@ -122,9 +147,11 @@ export class AmqpInbox implements Inbox {
   private async open(): Promise<Connected> {
     const model = await amqp.connect(this.opts.url);
     model.on('error', (err: Error) => this.log.error({ err }, 'inbox: RabbitMQ connection error'));
+    const generation = this.generation;
     model.on('close', (err?: Error) => {
+      if (generation !== this.generation) return;
       this.broken = err ?? new Error('RabbitMQ connection closed');
-      if (!this.closing) this.log.error({ err }, 'inbox: RabbitMQ connection lost; enqueue rejects until restart');
+      if (!this.closing) this.log.error({ err }, 'inbox: RabbitMQ connection lost; enqueue rejects until it is back');
       this.arrived.notify();
     });
     const publish = await model.createConfirmChannel();
@@ -144,8 +171,11 @@ export class AmqpInbox implements Inbox {
     });
   }
 
+  /** Consumes on the current connection until close() or until that connection is lost. */
   private async run(handler: BatchHandler): Promise<void> {
     const { model } = await this.connect();
+    const generation = this.generation;
+    const current = () => generation === this.generation && !this.broken && !this.closing;
     const consumer = await model.createChannel();
     this.consumer = consumer;
     consumer.on('error', (err: Error) => this.log.error({ err }, 'inbox: consume channel error'));
@@ -156,17 +186,18 @@ export class AmqpInbox implements Inbox {
         this.log.error('inbox: RabbitMQ cancelled the consumer (queue deleted?)');
         return;
       }
+      if (generation !== this.generation) return;
       this.buffer.push(msg);
       if (this.buffer.length === 1 || this.buffer.length >= this.batchSize) this.arrived.notify();
     });
-    while (!this.closing && !this.broken) {
+    while (current()) {
       this.arrived.reset();
       if (this.buffer.length === 0) {
         await this.arrived.wait(1000);
         continue;
       }
       await this.gather();
-      if (this.closing || this.broken) break;
+      if (!current()) break;
       await this.handle(handler, consumer, this.buffer.splice(0, this.batchSize));
     }
   }

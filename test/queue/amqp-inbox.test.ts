@@ -10,10 +10,12 @@ import { SERVICES, serviceAvailable } from '../support/services.js';
 
 const up = await serviceAvailable('rabbitmq');
 
-/** A TCP proxy to RabbitMQ whose connections the test can cut, as a network failure would. */
+/** A TCP proxy to RabbitMQ that the test can take down (cut and refuse) and bring back, as a network failure would. */
 async function cuttableProxy(target: URL) {
   const sockets = new Set<net.Socket>();
+  let refusing = false;
   const server = net.createServer((client) => {
+    if (refusing) return void client.destroy();
     const broker = net.connect({ host: target.hostname, port: Number(target.port || 5672) });
     client.pipe(broker).pipe(client);
     for (const s of [client, broker]) {
@@ -29,15 +31,19 @@ async function cuttableProxy(target: URL) {
   url.port = String(port);
   return {
     url: url.toString(),
-    cut: () => {
+    down: () => {
+      refusing = true;
       for (const s of sockets) s.destroy();
+    },
+    up: () => {
+      refusing = false;
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
 
 describe.runIf(up)('AMQP inbox: losing the connection', () => {
-  it('rejects enqueue with UNAVAILABLE (the transport answers 503) and logs it', async () => {
+  it('rejects enqueue with UNAVAILABLE (the transport answers 503) while RabbitMQ is away, and works again once it is back', async () => {
     const lines: string[] = [];
     const logger = pino(
       { level: 'error' },
@@ -53,14 +59,33 @@ describe.runIf(up)('AMQP inbox: losing the connection', () => {
     const names = { queue: q, retryQueue: `${q}.retry` };
     const inbox = new AmqpInbox({ url: proxy.url, logger, ...names });
     try {
-      const [a, b] = manyMessages(2);
+      const [a, b, c, d] = manyMessages(4);
+      const delivered: string[] = [];
+      inbox.start(
+        async (batch) => {
+          delivered.push(...batch.map((x) => x.message.id));
+          return { done: batch.map((x) => x.message.id), retry: [] };
+        },
+        { batchSize: 10 },
+      );
       await inbox.enqueue([a!]);
-      proxy.cut();
+      proxy.down();
       await new Promise((r) => setTimeout(r, 200));
       const err = await inbox.enqueue([b!]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DomainError);
       expect((err as DomainError).code).toBe('UNAVAILABLE');
       expect(lines.some((l) => l.includes('connection lost'))).toBe(true);
+      proxy.up();
+      // The next enqueue makes a new connection; the consumer comes back after its backoff.
+      await inbox.enqueue([c!]);
+      await inbox.enqueue([d!]);
+      for (let i = 0; i < 100 && !(delivered.includes(c!.id) && delivered.includes(d!.id)); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(delivered).toContain(a!.id);
+      expect(delivered).toContain(c!.id);
+      expect(delivered).toContain(d!.id);
+      expect(delivered).not.toContain(b!.id);
     } finally {
       await inbox.close();
       await proxy.close();
