@@ -6,13 +6,13 @@
  *
  *   npx tsx bench/fleet-10k.ts [devices] [--seconds 60] [--interval 10] [--status-every 30] [--qos 0|1] [--burst 3]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { httpFleetAdmin } from '../src/simulate/neocampus/fleet-admin.js';
 import { runNeocampusSimulation } from '../src/simulate/neocampus/simulator.js';
+import { servePolder } from '../test/support/serve.js';
+import { cpuSecondsOf, rssMiBOf } from './support/bench-kit.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number) => {
@@ -27,26 +27,6 @@ const QOS = flag('qos', 0) === 1 ? 1 : 0;
 const SWEEP_SECONDS = 5;
 const TOKEN = 'bench-admin-token-0123456789';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-/** Resident memory of a process from /proc (Linux), in MiB. */
-const rssMiB = (pid: number) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-};
-
-/** CPU seconds a process used so far (user + system), from /proc (Linux). */
-const cpuS = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
-
 /** Prometheus text → value of one series (first match). */
 const metric = (text: string, series: string) => {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
@@ -54,44 +34,27 @@ const metric = (text: string, series: string) => {
 };
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-fleet-bench-'));
-const httpPort = await freePort();
-const mqttPort = await freePort();
-const base = `http://127.0.0.1:${httpPort}`;
-const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/support/serve-polder.ts'], {
-  env: {
-    ...process.env,
+const served = await servePolder(
+  {
     POLDER_DATA_DIR: dataDir,
     POLDER_ADMIN_TOKEN: TOKEN,
-    POLDER_HTTP_PORT: String(httpPort),
-    POLDER_HTTP_HOST: '127.0.0.1',
-    POLDER_MQTT_PORT: String(mqttPort),
-    POLDER_DEMO: '0',
-    POLDER_LOG_LEVEL: 'warn',
-    POLDER_LOG_FORMAT: 'json',
     POLDER_PROVISIONING_RATE_LIMIT: '1000000',
     POLDER_FLEET_SWEEP_SECONDS: String(SWEEP_SECONDS),
   },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const pid = child.pid as number;
+  60_000,
+);
+const base = served.url;
+const pid = served.child.pid as number;
 const metrics = async () => (await fetch(`${base}/metrics`)).text();
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${base}/healthz`)).ok) break;
-  } catch {
-    if (i > 600) throw new Error('Polder did not start');
-  }
-  await new Promise((r) => setTimeout(r, 100));
-}
 
-let peakRss = rssMiB(pid);
+let peakRss = rssMiBOf(pid);
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, rssMiB(pid));
+  peakRss = Math.max(peakRss, rssMiBOf(pid));
 }, 1000);
 
 console.log(`fleet-10k: ${N} boards, data every ${INTERVAL} s, status every ${STATUS_EVERY} s, QoS ${QOS}; Polder pid ${pid}`);
 const phases: string[] = [];
-const cpu0 = { polder: cpuS(pid), sim: process.cpuUsage() };
+const cpu0 = { polder: cpuSecondsOf(pid), sim: process.cpuUsage() };
 let t0 = performance.now();
 const sim = await runNeocampusSimulation({
   devices: N,
@@ -106,13 +69,13 @@ const sim = await runNeocampusSimulation({
 const bootS = (performance.now() - t0) / 1000;
 const simCpu = process.cpuUsage(cpu0.sim);
 console.log(
-  `boot CPU: Polder ${(cpuS(pid) - cpu0.polder).toFixed(1)} s, simulator ${((simCpu.user + simCpu.system) / 1e6).toFixed(1)} s ` +
+  `boot CPU: Polder ${(cpuSecondsOf(pid) - cpu0.polder).toFixed(1)} s, simulator ${((simCpu.user + simCpu.system) / 1e6).toFixed(1)} s ` +
     `(load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} CPUs)`,
 );
 const afterBoot = sim.stats();
 console.log(
   `created, provisioned (2 HTTP calls each) and connected in ${bootS.toFixed(1)} s ` +
-    `(${(N / bootS).toFixed(0)} boards/s; ${phases.join(', ')}): ${afterBoot.connected} connected, ${afterBoot.errors} errors, RSS ${rssMiB(pid).toFixed(0)} MiB`,
+    `(${(N / bootS).toFixed(0)} boards/s; ${phases.join(', ')}): ${afterBoot.connected} connected, ${afterBoot.errors} errors, RSS ${rssMiBOf(pid).toFixed(0)} MiB`,
 );
 
 // Let the boards settle into their timers (first publications are spread over one interval).
@@ -137,14 +100,14 @@ const summary = (await (
   counts: Record<string, number>;
 };
 clearInterval(sampler);
-peakRss = Math.max(peakRss, rssMiB(pid));
+peakRss = Math.max(peakRss, rssMiBOf(pid));
 
 console.log(
   `steady ${elapsed.toFixed(0)} s: ${metric(m1, 'polder_mqtt_connected_clients')} connections held by Polder, ` +
     `${(sent / elapsed).toFixed(0)} msg/s sent, ${(seen / elapsed).toFixed(0)} msg/s received and counted as heartbeats`,
 );
 console.log(
-  `Polder RSS peak ${peakRss.toFixed(0)} MiB (now ${rssMiB(pid).toFixed(0)} MiB); ` +
+  `Polder RSS peak ${peakRss.toFixed(0)} MiB (now ${rssMiBOf(pid).toFixed(0)} MiB); ` +
     `offline sweep over ${N} devices: mean ${sweepMs.toFixed(1)} ms (${sweeps} sweeps); ` +
     `activity flush: mean ${flushMs.toFixed(1)} ms (${flushes} flushes)`,
 );
@@ -163,14 +126,13 @@ for (let i = 0; i < 1200 && taken < burst; i++) {
   taken = metric(await metrics(), SEEN) - before;
 }
 const burstS = (performance.now() - t0) / 1000;
-peakRss = Math.max(peakRss, rssMiB(pid));
+peakRss = Math.max(peakRss, rssMiBOf(pid));
 console.log(
   `burst: ${burst} readings published at once, ${taken} counted by Polder in ${burstS.toFixed(1)} s ` +
     `(${(burst / burstS).toFixed(0)} msg/s); Polder RSS peak now ${peakRss.toFixed(0)} MiB`,
 );
 
 await sim.stop();
-child.kill('SIGTERM');
-await new Promise((r) => child.once('exit', r));
+await served.stop();
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(0);

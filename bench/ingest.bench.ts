@@ -17,10 +17,8 @@
  * inbox, runner and transports parts to be integrated. A phase that cannot run says why and the
  * benchmark goes on with the next one.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -28,7 +26,8 @@ import { httpPipelineAdmin, type PipelineRef } from '../src/simulate/traffic/pip
 import { startTrafficSimulation } from '../src/simulate/traffic/traffic-simulation.js';
 import { ttnV3Generator } from '../src/simulate/traffic/ttn-v3.generator.js';
 import type { Uplink } from '../src/simulate/traffic/uplink.js';
-import { figure, heading, note, PG_URL, postgresAvailable } from './support/bench-kit.js';
+import { servePolder } from '../test/support/serve.js';
+import { cpuSecondsOf, figure, heading, note, PG_URL, postgresAvailable, reachable, rssMiBOf } from './support/bench-kit.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {
@@ -44,38 +43,6 @@ const TOKEN = 'bench-admin-token-0123456789';
 const PROBES = 4;
 const POINTS_PER_UPLINK = 5;
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-const reachable = (url: string) =>
-  new Promise<boolean>((resolve) => {
-    const u = new URL(url);
-    const s = net.connect({ host: u.hostname, port: Number(u.port) }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.setTimeout(2000, () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.on('error', () => resolve(false));
-  });
-
-const rssMiB = (pid: number) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-};
-/** CPU seconds (user + system) from /proc/<pid>/stat; fields after the command name. */
-const cpuS = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat (11 and 12 after the name), in clock ticks (USER_HZ = 100 on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
 const metric = (text: string, series: string) => {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
@@ -116,39 +83,13 @@ async function postgresSetup(): Promise<Setup | string> {
 /** Starts `polder serve` from the sources; resolves once /healthz answers. */
 async function startPolder(setup: Setup) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-ingest-bench-'));
-  const httpPort = await freePort();
-  const mqttPort = await freePort();
-  const base = `http://127.0.0.1:${httpPort}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/support/serve-polder.ts'], {
-    env: {
-      ...process.env,
-      POLDER_DATA_DIR: dataDir,
-      POLDER_ADMIN_TOKEN: TOKEN,
-      POLDER_HTTP_PORT: String(httpPort),
-      POLDER_HTTP_HOST: '127.0.0.1',
-      POLDER_MQTT_PORT: String(mqttPort),
-      POLDER_DEMO: '0',
-      POLDER_LOG_LEVEL: 'warn',
-      POLDER_LOG_FORMAT: 'json',
-      ...setup.env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      if (i > 600 || child.exitCode !== null) throw new Error('Polder did not start');
-    }
-    await sleep(100);
-  }
+  const served = await servePolder({ POLDER_DATA_DIR: dataDir, POLDER_ADMIN_TOKEN: TOKEN, ...setup.env }, 60_000);
   return {
-    base,
-    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
-    pid: child.pid as number,
+    base: served.url,
+    mqttUrl: `mqtt://127.0.0.1:${served.mqttPort}`,
+    pid: served.child.pid as number,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      await served.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -269,10 +210,10 @@ async function phase(
   const latency = new LatencyProbe(polder.base, probes);
   const metrics = async () => (await fetch(`${polder.base}/metrics`)).text();
   const stored0 = metric(await metrics(), 'polder_measurements_stored_total');
-  const cpu0 = cpuS(polder.pid);
-  let peak = rssMiB(polder.pid);
+  const cpu0 = cpuSecondsOf(polder.pid);
+  let peak = rssMiBOf(polder.pid);
   const sampler = setInterval(() => {
-    peak = Math.max(peak, rssMiB(polder.pid));
+    peak = Math.max(peak, rssMiBOf(polder.pid));
   }, 250);
   const t0 = performance.now();
   const sim = await startTrafficSimulation({
@@ -287,7 +228,7 @@ async function phase(
   });
   await sim.done;
   const sendS = (performance.now() - t0) / 1000;
-  const cpuSend = cpuS(polder.pid) - cpu0;
+  const cpuSend = cpuSecondsOf(polder.pid) - cpu0;
   const s = sim.stats();
   // Drain: wait until every acknowledged uplink's points are stored (or nothing moves for 10 s).
   const expected = s.accepted * POINTS_PER_UPLINK;
@@ -304,9 +245,9 @@ async function phase(
     await sleep(100);
   }
   const drainS = (performance.now() - t0) / 1000;
-  const cpuAll = cpuS(polder.pid) - cpu0;
+  const cpuAll = cpuSecondsOf(polder.pid) - cpu0;
   clearInterval(sampler);
-  peak = Math.max(peak, rssMiB(polder.pid));
+  peak = Math.max(peak, rssMiBOf(polder.pid));
   for (let i = 0; i < 100 && latency.samples.length + latency.misses === 0 && probes.size > 0; i++) await sleep(100);
 
   figure(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,11 +62,11 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** True when PostgreSQL answers; benchmarks then skip its part with a line saying so. */
-export function postgresAvailable(): Promise<boolean> {
-  const u = new URL(PG_URL);
+/** True when a TCP service answers at `url`'s host and port. */
+export function reachable(url: string, defaultPort = 0): Promise<boolean> {
+  const u = new URL(url);
   return new Promise((resolve) => {
-    const s = net.connect({ host: u.hostname, port: Number(u.port || 5432) }, () => {
+    const s = net.connect({ host: u.hostname, port: Number(u.port || defaultPort) }, () => {
       s.destroy();
       resolve(true);
     });
@@ -76,6 +76,21 @@ export function postgresAvailable(): Promise<boolean> {
     });
     s.on('error', () => resolve(false));
   });
+}
+
+/** True when PostgreSQL answers; benchmarks then skip its part with a line saying so. */
+export const postgresAvailable = (): Promise<boolean> => reachable(PG_URL, 5432);
+
+/** Resident memory of a process from /proc (Linux), in MiB. */
+export function rssMiBOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
+}
+
+/** CPU seconds a process used so far (user + system), from /proc (Linux). */
+export function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 export function heading(title: string): void {
