@@ -2,6 +2,7 @@
  * Uplinks for load and crash tests, built on a real TTN v3 webhook sample (../shared/fixtures)
  * with our own DevEUI, frame counter, time and a Cayenne LPP payload of three values.
  */
+import { encodeLpp, LPP } from '../../src/simulate/traffic/lpp-encode.js';
 import { fixture } from '../workers/fixtures.js';
 
 const template = fixture('ttn-v3-uplink.json').samples.tts_docs_uplink_example;
@@ -12,20 +13,13 @@ export interface LppReading {
   pressure: number; // hPa, 0.1 resolution
 }
 
-/** Cayenne LPP: channel 1 temperature (0x67), 2 relative humidity (0x68), 3 barometer (0x73). */
-export function lpp(r: LppReading): Buffer {
-  const b = Buffer.alloc(11);
-  b.writeUInt8(1, 0);
-  b.writeUInt8(0x67, 1);
-  b.writeInt16BE(Math.round(r.temperature * 10), 2);
-  b.writeUInt8(2, 4);
-  b.writeUInt8(0x68, 5);
-  b.writeUInt8(Math.round(r.humidity * 2), 6);
-  b.writeUInt8(3, 7);
-  b.writeUInt8(0x73, 8);
-  b.writeUInt16BE(Math.round(r.pressure * 10), 9);
-  return b;
-}
+/** Cayenne LPP: channel 1 temperature, 2 relative humidity, 3 barometer (the simulator's encoder). */
+export const lpp = (r: LppReading): Buffer =>
+  encodeLpp([
+    { channel: 1, field: LPP.temperature, value: r.temperature },
+    { channel: 2, field: LPP.relativeHumidity, value: r.humidity },
+    { channel: 3, field: LPP.barometricPressure, value: r.pressure },
+  ]);
 
 /** A TTN v3 uplink webhook body for `devEui` observed at `time` (ms) carrying `reading`. */
 export function ttnUplink(devEui: string, fCnt: number, time: number, reading: LppReading): Record<string, unknown> {
