@@ -47,7 +47,7 @@ import type { Inbox } from './queue/inbox.js';
 import { ScriptService } from './scripts/scripts.service.js';
 import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
-import { type IdGenerator, uuidv7 } from './shared/ids.js';
+import { type IdGenerator, uuidv7Generator } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { startDemoTraffic } from './simulate/demo.js';
 import { startDemoFleet } from './simulate/neocampus/demo.js';
@@ -117,7 +117,7 @@ export interface PolderOptions {
 export async function createPolder(config: Config, opts: PolderOptions = {}): Promise<Polder> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const clock = opts.clock ?? systemClock;
-  const newId = opts.newId ?? uuidv7;
+  const newId = opts.newId ?? uuidv7Generator(clock);
 
   const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrateToLatest(database);

@@ -24,19 +24,38 @@ export class CsvError extends Error {
   }
 }
 
+/** One record and the 1-based line of the text it starts on (quoted fields may span lines). */
+export interface CsvRecord {
+  fields: string[];
+  line: number;
+}
+
 /** All records of a CSV text as arrays of strings. A final line break does not make an empty record. */
 export function parseCsv(text: string, opts: CsvReadOptions = {}): string[][] {
+  return parseCsvRecords(text, opts).map((r) => r.fields);
+}
+
+/**
+ * All records with the line each starts on. Blank lines are skipped (RFC 4180 has none; exports
+ * from spreadsheets end with them). A quote inside an unquoted field and text after a closing
+ * quote are errors, as in csv-parse without `relax_quotes` (the fuzz test compares the two).
+ */
+export function parseCsvRecords(text: string, opts: CsvReadOptions = {}): CsvRecord[] {
   const delim = opts.delimiter ?? ',';
-  if (delim.length !== 1 || delim === '"' || delim === '\n' || delim === '\r') throw new Error(`bad CSV delimiter ${delim}`);
+  if (delim.length !== 1 || delim === '"' || delim === '\n' || delim === '\r')
+    throw new CsvError(`delimiter ${JSON.stringify(delim)} must be one character other than a quote or line break`, 0);
   const delimCode = delim.charCodeAt(0);
-  const records: string[][] = [];
+  const records: CsvRecord[] = [];
   let record: string[] = [];
   let field = '';
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const n = text.length;
+  let line = 1;
+  let recordLine = 1;
   // True once the current record has a field (possibly empty) or a delimiter: tells a blank
   // last line apart from a record with one empty field.
   let started = false;
+  const where = () => `line ${line}`;
   while (i < n) {
     const c = text[i] as string;
     if (c === '"' && field === '') {
@@ -45,7 +64,7 @@ export function parseCsv(text: string, opts: CsvReadOptions = {}): string[][] {
       let out = '';
       for (;;) {
         const q = text.indexOf('"', j);
-        if (q < 0) throw new CsvError('a quoted field is not closed', records.length + 1);
+        if (q < 0) throw new CsvError(`${where()}: a quoted field is not closed`, records.length + 1);
         out += text.slice(j, q);
         if (text[q + 1] === '"') {
           out += '"';
@@ -55,9 +74,10 @@ export function parseCsv(text: string, opts: CsvReadOptions = {}): string[][] {
           break;
         }
       }
+      for (let k = i; k < j; k++) if (text.charCodeAt(k) === LF) line++;
       const next = text[j];
       if (j < n && next !== delim && next !== '\n' && next !== '\r')
-        throw new CsvError(`unexpected ${JSON.stringify(next)} after a closing quote`, records.length + 1);
+        throw new CsvError(`${where()}: unexpected ${JSON.stringify(next)} after a closing quote`, records.length + 1);
       field = out;
       started = true;
       i = j;
@@ -72,11 +92,13 @@ export function parseCsv(text: string, opts: CsvReadOptions = {}): string[][] {
     }
     if (c === '\n' || c === '\r') {
       if (started || field !== '') record.push(field);
-      if (record.length > 0) records.push(record);
+      if (record.length > 0) records.push({ fields: record, line: recordLine });
       record = [];
       field = '';
       started = false;
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      line++;
+      recordLine = line;
       continue;
     }
     // Plain run up to the next delimiter, quote or line break (char codes: no string per character).
@@ -84,7 +106,7 @@ export function parseCsv(text: string, opts: CsvReadOptions = {}): string[][] {
     while (j < n) {
       const d = text.charCodeAt(j);
       if (d === delimCode || d === LF || d === CR) break;
-      if (d === QUOTE) throw new CsvError('a quote inside an unquoted field', records.length + 1);
+      if (d === QUOTE) throw new CsvError(`${where()}: a quote inside an unquoted field`, records.length + 1);
       j++;
     }
     field += text.slice(i, j);
@@ -92,7 +114,7 @@ export function parseCsv(text: string, opts: CsvReadOptions = {}): string[][] {
     i = j;
   }
   if (started || field !== '') record.push(field);
-  if (record.length > 0) records.push(record);
+  if (record.length > 0) records.push({ fields: record, line: recordLine });
   return records;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/workers/decoders/csv-parse.js';
+import { parseCsv } from '../../src/shared/csv.js';
 import { parseTime } from '../../src/workers/decoders/local-time.js';
 import { resolveSenml } from '../../src/workers/envelopes/senml-resolve.js';
 import { prepareStep, runBuiltin } from '../../src/workers/registry.js';
@@ -19,11 +19,11 @@ describe('RFC 4180 parser (the examples of §2)', () => {
       ['zzz', 'yyy', 'xxx'],
     ]);
     expect(parseCsv('"aaa","b""bb","ccc"')).toEqual([['aaa', 'b"bb', 'ccc']]);
-    expect(parseCsv('"a;b";c', ';')).toEqual([['a;b', 'c']]);
+    expect(parseCsv('"a;b";c', { delimiter: ';' })).toEqual([['a;b', 'c']]);
   });
   it('rejects an unclosed quote and text after a closing quote', () => {
-    expect(() => parseCsv('"aaa,bbb')).toThrow('line 1: quoted field is not closed');
-    expect(() => parseCsv('"aaa"x,bbb')).toThrow(/after a quoted field/);
+    expect(() => parseCsv('"aaa,bbb')).toThrow('line 1: a quoted field is not closed');
+    expect(() => parseCsv('"aaa"x,bbb')).toThrow(/after a closing quote/);
   });
 });
 

@@ -3,6 +3,7 @@
  * Columns are named by header or by 0-based index; a device column makes each row its own device.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { CsvError, type CsvRecord, parseCsvRecords } from '../../shared/csv.js';
 import { normaliseDevEui } from '../envelopes/lorawan.js';
 import {
   type DeviceRef,
@@ -14,7 +15,6 @@ import {
 } from '../message.js';
 import { toUcum } from '../units.js';
 import { decodeFailed, defineWorker } from '../worker.js';
-import { CsvError, parseCsv } from './csv-parse.js';
 import { isTimeZone, parseTime } from './local-time.js';
 
 const NAME = 'csv';
@@ -102,16 +102,28 @@ function deviceRef(value: string, as: string): DeviceRef | undefined {
   return { identity: { kind: as as 'uuid' | 'serial', value: as === 'uuid' ? v.toLowerCase() : v } };
 }
 
+/** The text after its first `n` lines, and how many lines were dropped. */
+function skipLines(text: string, n: number): { text: string; lines: number } {
+  let at = 0;
+  for (let k = 0; k < n; k++) {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return { text: '', lines: k };
+    at = nl + 1;
+  }
+  return { text: text.slice(at), lines: n };
+}
+
 function decode(msg: PipelineMessage, config: CsvConfig): PipelineMessage {
-  let rows: string[][];
+  // skipRows drops raw lines before parsing: a preamble need not be valid CSV.
+  const skipped = skipLines(payloadText(msg), config.skipRows ?? 0);
+  let rows: CsvRecord[];
   try {
-    rows = parseCsv(payloadText(msg), config.delimiter ?? ',');
+    rows = parseCsvRecords(skipped.text, { delimiter: config.delimiter ?? ',' });
   } catch (err) {
     if (err instanceof CsvError) throw decodeFailed(NAME, err.message);
     throw err;
   }
-  rows = rows.slice(config.skipRows ?? 0);
-  const header = config.header === false ? undefined : rows.shift();
+  const header = config.header === false ? undefined : rows.shift()?.fields;
   const index = (ref: ColumnRef, what: string): number => {
     if (typeof ref === 'number') return ref;
     const i = header?.findIndex((h) => h.trim() === ref) ?? -1;
@@ -124,11 +136,9 @@ function decode(msg: PipelineMessage, config: CsvConfig): PipelineMessage {
   const skip = config.invalid === 'skip';
   const warnings: string[] = [];
   const drafts: MeasurementDraft[] = [];
-  const firstLine = (config.skipRows ?? 0) + (header ? 2 : 1);
 
-  for (const [r, row] of rows.entries()) {
-    if (row.length === 1 && row[0]?.trim() === '') continue; // blank line
-    const line = firstLine + r;
+  for (const { fields: row, line: at } of rows) {
+    const line = at + skipped.lines;
     const problem = (message: string, field: string) => {
       if (!skip) throw decodeFailed(NAME, `line ${line}: ${message}`, { line, field });
       warnings.push(`line ${line}: ${message}; skipped`);

@@ -1,7 +1,9 @@
 /**
  * A small XML reader for flat provider documents (ThingPark's DevEUI_uplink): elements become
- * object keys, text becomes strings, repeated elements become arrays. Attributes, namespaces and
- * processing instructions are ignored; there is no DTD support, so no entity expansion attacks.
+ * object keys, text becomes strings, repeated elements become arrays, and the text of an element
+ * that also has children is kept under `#text` (as fast-xml-parser does; the fuzz test compares
+ * the two). Attributes, namespaces and processing instructions are ignored; there is no DTD
+ * support, so no entity expansion attacks; nesting deeper than MAX_DEPTH is refused.
  */
 export type XmlValue = string | XmlObject | XmlValue[];
 export interface XmlObject {
@@ -9,16 +11,20 @@ export interface XmlObject {
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** Provider documents are a few levels deep; a limit keeps a hostile one off the stack. */
+export const MAX_DEPTH = 64;
+
+export class XmlError extends Error {}
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#\d+|[a-z]+);/g, (whole, e: string) => {
-    if (e.startsWith('#x')) return String.fromCodePoint(Number.parseInt(e.slice(2), 16));
-    if (e.startsWith('#')) return String.fromCodePoint(Number.parseInt(e.slice(1), 10));
-    return ENTITIES[e] ?? whole;
+    if (!e.startsWith('#')) return ENTITIES[e] ?? whole;
+    const code = e.startsWith('#x') ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
+    // XML 1.0 §4.1: a character reference must name a legal character (at most U+10FFFF).
+    if (!(code > 0 && code <= 0x10ffff)) throw new XmlError(`&${e}; is not a character`);
+    return String.fromCodePoint(code);
   });
 }
-
-export class XmlError extends Error {}
 
 /** Returns `{rootName: content}`; throws XmlError on malformed input. */
 export function parseXml(xml: string): XmlObject {
@@ -38,7 +44,8 @@ export function parseXml(xml: string): XmlObject {
     return i;
   };
 
-  const element = (): [string, XmlValue] => {
+  const element = (depth: number): [string, XmlValue] => {
+    if (depth > MAX_DEPTH) throw new XmlError(`elements nested deeper than ${MAX_DEPTH}`);
     const close = end('>', pos);
     const tag = xml.slice(pos + 1, close);
     const selfClosing = tag.endsWith('/');
@@ -57,7 +64,10 @@ export function parseXml(xml: string): XmlObject {
         const closing = xml.slice(pos + 2, c).trim();
         if (closing !== name) throw new XmlError(`</${closing}> closes <${name}>`);
         pos = c + 1;
-        return [local, hasChildren ? children : decodeEntities(text).trim()];
+        const content = decodeEntities(text).trim();
+        if (!hasChildren) return [local, content];
+        if (content !== '') children['#text'] = content;
+        return [local, children];
       }
       if (xml.startsWith('<!--', pos)) pos = end('-->', pos) + 3;
       else if (xml.startsWith('<![CDATA[', pos)) {
@@ -66,7 +76,7 @@ export function parseXml(xml: string): XmlObject {
         pos = c + 3;
       } else if (xml.charAt(pos) === '<') {
         hasChildren = true;
-        const [k, v] = element();
+        const [k, v] = element(depth + 1);
         const prev = children[k];
         children[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
       } else {
@@ -80,7 +90,7 @@ export function parseXml(xml: string): XmlObject {
 
   skipMisc();
   if (xml.charAt(pos) !== '<') throw new XmlError('no root element');
-  const [root, value] = element();
+  const [root, value] = element(1);
   skipMisc();
   if (pos < xml.length) throw new XmlError(`content after the root element at ${pos}`);
   return { [root]: value };
