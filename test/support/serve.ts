@@ -32,11 +32,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `polder serve` with `env` (database, data dir …) and waits until /healthz answers. */
-export async function servePolder(env: Record<string, string>, timeoutMs = 60_000): Promise<ServedPolder> {
+/** How Polder's own entry points start Node (bin/polder.js, npm start, the Dockerfile). */
+export const NODE_FLAGS = ['--no-node-snapshot'];
+
+/**
+ * Starts `polder serve` with `env` (database, data dir …) and waits until /healthz answers.
+ * `command` replaces the default `node --import tsx <cli> serve` (e.g. the Dockerfile's entry point).
+ */
+export async function servePolder(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  command: string[] = [process.execPath, ...NODE_FLAGS, '--import', 'tsx', CLI, 'serve'],
+): Promise<ServedPolder> {
   const httpPort = await freePort();
   const mqttPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+  const [program, ...args] = command as [string, ...string[]];
+  const child = spawn(program, args, {
     env: {
       ...process.env,
       POLDER_HTTP_HOST: '127.0.0.1',
