@@ -59,7 +59,7 @@ describe('entry points', () => {
     expect(created.status, await created.clone().text()).toBe(201);
     const r = await call('POST', '/api/workers/halve/test', { payload: '2a', encoding: 'hex', fPort: 1 });
     expect(r.status).toBe(200);
-    const body = await r.json();
+    const body = (await r.json()) as { errors: unknown[]; output: { metadata: { decoded: unknown } } };
     expect(body.errors).toEqual([]);
     expect(body.output.metadata.decoded).toEqual({ celsius: 21 });
   });
