@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -37,6 +37,20 @@ export function createLogger(opts: { level: string; format: 'auto' | 'json' | 'p
     },
   };
   const usePretty = opts.format === 'pretty' || (opts.format === 'auto' && process.stdout.isTTY === true);
-  if (!usePretty) return pino(options);
-  return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true }));
+  if (!usePretty || !prettyInstalled()) return pino(options);
+  // A transport: pino-pretty formats on its own thread, and an image without it logs JSON.
+  return pino({
+    ...options,
+    transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+  });
+}
+
+/** pino-pretty is an optional dependency (`npm ci --omit=optional` or a slim image may lack it). */
+function prettyInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
 }
