@@ -1,5 +1,5 @@
 /**
- * Every real sample in ../shared/fixtures, posted as a provider would to its pipeline, ends as
+ * Every real sample in test/fixtures/providers, posted as a provider would to its pipeline, ends as
  * the measurements the workers make of it: same device (by identity), sensor, observed
  * property, unit, time and value — or as the trace status and error the workers call for.
  * What each worker makes of each sample is asserted value by value in test/workers; here the

@@ -8,7 +8,7 @@ import { ADMIN_TOKEN } from '../support/polder.js';
  * online state. Two boards share room u4/301 (told apart by unitID when the broker does not
  * say who published); a third has a deep hand-set base topic, which an external broker must
  * be subscribed to as well. The status follows the firmware's device module
- * (shared/reference/neocampus.md §3).
+ * (test/fixtures/reference/neocampus.md §3).
  */
 const status = (unitID: string, heap: number) => ({
   frequency: 1800,

@@ -3,7 +3,7 @@ import type { PipelineMessage } from '../../src/workers/message.js';
 import { fixture } from '../workers/fixtures.js';
 
 /**
- * Messages as a transport would enqueue them, made of the real samples in ../shared/fixtures:
+ * Messages as a transport would enqueue them, made of the real samples in test/fixtures/providers:
  * the TTN v3 and ChirpStack v4 webhook bodies, and the raw LoRaWAN payload bytes they carry
  * (binary, so a payload that is not text must round-trip too).
  */

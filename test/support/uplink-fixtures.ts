@@ -1,4 +1,4 @@
-/** Real payloads for transport tests, from ../shared/fixtures (see test/workers/fixtures.ts). */
+/** Real payloads for transport tests, from test/fixtures/providers (see test/workers/fixtures.ts). */
 import { fixture } from '../workers/fixtures.js';
 
 /** A TTN v3 webhook body exactly as The Things Stack documents it. */

@@ -1,5 +1,5 @@
 /**
- * Uplinks for load and crash tests, built on a real TTN v3 webhook sample (../shared/fixtures)
+ * Uplinks for load and crash tests, built on a real TTN v3 webhook sample (test/fixtures/providers)
  * with our own DevEUI, frame counter, time and a Cayenne LPP payload of three values.
  */
 import { encodeLpp, LPP } from '../../src/simulate/traffic/lpp-encode.js';

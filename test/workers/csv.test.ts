@@ -39,7 +39,7 @@ describe('local times', () => {
   });
 });
 
-// shared/fixtures holds no CSV export; this file is the RFC 8428 §5.1.4 data set (real values and
+// test/fixtures holds no CSV export; this file is the RFC 8428 §5.1.4 data set (real values and
 // times) written as a legacy system would export it.
 const resolved = resolveSenml('test', fixture('senml-examples.json').rfc8428_examples['5.1.4_resolved_form_of_5.1.3'], 0);
 const rows = new Map<number, Record<string, number>>();

@@ -1,24 +1,18 @@
 /**
- * The real public samples in ../shared/fixtures (beside the clone in CI; further up for a git
- * worktree). A missing directory fails loudly: these tests never run on invented payloads.
+ * The real public samples in test/fixtures (copied verbatim, each with its public source: the
+ * `SOURCE` field of each file and test/fixtures/SOURCES.md). Nothing here reads outside the
+ * repository: a clone alone passes its tests.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { uuidv7 } from '../../src/shared/ids.js';
 import type { PipelineMessage, TransportInfo } from '../../src/workers/message.js';
 
-function findShared(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = path.join(dir, 'shared', 'fixtures');
-    if (existsSync(path.join(candidate, 'ttn-v3-uplink.json'))) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error('shared/fixtures not found above the repository (set up ../shared as in CI)');
-}
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
-export const FIXTURES_DIR = process.env.POLDER_FIXTURES_DIR ?? findShared();
+/** Provider payload samples (TTN, ChirpStack, SenML). */
+export const FIXTURES_DIR = path.join(ROOT, 'providers');
 
 // biome-ignore lint/suspicious/noExplicitAny: fixture files are free-form JSON, indexed by the tests
 export type Json = any;
@@ -47,8 +41,8 @@ export function messageOf(
 /** Drafts as plain comparable objects (sorted for order-insensitive comparison where needed). */
 export const drafts = (msg: PipelineMessage) => msg.measurements.map((m) => ({ ...m }));
 
-/** A protocol note from ../shared/reference (its samples are quoted from real sources). */
-export const reference = (file: string): string => readFileSync(path.join(FIXTURES_DIR, '..', 'reference', file), 'utf8');
+/** A protocol note from test/fixtures/reference (its samples are quoted from real sources). */
+export const reference = (file: string): string => readFileSync(path.join(ROOT, 'reference', file), 'utf8');
 
 /** The fenced code blocks of a markdown text with the given language tag. */
 export const codeBlocks = (markdown: string, lang: string): string[] =>
