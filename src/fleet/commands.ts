@@ -2,7 +2,7 @@ import type { Page, PageRequest } from '../shared/page.js';
 
 /**
  * Orders sent to devices on `<base>/<module>/command` as `{"dest","order","value"}`
- * (neOCampus, shared/reference/neocampus.md §4), and their log.
+ * (neOCampus, test/fixtures/reference/neocampus.md §4), and their log.
  */
 
 /** Orders Polder gives a meaning of its own to; any other order is passed through as given. */

@@ -2,7 +2,7 @@ import type { ModuleEntry } from '../../devices/devices.js';
 
 /**
  * What the simulated boards measure, in the units their firmware drivers print
- * (shared/reference/neocampus.md §3: `celsius`, `lux`, `ppm`, `%r.H.`), around plausible
+ * (test/fixtures/reference/neocampus.md §3: `celsius`, `lux`, `ppm`, `%r.H.`), around plausible
  * indoor values with a slow daily swing and some noise.
  */
 const MODULES: Record<string, { units: string; base: number; swing: number; noise: number; decimals: number }> = {

@@ -31,7 +31,7 @@ const statusTime = (ms: number) => {
 
 /**
  * One neOCampus board, played the way its firmware behaves (neosensor sensocampus.cpp,
- * device.cpp; shared/reference/neocampus.md): credentials by MAC, config with HTTP Basic, then
+ * device.cpp; test/fixtures/reference/neocampus.md): credentials by MAC, config with HTTP Basic, then
  * MQTT with those credentials; data on `<base>/<module>`, status on `<base>/device`, orders on
  * `<base>/+/command` obeyed when `dest` is `all` or its unitID. Light on purpose: one MQTT
  * connection and two timers, so 10,000 of them fit in one process.

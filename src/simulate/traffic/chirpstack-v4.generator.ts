@@ -1,6 +1,6 @@
 /**
  * ChirpStack v4 `up` integration events (HTTP `?event=up` / MQTT `…/event/up`), laid out as the
- * samples in shared/fixtures/chirpstack-v4-uplink.json: lower-case EUIs, `data` base64, and
+ * samples in test/fixtures/providers/chirpstack-v4-uplink.json: lower-case EUIs, `data` base64, and
  * `object` — the device-profile codec ran on ChirpStack's side. The device is an indoor air
  * quality sensor whose frame is: temperature int16 ×100, humidity uint8 ×2, CO2 uint16 ppm,
  * battery uint16 mV (big-endian); the codec's output is what `object` holds.

@@ -1,6 +1,6 @@
 /**
  * The Things Stack (TTN v3) webhook bodies: an ApplicationUp with `uplink_message`, laid out as
- * the real samples in shared/fixtures/ttn-v3-uplink.json (upper-case EUIs, frequency as a
+ * the real samples in test/fixtures/providers/ttn-v3-uplink.json (upper-case EUIs, frequency as a
  * string, zero values omitted), carrying a Cayenne LPP frame of temperature, relative humidity
  * and barometric pressure (an environment sensor such as a The Things Node or an RAK1906).
  */
