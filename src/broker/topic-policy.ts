@@ -90,7 +90,7 @@ export class TopicPolicy {
   /** Whether a message on `topic` may be delivered to this client (checked per message). */
   mayReceive(who: MqttPrincipal, topic: string): boolean {
     if (who.kind === 'service') return true;
-    if (who.kind === 'device') return under(who.baseTopic, topic) && this.ownedBy(who.orgId, topic) !== false;
+    if (who.kind === 'device') return under(who.baseTopic, topic) && isCommand(topic) && this.ownedBy(who.orgId, topic) !== false;
     return who.platform || this.keyMay(who, topic, 'read');
   }
 
@@ -186,6 +186,21 @@ export class TopicPolicy {
     return rest.every((l) => l !== '' && !l.includes('#') && (l === '+' || !l.includes('+')));
   }
 }
+
+/**
+ * The same device rule as Mosquitto dynamic-security ACLs (DynsecSync): publish under the base
+ * topic, subscribe to and receive its …/command topics. Overlaps between organisations are
+ * refused when base topics are given (DeviceService), so these patterns stay within one.
+ */
+export const deviceDynsecAcls = (base: string | null) =>
+  base === null
+    ? []
+    : [
+        { acltype: 'publishClientSend', topic: `${base}/#`, priority: 0, allow: true },
+        { acltype: 'subscribePattern', topic: `${base}/+/command`, priority: 0, allow: true },
+        { acltype: 'subscribePattern', topic: `${base}/#/command`, priority: 0, allow: true },
+        { acltype: 'publishClientReceive', topic: `${base}/#`, priority: 0, allow: true },
+      ];
 
 /** Retained messages on order topics would be replayed to whichever board subscribes next. */
 export const mayRetain = (topic: string) => !isCommand(topic);
