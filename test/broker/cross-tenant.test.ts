@@ -62,7 +62,16 @@ describe.each(brokerModes())('cross-tenant MQTT on the %s broker', (mode) => {
     expect(move.statusCode).toBe(409);
   });
 
-  it("another organisation's board hears none of A's orders and cannot send them", async () => {
+  it("another organisation cannot get a board that hears A's orders, nor send them", async () => {
+    // Placing a board in A's room (same base topic) is refused…
+    const intruder = await call(beta.admin, 'POST', '/api/devices', {
+      code: 'b-intruder',
+      type: 'rpi3',
+      identity: { kind: 'mac', value: '24:0a:c4:00:00:b9' },
+      baseTopic: 'u4/301',
+    });
+    expect(intruder.statusCode, intruder.body).toBe(409);
+    // …and B's board elsewhere may not subscribe to A's topics.
     const a = await connect({ username: boardA.login, password: boardA.password });
     const b = await connect({ username: boardB.login, password: boardB.password });
     const gotA = record(a);
