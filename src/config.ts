@@ -48,6 +48,43 @@ export const SETTINGS = {
       "With POLDER_MQTT_URL: keep the broker's device accounts in step through Mosquitto's dynamic-security plugin " +
       '(the URL names a dynsec admin).',
   }),
+  mqttAuthRoutes: setting({
+    env: 'POLDER_MQTT_AUTH_ROUTES',
+    schema: z.enum(['off', 'go-auth', 'emqx']),
+    default: 'off',
+    describe: 'HTTP auth routes an external broker calls: go-auth (/mqtt/go-auth/*), emqx (/mqtt/emqx/*) or off.',
+  }),
+  mqttAuthAllow: setting({
+    env: 'POLDER_MQTT_AUTH_ALLOW',
+    schema: z
+      .union([z.string(), z.array(z.string())])
+      .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter((x) => x !== ''))
+      .refine((l) => l.every((x) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(x)), 'a comma-separated list of addresses or CIDRs'),
+    default: [],
+    describe: 'Addresses or CIDRs allowed to call the broker auth routes (comma-separated); empty: any.',
+  }),
+  mqttMaxPacketBytes: setting({
+    env: 'POLDER_MQTT_MAX_PACKET_BYTES',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024),
+    default: undefined,
+    describe: 'Largest MQTT packet the embedded broker accepts. Unset: POLDER_UPLINK_MAX_BYTES + 64 KiB.',
+  }),
+  mqttRetainedMax: setting({
+    env: 'POLDER_MQTT_RETAINED_MAX',
+    schema: z.coerce.number().int().min(0),
+    default: 1000,
+    describe: 'Retained messages one organisation may keep on the embedded broker.',
+  }),
+  mqttRetainedMaxBytes: setting({
+    env: 'POLDER_MQTT_RETAINED_MAX_BYTES',
+    schema: z.coerce.number().int().min(0),
+    default: 10 * 1024 * 1024,
+    describe: 'Payload bytes of retained messages one organisation may keep on the embedded broker.',
+  }),
   mqttPublicHost: setting({
     env: 'POLDER_MQTT_PUBLIC_HOST',
     schema: z.string().min(1),

@@ -6,12 +6,14 @@ import { mqttAlertSink } from './alerts/mqtt-alert-sink.js';
 import { WebhookService } from './alerts/webhook.service.js';
 import { KyselyWebhookStore } from './alerts/webhook.store.js';
 import type { BrokerAuth, MqttBus } from './broker/broker.js';
-import { adminKeyAuthenticator, composeBrokerAuth, serviceAuthenticator } from './broker/broker-auth.js';
+import { apiKeyAuthenticator, composeBrokerAuth, serviceAuthenticator } from './broker/broker-auth.js';
 import { DynsecClient } from './broker/dynsec.js';
 import { DynsecSync } from './broker/dynsec-sync.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { connectExternalBus } from './broker/external-bus.js';
 import { InboundRouter } from './broker/inbound-router.js';
+import { PipelineTopics } from './broker/pipeline-topics.js';
+import { TopicPolicy } from './broker/topic-policy.js';
 import type { Config } from './config.js';
 import { type Database, migrateToLatest, openDatabase } from './db/database.js';
 import { createRegistry, type Registry } from './devices/registry.js';
@@ -19,7 +21,7 @@ import { ActivityTracker } from './fleet/activity-tracker.js';
 import { BrokerAccounts, followRegistry } from './fleet/broker-accounts.js';
 import { CommandService } from './fleet/command.service.js';
 import { KyselyCommandStore } from './fleet/command.store.js';
-import { deviceAcl, deviceAuthenticator } from './fleet/device-auth.js';
+import { deviceAuthenticator } from './fleet/device-auth.js';
 import { DeviceDirectory } from './fleet/device-directory.js';
 import { SqlFleetStore } from './fleet/fleet.store.js';
 import { createFleetMetrics, timed } from './fleet/fleet-metrics.js';
@@ -216,13 +218,19 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   inbound.on('#', heartbeatHandler({ activity, directory, counters: fleetMetrics.heartbeats }), { passive: true });
   const mqttService = config.mqttUrl ? new URL(config.mqttUrl) : undefined;
   const serviceUser = mqttService && decodeURIComponent(mqttService.username);
+  const pipelineTopics = new PipelineTopics(catalog);
   const brokerAuth: BrokerAuth = composeBrokerAuth(
     [
       serviceAuthenticator(serviceUser, mqttService && decodeURIComponent(mqttService.password)),
       deviceAuthenticator(registry.provisioning),
-      adminKeyAuthenticator(tenancy, clock),
+      apiKeyAuthenticator(tenancy),
     ],
-    deviceAcl,
+    new TopicPolicy({
+      baseTopicOwner: (topic) => directory.baseTopicOwner(topic),
+      baseTopicsOf: (orgId) => directory.baseTopics(orgId),
+      allBaseTopics: () => directory.baseTopics(),
+      pipelineFilters: (orgId) => pipelineTopics.filtersOf(orgId),
+    }),
   );
 
   const commands = new CommandService(
@@ -261,6 +269,16 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     alerts,
     webhooks,
     brokerAuth,
+    brokerAuthRoutes: {
+      mode: config.mqttAuthRoutes,
+      allow: config.mqttAuthAllow,
+      clock,
+      stillValid: (who) => {
+        if (who.kind !== 'device') return true;
+        const a = directory.get(who.deviceId);
+        return a?.enabled === true && a.login === who.login && a.baseTopic === who.baseTopic;
+      },
+    },
     measurements,
     scripts,
     pipelines,
@@ -300,6 +318,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     async start() {
       const address = await app.listen({ port: config.httpPort, host: config.httpHost });
       await directory.load({ quiet: true });
+      await pipelineTopics.load();
       // After the directory: the store step resolves neOCampus base topics through it.
       inbox.start(runner.handle, { batchSize: config.inboxBatchSize });
       // Pipelines' MQTT sources are bound before the broker takes messages (else a device's publish
@@ -329,6 +348,8 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
           clock,
           logger,
           httpServer: app.server,
+          maxPacketBytes: config.mqttMaxPacketBytes ?? config.uplinkMaxBytes + 64 * 1024,
+          retained: { maxCount: config.mqttRetainedMax, maxBytes: config.mqttRetainedMaxBytes },
         });
         polder.mqtt = embedded;
         if (config.mqttPublicPort === undefined) registry.brokerAddress.port = embedded.port;
@@ -418,6 +439,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       await polder.mqtt?.close();
       // After the broker: until it is closed, pipeline topics stay bound (nothing acknowledged unheard).
       await ingest.stop();
+      pipelineTopics.stop();
       await dynsec?.client.close();
       await app.close();
       // Transports are closed: nothing new comes in. Let the batch in flight finish.

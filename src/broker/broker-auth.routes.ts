@@ -1,14 +1,31 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TypedApp } from '../http/types.js';
+import { DomainError } from '../shared/errors.js';
+import { addressFilter } from './address-filter.js';
 import type { BrokerAuth, MqttPrincipal } from './broker.js';
 
 /**
- * HTTP endpoints that external brokers call to authenticate devices and check ACLs, so
- * Mosquitto (with mosquitto-go-auth's HTTP backend) or EMQX use Polder's registry directly.
- * Contracts: shared/reference/mqtt-http-auth.md. Public routes: the broker has no API key, and
- * each answer reveals no more than an MQTT CONNECT attempt would.
+ * HTTP endpoints that external brokers call to authenticate clients and check ACLs, so
+ * Mosquitto (with mosquitto-go-auth's HTTP backend) or EMQX use Polder's registry and topic
+ * policy directly. Contracts: docs/security.md. Registered only for the broker mode that needs
+ * them (POLDER_MQTT_AUTH_ROUTES) and, with POLDER_MQTT_AUTH_ALLOW, only for the broker's
+ * addresses. Public routes (the broker has no API key), so: superuser only for the platform
+ * credential and Polder's service account; ACL questions are answered only for a username that
+ * authenticated through these routes (no oracle without credentials).
  */
+
+export interface BrokerAuthRoutesOptions {
+  mode: 'go-auth' | 'emqx' | 'off';
+  /** CIDRs (or addresses) allowed to call; empty: any. */
+  allow: string[];
+  clock?: () => number;
+  /** Whether a remembered login still stands (a device disabled, moved or deleted since does not). */
+  stillValid?: (who: MqttPrincipal) => boolean;
+}
+
+/** How long an authenticated login answers ACL questions (brokers ask again after a reconnect). */
+const REMEMBER_MS = 3600 * 1000;
 
 // mosquitto MOSQ_ACL_* bits (go-auth `acc`)
 const ACC_READ = 1;
@@ -37,13 +54,47 @@ function goAuthAnswer(reply: FastifyReply, mode: string | undefined, granted: bo
   return reply.send(granted ? { ok: true } : { ok: false, error: why });
 }
 
+/** Mosquitto asks READ for each message it delivers, SUBSCRIBE for the filter, WRITE for each publish. */
 export function aclAllows(auth: BrokerAuth, who: MqttPrincipal, topic: string, acc: number): boolean {
   if (acc & ACC_WRITE && !auth.canPublish(who, topic)) return false;
-  if (acc & (ACC_READ | ACC_SUBSCRIBE) && !auth.canSubscribe(who, topic)) return false;
+  if (acc & ACC_READ && !auth.canReceive(who, topic)) return false;
+  if (acc & ACC_SUBSCRIBE && !auth.canSubscribe(who, topic)) return false;
   return (acc & (ACC_READ | ACC_WRITE | ACC_SUBSCRIBE)) !== 0;
 }
 
-export function brokerAuthRoutes(app: TypedApp, auth: BrokerAuth) {
+/** Usernames that authenticated lately, with who they are: only they get ACL answers. */
+function loginMemory(clock: () => number, stillValid: (who: MqttPrincipal) => boolean) {
+  const seen = new Map<string, { who: MqttPrincipal; until: number }>();
+  return {
+    remember(username: string | undefined, who: MqttPrincipal) {
+      if (username) seen.set(username, { who, until: clock() + REMEMBER_MS });
+    },
+    recall(username: string | undefined): MqttPrincipal | undefined {
+      const hit = username === undefined ? undefined : seen.get(username);
+      if (!hit) return undefined;
+      if (hit.until < clock() || !stillValid(hit.who)) {
+        seen.delete(username as string);
+        return undefined;
+      }
+      return hit.who;
+    },
+  };
+}
+
+export function brokerAuthRoutes(app: TypedApp, auth: BrokerAuth, opts: BrokerAuthRoutesOptions) {
+  if (opts.mode === 'off') return;
+  const logins = loginMemory(opts.clock ?? Date.now, opts.stillValid ?? (() => true));
+  const allowed = addressFilter(opts.allow);
+  // The socket's address, not X-Forwarded-For: a broker calls directly.
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    if (!allowed(request.socket.remoteAddress ?? ''))
+      throw new DomainError('FORBIDDEN', 'broker auth routes answer only the broker (POLDER_MQTT_AUTH_ALLOW)', {});
+  });
+  if (opts.mode === 'go-auth') goAuthRoutes(app, auth, logins);
+  else emqxRoutes(app, auth, logins);
+}
+
+function goAuthRoutes(app: TypedApp, auth: BrokerAuth, logins: ReturnType<typeof loginMemory>) {
   // go-auth's form mode posts application/x-www-form-urlencoded.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -61,6 +112,7 @@ export function brokerAuthRoutes(app: TypedApp, auth: BrokerAuth) {
     handler: async (request, reply) => {
       const { username, password, clientid } = request.body ?? {};
       const who = await auth.authenticate(username, password, clientid ?? '');
+      if (who) logins.remember(username, who);
       return goAuthAnswer(reply, request.query.mode, who !== undefined, 'bad username or password');
     },
   });
@@ -71,8 +123,8 @@ export function brokerAuthRoutes(app: TypedApp, auth: BrokerAuth) {
     ...common,
     schema: { ...common.schema, summary: 'mosquitto-go-auth: is this username a superuser?' },
     handler: async (request, reply) => {
-      const who = request.body?.username ? await auth.lookup(request.body.username) : undefined;
-      const superuser = who?.kind === 'admin' || who?.kind === 'service';
+      const who = logins.recall(request.body?.username);
+      const superuser = who !== undefined && auth.isSuperuser(who);
       return goAuthAnswer(reply, request.query.mode, superuser, 'not a superuser');
     },
   });
@@ -84,12 +136,14 @@ export function brokerAuthRoutes(app: TypedApp, auth: BrokerAuth) {
     schema: { ...common.schema, summary: 'mosquitto-go-auth: may this username read, write or subscribe to this topic?' },
     handler: async (request, reply) => {
       const { username, topic, acc } = request.body ?? {};
-      const who = username ? await auth.lookup(username) : undefined;
+      const who = logins.recall(username);
       const granted = who !== undefined && topic !== undefined && aclAllows(auth, who, topic, Number(acc));
       return goAuthAnswer(reply, request.query.mode, granted, 'not authorised for this topic');
     },
   });
+}
 
+function emqxRoutes(app: TypedApp, auth: BrokerAuth, logins: ReturnType<typeof loginMemory>) {
   const EmqxAuthn = Type.Object({
     clientid: Type.Optional(Type.String()),
     username: Type.Optional(Type.String()),
@@ -110,7 +164,8 @@ export function brokerAuthRoutes(app: TypedApp, auth: BrokerAuth) {
       const { username, password, clientid } = request.body;
       const who = await auth.authenticate(username, password, clientid ?? '');
       if (!who) return { result: 'deny' };
-      return { result: 'allow', is_superuser: who.kind === 'admin' || who.kind === 'service' };
+      logins.remember(username, who);
+      return { result: 'allow', is_superuser: auth.isSuperuser(who) };
     },
   );
 
@@ -132,9 +187,12 @@ export function brokerAuthRoutes(app: TypedApp, auth: BrokerAuth) {
     },
     async (request) => {
       const { username, topic, action } = request.body;
-      const who = username ? await auth.lookup(username) : undefined;
-      const acc = action === 'publish' ? ACC_WRITE : action === 'subscribe' ? ACC_SUBSCRIBE : 0;
-      return { result: who && aclAllows(auth, who, topic, acc) ? 'allow' : 'deny' };
+      const who = logins.recall(username);
+      // EMQX checks the subscription only, not each delivery: the whole filter must be readable.
+      const granted =
+        who !== undefined &&
+        (action === 'publish' ? auth.canPublish(who, topic) : action === 'subscribe' && auth.canSubscribeStrict(who, topic));
+      return { result: granted ? 'allow' : 'deny' };
     },
   );
 }

@@ -1,33 +1,30 @@
-import { hasScope } from '../tenancy/tenancy.js';
+import { hasScope, type Scope } from '../tenancy/tenancy.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
 import type { Authenticator, BrokerAuth, MqttPrincipal } from './broker.js';
+import { TopicPolicy } from './topic-policy.js';
 
-const REMEMBER_MS = 24 * 3600 * 1000;
+/** A key connects when it has some MQTT right (topic-policy.ts says which topics each gives). */
+const MQTT_SCOPES: Scope[] = ['measurements:read', 'uplinks:write', 'devices:write', 'admin:write'];
 
 /**
- * Holders of an admin API key (sent as the MQTT password, any username) are superusers of the
- * broker. Brokers that later ask about the username alone (ACL, superuser) get the answer from
- * the logins remembered here.
+ * An API key sent as the MQTT password (any username). A platform credential is broker-wide;
+ * an organisation's key reaches only that organisation's topics.
  */
-export function adminKeyAuthenticator(tenancy: TenancyService, clock: () => number): Authenticator {
-  const recent = new Map<string, { who: MqttPrincipal; until: number }>();
+export function apiKeyAuthenticator(tenancy: Pick<TenancyService, 'authenticateKey' | 'slugOf'>): Authenticator {
   return {
-    async authenticate(username, password) {
+    async authenticate(_username, password) {
       if (!password) return undefined;
       const principal = await tenancy.authenticateKey(password);
-      if (!principal || !hasScope(principal.scopes, 'admin:write')) return undefined;
-      const who: MqttPrincipal = { kind: 'admin', orgId: principal.orgId, name: principal.name };
-      if (username) recent.set(username, { who, until: clock() + REMEMBER_MS });
-      return who;
-    },
-    async lookup(username) {
-      const hit = recent.get(username);
-      if (!hit) return undefined;
-      if (hit.until < clock()) {
-        recent.delete(username);
-        return undefined;
-      }
-      return hit.who;
+      if (!principal) return undefined;
+      if (!principal.platformAdmin && !MQTT_SCOPES.some((s) => hasScope(principal.scopes, s))) return undefined;
+      return {
+        kind: 'key',
+        orgId: principal.orgId,
+        orgSlug: await tenancy.slugOf(principal.orgId),
+        name: principal.name,
+        scopes: [...principal.scopes],
+        platform: principal.platformAdmin,
+      };
     },
   };
 }
@@ -36,30 +33,23 @@ export function adminKeyAuthenticator(tenancy: TenancyService, clock: () => numb
 export function serviceAuthenticator(username: string | undefined, password: string | undefined): Authenticator {
   return {
     authenticate: async (u, p) => (username && u === username && p === password ? { kind: 'service' } : undefined),
-    lookup: async (u) => (username && u === username ? { kind: 'service' } : undefined),
   };
 }
 
-/** Devices may publish and subscribe only where the fleet says; admins and the service anywhere. */
-export type DeviceAcl = Pick<BrokerAuth, 'canPublish' | 'canSubscribe'>;
-
-/** The first authenticator that knows the client wins. */
-export function composeBrokerAuth(
-  authenticators: Authenticator[],
-  device: DeviceAcl = { canPublish: () => false, canSubscribe: () => false },
-): BrokerAuth {
-  const superuser = (who: MqttPrincipal) => who.kind === 'admin' || who.kind === 'service';
-  const first = async (ask: (a: Authenticator) => Promise<MqttPrincipal | undefined>) => {
-    for (const a of authenticators) {
-      const who = await ask(a);
-      if (who) return who;
-    }
-    return undefined;
-  };
+/** The first authenticator that knows the client wins; the topic policy decides the rest. */
+export function composeBrokerAuth(authenticators: Authenticator[], policy: TopicPolicy): BrokerAuth {
   return {
-    authenticate: (username, password, clientId) => first((a) => a.authenticate(username, password, clientId)),
-    lookup: (username) => first((a) => a.lookup(username)),
-    canPublish: (who, topic) => superuser(who) || device.canPublish(who, topic),
-    canSubscribe: (who, filter) => superuser(who) || device.canSubscribe(who, filter),
+    async authenticate(username, password, clientId) {
+      for (const a of authenticators) {
+        const who = await a.authenticate(username, password, clientId);
+        if (who) return who;
+      }
+      return undefined;
+    },
+    canPublish: (who, topic) => policy.mayPublish(who, topic),
+    canSubscribe: (who, filter) => policy.maySubscribe(who, filter),
+    canSubscribeStrict: (who, filter) => policy.maySubscribeStrict(who, filter),
+    canReceive: (who, topic) => policy.mayReceive(who, topic),
+    isSuperuser: (who: MqttPrincipal) => TopicPolicy.broad(who),
   };
 }

@@ -8,23 +8,29 @@
 /** Who is on the other end of an MQTT connection. */
 export type MqttPrincipal =
   | { kind: 'service' }
-  | { kind: 'admin'; orgId: string; name: string }
+  /**
+   * An API key given as the MQTT password. `platform`: a platform credential (POLDER_ADMIN_TOKEN,
+   * keys with platformAdmin), broker-wide; otherwise it reaches only its organisation's topics.
+   */
+  | { kind: 'key'; orgId: string; orgSlug: string; name: string; scopes: readonly string[]; platform: boolean }
   | { kind: 'device'; orgId: string; deviceId: string; login: string; baseTopic: string };
 
-/** One source of MQTT identities (device logins, admin API keys, Polder's own service account). */
+/** One source of MQTT identities (device logins, API keys, Polder's own service account). */
 export interface Authenticator {
   /** Resolves who connects, or undefined when this source does not know the credentials. */
   authenticate(username: string | undefined, password: string | undefined, clientId: string): Promise<MqttPrincipal | undefined>;
-  /**
-   * Who a username belongs to, without its password: external brokers ask ACL and superuser
-   * questions by username only (mosquitto-go-auth, EMQX authz), after a successful login.
-   */
-  lookup(username: string): Promise<MqttPrincipal | undefined>;
 }
 
+/** Who connects, and what they may do: the rules are src/broker/topic-policy.ts. */
 export interface BrokerAuth extends Authenticator {
   canPublish(who: MqttPrincipal, topic: string): boolean;
   canSubscribe(who: MqttPrincipal, filter: string): boolean;
+  /** For brokers that do not check each delivery (EMQX): the whole filter must be readable. */
+  canSubscribeStrict(who: MqttPrincipal, filter: string): boolean;
+  /** Whether a message on `topic` may be delivered to this client (checked per message). */
+  canReceive(who: MqttPrincipal, topic: string): boolean;
+  /** Broker-wide: Polder's service account and platform credentials (superusers of external brokers). */
+  isSuperuser(who: MqttPrincipal): boolean;
 }
 
 /** A message a device (or any client) published. */

@@ -1,6 +1,7 @@
 import { randomSecret } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { type DynsecClient, DynsecError } from './dynsec.js';
+import { deviceDynsecAcls as deviceAcls } from './topic-policy.js';
 
 /** What the broker must know of a device that logs in over MQTT. */
 export interface MqttAccount {
@@ -13,17 +14,6 @@ export interface MqttAccount {
 const MANAGED = 'managed by Polder';
 const rolename = (login: string) => `polder-device-${login}`;
 export const SERVICE_ROLE = 'polder-service';
-
-/** A device publishes under its base topic and subscribes to the …/command topics under it. */
-const deviceAcls = (base: string | null) =>
-  base === null
-    ? []
-    : [
-        { acltype: 'publishClientSend', topic: `${base}/#`, priority: 0, allow: true },
-        { acltype: 'subscribePattern', topic: `${base}/+/command`, priority: 0, allow: true },
-        { acltype: 'subscribePattern', topic: `${base}/#/command`, priority: 0, allow: true },
-        { acltype: 'publishClientReceive', topic: `${base}/#`, priority: 0, allow: true },
-      ];
 
 /** ACLs compared as sets: the broker may list them in another order. */
 const aclKey = (acls: unknown[]) =>

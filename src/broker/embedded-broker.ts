@@ -6,6 +6,8 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { BrokerAuth, InboundHandler, MqttBus, MqttPrincipal } from './broker.js';
+import { RetainedBudget } from './retained-budget.js';
+import { mayRetain } from './topic-policy.js';
 
 export interface EmbeddedBrokerOptions {
   port: number;
@@ -16,6 +18,10 @@ export interface EmbeddedBrokerOptions {
   logger: Logger;
   /** When given, MQTT over WebSocket is served on it at `/mqtt`. */
   httpServer?: HttpServer;
+  /** Largest MQTT packet accepted; a larger one closes the connection (default 1 MiB + 64 KiB). */
+  maxPacketBytes?: number;
+  /** Retained messages one organisation may keep (count and payload bytes). */
+  retained?: { maxCount: number; maxBytes: number };
 }
 
 export interface EmbeddedBroker extends MqttBus {
@@ -24,16 +30,34 @@ export interface EmbeddedBroker extends MqttBus {
   connectedClients(): number;
 }
 
-const authError = (code: 4 | 5, message: string): AuthenticateError => Object.assign(new Error(message), { returnCode: code });
+/** The part of mqtt-packet's parser the size limit hooks into (Aedes has no option for it). */
+interface PacketParser {
+  packet: { length: number };
+  _parseLength(): boolean;
+  _emitError(err: Error): void;
+}
+
+const authError = (code: 2 | 4 | 5, message: string): AuthenticateError =>
+  Object.assign(new Error(message), { returnCode: code });
 
 /** Aedes on TCP and WebSocket; every device publish is durably accepted before its PUBACK. */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const principals = new WeakMap<Client, MqttPrincipal>();
   const byUsername = new Map<string, Set<Client>>();
   const log = opts.logger.child({ component: 'mqtt-broker' });
+  const maxPacketBytes = opts.maxPacketBytes ?? 1024 * 1024 + 64 * 1024;
+  const retained = new RetainedBudget(opts.retained ?? { maxCount: 1000, maxBytes: 10 * 1024 * 1024 });
+  /** Clients that sent an empty client id with clean session off. */
+  const anonymousPersistent = new WeakSet<Client>();
 
   const aedes = await Aedes.createBroker({
+    preConnect(client, packet, done) {
+      if (packet.clientId === '' && !packet.clean) anonymousPersistent.add(client);
+      done(null, true);
+    },
     authenticate(client, username, password, done) {
+      // MQTT 3.1.1 §3.1.3.1: a zero-length client id needs clean session; else CONNACK 0x02.
+      if (anonymousPersistent.has(client)) return done(authError(2, 'identifier rejected'), false);
       opts.auth
         .authenticate(username, password?.toString('utf8'), client.id)
         .then((who) => {
@@ -60,6 +84,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         return done(new Error(`not authorised to publish to ${packet.topic}`));
       }
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      if (packet.retain && !keepRetained(who, packet.topic, payload.byteLength)) packet.retain = false;
       opts
         .onInbound({ topic: packet.topic, payload, qos: packet.qos, principal: who, receivedAt: opts.clock() })
         .then(() => done(null))
@@ -76,7 +101,35 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       }
       done(null, sub);
     },
+    // Every delivery is checked again: a broad subscription (`#`) gets only what this client may read.
+    authorizeForward(client, packet) {
+      const who = principals.get(client);
+      return who && opts.auth.canReceive(who, packet.topic) ? packet : null;
+    },
   });
+
+  /** Orders are never retained (a later subscriber would get them); an organisation's retained messages are bounded. */
+  const keepRetained = (who: MqttPrincipal, topic: string, bytes: number): boolean => {
+    if (!mayRetain(topic)) return false;
+    if (opts.auth.isSuperuser(who) || who.kind === 'service') return true;
+    if (retained.admit(who.orgId, topic, bytes)) return true;
+    log.warn({ orgId: who.orgId, topic, bytes }, 'retained message limit of the organisation reached: delivered, not retained');
+    return false;
+  };
+
+  /** Closes a connection as soon as a packet announces more than the limit (before it is read). */
+  const limitPackets = (client: Client) => {
+    const parser = (client as unknown as { _parser: PacketParser })._parser;
+    const parseLength = parser._parseLength;
+    parser._parseLength = function (this: PacketParser) {
+      const done = parseLength.call(this);
+      if (done && this.packet.length > maxPacketBytes) {
+        this._emitError(new Error(`packet of ${this.packet.length} bytes exceeds the limit of ${maxPacketBytes}`));
+        return false;
+      }
+      return done;
+    };
+  };
 
   aedes.on('clientDisconnect', (client) => {
     for (const [name, set] of byUsername) {
@@ -84,7 +137,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     }
   });
 
-  const server = net.createServer((socket) => aedes.handle(socket));
+  const server = net.createServer((socket) => limitPackets(aedes.handle(socket)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
@@ -108,7 +161,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   let wss: WebSocketServer | undefined;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!wss || new URL(req.url ?? '/', 'http://x').pathname !== '/mqtt') return;
-    wss.handleUpgrade(req, socket, head, (ws) => aedes.handle(createWebSocketStream(ws), req));
+    wss.handleUpgrade(req, socket, head, (ws) => limitPackets(aedes.handle(createWebSocketStream(ws), req)));
   };
   if (opts.httpServer) {
     wss = new WebSocketServer({ noServer: true, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) });

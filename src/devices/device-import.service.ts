@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { reservedRootProblem } from '../locations/base-topic.js';
 import type { LocationService } from '../locations/locations.service.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -177,9 +178,34 @@ export class DeviceImportService {
     }
 
     this.checkIdentities(drafts, existing, rowOfCode, add);
+    await this.checkBaseTopics(orgId, drafts, rowOfCode, add);
     await this.assignLogins(drafts);
     const bad = new Set(problems.map((p) => p.row));
     return drafts.filter((d) => !bad.has(rowOfCode.get(d.row.code) ?? 0));
+  }
+
+  /** As DeviceService does one by one: no MQTT base topic overlapping another organisation's, none under Polder's roots. */
+  private async checkBaseTopics(
+    orgId: string,
+    drafts: Draft[],
+    rowOfCode: Map<string, number>,
+    add: (row: number, field: string, message: string) => void,
+  ) {
+    const verdicts = new Map<string, string | undefined>();
+    for (const { row: d } of drafts) {
+      if (d.mqttLogin === null || d.baseTopic === null) continue;
+      if (!verdicts.has(d.baseTopic)) {
+        const reserved = reservedRootProblem(d.baseTopic);
+        const held = reserved ? undefined : await this.deviceStore.baseTopicHeldElsewhere(orgId, d.baseTopic);
+        verdicts.set(
+          d.baseTopic,
+          reserved ?? (held === undefined ? undefined : 'overlaps a base topic already in use on this broker'),
+        );
+      }
+      const problem = verdicts.get(d.baseTopic);
+      if (problem)
+        add(rowOfCode.get(d.code) ?? 0, d.baseTopicOverride ? 'baseTopic' : 'location', `base topic ${d.baseTopic} ${problem}`);
+    }
   }
 
   private draftSensors(

@@ -1,4 +1,4 @@
-import { deriveBaseTopic } from '../locations/base-topic.js';
+import { deriveBaseTopic, reservedRootProblem } from '../locations/base-topic.js';
 import type { LocationScope } from '../locations/locations.js';
 import type { LocationService } from '../locations/locations.service.js';
 import type { Clock } from '../shared/clock.js';
@@ -205,6 +205,26 @@ export class DeviceService {
           `identity ${row.identityKind} ${row.identityValue} belongs to device ${other.code}`,
         );
     }
+    await this.checkBaseTopic(orgId, row);
+  }
+
+  /**
+   * An MQTT device's base topic must not overlap another organisation's (equal, prefix or under
+   * it: one would get the other's orders) nor lie under Polder's own roots. The answer names
+   * the field, never the other organisation.
+   */
+  private async checkBaseTopic(orgId: string, row: DeviceRow) {
+    if (row.mqttLogin === null || row.baseTopic === null) return;
+    const field = row.baseTopicOverride ? 'baseTopic' : 'location';
+    const reserved = reservedRootProblem(row.baseTopic);
+    if (reserved) throw conflict(field, row.baseTopic, `base topic ${row.baseTopic} ${reserved}`);
+    const held = await this.store.baseTopicHeldElsewhere(orgId, row.baseTopic);
+    if (held !== undefined)
+      throw conflict(
+        field,
+        row.baseTopic,
+        `base topic ${row.baseTopic} overlaps a base topic already in use on this broker; choose another baseTopic or location`,
+      );
   }
 
   /** MQTT logins are global (the broker has no organisations): the code, or a cut code with a suffix if taken or long. */

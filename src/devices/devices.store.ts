@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import { paginate, type SortKey } from '../db/paginate.js';
 import type { DeviceTable, Schema } from '../db/schema.js';
 import { uniqueViolationColumns } from '../db/unique-violation.js';
+import { topicPrefixes } from '../locations/base-topic.js';
 import type { LocationScope } from '../locations/locations.js';
 import { conflict } from '../shared/errors.js';
 import { isUuid } from '../shared/ids.js';
@@ -306,6 +307,22 @@ export class KyselyDeviceStore implements DeviceStore {
 
   async all(orgId: string, filter: DeviceFilter) {
     return (await this.filtered(orgId, filter).orderBy('devices.code').execute()).map(toDevice);
+  }
+
+  async baseTopicHeldElsewhere(orgId: string, topic: string) {
+    const row = await this.db
+      .selectFrom('devices')
+      .select('base_topic')
+      .where('org_id', '!=', orgId)
+      .where('mqtt_login', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb('base_topic', 'in', topicPrefixes(topic)),
+          eb(sql<string>`substr(base_topic, 1, ${topic.length + 1})`, '=', `${topic}/`),
+        ]),
+      )
+      .executeTakeFirst();
+    return row?.base_topic ?? undefined;
   }
 
   async loginsTaken(logins: string[]) {

@@ -241,6 +241,11 @@ export interface DeviceStore {
   all(orgId: string, filter: DeviceFilter): Promise<Device[]>;
   /** Which of these MQTT logins are taken, in any organisation. */
   loginsTaken(logins: string[]): Promise<Set<string>>;
+  /**
+   * A base topic of another organisation's MQTT device that equals `topic`, is a prefix of it
+   * or lies under it (base topics are global names on a shared broker); undefined: none.
+   */
+  baseTopicHeldElsewhere(orgId: string, topic: string): Promise<string | undefined>;
   /** Stores a password digest and marks it delivered, only if none was delivered since (first caller wins). */
   deliverPassword(id: string, passwordHash: string, now: number): Promise<boolean>;
   /** Devices whose derived base topic depends on this location (overrides excluded). */

@@ -111,6 +111,28 @@ export class DeviceDirectory {
     return this.apply([{ before: this.byId.get(id), after: undefined }], false);
   }
 
+  /**
+   * The base topic that is `topic` or its longest level-wise prefix, and its organisation (the
+   * topic policy asks for every message). Base topics held by several organisations (from
+   * before they were made unique) belong to none.
+   */
+  baseTopicOwner(topic: string): { orgId: string; baseTopic: string } | undefined {
+    for (let end = topic.length; end > 0; end = topic.lastIndexOf('/', end - 1)) {
+      const base = topic.slice(0, end);
+      const list = this.byTopic.get(base);
+      if (!list || list.length === 0) continue;
+      const orgId = list[0]?.orgId ?? '';
+      return { orgId: list.every((a) => a.orgId === orgId) ? orgId : '', baseTopic: base };
+    }
+    return undefined;
+  }
+
+  /** The base topics in use, or those of one organisation's devices. */
+  baseTopics(orgId?: string): string[] {
+    const all = [...this.byTopic.entries()];
+    return (orgId === undefined ? all : all.filter(([, list]) => list.some((a) => a.orgId === orgId))).map(([t]) => t);
+  }
+
   /** Remembers the unitID a device reported in its status. */
   learnUnit(id: string, unitId: string): void {
     const a = this.byId.get(id);

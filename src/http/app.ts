@@ -8,7 +8,7 @@ import { alertRoutes } from '../alerts/alert.routes.js';
 import type { AlertService } from '../alerts/alert.service.js';
 import type { WebhookService } from '../alerts/webhook.service.js';
 import type { BrokerAuth } from '../broker/broker.js';
-import { brokerAuthRoutes } from '../broker/broker-auth.routes.js';
+import { type BrokerAuthRoutesOptions, brokerAuthRoutes } from '../broker/broker-auth.routes.js';
 import type { Database } from '../db/database.js';
 import type { Registry } from '../devices/registry.js';
 import { registryRoutes } from '../devices/registry.routes.js';
@@ -36,6 +36,8 @@ import { ErrorSchema } from './schemas.js';
 import type { TypedApp } from './types.js';
 
 /** Everything the HTTP layer needs, built by the composition root (src/main.ts). */
+const OFF: BrokerAuthRoutesOptions = { mode: 'off', allow: [] };
+
 export interface AppDeps {
   logger: Logger;
   database: Database;
@@ -44,6 +46,8 @@ export interface AppDeps {
   alerts: AlertService;
   webhooks: WebhookService;
   brokerAuth: BrokerAuth;
+  /** Which broker's HTTP auth routes to serve (POLDER_MQTT_AUTH_ROUTES); default none. */
+  brokerAuthRoutes?: BrokerAuthRoutesOptions;
   registry: Registry;
   measurements: MeasurementService;
   scripts: ScriptService;
@@ -147,7 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
   tenancyRoutes(app, deps.tenancy);
   alertRoutes(app, deps.alerts, deps.webhooks);
-  await app.register(async (scope) => brokerAuthRoutes(scope as TypedApp, deps.brokerAuth));
+  await app.register(async (scope) => brokerAuthRoutes(scope as TypedApp, deps.brokerAuth, deps.brokerAuthRoutes ?? OFF));
   registryRoutes(app, deps.registry);
   measurementRoutes(app, deps.measurements);
   scriptRoutes(app, deps.scripts);

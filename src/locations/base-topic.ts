@@ -50,3 +50,29 @@ export function zoneProblem(zone: string): string | undefined {
     return 'must be lower-case slug levels separated by / (letters, digits, . _ -)';
   return undefined;
 }
+
+/**
+ * Roots Polder publishes under itself (republished values and alerts `polder/<org>/…`,
+ * SensorThings `v1.0/…`, `v1.1/…`): no device's base topic may start there.
+ */
+export const RESERVED_ROOTS = ['polder', 'v1.0', 'v1.1'];
+
+export function reservedRootProblem(topic: string): string | undefined {
+  const root = topic.split('/')[0] ?? '';
+  return RESERVED_ROOTS.includes(root) ? `starts with ${root}/, which Polder publishes under itself` : undefined;
+}
+
+/**
+ * The levels of `topic` and each shorter prefix (`u4/301` → `u4`, `u4/301`): a base topic that is
+ * one of these, or that starts with `topic/`, overlaps it. On a shared broker a base topic
+ * is a global name: two organisations' devices must never overlap, or one would receive (and
+ * send) the other's orders.
+ */
+export function topicPrefixes(topic: string): string[] {
+  const levels = topic.split('/');
+  return levels.map((_, i) => levels.slice(0, i + 1).join('/'));
+}
+
+export function baseTopicsOverlap(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+}

@@ -9,9 +9,11 @@ import { createLogger } from '../../src/shared/logger.js';
 const device: MqttPrincipal = { kind: 'device', orgId: 'o', deviceId: 'd1', login: 'dev1', baseTopic: 'u4/301' };
 const auth: BrokerAuth = {
   authenticate: async (u, p) => (u === 'dev1' && p === 'secret' ? device : undefined),
-  lookup: async (u) => (u === 'dev1' ? device : undefined),
   canPublish: (who, topic) => who.kind !== 'device' || topic.startsWith(`${who.baseTopic}/`),
   canSubscribe: (who, filter) => who.kind !== 'device' || (filter.startsWith(`${who.baseTopic}/`) && filter.endsWith('/command')),
+  canSubscribeStrict: () => false,
+  canReceive: () => true,
+  isSuperuser: (who) => who.kind === 'service',
 };
 
 function connect(url: string, extra: mqtt.IClientOptions = {}): Promise<MqttClient> {
