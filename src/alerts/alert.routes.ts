@@ -82,13 +82,16 @@ export function alertRoutes(app: TypedApp, alerts: AlertService, webhooks: Webho
           status: Type.Optional(
             Type.String({ description: 'Comma list: firing, acknowledged, resolved; `open` = firing,acknowledged' }),
           ),
-          kind: Type.Optional(Type.String()),
+          kind: Type.Optional(Type.String({ description: 'device_offline, threshold, …' })),
+          device: Type.Optional(
+            Type.String({ description: 'Device id or code: alerts about it or its datastreams (404 for an unknown device)' }),
+          ),
           severity: Type.Optional(literalUnion(SEVERITIES)),
           subject: Type.Optional(Type.String({ description: 'Subject id (a device id, …)' })),
           from: Type.Optional(Type.String({ description: 'Opened at or after (RFC 3339)' })),
           to: Type.Optional(Type.String({ description: 'Opened before (RFC 3339)' })),
         }),
-        response: { 200: ListOf(AlertSchema), ...errors() },
+        response: { 200: ListOf(AlertSchema), ...errors(404) },
       },
     },
     async (request) => {
@@ -98,9 +101,12 @@ export function alertRoutes(app: TypedApp, alerts: AlertService, webhooks: Webho
         | undefined;
       const unknown = status?.filter((s) => !ALERT_STATUSES.includes(s));
       if (unknown?.length) throw invalid('status', `unknown status ${unknown.join(', ')}`);
+      const orgId = principalOf(request).orgId;
+      const deviceId = q.device === undefined ? undefined : await alerts.deviceId(orgId, q.device);
       const page = await alerts.list(
-        principalOf(request).orgId,
+        orgId,
         {
+          deviceId,
           status,
           kind: q.kind,
           severity: q.severity,

@@ -56,6 +56,13 @@ export class AlertService {
     return alert;
   }
 
+  /** A device id or code of the organisation as a device id; DEVICE_NOT_FOUND (404) otherwise. */
+  async deviceId(orgId: string, idOrCode: string): Promise<string> {
+    const id = await this.store.deviceIdOf(orgId, idOrCode);
+    if (id === undefined) throw notFound('device', idOrCode);
+    return id;
+  }
+
   list(orgId: string, filter: AlertFilter, page: PageRequest) {
     return this.store.list(orgId, filter, page);
   }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { paginate } from '../db/paginate.js';
 import type { AlertTable, Schema } from '../db/schema.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
@@ -99,12 +99,42 @@ export class KyselyAlertStore implements AlertStore {
     return row && toAlert(row);
   }
 
+  async deviceIdOf(orgId: string, idOrCode: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('devices')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where((eb) => eb.or([eb('id', '=', idOrCode), eb('code', '=', idOrCode)]))
+      .executeTakeFirst();
+    return row?.id;
+  }
+
   async list(orgId: string, f: AlertFilter, req: PageRequest): Promise<Page<Alert>> {
     let q = this.db.selectFrom('alerts').selectAll().where('org_id', '=', orgId);
     if (f.status?.length) q = q.where('status', 'in', f.status);
     if (f.kind) q = q.where('kind', '=', f.kind);
     if (f.severity) q = q.where('severity', '=', f.severity);
     if (f.subjectId) q = q.where('subject_id', '=', f.subjectId);
+    const deviceId = f.deviceId;
+    if (deviceId !== undefined) {
+      q = q.where((eb) =>
+        eb.or([
+          eb.and([eb('subject_type', '=', 'device'), eb('subject_id', '=', deviceId)]),
+          eb.and([
+            eb('subject_type', '=', 'datastream'),
+            eb(
+              'subject_id',
+              'in',
+              eb
+                .selectFrom('datastreams')
+                .select(sql<string>`cast(id as text)`.as('id'))
+                .where('org_id', '=', orgId)
+                .where('device_id', '=', deviceId),
+            ),
+          ]),
+        ]),
+      );
+    }
     if (f.from !== undefined) q = q.where('opened_at', '>=', f.from);
     if (f.to !== undefined) q = q.where('opened_at', '<', f.to);
     // Newest first: ids are UUIDv7, so descending id is descending creation time.

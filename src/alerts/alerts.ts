@@ -42,6 +42,8 @@ export interface AlertFilter {
   kind?: string | undefined;
   severity?: Severity | undefined;
   subjectId?: string | undefined;
+  /** Alerts about this device: the device itself or one of its datastreams. */
+  deviceId?: string | undefined;
   /** Opened at or after / before (Unix ms). */
   from?: number | undefined;
   to?: number | undefined;
@@ -58,6 +60,8 @@ export interface AlertStore {
   acknowledge(orgId: string, id: string, by: string, now: number): Promise<Alert | undefined>;
   get(orgId: string, id: string): Promise<Alert | undefined>;
   list(orgId: string, filter: AlertFilter, page: PageRequest): Promise<Page<Alert>>;
+  /** The organisation's device with this id or code. */
+  deviceIdOf(orgId: string, idOrCode: string): Promise<string | undefined>;
 }
 
 /** Where alert events go besides the database (MQTT topic, webhooks outbox). */

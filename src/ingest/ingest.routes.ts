@@ -7,11 +7,21 @@ import { DomainError } from '../shared/errors.js';
 import { requireScope } from '../tenancy/tenancy.service.js';
 import { type IngestService, pipelineNotFound } from './ingest.service.js';
 import type { IngestMetrics } from './ingest-metrics.js';
+import type { PipelineNames } from './pipeline-names.store.js';
 
 export interface UplinkRouteDeps {
   service: IngestService;
   catalog: PipelineCatalog;
   metrics: IngestMetrics;
+  /** Resolves a pipeline's name in the URL (without it, only ids are accepted). */
+  names?: PipelineNames | undefined;
+}
+
+/** The pipeline an uplink goes to (its id, the URL may have named it) and the caller's organisation. */
+export interface UplinkTarget {
+  pipelineId: string;
+  /** undefined: the pipeline's own ingest token. */
+  orgId: string | undefined;
 }
 
 type UplinkRequest = FastifyRequest<{ Params: { pipelineId: string }; Querystring: { token?: string } }>;
@@ -23,23 +33,32 @@ const unauthenticated = (why: string) => new DomainError('UNAUTHENTICATED', why)
  * 401, not a 413): the pipeline's ingest token (x-ingest-token, ?token=, or a bearer that is not
  * an API key), or a key/session of the pipeline's organisation with `uplinks:write`. Strangers
  * learn nothing about pipelines: credentials are checked first, then existence.
- * Returns the organisation the caller speaks for (undefined: the pipeline's own token).
+ * The URL names the pipeline by id or, failing that, by name (in the caller's organisation, or
+ * the pipeline of that name whose ingest token was given).
  */
-export async function authoriseUplink(request: UplinkRequest, catalog: PipelineCatalog): Promise<string | undefined> {
-  const { pipelineId } = request.params;
+export async function authoriseUplink(
+  request: UplinkRequest,
+  catalog: PipelineCatalog,
+  names?: PipelineNames,
+): Promise<UplinkTarget> {
+  const ref = request.params.pipelineId;
   const header = request.headers['x-ingest-token'];
   const bearer = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7).trim() : undefined;
   const token = (typeof header === 'string' && header) || request.query.token || (!request.principal ? bearer : undefined);
   if (token) {
-    if (!(await catalog.tokenMatches(pipelineId, token))) throw unauthenticated("the token is not this pipeline's ingest token");
-    return undefined;
+    if (await catalog.tokenMatches(ref, token)) return { pipelineId: ref, orgId: undefined };
+    const named = await names?.withToken(ref, token);
+    if (named === undefined) throw unauthenticated("the token is not this pipeline's ingest token");
+    return { pipelineId: named, orgId: undefined };
   }
   const principal = request.principal;
   if (!principal) throw unauthenticated("an API key with uplinks:write or the pipeline's ingest token is needed");
   requireScope(principal, 'uplinks:write');
-  const pipeline = await catalog.byId(pipelineId);
-  if (!pipeline || pipeline.orgId !== principal.orgId) throw pipelineNotFound(pipelineId);
-  return principal.orgId;
+  const pipeline = await catalog.byId(ref);
+  if (pipeline && pipeline.orgId === principal.orgId) return { pipelineId: ref, orgId: principal.orgId };
+  const named = await names?.inOrg(principal.orgId, ref);
+  if (named === undefined) throw pipelineNotFound(ref);
+  return { pipelineId: named, orgId: principal.orgId };
 }
 
 /**
@@ -52,7 +71,7 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
     // Every content type, kept raw: decoding is the pipeline's job.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    const orgOf = new WeakMap<FastifyRequest, string | undefined>();
+    const targets = new WeakMap<FastifyRequest, UplinkTarget>();
 
     scope.post(
       '/api/uplinks/:pipelineId',
@@ -61,13 +80,15 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
         config: { ownCredentials: true, scope: 'uplinks:write' },
         schema: {
           tags: ['uplinks'],
-          summary: 'Send an uplink (any content type) into a pipeline',
+          summary: 'Send an uplink (any content type) into a pipeline (by id or name)',
           description:
             "The body is stored as received and goes through the pipeline's steps. Answers 202 once it is durably in the " +
             "inbox. Credentials: an API key with uplinks:write, or the pipeline's ingest token in x-ingest-token, " +
             'Authorization: Bearer, or ?token= (webhooks that cannot set headers).',
           security: [{ apiKey: [] }, { session: [] }, { ingestToken: [] }, { ingestTokenQuery: [] }],
-          params: Type.Object({ pipelineId: Type.String({ minLength: 1, maxLength: 100 }) }),
+          params: Type.Object({
+            pipelineId: Type.String({ minLength: 1, maxLength: 100, description: "The pipeline's id or name" }),
+          }),
           querystring: Type.Object({ token: Type.Optional(Type.String({ description: "The pipeline's ingest token" })) }),
           response: {
             202: Type.Object({ traceId: Type.String({ description: 'Id of the uplink and of its trace' }) }),
@@ -75,7 +96,7 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
           },
         },
         onRequest: async (request) => {
-          orgOf.set(request, await authoriseUplink(request as UplinkRequest, deps.catalog));
+          targets.set(request, await authoriseUplink(request as UplinkRequest, deps.catalog, deps.names));
         },
         onError: async (_request, _reply, err) => {
           // Fastify refuses an oversized body itself (before the service sees it): count it here.
@@ -86,9 +107,10 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
       async (request, reply) => {
         const body = request.body as Buffer | undefined;
         const contentType = request.headers['content-type'];
+        const target = targets.get(request) as UplinkTarget;
         const traceId = await deps.service.accept({
-          pipelineId: request.params.pipelineId,
-          orgId: orgOf.get(request),
+          pipelineId: target.pipelineId,
+          orgId: target.orgId,
           transport: { kind: 'http', ...(contentType !== undefined && { contentType }) },
           payload: body ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array(0),
         });

@@ -16,6 +16,7 @@ import type { UplinkRouteDeps } from './ingest.routes.js';
 import { IngestService } from './ingest.service.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { type DeviceOfTopic, type InboundRoutes, MqttSource } from './mqtt-source.js';
+import { KyselyPipelineNames } from './pipeline-names.store.js';
 import { KyselyPolledFileStore } from './poller-files.store.js';
 import { Pollers } from './pollers.js';
 
@@ -86,7 +87,7 @@ export function createIngest(deps: IngestDeps): Ingest {
   });
   return {
     service,
-    routes: { service, catalog: deps.catalog, metrics },
+    routes: { service, catalog: deps.catalog, metrics, names: new KyselyPipelineNames(deps.database.db) },
     async start() {
       await mqtt.start();
       await amqp.start();

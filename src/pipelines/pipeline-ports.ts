@@ -49,6 +49,8 @@ export interface TraceStore extends TraceSink {
   failedIds(orgId: string, filter: TraceFilter, limit: number): Promise<string[]>;
   /** Puts claimed traces back to `failed` (the enqueue that should have replayed them failed). */
   unclaim(orgId: string, ids: readonly string[]): Promise<void>;
+  /** The organisation's device with this id or code (the `device` filter takes either). */
+  deviceIdOf(orgId: string, idOrCode: string): Promise<string | undefined>;
   /** Removes up to `limit` traces received before `before` (any organisation); returns how many. */
   deleteBefore(before: number, limit: number): Promise<number>;
 }

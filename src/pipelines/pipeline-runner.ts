@@ -25,7 +25,8 @@ import type { StoreOutcome, StoreStep } from './store-step.js';
 export interface PipelineRunnerOptions {
   catalog: Pick<PipelineCatalog, 'byId'>;
   steps: Pick<StepResolver, 'steps'>;
-  store: Pick<StoreStep, 'store'>;
+  /** `identify` (optional) names the device of a failed message in its trace. */
+  store: Pick<StoreStep, 'store'> & Partial<Pick<StoreStep, 'identify'>>;
   traces: TraceSink;
   /** The sandbox user scripts run in (ScriptService.runner). */
   scripts?: ScriptRunner | undefined;
@@ -97,6 +98,7 @@ export class PipelineRunner {
     const works: Work[] = [];
     for (const delivery of batch) works.push(await this.decode(delivery, pipelines, timeouts));
     await this.storeAll(works.filter((w) => w.status === 'store'));
+    await this.identify(works.filter((w) => (w.status === 'failed' || w.status === 'retrying') && w.deviceId === null));
     const outcome: BatchOutcome = { done: [], retry: [] };
     const records: TraceRecord[] = [];
     const finishedAt = this.opts.clock();
@@ -232,6 +234,19 @@ export class PipelineRunner {
         step.error = w.error;
       }
     });
+  }
+
+  /** Names the device of failed messages where it is known (best effort: a lookup failure leaves null). */
+  private async identify(works: Work[]) {
+    if (works.length === 0 || !this.opts.store.identify) return;
+    try {
+      const ids = await this.opts.store.identify(works.map((w) => ({ message: w.message, received: w.delivery.message })));
+      works.forEach((w, i) => {
+        w.deviceId = ids[i] ?? null;
+      });
+    } catch (err) {
+      this.opts.logger.debug({ err }, 'devices of failed uplinks not identified');
+    }
   }
 
   /** One log line per batch with failures (a bad device sending 500 messages is not 500 lines). */

@@ -125,6 +125,31 @@ export class StoreStep {
     );
   }
 
+  /**
+   * The device each message is about as far as it is known, without registering any: a failed
+   * message's trace names it (an authenticated MQTT session's device, a DevEUI an envelope step
+   * read). null where no device is named, none matches, or the database does not answer.
+   */
+  async identify(items: readonly Pick<StoreItem, 'message' | 'received'>[]): Promise<(string | null)[]> {
+    const requests: MatchRequest[] = [];
+    const at = items.map(({ message, received }) => {
+      const drafts = new Map(message.measurements.flatMap((d) => (d.device ? [[refKey(d.device), d.device]] : [])));
+      const ref = message.device ?? received.device ?? (drafts.size === 1 ? [...drafts.values()][0] : undefined);
+      if (!ref) return undefined;
+      requests.push({ orgId: message.orgId, ref, payload: received.payload });
+      return requests.length - 1;
+    });
+    if (requests.length === 0) return items.map(() => null);
+    const matches = await this.opts.devices.match(requests).catch(() => []);
+    return at.map((i) => {
+      const m = i === undefined ? undefined : matches[i];
+      if (!m) return null;
+      if ('deviceId' in m) return m.deviceId;
+      // A disabled device is still the one the message is about.
+      return m.error.code === 'DEVICE_DISABLED' && typeof m.error.details?.id === 'string' ? m.error.details.id : null;
+    });
+  }
+
   /** Checks the drafts and adds the message's device requests (one per distinct ref) to `requests`. */
   private plan(item: StoreItem, requests: MatchRequest[]): Plan {
     const { message: msg } = item;

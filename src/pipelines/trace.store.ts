@@ -182,6 +182,16 @@ export class KyselyTraceStore implements TraceStore {
     return Number(res.numDeletedRows);
   }
 
+  async deviceIdOf(orgId: string, idOrCode: string) {
+    const row = await this.db
+      .selectFrom('devices')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where((eb) => eb.or([eb('id', '=', idOrCode), eb('code', '=', idOrCode)]))
+      .executeTakeFirst();
+    return row?.id;
+  }
+
   private filtered(orgId: string, f: TraceFilter) {
     let q = this.db.selectFrom('traces').where('org_id', '=', orgId);
     if (f.pipelineId !== undefined) q = q.where('pipeline_id', '=', f.pipelineId);

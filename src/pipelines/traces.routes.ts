@@ -50,7 +50,7 @@ const TraceDetailSchema = Type.Object({
 });
 const Filters = {
   pipeline: Type.Optional(Type.String({ description: 'Pipeline id or name' })),
-  device: Type.Optional(Type.String({ description: 'Device id' })),
+  device: Type.Optional(Type.String({ description: 'Device id or code (404 for an unknown device)' })),
   start: Type.Optional(Type.String({ format: 'date-time', description: 'Received at or after' })),
   end: Type.Optional(Type.String({ format: 'date-time', description: 'Received before' })),
 };
@@ -95,7 +95,7 @@ export function traceRoutes(app: TypedApp, traces: TraceService, pipelines: Pipe
     q: { pipeline?: string | undefined; device?: string | undefined; start?: string | undefined; end?: string | undefined },
   ): Promise<TraceFilter> => ({
     pipelineId: q.pipeline === undefined || isUuid(q.pipeline) ? q.pipeline : (await pipelines.get(orgId, q.pipeline)).id,
-    deviceId: q.device,
+    deviceId: q.device === undefined ? undefined : await traces.deviceId(orgId, q.device),
     start: q.start === undefined ? undefined : Date.parse(q.start),
     end: q.end === undefined ? undefined : Date.parse(q.end),
   });

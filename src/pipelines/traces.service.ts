@@ -39,6 +39,13 @@ export class TraceService {
     return this.store.list(orgId, filter, page);
   }
 
+  /** A device id or code of the organisation as a device id; DEVICE_NOT_FOUND (404) otherwise. */
+  async deviceId(orgId: string, idOrCode: string): Promise<string> {
+    const id = await this.store.deviceIdOf(orgId, idOrCode);
+    if (id === undefined) throw notFound('device', idOrCode);
+    return id;
+  }
+
   async get(orgId: string, id: string): Promise<TraceRecord> {
     const t = await this.store.get(orgId, id);
     if (!t) throw notFound('trace', id);

@@ -94,7 +94,9 @@ describe.each(dialects)('traces and dead letters on %s', (dialect) => {
 
   it('upserts a batch by id and lists it newest first, by each filter', async () => {
     const sink = t.polder.pipelines.traces.sink;
-    const device = uuidv7();
+    const created = await call('POST', '/api/devices', { code: 'trace-node', type: 'sensor' });
+    expect(created.statusCode, created.body).toBe(201);
+    const device = created.json().id as string;
     const batch = [
       record({ receivedAt: T0, status: 'stored', deviceId: device }),
       record({ receivedAt: T0 + 1000, status: 'retrying' }),
@@ -123,6 +125,12 @@ describe.each(dialects)('traces and dead letters on %s', (dialect) => {
     expect(ids(await call('GET', `/api/traces?pipeline=${pipeB}`))).toEqual(byId([batch[2]!, batch[3]!]));
     expect(ids(await call('GET', '/api/traces?pipeline=ttn-b'))).toEqual(byId([batch[2]!, batch[3]!]));
     expect(ids(await call('GET', `/api/traces?device=${device}`))).toEqual(byId([batch[0]!, batch[1]!, batch[3]!]));
+    // Issue 9 item 15: by code too, and an unknown device is a 404 (like /api/measurements), not an empty list.
+    expect(ids(await call('GET', '/api/traces?device=trace-node'))).toEqual(byId([batch[0]!, batch[1]!, batch[3]!]));
+    const unknown = await call('GET', `/api/traces?device=${uuidv7()}`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('DEVICE_NOT_FOUND');
+    expect((await call('GET', '/api/traces?device=no-such-code')).statusCode).toBe(404);
     expect(ids(await call('GET', '/api/traces?status=skipped'))).toEqual([batch[2]!.id]);
     const from = new Date(T0 + 1000).toISOString();
     const to = new Date(T0 + 3000).toISOString();

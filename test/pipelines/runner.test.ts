@@ -305,6 +305,35 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
     expect(trace.steps[1]?.logs).toEqual([{ level: 'log', message: 'bytes 8' }]);
   });
 
+  it('a failed message names its device in the trace when known: a DevEUI an envelope read, an MQTT session', async () => {
+    // Issue 9 item 15: failed traces had deviceId null although the device was known.
+    expect(
+      (await w.api('POST', '/api/workers', { name: 'broken', source: 'function decodeUplink() { throw new Error("x"); }' }))
+        .statusCode,
+    ).toBe(201);
+    const p = w.pipeline(['ttn-v3', 'broken']);
+    const byDevEui = w.message(p, ttnLpp());
+    const nc = w.pipeline(['neocampus']);
+    // A board authenticated to the embedded broker: the transport names it by id.
+    const bySession = {
+      ...w.message(nc, '{"value": "not json', { kind: 'mqtt', topic: 'u4/302/temperature' }),
+      device: { id: ids.inside as string },
+    };
+    // A device nobody knows, and a message naming none: still null.
+    const unknownEui = structuredClone(ttnLpp());
+    unknownEui.end_device_ids.dev_eui = 'FFFFFFFFFFFFFFFF';
+    const unknown = w.message(p, unknownEui);
+    const anonymous = w.message(nc, '{"value": "not json', { kind: 'mqtt', topic: 'x' });
+    expect(await w.handle(deliveries([byDevEui, bySession, unknown, anonymous]))).toEqual({
+      done: [byDevEui.id, bySession.id, unknown.id, anonymous.id],
+      retry: [],
+    });
+    expect(w.sink.of(byDevEui.id)).toMatchObject({ status: 'failed', deviceId: ids.tts });
+    expect(w.sink.of(bySession.id)).toMatchObject({ status: 'failed', deviceId: ids.inside, error: { code: 'DECODE_FAILED' } });
+    expect(w.sink.of(unknown.id)).toMatchObject({ status: 'failed', deviceId: null });
+    expect(w.sink.of(anonymous.id)).toMatchObject({ status: 'failed', deviceId: null });
+  });
+
   it('a changed script is used from the next batch on', async () => {
     const v1 =
       'function process(m) { return { measurements: [{ sensor: "s", observedProperty: "count", unit: "1", value: 1 }] }; }';
