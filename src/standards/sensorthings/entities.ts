@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
 import { fromJsonColumn } from '../../shared/json.js';
-import { OBSERVED_PROPERTIES, unitOfMeasurement } from './vocabulary.js';
+import { OBSERVED_PROPERTIES, UNASSIGNED_SENSORS, unitOfMeasurement } from './vocabulary.js';
 
 /**
  * The eight SensorThings entity sets as views of Polder's tables. Each set is a SELECT scoped
@@ -101,7 +101,8 @@ export const SETS: Record<SetName, EntitySet> = {
     key: 'string',
     order: ['id'],
     base: (orgId) => sql`select d.id as id, d.code as name, coalesce(d.description, '') as description,
-      d.properties as properties, ${DEVICE_PLACE} as location_id from devices d where d.org_id = ${orgId}`,
+      d.properties as properties, ${DEVICE_PLACE} as location_id from devices d
+      where d.org_id = ${orgId} and d.code <> ${UNASSIGNED_SENSORS}`,
     props: { id: s('id'), name: s('name'), description: s('description'), properties: { col: 'properties', type: 'json' } },
     relations: {
       Locations: { target: 'Locations', many: true, childCol: 'id', parentCol: 'location_id' },

@@ -78,3 +78,6 @@ export function unitOfMeasurement(code: string): { name: string; symbol: string;
     definition: `http://unitsofmeasure.org/ucum.html#${encodeURIComponent(code)}`,
   };
 }
+
+/** Code of the device that holds sensors created through STA before a Datastream ties them to a Thing (not a Thing). */
+export const UNASSIGNED_SENSORS = '~sta-unassigned-sensors';
