@@ -325,6 +325,25 @@ export interface PollerFileTable {
   taken_at: number;
 }
 
+/** SensorThings: observed properties created through /sta (src/standards/sensorthings). */
+export interface StaObservedPropertyTable {
+  org_id: string;
+  key: string;
+  name: string;
+  definition: string;
+  description: string;
+  properties: Json;
+  created_at: number;
+}
+
+/** SensorThings: a datastream's own name, description and properties. */
+export interface StaDatastreamTable {
+  datastream_id: number;
+  name: string | null;
+  description: string | null;
+  properties: Json;
+}
+
 export interface Schema {
   organisations: OrganisationTable;
   users: UserTable;
@@ -350,4 +369,6 @@ export interface Schema {
   pipelines: PipelineTable;
   traces: TraceTable;
   poller_files: PollerFileTable;
+  sta_observed_properties: StaObservedPropertyTable;
+  sta_datastreams: StaDatastreamTable;
 }

@@ -1,0 +1,301 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Dialect } from '../../db/dialect.js';
+import { fromJsonColumn } from '../../shared/json.js';
+import { OBSERVED_PROPERTIES, UNASSIGNED_SENSORS, unitOfMeasurement } from './vocabulary.js';
+
+/**
+ * The eight SensorThings entity sets as views of Polder's tables. Each set is a SELECT scoped
+ * to one organisation whose columns the query compiler addresses by name; `props` maps the
+ * filterable/sortable STA properties to those columns, `relations` says how sets join (always
+ * one child column equal to one parent column).
+ *
+ * Thing = device; Location = a site, building, room or a device's own position (ids are the
+ * place's id); HistoricalLocation = a device's current placement (id = the device id);
+ * Sensor = sensor; ObservedProperty = the property key of datastreams (plus ones created
+ * through STA); Datastream = datastream; Observation = measurement (id `<datastream>-<ms>`);
+ * FeatureOfInterest = the place the device is at (same ids as Locations).
+ */
+
+export const SET_NAMES = [
+  'Things',
+  'Locations',
+  'HistoricalLocations',
+  'Datastreams',
+  'Sensors',
+  'ObservedProperties',
+  'Observations',
+  'FeaturesOfInterest',
+] as const;
+export type SetName = (typeof SET_NAMES)[number];
+
+export type ColType = 'string' | 'number' | 'time' | 'json' | 'point';
+export interface PropDef {
+  /** Column of the set's SELECT; for `point`, the x column (y is `<col>_y`). */
+  col: string;
+  type: ColType;
+}
+export interface RelationDef {
+  target: SetName;
+  many: boolean;
+  childCol: string;
+  parentCol: string;
+}
+export interface EntitySet {
+  name: SetName;
+  singular: string;
+  /** The key as it appears in URLs: integers or quoted strings. */
+  key: 'int' | 'string';
+  /** Columns giving the default (stable) order. */
+  order: string[];
+  base(orgId: string, dialect: Dialect): RawBuilder<unknown>;
+  props: Record<string, PropDef>;
+  relations: Record<string, RelationDef>;
+  /** The STA properties of a row (no control information). */
+  toEntity(row: Row): Record<string, unknown>;
+  /** The `@iot.id` of a row. */
+  idOf(row: Row): string | number;
+}
+export type Row = Record<string, unknown>;
+
+const OBS_TYPE = 'http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement';
+const iso = (ms: unknown) => (ms == null ? null : new Date(Number(ms)).toISOString());
+const point = (x: unknown, y: unknown) =>
+  x == null || y == null ? null : { type: 'Point', coordinates: [Number(x), Number(y)] };
+const json = (v: unknown) => fromJsonColumn<Record<string, unknown>>(v, {});
+
+/** Where a device is: its own coordinates, else its room, building or site. */
+const DEVICE_PLACE = sql.raw(
+  'case when d.latitude is not null and d.longitude is not null then d.id else coalesce(d.room_id, d.building_id, d.site_id) end',
+);
+
+const places = (orgId: string) => sql`
+  select s.id as id, s.org_id as org_id, s.name as name, coalesce(s.description, 'Site ' || s.slug) as description,
+    'site' as kind, s.longitude as x, s.latitude as y from sites s where s.org_id = ${orgId}
+  union all
+  select b.id, b.org_id, b.name, 'Building ' || b.slug || ' of site ' || s.name, 'building', s.longitude, s.latitude
+    from buildings b join sites s on s.id = b.site_id where b.org_id = ${orgId}
+  union all
+  select r.id, r.org_id, r.name, 'Room ' || r.slug || ' of building ' || b.name, 'room', s.longitude, s.latitude
+    from rooms r join buildings b on b.id = r.building_id join sites s on s.id = b.site_id where r.org_id = ${orgId}
+  union all
+  select d.id, d.org_id, coalesce(d.location_description, 'Position of ' || d.code), 'Position of device ' || d.code,
+    'device', d.longitude, d.latitude from devices d
+    where d.org_id = ${orgId} and d.latitude is not null and d.longitude is not null`;
+
+const vocabulary = () =>
+  sql.join(
+    Object.entries(OBSERVED_PROPERTIES).map(
+      ([key, p]) => sql`select ${key} as key, ${p.name} as name, ${p.definition} as definition, ${p.description} as description`,
+    ),
+    sql` union all `,
+  );
+
+const text = (dialect: Dialect, expr: string) => (dialect === 'postgres' ? `cast(${expr} as text)` : `cast(${expr} as text)`);
+
+const s = (col: string): PropDef => ({ col, type: 'string' });
+
+export const SETS: Record<SetName, EntitySet> = {
+  Things: {
+    name: 'Things',
+    singular: 'Thing',
+    key: 'string',
+    order: ['id'],
+    base: (orgId) => sql`select d.id as id, d.code as name, coalesce(d.description, '') as description,
+      d.properties as properties, ${DEVICE_PLACE} as location_id from devices d
+      where d.org_id = ${orgId} and d.code <> ${UNASSIGNED_SENSORS}`,
+    props: { id: s('id'), name: s('name'), description: s('description'), properties: { col: 'properties', type: 'json' } },
+    relations: {
+      Locations: { target: 'Locations', many: true, childCol: 'id', parentCol: 'location_id' },
+      HistoricalLocations: { target: 'HistoricalLocations', many: true, childCol: 'thing_id', parentCol: 'id' },
+      Datastreams: { target: 'Datastreams', many: true, childCol: 'device_id', parentCol: 'id' },
+    },
+    toEntity: (r) => ({ name: r.name, description: r.description, properties: json(r.properties) }),
+    idOf: (r) => r.id as string,
+  },
+  Locations: {
+    name: 'Locations',
+    singular: 'Location',
+    key: 'string',
+    order: ['id'],
+    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p`,
+    props: {
+      id: s('id'),
+      name: s('name'),
+      description: s('description'),
+      encodingType: s('encoding_type'),
+      location: { col: 'x', type: 'point' },
+    },
+    relations: {
+      Things: { target: 'Things', many: true, childCol: 'location_id', parentCol: 'id' },
+      HistoricalLocations: { target: 'HistoricalLocations', many: true, childCol: 'location_id', parentCol: 'id' },
+    },
+    toEntity: (r) => ({
+      name: r.name,
+      description: r.description,
+      encodingType: r.encoding_type,
+      location: point(r.x, r.y),
+      properties: { kind: r.kind },
+    }),
+    idOf: (r) => r.id as string,
+  },
+  HistoricalLocations: {
+    name: 'HistoricalLocations',
+    singular: 'HistoricalLocation',
+    key: 'string',
+    order: ['id'],
+    base: (orgId) => sql`select h.* from (select d.id as id, d.id as thing_id, ${DEVICE_PLACE} as location_id,
+      d.updated_at as time from devices d where d.org_id = ${orgId}) h where h.location_id is not null`,
+    props: { id: s('id'), time: { col: 'time', type: 'time' } },
+    relations: {
+      Thing: { target: 'Things', many: false, childCol: 'id', parentCol: 'thing_id' },
+      Locations: { target: 'Locations', many: true, childCol: 'id', parentCol: 'location_id' },
+    },
+    toEntity: (r) => ({ time: iso(r.time) }),
+    idOf: (r) => r.id as string,
+  },
+  Sensors: {
+    name: 'Sensors',
+    singular: 'Sensor',
+    key: 'string',
+    order: ['id'],
+    base: (orgId) => sql`select s.id as id, s.code as name,
+      coalesce(s.description, trim(coalesce(s.brand, '') || ' ' || coalesce(s.model, '')), '') as description,
+      'text/plain' as encoding_type, trim(coalesce(s.brand, '') || ' ' || coalesce(s.model, '')) as metadata,
+      s.properties as properties, s.device_id as device_id from sensors s where s.org_id = ${orgId}`,
+    props: {
+      id: s('id'),
+      name: s('name'),
+      description: s('description'),
+      encodingType: s('encoding_type'),
+      metadata: s('metadata'),
+      properties: { col: 'properties', type: 'json' },
+    },
+    relations: { Datastreams: { target: 'Datastreams', many: true, childCol: 'sensor_id', parentCol: 'id' } },
+    toEntity: (r) => ({
+      name: r.name,
+      description: r.description,
+      encodingType: r.encoding_type,
+      metadata: r.metadata,
+      properties: json(r.properties),
+    }),
+    idOf: (r) => r.id as string,
+  },
+  ObservedProperties: {
+    name: 'ObservedProperties',
+    singular: 'ObservedProperty',
+    key: 'string',
+    order: ['id'],
+    base: (orgId) => sql`select k.id as id, coalesce(o.name, v.name, k.id) as name,
+      coalesce(o.definition, v.definition, 'urn:polder:observed-property:' || k.id) as definition,
+      coalesce(o.description, v.description, '') as description, o.properties as properties
+      from (select observed_property as id from datastreams where org_id = ${orgId}
+            union select key from sta_observed_properties where org_id = ${orgId}) k
+      left join sta_observed_properties o on o.org_id = ${orgId} and o.key = k.id
+      left join (${vocabulary()}) v on v.key = k.id`,
+    props: { id: s('id'), name: s('name'), definition: s('definition'), description: s('description') },
+    relations: { Datastreams: { target: 'Datastreams', many: true, childCol: 'op_id', parentCol: 'id' } },
+    toEntity: (r) => ({
+      name: r.name,
+      definition: r.definition,
+      description: r.description,
+      properties: json(r.properties),
+    }),
+    idOf: (r) => r.id as string,
+  },
+  Datastreams: {
+    name: 'Datastreams',
+    singular: 'Datastream',
+    key: 'int',
+    order: ['id'],
+    base: (orgId) => sql`select ds.id as id,
+      coalesce(m.name, d.code || ' ' || s.code || ' ' || ds.observed_property) as name,
+      coalesce(m.description, ds.observed_property || ' measured by sensor ' || s.code || ' of device ' || d.code) as description,
+      m.properties as properties, ds.unit as unit, ${OBS_TYPE} as observation_type, ds.observed_property as op_id,
+      ds.sensor_id as sensor_id, ds.device_id as device_id
+      from datastreams ds join sensors s on s.id = ds.sensor_id join devices d on d.id = ds.device_id
+      left join sta_datastreams m on m.datastream_id = ds.id where ds.org_id = ${orgId}`,
+    props: {
+      id: { col: 'id', type: 'number' },
+      name: s('name'),
+      description: s('description'),
+      observationType: s('observation_type'),
+      'unitOfMeasurement/symbol': s('unit'),
+      'unitOfMeasurement/name': s('unit'),
+      properties: { col: 'properties', type: 'json' },
+    },
+    relations: {
+      Thing: { target: 'Things', many: false, childCol: 'id', parentCol: 'device_id' },
+      Sensor: { target: 'Sensors', many: false, childCol: 'id', parentCol: 'sensor_id' },
+      ObservedProperty: { target: 'ObservedProperties', many: false, childCol: 'id', parentCol: 'op_id' },
+      Observations: { target: 'Observations', many: true, childCol: 'ds_id', parentCol: 'id' },
+    },
+    toEntity: (r) => ({
+      name: r.name,
+      description: r.description,
+      unitOfMeasurement: unitOfMeasurement(String(r.unit)),
+      observationType: r.observation_type,
+      properties: json(r.properties),
+    }),
+    idOf: (r) => Number(r.id),
+  },
+  Observations: {
+    name: 'Observations',
+    singular: 'Observation',
+    key: 'string',
+    order: ['ds_id', 'time'],
+    // Observation.result is numeric (the measurements table); non-numeric results join here
+    // as another column of this SELECT (a `result_text`/`result_json`) without changing callers.
+    base: (orgId, dialect) => sql`select m.datastream_id as ds_id, m.time as time, m.value as result,
+      ${sql.raw(text(dialect, 'm.datastream_id'))} || '-' || ${sql.raw(text(dialect, 'm.time'))} as id,
+      ${DEVICE_PLACE} as foi_id
+      from measurements m join datastreams ds on ds.id = m.datastream_id join devices d on d.id = ds.device_id
+      where ds.org_id = ${orgId}`,
+    props: {
+      id: s('id'),
+      phenomenonTime: { col: 'time', type: 'time' },
+      resultTime: { col: 'time', type: 'time' },
+      result: { col: 'result', type: 'number' },
+    },
+    relations: {
+      Datastream: { target: 'Datastreams', many: false, childCol: 'id', parentCol: 'ds_id' },
+      FeatureOfInterest: { target: 'FeaturesOfInterest', many: false, childCol: 'id', parentCol: 'foi_id' },
+    },
+    toEntity: (r) => ({
+      phenomenonTime: iso(r.time),
+      resultTime: iso(r.time),
+      result: r.result == null ? null : Number(r.result),
+    }),
+    idOf: (r) => `${Number(r.ds_id)}-${Number(r.time)}`,
+  },
+  FeaturesOfInterest: {
+    name: 'FeaturesOfInterest',
+    singular: 'FeatureOfInterest',
+    key: 'string',
+    order: ['id'],
+    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p`,
+    props: {
+      id: s('id'),
+      name: s('name'),
+      description: s('description'),
+      encodingType: s('encoding_type'),
+      feature: { col: 'x', type: 'point' },
+    },
+    relations: { Observations: { target: 'Observations', many: true, childCol: 'foi_id', parentCol: 'id' } },
+    toEntity: (r) => ({
+      name: r.name,
+      description: r.description,
+      encodingType: r.encoding_type,
+      feature: point(r.x, r.y),
+      properties: { kind: r.kind },
+    }),
+    idOf: (r) => r.id as string,
+  },
+};
+
+/** Parses an Observation id `<datastream>-<ms>`. */
+export function observationKey(id: string): { dsId: number; time: number } | undefined {
+  const m = /^(\d{1,15})-(-?\d{1,16})$/.exec(id);
+  return m ? { dsId: Number(m[1]), time: Number(m[2]) } : undefined;
+}
+
+export const isSetName = (name: string): name is SetName => (SET_NAMES as readonly string[]).includes(name);

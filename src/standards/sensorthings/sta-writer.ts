@@ -1,0 +1,214 @@
+import type { FastifyReply } from 'fastify';
+import type { Database } from '../../db/database.js';
+import type { MeasurementService } from '../../measurements/measurement.service.js';
+import type { Measurement } from '../../measurements/measurements.js';
+import type { Clock } from '../../shared/clock.js';
+import { type EntitySet, type Row, SETS } from './entities.js';
+import { NotImplementedError } from './filter-context.js';
+import { emptyOptions } from './query-options.js';
+import { keyConstraint, PathError, type Segment, setOf } from './resource-path.js';
+import { type Body, instant, isObject, linkId } from './sta-body.js';
+import { arrayOf, bad, StaCreator } from './sta-create.js';
+import { resolve } from './sta-read.handler.js';
+import { type Scope, type StaReader, selfLink } from './sta-reader.js';
+import { StaUpdater } from './sta-update.js';
+
+/** A write refused: 400 (bad body), 404 (no such entity), 409 (integrity). */
+export class WriteError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Create (POST, deep insert, Data Array), update (PATCH, PUT) and delete, all in the caller's
+ * organisation. Registry rows are written in one transaction; observations go through the
+ * measurement service after it commits, so MQTT subscribers and live views hear of them.
+ */
+export class StaWriter {
+  constructor(
+    private readonly database: Database,
+    private readonly reader: StaReader,
+    private readonly measurements: MeasurementService,
+    private readonly clock: Clock,
+  ) {}
+
+  async handle(scope: Scope, method: string, segments: Segment[], body: unknown, reply: FastifyReply): Promise<unknown> {
+    if (segments.length === 0) throw new PathError('nothing to write at the service root', 400);
+    if (method === 'POST') {
+      if (segments.length === 1 && segments[0]?.name === 'CreateObservations') {
+        const links = await this.createObservations(scope, body);
+        return reply.status(201).send(links);
+      }
+      const { set, id } = await this.create(scope, segments, body);
+      const row = await this.reader.one(scope, set, keyConstraint(set, String(id)) ?? []);
+      const link = selfLink(scope.base, set, id);
+      reply.header('location', link);
+      return reply
+        .status(201)
+        .send(row ? await this.reader.render(scope, set, row, emptyOptions()) : { '@iot.id': id, '@iot.selfLink': link });
+    }
+    const [target, rest] = await resolve(this.reader, scope, segments);
+    if (target.kind !== 'entity' || rest.length > 0) throw new PathError(`${method} needs the URL of one entity`, 400);
+    const updater = new StaUpdater(this.database.db, scope.orgId, this.clock());
+    if (method === 'DELETE') {
+      await updater.delete(target.set, target.row);
+      return reply.status(200).send();
+    }
+    if (method === 'PATCH' || method === 'PUT') {
+      if (!isObject(body)) throw bad('body', 'the body must be a JSON object');
+      if (method === 'PUT') requireAll(target.set, body);
+      rejectInline(body);
+      await updater.update(target.set, target.row, body);
+      const row = await this.reader.one(scope, target.set, keyConstraint(target.set, String(target.set.idOf(target.row))) ?? []);
+      return reply.status(200).send(row ? await this.reader.render(scope, target.set, row, emptyOptions()) : {});
+    }
+    throw new NotImplementedError(`${method}`);
+  }
+
+  private async create(scope: Scope, segments: Segment[], raw: unknown): Promise<{ set: EntitySet; id: string | number }> {
+    if (!isObject(raw)) throw bad('body', 'the body must be a JSON object');
+    let body: Body = raw;
+    const last = segments[segments.length - 1] as Segment;
+    let set: EntitySet;
+    let parent: { set: EntitySet; row: Row } | undefined;
+    if (segments.length === 1) set = setOf(last);
+    else {
+      const [target, rest] = await resolve(this.reader, scope, segments.slice(0, -1));
+      if (target.kind !== 'entity' || rest.length > 0) throw new PathError('POST to a collection or an entity’s navigation', 400);
+      const rel = target.set.relations[last.name];
+      if (!rel?.many) throw new PathError(`cannot POST to ${last.name}`, 400);
+      parent = target;
+      set = SETS[rel.target];
+      // The parent becomes the link of the new entity (Datastreams(1)/Observations → Datastream 1).
+      const back = Object.entries(set.relations).find(([, r]) => r.target === target.set.name)?.[0];
+      if (back && set.name !== 'Locations') body = { ...body, [back]: { '@iot.id': target.set.idOf(target.row) } };
+    }
+    if (body['@iot.id'] !== undefined) delete body['@iot.id'];
+    const creator = new StaCreator(this.database.db, scope.orgId, this.clock());
+    let id: string | number;
+    if (set.name === 'Observations') id = await this.observation(scope, creator, body);
+    else {
+      id = await this.database.db.transaction().execute(async (tx) => {
+        const c = new StaCreator(tx, scope.orgId, this.clock());
+        const created = await this.createIn(c, set, body);
+        if (parent?.set.name === 'Things' && set.name === 'Locations')
+          await new StaUpdater(tx, scope.orgId, this.clock()).placeThing(String(parent.set.idOf(parent.row)), String(created));
+        creator.observations.push(...c.observations);
+        return created;
+      });
+    }
+    await this.store(creator.observations);
+    return { set, id };
+  }
+
+  private async createIn(c: StaCreator, set: EntitySet, body: Body): Promise<string | number> {
+    switch (set.name) {
+      case 'Things':
+        return c.thing(body);
+      case 'Locations':
+        return c.location(body);
+      case 'FeaturesOfInterest':
+        return c.location(body, 'feature');
+      case 'Sensors':
+        return c.sensor(body);
+      case 'ObservedProperties':
+        return c.observedProperty(body);
+      case 'Datastreams':
+        return c.datastream(body);
+      case 'HistoricalLocations': {
+        const thing = linkId(body.Thing);
+        const location = linkId(arrayOf(body.Locations, 'Locations')[0]);
+        if (thing === undefined || location === undefined)
+          throw bad('Thing', 'a HistoricalLocation links a Thing and a Location');
+        return c.historicalLocation(String(thing), String(location), instant(body.time, 'time', bad));
+      }
+      default:
+        throw new NotImplementedError(`creating ${set.name}`);
+    }
+  }
+
+  private async observation(scope: Scope, creator: StaCreator, body: Body): Promise<string> {
+    const ds = linkId(body.Datastream);
+    if (ds === undefined) throw bad('Datastream', 'an Observation links its Datastream: {"Datastream":{"@iot.id":…}}');
+    const dsId = await this.datastreamOf(scope, ds);
+    return creator.observation(body, dsId);
+  }
+
+  private async datastreamOf(scope: Scope, ref: string | number): Promise<number> {
+    const id = Number(ref);
+    const found =
+      Number.isSafeInteger(id) &&
+      (await this.database.db
+        .selectFrom('datastreams')
+        .select('id')
+        .where('org_id', '=', scope.orgId)
+        .where('id', '=', id)
+        .executeTakeFirst());
+    if (!found) throw new WriteError(400, 'VALIDATION_FAILED', `Datastream ${String(ref)} does not exist`, 'Datastream');
+    return id;
+  }
+
+  private async store(rows: Measurement[]) {
+    if (rows.length === 0) return;
+    const inserted = await this.measurements.insert(rows);
+    if (inserted.length === 0 && rows.length === 1)
+      throw new WriteError(409, 'CONFLICT', 'an Observation of this Datastream at this phenomenonTime exists', 'phenomenonTime');
+  }
+
+  /** Data Array extension: POST /CreateObservations → one selfLink (or "error") per row. */
+  private async createObservations(scope: Scope, body: unknown): Promise<string[]> {
+    if (!Array.isArray(body)) throw bad('body', 'CreateObservations takes an array of {Datastream, components, dataArray}');
+    const creator = new StaCreator(this.database.db, scope.orgId, this.clock());
+    const links: string[] = [];
+    for (const [i, group] of body.entries()) {
+      if (!isObject(group)) throw bad(`[${i}]`, 'each item is an object');
+      const ds = linkId(group.Datastream);
+      if (ds === undefined) throw bad(`[${i}].Datastream`, 'Datastream link required');
+      const dsId = await this.datastreamOf(scope, ds);
+      const components = group.components;
+      if (!Array.isArray(components) || !components.every((c) => typeof c === 'string'))
+        throw bad(`[${i}].components`, 'components is an array of property names');
+      if (!Array.isArray(group.dataArray)) throw bad(`[${i}].dataArray`, 'dataArray is an array of rows');
+      for (const [j, values] of group.dataArray.entries()) {
+        if (!Array.isArray(values) || values.length !== components.length)
+          throw bad(`[${i}].dataArray[${j}]`, 'each row has one value per component');
+        const obs = Object.fromEntries(components.map((c, k) => [c, values[k]]));
+        links.push(`${scope.base}/Observations('${creator.observation(obs, dsId)}')`);
+      }
+    }
+    if (creator.observations.length > 0) await this.measurements.insert(creator.observations);
+    return links;
+  }
+}
+
+const MANDATORY: Partial<Record<string, string[]>> = {
+  Things: ['name', 'description'],
+  Locations: ['name', 'description', 'encodingType', 'location'],
+  Sensors: ['name', 'description', 'encodingType', 'metadata'],
+  ObservedProperties: ['name', 'definition', 'description'],
+  Datastreams: ['name', 'description', 'unitOfMeasurement', 'observationType'],
+  FeaturesOfInterest: ['name', 'description', 'encodingType', 'feature'],
+};
+
+/** PUT replaces: every mandatory property must be there (SensorThings 1.1 §10.3.2). */
+function requireAll(set: EntitySet, body: Body) {
+  for (const p of MANDATORY[set.name] ?? []) if (body[p] === undefined || body[p] === null) throw bad(p, `PUT needs ${p}`);
+}
+
+/** An update carries links only, never new related entities (§10.3.1). */
+function rejectInline(body: Body) {
+  for (const [key, value] of Object.entries(body)) {
+    if (!/^[A-Z]/.test(key)) continue;
+    const items = Array.isArray(value) ? value : [value];
+    for (const item of items) {
+      if (!isObject(item) || linkId(item) === undefined || Object.keys(item).length > 1)
+        throw bad(key, `${key}: an update may only link existing entities ({"@iot.id": …})`);
+    }
+  }
+}
