@@ -267,6 +267,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     fleet: { commands, summaries: fleetStore },
     uplinks: ingest.routes,
     version,
+    trustProxy: config.trustProxy,
   });
 
   const timers: NodeJS.Timeout[] = [];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { maskUrl } from '../shared/mask-url.js';
 import type { Dialect } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
@@ -74,6 +75,5 @@ export async function ping(database: Database): Promise<boolean> {
   }
 }
 
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
-}
+/** The URL without its credentials (userinfo and `?password=`), for banners and logs. */
+export const redactUrl = maskUrl;
