@@ -241,6 +241,8 @@ export interface DeviceStore {
   all(orgId: string, filter: DeviceFilter): Promise<Device[]>;
   /** Which of these MQTT logins are taken, in any organisation. */
   loginsTaken(logins: string[]): Promise<Set<string>>;
+  /** Which of these identities (`kind:value`) devices of other organisations hold (identities are platform-wide). */
+  identitiesElsewhere(orgId: string, identities: Identity[]): Promise<Set<string>>;
   /** Stores a password digest and marks it delivered, only if none was delivered since (first caller wins). */
   deliverPassword(id: string, passwordHash: string, now: number): Promise<boolean>;
   /** Devices whose derived base topic depends on this location (overrides excluded). */
