@@ -119,7 +119,11 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   const clock = opts.clock ?? systemClock;
   const newId = opts.newId ?? uuidv7;
 
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (err) => logger.error({ err }, 'database connection lost; the next query reconnects'),
+  });
   const applied = await migrateToLatest(database);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { paginate } from '../db/paginate.js';
 import type { ApiKeyTable, OrganisationTable, Schema, UserTable } from '../db/schema.js';
 import { isUuid } from '../shared/ids.js';
+import { KyselyInvitationStore } from './invitations.store.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { Page, PageRequest } from '../shared/page.js';
 import type { ApiKey, Member, Organisation, Role, Scope, Session, StoredApiKey, StoredUser, TenancyStore } from './tenancy.js';
@@ -41,9 +42,7 @@ const toKey = (r: Selectable<ApiKeyTable>): StoredApiKey => ({
 
 const withoutSecret = ({ secretHash: _, ...key }: StoredApiKey): ApiKey => key;
 
-export class KyselyTenancyStore implements TenancyStore {
-  constructor(private readonly db: Kysely<Schema>) {}
-
+export class KyselyTenancyStore extends KyselyInvitationStore implements TenancyStore {
   async insertOrganisation(org: Organisation) {
     await this.db
       .insertInto('organisations')

@@ -10,6 +10,7 @@ import { scripts } from './0007-scripts.js';
 import { inbox } from './0008-inbox.js';
 import { pollers } from './0009-pollers.js';
 import { identityGlobal } from './20261202-1630-identity-global.js';
+import { invitations } from './20261202-1700-invitations.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -27,5 +28,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0008-inbox': inbox(dialect),
     '0009-pollers': pollers(dialect),
     '20261202-1630-identity-global': identityGlobal(dialect),
+    '20261202-1700-invitations': invitations(dialect),
   };
 }
