@@ -1,10 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { paginate } from '../db/paginate.js';
-import type { ApiKeyTable, OrganisationTable, Schema, UserTable } from '../db/schema.js';
+import type { ApiKeyTable, OrganisationTable, UserTable } from '../db/schema.js';
 import { isUuid } from '../shared/ids.js';
-import { KyselyInvitationStore } from './invitations.store.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { Page, PageRequest } from '../shared/page.js';
+import { KyselyInvitationStore } from './invitations.store.js';
 import type { ApiKey, Member, Organisation, Role, Scope, Session, StoredApiKey, StoredUser, TenancyStore } from './tenancy.js';
 
 const toOrg = (r: Selectable<OrganisationTable>): Organisation => ({
