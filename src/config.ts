@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { maskUrl } from './shared/mask-url.js';
 
 /**
  * The one place that reads process.env and the config file. Each setting is declared once
@@ -21,6 +23,37 @@ const bool = z
   .transform((v) => v === true || v === '1' || v === 'true' || v === 'yes' || v === 'on');
 
 const days = z.coerce.number().int().min(0);
+
+/** Fastify's trustProxy: false, true, a hop count, or proxy addresses and CIDRs (checked here, not at start-up). */
+const trustProxy = z.union([z.boolean(), z.number(), z.string()]).transform((v, ctx): boolean | number | string[] => {
+  if (typeof v === 'boolean') return v;
+  const s = String(v).trim().toLowerCase();
+  if (['', 'false', 'off', 'no'].includes(s)) return false;
+  if (['true', 'on', 'yes'].includes(s)) return true;
+  if (/^\d+$/.test(s)) return Number(s) === 0 ? false : Number(s);
+  const list = s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const bad = list.filter((p) => !isAddressOrCidr(p));
+  if (bad.length > 0 || list.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `true, false, a hop count, or a comma list of IP addresses/CIDRs (not ${bad.join(', ') || 'empty'})`,
+    });
+    return z.NEVER;
+  }
+  return list;
+});
+
+function isAddressOrCidr(p: string): boolean {
+  const [ip, bits, ...rest] = p.split('/');
+  const family = isIP(ip ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d+$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
 
 const setting = <S extends z.ZodType>(s: Setting<S>): Setting<S> => s;
 
@@ -96,6 +129,14 @@ export const SETTINGS = {
     schema: port,
     default: undefined,
     describe: 'MQTT broker port that /device/credentials gives devices. Unset: POLDER_MQTT_PORT.',
+  }),
+  trustProxy: setting({
+    env: 'POLDER_TRUST_PROXY',
+    schema: trustProxy,
+    default: false,
+    describe:
+      'Whose X-Forwarded-For/-Host/-Proto to believe (client address for rate limits, host of links): off (default), ' +
+      'true (any sender), a hop count (e.g. 1: the nearest proxy), or a comma list of proxy addresses/CIDRs.',
   }),
   provisioningRateLimit: setting({
     env: 'POLDER_PROVISIONING_RATE_LIMIT',
@@ -298,8 +339,8 @@ export function describeConfig(config: Config): { env: string; value: string; de
   });
 }
 
+/** A URL keeps its host and path (credentials masked, see maskUrl); any other secret is hidden whole. */
 function maskSecret(v: string): string {
-  const url = /^([a-z]+:\/\/)([^@/]*@)?(.*)$/i.exec(v);
-  if (url) return `${url[1]}${url[2] ? '***@' : ''}${url[3]}`;
+  if (/^(postgres|postgresql|sqlite|mqtts?|wss?|tcp|amqps?):/i.test(v)) return maskUrl(v);
   return '********';
 }

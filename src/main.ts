@@ -121,7 +121,11 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   const clock = opts.clock ?? systemClock;
   const newId = opts.newId ?? uuidv7Generator(clock);
 
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (err) => logger.error({ err }, 'database connection lost; the next query reconnects'),
+  });
   const applied = await migrateToLatest(database);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
@@ -285,6 +289,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     fleet: { commands, summaries: fleetStore },
     uplinks: ingest.routes,
     version,
+    trustProxy: config.trustProxy,
   });
 
   const timers: NodeJS.Timeout[] = [];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { maskUrl } from '../shared/mask-url.js';
 import type { Dialect } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
@@ -23,14 +24,33 @@ export interface DatabaseOptions {
   url?: string | undefined;
   dataDir: string;
   poolSize?: number;
+  /**
+   * Told of a connection that broke (PostgreSQL restarted, pg_terminate_backend, network cut).
+   * The process carries on: the query in flight fails (a retryable error, see
+   * isConnectionError) and the next one connects anew.
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 export function openDatabase(opts: DatabaseOptions): Database {
   const url = opts.url;
   if (url && /^postgres(ql)?:/.test(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
-    // A broken idle connection must not crash the process; the next query reconnects.
-    pool.on('error', () => {});
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: opts.poolSize ?? 10,
+      // A cut network must not leave callers waiting forever for a connection.
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    });
+    const report = opts.onConnectionError ?? (() => {});
+    // An 'error' event without a listener kills Node. The pool listens on idle clients only;
+    // a client checked out when its connection dies (a query in flight) emits on itself.
+    // Every client gets a listener for its whole life; pg fails its queries and the pool
+    // drops it on release (it is no longer queryable).
+    pool.on('error', (err) => report(err));
+    pool.on('connect', (client) => {
+      client.on('error', (err) => report(err));
+    });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     return { dialect: 'postgres', db, pool, location: redactUrl(url), close: () => db.destroy() };
   }
@@ -63,17 +83,42 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** True when a trivial query answers: what /readyz reports. */
-export async function ping(database: Database): Promise<boolean> {
+/** True when a trivial query answers within `timeoutMs`: what /readyz reports. */
+export async function ping(database: Database, timeoutMs = 3000): Promise<boolean> {
   try {
     if (database.dialect === 'sqlite') database.sqlite.prepare('select 1').get();
-    else await database.pool.query('select 1');
+    else {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('database ping timed out')), timeoutMs);
+      });
+      try {
+        await Promise.race([database.pool.query('select 1'), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
     return true;
   } catch {
     return false;
   }
 }
 
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//***@');
+/**
+ * The database is unreachable or the connection broke (not a bad query): worth retrying once it
+ * is back. PostgreSQL SQLSTATE class 08 (connection exception), 57P01–57P03 (admin shutdown,
+ * crash shutdown, cannot connect now), socket errors, and pg's own "Connection terminated".
+ */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (/^08/.test(code) || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i.test(
+    message,
+  );
 }
+
+/** The URL without its credentials (userinfo and `?password=`), for banners and logs. */
+export const redactUrl = maskUrl;

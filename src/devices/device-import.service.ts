@@ -179,6 +179,7 @@ export class DeviceImportService {
 
     this.checkIdentities(drafts, existing, rowOfCode, add);
     await this.checkBaseTopics(orgId, drafts, rowOfCode, add);
+    await this.checkIdentitiesElsewhere(orgId, drafts, rowOfCode, add);
     await this.assignLogins(drafts);
     const bad = new Set(problems.map((p) => p.row));
     return drafts.filter((d) => !bad.has(rowOfCode.get(d.row.code) ?? 0));
@@ -275,6 +276,26 @@ export class DeviceImportService {
       const other = holder.get(key);
       if (other !== undefined) add(rowOfCode.get(d.row.code) ?? 0, 'identity', `identity ${key} belongs to device ${other}`);
       else holder.set(key, d.row.code);
+    }
+  }
+
+  /** Identities are platform-wide: one another organisation holds is refused, without saying who holds it. */
+  private async checkIdentitiesElsewhere(
+    orgId: string,
+    drafts: Draft[],
+    rowOfCode: Map<string, number>,
+    add: (row: number, field: string, message: string) => void,
+  ) {
+    const wanted = drafts.flatMap((d) =>
+      d.row.identityKind !== null && d.row.identityValue !== null
+        ? [{ kind: d.row.identityKind, value: d.row.identityValue }]
+        : [],
+    );
+    if (wanted.length === 0) return;
+    const taken = await this.deviceStore.identitiesElsewhere(orgId, wanted);
+    for (const d of drafts) {
+      const key = `${d.row.identityKind}:${d.row.identityValue}`;
+      if (taken.has(key)) add(rowOfCode.get(d.row.code) ?? 0, 'identity', `identity ${key} is registered already`);
     }
   }
 

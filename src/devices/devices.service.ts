@@ -196,13 +196,16 @@ export class DeviceService {
     const byCode = await this.store.find(orgId, row.code);
     if (byCode && byCode.id !== selfId) throw conflict('code', row.code);
     if (row.identityKind !== null && row.identityValue !== null) {
-      const same = await this.store.findByIdentity({ kind: row.identityKind, value: row.identityValue }, orgId);
+      // Identities are platform-wide (docs/devices.md): another organisation's holder is not named.
+      const same = await this.store.findByIdentity({ kind: row.identityKind, value: row.identityValue });
       const other = same.find((d) => d.id !== selfId);
       if (other)
         throw conflict(
           'identity',
           row.identityValue,
-          `identity ${row.identityKind} ${row.identityValue} belongs to device ${other.code}`,
+          other.orgId === orgId
+            ? `identity ${row.identityKind} ${row.identityValue} belongs to device ${other.code}`
+            : `identity ${row.identityKind} ${row.identityValue} is registered already`,
         );
     }
     await this.checkBaseTopic(orgId, row);

@@ -11,7 +11,7 @@ import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { Page, PageRequest } from '../shared/page.js';
 import { deviceWhere, registerSqliteFunctions } from './device-query.js';
 import type { Connectivity, Device, DeviceFilter, DeviceRow, DeviceSort, DeviceStore } from './devices.js';
-import type { IdentityKind } from './identity.js';
+import type { Identity, IdentityKind } from './identity.js';
 
 /** Rows per multi-row statement: ~30 columns stays under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const BATCH = 500;
@@ -323,6 +323,21 @@ export class KyselyDeviceStore implements DeviceStore {
       )
       .executeTakeFirst();
     return row?.base_topic ?? undefined;
+  }
+
+  async identitiesElsewhere(orgId: string, identities: Identity[]) {
+    const taken = new Set<string>();
+    for (let i = 0; i < identities.length; i += BATCH) {
+      const part = identities.slice(i, i + BATCH);
+      const rows = await this.db
+        .selectFrom('devices')
+        .select(['identity_kind', 'identity_value'])
+        .where('org_id', '!=', orgId)
+        .where((eb) => eb.or(part.map((p) => eb.and([eb('identity_kind', '=', p.kind), eb('identity_value', '=', p.value)]))))
+        .execute();
+      for (const r of rows) taken.add(`${r.identity_kind}:${r.identity_value}`);
+    }
+    return taken;
   }
 
   async loginsTaken(logins: string[]) {

@@ -246,6 +246,8 @@ export interface DeviceStore {
    * or lies under it (base topics are global names on a shared broker); undefined: none.
    */
   baseTopicHeldElsewhere(orgId: string, topic: string): Promise<string | undefined>;
+  /** Which of these identities (`kind:value`) devices of other organisations hold (identities are platform-wide). */
+  identitiesElsewhere(orgId: string, identities: Identity[]): Promise<Set<string>>;
   /** Stores a password digest and marks it delivered, only if none was delivered since (first caller wins). */
   deliverPassword(id: string, passwordHash: string, now: number): Promise<boolean>;
   /** Devices whose derived base topic depends on this location (overrides excluded). */

@@ -29,7 +29,7 @@ export function provisioningRoutes(app: TypedApp, provisioning: ProvisioningServ
         summary: 'MQTT credentials of a device, by identity; the password only on the first call after creation or reset',
         description:
           'Exactly one of mac, deveui, uuid, serial, in any notation. 404 unknown identity, 403 disabled device, ' +
-          '409 DEVICE_NOT_MQTT (e.g. a LoRaWAN device) or IDENTITY_AMBIGUOUS (registered in several organisations).',
+          '409 DEVICE_NOT_MQTT (e.g. a LoRaWAN device). Identities are unique platform-wide, so one identity names one device.',
         querystring: Type.Object({
           mac: Identity('MAC address, e.g. 24:0a:c4:02:8b:60'),
           deveui: Identity('LoRaWAN DevEUI'),

@@ -49,8 +49,9 @@ export class ProvisioningService {
   ) {}
 
   /**
-   * GET /device/credentials?mac=… (or deveui, uuid, serial). Identities are unique per
-   * organisation, not across them: a value registered in two organisations is ambiguous (409).
+   * GET /device/credentials?mac=… (or deveui, uuid, serial). Identities are unique across
+   * organisations (a unique index since migration 20261202-1630): one value names one device.
+   * IDENTITY_AMBIGUOUS stays only as a guard against a database that lacks the index.
    * The first call after creation or reset generates the password, stores its digest and
    * returns it; a concurrent or later call returns no password.
    */

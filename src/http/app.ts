@@ -59,6 +59,8 @@ export interface AppDeps {
   /** POST /api/uplinks/{pipelineId} (src/ingest). */
   uplinks: UplinkRouteDeps;
   version: string;
+  /** Whose X-Forwarded-* headers to believe (POLDER_TRUST_PROXY); default none. */
+  trustProxy?: boolean | number | string[];
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
 }
@@ -78,6 +80,15 @@ class RequestLog extends LogController {
 }
 
 /**
+ * POLDER_TRUST_PROXY as Fastify wants it. A hop count becomes Express's rule (trust the n
+ * nearest addresses): Fastify itself treats a number as "trust nothing".
+ */
+function trustProxyOption(tp: boolean | number | string[] | undefined) {
+  if (typeof tp === 'number') return (_address: string, hop: number) => hop < tp;
+  return tp ?? false;
+}
+
+/**
  * Builds the HTTP application without listening, so tests use `app.inject()` and the CLI
  * decides where to listen. Every route declares its schemas; the OpenAPI 3.1 document is
  * generated from them.
@@ -90,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : uuidv7();
     },
     logController: new RequestLog(),
-    trustProxy: true,
+    trustProxy: trustProxyOption(deps.trustProxy),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionError } from '../db/database.js';
 import { DomainError, notFoundCode, RESOURCES } from '../shared/errors.js';
 
 /**
@@ -70,6 +71,10 @@ export function errorHandler(err: FastifyError | DomainError | Error, request: F
         errors: fe.validation.map((v) => ({ field: fieldOf(where, v.instancePath, v.params), message: v.message })),
       }),
     );
+  }
+  if (isConnectionError(err)) {
+    request.log.error({ err }, 'database unavailable');
+    return reply.status(503).send(errorBody('UNAVAILABLE', 'the database is unavailable; try again shortly'));
   }
   const status = fe.statusCode && fe.statusCode >= 400 ? fe.statusCode : 500;
   if (status >= 500) {

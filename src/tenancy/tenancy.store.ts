@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { paginate } from '../db/paginate.js';
-import type { ApiKeyTable, OrganisationTable, Schema, UserTable } from '../db/schema.js';
+import type { ApiKeyTable, OrganisationTable, UserTable } from '../db/schema.js';
 import { isUuid } from '../shared/ids.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { Page, PageRequest } from '../shared/page.js';
+import { KyselyInvitationStore } from './invitations.store.js';
 import type { ApiKey, Member, Organisation, Role, Scope, Session, StoredApiKey, StoredUser, TenancyStore } from './tenancy.js';
 
 const toOrg = (r: Selectable<OrganisationTable>): Organisation => ({
@@ -41,9 +42,7 @@ const toKey = (r: Selectable<ApiKeyTable>): StoredApiKey => ({
 
 const withoutSecret = ({ secretHash: _, ...key }: StoredApiKey): ApiKey => key;
 
-export class KyselyTenancyStore implements TenancyStore {
-  constructor(private readonly db: Kysely<Schema>) {}
-
+export class KyselyTenancyStore extends KyselyInvitationStore implements TenancyStore {
   async insertOrganisation(org: Organisation) {
     await this.db
       .insertInto('organisations')

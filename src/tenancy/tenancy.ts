@@ -1,5 +1,6 @@
 /** Organisations, users, roles, API keys and who is calling: the tenancy domain's types. */
 import type { Page, PageRequest } from '../shared/page.js';
+import type { InvitationStore } from './invitations.js';
 
 export const ROLES = ['admin', 'editor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -89,7 +90,7 @@ export interface Session {
 }
 
 /** The tenancy domain's storage port. Every org-owned read takes the org id. */
-export interface TenancyStore {
+export interface TenancyStore extends InvitationStore {
   insertOrganisation(org: Organisation): Promise<void>;
   findOrganisation(idOrSlug: string): Promise<Organisation | undefined>;
   listOrganisations(page: PageRequest, onlyIds?: string[]): Promise<Page<Organisation>>;

@@ -93,14 +93,26 @@ describe.each(dialects)('DeviceStore contract on %s', (dialect) => {
     });
   });
 
-  it('finds an identity across organisations (provisioning) or within one', async () => {
+  it('keeps an identity to one device platform-wide; finds it across organisations (provisioning) or within one', async () => {
+    // Issue 9 item 4: a unique index across organisations (migration 20261202-1630-identity-global).
+    await expect(
+      store.insert(
+        deviceRow(b.orgId, b.site.id, b.type.id, { code: 'twin', identityKind: 'mac', identityValue: '24:0a:c4:02:8b:60' }),
+      ),
+    ).rejects.toMatchObject({ code: 'CONFLICT', details: { field: 'identity' } });
     await store.insert(
-      deviceRow(b.orgId, b.site.id, b.type.id, { code: 'twin', identityKind: 'mac', identityValue: '24:0a:c4:02:8b:60' }),
+      deviceRow(b.orgId, b.site.id, b.type.id, { code: 'twin', identityKind: 'mac', identityValue: '24:0a:c4:02:8b:61' }),
     );
     const everywhere = await store.findByIdentity({ kind: 'mac', value: '24:0a:c4:02:8b:60' });
-    expect(everywhere.map((d) => d.orgId).sort()).toEqual([a.orgId, b.orgId].sort());
-    expect(await store.findByIdentity({ kind: 'mac', value: '24:0a:c4:02:8b:60' }, b.orgId)).toHaveLength(1);
+    expect(everywhere.map((d) => d.orgId)).toEqual([a.orgId]);
+    expect(await store.findByIdentity({ kind: 'mac', value: '24:0a:c4:02:8b:60' }, b.orgId)).toHaveLength(0);
+    expect(await store.findByIdentity({ kind: 'mac', value: '24:0a:c4:02:8b:61' }, b.orgId)).toHaveLength(1);
     expect(await store.findByIdentity({ kind: 'deveui', value: '24:0a:c4:02:8b:60' })).toEqual([]);
+    const elsewhere = await store.identitiesElsewhere(b.orgId, [
+      { kind: 'mac', value: '24:0a:c4:02:8b:60' },
+      { kind: 'mac', value: '24:0a:c4:02:8b:61' },
+    ]);
+    expect(elsewhere).toEqual(new Set(['mac:24:0a:c4:02:8b:60']));
   });
 
   it('delivers a password once: the first caller wins', async () => {

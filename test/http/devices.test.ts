@@ -287,7 +287,7 @@ describe.each(dialects)('devices, sensors and datastreams API on %s', (dialect) 
     expect((await api('GET', `/api/datastreams/${ids[1]}`)).statusCode).toBe(404);
   });
 
-  it("keeps codes, slugs and identities per organisation: another organisation's are invisible", async () => {
+  it("keeps codes and slugs per organisation, identities platform-wide: another organisation's are invisible", async () => {
     expect((await api('POST', '/api/organisations', { slug: 'neighbour', name: 'Neighbour' })).statusCode).toBe(201);
     const other = (await api('POST', '/api/organisations/neighbour/api-keys', { name: 'k', scopes: ['devices:write'] })).json()
       .secret;
@@ -306,12 +306,15 @@ describe.each(dialects)('devices, sensors and datastreams API on %s', (dialect) 
     expect((await api('GET', '/api/buildings/secret-lab')).statusCode).toBe(404);
     expect((await api('GET', '/api/devices?building=secret-lab')).statusCode).toBe(400);
     expect(await codes('identity=24:0a:c4:aa:bb:cc')).toEqual([]);
+    // Identities are platform-wide (issue 9 item 4): taken, without naming who holds it.
     const reuse = await api('POST', '/api/devices', {
       code: 'mine-too',
       type: 'esp32',
       identity: { kind: 'mac', value: '24:0a:c4:aa:bb:cc' },
     });
-    expect(reuse.statusCode).toBe(201);
+    expect(reuse.statusCode).toBe(409);
+    expect(reuse.json().error.details.field).toBe('identity');
+    expect(reuse.body).not.toMatch(/f-302-b|neighbour/);
   });
 
   it('enforces scopes: reads with devices:read, writes with devices:write', async () => {

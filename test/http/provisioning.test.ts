@@ -227,7 +227,7 @@ describe.each(dialects)('neOCampus device provisioning on %s', (dialect) => {
     expect(reset.statusCode).toBe(409);
   });
 
-  it('answers 409 IDENTITY_AMBIGUOUS when two organisations registered the same MAC', async () => {
+  it("refuses another organisation's copy of the MAC (409 identity), so the board still provisions", async () => {
     expect((await api('POST', '/api/organisations', { slug: 'other', name: 'Other' })).statusCode).toBe(201);
     const key = (await api('POST', '/api/organisations/other/api-keys', { name: 'k', scopes: ['devices:write'] })).json().secret;
     const twin = await t.call(key, {
@@ -235,10 +235,12 @@ describe.each(dialects)('neOCampus device provisioning on %s', (dialect) => {
       url: '/api/devices',
       payload: { code: 'twin', identity: { kind: 'mac', value: MAC_FIRMWARE }, type: 'esp32' },
     });
-    expect(twin.statusCode, twin.body).toBe(201);
+    expect(twin.statusCode, twin.body).toBe(409);
+    expect(twin.json().error).toMatchObject({ code: 'CONFLICT', details: { field: 'identity' } });
+    expect(twin.body).not.toContain('neosensor-irit2-366');
     const creds = await firmware.credentials(MAC_FIRMWARE);
-    expect(creds.statusCode).toBe(409);
-    expect(creds.json().error.code).toBe('IDENTITY_AMBIGUOUS');
+    expect(creds.statusCode, creds.body).toBe(200);
+    expect(creds.json().login).toBe('neosensor-irit2-366');
   });
 });
 

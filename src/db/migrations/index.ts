@@ -9,7 +9,9 @@ import { fleet } from './0006-fleet.js';
 import { scripts } from './0007-scripts.js';
 import { inbox } from './0008-inbox.js';
 import { pollers } from './0009-pollers.js';
+import { identityGlobal } from './20261202-1630-identity-global.js';
 import { sensorthings } from './20261202-1630-sensorthings.js';
+import { invitations } from './20261202-1700-invitations.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -27,5 +29,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0008-inbox': inbox(dialect),
     '0009-pollers': pollers(dialect),
     '20261202-1630-sensorthings': sensorthings(dialect),
+    '20261202-1630-identity-global': identityGlobal(dialect),
+    '20261202-1700-invitations': invitations(dialect),
   };
 }
