@@ -26,6 +26,7 @@ import { scriptRoutes } from '../scripts/scripts.routes.js';
 import type { ScriptService } from '../scripts/scripts.service.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import { registerOgcApi } from '../standards/ogcapi/ogcapi.routes.js';
 import { tenancyRoutes } from '../tenancy/tenancy.routes.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
 import { registerAuth } from './auth.js';
@@ -155,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   traceRoutes(app, deps.pipelines.traces, deps.pipelines.service);
   fleetRoutes(app, { ...deps.fleet, locations: deps.registry.locations });
   await uplinkRoutes(app, deps.uplinks);
+  registerOgcApi(app as unknown as FastifyInstance, { database: deps.database, version: deps.version, clock: Date.now });
 
   await app.ready();
   return app as unknown as FastifyInstance;
