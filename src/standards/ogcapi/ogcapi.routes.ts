@@ -54,7 +54,8 @@ const baseUrl = (request: FastifyRequest) => `${request.protocol}://${request.ho
 function send(reply: FastifyReply, format: Format, type: string, doc: unknown, html: () => string) {
   reply.header('vary', 'accept');
   if (format === 'html') return reply.type('text/html; charset=utf-8').send(html());
-  return reply.type(type).send(JSON.stringify(doc));
+  // A Buffer keeps the media type as §10 spells it (`;version=3.0`); a string would get it rewritten.
+  return reply.header('content-type', type).send(Buffer.from(JSON.stringify(doc)));
 }
 
 /**
