@@ -61,12 +61,21 @@ export function parseBbox(raw: string): BBox {
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** True when year, month and day name a real day (Date.parse takes 2025-02-30). */
+function realDay(m: RegExpExecArray): boolean {
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d;
+}
+
 /** An RFC 3339 date-time, or a date (the whole UTC day): [start, end] in ms. */
 function instant(raw: string): [number, number] {
-  if (DATE_TIME.test(raw)) {
+  const dt = DATE_TIME.exec(raw);
+  const date = DATE.exec(raw);
+  if (dt && realDay(dt) && Number(dt[4]) < 24 && Number(dt[5]) < 60 && Number(dt[6]) < 61) {
     const ms = Date.parse(raw.toUpperCase());
     if (Number.isFinite(ms)) return [ms, ms];
-  } else if (DATE.test(raw)) {
+  } else if (date && realDay(date)) {
     const ms = Date.parse(`${raw}T00:00:00Z`);
     if (Number.isFinite(ms)) return [ms, ms + 86_400_000 - 1];
   }
