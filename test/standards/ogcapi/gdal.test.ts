@@ -89,12 +89,23 @@ describe.skipIf(!gdal).each(dialects)('GDAL reads /ogc of polder serve on %s', (
     expect(paris.stdout).toContain(`POINT (${PARIS.longitude} ${PARIS.latitude})`);
   });
 
+  it('GDAL sends an attribute filter as the property filter the API definition declares', async () => {
+    const { stdout, stderr } = await run(
+      'ogrinfo',
+      ['-ro', '-al', '-q', '-where', "state = 'online'", `OAPIF:${served.url}/ogc`, 'devices'],
+      { env: { ...env, CPL_DEBUG: 'ON' } },
+    );
+    expect(stderr).toMatch(/Fetch\([^)]*\/ogc\/collections\/devices\/items\?[^)]*state=online/);
+    expect([...stdout.matchAll(/code \(String\) = (\S+)/g)].map((m) => m[1])).toEqual(['d-paris']);
+  });
+
   it('ogrinfo reads a bbox-filtered, time-stamped measurements layer', async () => {
-    const { stdout } = await run(
+    const { stdout, stderr } = await run(
       'ogrinfo',
       ['-ro', '-al', '-q', '-spat', '2', '48', '3', '49', `OAPIF:${served.url}/ogc`, 'measurements'],
-      { env },
+      { env: { ...env, CPL_DEBUG: 'ON' } },
     );
+    expect(stderr).toContain('bbox=2,48,3,49');
     const devices = [...stdout.matchAll(/device \(String\) = (\S+)/g)].map((m) => m[1]);
     expect(devices).toEqual(['d-paris', 'd-paris', 'd-paris', 'd-paris', 'd-paris']);
     expect(stdout).toMatch(/datetime \(DateTime\) = 2025\/03\/01 00:04:00/);
