@@ -36,7 +36,7 @@ export async function paginate<DB, TB extends keyof DB, Row>(
 }
 
 /** `(k1, k2, …) > (v1, v2, …)` spelled out, so each key can have its own direction. */
-export function afterKey(keys: SortKey[], values: unknown[]): Expression<SqlBool> {
+function afterKey(keys: SortKey[], values: unknown[]): Expression<SqlBool> {
   const ors = keys.map((_, i) => {
     const parts = keys.slice(0, i + 1).map((k, j) => {
       const op = j < i ? '=' : k.desc ? '<' : '>';

@@ -1,5 +1,4 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { afterKey } from '../../db/paginate.js';
 import type { Schema } from '../../db/schema.js';
 import { invalid } from '../../shared/errors.js';
 import { decodeCursor, toPage } from '../../shared/page.js';
@@ -110,7 +109,8 @@ export class KyselyFeatureStore implements FeatureStore {
     if (q.cursor) {
       const after = decodeCursor(q.cursor);
       if (after.length !== src.keys.length) throw invalid('cursor', 'cursor does not fit this collection');
-      paged.push(afterKey(src.keys, after) as unknown as Sql);
+      // A row-value comparison (all sort keys ascend): both databases seek the index to it.
+      paged.push(sql`(${sql.join(src.keys.map((k) => sql.ref(k.column)))}) > (${sql.join(after)})`);
     }
     const order = sql.join(src.keys.map((k) => sql.ref(k.column)));
     const rows = await this.rows(
