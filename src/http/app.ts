@@ -27,6 +27,7 @@ import type { ScriptService } from '../scripts/scripts.service.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { registerSensorThings } from '../standards/sensorthings/sta.routes.js';
+import { registerOgcApi } from '../standards/ogcapi/ogcapi.routes.js';
 import { tenancyRoutes } from '../tenancy/tenancy.routes.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
 import { registerAuth } from './auth.js';
@@ -172,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   fleetRoutes(app, { ...deps.fleet, locations: deps.registry.locations });
   await uplinkRoutes(app, deps.uplinks);
   registerSensorThings(app as unknown as FastifyInstance, deps);
+  registerOgcApi(app as unknown as FastifyInstance, { database: deps.database, version: deps.version, clock: Date.now });
 
   await app.ready();
   return app as unknown as FastifyInstance;
