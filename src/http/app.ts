@@ -54,6 +54,8 @@ export interface AppDeps {
   /** POST /api/uplinks/{pipelineId} (src/ingest). */
   uplinks: UplinkRouteDeps;
   version: string;
+  /** Routes of features wired in through their own register(deps) (stream processing …). */
+  extraRoutes?: ((app: TypedApp) => void)[];
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
 }
@@ -155,6 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   traceRoutes(app, deps.pipelines.traces, deps.pipelines.service);
   fleetRoutes(app, { ...deps.fleet, locations: deps.registry.locations });
   await uplinkRoutes(app, deps.uplinks);
+  for (const routes of deps.extraRoutes ?? []) routes(app);
 
   await app.ready();
   return app as unknown as FastifyInstance;
