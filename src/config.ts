@@ -230,6 +230,19 @@ export const SETTINGS = {
     default: 7,
     describe: 'Days traces and their raw payloads are kept (0: forever). Dead letters are kept until replayed or this long.',
   }),
+  smtpUrl: setting({
+    env: 'POLDER_SMTP_URL',
+    schema: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL'),
+    default: undefined,
+    secret: true,
+    describe: "SMTP server for rules' e-mail actions (smtp://user:pass@host:587). Unset: e-mail actions fail (logged).",
+  }),
+  smtpFrom: setting({
+    env: 'POLDER_SMTP_FROM',
+    schema: z.string().min(3),
+    default: 'polder@localhost',
+    describe: 'Sender address of alert e-mails.',
+  }),
   logLevel: setting({
     env: 'POLDER_LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -46,6 +46,7 @@ import { KyselyTraceStore } from './pipelines/trace.store.js';
 import { TraceService } from './pipelines/traces.service.js';
 import { createInbox } from './queue/create-inbox.js';
 import type { Inbox } from './queue/inbox.js';
+import { registerStreamProcessing, type StreamProcessing } from './rules/register.js';
 import { ScriptService } from './scripts/scripts.service.js';
 import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -95,6 +96,8 @@ export interface Polder {
   inbound: InboundRouter;
   /** Transports into the inbox: POST /api/uplinks, MQTT sources, AMQP consumers, pollers. */
   ingest: Ingest;
+  /** Rules evaluated on stored measurements, their alerts and actions. */
+  stream: StreamProcessing;
   /** Set once start() has run: the embedded broker or the external broker's client. */
   mqtt?: MqttBus;
   /** Starts listening and the background timers. */
@@ -264,6 +267,19 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     deviceOf: (topic, payload) => directory.resolve(topic, payload),
   });
 
+  const stream = registerStreamProcessing({
+    database,
+    events: measurementEvents,
+    measurementStore,
+    alerts,
+    webhooks,
+    commands,
+    config,
+    clock,
+    newId,
+    logger,
+  });
+
   const app = await buildApp({
     logger,
     database,
@@ -288,6 +304,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     pipelines,
     fleet: { commands, summaries: fleetStore },
     uplinks: ingest.routes,
+    extraRoutes: [stream.routes],
     version,
     trustProxy: config.trustProxy,
   });
@@ -320,11 +337,13 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     bootstrap,
     inbound,
     ingest,
+    stream,
     async start() {
       const address = await app.listen({ port: config.httpPort, host: config.httpHost });
       await directory.load({ quiet: true });
       await pipelineTopics.load();
       // After the directory: the store step resolves neOCampus base topics through it.
+      await stream.start();
       inbox.start(runner.handle, { batchSize: config.inboxBatchSize });
       // Pipelines' MQTT sources are bound before the broker takes messages (else a device's publish
       // on a pipeline topic would be acknowledged unheard) and before an external one is subscribed.
@@ -450,6 +469,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       // Transports are closed: nothing new comes in. Let the batch in flight finish.
       await inbox.close();
       runner.close();
+      await stream.stop();
       stopRepublish();
       await tenancy.flushUsage().catch(() => {});
       await activity.flush().catch(() => {});

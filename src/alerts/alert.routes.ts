@@ -25,6 +25,7 @@ const AlertSchema = Type.Object({
   acknowledgedBy: Nullable(Type.String()),
   resolvedAt: Nullable(IsoTime),
   updatedAt: IsoTime,
+  rule: Nullable(Type.Object({ id: Type.String(), name: Type.String() }, { description: 'The rule that raised it (kind rule)' })),
 });
 
 const WebhookSchema = Type.Object({
@@ -88,6 +89,7 @@ export function alertRoutes(app: TypedApp, alerts: AlertService, webhooks: Webho
           ),
           severity: Type.Optional(literalUnion(SEVERITIES)),
           subject: Type.Optional(Type.String({ description: 'Subject id (a device id, …)' })),
+          rule: Type.Optional(Type.String({ description: 'Rule id (alerts of kind rule)' })),
           from: Type.Optional(Type.String({ description: 'Opened at or after (RFC 3339)' })),
           to: Type.Optional(Type.String({ description: 'Opened before (RFC 3339)' })),
         }),
@@ -111,6 +113,7 @@ export function alertRoutes(app: TypedApp, alerts: AlertService, webhooks: Webho
           kind: q.kind,
           severity: q.severity,
           subjectId: q.subject,
+          ruleId: q.rule,
           from: parseTime('from', q.from),
           to: parseTime('to', q.to),
         },

@@ -9,6 +9,10 @@ import type { Alert, AlertDraft, AlertEvent, AlertFilter, AlertSink, AlertStore 
  * Opens, acknowledges and resolves alerts, then tells the sinks (MQTT, webhooks). A sink that
  * fails is logged and does not undo the alert: the database is the record.
  */
+export interface NotifyOption {
+  notify?: boolean;
+}
+
 export class AlertService {
   private readonly sinks: AlertSink[] = [];
 
@@ -23,19 +27,27 @@ export class AlertService {
     this.sinks.push(sink);
   }
 
-  /** Opens an alert per draft unless one of that kind is already open for the subject. */
-  async open(orgId: string, drafts: AlertDraft[]): Promise<Alert[]> {
+  /**
+   * Opens an alert per draft unless one of that kind is already open for the subject (and rule).
+   * `notify: false` keeps it from the sinks (a rule without an `alert` action).
+   */
+  async open(orgId: string, drafts: AlertDraft[], opts: NotifyOption = {}): Promise<Alert[]> {
     if (drafts.length === 0) return [];
     const opened = await this.store.openMany(orgId, drafts, this.clock(), this.newId);
-    await this.emit('alert.opened', opened);
+    if (opts.notify !== false) await this.emit('alert.opened', opened);
     return opened;
   }
 
-  async resolve(orgId: string, kind: string, subjectIds: string[]): Promise<Alert[]> {
+  async resolve(orgId: string, kind: string, subjectIds: string[], opts: NotifyOption & { ruleId?: string } = {}) {
     if (subjectIds.length === 0) return [];
-    const resolved = await this.store.resolveMany(orgId, kind, subjectIds, this.clock());
-    await this.emit('alert.resolved', resolved);
+    const resolved = await this.store.resolveMany(orgId, kind, subjectIds, this.clock(), opts.ruleId);
+    if (opts.notify !== false) await this.emit('alert.resolved', resolved);
     return resolved;
+  }
+
+  /** Tells the sinks again about alerts still open (a rule's `repeatSeconds`). */
+  async repeat(alerts: Alert[]): Promise<void> {
+    await this.emit('alert.repeated', alerts);
   }
 
   async acknowledge(orgId: string, id: string, by: string): Promise<Alert> {

@@ -21,6 +21,7 @@ const toAlert = (r: Selectable<AlertTable>): Alert => ({
   acknowledgedBy: r.acknowledged_by,
   resolvedAt: r.resolved_at,
   updatedAt: r.updated_at,
+  ruleId: r.rule_id === '' ? null : r.rule_id,
 });
 
 const CHUNK = 500;
@@ -47,12 +48,13 @@ export class KyselyAlertStore implements AlertStore {
         acknowledged_by: null,
         resolved_at: null,
         updated_at: now,
+        rule_id: d.ruleId ?? '',
       }));
       // The partial unique index (one open alert per kind and subject) makes this idempotent.
       const inserted = await this.db
         .insertInto('alerts')
         .values(rows)
-        .onConflict((oc) => oc.columns(['org_id', 'kind', 'subject_id']).where('resolved_at', 'is', null).doNothing())
+        .onConflict((oc) => oc.columns(['org_id', 'kind', 'subject_id', 'rule_id']).where('resolved_at', 'is', null).doNothing())
         .returningAll()
         .execute();
       opened.push(...inserted.map(toAlert));
@@ -60,7 +62,7 @@ export class KyselyAlertStore implements AlertStore {
     return opened;
   }
 
-  async resolveMany(orgId: string, kind: string, subjectIds: string[], now: number): Promise<Alert[]> {
+  async resolveMany(orgId: string, kind: string, subjectIds: string[], now: number, ruleId = ''): Promise<Alert[]> {
     const resolved: Alert[] = [];
     for (let i = 0; i < subjectIds.length; i += CHUNK) {
       const rows = await this.db
@@ -68,6 +70,7 @@ export class KyselyAlertStore implements AlertStore {
         .set({ status: 'resolved', resolved_at: now, updated_at: now })
         .where('org_id', '=', orgId)
         .where('kind', '=', kind)
+        .where('rule_id', '=', ruleId)
         .where('resolved_at', 'is', null)
         .where('subject_id', 'in', subjectIds.slice(i, i + CHUNK))
         .returningAll()
@@ -135,6 +138,7 @@ export class KyselyAlertStore implements AlertStore {
         ]),
       );
     }
+    if (f.ruleId) q = q.where('rule_id', '=', f.ruleId);
     if (f.from !== undefined) q = q.where('opened_at', '>=', f.from);
     if (f.to !== undefined) q = q.where('opened_at', '<', f.to);
     // Newest first: ids are UUIDv7, so descending id is descending creation time.

@@ -15,4 +15,10 @@ export const alertView = (a: Alert) => ({
   acknowledgedBy: a.acknowledgedBy,
   resolvedAt: toIsoOrNull(a.resolvedAt),
   updatedAt: toIso(a.updatedAt),
+  rule: a.ruleId ? { id: a.ruleId, name: ruleName(a) } : null,
 });
+
+const ruleName = (a: Alert) => {
+  const rule = a.details.rule as { name?: unknown } | undefined;
+  return typeof rule?.name === 'string' ? rule.name : '';
+};

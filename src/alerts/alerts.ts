@@ -24,6 +24,8 @@ export interface Alert {
   acknowledgedBy: string | null;
   resolvedAt: number | null;
   updatedAt: number;
+  /** The rule that raised it (kind `rule`), else null. */
+  ruleId: string | null;
 }
 
 /** What opens an alert; one stays open per (kind, subject). */
@@ -35,6 +37,8 @@ export interface AlertDraft {
   subjectName?: string | null | undefined;
   message: string;
   details?: Record<string, unknown> | undefined;
+  /** Rules: one alert stays open per (rule, subject). */
+  ruleId?: string | undefined;
 }
 
 export interface AlertFilter {
@@ -44,19 +48,21 @@ export interface AlertFilter {
   subjectId?: string | undefined;
   /** Alerts about this device: the device itself or one of its datastreams. */
   deviceId?: string | undefined;
+  ruleId?: string | undefined;
   /** Opened at or after / before (Unix ms). */
   from?: number | undefined;
   to?: number | undefined;
 }
 
-export type AlertEvent = 'alert.opened' | 'alert.acknowledged' | 'alert.resolved';
-export const ALERT_EVENTS: AlertEvent[] = ['alert.opened', 'alert.acknowledged', 'alert.resolved'];
+/** `alert.repeated`: a rule's condition still holds after its `repeatSeconds`. */
+export type AlertEvent = 'alert.opened' | 'alert.acknowledged' | 'alert.resolved' | 'alert.repeated';
+export const ALERT_EVENTS: AlertEvent[] = ['alert.opened', 'alert.acknowledged', 'alert.resolved', 'alert.repeated'];
 
 export interface AlertStore {
   /** Inserts those drafts that have no open alert of the same kind and subject; returns the inserted. */
   openMany(orgId: string, drafts: AlertDraft[], now: number, newId: () => string): Promise<Alert[]>;
   /** Resolves open alerts of `kind` for these subjects; returns the resolved. */
-  resolveMany(orgId: string, kind: string, subjectIds: string[], now: number): Promise<Alert[]>;
+  resolveMany(orgId: string, kind: string, subjectIds: string[], now: number, ruleId?: string): Promise<Alert[]>;
   acknowledge(orgId: string, id: string, by: string, now: number): Promise<Alert | undefined>;
   get(orgId: string, id: string): Promise<Alert | undefined>;
   list(orgId: string, filter: AlertFilter, page: PageRequest): Promise<Page<Alert>>;

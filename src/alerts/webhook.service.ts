@@ -134,6 +134,30 @@ export class WebhookService implements AlertSink {
       void this.dispatchDue().catch((err: unknown) => this.logger.error({ err }, 'webhook dispatch failed'));
   }
 
+  /** Queues one delivery of an alert event to one hook of the organisation (a rule's `webhook` action). */
+  async deliver(orgId: string, webhookId: string, event: AlertEvent, alert: Alert): Promise<void> {
+    const hook = await this.get(orgId, webhookId);
+    if (!hook.enabled) return;
+    const now = this.clock();
+    await this.store.enqueue([
+      {
+        id: this.newId(),
+        orgId,
+        webhookId: hook.id,
+        event,
+        payload: { event, alert: alertView(alert) },
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        lastError: null,
+        lastStatus: null,
+        createdAt: now,
+        deliveredAt: null,
+      },
+    ]);
+    void this.dispatchDue().catch((err: unknown) => this.logger.error({ err }, 'webhook dispatch failed'));
+  }
+
   /** Posts every due delivery (one run at a time); returns how many were attempted. */
   dispatchDue(): Promise<number> {
     this.dispatching ??= this.runDue().finally(() => {

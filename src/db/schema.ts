@@ -196,6 +196,8 @@ export interface AlertTable {
   acknowledged_by: string | null;
   resolved_at: number | null;
   updated_at: number;
+  /** The rule that raised it; '' for alerts of no rule (device_offline). */
+  rule_id: Generated<string>;
 }
 
 export interface WebhookTable {

@@ -26,8 +26,8 @@ import { scriptRoutes } from '../scripts/scripts.routes.js';
 import type { ScriptService } from '../scripts/scripts.service.js';
 import { uuidv7 } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
-import { registerSensorThings } from '../standards/sensorthings/sta.routes.js';
 import { registerOgcApi } from '../standards/ogcapi/ogcapi.routes.js';
+import { registerSensorThings } from '../standards/sensorthings/sta.routes.js';
 import { tenancyRoutes } from '../tenancy/tenancy.routes.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
 import { registerAuth } from './auth.js';
@@ -62,6 +62,8 @@ export interface AppDeps {
   version: string;
   /** Whose X-Forwarded-* headers to believe (POLDER_TRUST_PROXY); default none. */
   trustProxy?: boolean | number | string[];
+  /** Routes of features wired in through their own register(deps) (stream processing …). */
+  extraRoutes?: ((app: TypedApp) => void)[];
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
 }
@@ -174,6 +176,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await uplinkRoutes(app, deps.uplinks);
   registerSensorThings(app as unknown as FastifyInstance, deps);
   registerOgcApi(app as unknown as FastifyInstance, { database: deps.database, version: deps.version, clock: Date.now });
+  for (const routes of deps.extraRoutes ?? []) routes(app);
 
   await app.ready();
   return app as unknown as FastifyInstance;

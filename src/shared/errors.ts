@@ -31,6 +31,7 @@ export const RESOURCES = [
   'worker',
   'pipeline',
   'trace',
+  'rule',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

@@ -10,6 +10,7 @@ import { scripts } from './0007-scripts.js';
 import { inbox } from './0008-inbox.js';
 import { pollers } from './0009-pollers.js';
 import { identityGlobal } from './20261202-1630-identity-global.js';
+import { rules } from './20261202-1630-rules.js';
 import { sensorthings } from './20261202-1630-sensorthings.js';
 import { invitations } from './20261202-1700-invitations.js';
 
@@ -31,5 +32,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261202-1630-sensorthings': sensorthings(dialect),
     '20261202-1630-identity-global': identityGlobal(dialect),
     '20261202-1700-invitations': invitations(dialect),
+    '20261202-1630-rules': rules(dialect),
   };
 }

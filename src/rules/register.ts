@@ -1,0 +1,97 @@
+import type { AlertService } from '../alerts/alert.service.js';
+import { alertStatsRoutes } from '../alerts/alert-stats.routes.js';
+import { KyselyAlertStats } from '../alerts/alert-stats.store.js';
+import type { WebhookService } from '../alerts/webhook.service.js';
+import type { Database } from '../db/database.js';
+import type { CommandService } from '../fleet/command.service.js';
+import type { TypedApp } from '../http/types.js';
+import type { MeasurementEvents } from '../measurements/measurement-events.js';
+import type { MeasurementStore } from '../measurements/measurements.js';
+import type { Clock } from '../shared/clock.js';
+import type { IdGenerator } from '../shared/ids.js';
+import type { Logger } from '../shared/logger.js';
+import { ruleRoutes } from './rule.routes.js';
+import { RuleService } from './rule.service.js';
+import { KyselyRuleStateStore, KyselyRuleStore, KyselyStreamContexts } from './rule.store.js';
+import { RuleActions } from './rule-actions.js';
+import { RuleEngine } from './rule-engine.js';
+import { replay } from './rule-tester.js';
+import { smtpMailer } from './smtp-mailer.js';
+
+export interface StreamDeps {
+  database: Database;
+  events: MeasurementEvents;
+  measurementStore: MeasurementStore;
+  alerts: AlertService;
+  webhooks: WebhookService;
+  commands: CommandService;
+  config: { smtpUrl?: string | undefined; smtpFrom: string };
+  clock: Clock;
+  newId: IdGenerator;
+  logger: Logger;
+  /** Evaluation state and no-data checks run this often (ms); default 1000. */
+  flushMs?: number;
+}
+
+export interface StreamProcessing {
+  rules: RuleService;
+  engine: RuleEngine;
+  /** HTTP routes: /api/rules, /api/alerts/stats. */
+  routes(app: TypedApp): void;
+  /** Loads rules and their state, subscribes to stored measurements, starts the timers. */
+  start(): Promise<void>;
+  /** Unsubscribes, finishes what is queued and writes the state. */
+  stop(): Promise<void>;
+}
+
+/** Stream processing (rules, alerts from them, actions) wired from Polder's parts. */
+export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
+  const db = deps.database.db;
+  const mailer = deps.config.smtpUrl ? smtpMailer(deps.config.smtpUrl, deps.config.smtpFrom) : undefined;
+  const contexts = new KyselyStreamContexts(db);
+  const store = new KyselyRuleStore(db);
+  const rules = new RuleService(store, deps.clock, deps.newId, async (orgId, rule) => {
+    for (const a of rule.actions) if (a.kind === 'webhook') await deps.webhooks.get(orgId, a.webhook);
+  });
+  const actions = new RuleActions({
+    alerts: deps.alerts,
+    deliverWebhook: (orgId, id, event, alert) => deps.webhooks.deliver(orgId, id, event, alert),
+    sendOrder: (orgId, device, input, sender) => deps.commands.send(orgId, device, input, sender),
+    mailer,
+    logger: deps.logger,
+  });
+  const engine = new RuleEngine(store, new KyselyRuleStateStore(db), contexts, actions, deps.clock, deps.logger);
+  rules.onChange((orgId, id) => engine.ruleChanged(orgId, id));
+  let unsubscribe: (() => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    rules,
+    engine,
+    routes(app) {
+      ruleRoutes(app, rules, (rule, from, to, ds) =>
+        replay(
+          { byProperty: (o, p) => contexts.byProperty(o, p), readRaw: (r, o, l) => deps.measurementStore.readRaw(r, o, l) },
+          rule,
+          from,
+          to,
+          ds,
+        ),
+      );
+      alertStatsRoutes(app, new KyselyAlertStats(db));
+    },
+    async start() {
+      await engine.load();
+      unsubscribe = deps.events.subscribe(engine.onStored);
+      timer = setInterval(() => {
+        void engine.tick().then(() => engine.flush());
+      }, deps.flushMs ?? 1000);
+      timer.unref();
+    },
+    async stop() {
+      unsubscribe?.();
+      if (timer) clearInterval(timer);
+      await engine.flush();
+      mailer?.close();
+    },
+  };
+}

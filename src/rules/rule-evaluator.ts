@@ -1,0 +1,187 @@
+import type { Aggregate, Condition, Rule, Test } from './rules.js';
+
+/**
+ * The evaluation of one rule over one datastream, as a pure state machine: `step` takes each
+ * stored value (in time order), `tick` takes the clock (no-data). The state is plain JSON so
+ * it can be persisted and survive a restart.
+ */
+export interface RuleState {
+  /** An alert is open. */
+  active: boolean;
+  /** Start of the run of passing values (forSeconds). */
+  since: number | null;
+  firedAt: number | null;
+  notifiedAt: number | null;
+  /** The last value taken: [time, value]. */
+  last: [number, number] | null;
+  /** Pass (1) or not (0) of the last `window` values (count/window). */
+  hits: number[];
+  /** Values inside the sliding window (window aggregates): [time, value]. */
+  recent: [number, number][];
+  /** The open alert (set by the actions once it is recorded). */
+  alertId?: string | null;
+}
+
+export type TransitionKind = 'fired' | 'cleared' | 'repeated';
+
+export interface Transition {
+  kind: TransitionKind;
+  time: number;
+  /** The value that arrived. */
+  value: number | null;
+  /** What the condition compared: the value, the rate per minute or the window aggregate. */
+  observed: number | null;
+}
+
+/** A window never keeps more values than this, whatever the rate (memory bound). */
+const MAX_RECENT = 100_000;
+
+export const newState = (): RuleState => ({
+  active: false,
+  since: null,
+  firedAt: null,
+  notifiedAt: null,
+  last: null,
+  hits: [],
+  recent: [],
+});
+
+export function passes(t: Test, x: number): boolean {
+  switch (t.op) {
+    case '>':
+      return x > (t.value ?? 0);
+    case '>=':
+      return x >= (t.value ?? 0);
+    case '<':
+      return x < (t.value ?? 0);
+    case '<=':
+      return x <= (t.value ?? 0);
+    case 'inside':
+      return x >= (t.min ?? Number.NEGATIVE_INFINITY) && x <= (t.max ?? Number.POSITIVE_INFINITY);
+    case 'outside':
+      return x < (t.min ?? Number.NEGATIVE_INFINITY) || x > (t.max ?? Number.POSITIVE_INFINITY);
+  }
+}
+
+export function aggregate(agg: Aggregate, values: readonly [number, number][]): number {
+  if (agg === 'count') return values.length;
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const [, v] of values) {
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (agg === 'sum') return sum;
+  if (agg === 'min') return min;
+  if (agg === 'max') return max;
+  return values.length === 0 ? Number.NaN : sum / values.length;
+}
+
+/** Whether the condition holds now (`holds`), and what it compared (`observed`). */
+function evaluate(c: Condition, s: RuleState, time: number, value: number): { holds: boolean; observed: number | null } {
+  switch (c.kind) {
+    case 'threshold': {
+      const pass = passes(c, value);
+      if (c.count !== undefined && c.window !== undefined) {
+        s.hits.push(pass ? 1 : 0);
+        if (s.hits.length > c.window) s.hits.splice(0, s.hits.length - c.window);
+        return { holds: s.hits.reduce((n, h) => n + h, 0) >= c.count, observed: value };
+      }
+      if (c.forSeconds) {
+        if (!pass) s.since = null;
+        else s.since ??= time;
+        return { holds: s.since !== null && time - s.since >= c.forSeconds * 1000, observed: value };
+      }
+      return { holds: pass, observed: value };
+    }
+    case 'rate': {
+      if (!s.last || time <= s.last[0]) return { holds: false, observed: null };
+      const perMinute = ((value - s.last[1]) * 60_000) / (time - s.last[0]);
+      return { holds: passes(c, perMinute), observed: perMinute };
+    }
+    case 'window': {
+      s.recent.push([time, value]);
+      const from = time - c.windowSeconds * 1000;
+      let drop = 0;
+      while (drop < s.recent.length && (s.recent[drop] as [number, number])[0] <= from) drop++;
+      if (s.recent.length - drop > MAX_RECENT) drop = s.recent.length - MAX_RECENT;
+      if (drop > 0) s.recent.splice(0, drop);
+      const agg = aggregate(c.aggregate, s.recent);
+      return { holds: passes(c, agg), observed: agg };
+    }
+    // Data arriving is what clears no-data.
+    case 'no-data':
+      return { holds: false, observed: value };
+    // Deviations come from the forecasts (deviation()); a value only lets old ones age out.
+    case 'forecast-deviation': {
+      const from = time - (c.windowSeconds ?? 3600) * 1000;
+      s.recent = s.recent.filter(([t]) => t > from);
+      return { holds: s.recent.length >= (c.count ?? 1), observed: s.recent.length };
+    }
+  }
+}
+
+/** Takes one stored value; answers what changed. Values not newer than the last one are skipped. */
+export function step(rule: Rule, s: RuleState, time: number, value: number): Transition[] {
+  if (s.last && time <= s.last[0]) return [];
+  const { holds, observed } = evaluate(rule.condition, s, time, value);
+  s.last = [time, value];
+  const out: Transition[] = [];
+  if (!s.active) {
+    if (holds) {
+      s.active = true;
+      s.firedAt = time;
+      s.notifiedAt = time;
+      out.push({ kind: 'fired', time, value, observed });
+    }
+    return out;
+  }
+  const c = rule.condition.kind;
+  const usesClear = rule.clear && observed !== null && c !== 'no-data' && c !== 'forecast-deviation';
+  const cleared = usesClear && rule.clear ? passes(rule.clear, observed) : !holds;
+  if (cleared) {
+    s.active = false;
+    s.since = null;
+    s.firedAt = null;
+    out.push({ kind: 'cleared', time, value, observed });
+  } else if (rule.repeatSeconds && s.notifiedAt !== null && time - s.notifiedAt >= rule.repeatSeconds * 1000) {
+    s.notifiedAt = time;
+    out.push({ kind: 'repeated', time, value, observed });
+  }
+  return out;
+}
+
+/** The clock's part: no-data fires when nothing came for `seconds`; open alerts repeat. */
+export function tick(rule: Rule, s: RuleState, now: number): Transition[] {
+  const c = rule.condition;
+  if (c.kind !== 'no-data' || !s.last) return [];
+  if (!s.active && now - s.last[0] >= c.seconds * 1000) {
+    s.active = true;
+    s.firedAt = now;
+    s.notifiedAt = now;
+    return [{ kind: 'fired', time: now, value: null, observed: (now - s.last[0]) / 1000 }];
+  }
+  if (s.active && rule.repeatSeconds && s.notifiedAt !== null && now - s.notifiedAt >= rule.repeatSeconds * 1000) {
+    s.notifiedAt = now;
+    return [{ kind: 'repeated', time: now, value: null, observed: (now - s.last[0]) / 1000 }];
+  }
+  return [];
+}
+
+/** A deviation reported by a forecast: fires a forecast-deviation rule (N within its window). */
+export function deviation(rule: Rule, s: RuleState, time: number, value: number): Transition[] {
+  const c = rule.condition;
+  if (c.kind !== 'forecast-deviation') return [];
+  s.recent.push([time, value]);
+  const from = time - (c.windowSeconds ?? 3600) * 1000;
+  s.recent = s.recent.filter(([t]) => t > from);
+  if (!s.active && s.recent.length >= (c.count ?? 1)) {
+    s.active = true;
+    s.firedAt = time;
+    s.notifiedAt = time;
+    return [{ kind: 'fired', time, value, observed: s.recent.length }];
+  }
+  return [];
+}
