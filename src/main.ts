@@ -56,6 +56,7 @@ import type { RunningTraffic } from './simulate/traffic/traffic-simulation.js';
 import { type BootstrapResult, TenancyService } from './tenancy/tenancy.service.js';
 import { KyselyTenancyStore } from './tenancy/tenancy.store.js';
 import { version } from './version.js';
+import { defaultDashboardDir } from './web/dashboard.js';
 import { ScriptRunner } from './workers/workers.js';
 
 /** Everything one Polder process is made of; built once here and handed down. */
@@ -267,6 +268,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     fleet: { commands, summaries: fleetStore },
     uplinks: ingest.routes,
     version,
+    dashboard: { dir: defaultDashboardDir(), mapTiles: config.mapTiles },
   });
 
   const timers: NodeJS.Timeout[] = [];

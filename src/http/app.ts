@@ -28,6 +28,7 @@ import { uuidv7 } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import { tenancyRoutes } from '../tenancy/tenancy.routes.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
+import { type DashboardDeps, registerDashboard } from '../web/dashboard.js';
 import { registerAuth } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import { healthRoutes } from './health.routes.js';
@@ -54,6 +55,8 @@ export interface AppDeps {
   /** POST /api/uplinks/{pipelineId} (src/ingest). */
   uplinks: UplinkRouteDeps;
   version: string;
+  /** The web dashboard served at `/` (src/web); absent: API only. */
+  dashboard?: DashboardDeps;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
 }
@@ -155,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   traceRoutes(app, deps.pipelines.traces, deps.pipelines.service);
   fleetRoutes(app, { ...deps.fleet, locations: deps.registry.locations });
   await uplinkRoutes(app, deps.uplinks);
+  if (deps.dashboard) registerDashboard(app as unknown as FastifyInstance, deps.dashboard);
 
   await app.ready();
   return app as unknown as FastifyInstance;
