@@ -95,3 +95,20 @@ export function watchErrors(page: Page): string[] {
 }
 
 export const screenshotPath = (name: string) => path.join(ROOT, 'docs', 'img', `${name}.png`);
+
+/** A JSON call from inside the page, as the dashboard makes it (session cookie + CSRF header). */
+export async function pageApi<T = Record<string, unknown>>(page: Page, method: string, url: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const doc = (globalThis as unknown as { document: { cookie: string } }).document;
+      const token = /polder_csrf=([^;]+)/.exec(doc.cookie)?.[1];
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (token) headers['x-csrf-token'] = decodeURIComponent(token);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(url, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
+    },
+    { method, url, body },
+  ) as Promise<{ status: number; body: T }>;
+}

@@ -3,9 +3,19 @@
  * demo fleet: the flows an operator walks every day. Screenshots go to docs/img/.
  */
 import AxeBuilder from '@axe-core/playwright';
+import mqtt from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoPolder, ensureDashboardBuilt, launch, screenshotPath, serveDemo, until, watchErrors } from './browser.js';
+import {
+  type DemoPolder,
+  ensureDashboardBuilt,
+  launch,
+  pageApi,
+  screenshotPath,
+  serveDemo,
+  until,
+  watchErrors,
+} from './browser.js';
 
 describe('dashboard in a browser', () => {
   let polder: DemoPolder;
@@ -103,6 +113,65 @@ describe('dashboard in a browser', () => {
     expect(refused.body.error.details.field).toBe('x-csrf-token');
     expect((await post(true)).status).toBe(201);
     await other.close();
+  });
+
+  it('opens a device, refuses a config outside its schema, saves a valid one, sends an order seen on MQTT', async () => {
+    const found = await pageApi<{ data: { id: string; typeId: string; baseTopic: string }[] }>(
+      page,
+      'GET',
+      '/api/devices?q=demo-00001',
+    );
+    const device = found.body.data[0]!;
+    // Give the demo boards' type a config schema with a bound to break.
+    const schema = {
+      type: 'object',
+      properties: {
+        frequency: { type: 'integer', minimum: 10, title: 'Frequency (s)' },
+        label: { type: 'string', title: 'Label' },
+      },
+    };
+    const typed = await pageApi(page, 'PATCH', `/api/device-types/${device.typeId}`, { configSchema: schema });
+    expect(typed.status, JSON.stringify(typed.body)).toBe(200);
+    const key = await pageApi<{ secret: string }>(page, 'POST', '/api/organisations/default/api-keys', {
+      name: 'e2e-mqtt',
+      scopes: ['admin:write'],
+    });
+    expect(key.status).toBe(201);
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${polder.mqttPort}`, {
+      username: 'e2e-watcher',
+      password: key.body.secret,
+      reconnectPeriod: 0,
+    });
+    const seen: { topic: string; payload: string }[] = [];
+    client.on('message', (topic, payload) => seen.push({ topic, payload: payload.toString() }));
+    await client.subscribeAsync(`${device.baseTopic}/#`);
+    try {
+      await page.getByRole('link', { name: 'demo-00001' }).click();
+      await page.waitForURL(/\/devices\//);
+      const frequency = page.getByLabel('Frequency (s)');
+      await frequency.fill('5');
+      await page.getByText(/must be >= 10/).waitFor();
+      await frequency.fill('60');
+      await page.getByRole('button', { name: 'Save config' }).click();
+      await page.getByText('Config saved.').waitFor();
+      const saved = await pageApi<{ config: { frequency?: number } }>(page, 'GET', `/api/devices/${device.id}`);
+      expect(saved.body.config.frequency).toBe(60);
+
+      await page.getByRole('textbox', { name: /^Order\b/ }).fill('frequency');
+      await page.getByLabel('Value', { exact: true }).fill('120');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const order = await until(
+        () => seen.find((m) => m.topic.endsWith('/command') && m.payload.includes('frequency')),
+        10_000,
+        'the order on MQTT',
+      );
+      expect(JSON.parse(order.payload)).toMatchObject({ order: 'frequency', value: 120 });
+      await page.getByTestId('order-history').getByText(order.topic).waitFor();
+      await axe('device');
+      await page.screenshot({ path: screenshotPath('device'), fullPage: true });
+    } finally {
+      await client.endAsync();
+    }
   });
 
   it('works at phone width (one column, menu behind a button)', async () => {
