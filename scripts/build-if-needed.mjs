@@ -1,4 +1,5 @@
-// Runs `tsc` only when a source file is newer than the last build, so `npm start` is quick.
+// Runs `tsc` (and `vite build` for the dashboard) only when a source file is newer than the last
+// build, so `npm start` is quick.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -24,5 +25,21 @@ if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
     {
       stdio: 'inherit',
     },
+  );
+}
+
+// The dashboard (web/): rebuilt when its sources or the generated API client changed.
+const webStamp = path.join(root, 'web', 'dist', 'index.html');
+const webSources = Math.max(
+  newest(path.join(root, 'web', 'src')),
+  newest(path.join(root, 'clients', 'typescript', 'src')),
+  statSync(path.join(root, 'web', 'index.html')).mtimeMs,
+);
+if (!existsSync(webStamp) || statSync(webStamp).mtimeMs < webSources) {
+  process.stdout.write('building the dashboard (vite)…\n');
+  execFileSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(root, 'web', 'vite.config.ts')],
+    { stdio: 'inherit', cwd: root },
   );
 }

@@ -170,6 +170,12 @@ export const SETTINGS = {
     default: true,
     describe: 'Run a small simulated fleet so there is data to see (set 0 in production).',
   }),
+  mapTiles: setting({
+    env: 'POLDER_MAP_TILES',
+    schema: z.string().regex(/^(off|https?:\/\/.+)$/, 'an http(s) tile URL template or off'),
+    default: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+    describe: "Map tiles of the dashboard's map ({z}/{x}/{y} URL template); off: markers on a plain background.",
+  }),
   fleetSweepSeconds: setting({
     env: 'POLDER_FLEET_SWEEP_SECONDS',
     schema: z.coerce.number().positive().max(86400),

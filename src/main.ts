@@ -59,6 +59,7 @@ import type { RunningTraffic } from './simulate/traffic/traffic-simulation.js';
 import { type BootstrapResult, TenancyService } from './tenancy/tenancy.service.js';
 import { KyselyTenancyStore } from './tenancy/tenancy.store.js';
 import { version } from './version.js';
+import { defaultDashboardDir } from './web/dashboard.js';
 import { ScriptRunner } from './workers/workers.js';
 
 /** Everything one Polder process is made of; built once here and handed down. */
@@ -307,6 +308,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     extraRoutes: [stream.routes],
     version,
     trustProxy: config.trustProxy,
+    dashboard: { dir: defaultDashboardDir(), mapTiles: config.mapTiles },
   });
 
   const timers: NodeJS.Timeout[] = [];

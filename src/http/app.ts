@@ -30,6 +30,7 @@ import { registerOgcApi } from '../standards/ogcapi/ogcapi.routes.js';
 import { registerSensorThings } from '../standards/sensorthings/sta.routes.js';
 import { tenancyRoutes } from '../tenancy/tenancy.routes.js';
 import type { TenancyService } from '../tenancy/tenancy.service.js';
+import { type DashboardDeps, registerDashboard } from '../web/dashboard.js';
 import { registerAuth } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import { healthRoutes } from './health.routes.js';
@@ -64,6 +65,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string[];
   /** Routes of features wired in through their own register(deps) (stream processing …). */
   extraRoutes?: ((app: TypedApp) => void)[];
+  /** The web dashboard served at `/` (src/web); absent: API only. */
+  dashboard?: DashboardDeps;
   /** Largest accepted request body in bytes. */
   bodyLimit?: number;
 }
@@ -177,6 +180,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerSensorThings(app as unknown as FastifyInstance, deps);
   registerOgcApi(app as unknown as FastifyInstance, { database: deps.database, version: deps.version, clock: Date.now });
   for (const routes of deps.extraRoutes ?? []) routes(app);
+  if (deps.dashboard) registerDashboard(app as unknown as FastifyInstance, deps.dashboard);
 
   await app.ready();
   return app as unknown as FastifyInstance;

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../shared/errors.js';
 import type { Principal, Scope } from '../tenancy/tenancy.js';
@@ -23,6 +24,15 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'polder_session';
+/** Double-submit CSRF token: readable by the page's script, echoed in `X-CSRF-Token`. */
+export const CSRF_COOKIE = 'polder_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Derived from the session token, so nothing is stored and another site cannot guess it. */
+export const csrfTokenOf = (session: string) => createHash('sha256').update(`csrf:${session}`).digest('base64url');
+
+const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 const unauthenticated = (why: string) => new DomainError('UNAUTHENTICATED', why);
 
@@ -37,7 +47,7 @@ export function principalOf(request: FastifyRequest): Principal {
  * enforces the route's scope. Runs before validation, so a bad key is a 401 whatever the body.
  */
 export function registerAuth(app: FastifyInstance, tenancy: TenancyService) {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
@@ -47,6 +57,17 @@ export function registerAuth(app: FastifyInstance, tenancy: TenancyService) {
     } else {
       const token = request.cookies[SESSION_COOKIE];
       if (token) request.principal = await tenancy.authenticateSession(token);
+      if (token && request.principal) {
+        // A browser sends the session cookie with any site's form: unsafe requests must echo the token.
+        const csrf = csrfTokenOf(token);
+        if (request.cookies[CSRF_COOKIE] !== csrf) reply.setCookie(CSRF_COOKIE, csrf, { path: '/', sameSite: 'strict' });
+        const given = request.headers[CSRF_HEADER];
+        if (!SAFE_METHODS.has(request.method) && !config.public && (typeof given !== 'string' || !sameToken(given, csrf))) {
+          throw new DomainError('FORBIDDEN', 'missing or wrong X-CSRF-Token header (copy the polder_csrf cookie)', {
+            field: CSRF_HEADER,
+          });
+        }
+      }
     }
     if (config.public || config.ownCredentials || request.routeOptions.url === undefined) return;
     const principal = principalOf(request);

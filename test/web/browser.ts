@@ -1,0 +1,114 @@
+/**
+ * Browser end-to-end support: the dashboard built (vite) when its sources are newer than
+ * web/dist, Debian's Chromium through playwright-core, and a `polder serve` with the demo on.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { type ServedPolder, servePolder } from '../support/serve.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const CHROMIUM = process.env.POLDER_CHROMIUM ?? '/usr/bin/chromium';
+
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return latest;
+}
+
+/** Runs `vite build` unless web/dist is newer than web/src and the API client. */
+export function ensureDashboardBuilt() {
+  const stamp = path.join(ROOT, 'web', 'dist', 'index.html');
+  const sources = Math.max(newest(path.join(ROOT, 'web', 'src')), newest(path.join(ROOT, 'clients', 'typescript', 'src')));
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
+  execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
+}
+
+export interface DemoPolder extends ServedPolder {
+  password: string;
+  dataDir: string;
+}
+
+/** `polder serve` on a fresh data dir, demo on, no admin token: the admin password is printed. */
+export async function serveDemo(env: Record<string, string> = {}): Promise<DemoPolder> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-web-'));
+  const served = await servePolder({
+    POLDER_DATA_DIR: dataDir,
+    POLDER_DEMO: '1',
+    POLDER_ADMIN_TOKEN: '',
+    POLDER_MAP_TILES: 'off',
+    ...env,
+  });
+  const password = await until(() => /password "([^"]+)"/.exec(served.output())?.[1], 20_000, 'the printed admin password');
+  const stop = served.stop.bind(served);
+  return {
+    ...served,
+    password,
+    dataDir,
+    async stop() {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined/false), or fails naming `what`. */
+export async function until<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless'] });
+}
+
+/** Collects console errors and uncaught page errors, to assert none happened in normal use. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    // A 401 is how the app learns nobody is signed in (and how a wrong password answers): not an error.
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+export const screenshotPath = (name: string) => path.join(ROOT, 'docs', 'img', `${name}.png`);
+
+/** A JSON call from inside the page, as the dashboard makes it (session cookie + CSRF header). */
+export async function pageApi<T = Record<string, unknown>>(page: Page, method: string, url: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const doc = (globalThis as unknown as { document: { cookie: string } }).document;
+      const token = /polder_csrf=([^;]+)/.exec(doc.cookie)?.[1];
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (token) headers['x-csrf-token'] = decodeURIComponent(token);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(url, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown };
+    },
+    { method, url, body },
+  ) as Promise<{ status: number; body: T }>;
+}
