@@ -24,7 +24,7 @@ const TYPES: Record<string, string> = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.txt']);
 /** Paths that belong to the server, never to the single-page app. */
-const SERVER_PATHS = /^\/(api|healthz|readyz|metrics|mqtt)(\/|$)/;
+const SERVER_PATHS = /^\/(api|sta|ogc|healthz|readyz|metrics|mqtt)(\/|$)/;
 
 interface Asset {
   body: Buffer;
