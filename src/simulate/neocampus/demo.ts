@@ -4,6 +4,8 @@ import { serviceFleetAdmin } from './fleet-admin.js';
 import { type RunningSimulation, runNeocampusSimulation } from './simulator.js';
 
 export const DEMO_DEVICES = 6;
+/** Where the demo site is put when it has no place yet: the neOCampus campus (Toulouse), so maps show it. */
+export const DEMO_SITE_PLACE = { latitude: 43.5615, longitude: 1.469, timeZone: 'Europe/Paris' };
 
 /**
  * The small simulated fleet `npm start` shows a newcomer (POLDER_DEMO): six boards in two rooms
@@ -19,6 +21,14 @@ export async function startDemoFleet(deps: {
   logger: Logger;
 }): Promise<RunningSimulation> {
   const log = deps.logger.child({ component: 'demo-fleet' });
+  const site = await deps.registry.locations.ensureDefaultSite(deps.orgId);
+  if (site.latitude === null && site.longitude === null) {
+    await deps.registry.locations.updateSite(deps.orgId, site.id, {
+      latitude: DEMO_SITE_PLACE.latitude,
+      longitude: DEMO_SITE_PLACE.longitude,
+      timeZone: site.timeZone ?? DEMO_SITE_PLACE.timeZone,
+    });
+  }
   const sim = await runNeocampusSimulation({
     devices: DEMO_DEVICES,
     baseUrl: deps.httpUrl,
