@@ -260,7 +260,44 @@ export class TenancyService {
     await this.store.updatePassword(user.id, await hashPassword(next));
   }
 
+  /**
+   * The operator's way back in (`polder admin reset-password`, on the local data): a new
+   * generated password for a member of the organisation, returned once; their sessions end.
+   */
+  async resetPassword(username: string, orgIdOrSlug: string): Promise<string> {
+    const org = await this.store.findOrganisation(orgIdOrSlug);
+    if (!org) throw notFound('organisation', orgIdOrSlug);
+    const user = await this.store.findUserByName(username);
+    if (!user || !(await this.store.findMembership(org.id, user.id)))
+      throw new DomainError('USER_NOT_FOUND', `no user ${username} in organisation ${org.slug}`, { field: 'user' });
+    const password = randomSecret(12);
+    await this.store.updatePassword(user.id, await hashPassword(password));
+    await this.store.deleteSessionsOf(user.id);
+    return password;
+  }
+
   // ---- API keys ------------------------------------------------------------------------
+
+  /**
+   * `polder keys create` on the local data: the operator stands for the platform, so any scope
+   * may be granted. The secret is returned once.
+   */
+  async createLocalApiKey(
+    orgIdOrSlug: string,
+    input: { name: string; scopes: Scope[] },
+  ): Promise<{ key: ApiKey; secret: string }> {
+    const org = await this.store.findOrganisation(orgIdOrSlug);
+    if (!org) throw notFound('organisation', orgIdOrSlug);
+    const operator: Principal = {
+      kind: 'apiKey',
+      orgId: org.id,
+      id: 'polder-cli',
+      name: 'polder keys create',
+      scopes: new Set(ALL_SCOPES),
+      platformAdmin: true,
+    };
+    return this.createApiKey(operator, org.id, input);
+  }
 
   /** Creates a key in the caller's organisation (or any, for a platform admin); the secret is returned once. */
   async createApiKey(
