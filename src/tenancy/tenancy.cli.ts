@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Config } from '../config.js';
 import { type Database, migrateToLatest, openDatabase } from '../db/database.js';
 import { systemClock } from '../shared/clock.js';
-import { invalid } from '../shared/errors.js';
+import { DomainError, invalid } from '../shared/errors.js';
 import { uuidv7 } from '../shared/ids.js';
 import { ALL_SCOPES, type Scope } from './tenancy.js';
 import { TenancyService } from './tenancy.service.js';
@@ -25,6 +25,11 @@ async function withTenancy<T>(config: Config, work: (tenancy: TenancyService) =>
   try {
     await migrateToLatest(database);
     return await work(new TenancyService(new KyselyTenancyStore(database.db), systemClock, uuidv7));
+  } catch (err) {
+    // A fresh data directory has no organisation yet: the first `polder serve` creates `default`.
+    if (err instanceof DomainError && err.code === 'ORGANISATION_NOT_FOUND')
+      throw new DomainError(err.code, `${err.message} (a fresh install: run polder serve once first)`, err.details);
+    throw err;
   } finally {
     await database.close();
   }
