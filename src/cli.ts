@@ -9,6 +9,8 @@ import { DomainError } from './shared/errors.js';
 import { httpFleetAdmin } from './simulate/neocampus/fleet-admin.js';
 import { runNeocampusSimulation } from './simulate/neocampus/simulator.js';
 import { addTrafficCommand } from './simulate/traffic/traffic.cli.js';
+import { createKeyCommand, resetPasswordCommand } from './tenancy/tenancy.cli.js';
+import { ALL_SCOPES } from './tenancy/tenancy.js';
 import { version } from './version.js';
 
 function positiveInt(v: string): number {
@@ -32,7 +34,14 @@ function configFrom(opts: { config?: string }): Config {
 
 async function serve(opts: { config?: string }) {
   const config = configFrom(opts);
-  const polder = await createPolder(config);
+  // Printed the moment the admin user is stored: if the start fails later (a port taken …), it is not lost.
+  const polder = await createPolder(config, {
+    onAdminPassword: (password) =>
+      process.stdout.write(
+        `\nAdmin user "admin" created, password "${password}"\n` +
+          '(shown once: it is stored hashed; sign in with POST /api/auth/login; lost: polder admin reset-password)\n',
+      ),
+  });
   let httpUrl: string;
   try {
     ({ httpUrl } = await polder.start());
@@ -54,12 +63,7 @@ async function serve(opts: { config?: string }) {
     `  Database   ${polder.database.dialect} ${polder.database.location}`,
   ];
   if (config.adminToken) lines.push('  Admin      use POLDER_ADMIN_TOKEN as: Authorization: Bearer <token>');
-  if (polder.bootstrap.adminPassword) {
-    lines.push(
-      `  Admin      user "admin", password "${polder.bootstrap.adminPassword}"`,
-      '             (shown once: it is stored hashed; sign in with POST /api/auth/login)',
-    );
-  }
+  if (polder.bootstrap.adminPassword) lines.push('  Admin      user "admin", password printed above (shown once)');
   process.stdout.write(`${lines.join('\n')}\n\n`);
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -207,6 +211,27 @@ export function buildCli(): Command {
     .option('--dry-run', 'only count and print what would be removed')
     .action(async (o: { dryRun?: boolean }) => {
       await retentionCommand(configFrom(program.opts()), { dryRun: o.dryRun === true }).catch(fail);
+    });
+
+  const admin = program.command('admin').description('operator commands on the local data (the configured database)');
+  admin
+    .command('reset-password')
+    .description('give a user a new generated password, printed once (e.g. the admin password was lost)')
+    .option('--user <name>', 'username', 'admin')
+    .option('--org <org>', 'organisation slug or id the user belongs to', 'default')
+    .action(async (o: { user: string; org: string }) => {
+      await resetPasswordCommand(configFrom(program.opts()), o).catch(fail);
+    });
+
+  const keys = program.command('keys').description('API keys, on the local data (the configured database)');
+  keys
+    .command('create')
+    .description('create an API key and print its secret once (stdout, alone: KEY=$(polder keys create …))')
+    .requiredOption('--scopes <scopes>', `comma-separated scopes: ${ALL_SCOPES.join(', ')}`)
+    .option('--org <org>', 'organisation slug or id', 'default')
+    .option('--name <name>', 'a name to recognise the key by (unique in the organisation)')
+    .action(async (o: { scopes: string; org: string; name?: string }) => {
+      await createKeyCommand(configFrom(program.opts()), o).catch(fail);
     });
 
   program

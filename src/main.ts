@@ -117,6 +117,11 @@ export interface PolderOptions {
   inbox?: Inbox;
   /** The transports' view of pipelines (default: the pipelines domain's catalog); for tests of transports alone. */
   ingestCatalog?: PipelineCatalog;
+  /**
+   * Told the generated admin password as soon as the admin user is stored, before anything
+   * else can fail (`polder serve` prints it there: a start that fails later does not lose it).
+   */
+  onAdminPassword?: (password: string) => void;
 }
 
 /** The composition root: config in, adapters and services built, nothing global. */
@@ -156,6 +161,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     },
   });
   const bootstrap = await tenancy.bootstrap(config.adminToken);
+  if (bootstrap.adminPassword) opts.onAdminPassword?.(bootstrap.adminPassword);
   // The default organisation may predate the registry: give it its defaults now.
   await registry.ensureDefaults(bootstrap.org.id);
 

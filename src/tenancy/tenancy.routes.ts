@@ -3,11 +3,11 @@ import { principalOf, SESSION_COOKIE } from '../http/auth.js';
 import { errors, IsoTime, ListOf, listResponse, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { toIso, toIsoOrNull } from '../shared/clock.js';
-import { ALL_SCOPES, type ApiKey, type Member, type Organisation, type Principal, ROLES, type Scope } from './tenancy.js';
+import { CreatedInvitationSchema, createdInvitationOut, invitationRoutes, RoleSchema } from './invitations.routes.js';
+import { ALL_SCOPES, type ApiKey, type Member, type Organisation, type Principal, type Scope } from './tenancy.js';
 import { SESSION_TTL_MS, type TenancyService } from './tenancy.service.js';
 
 const ScopeSchema = Type.Union(ALL_SCOPES.map((s) => Type.Literal(s)));
-const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)));
 
 const OrganisationSchema = Type.Object({
   id: Type.String(),
@@ -237,7 +237,9 @@ export function tenancyRoutes(app: TypedApp, tenancy: TenancyService) {
       config: { scope: 'admin:write' },
       schema: {
         tags: ['organisations'],
-        summary: 'Add a user (new, with a password; or existing, by username) with a role',
+        summary:
+          'With a password: create a new user in the organisation (201; a taken username is 409, whoever holds it). ' +
+          'Without: invite that username (202 with an invitation the person accepts), whether or not the account exists',
         params: OrgParam,
         body: Type.Object(
           {
@@ -248,11 +250,17 @@ export function tenancyRoutes(app: TypedApp, tenancy: TenancyService) {
           },
           { additionalProperties: false },
         ),
-        response: { 201: MemberSchema, ...errors(404, 409) },
+        response: { 201: MemberSchema, 202: CreatedInvitationSchema, ...errors(404, 409) },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(memberOut(await tenancy.addUser(principalOf(request), request.params.org, request.body))),
+    async (request, reply) => {
+      const { password, ...rest } = request.body;
+      const caller = principalOf(request);
+      if (password === undefined)
+        // Never attaches an existing account: the same answer whether the username exists or not.
+        return reply.status(202).send(createdInvitationOut(await tenancy.invitations.invite(caller, request.params.org, rest)));
+      return reply.status(201).send(memberOut(await tenancy.addUser(caller, request.params.org, { ...rest, password })));
+    },
   );
 
   app.delete(
@@ -337,4 +345,6 @@ export function tenancyRoutes(app: TypedApp, tenancy: TenancyService) {
       return reply.status(204).send(null);
     },
   );
+
+  invitationRoutes(app, tenancy.invitations);
 }

@@ -3,6 +3,7 @@ import { conflict, DomainError, invalid, notFound } from '../shared/errors.js';
 import { type IdGenerator, randomSecret } from '../shared/ids.js';
 import type { Page, PageRequest } from '../shared/page.js';
 import { digestSecret, hashPassword, verifyPassword } from '../shared/secrets.js';
+import { InvitationService } from './invitations.service.js';
 import {
   ALL_SCOPES,
   type ApiKey,
@@ -43,13 +44,27 @@ export class TenancyService {
   /** Last-use times are collected in memory and written in one batch (see flushUsage). */
   private readonly usage = new Map<string, number>();
   private readonly slugs = new Map<string, string>();
+  /** How users join organisations: invitations they accept. */
+  readonly invitations: InvitationService;
 
   constructor(
     private readonly store: TenancyStore,
     private readonly clock: Clock,
     private readonly newId: IdGenerator,
     private readonly hooks: TenancyHooks = {},
-  ) {}
+  ) {
+    this.invitations = new InvitationService({
+      store,
+      clock,
+      newId,
+      administered: async (caller, orgIdOrSlug, scope) => {
+        const org = await this.getOrganisation(caller, orgIdOrSlug);
+        requireScope(caller, scope);
+        return org;
+      },
+      insertUser: (username, email, password) => this.insertUser(username, email, password, false),
+    });
+  }
 
   /** First start: the default organisation, then the admin token as a key or a generated admin password. */
   async bootstrap(adminToken?: string): Promise<BootstrapResult> {
@@ -204,20 +219,22 @@ export class TenancyService {
 
   // ---- users ---------------------------------------------------------------------------
 
+  /**
+   * Creates a new user with a password in the organisation. A username that is taken (in this
+   * organisation or any other) gets the same 409, which names no user, organisation or e-mail;
+   * to bring in someone who has an account, invite them (see InvitationService).
+   */
   async addUser(
     caller: Principal,
     orgIdOrSlug: string,
-    input: { username: string; password?: string | undefined; email?: string | undefined; role: Role },
+    input: { username: string; password: string; email?: string | undefined; role: Role },
   ): Promise<Member> {
     const org = await this.getOrganisation(caller, orgIdOrSlug);
     requireScope(caller, 'admin:write');
-    let user = await this.store.findUserByName(input.username);
-    if (!user) {
-      if (!input.password) throw invalid('password', 'a new user needs a password');
-      user = await this.insertUser(input.username, input.email ?? null, input.password, false);
-    } else if (input.password) {
-      throw conflict('username', input.username, 'this user exists already; omit the password to add them to the organisation');
-    }
+    const taken = () =>
+      conflict('username', input.username, 'this username is not available; choose another, or send an invitation');
+    if (await this.store.findUserByName(input.username)) throw taken();
+    const user = await this.insertUser(input.username, input.email ?? null, input.password, false);
     await this.store.setMembership(org.id, user.id, input.role, this.clock());
     const { passwordHash: _, ...rest } = user;
     return { ...rest, role: input.role };
@@ -243,7 +260,44 @@ export class TenancyService {
     await this.store.updatePassword(user.id, await hashPassword(next));
   }
 
+  /**
+   * The operator's way back in (`polder admin reset-password`, on the local data): a new
+   * generated password for a member of the organisation, returned once; their sessions end.
+   */
+  async resetPassword(username: string, orgIdOrSlug: string): Promise<string> {
+    const org = await this.store.findOrganisation(orgIdOrSlug);
+    if (!org) throw notFound('organisation', orgIdOrSlug);
+    const user = await this.store.findUserByName(username);
+    if (!user || !(await this.store.findMembership(org.id, user.id)))
+      throw new DomainError('USER_NOT_FOUND', `no user ${username} in organisation ${org.slug}`, { field: 'user' });
+    const password = randomSecret(12);
+    await this.store.updatePassword(user.id, await hashPassword(password));
+    await this.store.deleteSessionsOf(user.id);
+    return password;
+  }
+
   // ---- API keys ------------------------------------------------------------------------
+
+  /**
+   * `polder keys create` on the local data: the operator stands for the platform, so any scope
+   * may be granted. The secret is returned once.
+   */
+  async createLocalApiKey(
+    orgIdOrSlug: string,
+    input: { name: string; scopes: Scope[] },
+  ): Promise<{ key: ApiKey; secret: string }> {
+    const org = await this.store.findOrganisation(orgIdOrSlug);
+    if (!org) throw notFound('organisation', orgIdOrSlug);
+    const operator: Principal = {
+      kind: 'apiKey',
+      orgId: org.id,
+      id: 'polder-cli',
+      name: 'polder keys create',
+      scopes: new Set(ALL_SCOPES),
+      platformAdmin: true,
+    };
+    return this.createApiKey(operator, org.id, input);
+  }
 
   /** Creates a key in the caller's organisation (or any, for a platform admin); the secret is returned once. */
   async createApiKey(

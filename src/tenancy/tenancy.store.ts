@@ -269,6 +269,10 @@ export class KyselyTenancyStore extends KyselyInvitationStore implements Tenancy
     await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
   }
 
+  async deleteSessionsOf(userId: string) {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  }
+
   async deleteExpiredSessions(now: number) {
     await this.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
   }

@@ -123,5 +123,7 @@ export interface TenancyStore extends InvitationStore {
   insertSession(session: Session & { tokenHash: string; createdAt: number }): Promise<void>;
   findSessionByHash(tokenHash: string): Promise<Session | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Ends every session of a user (their password changed). */
+  deleteSessionsOf(userId: string): Promise<void>;
   deleteExpiredSessions(now: number): Promise<void>;
 }

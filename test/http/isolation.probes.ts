@@ -42,6 +42,7 @@ export const SEEDS: ((w: World) => Promise<void>)[] = [
     w.ids.keyB2 = (
       await created(w.call('POST', `/api/organisations/${w.orgB}/api-keys`, { name: 'b2', scopes: ['devices:read'] }))
     ).id;
+    w.ids.invitationB = (await created(w.call('POST', `/api/organisations/${w.orgB}/invitations`, { role: 'viewer' }))).id;
   },
   // The device registry: a location chain, a type, a device with a sensor and a datastream.
   async (w) => {
@@ -166,6 +167,11 @@ export const PROBES: Record<string, Probe> = {
     body: () => ({ username: 'intruder', password: 'intruder-password', role: 'admin' }),
   },
   'DELETE /api/organisations/{org}/users/{userId}': { params: (w) => ({ org: w.orgA, userId: w.ids.userB ?? '' }) },
+  'GET /api/organisations/{org}/invitations': { params: (w) => ({ org: w.orgB }) },
+  'POST /api/organisations/{org}/invitations': { params: (w) => ({ org: w.orgB }), body: () => ({ role: 'admin' }) },
+  'DELETE /api/organisations/{org}/invitations/{invitationId}': {
+    params: (w) => ({ org: w.orgA, invitationId: w.ids.invitationB ?? '' }),
+  },
   'GET /api/organisations/{org}/api-keys': { params: (w) => ({ org: w.orgB }) },
   'POST /api/organisations/{org}/api-keys': {
     params: (w) => ({ org: w.orgB }),
