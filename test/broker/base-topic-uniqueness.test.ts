@@ -64,4 +64,13 @@ describe.each(await availableDialects())('base topics are unique across organisa
       '3:baseTopic',
     ]);
   });
+
+  it('a location rename that would overlap another organisation leaves the MQTT device without a base topic', async () => {
+    await placeBoard(t, alpha.admin, { code: 'a-alab', mac: '24:0a:c4:00:01:02', building: 'alab', room: '7' });
+    await placeBoard(t, beta.admin, { code: 'b-blab', mac: '24:0a:c4:00:01:03', building: 'blab', room: '7' });
+    const renamed = await call(beta.admin, 'PATCH', '/api/buildings/blab', { slug: 'alab' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect((await call(beta.admin, 'GET', '/api/devices/b-blab')).json().baseTopic).toBeNull();
+    expect((await call(alpha.admin, 'GET', '/api/devices/a-alab')).json().baseTopic).toBe('alab/7');
+  });
 });
