@@ -74,6 +74,9 @@ export function filterCovers(area: string, filter: string): boolean {
 }
 
 export class TopicPolicy {
+  /** A connection's principal is asked about every delivery: its scopes as a set, once. */
+  private readonly scopeSets = new WeakMap<KeyPrincipal, ReadonlySet<Scope>>();
+
   constructor(private readonly world: TopicOwnership) {}
 
   /** Every topic for the service account and platform credentials. */
@@ -140,7 +143,11 @@ export class TopicPolicy {
   }
 
   private has(who: KeyPrincipal, scope: Scope) {
-    const scopes = new Set(who.scopes as Scope[]);
+    let scopes = this.scopeSets.get(who);
+    if (!scopes) {
+      scopes = new Set(who.scopes as Scope[]);
+      this.scopeSets.set(who, scopes);
+    }
     return hasScope(scopes, scope) || hasScope(scopes, 'admin:write');
   }
 

@@ -136,7 +136,12 @@ export class DeviceService {
     if (ids.length > 0) await this.events.emit('datastreamsDeleted', { orgId, ids });
   }
 
-  /** Recomputes derived base topics after a location change (listener of LocationService). */
+  /**
+   * Recomputes derived base topics after a location change (listener of LocationService). An
+   * MQTT device whose new topic would overlap another organisation's (or lie under Polder's
+   * roots) gets none: it is refused at CONNACK until given another location or baseTopic, rather
+   * than receive another tenant's orders.
+   */
   async refreshBaseTopics(orgId: string, scope: LocationScope): Promise<number> {
     const inputs = await this.store.topicInputs(orgId, scope);
     const topics = inputs.map((d) => ({
@@ -152,6 +157,17 @@ export class DeviceService {
               outdoor: d.location.outdoor,
             }),
     }));
+    const refused = new Map<string, boolean>();
+    for (const [i, t] of topics.entries()) {
+      if (!inputs[i]?.mqtt || t.baseTopic === null) continue;
+      const topic = t.baseTopic;
+      if (!refused.has(topic))
+        refused.set(
+          topic,
+          reservedRootProblem(topic) !== undefined || (await this.store.baseTopicHeldElsewhere(orgId, topic)) !== undefined,
+        );
+      if (refused.get(topic)) t.baseTopic = null;
+    }
     if (topics.length > 0) {
       await this.store.setBaseTopics(orgId, topics, this.clock());
       await this.events.emit('devicesChanged', { orgId, ids: topics.map((t) => t.id) });

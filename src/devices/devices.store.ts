@@ -368,7 +368,12 @@ export class KyselyDeviceStore implements DeviceStore {
     if ('siteId' in scope) q = q.where('devices.site_id', '=', scope.siteId);
     else if ('buildingId' in scope) q = q.where('devices.building_id', '=', scope.buildingId);
     else q = q.where('devices.room_id', '=', scope.roomId);
-    return (await q.execute()).map((r) => ({ id: r.id, location: toDevice(r).location, siteIsDefault: r.site_is_default === 1 }));
+    return (await q.execute()).map((r) => ({
+      id: r.id,
+      location: toDevice(r).location,
+      siteIsDefault: r.site_is_default === 1,
+      mqtt: r.mqtt_login !== null,
+    }));
   }
 
   async setBaseTopics(orgId: string, topics: { id: string; baseTopic: string | null }[], now: number) {

@@ -251,7 +251,10 @@ export interface DeviceStore {
   /** Stores a password digest and marks it delivered, only if none was delivered since (first caller wins). */
   deliverPassword(id: string, passwordHash: string, now: number): Promise<boolean>;
   /** Devices whose derived base topic depends on this location (overrides excluded). */
-  topicInputs(orgId: string, scope: LocationScope): Promise<{ id: string; location: DeviceLocation; siteIsDefault: boolean }[]>;
+  topicInputs(
+    orgId: string,
+    scope: LocationScope,
+  ): Promise<{ id: string; location: DeviceLocation; siteIsDefault: boolean; mqtt: boolean }[]>;
   setBaseTopics(orgId: string, topics: { id: string; baseTopic: string | null }[], now: number): Promise<void>;
   /** Identity, code and login of every device of the organisation (bulk import checks). */
   keys(orgId: string): Promise<DeviceKeys[]>;
