@@ -9,8 +9,8 @@ import { OBSERVED_PROPERTIES, UNASSIGNED_SENSORS, unitOfMeasurement } from './vo
  * filterable/sortable STA properties to those columns, `relations` says how sets join (always
  * one child column equal to one parent column).
  *
- * Thing = device; Location = a site, building, room or a device's own position (ids are the
- * place's id); HistoricalLocation = a device's current placement (id = the device id);
+ * Thing = device; Location = a site, building, room or a device's own position with
+ * coordinates (ids are the place's id; a place without coordinates is no Location); HistoricalLocation = a device's current placement (id = the device id);
  * Sensor = sensor; ObservedProperty = the property key of datastreams (plus ones created
  * through STA); Datastream = datastream; Observation = measurement (id `<datastream>-<ms>`);
  * FeatureOfInterest = the place the device is at (same ids as Locations).
@@ -117,7 +117,7 @@ export const SETS: Record<SetName, EntitySet> = {
     singular: 'Location',
     key: 'string',
     order: ['id'],
-    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p`,
+    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p where p.x is not null`,
     props: {
       id: s('id'),
       name: s('name'),
@@ -272,7 +272,7 @@ export const SETS: Record<SetName, EntitySet> = {
     singular: 'FeatureOfInterest',
     key: 'string',
     order: ['id'],
-    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p`,
+    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p where p.x is not null`,
     props: {
       id: s('id'),
       name: s('name'),
