@@ -61,7 +61,7 @@ describe.each(dialects)('SensorThings query options (ets-sta10 level 3) on %s', 
       expect(((d.Thing as E).Locations as E[])[0]?.location).toMatchObject({ type: 'Point' });
     }
     const obs = await values('Observations?$expand=Datastream/Thing&$top=1');
-    expect(((obs[0]?.Datastream as E).Thing as E).name).toMatch(/^thing /);
+    expect(((obs[0] as E).Datastream as E as { Thing: E }).Thing.name).toMatch(/^thing /);
     // Nested options: filter, order, top, count, select inside $expand.
     const nested = await values(
       'Datastreams?$expand=Observations($filter=result gt 1;$orderby=result desc;$top=1;$count=true;$select=result)&$orderby=name',
