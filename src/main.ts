@@ -56,6 +56,7 @@ import { startDemoTraffic } from './simulate/demo.js';
 import { startDemoFleet } from './simulate/neocampus/demo.js';
 import type { RunningSimulation } from './simulate/neocampus/simulator.js';
 import type { RunningTraffic } from './simulate/traffic/traffic-simulation.js';
+import { registerSensorThingsMqtt } from './standards/sensorthings/sta-mqtt.js';
 import { type BootstrapResult, TenancyService } from './tenancy/tenancy.service.js';
 import { KyselyTenancyStore } from './tenancy/tenancy.store.js';
 import { version } from './version.js';
@@ -228,6 +229,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     logger,
   });
   const inbound = new InboundRouter();
+  registerSensorThingsMqtt({ database, measurements, inbound, bus: () => polder.mqtt, logger, clock });
   // Every message that reaches Polder is a sign of life of the device that sent it.
   inbound.on('#', heartbeatHandler({ activity, directory, counters: fleetMetrics.heartbeats }), { passive: true });
   const mqttService = config.mqttUrl ? new URL(config.mqttUrl) : undefined;

@@ -9,8 +9,8 @@ import { OBSERVED_PROPERTIES, UNASSIGNED_SENSORS, unitOfMeasurement } from './vo
  * filterable/sortable STA properties to those columns, `relations` says how sets join (always
  * one child column equal to one parent column).
  *
- * Thing = device; Location = a site, building, room or a device's own position (ids are the
- * place's id); HistoricalLocation = a device's current placement (id = the device id);
+ * Thing = device; Location = a site, building, room or a device's own position with
+ * coordinates (ids are the place's id; a place without coordinates is no Location); HistoricalLocation = a device's current placement (id = the device id);
  * Sensor = sensor; ObservedProperty = the property key of datastreams (plus ones created
  * through STA); Datastream = datastream; Observation = measurement (id `<datastream>-<ms>`);
  * FeatureOfInterest = the place the device is at (same ids as Locations).
@@ -30,9 +30,11 @@ export type SetName = (typeof SET_NAMES)[number];
 
 export type ColType = 'string' | 'number' | 'time' | 'json' | 'point';
 export interface PropDef {
-  /** Column of the set's SELECT; for `point`, the x column (y is `<col>_y`). */
+  /** Column of the set's SELECT; for `point`, the columns are x and y. */
   col: string;
   type: ColType;
+  /** Never null: $orderby needs no NULLS FIRST/LAST, so an index can give the order. */
+  notNull?: boolean;
 }
 export interface RelationDef {
   target: SetName;
@@ -92,7 +94,7 @@ const vocabulary = () =>
 
 const text = (dialect: Dialect, expr: string) => (dialect === 'postgres' ? `cast(${expr} as text)` : `cast(${expr} as text)`);
 
-const s = (col: string): PropDef => ({ col, type: 'string' });
+const s = (col: string, notNull = false): PropDef => ({ col, type: 'string', notNull });
 
 export const SETS: Record<SetName, EntitySet> = {
   Things: {
@@ -103,7 +105,12 @@ export const SETS: Record<SetName, EntitySet> = {
     base: (orgId) => sql`select d.id as id, d.code as name, coalesce(d.description, '') as description,
       d.properties as properties, ${DEVICE_PLACE} as location_id from devices d
       where d.org_id = ${orgId} and d.code <> ${UNASSIGNED_SENSORS}`,
-    props: { id: s('id'), name: s('name'), description: s('description'), properties: { col: 'properties', type: 'json' } },
+    props: {
+      id: s('id', true),
+      name: s('name', true),
+      description: s('description'),
+      properties: { col: 'properties', type: 'json' },
+    },
     relations: {
       Locations: { target: 'Locations', many: true, childCol: 'id', parentCol: 'location_id' },
       HistoricalLocations: { target: 'HistoricalLocations', many: true, childCol: 'thing_id', parentCol: 'id' },
@@ -117,10 +124,10 @@ export const SETS: Record<SetName, EntitySet> = {
     singular: 'Location',
     key: 'string',
     order: ['id'],
-    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p`,
+    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p where p.x is not null`,
     props: {
-      id: s('id'),
-      name: s('name'),
+      id: s('id', true),
+      name: s('name', true),
       description: s('description'),
       encodingType: s('encoding_type'),
       location: { col: 'x', type: 'point' },
@@ -145,7 +152,7 @@ export const SETS: Record<SetName, EntitySet> = {
     order: ['id'],
     base: (orgId) => sql`select h.* from (select d.id as id, d.id as thing_id, ${DEVICE_PLACE} as location_id,
       d.updated_at as time from devices d where d.org_id = ${orgId}) h where h.location_id is not null`,
-    props: { id: s('id'), time: { col: 'time', type: 'time' } },
+    props: { id: s('id', true), time: { col: 'time', type: 'time', notNull: true } },
     relations: {
       Thing: { target: 'Things', many: false, childCol: 'id', parentCol: 'thing_id' },
       Locations: { target: 'Locations', many: true, childCol: 'id', parentCol: 'location_id' },
@@ -163,8 +170,8 @@ export const SETS: Record<SetName, EntitySet> = {
       'text/plain' as encoding_type, trim(coalesce(s.brand, '') || ' ' || coalesce(s.model, '')) as metadata,
       s.properties as properties, s.device_id as device_id from sensors s where s.org_id = ${orgId}`,
     props: {
-      id: s('id'),
-      name: s('name'),
+      id: s('id', true),
+      name: s('name', true),
       description: s('description'),
       encodingType: s('encoding_type'),
       metadata: s('metadata'),
@@ -192,7 +199,7 @@ export const SETS: Record<SetName, EntitySet> = {
             union select key from sta_observed_properties where org_id = ${orgId}) k
       left join sta_observed_properties o on o.org_id = ${orgId} and o.key = k.id
       left join (${vocabulary()}) v on v.key = k.id`,
-    props: { id: s('id'), name: s('name'), definition: s('definition'), description: s('description') },
+    props: { id: s('id', true), name: s('name', true), definition: s('definition'), description: s('description') },
     relations: { Datastreams: { target: 'Datastreams', many: true, childCol: 'op_id', parentCol: 'id' } },
     toEntity: (r) => ({
       name: r.name,
@@ -215,7 +222,7 @@ export const SETS: Record<SetName, EntitySet> = {
       from datastreams ds join sensors s on s.id = ds.sensor_id join devices d on d.id = ds.device_id
       left join sta_datastreams m on m.datastream_id = ds.id where ds.org_id = ${orgId}`,
     props: {
-      id: { col: 'id', type: 'number' },
+      id: { col: 'id', type: 'number', notNull: true },
       name: s('name'),
       description: s('description'),
       observationType: s('observation_type'),
@@ -251,10 +258,10 @@ export const SETS: Record<SetName, EntitySet> = {
       from measurements m join datastreams ds on ds.id = m.datastream_id join devices d on d.id = ds.device_id
       where ds.org_id = ${orgId}`,
     props: {
-      id: s('id'),
-      phenomenonTime: { col: 'time', type: 'time' },
-      resultTime: { col: 'time', type: 'time' },
-      result: { col: 'result', type: 'number' },
+      id: s('id', true),
+      phenomenonTime: { col: 'time', type: 'time', notNull: true },
+      resultTime: { col: 'time', type: 'time', notNull: true },
+      result: { col: 'result', type: 'number', notNull: true },
     },
     relations: {
       Datastream: { target: 'Datastreams', many: false, childCol: 'id', parentCol: 'ds_id' },
@@ -272,10 +279,10 @@ export const SETS: Record<SetName, EntitySet> = {
     singular: 'FeatureOfInterest',
     key: 'string',
     order: ['id'],
-    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p`,
+    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p where p.x is not null`,
     props: {
-      id: s('id'),
-      name: s('name'),
+      id: s('id', true),
+      name: s('name', true),
       description: s('description'),
       encodingType: s('encoding_type'),
       feature: { col: 'x', type: 'point' },

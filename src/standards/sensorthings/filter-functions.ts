@@ -141,7 +141,13 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
   now: { arity: [0, 0], args: [], build: (ctx) => ({ sql: param(ctx.dialect, ctx.now, 'time'), type: 'time' }) },
   mindatetime: { arity: [0, 0], args: [], build: (ctx) => timeLit(ctx, -62135596800000) },
   maxdatetime: { arity: [0, 0], args: [], build: (ctx) => timeLit(ctx, 253402300799999) },
-  round: { arity: [1, 1], args: ['number'], build: (_ctx, a) => num(sql`round(${at(a, 0)})`) },
+  // Half away from zero on both: PostgreSQL's round(double precision) rounds half to even.
+  round: {
+    arity: [1, 1],
+    args: ['number'],
+    build: (ctx, a) =>
+      num(pg(ctx) ? sql`cast(round(cast(${at(a, 0)} as numeric)) as double precision)` : sql`round(${at(a, 0)})`),
+  },
   floor: { arity: [1, 1], args: ['number'], build: (_ctx, a) => num(sql`floor(${at(a, 0)})`) },
   ceiling: {
     arity: [1, 1],

@@ -15,6 +15,7 @@ import {
 import { arithmetic, compileCall } from './filter-functions.js';
 import { literalGeometry } from './filter-geo.js';
 import { parseDateTime } from './filter-parser.js';
+import { QueryOptionError } from './query-options.js';
 
 /** A path through a to-many relation: the comparison around it becomes EXISTS over these rows. */
 interface Chain {
@@ -56,12 +57,15 @@ export class SqlCompiler implements FilterContext {
     return c.sql;
   }
 
-  /** An ORDER BY term for a property path (to-one relations only). */
-  orderTerm(segments: string[], pos: number): RawBuilder<unknown> {
-    const c = this.compile({ k: 'path', segments, pos });
+  /** An ORDER BY term for a property path (to-one relations only), with SensorThings' null order (§9.3.3.4). */
+  orderTerm(segments: string[], desc: boolean): RawBuilder<unknown> {
+    const c = this.compile({ k: 'path', segments, pos: 0 });
     if (this.pending) throw new NotImplementedError('$orderby through a to-many relation');
-    if (c.type === 'point' || c.type === 'geo') throw new FilterSemanticError('cannot order by a geometry', pos);
-    return c.type === 'json' ? this.jsonAs(c, 'string').sql : c.sql;
+    if (c.type === 'point' || c.type === 'geo') throw new QueryOptionError('$orderby', 'cannot order by a geometry');
+    const expr = c.type === 'json' ? this.jsonAs(c, 'string').sql : c.sql;
+    // Nulls first ascending, last descending; a column that is never null gets no clause, so its index gives the order.
+    const nulls = segments.length === 1 && this.propOf(this.set, segments)?.notNull ? '' : desc ? ' nulls last' : ' nulls first';
+    return sql`${expr} ${raw(`${desc ? 'desc' : 'asc'}${nulls}`)}`;
   }
 
   compile(e: Expr): Compiled {

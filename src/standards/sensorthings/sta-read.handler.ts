@@ -107,7 +107,10 @@ async function collection(
   } else if (refs) {
     body.value = page.rows.map((r) => ({ '@iot.selfLink': selfLink(scope.base, target.set, target.set.idOf(r)) }));
   } else {
-    body.value = await Promise.all(page.rows.map((r) => reader.render(scope, target.set, r, o)));
+    body.value =
+      o.expand.length === 0
+        ? page.rows.map((r) => reader.renderOwn(scope, target.set, r, o))
+        : await Promise.all(page.rows.map((r) => reader.render(scope, target.set, r, o)));
   }
   if (page.more) body['@iot.nextLink'] = nextLink(scope, url, o);
   return body;

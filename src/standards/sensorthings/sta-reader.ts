@@ -59,11 +59,12 @@ export class StaReader {
     const from = sql`(${set.base(scope.orgId, this.dialect)}) ${sql.raw(alias)}`;
     const top = Math.min(o.top ?? DEFAULT_TOP, MAX_TOP);
     const order = [
-      ...o.orderby.map((term) => {
-        const expr = compiler.orderTerm(term.path, 0);
-        return sql`${expr} ${sql.raw(term.desc ? 'desc nulls last' : 'asc nulls first')}`;
-      }),
-      ...set.order.map((col) => sql.raw(`${alias}.${col}`)),
+      ...o.orderby.map((term) => compiler.orderTerm(term.path, term.desc)),
+      // Then the key, for a stable order across pages; a key already ordered by is left out
+      // (PostgreSQL would not use the index for `time desc, ds_id, time`).
+      ...set.order
+        .filter((col) => !o.orderby.some((t) => t.path.length === 1 && set.props[t.path[0] as string]?.col === col))
+        .map((col) => sql.raw(`${alias}.${col}`)),
     ];
     const query = sql<Row>`select ${sql.raw(alias)}.* from ${from} ${where}
       order by ${sql.join(order)} limit ${top + 1} offset ${o.skip}`;
@@ -79,6 +80,13 @@ export class StaReader {
 
   /** Renders a row with control information, $select and $expand applied. */
   async render(scope: Scope, set: EntitySet, row: Row, o: QueryOptions): Promise<Entity> {
+    const out = this.renderOwn(scope, set, row, o);
+    if (o.expand.length > 0) await this.expand(scope, set, row, o, out);
+    return out;
+  }
+
+  /** Control information and properties ($select applied), without expansions. */
+  renderOwn(scope: Scope, set: EntitySet, row: Row, o: QueryOptions): Entity {
     const id = set.idOf(row);
     const self = selfLink(scope.base, set, id);
     const all: Entity = { '@iot.id': id, '@iot.selfLink': self, ...set.toEntity(row) };
@@ -94,6 +102,11 @@ export class StaReader {
           throw new QueryOptionError('$select', `${set.singular} has no property '${name}'`);
       }
     }
+    return out;
+  }
+
+  private async expand(scope: Scope, set: EntitySet, row: Row, o: QueryOptions, out: Entity): Promise<void> {
+    const self = selfLink(scope.base, set, set.idOf(row));
     for (const item of o.expand) {
       const rel = set.relations[item.relation];
       if (!rel) throw new QueryOptionError('$expand', `${set.singular} has no relation '${item.relation}'`);
@@ -116,7 +129,6 @@ export class StaReader {
         out[`${item.relation}@iot.nextLink`] = `${self}/${item.relation}?$top=${top}&$skip=${item.options.skip + top}`;
       }
     }
-    return out;
   }
 }
 

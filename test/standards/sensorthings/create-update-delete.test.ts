@@ -201,6 +201,28 @@ describe.each(dialects)('SensorThings create, update, delete (ets-sta10 level 2)
     expect((await sta.patch(`Things('nope')`, { name: 'x' })).statusCode).toBe(404);
   });
 
+  it('link-to-existing-entities: POST under a navigation links the parent; PATCH moves a Thing to another Location', async () => {
+    const c = await createChain('links');
+    const viaNav = await sta.post(`Things${key(c.thingId)}/Locations`, location('via navigation', 4.5, 51.9));
+    expect(viaNav.statusCode, viaNav.body).toBe(201);
+    const newLocation = sta.idOf(viaNav);
+    const at = async () =>
+      (await sta.get(`Things${key(c.thingId)}/Locations`)).json().value.map((l: { '@iot.id': string }) => l['@iot.id']);
+    expect(await at()).toEqual([newLocation]);
+    expect((await sta.patch(`Things${key(c.thingId)}`, { Locations: [{ '@iot.id': c.locationId }] })).statusCode).toBe(200);
+    expect(await at()).toEqual([c.locationId]);
+    const obs = await sta.post(`Datastreams${key(c.datastreamId)}/Observations`, {
+      phenomenonTime: '2024-05-02T00:00:00Z',
+      result: 2,
+    });
+    expect(obs.statusCode, obs.body).toBe(201);
+    expect((await sta.get(`Observations${key(sta.idOf(obs))}/Datastream`)).json()['@iot.id']).toBe(c.datastreamId);
+    expect(
+      (await sta.post(`Datastreams${key(c.datastreamId)}/Observations`, { phenomenonTime: '2024-05-02T00:00:00Z', result: 3 }))
+        .statusCode,
+    ).toBe(409);
+  });
+
   it('invalidPatchEntities: PATCH with inline related entities → 400', async () => {
     const c = await createChain('badpatch');
     const thing = await sta.patch(`Things${key(c.thingId)}`, { Locations: [location('new inline')] });

@@ -42,3 +42,67 @@ export function staClient(t: TestPolder, version = 'v1.1'): Sta {
 
 /** `Things('x')` / `Datastreams(5)`: how an id goes in a URL. */
 export const key = (id: string | number) => (typeof id === 'number' ? `(${id})` : `('${id.replace(/'/g, "''")}')`);
+
+export const ALL_SETS = [
+  'Things',
+  'Locations',
+  'HistoricalLocations',
+  'Datastreams',
+  'Sensors',
+  'ObservedProperties',
+  'Observations',
+  'FeaturesOfInterest',
+] as const;
+
+const T0 = Date.UTC(2015, 2, 1);
+export const obsTime = (i: number) => new Date(T0 + i * 60_000).toISOString();
+
+/**
+ * The fixture ets-sta10's level 3 deep-inserts: 2 Things, each with 1 Location and 2
+ * Datastreams (Sensor, ObservedProperty), 12 Observations with results 1..12 in
+ * phenomenonTime order (3 per Datastream). Answers the Things' ids.
+ */
+export async function seedEtsFixture(sta: Sta): Promise<(string | number)[]> {
+  const things: (string | number)[] = [];
+  let n = 0;
+  for (const t of [1, 2]) {
+    const datastreams = [1, 2].map((d) => ({
+      name: `datastream ${t}-${d}`,
+      description: `datastream ${t}-${d} of thing ${t}`,
+      unitOfMeasurement: { name: 'degree Celsius', symbol: 'Cel', definition: 'http://unitsofmeasure.org/ucum.html#para-30' },
+      observationType: 'http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement',
+      Sensor: {
+        name: `sensor ${t}-${d}`,
+        description: `sensor ${t}-${d}`,
+        encodingType: 'application/pdf',
+        metadata: 'spec.pdf',
+      },
+      ObservedProperty: {
+        name: `property ${t}-${d}`,
+        definition: `urn:example:property-${t}-${d}`,
+        description: `property ${t}-${d}`,
+      },
+      Observations: [0, 1, 2].map(() => {
+        n++;
+        return { phenomenonTime: obsTime(n), result: n };
+      }),
+    }));
+    const res = await sta.post('Things', {
+      name: `thing ${t}`,
+      description: `thing number ${t}`,
+      properties: { reference: `ref-${t}`, floor: t },
+      Locations: [
+        {
+          name: `location ${t}`,
+          description: `where thing ${t} is`,
+          encodingType: 'application/vnd.geo+json',
+          location: { type: 'Point', coordinates: [5 + t, 52 + t / 10] },
+        },
+      ],
+      Datastreams: datastreams,
+    });
+    if (res.statusCode !== 201) throw new Error(`fixture: ${res.statusCode} ${res.body}`);
+    things.push(sta.idOf(res));
+  }
+  return things;
+}

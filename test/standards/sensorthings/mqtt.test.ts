@@ -1,0 +1,136 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { availableDialects } from '../../support/databases.js';
+import { eventually } from '../../support/mqtt.js';
+import { ADMIN_TOKEN, type ListeningPolder, startListeningPolder } from '../../support/polder.js';
+import { staClient } from './sta-client.js';
+
+/**
+ * SensorThings MQTT extension (18-088 §14; the MQTT part of the OGC suite's receive-updates and
+ * create-observations classes) on the embedded broker, on both databases.
+ */
+const dialects = await availableDialects();
+
+describe.each(dialects)('SensorThings MQTT on %s', (dialect) => {
+  let t: ListeningPolder;
+  let client: MqttClient;
+  let dsId: number;
+  let otherOrgKey: string;
+  const got: { topic: string; payload: Record<string, unknown> }[] = [];
+
+  beforeAll(async () => {
+    t = await startListeningPolder(dialect);
+    const sta = staClient(t);
+    const res = await sta.post('Things', {
+      name: 'mqtt thing',
+      description: 'x',
+      Datastreams: [
+        {
+          name: 'air',
+          description: 'air temperature',
+          unitOfMeasurement: { name: 'degree Celsius', symbol: 'Cel', definition: 'http://unitsofmeasure.org/ucum.html#para-30' },
+          observationType: 'http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement',
+          Sensor: { name: 'probe', description: 'probe', encodingType: 'text/html', metadata: 'x' },
+          ObservedProperty: {
+            name: 'Temperature',
+            definition: 'http://qudt.org/vocab/quantitykind/Temperature',
+            description: 't',
+          },
+        },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    dsId = (await sta.get(`Things('${sta.idOf(res)}')/Datastreams`)).json().value[0]['@iot.id'];
+    await t.call(ADMIN_TOKEN, { method: 'POST', url: '/api/organisations', payload: { slug: 'other', name: 'Other' } });
+    otherOrgKey = (
+      await t.call(ADMIN_TOKEN, {
+        method: 'POST',
+        url: '/api/organisations/other/api-keys',
+        payload: { name: 'k', scopes: ['devices:write', 'measurements:write', 'admin:write'] },
+      })
+    ).json().secret;
+    const port = (t.polder.mqtt as { port?: number }).port;
+    client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'sta', password: ADMIN_TOKEN, reconnectPeriod: 0 });
+    await client.subscribeAsync(`v1.1/Datastreams(${dsId})/Observations`);
+    client.on('message', (topic, payload) => got.push({ topic, payload: JSON.parse(payload.toString()) }));
+  });
+  afterAll(async () => {
+    await client?.endAsync();
+    await t?.close();
+  });
+
+  it('receive-updates: a subscriber of v1.1/Datastreams(id)/Observations gets each new observation as stored', async () => {
+    const sta = staClient(t);
+    const created = await sta.post(`Datastreams(${dsId})/Observations`, {
+      phenomenonTime: '2024-03-01T12:00:00Z',
+      result: 17.25,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const msg = await eventually('the observation on MQTT', () => got.find((g) => g.payload.result === 17.25));
+    expect(msg.topic).toBe(`v1.1/Datastreams(${dsId})/Observations`);
+    expect(msg.payload).toMatchObject({
+      '@iot.id': `${dsId}-${Date.UTC(2024, 2, 1, 12)}`,
+      phenomenonTime: '2024-03-01T12:00:00.000Z',
+      result: 17.25,
+    });
+  });
+
+  it('create-observations-via-mqtt: publishing an Observation on the topic stores it (and announces it)', async () => {
+    await client.publishAsync(
+      `v1.1/Datastreams(${dsId})/Observations`,
+      JSON.stringify({ phenomenonTime: '2024-03-01T13:00:00Z', result: 5.5 }),
+      {
+        qos: 1,
+      },
+    );
+    const sta = staClient(t);
+    const stored = await eventually('the published observation stored', async () => {
+      const res = await sta.get(`Datastreams(${dsId})/Observations?$filter=result eq 5.5`);
+      return res.json().value[0];
+    });
+    expect(stored.phenomenonTime).toBe('2024-03-01T13:00:00.000Z');
+    // On v1.1/Observations with a Datastream link too.
+    await client.publishAsync(
+      'v1.1/Observations',
+      JSON.stringify({ phenomenonTime: '2024-03-01T14:00:00Z', result: 6.5, Datastream: { '@iot.id': dsId } }),
+      {
+        qos: 1,
+      },
+    );
+    await eventually(
+      'the second observation stored',
+      async () => (await sta.get(`Datastreams(${dsId})/Observations?$filter=result eq 6.5`)).json().value[0],
+    );
+  });
+
+  it('refuses an Observation published by another organisation for this datastream', async () => {
+    const port = (t.polder.mqtt as { port?: number }).port;
+    const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      username: 'x',
+      password: otherOrgKey,
+      reconnectPeriod: 0,
+    });
+    await intruder.publishAsync(
+      `v1.1/Datastreams(${dsId})/Observations`,
+      JSON.stringify({ phenomenonTime: '2024-03-01T15:00:00Z', result: 666 }),
+      {
+        qos: 1,
+      },
+    );
+    await intruder.endAsync();
+    // A message of ours after it proves the intruder's was handled (and refused), not still in flight.
+    await client.publishAsync(
+      `v1.1/Datastreams(${dsId})/Observations`,
+      JSON.stringify({ phenomenonTime: '2024-03-01T16:00:00Z', result: 7.5 }),
+      {
+        qos: 1,
+      },
+    );
+    const sta = staClient(t);
+    await eventually(
+      'the marker stored',
+      async () => (await sta.get(`Datastreams(${dsId})/Observations?$filter=result eq 7.5`)).json().value[0],
+    );
+    expect((await sta.get(`Datastreams(${dsId})/Observations?$filter=result eq 666`)).json().value).toEqual([]);
+  });
+});
