@@ -229,7 +229,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     logger,
   });
   const inbound = new InboundRouter();
-  registerSensorThingsMqtt({ database, measurements, inbound, bus: () => polder.mqtt, logger, clock });
+  const sensorThingsMqtt = registerSensorThingsMqtt({ database, measurements, inbound, bus: () => polder.mqtt, logger, clock });
   // Every message that reaches Polder is a sign of life of the device that sent it.
   inbound.on('#', heartbeatHandler({ activity, directory, counters: fleetMetrics.heartbeats }), { passive: true });
   const mqttService = config.mqttUrl ? new URL(config.mqttUrl) : undefined;
@@ -246,6 +246,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       baseTopicsOf: (orgId) => directory.baseTopics(orgId),
       allBaseTopics: () => directory.baseTopics(),
       pipelineFilters: (orgId) => pipelineTopics.filtersOf(orgId),
+      ownsStaTopic: (orgId, topic) => sensorThingsMqtt.ownsTopic(orgId, topic),
     }),
   );
 
@@ -481,6 +482,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       runner.close();
       await stream.stop();
       stopRepublish();
+      sensorThingsMqtt.stop();
       await tenancy.flushUsage().catch(() => {});
       await activity.flush().catch(() => {});
       await scriptRunner.dispose();

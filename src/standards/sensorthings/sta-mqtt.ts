@@ -29,6 +29,13 @@ interface Owner {
 export interface StaMqtt {
   /** The organisation a SensorThings topic belongs to (for broker ACLs); undefined when none does. */
   staTopicOwner(topic: string): Promise<string | undefined>;
+  /**
+   * The broker's synchronous question (src/broker/topic-policy.ts `ownsStaTopic`): answered from
+   * the owners cache, loaded at start and filled as observations are stored; a miss starts a
+   * look-up, so a subscription to a datastream nothing has been stored for yet succeeds once
+   * that look-up is done (a client retries).
+   */
+  ownsTopic(orgId: string, topic: string): boolean;
   stop(): void;
 }
 
@@ -76,9 +83,24 @@ export function registerSensorThingsMqtt(deps: {
       }
     }
   };
+  // Known owners at start: subscriptions to existing datastreams are decided without a query.
+  const loaded = deps.database.db
+    .selectFrom('datastreams')
+    .select(['id', 'org_id', 'device_id'])
+    .execute()
+    .then((rows) => {
+      const until = clock() + OWNER_TTL_MS;
+      for (const r of rows) owners.set(r.id, { owner: { orgId: r.org_id, deviceId: r.device_id }, until });
+    })
+    .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: datastream owners not loaded'));
   const unsubscribe = deps.measurements.events.subscribe((rows) => {
     if (!deps.bus()) return;
     queue = queue
+      .then(() => loaded)
+      .then(async () => {
+        // Owners of new datastreams are known before their first observation is delivered.
+        for (const id of new Set(rows.map((r) => r.datastreamId))) if (!owners.has(id)) await ownerOf(id);
+      })
       .then(() => publish(rows))
       .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT publish failed'));
   });
@@ -101,7 +123,7 @@ export function registerSensorThingsMqtt(deps: {
       owner &&
       (who === undefined ||
         who.kind === 'service' ||
-        (who.kind === 'admin' && who.orgId === owner.orgId) ||
+        (who.kind === 'key' && (who.platform || who.orgId === owner.orgId)) ||
         (who.kind === 'device' && who.deviceId === owner.deviceId));
     if (!owner || !allowed) {
       deps.logger.warn(
@@ -131,6 +153,15 @@ export function registerSensorThingsMqtt(deps: {
     async staTopicOwner(topic) {
       const m = DATASTREAM_TOPIC.exec(topic);
       return m ? (await ownerOf(Number(m[1])))?.orgId : undefined;
+    },
+    ownsTopic(orgId, topic) {
+      const m = DATASTREAM_TOPIC.exec(topic);
+      if (!m) return false;
+      const id = Number(m[1]);
+      const hit = owners.get(id);
+      if (!hit || hit.until <= clock())
+        ownerOf(id).catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: owner look-up failed'));
+      return hit?.owner?.orgId === orgId;
     },
     stop() {
       unsubscribe();

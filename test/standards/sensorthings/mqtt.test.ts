@@ -110,14 +110,17 @@ describe.each(dialects)('SensorThings MQTT on %s', (dialect) => {
       password: otherOrgKey,
       reconnectPeriod: 0,
     });
-    await intruder.publishAsync(
+    // The broker refuses the publish (src/broker/topic-policy.ts): no PUBACK, the connection is closed.
+    const closed = new Promise<void>((resolve) => intruder.once('close', () => resolve()));
+    intruder.publish(
       `v1.1/Datastreams(${dsId})/Observations`,
       JSON.stringify({ phenomenonTime: '2024-03-01T15:00:00Z', result: 666 }),
       {
         qos: 1,
       },
     );
-    await intruder.endAsync();
+    await closed;
+    intruder.end(true);
     // A message of ours after it proves the intruder's was handled (and refused), not still in flight.
     await client.publishAsync(
       `v1.1/Datastreams(${dsId})/Observations`,
@@ -132,5 +135,44 @@ describe.each(dialects)('SensorThings MQTT on %s', (dialect) => {
       async () => (await sta.get(`Datastreams(${dsId})/Observations?$filter=result eq 7.5`)).json().value[0],
     );
     expect((await sta.get(`Datastreams(${dsId})/Observations?$filter=result eq 666`)).json().value).toEqual([]);
+  });
+
+  it("an organisation's key subscribes to its own datastreams' topics, never another organisation's", async () => {
+    const port = (t.polder.mqtt as { port?: number }).port;
+    const ownKey = (
+      await t.call(ADMIN_TOKEN, {
+        method: 'POST',
+        url: '/api/organisations/default/api-keys',
+        payload: { name: 'reader', scopes: ['measurements:read'] },
+      })
+    ).json().secret;
+    const topic = `v1.1/Datastreams(${dsId})/Observations`;
+    const reader = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'r', password: ownKey, reconnectPeriod: 0 });
+    const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      username: 'x',
+      password: otherOrgKey,
+      reconnectPeriod: 0,
+    });
+    try {
+      expect((await reader.subscribeAsync(topic))[0]?.qos).toBe(0);
+      // Refused (SUBACK 0x80) or accepted and filtered per delivery (docs/security.md): nothing arrives.
+      await intruder.subscribeAsync(topic);
+      const stolen: string[] = [];
+      intruder.on('message', (tp) => stolen.push(tp));
+      const seen: string[] = [];
+      reader.on('message', (_t, payload) => seen.push(String(JSON.parse(payload.toString()).result)));
+      const sta = staClient(t);
+      const posted = await sta.post(`Datastreams(${dsId})/Observations`, {
+        phenomenonTime: '2024-03-02T10:00:00Z',
+        result: 12.25,
+      });
+      expect(posted.statusCode, posted.body).toBe(201);
+      await eventually('the reader got the observation', async () => seen.includes('12.25'));
+      // The broker handles one delivery list per message: the intruder's would have come with the reader's.
+      expect(stolen).toEqual([]);
+    } finally {
+      await reader.endAsync();
+      await intruder.endAsync();
+    }
   });
 });
