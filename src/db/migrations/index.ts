@@ -9,6 +9,7 @@ import { fleet } from './0006-fleet.js';
 import { scripts } from './0007-scripts.js';
 import { inbox } from './0008-inbox.js';
 import { pollers } from './0009-pollers.js';
+import { values } from './20261202-1700-values.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -25,5 +26,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007-scripts': scripts(dialect),
     '0008-inbox': inbox(dialect),
     '0009-pollers': pollers(dialect),
+    '20261202-1700-values': values(dialect),
   };
 }
