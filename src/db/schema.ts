@@ -168,7 +168,7 @@ export interface MeasurementTable {
   value: number;
 }
 
-/** Non-numeric values: JSON text of the value (jsonb on PostgreSQL). */
+/** Non-numeric values: JSON text of the value (json on PostgreSQL). */
 export interface MeasurementValueTable {
   datastream_id: number;
   time: number;

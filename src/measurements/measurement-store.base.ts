@@ -1,6 +1,5 @@
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import { fromJsonColumn } from '../shared/json.js';
 import type { NonNumericValue, ValueKind } from '../shared/values.js';
 import type { Agg } from './measurement-query.js';
 import type {
@@ -85,7 +84,7 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
         out.push({
           datastreamId: Number(r.datastreamId),
           time: Number(r.time),
-          value: fromJsonColumn<NonNumericValue>(r.value, ''),
+          value: JSON.parse(String(r.value)) as NonNumericValue,
         });
       }
     }
@@ -125,8 +124,10 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
     limitEach: number,
   ): RawBuilder<unknown> {
     const dir = sql.raw(order);
+    // JSON values are read as their text on both dialects (pg would parse jsonb: "on" and on alike).
+    const valueColumn = sql.raw(table === 'measurements' ? 'value' : 'cast(value as text)');
     const branch = (r: Range, i: number) =>
-      sql`select * from (select datastream_id as "datastreamId", time, value from ${sql.table(table)}
+      sql`select * from (select datastream_id as "datastreamId", time, ${valueColumn} as value from ${sql.table(table)}
         where datastream_id = ${r.datastreamId} and time >= ${r.from} and time < ${r.to}
         order by time ${dir} limit ${Math.min(limitEach, limit)}) as b${sql.raw(String(i))}`;
     const first = ranges[0];

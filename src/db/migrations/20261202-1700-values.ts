@@ -4,7 +4,7 @@ import type { Dialect } from '../dialect.js';
 /**
  * Non-numeric observations (issue 9 item 14): text ("on"), booleans and JSON live in their own
  * table, so the numeric `measurements` hot table stays narrow and its insert path unchanged.
- * `value` holds the JSON text of the value (jsonb on PostgreSQL). A datastream says which kind
+ * `value` holds the JSON text of the value (json on PostgreSQL, which keeps it as written). A datastream says which kind
  * of value it holds; existing ones hold numbers.
  */
 export const values = (dialect: Dialect) => ({
@@ -14,7 +14,7 @@ export const values = (dialect: Dialect) => ({
       await sql`create table measurement_values (
         datastream_id bigint not null,
         time bigint not null,
-        value jsonb not null,
+        value json not null,
         primary key (datastream_id, time)
       )`.execute(db);
     } else {
