@@ -176,6 +176,7 @@ describe.each(dialects)('measurements API on %s', (dialect) => {
       sensor: a.sensorId,
       observedProperty: 'temperature',
       unit: 'Cel',
+      valueKind: 'number',
       time: iso(T0 + 24 * 60_000),
       value: 6,
     });
