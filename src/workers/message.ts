@@ -85,6 +85,12 @@ export function withWarnings(metadata: MessageMetadata, warnings: readonly strin
   return { ...metadata, warnings: [...previous, ...warnings] };
 }
 
+/** The warnings `after` has beyond those of `before` (what one step added). */
+export function newWarnings(before: MessageMetadata, after: MessageMetadata): string[] {
+  const was = Array.isArray(before.warnings) ? before.warnings.length : 0;
+  return Array.isArray(after.warnings) ? after.warnings.slice(was).map(String) : [];
+}
+
 /** The time a draft is observed at, following the defaulting rule above. */
 export const draftTime = (msg: PipelineMessage, draft: MeasurementDraft): number =>
   draft.time ?? msg.observedAt ?? msg.receivedAt;
