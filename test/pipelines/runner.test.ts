@@ -406,7 +406,7 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
     expect(w.sink.of(queued.id)).toMatchObject({ status: 'stored', deviceId: ids.cs });
   });
 
-  it('a disabled device fails its uplinks unstored (DEVICE_DISABLED)', async () => {
+  it('a disabled device fails its uplinks unstored (DEVICE_DISABLED); the trace names it', async () => {
     const id = await w.device({
       code: 'off-node',
       type: 'lorawan-node',
@@ -418,7 +418,7 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
     const p = w.pipeline(['ttn-v3']);
     const msg = w.message(p, body);
     expect((await w.handle(deliveries([msg]))).done).toEqual([msg.id]);
-    expect(w.sink.of(msg.id)).toMatchObject({ status: 'failed', deviceId: null, error: { code: 'DEVICE_DISABLED' } });
+    expect(w.sink.of(msg.id)).toMatchObject({ status: 'failed', deviceId: id, error: { code: 'DEVICE_DISABLED' } });
     expect(await w.stored(id)).toEqual([]);
   });
 
