@@ -5,7 +5,14 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { DomainError } from '../shared/errors.js';
 import { uuidv7 } from '../shared/ids.js';
-import { type DeviceRef, messageToJson, newWarnings, type PipelineMessage, type PipelineMessageJson, TRANSPORT_KINDS } from './message.js';
+import {
+  type DeviceRef,
+  messageToJson,
+  newWarnings,
+  type PipelineMessage,
+  type PipelineMessageJson,
+  TRANSPORT_KINDS,
+} from './message.js';
 import { prepareStep, runStep } from './registry.js';
 import type { ScriptLog, WorkerContext, WorkerDefinition } from './worker.js';
 
