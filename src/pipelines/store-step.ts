@@ -8,7 +8,7 @@ import type { DatastreamKey } from '../devices/devices.js';
 import type { Measurement, ValueRow } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import { type DomainError, invalid } from '../shared/errors.js';
-import { describeValue, KIND_NAMES, type NonNumericValue, valueKindOf } from '../shared/values.js';
+import { describeValue, KIND_NAMES, KIND_ONE, type NonNumericValue, valueKindOf } from '../shared/values.js';
 import { type DeviceRef, draftTime, type MeasurementDraft, type PipelineMessage } from '../workers/workers.js';
 import type { Pipeline } from './pipelines.js';
 import type { DatastreamCache } from './store-step.datastreams.js';
@@ -237,8 +237,8 @@ export class StoreStep {
           failed = true;
           plan.error ??= invalid(
             `measurements.${j}.value`,
-            `measurements.${j}.value ${describeValue(d.value)} is ${KIND_NAMES[kind ?? 'number']}, but datastream ${s.id} ` +
-              `(sensor ${d.sensor}, ${d.observedProperty}, unit "${d.unit}") holds ${KIND_NAMES[s.kind]}`,
+            `measurements.${j}.value ${describeValue(d.value)} (${KIND_ONE[kind ?? 'number']}) does not fit datastream ${s.id} ` +
+              `(sensor ${d.sensor}, ${d.observedProperty}, unit "${d.unit}"), which holds ${KIND_NAMES[s.kind]}`,
           );
           return;
         }

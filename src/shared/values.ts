@@ -27,7 +27,9 @@ export function valueKindOf(value: unknown): ValueKind | undefined {
   }
 }
 
+/** How messages name what a datastream holds, and one value of a kind. */
 export const KIND_NAMES: Record<ValueKind, string> = { number: 'numbers', text: 'text', boolean: 'booleans', json: 'JSON' };
+export const KIND_ONE: Record<ValueKind, string> = { number: 'a number', text: 'text', boolean: 'a boolean', json: 'JSON' };
 
 /** A value as text for a message: JSON, cut to 80 characters. */
 export function describeValue(value: unknown): string {

@@ -143,7 +143,9 @@ describe.each(dialects)('non-numeric values on %s', (dialect) => {
       status: 'failed',
       error: {
         code: 'VALIDATION_FAILED',
-        message: expect.stringMatching(/value 1 is numbers, but datastream \d+ .* holds text/),
+        message: expect.stringMatching(
+          /value 1 \(a number\) does not fit datastream \d+ \(sensor relay1, lighting, unit ""\), which holds text/,
+        ),
       },
     });
     expect(w.sink.of(later.id).status).toBe('stored');
