@@ -3,7 +3,7 @@ import { type Config, ConfigError, describeConfig, loadConfig } from './config.j
 import { migrateToLatest, openDatabase } from './db/database.js';
 import { createPolder } from './main.js';
 import { exportCommand, retentionCommand } from './measurements/measurement.cli.js';
-import { EXPORT_FORMATS, type ExportFormat } from './measurements/measurement-export.js';
+import { EXPORT_COLUMNS, EXPORT_FORMATS, type ExportColumns, type ExportFormat } from './measurements/measurement-export.js';
 import { AGGS, type Agg, INTERVAL_NAMES, type IntervalName } from './measurements/measurement-query.js';
 import { DomainError } from './shared/errors.js';
 import { httpFleetAdmin } from './simulate/neocampus/fleet-admin.js';
@@ -186,6 +186,11 @@ export function buildCli(): Command {
     .addOption(new Option('--interval <interval>', 'aggregate into buckets').choices([...INTERVAL_NAMES, 'auto']))
     .addOption(new Option('--agg <agg>', 'aggregation of each bucket').choices([...AGGS]))
     .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).default('csv'))
+    .addOption(
+      new Option('--columns <columns>', 'full: device, sensor, property, unit per row; minimal: datastream id only')
+        .choices([...EXPORT_COLUMNS])
+        .default('full'),
+    )
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .action(async (o: Record<string, string | string[] | undefined>) => {
       const config = configFrom(program.opts());
@@ -201,6 +206,7 @@ export function buildCli(): Command {
         interval: o.interval as IntervalName | 'auto' | undefined,
         agg: o.agg as Agg | undefined,
         format: o.format as ExportFormat,
+        columns: o.columns as ExportColumns,
         output: o.output as string | undefined,
       }).catch(fail);
     });

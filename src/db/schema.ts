@@ -158,12 +158,21 @@ export interface DatastreamTable {
   observed_property: string;
   unit: string;
   created_at: number;
+  /** number | text | boolean | json: where its values are (measurements or measurement_values). */
+  value_kind: Generated<string>;
 }
 
 export interface MeasurementTable {
   datastream_id: number;
   time: number;
   value: number;
+}
+
+/** Non-numeric values: JSON text of the value (json on PostgreSQL). */
+export interface MeasurementValueTable {
+  datastream_id: number;
+  time: number;
+  value: Json;
 }
 
 export interface RollupTable {
@@ -360,6 +369,7 @@ export interface Schema {
   sensors: SensorTable;
   datastreams: DatastreamTable;
   measurements: MeasurementTable;
+  measurement_values: MeasurementValueTable;
   rollups: RollupTable;
   alerts: AlertTable;
   webhooks: WebhookTable;

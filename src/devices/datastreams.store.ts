@@ -3,7 +3,8 @@ import { paginate } from '../db/paginate.js';
 import type { Schema } from '../db/schema.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Page, PageRequest } from '../shared/page.js';
-import type { Datastream, DatastreamKey, DatastreamStore } from './devices.js';
+import type { ValueKind } from '../shared/values.js';
+import type { Datastream, DatastreamKey, DatastreamStore, ResolvedSeries } from './devices.js';
 
 type Db = Kysely<Schema> | Transaction<Schema>;
 
@@ -29,17 +30,23 @@ export class KyselyDatastreamStore implements DatastreamStore {
    * and the re-read finds theirs, so every caller gets the same ids.
    */
   async resolve(orgId: string, deviceId: string, keys: DatastreamKey[], now: number): Promise<number[]> {
+    return (await this.resolveSeries(orgId, deviceId, keys, now)).map((s) => s.id);
+  }
+
+  async resolveSeries(orgId: string, deviceId: string, keys: DatastreamKey[], now: number): Promise<ResolvedSeries[]> {
     if (keys.length === 0) return [];
     const fast = await this.lookup(this.db, orgId, deviceId, keys);
-    if (fast.every((id) => id !== undefined)) return fast as number[];
+    if (fast.every((id) => id !== undefined)) return fast as ResolvedSeries[];
     return this.db.transaction().execute(async (trx) => {
       // Rows are inserted in one global order (sorted keys), so two transactions inserting
       // overlapping rows wait for each other instead of deadlocking.
       const sensors = await this.ensureSensors(trx, orgId, deviceId, [...new Set(keys.map((k) => k.sensor))].sort(), now);
-      const wanted = new Map<string, { sensorId: string; property: string; unit: string }>();
+      const wanted = new Map<string, { sensorId: string; property: string; unit: string; kind: ValueKind }>();
       for (const k of keys) {
         const sensorId = sensors.get(k.sensor) as string;
-        wanted.set(seriesKey(sensorId, k.observedProperty, k.unit), { sensorId, property: k.observedProperty, unit: k.unit });
+        const key = seriesKey(sensorId, k.observedProperty, k.unit);
+        // The first key of a series decides the kind of a new datastream.
+        if (!wanted.has(key)) wanted.set(key, { sensorId, property: k.observedProperty, unit: k.unit, kind: k.kind ?? 'number' });
       }
       let found = await this.series(trx, orgId, [...new Set([...wanted.values()].map((w) => w.sensorId))]);
       const missing = [...wanted.entries()]
@@ -56,6 +63,7 @@ export class KyselyDatastreamStore implements DatastreamStore {
               sensor_id: w.sensorId,
               observed_property: w.property,
               unit: w.unit,
+              value_kind: w.kind,
               created_at: now,
             })),
           )
@@ -64,24 +72,35 @@ export class KyselyDatastreamStore implements DatastreamStore {
       }
       if (missing.length > 0) found = await this.series(trx, orgId, [...new Set(missing.map((w) => w.sensorId))], found);
       return keys.map((k) => {
-        const id = found.get(seriesKey(sensors.get(k.sensor) as string, k.observedProperty, k.unit));
-        if (id === undefined) throw new Error(`datastream ${k.sensor}/${k.observedProperty}/${k.unit} missing after insert`);
-        return id;
+        const series = found.get(seriesKey(sensors.get(k.sensor) as string, k.observedProperty, k.unit));
+        if (series === undefined) throw new Error(`datastream ${k.sensor}/${k.observedProperty}/${k.unit} missing after insert`);
+        return series;
       });
     });
   }
 
-  /** Ids of the keys that exist, undefined for the others. */
+  /** The keys that exist, undefined for the others. */
   private async lookup(db: Db, orgId: string, deviceId: string, keys: DatastreamKey[]) {
     const rows = await db
       .selectFrom('datastreams')
       .innerJoin('sensors', 'sensors.id', 'datastreams.sensor_id')
-      .select(['datastreams.id', 'sensors.external_id', 'datastreams.observed_property', 'datastreams.unit'])
+      .select([
+        'datastreams.id',
+        'sensors.external_id',
+        'datastreams.observed_property',
+        'datastreams.unit',
+        'datastreams.value_kind',
+      ])
       .where('datastreams.org_id', '=', orgId)
       .where('datastreams.device_id', '=', deviceId)
       .where('sensors.external_id', 'in', [...new Set(keys.map((k) => k.sensor))])
       .execute();
-    const byKey = new Map(rows.map((r) => [seriesKey(r.external_id, r.observed_property, r.unit), Number(r.id)]));
+    const byKey = new Map(
+      rows.map((r) => [
+        seriesKey(r.external_id, r.observed_property, r.unit),
+        { id: Number(r.id), kind: r.value_kind as ValueKind },
+      ]),
+    );
     return keys.map((k) => byKey.get(seriesKey(k.sensor, k.observedProperty, k.unit)));
   }
 
@@ -138,21 +157,22 @@ export class KyselyDatastreamStore implements DatastreamStore {
     return sensors;
   }
 
-  /** (sensor, property, unit) → datastream id for these sensors. */
-  private async series(db: Db, orgId: string, sensorIds: string[], into = new Map<string, number>()) {
+  /** (sensor, property, unit) → datastream id and kind for these sensors. */
+  private async series(db: Db, orgId: string, sensorIds: string[], into = new Map<string, ResolvedSeries>()) {
     for (const part of chunks(sensorIds)) {
       const rows = await db
         .selectFrom('datastreams')
-        .select(['id', 'sensor_id', 'observed_property', 'unit'])
+        .select(['id', 'sensor_id', 'observed_property', 'unit', 'value_kind'])
         .where('org_id', '=', orgId)
         .where('sensor_id', 'in', part)
         .execute();
-      for (const r of rows) into.set(seriesKey(r.sensor_id, r.observed_property, r.unit), Number(r.id));
+      for (const r of rows)
+        into.set(seriesKey(r.sensor_id, r.observed_property, r.unit), { id: Number(r.id), kind: r.value_kind as ValueKind });
     }
     return into;
   }
 
-  async insert(d: Omit<Datastream, 'id' | 'sensorCode'>) {
+  async insert(d: Omit<Datastream, 'id' | 'sensorCode' | 'valueKind'> & { valueKind?: ValueKind | undefined }) {
     const row = await this.db
       .insertInto('datastreams')
       .values({
@@ -161,6 +181,7 @@ export class KyselyDatastreamStore implements DatastreamStore {
         sensor_id: d.sensorId,
         observed_property: d.observedProperty,
         unit: d.unit,
+        value_kind: d.valueKind ?? 'number',
         created_at: d.createdAt,
       })
       .onConflict((oc) => oc.doNothing())
@@ -185,6 +206,7 @@ export class KyselyDatastreamStore implements DatastreamStore {
     sensor_code: string;
     observed_property: string;
     unit: string;
+    value_kind: string;
     created_at: number;
   }): Datastream {
     return {
@@ -195,6 +217,7 @@ export class KyselyDatastreamStore implements DatastreamStore {
       sensorCode: r.sensor_code,
       observedProperty: r.observed_property,
       unit: r.unit,
+      valueKind: r.value_kind as ValueKind,
       createdAt: r.created_at,
     };
   }

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { IsoTime, Nullable } from '../http/schemas.js';
 import { toIso, toIsoOrNull } from '../shared/clock.js';
+import { VALUE_KINDS } from '../shared/values.js';
 import { CONNECTIVITIES, type Datastream, DEVICE_CODE, type Device, type DeviceType, type Sensor, TYPE_NAME } from './devices.js';
 import { IDENTITY_KINDS } from './identity.js';
 
@@ -180,7 +181,11 @@ export const DatastreamSchema = Type.Object({
   sensorId: Type.String(),
   sensor: Type.String({ description: 'Sensor code' }),
   observedProperty: Type.String(),
-  unit: Type.String({ description: 'UCUM code' }),
+  unit: Type.String({ description: 'UCUM code; empty for values without a unit' }),
+  valueKind: Type.Union(
+    VALUE_KINDS.map((k) => Type.Literal(k)),
+    { description: 'What its values are: number, text, boolean or json (any JSON)' },
+  ),
   createdAt: IsoTime,
 });
 
@@ -249,5 +254,6 @@ export const datastreamOut = (d: Datastream) => ({
   sensor: d.sensorCode,
   observedProperty: d.observedProperty,
   unit: d.unit,
+  valueKind: d.valueKind,
   createdAt: toIso(d.createdAt),
 });

@@ -1,6 +1,8 @@
 /** Device types, devices, sensors and datastreams: the registry's types and storage ports. */
+
 import type { LocationRef, LocationScope } from '../locations/locations.js';
 import type { Page, PageRequest } from '../shared/page.js';
+import type { ValueKind } from '../shared/values.js';
 import type { Identity, IdentityKind } from './identity.js';
 
 export const CONNECTIVITIES = ['mqtt', 'lorawan', 'http', 'none'] as const;
@@ -198,8 +200,10 @@ export interface Datastream {
   sensorId: string;
   sensorCode: string;
   observedProperty: string;
-  /** UCUM code (Cel, %, hPa, lx …). */
+  /** UCUM code (Cel, %, hPa, lx …); "" for values without a unit. */
   unit: string;
+  /** What it holds: numbers, text, booleans or JSON (set when it is created). */
+  valueKind: ValueKind;
   createdAt: number;
 }
 
@@ -209,6 +213,14 @@ export interface DatastreamKey {
   sensor: string;
   observedProperty: string;
   unit: string;
+  /** The kind a new datastream gets (default number). */
+  kind?: ValueKind | undefined;
+}
+
+/** A resolved series: its id and the kind of value it holds. */
+export interface ResolvedSeries {
+  id: number;
+  kind: ValueKind;
 }
 
 export interface DeviceTypeStore {
@@ -282,8 +294,12 @@ export interface DatastreamStore {
    * (code = externalId) and datastreams in one transaction; safe under concurrent callers.
    */
   resolve(orgId: string, deviceId: string, keys: DatastreamKey[], now: number): Promise<number[]>;
+  /** As resolve, with the kind each datastream holds (an existing one keeps its own kind). */
+  resolveSeries(orgId: string, deviceId: string, keys: DatastreamKey[], now: number): Promise<ResolvedSeries[]>;
   /** A new datastream; undefined when (sensor, property, unit) exists already. */
-  insert(d: Omit<Datastream, 'id' | 'sensorCode'>): Promise<Datastream | undefined>;
+  insert(
+    d: Omit<Datastream, 'id' | 'sensorCode' | 'valueKind'> & { valueKind?: ValueKind | undefined },
+  ): Promise<Datastream | undefined>;
   find(orgId: string, id: number): Promise<Datastream | undefined>;
   delete(orgId: string, id: number): Promise<boolean>;
   /** Ids of the datastreams of a sensor. */

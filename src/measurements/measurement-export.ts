@@ -1,7 +1,44 @@
-import type { Measurement } from './measurements.js';
+import type { Row, StreamLabels } from './measurements.js';
 
 export const EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** full: each row names its device, sensor, observed property and unit; minimal: datastream id only. */
+export const EXPORT_COLUMNS = ['full', 'minimal'] as const;
+export type ExportColumns = (typeof EXPORT_COLUMNS)[number];
+
+/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+export const csvField = (text: string): string => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/** A value as one CSV field: numbers and booleans as they are, text as text, JSON as its text. */
+function csvValue(value: Row['value']): string {
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return csvField(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+/**
+ * What starts each line of a datastream's rows (the datastream id, and with labels its device,
+ * sensor, property and unit), built once per datastream: a row costs one map lookup more.
+ */
+function prefixes(format: ExportFormat, labels: ReadonlyMap<number, StreamLabels> | undefined) {
+  const cache = new Map<number, string>();
+  return (id: number): string => {
+    let p = cache.get(id);
+    if (p !== undefined) return p;
+    const l = labels?.get(id);
+    if (format === 'csv') {
+      p = l ? `${id},${[l.device, l.sensor, l.observedProperty, l.unit].map(csvField).join(',')},` : `${id},`;
+    } else {
+      const more = l
+        ? `,"device":${JSON.stringify(l.device)},"sensor":${JSON.stringify(l.sensor)},` +
+          `"observedProperty":${JSON.stringify(l.observedProperty)},"unit":${JSON.stringify(l.unit)}`
+        : '';
+      p = `{"datastream":${id}${more},`;
+    }
+    cache.set(id, p);
+    return p;
+  };
+}
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
@@ -11,20 +48,28 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
 /**
  * One line per row, the same row shape as the JSON API: `datastream,time,value` (CSV with a
  * header; RFC 3339 UTC times with milliseconds) or `{"datastream":…,"time":…,"value":…}`
- * (NDJSON). Chunks in, chunks out: nothing is held beyond the chunk being written.
+ * (NDJSON); with `labels`, device code, sensor code, observed property and unit follow the
+ * datastream id. Values that are not numbers are written as text (CSV) or JSON (NDJSON).
+ * Chunks in, chunks out: nothing is held beyond the chunk being written.
  */
-export async function* formatRows(chunks: AsyncIterable<Measurement[]>, format: ExportFormat): AsyncGenerator<string> {
-  if (format === 'csv') yield 'datastream,time,value\n';
+export async function* formatRows(
+  chunks: AsyncIterable<Row[]>,
+  format: ExportFormat,
+  labels?: ReadonlyMap<number, StreamLabels>,
+): AsyncGenerator<string> {
+  if (format === 'csv') yield labels ? 'datastream,device,sensor,observedProperty,unit,time,value\n' : 'datastream,time,value\n';
+  const prefix = prefixes(format, labels);
   for await (const rows of chunks) {
     for (let i = 0; i < rows.length; i += LINES_PER_CHUNK) {
       const end = Math.min(rows.length, i + LINES_PER_CHUNK);
       let text = '';
       for (let j = i; j < end; j++) {
-        const r = rows[j] as Measurement;
+        const r = rows[j] as Row;
+        const v = r.value;
         text +=
           format === 'csv'
-            ? `${r.datastreamId},${isoTime(r.time)},${r.value}\n`
-            : `{"datastream":${r.datastreamId},"time":"${isoTime(r.time)}","value":${r.value}}\n`;
+            ? `${prefix(r.datastreamId)}${isoTime(r.time)},${typeof v === 'number' ? v : csvValue(v)}\n`
+            : `${prefix(r.datastreamId)}"time":"${isoTime(r.time)}","value":${typeof v === 'number' ? v : JSON.stringify(v)}}\n`;
       }
       yield text;
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResolvedQuery } from './measurement.service.js';
 import { aggregatedPage, rawPage } from './measurement-pages.js';
 import { type Agg, aggValue } from './measurement-query.js';
-import type { DatastreamRef, Measurement, MeasurementStore, Order, Range, Rollup, RollupSize } from './measurements.js';
+import type { DatastreamRef, Measurement, MeasurementStore, Order, Range, Rollup, RollupSize, Row } from './measurements.js';
 import { rollupsOf } from './rollups.js';
 
 /**
@@ -49,10 +49,10 @@ function memoryStore(rows: Measurement[], rollupCutoff: Partial<Record<RollupSiz
 }
 
 const streams = (ids: number[]): DatastreamRef[] =>
-  ids.map((id) => ({ id, orgId: 'o', deviceId: 'd', sensorId: 's', observedProperty: 'p', unit: 'u' }));
+  ids.map((id) => ({ id, orgId: 'o', deviceId: 'd', sensorId: 's', observedProperty: 'p', unit: 'u', valueKind: 'number' }));
 
-async function everyPage(read: (cursor: string | undefined) => Promise<{ items: Measurement[]; next: string | null }>) {
-  const out: Measurement[] = [];
+async function everyPage(read: (cursor: string | undefined) => Promise<{ items: Row[]; next: string | null }>) {
+  const out: Row[] = [];
   let cursor: string | undefined;
   do {
     const page = await read(cursor);

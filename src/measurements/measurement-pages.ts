@@ -2,7 +2,7 @@ import { invalid } from '../shared/errors.js';
 import { decodeCursor, type Page, type PageRequest, toPage } from '../shared/page.js';
 import type { ResolvedQuery } from './measurement.service.js';
 import { aggValue, INTERVALS, rollupSizeFor } from './measurement-query.js';
-import type { Measurement, MeasurementStore, Range, RollupSize } from './measurements.js';
+import type { Measurement, MeasurementStore, Range, RollupSize, Row } from './measurements.js';
 import { type Aggregate, aggregateOf, bucketStart, mergeInto } from './rollups.js';
 
 /**
@@ -47,15 +47,32 @@ function rangesAfter(q: ResolvedQuery, from: number, to: number, cursor: string 
   return ranges;
 }
 
-const keyOf = (r: Measurement) => [r.datastreamId, r.time];
+const keyOf = (r: Row) => [r.datastreamId, r.time];
+
+/**
+ * Rows of the ranges, datastreams ascending: numbers from the hot table, the datastreams of
+ * other kinds from `measurement_values` (a query rarely mixes both; then the two sorted lists merge).
+ */
+async function readRows(store: MeasurementStore, q: ResolvedQuery, ranges: Range[], limit: number): Promise<Row[]> {
+  const numeric = new Set(q.streams.filter((s) => s.valueKind === 'number').map((s) => s.id));
+  const numbers = ranges.filter((r) => numeric.has(r.datastreamId));
+  const others = ranges.filter((r) => !numeric.has(r.datastreamId));
+  if (others.length === 0) return store.readRaw(numbers, q.order, limit);
+  const values = await store.readValues(others, q.order, limit);
+  if (numbers.length === 0) return values;
+  const merged: Row[] = [...(await store.readRaw(numbers, q.order, limit)), ...values];
+  // Stable: each datastream's rows keep their time order.
+  merged.sort((a, b) => a.datastreamId - b.datastreamId);
+  return merged.slice(0, limit);
+}
 
 /** A page of raw rows. Most pages need one statement; sparse datastreams are read in growing groups. */
-export async function rawPage(store: MeasurementStore, q: ResolvedQuery, page: PageRequest): Promise<Page<Measurement>> {
+export async function rawPage(store: MeasurementStore, q: ResolvedQuery, page: PageRequest): Promise<Page<Row>> {
   const remaining = rangesAfter(q, q.start, q.end, page.cursor, 1);
   const want = page.limit + 1;
-  const rows: Measurement[] = [];
+  const rows: Row[] = [];
   for (let group = 1; rows.length < want && remaining.length > 0; group = Math.min(group * 4, MAX_GROUP)) {
-    const got = await store.readRaw(remaining.splice(0, group), q.order, want - rows.length);
+    const got = await readRows(store, q, remaining.splice(0, group), want - rows.length);
     for (const r of got) rows.push(r);
   }
   const result = toPage(rows, page.limit, keyOf, (r) => r);
@@ -105,9 +122,12 @@ export async function aggregatedPage(
   const want = page.limit + 1;
   const out: Measurement[] = [];
   const chunkSize = settings.chunk ?? RAW_CHUNK;
+  // Text, booleans and JSON have no rollups: aggregates are over numbers only.
+  const numeric = new Set(q.streams.filter((s) => s.valueKind === 'number').map((s) => s.id));
 
   for (const range of rangesAfter(q, from, to, page.cursor, width)) {
     const id = range.datastreamId;
+    if (!numeric.has(id)) continue;
     // The bucket being folded; it is complete once a row of another bucket arrives.
     const state: { open?: { bucket: number; agg: Aggregate } | undefined } = {};
     const flush = () => {

@@ -1,5 +1,6 @@
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.js';
+import type { NonNumericValue, ValueKind } from '../shared/values.js';
 import type { Agg } from './measurement-query.js';
 import type {
   DatastreamFilter,
@@ -12,6 +13,8 @@ import type {
   RetentionClass,
   Rollup,
   RollupSize,
+  StreamLabels,
+  ValueRow,
 } from './measurements.js';
 
 /** Raw retention of a datastream: its sensor's, else its organisation's, else 30 days. */
@@ -28,6 +31,9 @@ const ROLLUP_VALUE: Record<Agg, string> = {
 };
 /** A query may name this many ranges; more are read in several statements. */
 const MAX_BRANCHES = 200;
+/** Non-numeric values per insert statement (3 parameters each). */
+const VALUE_INSERT_CHUNK = 500;
+type RawTable = 'measurements' | 'measurement_values';
 
 /**
  * What both dialects share: reads, datastream lookups and retention deletes are the same SQL
@@ -60,21 +66,68 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
     for (let i = 0; i < live.length && out.length < limit; i += MAX_BRANCHES) {
       const part = live.slice(i, i + MAX_BRANCHES);
       const want = Math.min(limit - out.length, part.length * limitEach);
-      const rows = await this.measurementsOf(this.rawQuery(part, order, limit - out.length, limitEach).compile(this.db), want);
+      const query = this.rawQuery('measurements', part, order, limit - out.length, limitEach).compile(this.db);
+      const rows = await this.measurementsOf(query, want);
       if (out.length === 0 && i + MAX_BRANCHES >= live.length) return rows;
       for (const r of rows) out.push(r);
     }
     return out;
   }
 
+  async readValues(ranges: readonly Range[], order: Order, limit: number, limitEach = limit): Promise<ValueRow[]> {
+    const live = ranges.filter((r) => r.from < r.to);
+    const out: ValueRow[] = [];
+    for (let i = 0; i < live.length && out.length < limit; i += MAX_BRANCHES) {
+      const part = live.slice(i, i + MAX_BRANCHES);
+      const query = this.rawQuery('measurement_values', part, order, limit - out.length, limitEach).compile(this.db);
+      for (const r of await this.objectsOf<{ datastreamId: number; time: number; value: unknown }>(query)) {
+        out.push({
+          datastreamId: Number(r.datastreamId),
+          time: Number(r.time),
+          value: JSON.parse(String(r.value)) as NonNumericValue,
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Non-numeric values (the store step's rare path; numbers keep their own fast insert): one
+   * `insert … on conflict do nothing returning` per chunk; a row stored before is skipped.
+   */
+  async insertValues(rows: readonly ValueRow[]): Promise<ValueRow[]> {
+    const unique = [...new Map(rows.map((r) => [`${r.datastreamId}:${r.time}`, r])).values()];
+    const inserted: ValueRow[] = [];
+    for (let i = 0; i < unique.length; i += VALUE_INSERT_CHUNK) {
+      const chunk = unique.slice(i, i + VALUE_INSERT_CHUNK);
+      const res = await this.db
+        .insertInto('measurement_values')
+        .values(chunk.map((r) => ({ datastream_id: r.datastreamId, time: r.time, value: JSON.stringify(r.value) })))
+        .onConflict((oc) => oc.doNothing())
+        .returning(['datastream_id', 'time'])
+        .execute();
+      const fresh = new Set(res.map((r) => `${Number(r.datastream_id)}:${Number(r.time)}`));
+      for (const r of chunk) if (fresh.has(`${r.datastreamId}:${r.time}`)) inserted.push(r);
+    }
+    return inserted;
+  }
+
   /**
    * One index range scan per range, glued with UNION ALL: a single round trip that reads no
    * more than it answers, where `datastream_id in (…) order by …` would sort whole ranges.
    */
-  private rawQuery(ranges: readonly Range[], order: Order, limit: number, limitEach: number): RawBuilder<unknown> {
+  private rawQuery(
+    table: RawTable,
+    ranges: readonly Range[],
+    order: Order,
+    limit: number,
+    limitEach: number,
+  ): RawBuilder<unknown> {
     const dir = sql.raw(order);
+    // JSON values are read as their text on both dialects (pg would parse jsonb: "on" and on alike).
+    const valueColumn = sql.raw(table === 'measurements' ? 'value' : 'cast(value as text)');
     const branch = (r: Range, i: number) =>
-      sql`select * from (select datastream_id as "datastreamId", time, value from measurements
+      sql`select * from (select datastream_id as "datastreamId", time, ${valueColumn} as value from ${sql.table(table)}
         where datastream_id = ${r.datastreamId} and time >= ${r.from} and time < ${r.to}
         order by time ${dir} limit ${Math.min(limitEach, limit)}) as b${sql.raw(String(i))}`;
     const first = ranges[0];
@@ -116,14 +169,16 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
     }
     let total = 0;
     for (const g of groups.values()) {
-      const row = await this.db
-        .selectFrom('measurements')
-        .select(sql<number>`count(*)`.as('n'))
-        .where('datastream_id', 'in', g.ids)
-        .where('time', '>=', g.from)
-        .where('time', '<', g.to)
-        .executeTakeFirst();
-      total += Number(row?.n ?? 0);
+      for (const table of ['measurements', 'measurement_values'] as const) {
+        const row = await this.db
+          .selectFrom(table)
+          .select(sql<number>`count(*)`.as('n'))
+          .where('datastream_id', 'in', g.ids)
+          .where('time', '>=', g.from)
+          .where('time', '<', g.to)
+          .executeTakeFirst();
+        total += Number(row?.n ?? 0);
+      }
     }
     return total;
   }
@@ -132,7 +187,7 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
     if (filter.ids?.length === 0) return [];
     let q = this.db
       .selectFrom('datastreams')
-      .select(['id', 'org_id', 'device_id', 'sensor_id', 'observed_property', 'unit'])
+      .select(['id', 'org_id', 'device_id', 'sensor_id', 'observed_property', 'unit', 'value_kind'])
       .where('org_id', '=', orgId);
     if (filter.ids) q = q.where('id', 'in', filter.ids);
     if (filter.deviceId !== undefined) q = q.where('device_id', '=', filter.deviceId);
@@ -146,7 +201,26 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
       sensorId: r.sensor_id,
       observedProperty: r.observed_property,
       unit: r.unit,
+      valueKind: r.value_kind as ValueKind,
     }));
+  }
+
+  async labelsOf(orgId: string, ids: readonly number[]): Promise<Map<number, StreamLabels>> {
+    const out = new Map<number, StreamLabels>();
+    for (let i = 0; i < ids.length; i += VALUE_INSERT_CHUNK) {
+      const rows = await this.db
+        .selectFrom('datastreams as d')
+        .innerJoin('devices as v', 'v.id', 'd.device_id')
+        .innerJoin('sensors as s', 's.id', 'd.sensor_id')
+        .select(['d.id', 'v.code as device', 's.code as sensor', 'd.observed_property', 'd.unit'])
+        .where('d.org_id', '=', orgId)
+        .where('d.id', 'in', ids.slice(i, i + VALUE_INSERT_CHUNK))
+        .execute();
+      for (const r of rows) {
+        out.set(Number(r.id), { device: r.device, sensor: r.sensor, observedProperty: r.observed_property, unit: r.unit });
+      }
+    }
+    return out;
   }
 
   async findDeviceId(orgId: string, idOrCode: string): Promise<string | undefined> {
@@ -192,13 +266,17 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
   }
 
   async countExpired(archiveDays: number, cutoff: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('measurements')
-      .select(sql<number>`count(*)`.as('n'))
-      .where('datastream_id', 'in', this.classIds(archiveDays))
-      .where('time', '<', cutoff)
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+    let total = 0;
+    for (const table of ['measurements', 'measurement_values'] as const) {
+      const row = await this.db
+        .selectFrom(table)
+        .select(sql<number>`count(*)`.as('n'))
+        .where('datastream_id', 'in', this.classIds(archiveDays))
+        .where('time', '<', cutoff)
+        .executeTakeFirst();
+      total += Number(row?.n ?? 0);
+    }
+    return total;
   }
 
   /**
@@ -207,10 +285,13 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
    * `delete … limit`, hence the key subquery, which both dialects read through the primary key.
    */
   async deleteExpired(archiveDays: number, cutoff: number, chunk: number): Promise<number> {
-    const query = sql`delete from measurements where time < ${cutoff} and (datastream_id, time) in (
-      select m.datastream_id, m.time from measurements m
-      where m.datastream_id in (${this.classIds(archiveDays)}) and m.time < ${cutoff} limit ${chunk})`;
-    return this.changesOf(query.compile(this.db));
+    const statement = (table: RawTable, n: number) =>
+      sql`delete from ${sql.table(table)} where time < ${cutoff} and (datastream_id, time) in (
+      select m.datastream_id, m.time from ${sql.table(table)} m
+      where m.datastream_id in (${this.classIds(archiveDays)}) and m.time < ${cutoff} limit ${n})`.compile(this.db);
+    const numbers = await this.changesOf(statement('measurements', chunk));
+    // Non-numeric values fill what is left of the chunk (the caller stops on a short chunk).
+    return numbers < chunk ? numbers + (await this.changesOf(statement('measurement_values', chunk - numbers))) : numbers;
   }
 
   async countExpiredRollups(size: RollupSize, cutoff: number): Promise<number> {
@@ -237,6 +318,7 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
     if (datastreamIds.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('measurements').where('datastream_id', 'in', datastreamIds).execute();
+      await tx.deleteFrom('measurement_values').where('datastream_id', 'in', datastreamIds).execute();
       await tx.deleteFrom('rollups').where('datastream_id', 'in', datastreamIds).execute();
     });
   }

@@ -9,17 +9,19 @@ import type { Principal } from '../tenancy/tenancy.js';
 import { KyselyTenancyStore } from '../tenancy/tenancy.store.js';
 import { MeasurementService } from './measurement.service.js';
 import { MeasurementEvents } from './measurement-events.js';
-import { type ExportFormat, formatRows, isoTime } from './measurement-export.js';
+import { type ExportColumns, type ExportFormat, formatRows, isoTime } from './measurement-export.js';
 import type { MeasurementQueryInput } from './measurement-query.js';
 import { MeasurementRetention, type RetentionReport } from './measurement-retention.js';
 import { createMeasurementStore } from './measurement-store.js';
-import type { Measurement } from './measurements.js';
+import type { Row } from './measurements.js';
 
 /** `polder export` and `polder retention`: the same services the API uses, on the configured database. */
 
 export interface ExportOptions extends MeasurementQueryInput {
   org: string;
   format: ExportFormat;
+  /** full (default): device, sensor, property and unit beside the datastream id; minimal: the id only. */
+  columns?: ExportColumns | undefined;
   /** A file; stdout when absent or `-`. */
   output?: string | undefined;
 }
@@ -61,8 +63,8 @@ export async function exportCommand(config: Config, opts: ExportOptions, io: Cli
       scopes: new Set(['measurements:read']),
       platformAdmin: false,
     };
-    const { org: _o, format, output, ...query } = opts;
-    const chunks = await service.openExport(cli, query);
+    const { org: _o, format, output, columns, ...query } = opts;
+    const { chunks, labels } = await service.openExport(cli, query, columns);
     const started = performance.now();
     let rows = 0;
     let shown = 0;
@@ -85,11 +87,11 @@ export async function exportCommand(config: Config, opts: ExportOptions, io: Cli
           progress(false);
           last = now;
         }
-        yield chunk as Measurement[];
+        yield chunk as Row[];
       }
     })();
     const target = output && output !== '-' ? createWriteStream(output) : io.out;
-    await pipeline(Readable.from(formatRows(counted, format)), target, { end: target !== process.stdout });
+    await pipeline(Readable.from(formatRows(counted, format, labels)), target, { end: target !== process.stdout });
     progress(true);
     return rows;
   } finally {

@@ -6,6 +6,7 @@ import type { TypedApp } from '../http/types.js';
 import { liveRoutes } from './live.routes.js';
 import {
   DEFAULT_MEASUREMENT_LIMIT,
+  ExportColumnsQuery,
   ExportFormatQuery,
   FilterQuery,
   LatestSchema,
@@ -15,15 +16,16 @@ import {
 } from './measurement.schemas.js';
 import type { LatestValue, MeasurementService } from './measurement.service.js';
 import { CONTENT_TYPES, formatRows, isoTime } from './measurement-export.js';
-import type { Measurement } from './measurements.js';
+import type { Row } from './measurements.js';
 
-export const rowOut = (r: Measurement) => ({ datastream: r.datastreamId, time: isoTime(r.time), value: r.value });
+export const rowOut = (r: Row) => ({ datastream: r.datastreamId, time: isoTime(r.time), value: r.value });
 const latestOut = (l: LatestValue) => ({
   datastream: l.datastream.id,
   device: l.datastream.deviceId,
   sensor: l.datastream.sensorId,
   observedProperty: l.datastream.observedProperty,
   unit: l.datastream.unit,
+  valueKind: l.datastream.valueKind,
   time: l.time === null ? null : isoTime(l.time),
   value: l.value,
 });
@@ -83,23 +85,27 @@ export function measurementRoutes(app: TypedApp, service: MeasurementService) {
       schema: {
         tags: ['measurements'],
         summary: 'Every row of a measurements query, streamed as CSV or NDJSON',
-        description: 'Same filters as GET /api/measurements, no paging: the whole result in one response, in constant memory.',
+        description:
+          'Same filters as GET /api/measurements, no paging: the whole result in one response, in constant memory. ' +
+          'Each row names its device (code), sensor (code), observed property and unit beside the datastream id, ' +
+          'unless columns=minimal.',
         querystring: Type.Object({
           ...FilterQuery,
           format: ExportFormatQuery,
+          columns: ExportColumnsQuery,
         }),
         response: { 200: textBody(Object.values(CONTENT_TYPES), 'The rows'), ...errors(404) },
       },
     },
     async (request, reply) => {
-      const { format = 'csv', ...filters } = request.query;
-      const chunks = await service.openExport(principalOf(request), filters);
+      const { format = 'csv', columns = 'full', ...filters } = request.query;
+      const { chunks, labels } = await service.openExport(principalOf(request), filters, columns);
       reply
         .type(CONTENT_TYPES[format])
         .header('content-disposition', `attachment; filename="measurements.${format}"`)
         .header('cache-control', 'no-store');
       // Readable.from pulls the next chunk only when the socket has room: backpressure end to end.
-      return reply.send(Readable.from(formatRows(chunks, format)));
+      return reply.send(Readable.from(formatRows(chunks, format, labels)));
     },
   );
 

@@ -1,6 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { IsoTime, Nullable } from '../http/schemas.js';
-import { EXPORT_FORMATS } from './measurement-export.js';
+import { VALUE_KINDS } from '../shared/values.js';
+import { EXPORT_COLUMNS, EXPORT_FORMATS } from './measurement-export.js';
 import { AGGS, INTERVAL_NAMES, ORDERS } from './measurement-query.js';
 
 /** TypeBox schemas of the measurements routes (query string, rows, latest values). */
@@ -39,7 +40,9 @@ export const MeasurementRowSchema = Type.Object(
   {
     datastream: Type.Integer({ description: 'Datastream id' }),
     time: Type.String({ format: 'date-time', description: 'RFC 3339 UTC with milliseconds; with an interval, the bucket start' }),
-    value: Type.Number({ description: 'The value, or the bucket aggregate' }),
+    value: Type.Unknown({
+      description: 'The value (a number; text, a boolean or JSON for datastreams of those kinds), or the bucket aggregate',
+    }),
   },
   { $id: 'MeasurementRow', title: 'MeasurementRow' },
 );
@@ -50,9 +53,10 @@ export const LatestSchema = Type.Object(
     device: Type.String(),
     sensor: Type.String(),
     observedProperty: Type.String(),
-    unit: Type.String({ description: 'UCUM code' }),
+    unit: Type.String({ description: 'UCUM code; empty for values without a unit' }),
+    valueKind: literals(VALUE_KINDS, 'What the datastream holds: number, text, boolean or json'),
     time: Nullable(IsoTime),
-    value: Nullable(Type.Number()),
+    value: Type.Unknown({ description: 'A number, text, a boolean or JSON as the datastream holds; null when it has none' }),
   },
   { $id: 'LatestValue', title: 'LatestValue' },
 );
@@ -61,3 +65,11 @@ export const textBody = (types: string[], description: string): TSchema =>
   ({ description, content: Object.fromEntries(types.map((t) => [t, { schema: { type: 'string' } }])) }) as unknown as TSchema;
 
 export const ExportFormatQuery = Type.Optional(literals(EXPORT_FORMATS, 'csv (with a header line) or ndjson', 'csv'));
+
+export const ExportColumnsQuery = Type.Optional(
+  literals(
+    EXPORT_COLUMNS,
+    'full: device, sensor, observedProperty and unit beside the datastream id; minimal: the id only',
+    'full',
+  ),
+);

@@ -1,9 +1,11 @@
 import type { Clock } from '../shared/clock.js';
 import { invalid, notFound } from '../shared/errors.js';
 import type { Page, PageRequest } from '../shared/page.js';
+import { describeValue, valueKindOf } from '../shared/values.js';
 import type { Principal } from '../tenancy/tenancy.js';
 import { requireScope } from '../tenancy/tenancy.service.js';
 import type { MeasurementEvents } from './measurement-events.js';
+import type { ExportColumns } from './measurement-export.js';
 import { aggregatedPage, rawPage } from './measurement-pages.js';
 import {
   type Agg,
@@ -13,7 +15,16 @@ import {
   parseDatastreamIds,
   parseTime,
 } from './measurement-query.js';
-import type { DatastreamRef, Measurement, MeasurementStore, Order, RollupSize } from './measurements.js';
+import type {
+  DatastreamRef,
+  Measurement,
+  MeasurementStore,
+  Order,
+  RollupSize,
+  Row,
+  StreamLabels,
+  ValueRow,
+} from './measurements.js';
 
 /**
  * Rows per read when exporting: enough to amortise a query (about 1 ms here), few enough that
@@ -43,7 +54,7 @@ export interface ResolvedQuery {
   agg: Agg;
 }
 
-export interface QueryResult extends Page<Measurement> {
+export interface QueryResult extends Page<Row> {
   /** The interval used (the one `auto` chose), when aggregating. */
   interval?: IntervalName | undefined;
 }
@@ -51,7 +62,7 @@ export interface QueryResult extends Page<Measurement> {
 export interface LatestValue {
   datastream: DatastreamRef;
   time: number | null;
-  value: number | null;
+  value: Row['value'] | null;
 }
 
 /**
@@ -82,6 +93,15 @@ export class MeasurementService {
     return inserted;
   }
 
+  /**
+   * Stores non-numeric values (text, booleans, JSON) of datastreams of those kinds, apart from
+   * the numeric hot table; answers the rows new now. Live subscribers hear of numbers only.
+   */
+  async insertValues(rows: readonly ValueRow[]): Promise<ValueRow[]> {
+    rows.forEach(checkValueRow);
+    return this.store.insertValues(rows);
+  }
+
   async query(caller: Principal, input: MeasurementQueryInput, page: PageRequest): Promise<QueryResult> {
     const q = await this.resolve(caller, input, page.limit);
     if (q.interval) {
@@ -96,21 +116,34 @@ export class MeasurementService {
    * Checks the query now (so errors are answered before a byte is streamed) and answers the
    * chunks of rows it would return, read lazily: memory stays flat however many rows there are.
    */
-  async openExport(caller: Principal, input: MeasurementQueryInput): Promise<AsyncIterable<Measurement[]>> {
+  async openExport(
+    caller: Principal,
+    input: MeasurementQueryInput,
+    columns: ExportColumns = 'full',
+  ): Promise<{ labels: Map<number, StreamLabels> | undefined; chunks: AsyncIterable<Row[]> }> {
     const q = await this.resolve(caller, input, EXPORT_CHUNK);
+    // One lookup for every datastream of the export, not one per row.
+    const labels =
+      columns === 'full'
+        ? await this.store.labelsOf(
+            caller.orgId,
+            q.streams.map((s) => s.id),
+          )
+        : undefined;
     const read = (cursor: string | undefined) => {
       const page = { limit: EXPORT_CHUNK, cursor };
       if (!q.interval) return rawPage(this.store, q, page);
       return aggregatedPage(this.store, q, page, { now: this.clock(), rollupRetentionDays: this.settings.rollupRetentionDays });
     };
-    return (async function* () {
+    const chunks = (async function* () {
       let cursor: string | undefined;
       do {
-        const page = await read(cursor);
+        const page: Page<Row> = await read(cursor);
         if (page.items.length > 0) yield page.items;
         cursor = page.next ?? undefined;
       } while (cursor);
     })();
+    return { labels, chunks };
   }
 
   async latestOfDatastream(caller: Principal, id: string): Promise<LatestValue> {
@@ -128,8 +161,13 @@ export class MeasurementService {
   }
 
   private async latestOf(streams: DatastreamRef[]): Promise<LatestValue[]> {
-    const ranges = streams.map((s) => ({ datastreamId: s.id, from: 0, to: Number.MAX_SAFE_INTEGER }));
-    const rows = await this.store.readRaw(ranges, 'desc', ranges.length, 1);
+    const range = (s: DatastreamRef) => ({ datastreamId: s.id, from: 0, to: Number.MAX_SAFE_INTEGER });
+    const numbers = streams.filter((s) => s.valueKind === 'number').map(range);
+    const others = streams.filter((s) => s.valueKind !== 'number').map(range);
+    const rows: Row[] = [
+      ...(numbers.length > 0 ? await this.store.readRaw(numbers, 'desc', numbers.length, 1) : []),
+      ...(others.length > 0 ? await this.store.readValues(others, 'desc', others.length, 1) : []),
+    ];
     const byId = new Map(rows.map((r) => [r.datastreamId, r]));
     return streams.map((s) => ({ datastream: s, time: byId.get(s.id)?.time ?? null, value: byId.get(s.id)?.value ?? null }));
   }
@@ -233,6 +271,14 @@ function checkRow(r: Measurement, i: number): void {
     throw invalid(`rows[${i}].time`, 'times are integer Unix milliseconds from 1970 on');
   }
   if (typeof r.value !== 'number' || !Number.isFinite(r.value)) throw invalid(`rows[${i}].value`, 'values are finite numbers');
+}
+
+function checkValueRow(r: ValueRow, i: number): void {
+  checkRow({ datastreamId: r.datastreamId, time: r.time, value: 0 }, i);
+  const kind = valueKindOf(r.value);
+  if (kind === undefined || kind === 'number') {
+    throw invalid(`rows[${i}].value`, `values here are text, booleans or JSON, not ${describeValue(r.value)}`);
+  }
 }
 
 /** A datastream id from a path: anything but a positive integer names no datastream. */

@@ -1,4 +1,5 @@
 /** Measurements, rollups and their storage port: the measurements domain's types. */
+import type { NonNumericValue, ValueKind } from '../shared/values.js';
 import type { Agg } from './measurement-query.js';
 
 /** One stored value: the hot table's row. `time` is Unix milliseconds. */
@@ -7,6 +8,16 @@ export interface Measurement {
   time: number;
   value: number;
 }
+
+/** A stored non-numeric value (text, boolean, JSON): a row of `measurement_values`. */
+export interface ValueRow {
+  datastreamId: number;
+  time: number;
+  value: NonNumericValue;
+}
+
+/** What a read answers: numbers, or the values of datastreams of another kind. */
+export type Row = Measurement | ValueRow;
 
 /** Rollup bucket widths, in seconds: 1 minute, 1 hour, 1 day (UTC). */
 export const ROLLUP_SIZES = [60, 3600, 86400] as const;
@@ -34,6 +45,18 @@ export interface DatastreamRef {
   orgId: string;
   deviceId: string;
   sensorId: string;
+  observedProperty: string;
+  unit: string;
+  /** number: rows in `measurements` (and rollups); any other kind: rows in `measurement_values`. */
+  valueKind: ValueKind;
+}
+
+/** How an export names a datastream beside its id: codes and names people read. */
+export interface StreamLabels {
+  /** The device's code. */
+  device: string;
+  /** The sensor's code. */
+  sensor: string;
   observedProperty: string;
   unit: string;
 }
@@ -79,6 +102,8 @@ export interface MeasurementStore {
    * updated in the same transaction from the inserted rows only.
    */
   insert(rows: readonly Measurement[]): Promise<Measurement[]>;
+  /** Stores non-numeric values, as `insert` does numbers (no rollups); answers the rows new now. */
+  insertValues(rows: readonly ValueRow[]): Promise<ValueRow[]>;
 
   /**
    * Raw rows of the given ranges (datastreams ascending, each range's rows by time in
@@ -86,6 +111,8 @@ export interface MeasurementStore {
    * whatever the number of ranges (each range is an index range scan).
    */
   readRaw(ranges: readonly Range[], order: Order, limit: number, limitEach?: number): Promise<Measurement[]>;
+  /** As readRaw, over the non-numeric values of the ranges' datastreams. */
+  readValues(ranges: readonly Range[], order: Order, limit: number, limitEach?: number): Promise<ValueRow[]>;
   /** Rollups of one size whose bucket starts in the range, by bucket in `order`. */
   readRollups(range: Range, size: RollupSize, order: Order, limit: number): Promise<Rollup[]>;
   /**
@@ -93,11 +120,13 @@ export interface MeasurementStore {
    * (avg = sum / count), by bucket in `order`: buckets of exactly the rollup size need no folding.
    */
   readRollupValues(range: Range, size: RollupSize, agg: Agg, order: Order, limit: number): Promise<Measurement[]>;
-  /** How many raw rows the ranges hold. */
+  /** How many raw rows (numbers and other values) the ranges hold. */
   countRaw(ranges: readonly Range[]): Promise<number>;
 
   /** The organisation's datastreams matching the filter, ascending by id. */
   findDatastreams(orgId: string, filter: DatastreamFilter): Promise<DatastreamRef[]>;
+  /** Device and sensor codes, property and unit of these datastreams of the organisation (one query). */
+  labelsOf(orgId: string, ids: readonly number[]): Promise<Map<number, StreamLabels>>;
   /** A device of the organisation by id or code. */
   findDeviceId(orgId: string, idOrCode: string): Promise<string | undefined>;
   /** A sensor of the organisation by id. */

@@ -10,6 +10,7 @@ import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import {
   messageToJson,
+  newWarnings,
   type PipelineMessage,
   runStep,
   type ScriptLog,
@@ -182,7 +183,10 @@ export class PipelineRunner {
         );
       } else {
         try {
+          const before = w.message;
           w.message = await runStep(step.prepared, w.message, ctx);
+          // What the step tolerated (e.g. codec fields without a unit) shows in its trace step.
+          for (const message of newWarnings(before.metadata, w.message.metadata)) this.keep(logs, { level: 'warn', message });
         } catch (err) {
           failure = err;
           if (err instanceof WorkerError && err.code === 'SCRIPT_TIMEOUT') timeouts.set(stepKey, timedOut + 1);

@@ -4,11 +4,11 @@
  * the database nothing. Deleted datastreams and devices leave the cache on the registry's events.
  */
 import type { DeviceEvents } from '../devices/device-events.js';
-import type { DatastreamKey, DatastreamStore } from '../devices/devices.js';
+import type { DatastreamKey, DatastreamStore, ResolvedSeries } from '../devices/devices.js';
 import type { Clock } from '../shared/clock.js';
 
 export interface DatastreamCacheOptions {
-  store: Pick<DatastreamStore, 'resolve'>;
+  store: Pick<DatastreamStore, 'resolveSeries'>;
   events?: Pick<DeviceEvents, 'on'> | undefined;
   clock: Clock;
   /** Bounds staleness when another process deletes a datastream (ms, default 5 min). */
@@ -21,7 +21,7 @@ const seriesKey = (orgId: string, deviceId: string, k: DatastreamKey) =>
   `${orgId}\u0000${deviceId}\u0000${k.sensor}\u0000${k.observedProperty}\u0000${k.unit}`;
 
 export class DatastreamCache {
-  private readonly ids = new Map<string, { id: number; at: number }>();
+  private readonly ids = new Map<string, { series: ResolvedSeries; at: number }>();
   private readonly keyOfId = new Map<number, string>();
   private readonly keysOfDevice = new Map<string, Set<string>>();
   private readonly off: (() => void)[] = [];
@@ -41,24 +41,27 @@ export class DatastreamCache {
     }
   }
 
-  /** Ids of `keys` (same order) for one device; one store call for the ones not cached. */
-  async resolve(orgId: string, deviceId: string, keys: readonly DatastreamKey[], now: number): Promise<number[]> {
+  /**
+   * Ids of `keys` (same order) for one device, with the kind of value each datastream holds;
+   * one store call for the ones not cached.
+   */
+  async resolve(orgId: string, deviceId: string, keys: readonly DatastreamKey[], now: number): Promise<ResolvedSeries[]> {
     const clock = this.opts.clock();
-    const out: (number | undefined)[] = keys.map((k) => {
+    const out: (ResolvedSeries | undefined)[] = keys.map((k) => {
       const hit = this.ids.get(seriesKey(orgId, deviceId, k));
-      return hit && clock - hit.at < this.ttl ? hit.id : undefined;
+      return hit && clock - hit.at < this.ttl ? hit.series : undefined;
     });
     const missing = keys.filter((_, i) => out[i] === undefined);
-    if (missing.length === 0) return out as number[];
+    if (missing.length === 0) return out as ResolvedSeries[];
     const unique = [...new Map(missing.map((k) => [seriesKey(orgId, deviceId, k), k])).values()];
-    const found = await this.opts.store.resolve(orgId, deviceId, unique, now);
-    const byKey = new Map<string, number>();
+    const found = await this.opts.store.resolveSeries(orgId, deviceId, unique, now);
+    const byKey = new Map<string, ResolvedSeries>();
     unique.forEach((k, i) => {
-      const id = found[i] as number;
-      byKey.set(seriesKey(orgId, deviceId, k), id);
-      this.remember(seriesKey(orgId, deviceId, k), deviceId, id);
+      const series = found[i] as ResolvedSeries;
+      byKey.set(seriesKey(orgId, deviceId, k), series);
+      this.remember(seriesKey(orgId, deviceId, k), deviceId, series);
     });
-    return keys.map((k, i) => out[i] ?? (byKey.get(seriesKey(orgId, deviceId, k)) as number));
+    return keys.map((k, i) => out[i] ?? (byKey.get(seriesKey(orgId, deviceId, k)) as ResolvedSeries));
   }
 
   get size(): number {
@@ -72,13 +75,14 @@ export class DatastreamCache {
     this.keysOfDevice.clear();
   }
 
-  private remember(key: string, deviceId: string, id: number) {
+  private remember(key: string, deviceId: string, series: ResolvedSeries) {
+    const id = series.id;
     if (this.ids.size >= this.maxEntries) {
       this.ids.clear();
       this.keyOfId.clear();
       this.keysOfDevice.clear();
     }
-    this.ids.set(key, { id, at: this.opts.clock() });
+    this.ids.set(key, { series, at: this.opts.clock() });
     this.keyOfId.set(id, key);
     let mine = this.keysOfDevice.get(deviceId);
     if (!mine) {
@@ -92,13 +96,13 @@ export class DatastreamCache {
     const key = this.keyOfId.get(id);
     if (key === undefined) return;
     this.keyOfId.delete(id);
-    if (this.ids.get(key)?.id === id) this.ids.delete(key);
+    if (this.ids.get(key)?.series.id === id) this.ids.delete(key);
   }
 
   private forgetDevice(deviceId: string) {
     for (const key of this.keysOfDevice.get(deviceId) ?? []) {
       const hit = this.ids.get(key);
-      if (hit) this.keyOfId.delete(hit.id);
+      if (hit) this.keyOfId.delete(hit.series.id);
       this.ids.delete(key);
     }
     this.keysOfDevice.delete(deviceId);

@@ -40,12 +40,12 @@ function world(opts: { insertFails?: boolean } = {}) {
   const datastreams = new DatastreamCache({
     clock: () => 0,
     store: {
-      async resolve(_org, deviceId, keys) {
+      async resolveSeries(_org, deviceId, keys) {
         resolves.push({ deviceId, keys });
         return keys.map((k) => {
           const key = `${deviceId}/${k.sensor}/${k.observedProperty}/${k.unit}`;
           if (!ids.has(key)) ids.set(key, next++);
-          return ids.get(key) as number;
+          return { id: ids.get(key) as number, kind: k.kind ?? 'number' };
         });
       },
     },

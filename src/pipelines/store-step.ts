@@ -5,9 +5,10 @@
  * does not answer makes the whole batch retry (the insert is idempotent on (datastream, time)).
  */
 import type { DatastreamKey } from '../devices/devices.js';
-import type { Measurement } from '../measurements/measurements.js';
+import type { Measurement, ValueRow } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import { type DomainError, invalid } from '../shared/errors.js';
+import { describeValue, KIND_NAMES, KIND_ONE, type NonNumericValue, valueKindOf } from '../shared/values.js';
 import { type DeviceRef, draftTime, type MeasurementDraft, type PipelineMessage } from '../workers/workers.js';
 import type { Pipeline } from './pipelines.js';
 import type { DatastreamCache } from './store-step.datastreams.js';
@@ -30,8 +31,14 @@ export type StoreOutcome =
 export interface StoreStepOptions {
   devices: Pick<DeviceMatcher, 'match'>;
   datastreams: Pick<DatastreamCache, 'resolve'>;
-  /** MeasurementService.insert: one call per batch; rollups and live subscribers follow. */
-  measurements: { insert(rows: readonly Measurement[]): Promise<unknown> };
+  /**
+   * MeasurementService: `insert` numbers (one call per batch; rollups and live subscribers
+   * follow); `insertValues` text, booleans and JSON (without it, such values fail their message).
+   */
+  measurements: {
+    insert(rows: readonly Measurement[]): Promise<unknown>;
+    insertValues?(rows: readonly ValueRow[]): Promise<unknown>;
+  };
   /** ActivityTracker.seen: in memory, flushed in batches by the fleet. */
   activity?: { seen(orgId: string, deviceId: string, at: number): void } | undefined;
   clock: Clock;
@@ -46,13 +53,17 @@ interface Plan {
 }
 
 /** A draft a worker got wrong fails its message (VALIDATION_FAILED naming the draft), not the batch. */
-function checkDraft(msg: PipelineMessage, d: MeasurementDraft, i: number): DomainError | undefined {
+function checkDraft(msg: PipelineMessage, d: MeasurementDraft, i: number, values: boolean): DomainError | undefined {
   const field = `measurements.${i}`;
-  for (const f of ['sensor', 'observedProperty', 'unit'] as const) {
+  for (const f of ['sensor', 'observedProperty'] as const) {
     if (typeof d[f] !== 'string' || d[f] === '') return invalid(`${field}.${f}`, `${field}.${f} must be a non-empty string`);
   }
-  if (typeof d.value !== 'number' || !Number.isFinite(d.value))
-    return invalid(`${field}.value`, `${field}.value ${String(d.value)} is not a finite number`);
+  if (typeof d.unit !== 'string') return invalid(`${field}.unit`, `${field}.unit must be a string ("" for no unit)`);
+  const kind = valueKindOf(d.value);
+  if (kind === undefined || (kind !== 'number' && !values)) {
+    const what = values ? 'a finite number, text, a boolean or JSON' : 'a finite number';
+    return invalid(`${field}.value`, `${field}.value must be ${what}; received ${describeValue(d.value)}`);
+  }
   const t = draftTime(msg, d);
   if (!Number.isFinite(t) || Math.round(t) < 0 || !Number.isSafeInteger(Math.round(t)))
     return invalid(`${field}.time`, `${field}.time ${String(t)} is not a Unix time in ms from 1970 on`);
@@ -95,10 +106,13 @@ export class StoreStep {
       return ids.size === 1 ? ([...ids][0] ?? null) : null;
     };
 
-    const storable = plans.map((p, i) => ({ p, i })).filter(({ p }) => !p.error);
+    let storable = plans.map((p, i) => ({ p, i })).filter(({ p }) => !p.error);
     try {
-      const rows = await this.rows(items, storable, deviceOf);
-      if (rows.length > 0) await this.opts.measurements.insert(rows);
+      const { numbers, values } = await this.rows(items, storable, deviceOf);
+      // A value of another kind than its datastream's failed its message in rows().
+      storable = storable.filter(({ p }) => !p.error);
+      if (numbers.length > 0) await this.opts.measurements.insert(numbers);
+      if (values.length > 0) await this.opts.measurements.insertValues?.(values);
     } catch (error) {
       return plans.map((p) =>
         p.error
@@ -155,7 +169,7 @@ export class StoreStep {
     const { message: msg } = item;
     const drafts = msg.measurements;
     for (const [i, d] of drafts.entries()) {
-      const error = checkDraft(msg, d, i);
+      const error = checkDraft(msg, d, i, this.opts.measurements.insertValues !== undefined);
       if (error) return { drafts, draftRequest: [], messageRequest: undefined, error };
     }
     const byRef = new Map<string, number>();
@@ -182,12 +196,16 @@ export class StoreStep {
     return { drafts, draftRequest, messageRequest };
   }
 
-  /** Measurement rows of the storable messages, datastreams resolved per device (cached). */
+  /**
+   * Rows of the storable messages, datastreams resolved per device (cached): numbers for the
+   * hot table, other values apart. A value whose kind is not its datastream's fails its
+   * message (`p.error`), and none of that message's rows is answered.
+   */
   private async rows(
     items: readonly StoreItem[],
     storable: { p: Plan; i: number }[],
     deviceOf: (req: number) => string | undefined,
-  ): Promise<Measurement[]> {
+  ): Promise<{ numbers: Measurement[]; values: ValueRow[] }> {
     const groups = new Map<string, { orgId: string; deviceId: string; keys: DatastreamKey[]; at: [number, number][] }>();
     for (const { p, i } of storable) {
       const msg = (items[i] as StoreItem).message;
@@ -195,20 +213,47 @@ export class StoreStep {
         const deviceId = deviceOf(p.draftRequest[j] as number) as string;
         const g = groups.get(`${msg.orgId}\u0000${deviceId}`) ?? { orgId: msg.orgId, deviceId, keys: [], at: [] };
         groups.set(`${msg.orgId}\u0000${deviceId}`, g);
-        g.keys.push({ sensor: d.sensor, observedProperty: d.observedProperty, unit: d.unit });
+        g.keys.push({ sensor: d.sensor, observedProperty: d.observedProperty, unit: d.unit, kind: valueKindOf(d.value) });
         g.at.push([i, j]);
       });
     }
     const now = this.opts.clock();
-    const rows: Measurement[] = [];
+    const planOf = new Map(storable.map(({ p, i }) => [i, p]));
+    // In group (device) order; each row's message is kept beside it, to drop it if that message fails.
+    const numbers: Measurement[] = [];
+    const numberOf: number[] = [];
+    const values: ValueRow[] = [];
+    const valueIndex: number[] = [];
+    let failed = false;
     for (const g of groups.values()) {
-      const ids = await this.opts.datastreams.resolve(g.orgId, g.deviceId, g.keys, now);
+      const series = await this.opts.datastreams.resolve(g.orgId, g.deviceId, g.keys, now);
       g.at.forEach(([i, j], n) => {
         const msg = (items[i] as StoreItem).message;
         const d = msg.measurements[j] as MeasurementDraft;
-        rows.push({ datastreamId: ids[n] as number, time: Math.round(draftTime(msg, d)), value: d.value });
+        const s = series[n] as (typeof series)[number];
+        const kind = g.keys[n]?.kind;
+        if (s.kind !== kind) {
+          const plan = planOf.get(i) as Plan;
+          failed = true;
+          plan.error ??= invalid(
+            `measurements.${j}.value`,
+            `measurements.${j}.value ${describeValue(d.value)} (${KIND_ONE[kind ?? 'number']}) does not fit datastream ${s.id} ` +
+              `(sensor ${d.sensor}, ${d.observedProperty}, unit "${d.unit}"), which holds ${KIND_NAMES[s.kind]}`,
+          );
+          return;
+        }
+        const time = Math.round(draftTime(msg, d));
+        if (kind === 'number') {
+          numbers.push({ datastreamId: s.id, time, value: d.value as number });
+          numberOf.push(i);
+        } else {
+          values.push({ datastreamId: s.id, time, value: d.value as NonNumericValue });
+          valueIndex.push(i);
+        }
       });
     }
-    return rows;
+    if (!failed) return { numbers, values };
+    const ok = (i: number | undefined) => !planOf.get(i as number)?.error;
+    return { numbers: numbers.filter((_, n) => ok(numberOf[n])), values: values.filter((_, n) => ok(valueIndex[n])) };
   }
 }

@@ -2,6 +2,8 @@
  * The one envelope that travels between pipeline steps. A step returns a new message and never
  * mutates its input, so a failed step can be retried from the message it was given.
  */
+import type { NonNumericValue } from '../shared/values.js';
+
 export const IDENTITY_KINDS = ['mac', 'deveui', 'uuid', 'serial'] as const;
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
@@ -16,14 +18,17 @@ export interface DeviceRef {
   topic?: string;
 }
 
+export { type NonNumericValue, VALUE_KINDS, type ValueKind, valueKindOf } from '../shared/values.js';
+
 export interface MeasurementDraft {
   /** The sensor's externalId: an LPP channel ("3"), a neOCampus subID, "radio" for gateway metadata. */
   sensor: string;
   /** snake_case: temperature, relative_humidity, rssi, snr, battery_voltage … */
   observedProperty: string;
-  /** UCUM code: Cel, %, hPa, dB[mW], dB, lx, V, A, W, W.h … */
+  /** UCUM code: Cel, %, hPa, dB[mW], dB, lx, V, A, W, W.h …; "" when the value has no unit. */
   unit: string;
-  value: number;
+  /** A number (the usual case), or text, a boolean, or JSON (see NonNumericValue). */
+  value: number | NonNumericValue;
   /** Unix ms; default: message.observedAt ?? message.receivedAt. */
   time?: number;
   /** Only when one message carries several devices (CSV rows, SenML packs). */
@@ -78,6 +83,12 @@ export function withWarnings(metadata: MessageMetadata, warnings: readonly strin
   if (warnings.length === 0) return metadata;
   const previous = Array.isArray(metadata.warnings) ? (metadata.warnings as unknown[]) : [];
   return { ...metadata, warnings: [...previous, ...warnings] };
+}
+
+/** The warnings `after` has beyond those of `before` (what one step added). */
+export function newWarnings(before: MessageMetadata, after: MessageMetadata): string[] {
+  const was = Array.isArray(before.warnings) ? before.warnings.length : 0;
+  return Array.isArray(after.warnings) ? after.warnings.slice(was).map(String) : [];
 }
 
 /** The time a draft is observed at, following the defaulting rule above. */

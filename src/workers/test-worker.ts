@@ -5,7 +5,14 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { DomainError } from '../shared/errors.js';
 import { uuidv7 } from '../shared/ids.js';
-import { type DeviceRef, messageToJson, type PipelineMessage, type PipelineMessageJson, TRANSPORT_KINDS } from './message.js';
+import {
+  type DeviceRef,
+  messageToJson,
+  newWarnings,
+  type PipelineMessage,
+  type PipelineMessageJson,
+  TRANSPORT_KINDS,
+} from './message.js';
 import { prepareStep, runStep } from './registry.js';
 import type { ScriptLog, WorkerContext, WorkerDefinition } from './worker.js';
 
@@ -100,7 +107,10 @@ export async function testWorker(
   };
   try {
     const step = prepareStep(worker, config);
-    const output = await runStep(step, sampleMessage(sample, ids), captured);
+    const input = sampleMessage(sample, ids);
+    const output = await runStep(step, input, captured);
+    // What the step tolerated (metadata.warnings it added) is said as warnings beside the logs.
+    for (const message of newWarnings(input.metadata, output.metadata)) logs.push({ level: 'warn', message });
     return { output: messageToJson(output), logs, errors: [] };
   } catch (err) {
     return { output: null, logs, errors: [asTestError(err)] };

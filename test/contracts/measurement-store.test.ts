@@ -63,6 +63,44 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
     expect(await store.countRaw([{ datastreamId: ds.id, ...ALL }])).toBe(values.length);
   });
 
+  // Issue 9 item 14: text, booleans and JSON in measurement_values, beside the numeric hot table.
+  it('stores non-numeric values once each, reads them like numbers, counts, expires and deletes them', async () => {
+    const t = await openTestDatabase(dialect);
+    try {
+      const s = createMeasurementStore(t.database);
+      const org = await createOrganisation(t.database.db, 'values', 7);
+      const text = await createDatastream(t.database.db, org, { unit: '' });
+      const json = await createDatastream(t.database.db, org, { unit: '' });
+      const rows = [
+        { datastreamId: text.id, time: T0, value: 'on' },
+        { datastreamId: text.id, time: T0 + 1000, value: 'off, "really"\n' },
+        { datastreamId: text.id, time: T0 + 2000, value: true },
+        { datastreamId: json.id, time: T0, value: { z: 1, a: [1.5, null, 'x'], nested: { ok: false } } },
+        { datastreamId: json.id, time: T0 + 1000, value: [230.1, 229.8] },
+      ];
+      expect(await s.insertValues(rows)).toEqual(rows);
+      // Redelivery and repeats within a batch are no-ops.
+      expect(await s.insertValues([...rows, { ...(rows[0] as (typeof rows)[number]), value: 'changed' }])).toEqual([]);
+      const both = [text, json].map((d) => ({ datastreamId: d.id, ...ALL }));
+      const read = await s.readValues(both, 'asc', 100);
+      expect(read).toEqual(rows);
+      // JSON comes back as written, key order included.
+      expect(JSON.stringify(read[3]?.value)).toBe('{"z":1,"a":[1.5,null,"x"],"nested":{"ok":false}}');
+      expect(await s.readValues(both, 'desc', 100, 1)).toEqual([rows[2], rows[4]]);
+      expect(await s.readRaw(both, 'asc', 100)).toEqual([]);
+      expect(await s.countRaw(both)).toBe(5);
+      // Retention: 7 days for this organisation; a chunk of numbers first, values after.
+      expect(await s.countExpired(7, T0 + 1500)).toBe(4);
+      expect(await s.deleteExpired(7, T0 + 1500, 3)).toBe(3);
+      expect(await s.deleteExpired(7, T0 + 1500, 3)).toBe(1);
+      expect(await s.readValues(both, 'asc', 100)).toEqual([rows[2]]);
+      await s.deleteDatastreamData([text.id]);
+      expect(await s.countRaw(both)).toBe(0);
+    } finally {
+      await t.drop();
+    }
+  });
+
   it('makes a repeated insert a no-op and answers only the rows new now', async () => {
     const ds = await createDatastream(tdb.database.db, orgId);
     const first = Array.from({ length: 50 }, (_, i) => ({ datastreamId: ds.id, time: T0 + i * 60_000, value: i }));
@@ -191,7 +229,15 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
     expect((await store.findDatastreams(orgId, { sensorId: sibling.sensorId })).map((d) => d.id)).toEqual([sibling.id]);
     const humid = await store.findDatastreams(orgId, { deviceId: mine.deviceId, observedProperty: 'humidity' });
     expect(humid).toEqual([
-      { id: mine.id, orgId, deviceId: mine.deviceId, sensorId: mine.sensorId, observedProperty: 'humidity', unit: '%' },
+      {
+        id: mine.id,
+        orgId,
+        deviceId: mine.deviceId,
+        sensorId: mine.sensorId,
+        observedProperty: 'humidity',
+        unit: '%',
+        valueKind: 'number',
+      },
     ]);
     expect(await store.findDatastreams(orgId, { ids: [] })).toEqual([]);
     expect(await store.findDatastreams(other, { deviceId: mine.deviceId })).toEqual([]);

@@ -59,7 +59,7 @@ async function expected(c: Case, receivedAt: number): Promise<{ status: string; 
     const device = ref?.identity?.value ?? ref?.code;
     if (!device) return { status: 'failed', code: 'DEVICE_NOT_FOUND', rows: [] };
     const { sensor, observedProperty, unit, value } = d;
-    rows.push({ device: device.toLowerCase(), sensor, observedProperty, unit, time: draftTime(msg, d), value });
+    rows.push({ device: device.toLowerCase(), sensor, observedProperty, unit, time: draftTime(msg, d), value: value as number });
   }
   return { status: 'stored', rows };
 }

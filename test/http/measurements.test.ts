@@ -176,6 +176,7 @@ describe.each(dialects)('measurements API on %s', (dialect) => {
       sensor: a.sensorId,
       observedProperty: 'temperature',
       unit: 'Cel',
+      valueKind: 'number',
       time: iso(T0 + 24 * 60_000),
       value: 6,
     });
@@ -221,11 +222,42 @@ describe.each(dialects)('measurements API on %s', (dialect) => {
   it('exports what the query answers, as CSV and NDJSON', async () => {
     const q = `datastream=${a.id},${b.id},${c.id}&start=2024-05-01T00:03:00Z`;
     const rows = (await all(`/api/measurements?${q}&limit=11`)).rows;
-    const csv = await get(`/api/measurements/export?${q}&format=csv`);
+    const csv = await get(`/api/measurements/export?${q}&format=csv&columns=minimal`);
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.body).toBe(`datastream,time,value\n${rows.map((r) => `${r.datastream},${r.time},${r.value}\n`).join('')}`);
-    const nd = await get(`/api/measurements/export?${q}&format=ndjson&order=desc`);
+    // Issue 9 item 18: by default each row names device (code), sensor (code), property and unit.
+    const labels = new Map(
+      (
+        await t.polder.database.db
+          .selectFrom('datastreams as d')
+          .innerJoin('devices as v', 'v.id', 'd.device_id')
+          .innerJoin('sensors as s', 's.id', 'd.sensor_id')
+          .select(['d.id', 'v.code as device', 's.code as sensor', 'd.observed_property', 'd.unit'])
+          .where('d.id', 'in', [a.id, b.id, c.id])
+          .execute()
+      ).map((r) => [Number(r.id), `${r.device},${r.sensor},${r.observed_property},${r.unit}`]),
+    );
+    const full = await get(`/api/measurements/export?${q}&format=csv`);
+    expect(full.body).toBe(
+      `datastream,device,sensor,observedProperty,unit,time,value\n${rows
+        .map((r) => `${r.datastream},${labels.get(r.datastream)},${r.time},${r.value}\n`)
+        .join('')}`,
+    );
+    const fullNd = await get(`/api/measurements/export?${q}&format=ndjson`);
+    const [first] = fullNd.body.split('\n').map((l) => (l ? JSON.parse(l) : undefined));
+    const [device, sensor, observedProperty, unit] = (labels.get(a.id) as string).split(',');
+    expect(first).toEqual({
+      datastream: a.id,
+      device,
+      sensor,
+      observedProperty,
+      unit,
+      time: rows[0]?.time,
+      value: rows[0]?.value,
+    });
+    expect((await get(`/api/measurements/export?${q}&columns=wide`)).json().error.details.field).toBe('querystring.columns');
+    const nd = await get(`/api/measurements/export?${q}&format=ndjson&order=desc&columns=minimal`);
     expect(nd.headers['content-type']).toBe('application/x-ndjson');
     const desc = (await all(`/api/measurements?${q}&order=desc&limit=1000`)).rows;
     expect(
@@ -235,7 +267,7 @@ describe.each(dialects)('measurements API on %s', (dialect) => {
         .map((l) => JSON.parse(l)),
     ).toEqual(desc);
     const aggregated = (await all(`/api/measurements?${q}&interval=5m&agg=max`)).rows;
-    const exported = await get(`/api/measurements/export?${q}&interval=5m&agg=max&format=ndjson`);
+    const exported = await get(`/api/measurements/export?${q}&interval=5m&agg=max&format=ndjson&columns=minimal`);
     expect(
       exported.body
         .trimEnd()

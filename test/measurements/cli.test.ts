@@ -58,7 +58,7 @@ describe.each(dialects)('polder export and polder retention on %s', (dialect) =>
     const err = sink();
     const rows = await exportCommand(
       loadConfig(env, undefined),
-      { org: 'default', datastream: [String(ds.id)], format: 'csv' },
+      { org: 'default', datastream: [String(ds.id)], format: 'csv', columns: 'minimal' },
       { out: out.stream, err: err.stream },
     );
     expect(rows).toBe(3);
@@ -78,6 +78,8 @@ describe.each(dialects)('polder export and polder retention on %s', (dialect) =>
       .split('\n')
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.value)).toEqual([2.5, 1.5, 0.5]);
+    // The default columns name the series (issue 9 item 18).
+    expect(lines[0]).toMatchObject({ datastream: ds.id, device: expect.any(String), sensor: expect.any(String), unit: 'Cel' });
     const bad = polder(['export', '--datastream', String(ds.id), '--start', 'yesterday'], env);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^polder: start must be an RFC 3339 date-time .* \(start\)\n$/);

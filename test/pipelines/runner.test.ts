@@ -270,6 +270,38 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
     expect(trace).toMatchObject({ status: 'stored', deviceId: ids.dl, measurements: 6 });
   });
 
+  // Issue 9 item 19: codec fields without a unit were dropped into metadata.unmapped silently.
+  it('says which codec fields without a unit are not stored (trace, worker test); keepUnmapped stores them unit-less', async () => {
+    const test = await w.api('POST', '/api/workers/decentlab-dl-5tm/test', {
+      payload: v4.chirpstack_v4_captured_decentlab_2024.data,
+      encoding: 'base64',
+      fPort: 1,
+      config: decentlabMapping,
+    });
+    expect(test.statusCode, test.body).toBe(200);
+    const warning = expect.stringMatching(/^not stored, no unit known: protocol_version, device_id \(.*keepUnmapped/);
+    expect(test.json().logs).toEqual([{ level: 'warn', message: warning }]);
+    expect(test.json().output.metadata).toMatchObject({ unmapped: ['protocol_version', 'device_id'], warnings: [warning] });
+
+    const skip = w.pipeline(['chirpstack-v4', { worker: 'decentlab-dl-5tm', config: decentlabMapping }]);
+    const first = w.message(skip, v4.chirpstack_v4_captured_decentlab_2024);
+    expect((await w.handle(deliveries([first]))).done).toEqual([first.id]);
+    expect(w.sink.of(first.id).steps[1]?.logs).toEqual([{ level: 'warn', message: warning }]);
+
+    const keep = w.pipeline([
+      'chirpstack-v4',
+      { worker: 'decentlab-dl-5tm', config: { ...decentlabMapping, keepUnmapped: true } },
+    ]);
+    const second = w.message(keep, v4.chirpstack_v4_captured_decentlab_2024);
+    expect((await w.handle(deliveries([second]))).done).toEqual([second.id]);
+    expect(w.sink.of(second.id).steps[1]?.logs).toBeUndefined();
+    const rows = await w.stored('dl-5tm');
+    expect(rows.filter((r) => ['device_id', 'protocol_version'].includes(r.observedProperty))).toEqual([
+      { sensor: '0', observedProperty: 'device_id', unit: '', time: '2024-11-10T12:51:50.000Z', value: 571 },
+      { sensor: '0', observedProperty: 'protocol_version', unit: '', time: '2024-11-10T12:51:50.000Z', value: 2 },
+    ]);
+  });
+
   it('a script that never returns: SCRIPT_TIMEOUT, retried with backoff, then failed; the rest of the batch is stored', async () => {
     const spin = await w.api('POST', '/api/workers', {
       name: 'spin',
@@ -374,7 +406,7 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
     expect(w.sink.of(queued.id)).toMatchObject({ status: 'stored', deviceId: ids.cs });
   });
 
-  it('a disabled device fails its uplinks unstored (DEVICE_DISABLED)', async () => {
+  it('a disabled device fails its uplinks unstored (DEVICE_DISABLED); the trace names it', async () => {
     const id = await w.device({
       code: 'off-node',
       type: 'lorawan-node',
@@ -386,7 +418,7 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
     const p = w.pipeline(['ttn-v3']);
     const msg = w.message(p, body);
     expect((await w.handle(deliveries([msg]))).done).toEqual([msg.id]);
-    expect(w.sink.of(msg.id)).toMatchObject({ status: 'failed', deviceId: null, error: { code: 'DEVICE_DISABLED' } });
+    expect(w.sink.of(msg.id)).toMatchObject({ status: 'failed', deviceId: id, error: { code: 'DEVICE_DISABLED' } });
     expect(await w.stored(id)).toEqual([]);
   });
 

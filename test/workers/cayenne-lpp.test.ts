@@ -117,8 +117,12 @@ describe('cayenne-lpp behind ttn-v3 agrees with The Things Stack formatter outpu
     const theirs = await runBuiltin('json-map', enveloped);
     expect(ours.metadata).toMatchObject({ fPort: 8, fCnt: 113 });
     const key = (m: { sensor: string; observedProperty: string }) => `${m.observedProperty}_${m.sensor}`;
-    const fromUs = Object.fromEntries(ours.measurements.map((m) => [key(m), { unit: m.unit, value: Math.fround(m.value) }]));
-    const fromTts = Object.fromEntries(theirs.measurements.map((m) => [key(m), { unit: m.unit, value: Math.fround(m.value) }]));
+    const fromUs = Object.fromEntries(
+      ours.measurements.map((m) => [key(m), { unit: m.unit, value: Math.fround(m.value as number) }]),
+    );
+    const fromTts = Object.fromEntries(
+      theirs.measurements.map((m) => [key(m), { unit: m.unit, value: Math.fround(m.value as number) }]),
+    );
     // TTS widens float32 (27.200000762939453): equal at float32 precision, same names, same units.
     expect(fromUs).toEqual(fromTts);
     expect(Object.keys(fromUs).sort()).toEqual(Object.keys(tts.uplink_message.decoded_payload).sort());

@@ -67,10 +67,19 @@ describe('neocampus', () => {
       runBuiltin('neocampus', mqtt('{"value":"n/a","value_units":"celsius"}', 'u4/302/temperature')),
     ).rejects.toMatchObject({
       code: 'DECODE_FAILED',
-      message: 'neocampus: value "n/a" is not a number',
+      message: 'neocampus: value "n/a" is not a number, but value_units "celsius" is a unit of numbers',
+      details: { field: 'value' },
+    });
+    await expect(runBuiltin('neocampus', mqtt('{"value":null,"subID":"x"}', 'u4/302/lighting'))).rejects.toMatchObject({
+      message: 'neocampus: value is null: nothing to store',
       details: { field: 'value' },
     });
     await expect(runBuiltin('neocampus', mqtt('{"value":[1,2],"value_units":["v"]}', 'u4/302/energy'))).rejects.toMatchObject({
+      message: expect.stringContaining('value has 2 items but value_units has 1 (received value_units ["v"])'),
+      details: { field: 'value_units' },
+    });
+    await expect(runBuiltin('neocampus', mqtt('{"value":3,"value_units":["v","a"]}', 'u4/302/energy'))).rejects.toMatchObject({
+      message: expect.stringContaining('received value_units ["v","a"]'),
       details: { field: 'value_units' },
     });
     await expect(runBuiltin('neocampus', mqtt('not json', 'u4/302/temperature'))).rejects.toMatchObject({
@@ -82,5 +91,34 @@ describe('neocampus', () => {
     const out = await runBuiltin('neocampus', mqtt('{"value":3,"value_units":"bogomips","subID":"x"}', 'u4/302/cpu'));
     expect(drafts(out)).toEqual([{ sensor: 'x', observedProperty: 'cpu', unit: '{bogomips}', value: 3 }]);
     expect(out.metadata.warnings).toEqual([expect.stringContaining('bogomips')]);
+  });
+
+  // Issue 9 item 14: values that were dead letters.
+  it('keeps text, booleans and JSON as values of their own kind, without a unit unless one is given', async () => {
+    const on = await runBuiltin('neocampus', mqtt('{"value":"on","subID":"relay1","unitID":"front"}', 'u4/302/lighting'));
+    expect(drafts(on)).toEqual([{ sensor: 'relay1', observedProperty: 'lighting', unit: '', value: 'on' }]);
+    const empty = await runBuiltin('neocampus', mqtt('{"value":"OPEN","value_units":"","subID":"s"}', 'u4/302/shutter'));
+    expect(drafts(empty)).toEqual([{ sensor: 's', observedProperty: 'shutter', unit: '', value: 'OPEN' }]);
+    const presence = await runBuiltin('neocampus', mqtt('{"value":true,"subID":"pir"}', 'u4/302/presence'));
+    expect(drafts(presence)).toEqual([{ sensor: 'pir', observedProperty: 'presence', unit: '', value: true }]);
+    const rgb = await runBuiltin('neocampus', mqtt('{"value":{"r":255,"g":0,"b":12},"subID":"led"}', 'u4/302/led'));
+    expect(drafts(rgb)).toEqual([{ sensor: 'led', observedProperty: 'led', unit: '', value: { r: 255, g: 0, b: 12 } }]);
+  });
+
+  it('applies one scalar unit to every item of an array value', async () => {
+    const body = JSON.stringify({ value: [230.1, 229.8, 231.0], value_units: 'V', subID: 'tgbt' });
+    const out = await runBuiltin('neocampus', mqtt(body, 'u4/302/energy'));
+    expect(drafts(out)).toEqual([
+      { sensor: 'tgbt', observedProperty: 'voltage_1', unit: 'V', value: 230.1 },
+      { sensor: 'tgbt', observedProperty: 'voltage_2', unit: 'V', value: 229.8 },
+      { sensor: 'tgbt', observedProperty: 'voltage_3', unit: 'V', value: 231 },
+    ]);
+  });
+
+  it('an empty value_units is no unit (the module default for a number where the module has one)', async () => {
+    const cpu = await runBuiltin('neocampus', mqtt('{"value":3,"value_units":"","subID":"x"}', 'u4/302/cpu'));
+    expect(drafts(cpu)).toEqual([{ sensor: 'x', observedProperty: 'cpu', unit: '', value: 3 }]);
+    const temp = await runBuiltin('neocampus', mqtt('{"value":"21.5","value_units":"","subID":"x"}', 'u4/302/temperature'));
+    expect(drafts(temp)).toEqual([{ sensor: 'x', observedProperty: 'temperature', unit: 'Cel', value: 21.5 }]);
   });
 });

@@ -48,6 +48,13 @@ export const JsonMapConfig = Type.Object(
         description: 'Numeric leaves the default mapping cannot name: skip (listed in metadata.unmapped) or keep with unit "1".',
       }),
     ),
+    keepUnmapped: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Keep numeric leaves that have no unit (a codec\'s battery, device_id, protocol_version) as unit-less measurements (unit ""), instead of listing them in metadata.unmapped with a warning.',
+      }),
+    ),
     sensor: Type.Optional(Type.String({ minLength: 1, default: '0' })),
     time: Type.Optional(Type.String({ minLength: 1, description: 'Path of the observation time (ISO 8601, Unix s or ms).' })),
     device: Type.Optional(
@@ -159,8 +166,9 @@ function defaultDraft(leaf: Leaf, config: JsonMapConfig): MeasurementDraft | 'un
   const guess = guessFromName(key);
   const finalUnit = unit ?? guess?.unit;
   if (finalUnit === undefined && typeof leaf.value === 'boolean') return undefined;
-  if (finalUnit === undefined && config.unmapped !== 'keep') return 'unmapped';
-  return { sensor, observedProperty: guess?.observedProperty ?? snakeCase(key), unit: finalUnit ?? '1', value: n.value };
+  if (finalUnit === undefined && config.unmapped !== 'keep' && !config.keepUnmapped) return 'unmapped';
+  const noUnit = config.keepUnmapped ? '' : '1';
+  return { sensor, observedProperty: guess?.observedProperty ?? snakeCase(key), unit: finalUnit ?? noUnit, value: n.value };
 }
 
 /** Maps one JSON value; shared by the json-map worker and decodeUplink scripts. */
@@ -180,6 +188,12 @@ export function mapJson(data: unknown, config: JsonMapConfig): MapResult {
     }
   }
   const warnings: string[] = [];
+  if (unmapped.length > 0) {
+    warnings.push(
+      `not stored, no unit known: ${unmapped.join(', ')} (listed in metadata.unmapped; ` +
+        'keepUnmapped: true on this step keeps them as unit-less measurements)',
+    );
+  }
   if (config.time !== undefined) {
     const t = select(data, parsePath(config.time))[0];
     const ms = t === undefined ? undefined : readTime(t.value);

@@ -1,11 +1,13 @@
 /**
  * neOCampus (Université Toulouse III) sensor messages on `<building>/<room>/<module>`:
  * `{"value": 21.375, "value_units": "celsius", "subID": "…", "unitID": "…"}`, where value may be a
- * number, a numeric string ("15.00"), or an array with a parallel value_units array (energy
- * meters). The subID is the sensor; the unit decides the property, else the module name does.
+ * number, a numeric string ("15.00"), text ("on"), a boolean, JSON, or an array with a parallel
+ * value_units array (energy meters) or one unit for every item. The subID is the sensor; the
+ * unit decides the property, else the module name does.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import type { MeasurementDraft, PipelineMessage } from '../message.js';
+import { describeValue } from '../../shared/values.js';
+import type { MeasurementDraft, NonNumericValue, PipelineMessage } from '../message.js';
 import { payloadText, withWarnings } from '../message.js';
 import { snakeCase } from '../names.js';
 import { decodeFailed, defineWorker } from '../worker.js';
@@ -70,18 +72,49 @@ export const NeocampusConfig = Type.Object(
 );
 export type NeocampusConfig = Static<typeof NeocampusConfig>;
 
-function numeric(v: unknown, field: string): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
-  if (!Number.isFinite(n)) throw decodeFailed(NAME, `${field} ${JSON.stringify(v)} is not a number`, { field });
-  return n;
+const noUnit = (raw: unknown) => raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+
+/**
+ * A number (numeric strings included: the stored exports write "15.00"), or the value as it is:
+ * text ("on"), a boolean, JSON. Nothing to store (null) and numbers JSON cannot hold fail.
+ */
+function readValue(v: unknown, field: string): number | NonNumericValue {
+  if (v === null || v === undefined) throw decodeFailed(NAME, `${field} is ${v}: nothing to store`, { field });
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'object') return v as NonNumericValue;
+  throw decodeFailed(NAME, `${field} ${describeValue(v)} is not a value`, { field });
 }
 
-function unitInfo(raw: unknown, module: string, field: string, warnings: string[]): UnitInfo {
-  if (raw === undefined || raw === null || raw === '') {
-    const unit = MODULE_UNITS[module];
-    if (!unit) throw decodeFailed(NAME, `${field} is missing and module "${module}" has no default unit`, { field });
-    return { unit };
+/**
+ * The draft of one value and its unit (`value_units` as received). No unit (absent or empty):
+ * the module's default unit for a number (temperature → Cel) if it has one, else none ("").
+ * A known neOCampus unit is a unit of numbers: text under it is a reading error, not data.
+ */
+function draftOf(
+  v: unknown,
+  rawUnit: unknown,
+  at: { value: string; unit: string },
+  ctx: { module: string; sensor: string; fallback: string; warnings: string[] },
+): MeasurementDraft {
+  const value = readValue(v, at.value);
+  const numeric = typeof value === 'number';
+  let info: UnitInfo;
+  if (noUnit(rawUnit)) info = { unit: (numeric && MODULE_UNITS[ctx.module]) || '' };
+  else {
+    info = unitInfo(rawUnit, at.unit, ctx.warnings);
+    if (!numeric && UNITS[String(rawUnit).trim().toLowerCase()]) {
+      throw decodeFailed(
+        NAME,
+        `${at.value} ${describeValue(v)} is not a number, but ${at.unit} ${describeValue(rawUnit)} is a unit of numbers`,
+        { field: at.value },
+      );
+    }
   }
+  return { sensor: ctx.sensor, observedProperty: info.property ?? ctx.fallback, unit: info.unit, value };
+}
+
+function unitInfo(raw: unknown, field: string, warnings: string[]): UnitInfo {
   const known = UNITS[String(raw).trim().toLowerCase()];
   if (known) return known;
   // Keep the value: a UCUM annotation says "a unit we do not know" without claiming one.
@@ -121,19 +154,33 @@ function decode(msg: PipelineMessage, config: NeocampusConfig): PipelineMessage 
   const warnings: string[] = [];
   const drafts: MeasurementDraft[] = [];
   const fallback = MODULE_PROPERTIES[module] ?? (module === '' ? 'value' : snakeCase(module));
+  const ctx = { module, sensor, fallback, warnings };
   if (Array.isArray(o.value)) {
-    const units = Array.isArray(o.value_units) ? o.value_units : [];
-    if (units.length !== o.value.length) {
-      throw decodeFailed(NAME, `value has ${o.value.length} items but value_units has ${units.length}`, { field: 'value_units' });
+    const values = o.value;
+    const units = o.value_units;
+    // One unit per item (energy meters), or one unit for every item (three phases in V), or none.
+    if (Array.isArray(units) && units.length !== values.length) {
+      throw decodeFailed(
+        NAME,
+        `value has ${values.length} items but value_units has ${units.length} (received value_units ${describeValue(units)}); ` +
+          'give one unit per item, or one unit for all',
+        { field: 'value_units' },
+      );
     }
-    o.value.forEach((v, i) => {
-      const info = unitInfo(units[i], module, `value_units[${i}]`, warnings);
-      drafts.push({ sensor, observedProperty: info.property ?? fallback, unit: info.unit, value: numeric(v, `value[${i}]`) });
+    values.forEach((v, i) => {
+      const [unit, unitField] = Array.isArray(units) ? [units[i], `value_units[${i}]`] : [units, 'value_units'];
+      drafts.push(draftOf(v, unit, { value: `value[${i}]`, unit: unitField }, ctx));
     });
     numberDuplicates(drafts);
   } else {
-    const info = unitInfo(o.value_units, module, 'value_units', warnings);
-    drafts.push({ sensor, observedProperty: info.property ?? fallback, unit: info.unit, value: numeric(o.value, 'value') });
+    if (Array.isArray(o.value_units)) {
+      throw decodeFailed(
+        NAME,
+        `value is one value but value_units is a list (received value_units ${describeValue(o.value_units)})`,
+        { field: 'value_units' },
+      );
+    }
+    drafts.push(draftOf(o.value, o.value_units, { value: 'value', unit: 'value_units' }, ctx));
   }
   return {
     ...msg,
@@ -160,7 +207,7 @@ export const neocampusWorker = defineWorker<NeocampusConfig>({
   name: NAME,
   kind: 'decoder',
   description:
-    'neOCampus sensor message (MQTT <building>/<room>/<module>): value (number, numeric string or array with value_units array) → measurements with sensor = subID; units mapped to UCUM; the module name is the property when the unit does not imply one.',
+    'neOCampus sensor message (MQTT <building>/<room>/<module>): value (number, numeric string, text, boolean, JSON, or an array with a value_units array or one unit for all) → measurements with sensor = subID; units mapped to UCUM (none when value_units is empty); the module name is the property when the unit does not imply one.',
   configSchema: NeocampusConfig,
   run: decode,
 });

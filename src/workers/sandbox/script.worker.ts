@@ -29,6 +29,13 @@ export const ScriptConfig = Type.Object(
     variables: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), { description: 'input.variables of decodeUplink (ChirpStack).' }),
     ),
+    keepUnmapped: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          'Keep decoded numbers that have no unit (battery, device_id, protocol_version …) as unit-less measurements instead of listing them in metadata.unmapped with a warning (same as mapping.keepUnmapped).',
+      }),
+    ),
     mapping: Type.Optional(
       Type.Object(mappingProperties, {
         additionalProperties: false,
@@ -83,7 +90,11 @@ async function decodeUplink(
   if (result.data === undefined || result.data === null) {
     throw new WorkerError('SCRIPT_FAILED', `${entry} returned no data`, { logs });
   }
-  const mapped = mapJson(result.data, { ...config.mapping, source: 'decoded' });
+  const mapped = mapJson(result.data, {
+    ...config.mapping,
+    source: 'decoded',
+    ...(config.keepUnmapped !== undefined && { keepUnmapped: config.keepUnmapped }),
+  });
   const warnings = [...(result.warnings ?? []).map(String), ...mapped.warnings];
   const metadata = { ...msg.metadata, decoded: result.data, ...(mapped.unmapped.length > 0 && { unmapped: mapped.unmapped }) };
   return { ...msg, metadata: withWarnings(metadata, warnings), measurements: [...msg.measurements, ...mapped.measurements] };

@@ -1645,7 +1645,10 @@ export interface paths {
                     count?: boolean;
                     /** @description Comma list: firing, acknowledged, resolved; `open` = firing,acknowledged */
                     status?: string;
+                    /** @description device_offline, threshold, … */
                     kind?: string;
+                    /** @description Device id or code: alerts about it or its datastreams (404 for an unknown device) */
+                    device?: string;
                     severity?: "critical" | "warning" | "info";
                     /** @description Subject id (a device id, …) */
                     subject?: string;
@@ -1717,6 +1720,15 @@ export interface paths {
                 };
                 /** @description Default Response */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5444,8 +5456,10 @@ export interface paths {
                                 /** @description Sensor code */
                                 sensor: string;
                                 observedProperty: string;
-                                /** @description UCUM code */
+                                /** @description UCUM code; empty for values without a unit */
                                 unit: string;
+                                /** @description What its values are: number, text, boolean or json (any JSON) */
+                                valueKind: "number" | "text" | "boolean" | "json";
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
@@ -5543,8 +5557,10 @@ export interface paths {
                                 /** @description Sensor code */
                                 sensor: string;
                                 observedProperty: string;
-                                /** @description UCUM code */
+                                /** @description UCUM code; empty for values without a unit */
                                 unit: string;
+                                /** @description What its values are: number, text, boolean or json (any JSON) */
+                                valueKind: "number" | "text" | "boolean" | "json";
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
@@ -5643,8 +5659,10 @@ export interface paths {
                                 /** @description Sensor code */
                                 sensor: string;
                                 observedProperty: string;
-                                /** @description UCUM code */
+                                /** @description UCUM code; empty for values without a unit */
                                 unit: string;
+                                /** @description What its values are: number, text, boolean or json (any JSON) */
+                                valueKind: "number" | "text" | "boolean" | "json";
                                 /** Format: date-time */
                                 createdAt: string;
                             }[];
@@ -5728,8 +5746,10 @@ export interface paths {
                             /** @description Sensor code */
                             sensor: string;
                             observedProperty: string;
-                            /** @description UCUM code */
+                            /** @description UCUM code; empty for values without a unit */
                             unit: string;
+                            /** @description What its values are: number, text, boolean or json (any JSON) */
+                            valueKind: "number" | "text" | "boolean" | "json";
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -5812,8 +5832,10 @@ export interface paths {
                             /** @description Sensor code */
                             sensor: string;
                             observedProperty: string;
-                            /** @description UCUM code */
+                            /** @description UCUM code; empty for values without a unit */
                             unit: string;
+                            /** @description What its values are: number, text, boolean or json (any JSON) */
+                            valueKind: "number" | "text" | "boolean" | "json";
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -6247,7 +6269,7 @@ export interface paths {
         };
         /**
          * Every row of a measurements query, streamed as CSV or NDJSON
-         * @description Same filters as GET /api/measurements, no paging: the whole result in one response, in constant memory.
+         * @description Same filters as GET /api/measurements, no paging: the whole result in one response, in constant memory. Each row names its device (code), sensor (code), observed property and unit beside the datastream id, unless columns=minimal.
          */
         get: {
             parameters: {
@@ -6272,6 +6294,8 @@ export interface paths {
                     agg?: "avg" | "min" | "max" | "sum" | "count" | "first" | "last";
                     /** @description csv (with a header line) or ndjson */
                     format?: "csv" | "ndjson";
+                    /** @description full: device, sensor, observedProperty and unit beside the datastream id; minimal: the id only */
+                    columns?: "full" | "minimal";
                 };
                 header?: never;
                 path?: never;
@@ -8026,7 +8050,7 @@ export interface paths {
                 query?: {
                     /** @description Pipeline id or name */
                     pipeline?: string;
-                    /** @description Device id */
+                    /** @description Device id or code (404 for an unknown device) */
                     device?: string;
                     /** @description Received at or after */
                     start?: string;
@@ -8415,7 +8439,7 @@ export interface paths {
                 query?: {
                     /** @description Pipeline id or name */
                     pipeline?: string;
-                    /** @description Device id */
+                    /** @description Device id or code (404 for an unknown device) */
                     device?: string;
                     /** @description Received at or after */
                     start?: string;
@@ -9128,7 +9152,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send an uplink (any content type) into a pipeline
+         * Send an uplink (any content type) into a pipeline (by id or name)
          * @description The body is stored as received and goes through the pipeline's steps. Answers 202 once it is durably in the inbox. Credentials: an API key with uplinks:write, or the pipeline's ingest token in x-ingest-token, Authorization: Bearer, or ?token= (webhooks that cannot set headers).
          */
         post: {
@@ -9136,6 +9160,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
+                    /** @description The pipeline's id or name */
                     pipelineId: string;
                 };
                 cookie?: never;
@@ -9249,8 +9274,8 @@ export interface components {
              * @description RFC 3339 UTC with milliseconds; with an interval, the bucket start
              */
             time: string;
-            /** @description The value, or the bucket aggregate */
-            value: number;
+            /** @description The value (a number; text, a boolean or JSON for datastreams of those kinds), or the bucket aggregate */
+            value: unknown;
         };
         /** LatestValue */
         LatestValue: {
@@ -9258,10 +9283,13 @@ export interface components {
             device: string;
             sensor: string;
             observedProperty: string;
-            /** @description UCUM code */
+            /** @description UCUM code; empty for values without a unit */
             unit: string;
+            /** @description What the datastream holds: number, text, boolean or json */
+            valueKind: "number" | "text" | "boolean" | "json";
             time: string | null;
-            value: number | null;
+            /** @description A number, text, a boolean or JSON as the datastream holds; null when it has none */
+            value: unknown;
         };
     };
     responses: never;
