@@ -26,6 +26,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   IDENTITY_AMBIGUOUS: 409,
   PIPELINE_INACTIVE: 409,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
@@ -47,6 +48,7 @@ function codeForStatus(status: number): string {
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 414) return 'URI_TOO_LONG';
   if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
   if (status === 429) return 'RATE_LIMITED';
   if (status >= 400 && status < 500) return 'BAD_REQUEST';
