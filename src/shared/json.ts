@@ -38,11 +38,3 @@ export function depthError(field: string, path: string[], max = MAX_JSON_DEPTH) 
   const at = [field, ...path.slice(0, 1)].join('.');
   return invalid(at, `${at}: JSON nested deeper than ${max} levels`, { maxDepth: max });
 }
-
-/** JSON.parse for text a client sent: refuses nesting deeper than MAX_JSON_DEPTH (a 400 naming `field`). */
-export function parseClientJson(text: string, field: string): unknown {
-  const value = JSON.parse(text) as unknown;
-  const path = tooDeepAt(value);
-  if (path) throw depthError(field, path);
-  return value;
-}
