@@ -137,6 +137,15 @@ describe('bad input that answered 500', () => {
     );
   });
 
+  it('an invalid interval lists the allowed values once', async () => {
+    const res = await api('GET', '/api/measurements?datastream=1&interval=2h');
+    refused(res, 400, 'VALIDATION_FAILED', 'querystring.interval');
+    expect(res.json().error.message).toBe('querystring.interval: must be one of 1m, 5m, 15m, 1h, 1d, auto');
+    expect(res.json().error.details.errors).toEqual([
+      { field: 'querystring.interval', message: 'must be one of 1m, 5m, 15m, 1h, 1d, auto' },
+    ]);
+  });
+
   it("Fastify's own errors use the envelope", async () => {
     refused(await api('GET', '/api/devices/%E0%A4%A'), 400, 'BAD_REQUEST');
     refused(await api('GET', `/api/devices/${'x'.repeat(150)}`), 414, 'URI_TOO_LONG');
