@@ -62,6 +62,17 @@ export const STORAGE_CASES = new Set([
   'empty object',
 ]);
 
+/** The cases fields below the top level meet (the top-level fields meet them all). */
+export const NESTED_CASES = new Set([
+  'nested 5000 objects',
+  '"Infinity"',
+  'NUL character',
+  'lone surrogate',
+  'huge integer',
+  'overlong string',
+  'null',
+]);
+
 /** Whole bodies: [label, content-type, text]. */
 export const HOSTILE_BODIES: [string, string, string][] = [
   ['empty object', 'application/json', '{}'],

@@ -17,6 +17,7 @@ import {
   HOSTILE_PATH,
   HOSTILE_QUERY,
   type JsonSchema,
+  NESTED_CASES,
   STORAGE_CASES,
   sample,
   unique,
@@ -232,7 +233,7 @@ describe.each(dialects)('fuzzing every route of the OpenAPI document on %s', (di
       for (const [label, contentType, payload] of bodies)
         await check(op, `body: ${label}`, { url: urlOf(op), contentType, payload });
       for (const path of fieldPaths(op.body))
-        for (const [label, raw] of Object.entries(pick(HOSTILE_JSON)))
+        for (const [label, raw] of Object.entries(pick(HOSTILE_JSON)).filter(([l]) => path.length === 1 || NESTED_CASES.has(l)))
           await check(op, `body.${path.join('.')}: ${label}`, { ...json, payload: withField(base(), path, raw) });
     }
     expect(operations.length).toBeGreaterThan(90);
