@@ -1,4 +1,5 @@
 import { CsvError, parseCsvObjects, writeCsv } from '../shared/csv.js';
+import { MAX_JSON_DEPTH, tooDeepAt } from '../shared/json.js';
 import type { ImportDevice } from './device-schemas.js';
 
 /**
@@ -86,7 +87,9 @@ export function devicesFromCsv(text: string): {
       const v = cell(name);
       if (v === undefined) return undefined;
       try {
-        return JSON.parse(v) as unknown;
+        const value = JSON.parse(v) as unknown;
+        if (tooDeepAt(value)) bad(name, `${name}: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+        return value;
       } catch {
         bad(name, `${name} is not valid JSON`);
         return undefined;

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { IsoTime, Nullable } from '../http/schemas.js';
+import { IsoTime, MAX_DAYS, Nullable } from '../http/schemas.js';
 import { toIso, toIsoOrNull } from '../shared/clock.js';
 import { VALUE_KINDS } from '../shared/values.js';
 import { CONNECTIVITIES, type Datastream, DEVICE_CODE, type Device, type DeviceType, type Sensor, TYPE_NAME } from './devices.js';
@@ -107,7 +107,9 @@ export const SensorBody = {
   model: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   description: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
   properties: Type.Optional(Json),
-  archiveDays: Type.Optional(Nullable(Type.Integer({ minimum: 1, description: "Retention in days; null: the organisation's" }))),
+  archiveDays: Type.Optional(
+    Nullable(Type.Integer({ minimum: 1, maximum: MAX_DAYS, description: "Retention in days; null: the organisation's" })),
+  ),
 };
 export const SensorCreateBody = Type.Object(SensorBody, { additionalProperties: false });
 

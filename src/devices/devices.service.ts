@@ -4,6 +4,7 @@ import type { LocationService } from '../locations/locations.service.js';
 import type { Clock } from '../shared/clock.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/ids.js';
+import { depthError, tooDeepAt } from '../shared/json.js';
 import type { Page, PageRequest } from '../shared/page.js';
 import type { ConfigValidator } from './config-validator.js';
 import { type DraftContext, draftDevice, inputOf, loginCandidate, priorOf } from './device-draft.js';
@@ -287,6 +288,8 @@ export class DeviceService {
       } catch {
         throw invalid('properties', 'properties must be a JSON object, e.g. {"floor":3}');
       }
+      const deep = tooDeepAt(parsed);
+      if (deep) throw depthError('properties', []);
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
         throw invalid('properties', 'properties must be a JSON object, e.g. {"floor":3}');
       f.properties = parsed as Record<string, unknown>;

@@ -34,6 +34,7 @@ import { type DashboardDeps, registerDashboard } from '../web/dashboard.js';
 import { registerAuth } from './auth.js';
 import { errorBody, errorHandler } from './errors.js';
 import { healthRoutes } from './health.routes.js';
+import { registerInputGuards } from './input-guards.js';
 import { type Metrics, registerHttpMetrics } from './metrics.js';
 import { ErrorSchema } from './schemas.js';
 import type { TypedApp } from './types.js';
@@ -109,11 +110,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new RequestLog(),
     trustProxy: trustProxyOption(deps.trustProxy),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    frameworkErrors: errorHandler,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as TypedApp;
 
   app.addSchema(ErrorSchema);
   app.setErrorHandler(errorHandler);
+  registerInputGuards(app as unknown as FastifyInstance);
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );

@@ -28,6 +28,7 @@ export const STATUS_BY_CODE: Record<string, number> = {
   IDENTITY_AMBIGUOUS: 409,
   PIPELINE_INACTIVE: 409,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
@@ -50,6 +51,7 @@ function codeForStatus(status: number): string {
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 414) return 'URI_TOO_LONG';
   if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
   if (status === 429) return 'RATE_LIMITED';
   if (status >= 400 && status < 500) return 'BAD_REQUEST';
@@ -64,13 +66,14 @@ export function errorHandler(err: FastifyError | DomainError | Error, request: F
   }
   const fe = err as FastifyError;
   if (fe.validation) {
-    const first = fe.validation[0];
     const where = fe.validationContext ?? 'body';
-    const field = first ? fieldOf(where, first.instancePath, first.params) : where;
+    const problems = oneOfAllowed(fe.validation.map((v) => ({ ...v, field: fieldOf(where, v.instancePath, v.params) })));
+    const first = problems[0];
+    const field = first?.field ?? where;
     return reply.status(400).send(
       errorBody('VALIDATION_FAILED', `${field}: ${first?.message ?? 'is invalid'}`, {
         field,
-        errors: fe.validation.map((v) => ({ field: fieldOf(where, v.instancePath, v.params), message: v.message })),
+        errors: problems.map((v) => ({ field: v.field, message: v.message })),
       }),
     );
   }
@@ -94,4 +97,27 @@ function fieldOf(where: string, instancePath: string, params: Record<string, unk
   const missing = params?.missingProperty ?? params?.additionalProperty;
   if (typeof missing === 'string') path.push(missing);
   return [where, ...path].join('.');
+}
+
+type Problem = NonNullable<FastifyError['validation']>[number] & { field: string };
+
+/**
+ * A value that matches none of a union of constants (`interval`, `sort`, enums) gives Ajv one
+ * "must be equal to constant" per constant and one "must match a schema in anyOf": one problem
+ * per field instead, listing the allowed values once.
+ */
+function oneOfAllowed(problems: Problem[]): Problem[] {
+  const allowed = new Map<string, unknown[]>();
+  for (const p of problems) {
+    const values = p.keyword === 'const' ? [p.params?.allowedValue] : p.keyword === 'enum' ? p.params?.allowedValues : undefined;
+    if (Array.isArray(values)) allowed.set(p.field, [...(allowed.get(p.field) ?? []), ...values]);
+  }
+  const out: Problem[] = [];
+  for (const p of problems) {
+    const values = allowed.get(p.field);
+    if (!values) out.push(p);
+    else if (!out.some((o) => o.field === p.field && o.keyword === 'oneOfAllowed'))
+      out.push({ ...p, keyword: 'oneOfAllowed', message: `must be one of ${[...new Set(values)].map(String).join(', ')}` });
+  }
+  return out;
 }

@@ -4,6 +4,10 @@ import { DEFAULT_LIMIT, MAX_LIMIT, type Page, type PageRequest } from '../shared
 
 /** Shared TypeBox schemas: the error shape, list envelopes and the paging query. */
 
+/** Bounds of integers stored in 32-bit columns (retention days, revisions): past them PostgreSQL refuses the row. */
+export const MAX_DAYS = 36_500;
+export const MAX_INT32 = 2_147_483_647;
+
 export const ErrorSchema = Type.Object(
   {
     error: Type.Object({

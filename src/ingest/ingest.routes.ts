@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { errors } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import type { PipelineCatalog } from '../pipelines/pipelines.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, invalid } from '../shared/errors.js';
 import { requireScope } from '../tenancy/tenancy.service.js';
 import { type IngestService, pipelineNotFound } from './ingest.service.js';
 import type { IngestMetrics } from './ingest-metrics.js';
@@ -44,7 +44,11 @@ export async function authoriseUplink(
   const ref = request.params.pipelineId;
   const header = request.headers['x-ingest-token'];
   const bearer = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7).trim() : undefined;
-  const token = (typeof header === 'string' && header) || request.query.token || (!request.principal ? bearer : undefined);
+  // Read before the schema is checked: `?token=a&token=b` arrives here as an array.
+  const inQuery: unknown = request.query.token;
+  if (inQuery !== undefined && typeof inQuery !== 'string')
+    throw invalid('querystring.token', 'querystring.token: give one token');
+  const token = (typeof header === 'string' && header) || inQuery || (!request.principal ? bearer : undefined);
   if (token) {
     if (await catalog.tokenMatches(ref, token)) return { pipelineId: ref, orgId: undefined };
     const named = await names?.withToken(ref, token);

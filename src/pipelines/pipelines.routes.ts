@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth.js';
-import { errors, IdParam, IsoTime, ListOf, listResponse, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
+import { errors, IdParam, IsoTime, ListOf, listResponse, MAX_INT32, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { toIso } from '../shared/clock.js';
 import type { Pipeline } from './pipelines.js';
@@ -14,7 +14,9 @@ const Step = Type.Object(
       minLength: 1,
       description: 'A built-in worker (GET /api/workers/builtin) or a user script, by name or id',
     }),
-    revision: Type.Optional(Type.Integer({ minimum: 1, description: 'Script revision; default the current one' })),
+    revision: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_INT32, description: 'Script revision; default the current one' }),
+    ),
     config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The worker's config (its configSchema)" })),
   },
   { additionalProperties: false },

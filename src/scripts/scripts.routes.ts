@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth.js';
-import { errors, IdParam, IsoTime, ListOf, listResponse, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
+import { errors, IdParam, IsoTime, ListOf, listResponse, MAX_INT32, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { toIso } from '../shared/clock.js';
 import { BUILTIN_WORKERS, WorkerSampleSchema } from '../workers/workers.js';
@@ -218,7 +218,9 @@ export function scriptRoutes(app: TypedApp, scripts: ScriptService) {
           {
             ...WorkerSampleSchema.properties,
             config: Type.Optional(Type.Unknown({ description: 'Step config, as in a pipeline' })),
-            revision: Type.Optional(Type.Integer({ minimum: 1, description: 'Script revision; default the current one' })),
+            revision: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: MAX_INT32, description: 'Script revision; default the current one' }),
+            ),
           },
           { additionalProperties: false },
         ),

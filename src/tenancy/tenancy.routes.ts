@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { principalOf, SESSION_COOKIE } from '../http/auth.js';
-import { errors, IsoTime, ListOf, listResponse, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
+import { errors, IsoTime, ListOf, listResponse, MAX_DAYS, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { toIso, toIsoOrNull } from '../shared/clock.js';
 import { CreatedInvitationSchema, createdInvitationOut, invitationRoutes, RoleSchema } from './invitations.routes.js';
@@ -166,7 +166,11 @@ export function tenancyRoutes(app: TypedApp, tenancy: TenancyService) {
         tags: ['organisations'],
         summary: 'Create an organisation (platform admin)',
         body: Type.Object(
-          { slug: Slug, name: Type.String({ minLength: 1 }), archiveDays: Type.Optional(Type.Integer({ minimum: 1 })) },
+          {
+            slug: Slug,
+            name: Type.String({ minLength: 1 }),
+            archiveDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DAYS })),
+          },
           { additionalProperties: false },
         ),
         response: { 201: OrganisationSchema, ...errors(409) },
@@ -200,7 +204,7 @@ export function tenancyRoutes(app: TypedApp, tenancy: TenancyService) {
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ minLength: 1 })),
-            archiveDays: Type.Optional(Type.Integer({ minimum: 1 })),
+            archiveDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DAYS })),
             settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
           },
           { additionalProperties: false },

@@ -74,15 +74,14 @@ export class KyselyTenancyStore extends KyselyInvitationStore implements Tenancy
   }
 
   async updateOrganisation(id: string, patch: Partial<Pick<Organisation, 'name' | 'archiveDays' | 'settings'>>) {
-    await this.db
-      .updateTable('organisations')
-      .set({
-        ...(patch.name !== undefined && { name: patch.name }),
-        ...(patch.archiveDays !== undefined && { archive_days: patch.archiveDays }),
-        ...(patch.settings !== undefined && { settings: toJsonColumn(patch.settings) }),
-      })
-      .where('id', '=', id)
-      .execute();
+    const set = {
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.archiveDays !== undefined && { archive_days: patch.archiveDays }),
+      ...(patch.settings !== undefined && { settings: toJsonColumn(patch.settings) }),
+    };
+    // An empty patch changes nothing (an UPDATE without SET is not SQL).
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('organisations').set(set).where('id', '=', id).execute();
   }
 
   async insertUser(user: StoredUser) {
