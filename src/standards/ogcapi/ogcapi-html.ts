@@ -115,3 +115,16 @@ export function apiHtml(doc: { info: { title: string; description: string }; pat
     `<p>${esc(doc.info.description)}</p><table><tr><th>path</th><th>what</th><th>parameters</th></tr>${paths}</table><p><a href="?f=json">OpenAPI 3.0 (JSON)</a></p>`,
   );
 }
+
+export function queryablesHtml(doc: {
+  title: string;
+  properties: Record<string, { description: string; type: string }>;
+}): string {
+  const rows = Object.entries(doc.properties)
+    .map(([name, p]) => `<tr>${cell(name)}${cell(p.type)}${cell(p.description)}</tr>`)
+    .join('');
+  return page(
+    `Queryables of ${doc.title}`,
+    `<p>Usable in <code>filter</code> (Basic CQL2 text) and as query parameters.</p><table><tr><th>name</th><th>type</th><th>description</th></tr>${rows}</table><p><a href="?f=json">JSON Schema</a></p>`,
+  );
+}
