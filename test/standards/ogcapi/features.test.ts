@@ -368,6 +368,10 @@ describe.each(dialects)('OGC API – Features on %s', (dialect) => {
       expect(res.headers['content-type'], url).toMatch(/^text\/html/);
       expect(res.body).toMatch(/^<!DOCTYPE html>/);
     }
+    const list = await get('/ogc/collections?f=html');
+    const collections = (await json<{ collections: { links: Link[] }[] }>('/ogc/collections')).collections;
+    for (const l of collections.flatMap((c) => c.links))
+      expect(list.body).toContain(`<a href="${l.href.replace(/&/g, '&amp;')}"`);
     const items = await get('/ogc/collections/devices/items?f=html&limit=2');
     expect(items.headers['content-type']).toMatch(/^text\/html/);
     expect(items.body).toContain('d-nowhere');
