@@ -1,11 +1,12 @@
 /**
  * Basic CQL2 in its text encoding (OGC API – Features Part 3, OGC 21-065 "Basic CQL2"):
- * comparisons of a queryable with a literal (`=`, `<>`, `<`, `<=`, `>`, `>=`), `IS [NOT] NULL`,
+ * comparisons (`=`, `<>`, `<`, `<=`, `>`, `>=`) of queryables and literals (at least one side a
+ * queryable, both of one type), `IS [NOT] NULL`,
  * `AND`, `OR`, `NOT` and parentheses. The queryables are the collection's property filters.
  * A recursive-descent parser over tokens; input length and nesting are bounded.
  */
 import { invalid } from '../../shared/errors.js';
-import type { CqlExpr, FilterDef } from './ogcapi.js';
+import type { CqlExpr, CqlOperand, FilterDef } from './ogcapi.js';
 
 const MAX_LENGTH = 4000;
 const MAX_DEPTH = 32;
@@ -95,30 +96,43 @@ export function parseCql2Text(text: string, queryables: FilterDef[]): CqlExpr {
     }
     return comparison();
   };
-  const comparison = (): CqlExpr => {
+  /** A queryable or a literal; either side of a comparison (Basic CQL2 scalar expressions). */
+  const operand = (): { operand: CqlOperand; def?: FilterDef; pos: number } => {
     const t = peek();
-    if (t.kind !== 'ident') throw fail(t.pos, 'expected a property name');
-    const def = queryables.find((q) => q.name === t.text);
-    if (!def) throw fail(t.pos, `unknown property ${t.text} (queryables: ${queryables.map((q) => q.name).join(', ')})`);
     at++;
+    if (t.kind === 'ident' && /^(true|false)$/i.test(t.text))
+      return { operand: { value: t.text.toLowerCase() === 'true' }, pos: t.pos };
+    if (t.kind === 'ident') {
+      const def = queryables.find((q) => q.name === t.text);
+      if (!def) throw fail(t.pos, `unknown property ${t.text} (queryables: ${queryables.map((q) => q.name).join(', ')})`);
+      return { operand: { property: def.name }, def, pos: t.pos };
+    }
+    if (t.kind === 'string') return { operand: { value: t.text }, pos: t.pos };
+    if (t.kind === 'number') return { operand: { value: t.value }, pos: t.pos };
+    throw fail(t.pos, 'expected a property name or a literal');
+  };
+  const typeOf = (o: { operand: CqlOperand; def?: FilterDef }) => {
+    if (o.def) return o.def.type;
+    const v = (o.operand as { value: unknown }).value;
+    return typeof v === 'number' ? 'integer' : typeof v === 'boolean' ? 'boolean' : 'string';
+  };
+  const comparison = (): CqlExpr => {
+    const left = operand();
     if (keyword('IS')) {
       const negate = keyword('NOT');
       if (!keyword('NULL')) throw fail(peek().pos, 'expected NULL');
-      const e: CqlExpr = { op: 'isNull', property: def.name };
+      if (!('property' in left.operand)) throw fail(left.pos, 'IS NULL needs a property');
+      const e: CqlExpr = { op: 'isNull', property: left.operand.property };
       return negate ? { op: 'not', arg: e } : e;
     }
     const op = peek();
     if (op.kind !== 'op') throw fail(op.pos, 'expected a comparison operator');
     at++;
-    return { op: op.text as '=', property: def.name, value: literal(def) };
-  };
-  const literal = (def: FilterDef): string | number | boolean => {
-    const t = peek();
-    at++;
-    if (def.type === 'boolean' && t.kind === 'ident' && /^(true|false)$/i.test(t.text)) return t.text.toLowerCase() === 'true';
-    if (def.type === 'integer' && t.kind === 'number') return t.value;
-    if (def.type === 'string' && t.kind === 'string') return t.text;
-    throw fail(t.pos, `expected a ${def.type} literal for ${def.name}`);
+    const right = operand();
+    if (!left.def && !right.def) throw fail(left.pos, 'a comparison needs a property on one side');
+    if (typeOf(left) !== typeOf(right))
+      throw fail(right.pos, `expected a ${typeOf(left)} on the right of ${op.text}, got a ${typeOf(right)}`);
+    return { op: op.text as '=', left: left.operand, right: right.operand };
   };
 
   const expr = orExpr(0);

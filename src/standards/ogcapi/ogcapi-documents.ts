@@ -16,6 +16,8 @@ export const JSON_TYPE = 'application/json';
 export const GEOJSON = 'application/geo+json';
 export const HTML = 'text/html';
 export const OPENAPI_JSON = 'application/vnd.oai.openapi+json;version=3.0';
+export const SCHEMA_JSON = 'application/schema+json';
+export const QUERYABLES_REL = 'http://www.opengis.net/def/rel/ogc/1.0/queryables';
 
 /** `url` with its query parameters changed (undefined removes one). */
 export function withQuery(url: string, params: Record<string, string | undefined>): string {
@@ -88,6 +90,12 @@ export function collectionInfo(base: string, c: Collection, extent: Extent, self
       ...(self ? selfLinks(self.url, JSON_TYPE, self.html, c.title) : [{ href, rel: 'self', type: JSON_TYPE, title: c.title }]),
       { href: `${href}/items`, rel: 'items', type: GEOJSON, title: `${c.title} as GeoJSON` },
       { href: `${href}/items?f=html`, rel: 'items', type: HTML, title: `${c.title} as HTML` },
+      {
+        href: `${href}/queryables`,
+        rel: QUERYABLES_REL,
+        type: SCHEMA_JSON,
+        title: 'what filter and the query parameters can test',
+      },
     ],
   };
 }
@@ -136,5 +144,17 @@ export function featureCollection(
     timeStamp: toIso(now),
     ...(page.numberMatched !== undefined && { numberMatched: page.numberMatched }),
     numberReturned: page.features.length,
+  };
+}
+
+/** Part 3 §6: the queryables of a collection as a JSON Schema; each is also a query parameter. */
+export function queryables(base: string, c: Collection) {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `${base}/collections/${encodeURIComponent(c.id)}/queryables`,
+    type: 'object',
+    title: c.title,
+    properties: Object.fromEntries(c.filters.map((f) => [f.name, { title: f.name, description: f.description, type: f.type }])),
+    additionalProperties: false,
   };
 }

@@ -58,14 +58,15 @@ export function collectionHtml(doc: CollectionDoc): string {
 export function collectionsHtml(doc: { collections: CollectionDoc[]; links: Link[] }): string {
   const rows = doc.collections
     .map((c) => {
-      const items = c.links.find((l) => l.rel === 'items' && l.type === 'text/html');
       const self = c.links.find((l) => l.rel === 'self');
-      return `<tr><td><a href="${esc(self?.href)}?f=html">${esc(c.id)}</a></td>${cell(c.title)}${cell(c.description)}<td><a href="${esc(items?.href)}">items</a></td></tr>`;
+      // §10.2 (html): all information and every link, so each collection's links too.
+      const extent = c.extent ? cell(c.extent) : '<td></td>';
+      return `<tr><td><a href="${esc(self?.href)}?f=html">${esc(c.id)}</a></td>${cell(c.title)}${cell(c.description)}${extent}<td>${linkList(c.links)}</td></tr>`;
     })
     .join('');
   return page(
     'Collections',
-    `<table><tr><th>id</th><th>title</th><th>description</th><th></th></tr>${rows}</table>${linkList(doc.links)}`,
+    `<table><tr><th>id</th><th>title</th><th>description</th><th>extent</th><th>links</th></tr>${rows}</table>${linkList(doc.links)}`,
   );
 }
 
@@ -113,5 +114,18 @@ export function apiHtml(doc: { info: { title: string; description: string }; pat
   return page(
     doc.info.title,
     `<p>${esc(doc.info.description)}</p><table><tr><th>path</th><th>what</th><th>parameters</th></tr>${paths}</table><p><a href="?f=json">OpenAPI 3.0 (JSON)</a></p>`,
+  );
+}
+
+export function queryablesHtml(doc: {
+  title: string;
+  properties: Record<string, { description: string; type: string }>;
+}): string {
+  const rows = Object.entries(doc.properties)
+    .map(([name, p]) => `<tr>${cell(name)}${cell(p.type)}${cell(p.description)}</tr>`)
+    .join('');
+  return page(
+    `Queryables of ${doc.title}`,
+    `<p>Usable in <code>filter</code> (Basic CQL2 text) and as query parameters.</p><table><tr><th>name</th><th>type</th><th>description</th></tr>${rows}</table><p><a href="?f=json">JSON Schema</a></p>`,
   );
 }

@@ -78,6 +78,11 @@ export function openApiDocument(base: string, version: string) {
         'Features of /collections/{collectionId} (observed-property collections: latest value per datastream)',
         PROPERTY_FILTERS,
       ),
+      '/collections/{collectionId}/queryables': simple(
+        'The queryables of a collection (JSON Schema)',
+        'application/schema+json',
+        [ref('collectionId')],
+      ),
       '/collections/{collectionId}/items/{featureId}': simple('One feature', GEOJSON, [ref('collectionId'), ref('featureId')]),
     },
     components: {

@@ -65,16 +65,22 @@ describe('items query (OGC 17-069r4 §7.15)', () => {
 describe('Basic CQL2 text', () => {
   const q = devices.filters;
   it('parses comparisons, IS NULL, AND/OR/NOT with precedence and parentheses', () => {
-    expect(parseCql2Text("state = 'online'", q)).toEqual({ op: '=', property: 'state', value: 'online' });
-    expect(parseCql2Text("code = 'it''s'", q)).toEqual({ op: '=', property: 'code', value: "it's" });
+    expect(parseCql2Text("state = 'online'", q)).toEqual({ op: '=', left: { property: 'state' }, right: { value: 'online' } });
+    expect(parseCql2Text("code = 'it''s'", q)).toEqual({ op: '=', left: { property: 'code' }, right: { value: "it's" } });
+    expect(parseCql2Text("'b' < site", q)).toEqual({ op: '<', left: { value: 'b' }, right: { property: 'site' } });
+    expect(parseCql2Text('site <> building', q)).toEqual({
+      op: '<>',
+      left: { property: 'site' },
+      right: { property: 'building' },
+    });
     expect(parseCql2Text('"state" <> \'x\' and enabled = TRUE or not room is not null', q)).toEqual({
       op: 'or',
       args: [
         {
           op: 'and',
           args: [
-            { op: '<>', property: 'state', value: 'x' },
-            { op: '=', property: 'enabled', value: true },
+            { op: '<>', left: { property: 'state' }, right: { value: 'x' } },
+            { op: '=', left: { property: 'enabled' }, right: { value: true } },
           ],
         },
         { op: 'not', arg: { op: 'not', arg: { op: 'isNull', property: 'room' } } },
@@ -86,6 +92,9 @@ describe('Basic CQL2 text', () => {
   it('answers 400 naming the position, never anything else, whatever the input', () => {
     expect(() => parseCql2Text("state = 'online' AND colour = 1", q)).toThrow(/position 22/);
     expect(() => parseCql2Text('('.repeat(100), q)).toThrow(/nested/);
+    expect(() => parseCql2Text("'a' = 'a'", q)).toThrow(/property on one side/);
+    expect(() => parseCql2Text('enabled = 1', q)).toThrow(/expected a boolean/);
+    expect(() => parseCql2Text("'x' IS NULL", q)).toThrow(/needs a property/);
     expect(() => parseCql2Text('x'.repeat(5000), q)).toThrow(/longer/);
     // Fuzz: random strings from the grammar's alphabet give a parse or a DomainError, nothing else.
     const alphabet = ['state', "'a'", '=', '<', '>', '(', ')', 'AND', 'OR', 'NOT', 'IS', 'NULL', '3', '"', "'", ' ', 'true', 'é'];

@@ -104,7 +104,8 @@ function parseFilterValues(collection: Collection, name: string, raw: string): s
   const values = raw.split(',').map((v) => v.trim());
   if (!def || values.some((v) => v === '')) throw invalid(name, `${name}: give one or more comma-separated values`);
   if (def.type === 'integer' && values.some((v) => !/^\d{1,15}$/.test(v))) throw invalid(name, `${name} must be integers`);
-  if (def.type === 'boolean' && values.some((v) => v !== 'true' && v !== 'false'))
+  // GDAL maps a boolean property to an integer field and filters with 1/0.
+  if (def.type === 'boolean' && values.some((v) => !['true', 'false', '1', '0'].includes(v)))
     throw invalid(name, `${name} must be true or false`);
   return values;
 }

@@ -14,8 +14,19 @@ import {
   JSON_TYPE,
   landingPage,
   OPENAPI_JSON,
+  queryables,
+  SCHEMA_JSON,
 } from './ogcapi-documents.js';
-import { apiHtml, collectionHtml, collectionsHtml, conformanceHtml, featureHtml, itemsHtml, landingHtml } from './ogcapi-html.js';
+import {
+  apiHtml,
+  collectionHtml,
+  collectionsHtml,
+  conformanceHtml,
+  featureHtml,
+  itemsHtml,
+  landingHtml,
+  queryablesHtml,
+} from './ogcapi-html.js';
 import { openApiDocument } from './ogcapi-openapi.js';
 import { COMMON_PARAMS, type Format, parseFormat, parseItemsQuery, rejectUnknown } from './ogcapi-query.js';
 
@@ -112,6 +123,14 @@ export function registerOgcApi(app: FastifyInstance, deps: OgcApiDeps) {
     const self = { url: selfUrl(request), html: format === 'html' };
     const doc = collectionInfo(baseUrl(request), c, await service.extent(caller, c), self);
     return send(reply, format, JSON_TYPE, doc, () => collectionHtml(doc));
+  });
+
+  app.get<{ Querystring: Query; Params: Params }>('/ogc/collections/:collectionId/queryables', hidden, async (request, reply) => {
+    rejectUnknown(request.query, COMMON_PARAMS);
+    const format = formatOf(request);
+    const c = await service.collection(principalOf(request), request.params.collectionId);
+    const doc = queryables(baseUrl(request), c);
+    return send(reply, format, SCHEMA_JSON, doc, () => queryablesHtml(doc));
   });
 
   app.get<{ Querystring: Query; Params: Params }>('/ogc/collections/:collectionId/items', hidden, async (request, reply) => {

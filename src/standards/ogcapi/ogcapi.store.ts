@@ -6,6 +6,7 @@ import type {
   BBox,
   Collection,
   CqlExpr,
+  CqlOperand,
   Extent,
   FeaturePage,
   FeatureRecord,
@@ -39,7 +40,7 @@ function datetimeCondition(src: Source, i: Interval): Sql | undefined {
 /** Query-string values as the column stores them: booleans are 0/1, integers numbers. */
 function bound(name: string, value: string | number | boolean): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (name === 'enabled') return value === 'true' ? 1 : 0;
+  if (name === 'enabled') return value === 'true' || value === '1' ? 1 : 0;
   if (name === 'datastream') return Number(value);
   return value;
 }
@@ -56,8 +57,10 @@ function cqlCondition(src: Source, e: CqlExpr): Sql {
       return sql`(not ${cqlCondition(src, e.arg)})`;
     case 'isNull':
       return sql`(${src.columns[e.property] as Sql} is null)`;
-    default:
-      return sql`(${src.columns[e.property] as Sql} ${sql.raw(e.op)} ${bound(e.property, e.value)})`;
+    default: {
+      const side = (o: CqlOperand) => ('property' in o ? (src.columns[o.property] as Sql) : sql`${bound('', o.value)}`);
+      return sql`(${side(e.left)} ${sql.raw(e.op)} ${side(e.right)})`;
+    }
   }
 }
 

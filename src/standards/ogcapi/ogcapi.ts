@@ -6,8 +6,22 @@
 import type { Scope } from '../../tenancy/tenancy.js';
 
 const CONF = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf';
+const FILTER = 'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf';
+const CQL2 = 'http://www.opengis.net/spec/cql2/1.0/conf';
 /** What GET /conformance lists (§7.4): the classes this server implements, and only those. */
-export const CONFORMANCE = [`${CONF}/core`, `${CONF}/geojson`, `${CONF}/html`, `${CONF}/oas30`];
+export const CONFORMANCE = [
+  `${CONF}/core`,
+  `${CONF}/geojson`,
+  `${CONF}/html`,
+  `${CONF}/oas30`,
+  // Part 3: /queryables, each queryable as a query parameter, `filter` in Basic CQL2 text.
+  `${FILTER}/queryables`,
+  `${FILTER}/queryables-query-parameters`,
+  `${FILTER}/filter`,
+  `${FILTER}/features-filter`,
+  `${CQL2}/basic-cql2`,
+  `${CQL2}/cql2-text`,
+];
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
 export const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
@@ -55,11 +69,14 @@ export interface Interval {
   to: number | null;
 }
 
-/** One comparison of Basic CQL2 (Part 3), on a property the collection declares as a filter. */
+/** A side of a Basic CQL2 comparison: a queryable (one of the collection's filters) or a literal. */
+export type CqlOperand = { property: string } | { value: string | number | boolean };
+
+/** A Basic CQL2 expression (Part 3). */
 export type CqlExpr =
   | { op: 'and' | 'or'; args: CqlExpr[] }
   | { op: 'not'; arg: CqlExpr }
-  | { op: '=' | '<>' | '<' | '<=' | '>' | '>='; property: string; value: string | number | boolean }
+  | { op: '=' | '<>' | '<' | '<=' | '>' | '>='; left: CqlOperand; right: CqlOperand }
   | { op: 'isNull'; property: string };
 
 export interface ItemsQuery {

@@ -264,6 +264,7 @@ describe.each(dialects)('OGC API – Features on %s', (dialect) => {
     expect(await q('room=301&type=esp32')).toEqual(['d-room', 'd-toulouse']);
     expect(await q('site=campus&code=d-room')).toEqual(['d-room']);
     expect(await q('enabled=false')).toEqual([]);
+    expect(await q('enabled=1&state=unknown')).toEqual(['d-nowhere', 'd-room']);
     const sites = await json<Items>('/ogc/collections/sites/items?slug=campus');
     expect(sites.features[0]).toMatchObject({
       id: 'campus',
@@ -282,6 +283,8 @@ describe.each(dialects)('OGC API – Features on %s', (dialect) => {
     expect(await q("NOT (state = 'unknown') AND site = 'campus'")).toEqual(['d-toulouse']);
     expect(await q('building IS NULL')).toEqual(['d-nowhere', 'd-paris']);
     expect(await q("code >= 'd-r'")).toEqual(['d-room', 'd-toulouse']);
+    expect(await q("'d-r' <= code AND enabled = TRUE")).toEqual(['d-room', 'd-toulouse']);
+    expect(await q('site = building OR room = building')).toEqual([]);
     const m = await json<Items>(
       `/ogc/collections/measurements/items?filter=${encodeURIComponent(`datastream = ${w.datastreams.parisTemp}`)}&limit=100`,
     );
@@ -293,6 +296,26 @@ describe.each(dialects)('OGC API – Features on %s', (dialect) => {
     for (const bad of ["state = 'x", 'state =', "state 'x'", '((((', "state = 'a' OR", 'code = 3'])
       expect((await badRequest(`/ogc/collections/devices/items?filter=${encodeURIComponent(bad)}`)).details.field).toBe('filter');
     expect((await badRequest('/ogc/collections/devices/items?filter-lang=cql2-json&filter=x')).details.field).toBe('filter-lang');
+  });
+
+  it('Queryables (Part 3): a JSON Schema per collection, linked from it, each queryable also a query parameter', async () => {
+    const c = await json<{ links: Link[] }>('/ogc/collections/devices');
+    const link = rel(c.links, 'http://www.opengis.net/def/rel/ogc/1.0/queryables') as Link;
+    expect(link.type).toBe('application/schema+json');
+    const res = await get(path(link.href));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/schema+json');
+    const schema = res.json() as { type: string; properties: Record<string, { type: string }> };
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties)).toEqual(['code', 'type', 'state', 'site', 'building', 'room', 'enabled']);
+    expect(schema.properties.enabled?.type).toBe('boolean');
+    const temps = await json<{ properties: Record<string, { type: string }> }>('/ogc/collections/temperature/queryables');
+    expect(temps.properties.datastream?.type).toBe('integer');
+    const api = (await get('/ogc/api', '')).json() as { paths: Record<string, { get: { parameters: { name?: string }[] } }> };
+    const params = (api.paths['/collections/devices/items']?.get.parameters ?? []).map((p) => p.name);
+    for (const name of Object.keys(schema.properties)) expect(params).toContain(name);
+    expect((await get('/ogc/collections/devices/queryables?f=html')).body).toContain('<td>enabled</td>');
+    expect((await get('/ogc/collections/nope/queryables')).statusCode).toBe(404);
   });
 
   it('Feature: one item by id with self, alternate and collection links; unknown ids are 404', async () => {
@@ -345,6 +368,10 @@ describe.each(dialects)('OGC API – Features on %s', (dialect) => {
       expect(res.headers['content-type'], url).toMatch(/^text\/html/);
       expect(res.body).toMatch(/^<!DOCTYPE html>/);
     }
+    const list = await get('/ogc/collections?f=html');
+    const collections = (await json<{ collections: { links: Link[] }[] }>('/ogc/collections')).collections;
+    for (const l of collections.flatMap((c) => c.links))
+      expect(list.body).toContain(`<a href="${l.href.replace(/&/g, '&amp;')}"`);
     const items = await get('/ogc/collections/devices/items?f=html&limit=2');
     expect(items.headers['content-type']).toMatch(/^text\/html/);
     expect(items.body).toContain('d-nowhere');

@@ -97,6 +97,12 @@ describe.skipIf(!gdal).each(dialects)('GDAL reads /ogc of polder serve on %s', (
     );
     expect(stderr).toMatch(/Fetch\([^)]*\/ogc\/collections\/devices\/items\?[^)]*state=online/);
     expect([...stdout.matchAll(/code \(String\) = (\S+)/g)].map((m) => m[1])).toEqual(['d-paris']);
+    // A boolean property is an integer field to GDAL: it filters with enabled=1.
+    const enabled = await run('ogrinfo', ['-ro', '-al', '-q', '-where', 'enabled = 1', `OAPIF:${served.url}/ogc`, 'devices'], {
+      env: { ...env, CPL_DEBUG: 'ON' },
+    });
+    expect(enabled.stderr).toMatch(/items\?[^)]*enabled=1/);
+    expect([...enabled.stdout.matchAll(/code \(String\) = (\S+)/g)]).toHaveLength(4);
   });
 
   it('ogrinfo reads a bbox-filtered, time-stamped measurements layer', async () => {
