@@ -61,7 +61,7 @@ export class RuleEngine {
   private count = 0;
   private chain: Promise<void> = Promise.resolve();
   /** Counters for /metrics and the benchmark. */
-  readonly counts = { measurements: 0, evaluations: 0, transitions: 0 };
+  readonly counts = { measurements: 0, evaluations: 0, transitions: 0, stateWrites: 0 };
 
   constructor(
     private readonly rules: RuleStore,
@@ -144,6 +144,7 @@ export class RuleEngine {
     return this.enqueue(async () => {
       if (this.dirty.size === 0) return;
       const batch = [...this.dirty];
+      this.counts.stateWrites += batch.length;
       this.dirty.clear();
       await this.statesStore.save(batch, this.clock());
     });
