@@ -185,6 +185,7 @@ async function main() {
     rules: Number.POSITIVE_INFINITY,
     engine: Number.POSITIVE_INFINITY,
     flush: Number.POSITIVE_INFINITY,
+    warm: Number.POSITIVE_INFINITY,
   };
   let counts = { measurements: 0, evaluations: 0, transitions: 0, stateWrites: 0 };
   for (let round = 0; round < 3; round++) {
