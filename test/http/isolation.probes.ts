@@ -89,7 +89,11 @@ export const SEEDS: ((w: World) => Promise<void>)[] = [
     ).id;
     w.ids.ruleB = (
       await created(
-        w.call('POST', '/api/rules', { name: 'b-rule', property: 'temperature', condition: { kind: 'threshold', op: '>', value: 1 } }),
+        w.call('POST', '/api/rules', {
+          name: 'b-rule',
+          property: 'temperature',
+          condition: { kind: 'threshold', op: '>', value: 1 },
+        }),
       )
     ).id;
   },
