@@ -1,6 +1,7 @@
 import type { AlertService } from '../alerts/alert.service.js';
 import type { Alert, AlertDraft, AlertEvent } from '../alerts/alerts.js';
 import type { CommandInput, Sender } from '../fleet/commands.js';
+import { groupBy } from '../shared/group.js';
 import type { Logger } from '../shared/logger.js';
 import type { Transition } from './rule-evaluator.js';
 import type { Rule, StreamContext } from './rules.js';
@@ -35,6 +36,13 @@ const describe = (f: Firing) => {
   return `${f.rule.name}: ${f.ctx.property} of ${f.ctx.deviceCode}${v === null ? '' : ` at ${round(v)} ${f.ctx.unit}`}`;
 };
 const round = (v: number) => Math.round(v * 1000) / 1000;
+const keyOf = (f: Firing) => `${f.rule.id}|${f.ctx.datastreamId}`;
+const notifies = (rule: Rule) => rule.actions.some((a) => a.kind === 'alert');
+const EVENTS: Record<Transition['kind'], AlertEvent> = {
+  fired: 'alert.opened',
+  cleared: 'alert.resolved',
+  repeated: 'alert.repeated',
+};
 
 export function alertDraft(f: Firing): AlertDraft {
   return {
@@ -66,25 +74,82 @@ export function alertDraft(f: Firing): AlertDraft {
 export class RuleActions {
   constructor(private readonly ports: ActionPorts) {}
 
-  /** Answers the id of the alert opened (fired), for the state. */
-  async run(f: Firing): Promise<string | null> {
-    const { rule, ctx } = f;
-    const notify = rule.actions.some((a) => a.kind === 'alert');
-    let alert: Alert | undefined;
-    let event: AlertEvent;
-    if (f.t.kind === 'fired') {
-      event = 'alert.opened';
-      [alert] = await this.ports.alerts.open(rule.orgId, [alertDraft(f)], { notify });
-    } else if (f.t.kind === 'cleared') {
-      event = 'alert.resolved';
-      [alert] = await this.ports.alerts.resolve(rule.orgId, 'rule', [String(ctx.datastreamId)], { notify, ruleId: rule.id });
-    } else {
-      event = 'alert.repeated';
-      alert = f.alertId ? await this.ports.alerts.get(rule.orgId, f.alertId).catch(() => undefined) : undefined;
-      if (alert && notify) await this.ports.alerts.repeat([alert]);
+  /**
+   * Acts on the transitions of one stored batch; answers, per firing, the id of its open alert
+   * (null once resolved) for the state. Alerts are opened and resolved in bulk (one statement
+   * per organisation and rule, not one per transition); a (rule, datastream) that moves twice
+   * in a batch is taken in order.
+   */
+  async runMany(firings: Firing[]): Promise<(string | null)[]> {
+    const out: (string | null)[] = [];
+    let chunk: Firing[] = [];
+    const seen = new Set<string>();
+    const latest = new Map<string, string | null>();
+    const flush = async () => {
+      for (const f of chunk) if (latest.has(keyOf(f))) f.alertId = latest.get(keyOf(f)) ?? null;
+      const ids = await this.runChunk(chunk);
+      for (const [i, f] of chunk.entries()) latest.set(keyOf(f), ids[i] ?? null);
+      out.push(...ids);
+      chunk = [];
+      seen.clear();
+    };
+    for (const f of firings) {
+      const key = keyOf(f);
+      if (seen.has(key)) await flush();
+      seen.add(key);
+      chunk.push(f);
     }
-    // Already open (or already resolved): it was acted upon then.
-    if (!alert) return f.alertId;
+    if (chunk.length) await flush();
+    return out;
+  }
+
+  /** One transition of its own (tests, the clock's no-data firings). */
+  async run(f: Firing): Promise<string | null> {
+    return (await this.runChunk([f]))[0] ?? null;
+  }
+
+  private async runChunk(firings: Firing[]): Promise<(string | null)[]> {
+    const alerts = new Map<string, Alert>();
+    const opens = groupBy(
+      firings.filter((f) => f.t.kind === 'fired'),
+      (f) => `${f.rule.orgId}|${notifies(f.rule)}`,
+    );
+    for (const group of opens.values()) {
+      const first = group[0] as Firing;
+      const opened = await this.ports.alerts.open(first.rule.orgId, group.map(alertDraft), { notify: notifies(first.rule) });
+      for (const a of opened) alerts.set(`${a.ruleId}|${a.subjectId}`, a);
+    }
+    const clears = groupBy(
+      firings.filter((f) => f.t.kind === 'cleared'),
+      (f) => `${f.rule.orgId}|${f.rule.id}`,
+    );
+    for (const group of clears.values()) {
+      const { rule } = group[0] as Firing;
+      const subjects = group.map((f) => String(f.ctx.datastreamId));
+      const resolved = await this.ports.alerts.resolve(rule.orgId, 'rule', subjects, { notify: notifies(rule), ruleId: rule.id });
+      for (const a of resolved) alerts.set(`${a.ruleId}|${a.subjectId}`, a);
+    }
+    const ids: (string | null)[] = [];
+    for (const f of firings) {
+      let alert = alerts.get(keyOf(f));
+      if (f.t.kind === 'repeated') {
+        alert = f.alertId ? await this.ports.alerts.get(f.rule.orgId, f.alertId).catch(() => undefined) : undefined;
+        if (alert && notifies(f.rule)) await this.ports.alerts.repeat([alert]);
+      }
+      // Not opened now (one was open already) or not resolved now: it was acted upon then.
+      if (!alert) {
+        ids.push(f.t.kind === 'cleared' ? null : f.alertId);
+        continue;
+      }
+      await this.sideActions(f, alert);
+      ids.push(f.t.kind === 'cleared' ? null : alert.id);
+    }
+    return ids;
+  }
+
+  private async sideActions(f: Firing, alert: Alert) {
+    const { rule } = f;
+    const event: AlertEvent = EVENTS[f.t.kind];
     for (const action of rule.actions) {
       try {
         if (action.kind === 'webhook') await this.ports.deliverWebhook(rule.orgId, action.webhook, event, alert);
@@ -103,7 +168,6 @@ export class RuleActions {
         this.ports.logger.warn({ err, ruleId: rule.id, action: action.kind }, 'rule action failed');
       }
     }
-    return f.t.kind === 'cleared' ? null : alert.id;
   }
 
   private async mail(to: string[], event: AlertEvent, alert: Alert) {

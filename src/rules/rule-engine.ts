@@ -29,7 +29,23 @@ interface Entry {
   state: RuleState;
 }
 
-const keyOf = (ruleId: string, datastreamId: number) => `${ruleId}|${datastreamId}`;
+/**
+ * What of a state a restart needs, cheaply compared before and after a value: the pending
+ * start (forSeconds), hits (N of M), the window, the last value (rate, no-data). A plain
+ * threshold needs nothing but `active`, which changes only with a transition.
+ */
+function memoryOf(rule: Rule, s: RuleState): unknown {
+  const c = rule.condition;
+  if (c.kind === 'threshold') {
+    // All misses (the usual case) stay all misses: nothing to write.
+    if (c.count !== undefined) return s.hits.includes(1) ? Number.NaN : 0;
+    return s.since;
+  }
+  // A window changes with every value (NaN is never equal to itself).
+  if (c.kind === 'window') return Number.NaN;
+  if (c.kind === 'rate' || c.kind === 'no-data') return s.last?.[0];
+  return s.recent.length;
+}
 
 /**
  * Evaluates enabled rules on every stored batch (MeasurementEvents), in order, one batch at a
@@ -39,11 +55,13 @@ const keyOf = (ruleId: string, datastreamId: number) => `${ruleId}|${datastreamI
 export class RuleEngine {
   readonly index = new RuleIndex();
   private readonly contexts = new Map<number, { ctx: StreamContext | null; at: number }>();
-  private readonly states = new Map<string, Entry>();
-  private readonly dirty = new Set<string>();
+  /** Per datastream, per rule id: number and interned-string keys, no key built per value. */
+  private readonly states = new Map<number, Map<string, Entry>>();
+  private readonly dirty = new Set<Entry>();
+  private count = 0;
   private chain: Promise<void> = Promise.resolve();
   /** Counters for /metrics and the benchmark. */
-  readonly counts = { measurements: 0, evaluations: 0, transitions: 0 };
+  readonly counts = { measurements: 0, evaluations: 0, transitions: 0, stateWrites: 0 };
 
   constructor(
     private readonly rules: RuleStore,
@@ -59,7 +77,7 @@ export class RuleEngine {
     this.index.replace(await this.rules.allEnabled());
     for (const s of await this.statesStore.load()) {
       const rule = this.index.get(s.ruleId);
-      if (rule) this.states.set(keyOf(s.ruleId, s.datastreamId), { ...s, orgId: rule.orgId });
+      if (rule) this.put({ ...s, ruleId: rule.id, orgId: rule.orgId });
     }
   }
 
@@ -76,11 +94,17 @@ export class RuleEngine {
       this.index.set(ruleId, rule);
       // A changed condition starts from a clean slate (open alerts stay until cleared).
       if (!rule || !old || old.updatedAt !== rule.updatedAt) {
-        for (const [k, e] of this.states) {
-          if (e.ruleId !== ruleId) continue;
-          if (rule) e.state = { ...newState(), active: e.state.active, alertId: e.state.alertId ?? null };
-          else this.states.delete(k);
-          this.dirty.add(k);
+        for (const perRule of this.states.values()) {
+          const e = perRule.get(ruleId);
+          if (!e) continue;
+          if (rule) {
+            e.state = { ...newState(), active: e.state.active, alertId: e.state.alertId ?? null };
+            this.dirty.add(e);
+          } else {
+            perRule.delete(ruleId);
+            this.dirty.delete(e);
+            this.count--;
+          }
         }
         if (!rule) await this.statesStore.removeRule(ruleId);
       }
@@ -104,7 +128,7 @@ export class RuleEngine {
   tick(): Promise<void> {
     return this.enqueue(async () => {
       const now = this.clock();
-      for (const e of this.states.values()) {
+      for (const e of [...this.states.values()].flatMap((m) => [...m.values()])) {
         const rule = this.index.get(e.ruleId);
         if (rule?.condition.kind !== 'no-data') continue;
         const out = tick(rule, e.state, now);
@@ -119,13 +143,15 @@ export class RuleEngine {
   flush(): Promise<void> {
     return this.enqueue(async () => {
       if (this.dirty.size === 0) return;
-      const batch = [...this.dirty].flatMap((k) => {
-        const e = this.states.get(k);
-        return e ? [e] : [];
-      });
+      const batch = [...this.dirty];
+      this.counts.stateWrites += batch.length;
       this.dirty.clear();
       await this.statesStore.save(batch, this.clock());
     });
+  }
+
+  get stateCount(): number {
+    return this.count;
   }
 
   /** Resolves once everything queued so far is done. */
@@ -144,6 +170,7 @@ export class RuleEngine {
     const ids = [...new Set(rows.map((r) => r.datastreamId))];
     const contexts = await this.contextsOf(ids);
     const ordered = rows.length > 1 ? [...rows].sort((a, b) => a.datastreamId - b.datastreamId || a.time - b.time) : rows;
+    const firings: { f: Firing; e: Entry }[] = [];
     for (const m of ordered) {
       this.counts.measurements++;
       const ctx = contexts.get(m.datastreamId);
@@ -151,25 +178,45 @@ export class RuleEngine {
       for (const rule of this.index.rulesFor(ctx)) {
         this.counts.evaluations++;
         const e = this.entry(rule, ctx);
+        const before = memoryOf(rule, e.state);
         const out = step(rule, e.state, m.time, m.value);
-        this.dirty.add(keyOf(rule.id, ctx.datastreamId));
-        if (out.length > 0) await this.act(rule, ctx, e, out);
+        // Written only when what a restart needs changed (not every value's time).
+        if (out.length > 0 || before !== memoryOf(rule, e.state)) this.dirty.add(e);
+        for (const t of out) firings.push({ f: { rule, ctx, t, alertId: e.state.alertId ?? null }, e });
       }
     }
+    if (firings.length === 0) return;
+    this.counts.transitions += firings.length;
+    const alertIds = await this.actions.runMany(firings.map((x) => x.f)).catch((err: unknown) => {
+      this.logger.error({ err }, 'rule actions failed');
+      return firings.map((x) => x.f.alertId);
+    });
+    firings.forEach((x, i) => {
+      x.e.state.alertId = alertIds[i] ?? null;
+    });
+  }
+
+  private put(e: Entry) {
+    let perRule = this.states.get(e.datastreamId);
+    if (!perRule) {
+      perRule = new Map();
+      this.states.set(e.datastreamId, perRule);
+    }
+    if (!perRule.has(e.ruleId)) this.count++;
+    perRule.set(e.ruleId, e);
   }
 
   private entry(rule: Rule, ctx: StreamContext): Entry {
-    const k = keyOf(rule.id, ctx.datastreamId);
-    let e = this.states.get(k);
+    let e = this.states.get(ctx.datastreamId)?.get(rule.id);
     if (!e) {
       e = { ruleId: rule.id, orgId: rule.orgId, datastreamId: ctx.datastreamId, state: newState() };
-      this.states.set(k, e);
+      this.put(e);
     }
     return e;
   }
 
   private async act(rule: Rule, ctx: StreamContext, e: Entry, out: Transition[]) {
-    this.dirty.add(keyOf(rule.id, ctx.datastreamId));
+    this.dirty.add(e);
     for (const t of out) {
       this.counts.transitions++;
       const f: Firing = { rule, ctx, t, alertId: e.state.alertId ?? null };

@@ -88,6 +88,15 @@ export const SEEDS: ((w: World) => Promise<void>)[] = [
     w.ids.scriptB = (
       await created(w.call('POST', '/api/workers', { name: 'b-script', source: 'function process(m) { return m }' }))
     ).id;
+    w.ids.ruleB = (
+      await created(
+        w.call('POST', '/api/rules', {
+          name: 'b-rule',
+          property: 'temperature',
+          condition: { kind: 'threshold', op: '>', value: 1 },
+        }),
+      )
+    ).id;
   },
 ];
 
@@ -187,6 +196,13 @@ export const PROBES: Record<string, Probe> = {
   },
   'DELETE /api/webhooks/{id}': { params: (w) => ({ id: w.ids.webhookB ?? '' }) },
   'GET /api/webhooks/{id}/deliveries': { params: (w) => ({ id: w.ids.webhookB ?? '' }) },
+  'GET /api/rules/{id}': { params: (w) => ({ id: w.ids.ruleB ?? '' }) },
+  'PATCH /api/rules/{id}': { params: (w) => ({ id: w.ids.ruleB ?? '' }), body: () => ({ name: 'taken over' }) },
+  'DELETE /api/rules/{id}': { params: (w) => ({ id: w.ids.ruleB ?? '' }) },
+  'POST /api/rules/{id}/test': {
+    params: (w) => ({ id: w.ids.ruleB ?? '' }),
+    body: () => ({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }),
+  },
   'GET /api/workers/{id}': { params: id('scriptB') },
   'PATCH /api/workers/{id}': { params: id('scriptB'), body: () => ({ source: 'function process(m) { return null }' }) },
   'DELETE /api/workers/{id}': { params: id('scriptB') },

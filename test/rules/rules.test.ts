@@ -198,6 +198,27 @@ describe.each(await availableDialects())('rules on the measurement stream (%s)',
     expect(bad.json().error.details.field).toBe('interval');
   });
 
+  it('no-data fires on the clock for a silent datastream and clears when a value comes', async () => {
+    const quiet = await createDatastream(p.polder.database.db, p.polder.bootstrap.org.id, { observedProperty: 'humidity' });
+    const rule = (
+      await call('POST', '/api/rules', {
+        name: 'Humidity silent',
+        property: 'humidity',
+        condition: { kind: 'no-data', seconds: 3600 },
+      })
+    ).json();
+    // A value of a day ago (T0): silent for more than an hour by the wall clock.
+    await store(quiet.id, [[0, 50]]);
+    const fired = await eventually(
+      'no-data alert',
+      async () => (await call('GET', `/api/alerts?rule=${rule.id}&status=open`)).json().data[0],
+    );
+    expect(fired.subject.id).toBe(String(quiet.id));
+    await p.polder.measurements.insert([{ datastreamId: quiet.id, time: Date.now(), value: 51 }]);
+    await p.polder.stream.engine.idle();
+    expect((await call('GET', `/api/alerts?rule=${rule.id}`)).json().data[0].status).toBe('resolved');
+  });
+
   it('deletes a rule (404 after)', async () => {
     const r = (
       await call('POST', '/api/rules', { name: 'tmp', property: 'x', condition: { kind: 'no-data', seconds: 60 } })

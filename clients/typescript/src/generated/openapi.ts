@@ -1652,6 +1652,8 @@ export interface paths {
                     severity?: "critical" | "warning" | "info";
                     /** @description Subject id (a device id, …) */
                     subject?: string;
+                    /** @description Rule id (alerts of kind rule) */
+                    rule?: string;
                     /** @description Opened at or after (RFC 3339) */
                     from?: string;
                     /** @description Opened before (RFC 3339) */
@@ -1692,6 +1694,10 @@ export interface paths {
                                 resolvedAt: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                rule: {
+                                    id: string;
+                                    name: string;
+                                } | null;
                             }[];
                             links: {
                                 next: string | null;
@@ -1794,6 +1800,10 @@ export interface paths {
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
+                            rule: {
+                                id: string;
+                                name: string;
+                            } | null;
                         };
                     };
                 };
@@ -1893,6 +1903,10 @@ export interface paths {
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
+                            rule: {
+                                id: string;
+                                name: string;
+                            } | null;
                         };
                     };
                 };
@@ -1976,7 +1990,7 @@ export interface paths {
                                 name: string;
                                 url: string;
                                 /** @description Events sent; empty means all */
-                                events: ("alert.opened" | "alert.acknowledged" | "alert.resolved")[];
+                                events: ("alert.opened" | "alert.acknowledged" | "alert.resolved" | "alert.repeated")[];
                                 enabled: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -2034,7 +2048,7 @@ export interface paths {
                         name: string;
                         /** @description http:// or https:// URL that receives JSON POSTs */
                         url: string;
-                        events?: ("alert.opened" | "alert.acknowledged" | "alert.resolved")[];
+                        events?: ("alert.opened" | "alert.acknowledged" | "alert.resolved" | "alert.repeated")[];
                         enabled?: boolean;
                     };
                 };
@@ -2051,7 +2065,7 @@ export interface paths {
                             name: string;
                             url: string;
                             /** @description Events sent; empty means all */
-                            events: ("alert.opened" | "alert.acknowledged" | "alert.resolved")[];
+                            events: ("alert.opened" | "alert.acknowledged" | "alert.resolved" | "alert.repeated")[];
                             enabled: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -2126,7 +2140,7 @@ export interface paths {
                             name: string;
                             url: string;
                             /** @description Events sent; empty means all */
-                            events: ("alert.opened" | "alert.acknowledged" | "alert.resolved")[];
+                            events: ("alert.opened" | "alert.acknowledged" | "alert.resolved" | "alert.repeated")[];
                             enabled: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -2252,7 +2266,7 @@ export interface paths {
                         name?: string;
                         /** @description http:// or https:// URL that receives JSON POSTs */
                         url?: string;
-                        events?: ("alert.opened" | "alert.acknowledged" | "alert.resolved")[];
+                        events?: ("alert.opened" | "alert.acknowledged" | "alert.resolved" | "alert.repeated")[];
                         enabled?: boolean;
                     };
                 };
@@ -2269,7 +2283,7 @@ export interface paths {
                             name: string;
                             url: string;
                             /** @description Events sent; empty means all */
-                            events: ("alert.opened" | "alert.acknowledged" | "alert.resolved")[];
+                            events: ("alert.opened" | "alert.acknowledged" | "alert.resolved" | "alert.repeated")[];
                             enabled: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -9244,6 +9258,864 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rules */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page */
+                    limit?: number;
+                    /** @description Opaque cursor from links.next */
+                    cursor?: string;
+                    /** @description Include total, the number of items across all pages */
+                    count?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                name: string;
+                                scope: {
+                                    site?: string | null;
+                                    building?: string | null;
+                                    deviceType?: string | null;
+                                    device?: string | null;
+                                    /** @description All in the device's properties.tags */
+                                    tags?: string[];
+                                };
+                                /** @description Observed property, e.g. temperature */
+                                property: string;
+                                condition: {
+                                    /** @description threshold, rate, window, no-data, forecast-deviation */
+                                    kind: string;
+                                    /** @description >, >=, <, <=, outside, inside */
+                                    op?: string;
+                                    value?: number;
+                                    min?: number;
+                                    max?: number;
+                                    /** @description threshold: held this long */
+                                    forSeconds?: number;
+                                    /** @description threshold: N of the last `window` values; forecast-deviation: N deviations */
+                                    count?: number;
+                                    /** @description threshold: of the last M values */
+                                    window?: number;
+                                    /** @description window: avg, min, max, sum, count */
+                                    aggregate?: string;
+                                    /** @description window / forecast-deviation: sliding window length */
+                                    windowSeconds?: number;
+                                    /** @description no-data: silence that fires */
+                                    seconds?: number;
+                                };
+                                clear: {
+                                    /** @description >, >=, <, <=, outside, inside */
+                                    op: string;
+                                    value?: number;
+                                    min?: number;
+                                    max?: number;
+                                } | null;
+                                severity?: "critical" | "warning" | "info";
+                                repeatSeconds: number | null;
+                                actions: {
+                                    /** @description alert, webhook, email, order */
+                                    kind: string;
+                                    webhook?: string;
+                                    to?: string[];
+                                    device?: string;
+                                    module?: string;
+                                    order?: string;
+                                    value?: unknown;
+                                    dest?: string;
+                                }[];
+                                enabled: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a rule, evaluated on every stored measurement of its property in its scope */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        scope?: {
+                            site?: string | null;
+                            building?: string | null;
+                            deviceType?: string | null;
+                            device?: string | null;
+                            /** @description All in the device's properties.tags */
+                            tags?: string[];
+                        };
+                        /** @description Observed property, e.g. temperature */
+                        property: string;
+                        condition: {
+                            /** @description threshold, rate, window, no-data, forecast-deviation */
+                            kind: string;
+                            /** @description >, >=, <, <=, outside, inside */
+                            op?: string;
+                            value?: number;
+                            min?: number;
+                            max?: number;
+                            /** @description threshold: held this long */
+                            forSeconds?: number;
+                            /** @description threshold: N of the last `window` values; forecast-deviation: N deviations */
+                            count?: number;
+                            /** @description threshold: of the last M values */
+                            window?: number;
+                            /** @description window: avg, min, max, sum, count */
+                            aggregate?: string;
+                            /** @description window / forecast-deviation: sliding window length */
+                            windowSeconds?: number;
+                            /** @description no-data: silence that fires */
+                            seconds?: number;
+                        };
+                        clear?: {
+                            /** @description >, >=, <, <=, outside, inside */
+                            op: string;
+                            value?: number;
+                            min?: number;
+                            max?: number;
+                        } | null;
+                        severity?: "critical" | "warning" | "info";
+                        repeatSeconds?: number | null;
+                        actions?: {
+                            /** @description alert, webhook, email, order */
+                            kind: string;
+                            webhook?: string;
+                            to?: string[];
+                            device?: string;
+                            module?: string;
+                            order?: string;
+                            value?: unknown;
+                            dest?: string;
+                        }[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            scope: {
+                                site?: string | null;
+                                building?: string | null;
+                                deviceType?: string | null;
+                                device?: string | null;
+                                /** @description All in the device's properties.tags */
+                                tags?: string[];
+                            };
+                            /** @description Observed property, e.g. temperature */
+                            property: string;
+                            condition: {
+                                /** @description threshold, rate, window, no-data, forecast-deviation */
+                                kind: string;
+                                /** @description >, >=, <, <=, outside, inside */
+                                op?: string;
+                                value?: number;
+                                min?: number;
+                                max?: number;
+                                /** @description threshold: held this long */
+                                forSeconds?: number;
+                                /** @description threshold: N of the last `window` values; forecast-deviation: N deviations */
+                                count?: number;
+                                /** @description threshold: of the last M values */
+                                window?: number;
+                                /** @description window: avg, min, max, sum, count */
+                                aggregate?: string;
+                                /** @description window / forecast-deviation: sliding window length */
+                                windowSeconds?: number;
+                                /** @description no-data: silence that fires */
+                                seconds?: number;
+                            };
+                            clear: {
+                                /** @description >, >=, <, <=, outside, inside */
+                                op: string;
+                                value?: number;
+                                min?: number;
+                                max?: number;
+                            } | null;
+                            severity?: "critical" | "warning" | "info";
+                            repeatSeconds: number | null;
+                            actions: {
+                                /** @description alert, webhook, email, order */
+                                kind: string;
+                                webhook?: string;
+                                to?: string[];
+                                device?: string;
+                                module?: string;
+                                order?: string;
+                                value?: unknown;
+                                dest?: string;
+                            }[];
+                            enabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            scope: {
+                                site?: string | null;
+                                building?: string | null;
+                                deviceType?: string | null;
+                                device?: string | null;
+                                /** @description All in the device's properties.tags */
+                                tags?: string[];
+                            };
+                            /** @description Observed property, e.g. temperature */
+                            property: string;
+                            condition: {
+                                /** @description threshold, rate, window, no-data, forecast-deviation */
+                                kind: string;
+                                /** @description >, >=, <, <=, outside, inside */
+                                op?: string;
+                                value?: number;
+                                min?: number;
+                                max?: number;
+                                /** @description threshold: held this long */
+                                forSeconds?: number;
+                                /** @description threshold: N of the last `window` values; forecast-deviation: N deviations */
+                                count?: number;
+                                /** @description threshold: of the last M values */
+                                window?: number;
+                                /** @description window: avg, min, max, sum, count */
+                                aggregate?: string;
+                                /** @description window / forecast-deviation: sliding window length */
+                                windowSeconds?: number;
+                                /** @description no-data: silence that fires */
+                                seconds?: number;
+                            };
+                            clear: {
+                                /** @description >, >=, <, <=, outside, inside */
+                                op: string;
+                                value?: number;
+                                min?: number;
+                                max?: number;
+                            } | null;
+                            severity?: "critical" | "warning" | "info";
+                            repeatSeconds: number | null;
+                            actions: {
+                                /** @description alert, webhook, email, order */
+                                kind: string;
+                                webhook?: string;
+                                to?: string[];
+                                device?: string;
+                                module?: string;
+                                order?: string;
+                                value?: unknown;
+                                dest?: string;
+                            }[];
+                            enabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a rule (its evaluation state starts again; open alerts stay until cleared) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        scope?: {
+                            site?: string | null;
+                            building?: string | null;
+                            deviceType?: string | null;
+                            device?: string | null;
+                            /** @description All in the device's properties.tags */
+                            tags?: string[];
+                        };
+                        /** @description Observed property, e.g. temperature */
+                        property?: string;
+                        condition?: {
+                            /** @description threshold, rate, window, no-data, forecast-deviation */
+                            kind: string;
+                            /** @description >, >=, <, <=, outside, inside */
+                            op?: string;
+                            value?: number;
+                            min?: number;
+                            max?: number;
+                            /** @description threshold: held this long */
+                            forSeconds?: number;
+                            /** @description threshold: N of the last `window` values; forecast-deviation: N deviations */
+                            count?: number;
+                            /** @description threshold: of the last M values */
+                            window?: number;
+                            /** @description window: avg, min, max, sum, count */
+                            aggregate?: string;
+                            /** @description window / forecast-deviation: sliding window length */
+                            windowSeconds?: number;
+                            /** @description no-data: silence that fires */
+                            seconds?: number;
+                        };
+                        clear?: {
+                            /** @description >, >=, <, <=, outside, inside */
+                            op: string;
+                            value?: number;
+                            min?: number;
+                            max?: number;
+                        } | null;
+                        severity?: "critical" | "warning" | "info";
+                        repeatSeconds?: number | null;
+                        actions?: {
+                            /** @description alert, webhook, email, order */
+                            kind: string;
+                            webhook?: string;
+                            to?: string[];
+                            device?: string;
+                            module?: string;
+                            order?: string;
+                            value?: unknown;
+                            dest?: string;
+                        }[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            scope: {
+                                site?: string | null;
+                                building?: string | null;
+                                deviceType?: string | null;
+                                device?: string | null;
+                                /** @description All in the device's properties.tags */
+                                tags?: string[];
+                            };
+                            /** @description Observed property, e.g. temperature */
+                            property: string;
+                            condition: {
+                                /** @description threshold, rate, window, no-data, forecast-deviation */
+                                kind: string;
+                                /** @description >, >=, <, <=, outside, inside */
+                                op?: string;
+                                value?: number;
+                                min?: number;
+                                max?: number;
+                                /** @description threshold: held this long */
+                                forSeconds?: number;
+                                /** @description threshold: N of the last `window` values; forecast-deviation: N deviations */
+                                count?: number;
+                                /** @description threshold: of the last M values */
+                                window?: number;
+                                /** @description window: avg, min, max, sum, count */
+                                aggregate?: string;
+                                /** @description window / forecast-deviation: sliding window length */
+                                windowSeconds?: number;
+                                /** @description no-data: silence that fires */
+                                seconds?: number;
+                            };
+                            clear: {
+                                /** @description >, >=, <, <=, outside, inside */
+                                op: string;
+                                value?: number;
+                                min?: number;
+                                max?: number;
+                            } | null;
+                            severity?: "critical" | "warning" | "info";
+                            repeatSeconds: number | null;
+                            actions: {
+                                /** @description alert, webhook, email, order */
+                                kind: string;
+                                webhook?: string;
+                                to?: string[];
+                                device?: string;
+                                module?: string;
+                                order?: string;
+                                value?: unknown;
+                                dest?: string;
+                            }[];
+                            enabled: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/rules/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay stored values of a time range through the rule: when it would have fired and cleared (nobody is notified) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id (or slug where the resource has one) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        /** @description Only this datastream */
+                        datastream?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datastreams: number;
+                            values: number;
+                            truncated: boolean;
+                            events: {
+                                /** @description fired, repeated, cleared */
+                                kind: string;
+                                /** Format: date-time */
+                                time: string;
+                                datastreamId: number;
+                                device: {
+                                    id: string;
+                                    code: string;
+                                };
+                                value: number | null;
+                                observed: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts opened per interval, grouped by kind, rule, severity, site or device type */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Bucket width: 15m, 1h, 1d … */
+                    interval: string;
+                    by: "kind" | "rule" | "severity" | "site" | "deviceType";
+                    /** @description Opened at or after (RFC 3339); default 24 hours before `to` */
+                    from?: string;
+                    /** @description Opened before (RFC 3339); default now */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            interval: string;
+                            by: string;
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                            buckets: {
+                                /** Format: date-time */
+                                time: string;
+                                counts: {
+                                    [key: string]: number;
+                                };
+                            }[];
+                            totals: {
+                                [key: string]: number;
+                            };
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
