@@ -243,6 +243,25 @@ describe('dashboard in a browser', () => {
     await page.screenshot({ path: screenshotPath('explorer'), fullPage: true });
   }, 90_000);
 
+  it('shows alerts, the map without tiles, workers with the script editor, and operations figures', async () => {
+    await page.goto(`${polder.url}/alerts`);
+    await page.getByTestId('alerts').waitFor();
+    await axe('alerts');
+    // Place the default site, so the map has a marker (the demo boards have no coordinates).
+    const sites = await pageApi<{ data: { id: string }[] }>(page, 'GET', '/api/sites');
+    const placed = await pageApi(page, 'PATCH', `/api/sites/${sites.body.data[0]!.id}`, { latitude: 43.5617, longitude: 1.4683 });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(200);
+    await page.goto(`${polder.url}/map`);
+    await page.locator('[data-testid=map] .leaflet-interactive').first().waitFor();
+    expect(await page.locator('[data-testid=map] .leaflet-tile').count()).toBe(0);
+    await page.goto(`${polder.url}/workers`);
+    await page.locator('.cm-content').waitFor();
+    await page.goto(`${polder.url}/operations`);
+    await page.getByTestId('operations').getByText('Uptime').waitFor();
+    await axe('operations');
+    await page.screenshot({ path: screenshotPath('operations') });
+  });
+
   it('works at phone width (one column, menu behind a button)', async () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 800 });
