@@ -256,6 +256,9 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('[data-testid=map] .leaflet-tile').count()).toBe(0);
     await page.goto(`${polder.url}/workers`);
     await page.locator('.cm-content').waitFor();
+    await page.goto(`${polder.url}/settings`);
+    await page.getByRole('button', { name: 'Create key' }).waitFor();
+    await axe('settings');
     await page.goto(`${polder.url}/operations`);
     await page.getByTestId('operations').getByText('Uptime').waitFor();
     await axe('operations');
