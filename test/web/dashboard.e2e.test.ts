@@ -6,6 +6,7 @@ import AxeBuilder from '@axe-core/playwright';
 import mqtt from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readingOf, ttnUplink } from '../support/uplinks.js';
 import {
   type DemoPolder,
   ensureDashboardBuilt,
@@ -172,6 +173,96 @@ describe('dashboard in a browser', () => {
     } finally {
       await client.endAsync();
     }
+  }, 60_000);
+
+  it('creates a pipeline from a vendor codec, tests it, takes an uplink and shows its trace and chart', async () => {
+    await page.getByRole('link', { name: 'Pipelines' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('e2e-lpp');
+    await page.getByRole('textbox', { name: /^Envelope/ }).click();
+    await page.getByRole('option', { name: 'ttn-v3', exact: true }).click();
+    await page.getByRole('textbox', { name: /^Decoder/ }).click();
+    await page.getByRole('option', { name: 'cayenne-lpp', exact: true }).click();
+    await page.getByRole('button', { name: 'Create pipeline' }).click();
+    await page.waitForURL(/\/pipelines\/[0-9a-f-]{36}$/);
+    const pipelineId = page.url().split('/').pop()!;
+
+    const uplink = ttnUplink('70B3D57ED0E2E001', 1, Date.now(), readingOf(7));
+    await page.getByLabel('Sample payload').fill(JSON.stringify(uplink));
+    await page.getByRole('button', { name: 'Run test' }).click();
+    await expect.poll(() => page.getByTestId('test-step').count()).toBe(2);
+    const summary = await page
+      .getByTestId('test-measurements')
+      .getByText(/would be stored/)
+      .innerText();
+    expect(Number(/(\d+)$/.exec(summary)?.[1])).toBeGreaterThanOrEqual(3);
+    await axe('pipeline');
+    await page.screenshot({ path: screenshotPath('pipeline-test'), fullPage: true });
+
+    await page.getByRole('button', { name: /ingest token/ }).click();
+    const token = await page.getByTestId('ingest-token').innerText();
+    const sent = await fetch(`${polder.url}/api/uplinks/${pipelineId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(ttnUplink('70B3D57ED0E2E001', 2, Date.now(), readingOf(8))),
+    });
+    expect(sent.status).toBe(202);
+    const { traceId } = (await sent.json()) as { traceId: string };
+
+    await page.goto(`${polder.url}/traces?pipeline=${pipelineId}`);
+    const row = page.locator(`[data-trace="${traceId}"]`);
+    const settled = await until(
+      async () => {
+        const t = await pageApi<{ status: string }>(page, 'GET', `/api/traces/${traceId}`);
+        return t.status === 200 && t.body.status !== 'retrying' && t.body;
+      },
+      30_000,
+      'the trace',
+    );
+    expect(settled).toMatchObject({ status: 'stored' });
+    await until(
+      async () => (await row.count()) > 0 && ((await row.textContent()) ?? '').includes('stored'),
+      15_000,
+      'the stored trace row',
+    );
+    await row.getByRole('button').click();
+    await page.getByTestId('trace-detail').getByText('cayenne-lpp').waitFor();
+    await axe('traces');
+    await page.screenshot({ path: screenshotPath('traces'), fullPage: true });
+
+    const trace = await pageApi<{ deviceId: string }>(page, 'GET', `/api/traces/${traceId}`);
+    const latest = await pageApi<{ data: { datastream: number }[] }>(page, 'GET', `/api/devices/${trace.body.deviceId}/latest`);
+    expect(latest.body.data.length).toBeGreaterThanOrEqual(3);
+    const ds = latest.body.data
+      .slice(0, 2)
+      .map((l) => `ds=${l.datastream}`)
+      .join('&');
+    await page.goto(`${polder.url}/explore?${ds}`);
+    await page.locator('[data-testid=chart] canvas').waitFor();
+    await expect.poll(() => page.getByText(/^\d+ points/).innerText()).toMatch(/^[1-9]\d* points/);
+    await axe('explorer');
+    await page.screenshot({ path: screenshotPath('explorer'), fullPage: true });
+  }, 90_000);
+
+  it('shows alerts, the map without tiles, workers with the script editor, and operations figures', async () => {
+    await page.goto(`${polder.url}/alerts`);
+    await page.getByTestId('alerts').waitFor();
+    await axe('alerts');
+    // Place the default site, so the map has a marker (the demo boards have no coordinates).
+    const sites = await pageApi<{ data: { id: string }[] }>(page, 'GET', '/api/sites');
+    const placed = await pageApi(page, 'PATCH', `/api/sites/${sites.body.data[0]!.id}`, { latitude: 43.5617, longitude: 1.4683 });
+    expect(placed.status, JSON.stringify(placed.body)).toBe(200);
+    await page.goto(`${polder.url}/map`);
+    await page.locator('[data-testid=map] .leaflet-interactive').first().waitFor();
+    expect(await page.locator('[data-testid=map] .leaflet-tile').count()).toBe(0);
+    await page.goto(`${polder.url}/workers`);
+    await page.locator('.cm-content').waitFor();
+    await page.goto(`${polder.url}/settings`);
+    await page.getByRole('button', { name: 'Create key' }).waitFor();
+    await axe('settings');
+    await page.goto(`${polder.url}/operations`);
+    await page.getByTestId('operations').getByText('Uptime').waitFor();
+    await axe('operations');
+    await page.screenshot({ path: screenshotPath('operations') });
   });
 
   it('works at phone width (one column, menu behind a button)', async () => {

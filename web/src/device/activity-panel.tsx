@@ -27,7 +27,7 @@ export function ActivityPanel({ id }: { id: string }) {
         <ApiError error={alerts.error} />
         {alerts.data?.data.length === 0 && <Text c="dimmed">No alert.</Text>}
         {alerts.data?.data.map((a) => (
-          <Text key={a.id} size="sm">
+          <Text key={a.id} size="sm" component="div">
             <Badge variant="light" color={a.status === 'resolved' ? 'gray' : 'red'} mr="xs">
               {a.status}
             </Badge>

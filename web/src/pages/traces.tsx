@@ -1,10 +1,11 @@
-import { Anchor, Badge, Button, Card, Code, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { api } from '../api.js';
 import { traceColor } from '../device/activity-panel.js';
 import { all } from '../lib/queries.js';
 import { ApiError } from '../ui/api-error.js';
+import { CodeBlock } from '../ui/json-block.js';
 import { Loading } from '../ui/loading.js';
 
 function TraceDetail({ id }: { id: string }) {
@@ -29,7 +30,7 @@ function TraceDetail({ id }: { id: string }) {
       </Group>
       <ApiError error={replay.error} />
       {replay.isSuccess && <Text size="sm">Queued again.</Text>}
-      <Text size="sm">
+      <Text size="sm" component="div">
         <Badge color={traceColor(t.status)} variant="light">
           {t.status}
         </Badge>{' '}
@@ -76,9 +77,9 @@ function TraceDetail({ id }: { id: string }) {
       <Text fw={600} mt="sm">
         Raw payload ({t.payload.size} bytes)
       </Text>
-      <Code block mah={200} style={{ overflow: 'auto' }}>
+      <CodeBlock label="raw payload" maxHeight={200}>
         {t.payload.text ?? t.payload.base64}
-      </Code>
+      </CodeBlock>
     </Card>
   );
 }

@@ -1,8 +1,9 @@
-import { Badge, Button, Card, Code, Group, NumberInput, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Card, Group, NumberInput, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { raw } from '../api.js';
 import { measurementsOf, nextSample, type Sample, type StepResult, stopReason } from '../lib/pipeline-test.js';
 import { ApiError } from '../ui/api-error.js';
+import { CodeBlock } from '../ui/json-block.js';
 
 type Step = { worker: string; revision?: number; config?: Record<string, unknown> };
 
@@ -104,9 +105,9 @@ export function TestBench({ steps }: { steps: Step[] }) {
               </Text>
             ))}
             {r.output && (
-              <Code block mah={200} style={{ overflow: 'auto' }}>
-                {JSON.stringify({ ...r.output, payload: r.output.payload }, null, 2)}
-              </Code>
+              <CodeBlock label={`output of step ${i + 1}`} maxHeight={200}>
+                {JSON.stringify(r.output, null, 2)}
+              </CodeBlock>
             )}
           </Card>
         ))}
@@ -114,9 +115,7 @@ export function TestBench({ steps }: { steps: Step[] }) {
         {results.length > 0 && (
           <div data-testid="test-measurements">
             <Text fw={600}>Measurements that would be stored: {measurements.length}</Text>
-            <Code block mah={240} style={{ overflow: 'auto' }}>
-              {JSON.stringify(measurements, null, 2)}
-            </Code>
+            <CodeBlock label="measurements">{JSON.stringify(measurements, null, 2)}</CodeBlock>
           </div>
         )}
       </Stack>
