@@ -13,6 +13,7 @@ import { identityGlobal } from './20261202-1630-identity-global.js';
 import { rules } from './20261202-1630-rules.js';
 import { sensorthings } from './20261202-1630-sensorthings.js';
 import { invitations } from './20261202-1700-invitations.js';
+import { defaultDevicesOnly } from './20261202-1740-default-devices-only.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -33,5 +34,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261202-1630-identity-global': identityGlobal(dialect),
     '20261202-1700-invitations': invitations(dialect),
     '20261202-1630-rules': rules(dialect),
+    '20261202-1740-default-devices-only': defaultDevicesOnly(dialect),
   };
 }
