@@ -360,7 +360,8 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         }
         polder.mqtt = await connectExternalBus({
           url: config.mqttUrl,
-          clientId: `polder-${bootstrap.org.id}`,
+          clientId: `polder-${config.instanceId ?? bootstrap.org.id}`,
+          shareGroup: config.mqttShareGroup,
           onInbound: inbound.dispatch,
           clock,
           logger,
