@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { maskUrl } from './shared/mask-url.js';
@@ -80,6 +82,22 @@ export const SETTINGS = {
     describe:
       "With POLDER_MQTT_URL: keep the broker's device accounts in step through Mosquitto's dynamic-security plugin " +
       '(the URL names a dynsec admin).',
+  }),
+  instanceId: setting({
+    env: 'POLDER_INSTANCE_ID',
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)'),
+    default: undefined,
+    describe:
+      'This process in a deployment of several: its MQTT client id on an external broker is polder-<id>, stable ' +
+      'across restarts so its persistent session survives. Unset: <hostname>-<8 hex of the data directory path>.',
+  }),
+  mqttShareGroup: setting({
+    env: 'POLDER_MQTT_SHARE_GROUP',
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)'),
+    default: 'polder',
+    describe:
+      'With POLDER_MQTT_URL: Polder subscribes as $share/<group>/<filter>, so each message is taken by one process ' +
+      'of the deployment. Deployments sharing a broker need different groups.',
   }),
   mqttAuthRoutes: setting({
     env: 'POLDER_MQTT_AUTH_ROUTES',
@@ -345,6 +363,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configFile = en
   if (problems.length > 0) throw new ConfigError(problems);
   const config = out as Config;
   config.dataDir = path.resolve(config.dataDir);
+  config.instanceId ??= `${os.hostname()}-${createHash('sha256').update(config.dataDir).digest('hex').slice(0, 8)}`;
   return config;
 }
 

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { AlertService } from './alerts/alert.service.js';
 import { KyselyAlertStore } from './alerts/alert.store.js';
 import { mqttAlertSink } from './alerts/mqtt-alert-sink.js';
@@ -47,6 +48,7 @@ import { TraceService } from './pipelines/traces.service.js';
 import { createInbox } from './queue/create-inbox.js';
 import type { Inbox } from './queue/inbox.js';
 import { registerStreamProcessing, type StreamProcessing } from './rules/register.js';
+import { Lease } from './scheduler/lease.js';
 import { ScriptService } from './scripts/scripts.service.js';
 import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -321,8 +323,17 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   });
 
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, task: () => Promise<void>, name: string) => {
-    const t = setInterval(() => task().catch((err: unknown) => logger.error({ err }, `${name} failed`)), ms);
+  // Deployment-wide periodic jobs run only in the process holding the scheduler lease.
+  const scheduler = new Lease(database.db as unknown as Kysely<unknown>, {
+    name: 'scheduler',
+    holder: `${config.instanceId ?? 'polder'}/${newId()}`,
+    ...SCHEDULER_LEASE,
+    clock,
+    logger,
+  });
+  const every = (ms: number, task: () => Promise<void>, name: string, opts: { leased?: boolean } = {}) => {
+    const run = () => (opts.leased && !scheduler.held ? Promise.resolve() : task());
+    const t = setInterval(() => run().catch((err: unknown) => logger.error({ err }, `${name} failed`)), ms);
     t.unref();
     timers.push(t);
   };
@@ -369,7 +380,8 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         }
         polder.mqtt = await connectExternalBus({
           url: config.mqttUrl,
-          clientId: `polder-${bootstrap.org.id}`,
+          clientId: `polder-${config.instanceId ?? bootstrap.org.id}`,
+          shareGroup: config.mqttShareGroup,
           onInbound: inbound.dispatch,
           clock,
           logger,
@@ -406,7 +418,8 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         });
       }
       every(10_000, () => tenancy.flushUsage(), 'api key usage flush');
-      every(1000, async () => void (await webhooks.dispatchDue()), 'webhook dispatch');
+      scheduler.start();
+      every(1000, async () => void (await webhooks.dispatchDue()), 'webhook dispatch', leased);
       every(1000, () => timed(fleetMetrics.flushDuration, () => activity.flush()), 'device activity flush');
       every(
         config.fleetSweepSeconds * 1000,
@@ -416,6 +429,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
             async () => void (await sweepOffline({ activity, store: fleetStore, alerts, now: clock() })),
           ),
         'offline sweep',
+        leased,
       );
       every(
         config.retentionIntervalSeconds * 1000,
@@ -424,6 +438,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
           if (report) logger.info({ retention: summarize(report) }, 'retention done');
         },
         'retention',
+        leased,
       );
       every(
         config.retentionIntervalSeconds * 1000,
@@ -432,6 +447,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
           if (removed > 0) logger.info({ removed }, 'expired traces removed');
         },
         'trace retention',
+        leased,
       );
       // With an external broker other Polder processes may change the registry too (scale-out).
       if (bus.mode === 'external') every(300_000, async () => void (await directory.load()), 'device directory reload');
@@ -467,6 +483,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     },
     async stop() {
       for (const t of timers) clearInterval(t);
+      await scheduler.stop();
       await (await demo)?.stop();
       await (await demoTraffic)?.stop();
       commands.close();
@@ -497,6 +514,10 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   );
   return polder;
 }
+
+/** The scheduler lease: renewed every 2 s, taken over 10 s after its holder stopped renewing. */
+export const SCHEDULER_LEASE = { ttlMs: 10_000, renewMs: 2000 };
+const leased = { leased: true };
 
 /** A retention report in a few numbers, for the log line. */
 function summarize(report: RetentionReport) {

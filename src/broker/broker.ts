@@ -41,6 +41,14 @@ export interface InboundMessage {
   /** Set on the embedded broker; an external broker does not tell who published. */
   principal?: MqttPrincipal | undefined;
   receivedAt: number;
+  /**
+   * External broker, shared subscriptions: the subscribed filters this delivery came through.
+   * Only their routes take it (the same message comes once per matching filter). Unset: every
+   * matching route.
+   */
+  via?: readonly (string | undefined)[] | undefined;
+  /** With `via`: whether passive routes (heartbeats) take this delivery, true for one of them. */
+  primary?: boolean | undefined;
 }
 
 /**

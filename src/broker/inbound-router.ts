@@ -34,7 +34,13 @@ export class InboundRouter {
 
   /** Resolves when every matching handler has; rejects if one fails (the message is not acknowledged). */
   dispatch: InboundHandler = async (message: InboundMessage) => {
-    const matching = this.routes.filter((r) => topicMatches(r.filter, message.topic));
+    const { via } = message;
+    const matching = this.routes.filter(
+      (r) =>
+        topicMatches(r.filter, message.topic) &&
+        // A passive route (heartbeats) takes one of the deliveries only.
+        (via === undefined || (r.passive ? message.primary !== false : via.includes(r.filter))),
+    );
     if (matching.length === 1) return matching[0]?.handler(message);
     await Promise.all(matching.map((r) => r.handler(message)));
   };

@@ -92,7 +92,9 @@ export class MqttSource {
       // neOCampus binds +/+/+ but leaves device status and command topics out.
       if (source.exclude?.some((f) => topicMatches(f, message.topic))) return;
       const who = message.principal;
-      const owner = who ? undefined : this.deps.deviceOf?.(message.topic, message.payload);
+      // The service principal (a bridge) is trusted like an external broker: the topic names the device.
+      const owner = who && who.kind !== 'service' ? undefined : this.deps.deviceOf?.(message.topic, message.payload);
+      if (source.devicesOnly && !fromOwnDevice(who, owner, orgId, message.topic)) return;
       // The service principal and an external broker (no principal) are trusted; a device or an
       // admin key, or the device a topic belongs to, only feeds pipelines of its own organisation.
       const from = who && who.kind !== 'service' ? who.orgId : owner?.orgId;
@@ -122,4 +124,20 @@ export class MqttSource {
       }
     };
   }
+}
+
+/**
+ * `devicesOnly`: a device session of the organisation publishing under its base topic (embedded
+ * broker), or, on an external broker (no principal) or from the service login, a topic the
+ * directory resolves to one of the organisation's devices. Anything else (an API key, a topic of
+ * no device) is not for this source.
+ */
+function fromOwnDevice(
+  who: InboundMessage['principal'],
+  owner: { orgId: string } | undefined,
+  orgId: string,
+  topic: string,
+): boolean {
+  if (who?.kind === 'device') return who.orgId === orgId && topic.startsWith(`${who.baseTopic}/`);
+  return who?.kind !== 'key' && owner?.orgId === orgId;
 }

@@ -16,6 +16,7 @@ export interface SourceInput {
   kind: PipelineSource['kind'];
   topic?: string | undefined;
   exclude?: string[] | undefined;
+  devicesOnly?: boolean | undefined;
   queue?: string | undefined;
   url?: string | undefined;
   intervalSeconds?: number | undefined;
@@ -24,7 +25,7 @@ export interface SourceInput {
 }
 
 const FIELDS_BY_KIND: Record<PipelineSource['kind'], readonly string[]> = {
-  mqtt: ['kind', 'topic', 'exclude'],
+  mqtt: ['kind', 'topic', 'exclude', 'devicesOnly'],
   amqp: ['kind', 'queue', 'url'],
   'http-poll': ['kind', 'url', 'intervalSeconds', 'headers'],
   'ftp-poll': ['kind', 'url', 'intervalSeconds', 'pattern'],
@@ -78,7 +79,7 @@ export function validateSources(sources: readonly SourceInput[]): PipelineSource
         for (const [j, f] of (s.exclude ?? []).entries())
           if (!isValidTopicFilter(f))
             throw invalid(`${at}.exclude.${j}`, `${at}.exclude.${j}: ${f} is not a valid MQTT topic filter`);
-        return { kind: 'mqtt', topic, ...(s.exclude && { exclude: s.exclude }) };
+        return { kind: 'mqtt', topic, ...(s.exclude && { exclude: s.exclude }), ...(s.devicesOnly && { devicesOnly: true }) };
       }
       case 'amqp': {
         const queue = required(s.queue?.trim(), `${at}.queue`);

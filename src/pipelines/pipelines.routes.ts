@@ -26,6 +26,9 @@ const Source = Type.Object(
     kind: Type.Union([Type.Literal('mqtt'), Type.Literal('amqp'), Type.Literal('http-poll'), Type.Literal('ftp-poll')]),
     topic: Type.Optional(Type.String({ description: 'mqtt: a topic filter (+ and # allowed)' })),
     exclude: Type.Optional(Type.Array(Type.String(), { description: 'mqtt: filters whose topics are left out' })),
+    devicesOnly: Type.Optional(
+      Type.Boolean({ description: "mqtt: take only messages of the organisation's devices, on their base topics" }),
+    ),
     queue: Type.Optional(Type.String({ description: 'amqp: the queue consumed' })),
     url: Type.Optional(
       Type.String({ description: 'amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as ***' }),

@@ -22,7 +22,7 @@ export interface PipelineStep {
  *   remembered across restarts.
  */
 export type PipelineSource =
-  | { kind: 'mqtt'; topic: string; exclude?: string[] }
+  | { kind: 'mqtt'; topic: string; exclude?: string[]; devicesOnly?: boolean }
   | { kind: 'amqp'; queue: string; url?: string }
   | { kind: 'http-poll'; url: string; intervalSeconds: number; headers?: Record<string, string> }
   | { kind: 'ftp-poll'; url: string; intervalSeconds: number; pattern?: string };

@@ -36,8 +36,8 @@ describe.each(dialects)('pipelines API on %s', (dialect) => {
       status: 'active',
       steps: [{ worker: 'neocampus' }],
       sources: [
-        { kind: 'mqtt', topic: '+/+/+', exclude: ['+/+/device'] },
-        { kind: 'mqtt', topic: 'abroad/+/+/+/+', exclude: ['abroad/+/+/+/device'] },
+        { kind: 'mqtt', topic: '+/+/+', exclude: ['+/+/device'], devicesOnly: true },
+        { kind: 'mqtt', topic: 'abroad/+/+/+/+', exclude: ['abroad/+/+/+/device'], devicesOnly: true },
       ],
     });
     expect((await call('DELETE', '/api/pipelines/neocampus')).statusCode).toBe(204);

@@ -14,6 +14,8 @@ import { rules } from './20261202-1630-rules.js';
 import { sensorthings } from './20261202-1630-sensorthings.js';
 import { invitations } from './20261202-1700-invitations.js';
 import { values } from './20261202-1700-values.js';
+import { defaultDevicesOnly } from './20261202-1740-default-devices-only.js';
+import { leases } from './20261202-1800-leases.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -35,5 +37,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261202-1700-invitations': invitations(dialect),
     '20261202-1630-rules': rules(dialect),
     '20261202-1700-values': values(dialect),
+    '20261202-1740-default-devices-only': defaultDevicesOnly(dialect),
+    '20261202-1800-leases': leases(dialect),
   };
 }
