@@ -3,7 +3,8 @@
 export interface Row {
   datastream: number;
   time: string;
-  value: number;
+  /** Numbers are charted; text, boolean and JSON values (non-numeric datastreams) are not. */
+  value: unknown;
 }
 
 export type Aligned = [number[], ...(number | null)[][]];
@@ -18,7 +19,7 @@ export function alignSeries(rows: readonly Row[], order: readonly number[]): Ali
   for (const r of rows) {
     const t = Date.parse(r.time) / 1000;
     const series = byStream.get(r.datastream);
-    if (!series) continue;
+    if (!series || typeof r.value !== 'number') continue;
     times.add(t);
     series.set(t, r.value);
   }

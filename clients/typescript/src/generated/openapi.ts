@@ -7344,6 +7344,8 @@ export interface paths {
                                     topic?: string;
                                     /** @description mqtt: filters whose topics are left out */
                                     exclude?: string[];
+                                    /** @description mqtt: take only messages of the organisation's devices, on their base topics */
+                                    devicesOnly?: boolean;
                                     /** @description amqp: the queue consumed */
                                     queue?: string;
                                     /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
@@ -7435,6 +7437,8 @@ export interface paths {
                             topic?: string;
                             /** @description mqtt: filters whose topics are left out */
                             exclude?: string[];
+                            /** @description mqtt: take only messages of the organisation's devices, on their base topics */
+                            devicesOnly?: boolean;
                             /** @description amqp: the queue consumed */
                             queue?: string;
                             /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
@@ -7482,6 +7486,8 @@ export interface paths {
                                 topic?: string;
                                 /** @description mqtt: filters whose topics are left out */
                                 exclude?: string[];
+                                /** @description mqtt: take only messages of the organisation's devices, on their base topics */
+                                devicesOnly?: boolean;
                                 /** @description amqp: the queue consumed */
                                 queue?: string;
                                 /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
@@ -7596,6 +7602,8 @@ export interface paths {
                                 topic?: string;
                                 /** @description mqtt: filters whose topics are left out */
                                 exclude?: string[];
+                                /** @description mqtt: take only messages of the organisation's devices, on their base topics */
+                                devicesOnly?: boolean;
                                 /** @description amqp: the queue consumed */
                                 queue?: string;
                                 /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
@@ -7755,6 +7763,8 @@ export interface paths {
                             topic?: string;
                             /** @description mqtt: filters whose topics are left out */
                             exclude?: string[];
+                            /** @description mqtt: take only messages of the organisation's devices, on their base topics */
+                            devicesOnly?: boolean;
                             /** @description amqp: the queue consumed */
                             queue?: string;
                             /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
@@ -7802,6 +7812,8 @@ export interface paths {
                                 topic?: string;
                                 /** @description mqtt: filters whose topics are left out */
                                 exclude?: string[];
+                                /** @description mqtt: take only messages of the organisation's devices, on their base topics */
+                                devicesOnly?: boolean;
                                 /** @description amqp: the queue consumed */
                                 queue?: string;
                                 /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
@@ -7926,6 +7938,8 @@ export interface paths {
                                     topic?: string;
                                     /** @description mqtt: filters whose topics are left out */
                                     exclude?: string[];
+                                    /** @description mqtt: take only messages of the organisation's devices, on their base topics */
+                                    devicesOnly?: boolean;
                                     /** @description amqp: the queue consumed */
                                     queue?: string;
                                     /** @description amqp (default POLDER_AMQP_URL), http-poll, ftp-poll; a password in it is shown as *** */
