@@ -44,7 +44,7 @@ describe.skipIf(!gdal).each(dialects)('GDAL reads /ogc of polder serve on %s', (
       return { status: res.status, body: await res.text() };
     };
     w = await seedWorld(call, db.database, ADMIN_TOKEN);
-    // How docs/standards-ogc.md tells GDAL (and QGIS, through GDAL) to send the key.
+    // How docs/standards.md tells GDAL (and QGIS, through GDAL) to send the key.
     env = { ...process.env, GDAL_HTTP_HEADERS: `Authorization: Bearer ${w.key}`, CPL_DEBUG: 'OFF' };
   }, 120_000);
   afterAll(async () => {
