@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { invalid } from '../shared/errors.js';
-import { depthError, tooDeepAt } from '../shared/json.js';
+import { depthError, MALFORMED_TEXT, tooDeepAt } from '../shared/json.js';
 
 /**
  * Input checks every route gets, in one place:
@@ -29,10 +29,6 @@ export function registerInputGuards(app: FastifyInstance) {
     if (bad) throw invalid(bad.field, `${bad.field}: ${bad.rule}`);
   });
 }
-
-/** NUL, or a surrogate that is not half of a pair. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is refused
-const MALFORMED_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** `body.location.latitude`: where validated input holds a value no store can keep (raw bodies, bytes, are not looked into). */
 function badValueAt(where: string, value: unknown): { field: string; rule: string } | undefined {

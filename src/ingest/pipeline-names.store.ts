@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
+import { MALFORMED_TEXT } from '../shared/json.js';
 import { digestSecret } from '../shared/secrets.js';
 
 /**
@@ -15,10 +16,14 @@ export interface PipelineNames {
   withToken(name: string, token: string): Promise<string | undefined>;
 }
 
+/** A name no pipeline can have: the API refuses NUL and lone surrogates (PostgreSQL cannot store them). */
+const unstorable = (text: string) => MALFORMED_TEXT.test(text);
+
 export class KyselyPipelineNames implements PipelineNames {
   constructor(private readonly db: Kysely<Schema>) {}
 
   async inOrg(orgId: string, name: string): Promise<string | undefined> {
+    if (unstorable(name)) return undefined;
     const row = await this.db
       .selectFrom('pipelines')
       .select('id')
@@ -29,6 +34,7 @@ export class KyselyPipelineNames implements PipelineNames {
   }
 
   async withToken(name: string, token: string): Promise<string | undefined> {
+    if (unstorable(name) || unstorable(token)) return undefined;
     const row = await this.db
       .selectFrom('pipelines')
       .select('id')

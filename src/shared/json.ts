@@ -38,3 +38,7 @@ export function depthError(field: string, path: string[], max = MAX_JSON_DEPTH) 
   const at = [field, ...path.slice(0, 1)].join('.');
   return invalid(at, `${at}: JSON nested deeper than ${max} levels`, { maxDepth: max });
 }
+
+/** NUL, or a surrogate that is not half of a pair: text PostgreSQL cannot store, refused at the HTTP edge. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is refused
+export const MALFORMED_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -77,8 +77,21 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps) {
   app.get('/api/ui-config', { config: { public: true }, schema: { hide: true } }, async () => ({ mapTiles: deps.mapTiles }));
 
   app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
-    const urlPath = decodeURIComponent(request.url.split('?')[0] ?? '/');
-    if (SERVER_PATHS.test(urlPath)) return reply.status(404).send(errorBody('NOT_FOUND', `no route GET ${urlPath}`));
+    let urlPath: string;
+    try {
+      urlPath = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    } catch {
+      return reply.status(400).send(errorBody('BAD_REQUEST', 'the path is not valid percent-encoding'));
+    }
+    if (SERVER_PATHS.test(urlPath)) {
+      // The router falls through to this route when a path parameter is longer than
+      // maxParamLength: answer as Fastify would have without it.
+      if (urlPath.split('/').some((level) => level.length > app.initialConfig.maxParamLength))
+        return reply
+          .status(414)
+          .send(errorBody('URI_TOO_LONG', `a path parameter is longer than ${app.initialConfig.maxParamLength} characters`));
+      return reply.status(404).send(errorBody('NOT_FOUND', `no route GET ${urlPath}`));
+    }
     if (!root) {
       return reply
         .status(404)
