@@ -86,10 +86,9 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps) {
     if (SERVER_PATHS.test(urlPath)) {
       // The router falls through to this route when a path parameter is longer than
       // maxParamLength: answer as Fastify would have without it.
-      if (urlPath.split('/').some((level) => level.length > app.initialConfig.maxParamLength))
-        return reply
-          .status(414)
-          .send(errorBody('URI_TOO_LONG', `a path parameter is longer than ${app.initialConfig.maxParamLength} characters`));
+      const longest = app.initialConfig.maxParamLength ?? 100;
+      if (urlPath.split('/').some((level) => level.length > longest))
+        return reply.status(414).send(errorBody('URI_TOO_LONG', `a path parameter is longer than ${longest} characters`));
       return reply.status(404).send(errorBody('NOT_FOUND', `no route GET ${urlPath}`));
     }
     if (!root) {
