@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { maskUrl } from './shared/mask-url.js';
+import { redactUrlCredentials } from './shared/url.js';
 
 /**
  * The one place that reads process.env and the config file. Each setting is declared once
@@ -358,8 +358,8 @@ export function describeConfig(config: Config): { env: string; value: string; de
   });
 }
 
-/** A URL keeps its host and path (credentials masked, see maskUrl); any other secret is hidden whole. */
+/** A URL keeps its host and path (credentials masked, see redactUrlCredentials); any other secret is hidden whole. */
 function maskSecret(v: string): string {
-  if (/^(postgres|postgresql|sqlite|mqtts?|wss?|tcp|amqps?):/i.test(v)) return maskUrl(v);
+  if (/^(postgres|postgresql|sqlite|mqtts?|wss?|tcp|amqps?):/i.test(v)) return redactUrlCredentials(v);
   return '********';
 }

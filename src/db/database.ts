@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { maskUrl } from '../shared/mask-url.js';
+import { redactUrlCredentials } from '../shared/url.js';
 import type { Dialect } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
@@ -52,7 +52,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
       client.on('error', (err) => report(err));
     });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-    return { dialect: 'postgres', db, pool, location: redactUrl(url), close: () => db.destroy() };
+    return { dialect: 'postgres', db, pool, location: redactUrlCredentials(url), close: () => db.destroy() };
   }
   const file = url?.startsWith('sqlite:') ? url.slice('sqlite:'.length) : path.join(opts.dataDir, 'polder.db');
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -119,6 +119,3 @@ export function isConnectionError(err: unknown): boolean {
     message,
   );
 }
-
-/** The URL without its credentials (userinfo and `?password=`), for banners and logs. */
-export const redactUrl = maskUrl;

@@ -4,9 +4,9 @@
  */
 import { isValidTopicFilter } from '../broker/broker.js';
 import { DomainError, invalid } from '../shared/errors.js';
+import { MASK } from '../shared/url.js';
 import { isBuiltinWorker, prepareStep, type WorkerDefinition } from '../workers/workers.js';
 import type { PipelineSource, PipelineStep } from './pipelines.js';
-import { MASK } from './source-secrets.js';
 
 /** Finds the worker a step names (ScriptService.resolve): a built-in, or a script of the org. */
 export type WorkerResolver = (orgId: string, worker: string, revision?: number) => Promise<WorkerDefinition>;

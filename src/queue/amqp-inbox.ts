@@ -1,4 +1,5 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { Backoff } from '../shared/backoff.js';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { PipelineMessage } from '../workers/message.js';
@@ -113,17 +114,16 @@ export class AmqpInbox implements Inbox {
 
   /** Consumes until close(), starting again on a new connection after one is lost. */
   private async consumeForever(handler: BatchHandler): Promise<void> {
-    let backoff = 500;
+    const backoff = new Backoff({ baseMs: 500, maxMs: 30_000 });
     while (!this.closing) {
       try {
         await this.run(handler);
-        backoff = 500;
+        backoff.reset();
       } catch (err) {
         this.log.error({ err }, 'inbox: consumer stopped');
       }
       if (this.closing) return;
-      await this.stop.wait(backoff);
-      backoff = Math.min(backoff * 2, 30_000);
+      await this.stop.wait(backoff.next());
     }
   }
 
