@@ -142,6 +142,7 @@ export class PipelineRunner {
   ): Promise<Work> {
     const msg = delivery.message;
     const w: Work = { delivery, message: msg, steps: [], deviceId: null, measurements: 0 };
+    if (delivery.rejected) return this.failed(w, delivery.rejected);
     let pipeline: Pipeline | undefined;
     try {
       let p = pipelines.get(msg.pipelineId);

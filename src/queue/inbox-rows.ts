@@ -7,7 +7,7 @@ export interface NewInboxRow {
   id: string;
   orgId: string;
   pipelineId: string;
-  /** JSON text of messageToJson(message). */
+  /** JSON text of the queue envelope (queue/envelope.ts: v 1). */
   message: string;
   availableAt: number;
   createdAt: number;
