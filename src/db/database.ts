@@ -16,8 +16,13 @@ export type Database =
   | { dialect: 'sqlite'; db: Kysely<Schema>; sqlite: BetterSqlite3.Database; location: string; close(): Promise<void> }
   | { dialect: 'postgres'; db: Kysely<Schema>; pool: pg.Pool; location: string; close(): Promise<void> };
 
-// int8 (counts, Unix ms) as JS numbers: every value Polder stores is below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+/**
+ * int8 (counts, Unix ms) as JS numbers: every value Polder stores is below 2^53. Scoped to
+ * Polder's pool (its `types` option), so that other pg users in the process keep pg's defaults.
+ */
+const int8AsNumber = (v: string) => Number(v);
+const polderTypes = new pg.TypeOverrides();
+polderTypes.setTypeParser(pg.types.builtins.INT8, int8AsNumber);
 
 export interface DatabaseOptions {
   /** postgres://… , sqlite:<file>, or undefined for SQLite in dataDir. */
@@ -41,6 +46,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
       // A cut network must not leave callers waiting forever for a connection.
       connectionTimeoutMillis: 10_000,
       keepAlive: true,
+      types: polderTypes,
     });
     const report = opts.onConnectionError ?? (() => {});
     // An 'error' event without a listener kills Node. The pool listens on idle clients only;
