@@ -7,7 +7,9 @@ import { checkOutcome } from './batch-outcome.js';
 import { deadLetterOf, EnvelopeError, readEnvelope, writeEnvelope } from './envelope.js';
 import { GroupCommit } from './group-commit.js';
 import type { BatchHandler, Delivery, Inbox } from './inbox.js';
-import { createInboxRows, type InboxRows } from './inbox-rows.js';
+import type { InboxRows } from './inbox-rows.js';
+import { PostgresInboxRows } from './inbox-rows.postgres.js';
+import { SqliteInboxRows } from './inbox-rows.sqlite.js';
 import { WakeSignal } from './wake-signal.js';
 
 export interface DatabaseInboxOptions {
@@ -27,6 +29,10 @@ export interface DatabaseInboxOptions {
  * committed; one loop claims due rows under a lease, hands them to the handler and settles the
  * outcome in one transaction. An enqueue in this process wakes the loop at once.
  */
+/** The inbox table of the database's dialect (the implementations import only the port's types). */
+const createInboxRows = (database: Database): InboxRows =>
+  database.dialect === 'sqlite' ? new SqliteInboxRows(database.sqlite) : new PostgresInboxRows(database.db);
+
 export class DatabaseInbox implements Inbox {
   readonly kind = 'database' as const;
   private readonly rows: InboxRows;
