@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { maskUrl } from './shared/mask-url.js';
+import { redactUrlCredentials } from './shared/url.js';
 
 /**
  * The one place that reads process.env and the config file. Each setting is declared once
@@ -377,8 +377,8 @@ export function describeConfig(config: Config): { env: string; value: string; de
   });
 }
 
-/** A URL keeps its host and path (credentials masked, see maskUrl); any other secret is hidden whole. */
+/** A URL keeps its host and path (credentials masked, see redactUrlCredentials); any other secret is hidden whole. */
 function maskSecret(v: string): string {
-  if (/^(postgres|postgresql|sqlite|mqtts?|wss?|tcp|amqps?):/i.test(v)) return maskUrl(v);
+  if (/^(postgres|postgresql|sqlite|mqtts?|wss?|tcp|amqps?):/i.test(v)) return redactUrlCredentials(v);
   return '********';
 }

@@ -63,7 +63,7 @@ const deliveryView = (d: Delivery) => ({
   deliveredAt: toIsoOrNull(d.deliveredAt),
 });
 
-function parseTime(name: string, value: string | undefined): number | undefined {
+function parseQueryTime(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw invalid(name, `${name} is not an RFC 3339 time`);
@@ -114,8 +114,8 @@ export function alertRoutes(app: TypedApp, alerts: AlertService, webhooks: Webho
           severity: q.severity,
           subjectId: q.subject,
           ruleId: q.rule,
-          from: parseTime('from', q.from),
-          to: parseTime('to', q.to),
+          from: parseQueryTime('from', q.from),
+          to: parseQueryTime('to', q.to),
         },
         pageRequest(q),
       );

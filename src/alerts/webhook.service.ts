@@ -1,3 +1,4 @@
+import { backoffDelay } from '../shared/backoff.js';
 import type { Clock } from '../shared/clock.js';
 import { invalid, notFound } from '../shared/errors.js';
 import { groupBy } from '../shared/group.js';
@@ -31,6 +32,8 @@ export interface WebhookOptions {
   poster: HttpPoster;
 }
 
+/** Retries never wait more than an hour (the default 10 attempts from 2 s stay below it). */
+const RETRY_MAX_MS = 3_600_000;
 const DEFAULTS: WebhookOptions = { retryBaseMs: 2000, maxAttempts: 10, timeoutMs: 10_000, poster: fetchPoster };
 
 function checkUrl(url: string): void {
@@ -203,7 +206,7 @@ export class WebhookService implements AlertSink {
     await this.store.settle(d.id, {
       status: giveUp ? 'failed' : 'pending',
       attempts,
-      nextAttemptAt: now + this.opts.retryBaseMs * 2 ** (attempts - 1),
+      nextAttemptAt: now + backoffDelay(attempts - 1, { baseMs: this.opts.retryBaseMs, maxMs: RETRY_MAX_MS, jitter: 0 }),
       lastError: error,
       lastStatus: status,
       deliveredAt: null,

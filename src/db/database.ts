@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { maskUrl } from '../shared/mask-url.js';
+import { redactUrlCredentials } from '../shared/url.js';
 import type { Dialect } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
@@ -16,8 +16,13 @@ export type Database =
   | { dialect: 'sqlite'; db: Kysely<Schema>; sqlite: BetterSqlite3.Database; location: string; close(): Promise<void> }
   | { dialect: 'postgres'; db: Kysely<Schema>; pool: pg.Pool; location: string; close(): Promise<void> };
 
-// int8 (counts, Unix ms) as JS numbers: every value Polder stores is below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+/**
+ * int8 (counts, Unix ms) as JS numbers: every value Polder stores is below 2^53. Scoped to
+ * Polder's pool (its `types` option), so that other pg users in the process keep pg's defaults.
+ */
+const int8AsNumber = (v: string) => Number(v);
+const polderTypes = new pg.TypeOverrides();
+polderTypes.setTypeParser(pg.types.builtins.INT8, int8AsNumber);
 
 export interface DatabaseOptions {
   /** postgres://… , sqlite:<file>, or undefined for SQLite in dataDir. */
@@ -41,6 +46,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
       // A cut network must not leave callers waiting forever for a connection.
       connectionTimeoutMillis: 10_000,
       keepAlive: true,
+      types: polderTypes,
     });
     const report = opts.onConnectionError ?? (() => {});
     // An 'error' event without a listener kills Node. The pool listens on idle clients only;
@@ -52,7 +58,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
       client.on('error', (err) => report(err));
     });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-    return { dialect: 'postgres', db, pool, location: redactUrl(url), close: () => db.destroy() };
+    return { dialect: 'postgres', db, pool, location: redactUrlCredentials(url), close: () => db.destroy() };
   }
   const file = url?.startsWith('sqlite:') ? url.slice('sqlite:'.length) : path.join(opts.dataDir, 'polder.db');
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -119,6 +125,3 @@ export function isConnectionError(err: unknown): boolean {
     message,
   );
 }
-
-/** The URL without its credentials (userinfo and `?password=`), for banners and logs. */
-export const redactUrl = maskUrl;

@@ -5,8 +5,10 @@
  */
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import type { Pipeline, PipelineCatalog, PipelineSource } from '../pipelines/pipelines.js';
+import { Backoff } from '../shared/backoff.js';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { redactUrlCredentials } from '../shared/url.js';
 import type { IngestService } from './ingest.service.js';
 
 type AmqpSourceSpec = Extract<PipelineSource, { kind: 'amqp' }>;
@@ -23,14 +25,12 @@ export interface AmqpSourceDeps {
   backoff?: { minMs: number; maxMs: number };
 }
 
-const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
-
 /** One queue consumed for one pipeline, reconnecting until stopped. */
 class QueueConsumer {
   private model: ChannelModel | undefined;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
-  private delay: number;
+  private readonly backoff: Backoff;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -39,11 +39,11 @@ class QueueConsumer {
     private readonly queue: string,
     private readonly url: string,
   ) {
-    this.delay = deps.backoff?.minMs ?? 500;
+    this.backoff = new Backoff({ baseMs: deps.backoff?.minMs ?? 500, maxMs: deps.backoff?.maxMs ?? 30_000 });
   }
 
   private get log() {
-    return this.deps.logger.child({ pipelineId: this.pipelineId, queue: this.queue, url: redact(this.url) });
+    return this.deps.logger.child({ pipelineId: this.pipelineId, queue: this.queue, url: redactUrlCredentials(this.url) });
   }
 
   start(): void {
@@ -73,7 +73,7 @@ class QueueConsumer {
         this.log.warn('amqp source consumer cancelled by the broker; reconnecting');
         void model.close().catch(() => {});
       });
-      this.delay = this.deps.backoff?.minMs ?? 500;
+      this.backoff.reset();
       this.log.info('amqp source consuming');
     } catch (err) {
       this.log.warn({ err }, 'amqp source could not consume; retrying');
@@ -85,8 +85,7 @@ class QueueConsumer {
   private lost() {
     this.model = undefined;
     if (this.stopped || this.timer) return;
-    const wait = this.delay;
-    this.delay = Math.min(this.delay * 2, this.deps.backoff?.maxMs ?? 30_000);
+    const wait = this.backoff.next();
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.connect();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatRows, isoTime } from './measurement-export.js';
-import { autoInterval, parseDatastreamIds, parseTime, rollupSizeFor } from './measurement-query.js';
+import { autoInterval, parseDatastreamIds, parseRfc3339, rollupSizeFor } from './measurement-query.js';
 
 const fieldOf = (fn: () => unknown) => {
   try {
@@ -13,18 +13,18 @@ const fieldOf = (fn: () => unknown) => {
 
 describe('measurement query parameters', () => {
   it('reads RFC 3339 date-times, offsets included, and refuses the rest naming the field', () => {
-    expect(parseTime('start', '2024-05-01T12:00:00Z')).toBe(Date.UTC(2024, 4, 1, 12));
-    expect(parseTime('start', '2024-05-01t12:00:00.123456z')).toBe(Date.UTC(2024, 4, 1, 12, 0, 0, 123));
-    expect(parseTime('start', '2024-05-01T14:00:00+02:00')).toBe(Date.UTC(2024, 4, 1, 12));
-    expect(parseTime('start', '2024-05-01T14:00:00 02:00')).toBe(Date.UTC(2024, 4, 1, 12));
-    expect(parseTime('start', '2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
+    expect(parseRfc3339('start', '2024-05-01T12:00:00Z')).toBe(Date.UTC(2024, 4, 1, 12));
+    expect(parseRfc3339('start', '2024-05-01t12:00:00.123456z')).toBe(Date.UTC(2024, 4, 1, 12, 0, 0, 123));
+    expect(parseRfc3339('start', '2024-05-01T14:00:00+02:00')).toBe(Date.UTC(2024, 4, 1, 12));
+    expect(parseRfc3339('start', '2024-05-01T14:00:00 02:00')).toBe(Date.UTC(2024, 4, 1, 12));
+    expect(parseRfc3339('start', '2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
     for (const bad of ['2024-05-01', '2024-05-01T12:00Z', '2023-02-29T00:00:00Z', '2024-13-01T00:00:00Z', '1714564800000', '']) {
       expect(
-        fieldOf(() => parseTime('end', bad)),
+        fieldOf(() => parseRfc3339('end', bad)),
         bad,
       ).toBe('end');
     }
-    expect(fieldOf(() => parseTime('start', '1969-12-31T23:59:59Z'))).toBe('start');
+    expect(fieldOf(() => parseRfc3339('start', '1969-12-31T23:59:59Z'))).toBe('start');
   });
 
   it('reads datastream ids from repeated and comma-separated values', () => {

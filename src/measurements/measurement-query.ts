@@ -33,7 +33,7 @@ export interface MeasurementQueryInput {
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Unix ms of an RFC 3339 date-time, or 400 naming `field`. Fractions below a millisecond are dropped. */
-export function parseTime(field: string, raw: string): number {
+export function parseRfc3339(field: string, raw: string): number {
   // An unencoded `+02:00` in a URL arrives as ` 02:00` (form encoding turns + into a space).
   const text = raw.replace(/ (\d{2}:\d{2})$/, '+$1');
   const m = RFC3339.exec(text);

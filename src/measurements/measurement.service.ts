@@ -13,7 +13,7 @@ import {
   type IntervalName,
   type MeasurementQueryInput,
   parseDatastreamIds,
-  parseTime,
+  parseRfc3339,
 } from './measurement-query.js';
 import type {
   DatastreamRef,
@@ -220,8 +220,8 @@ export class MeasurementService {
   /** Parameters checked, datastreams resolved in the caller's organisation (404 for unknown ones). */
   async resolve(caller: Principal, input: MeasurementQueryInput, limit: number): Promise<ResolvedQuery> {
     requireScope(caller, 'measurements:read');
-    const start = input.start === undefined ? 0 : parseTime('start', input.start);
-    const end = input.end === undefined ? Number.MAX_SAFE_INTEGER : parseTime('end', input.end);
+    const start = input.start === undefined ? 0 : parseRfc3339('start', input.start);
+    const end = input.end === undefined ? Number.MAX_SAFE_INTEGER : parseRfc3339('end', input.end);
     if (start > end) throw invalid('start', 'start must not be after end');
     if (input.agg !== undefined && input.interval === undefined) throw invalid('agg', 'agg needs an interval');
     let interval: IntervalName | undefined;

@@ -1,4 +1,4 @@
-import type { PipelineInput } from './pipelines.service.js';
+import type { PipelineInput } from './pipeline-validation.js';
 
 /**
  * What every organisation starts with: the `neocampus` pipeline for its MQTT boards. Data comes

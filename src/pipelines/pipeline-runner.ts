@@ -5,6 +5,7 @@
  * done and which to deliver again. One bad message never fails the others of its batch.
  */
 import type { BatchHandler, BatchOutcome, Delivery } from '../queue/inbox.js';
+import { backoffDelay } from '../shared/backoff.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
@@ -47,8 +48,11 @@ export interface PipelineRunnerOptions {
   maxTimeoutsPerStep?: number;
 }
 
-/** Delay before delivery `attempt + 1`: 1 s, 2 s, 4 s … capped at 60 s. */
-export const backoffMs = (attempt: number): number => Math.min(60_000, 1000 * 2 ** Math.min(16, Math.max(0, attempt - 1)));
+/**
+ * Delay before delivery `attempt + 1`: 1 s, 2 s, 4 s … capped at 60 s. No jitter: the delay is
+ * stored with the message (and asserted by tests); messages fail at spread-out times anyway.
+ */
+export const backoffMs = (attempt: number): number => backoffDelay(attempt - 1, { baseMs: 1000, maxMs: 60_000, jitter: 0 });
 
 /** How a failure is traced, and whether another delivery may help. */
 export function classify(err: unknown, step?: number): { error: TraceError; retryable: boolean } {
@@ -139,6 +143,7 @@ export class PipelineRunner {
   ): Promise<Work> {
     const msg = delivery.message;
     const w: Work = { delivery, message: msg, steps: [], deviceId: null, measurements: 0 };
+    if (delivery.rejected) return this.failed(w, delivery.rejected);
     let pipeline: Pipeline | undefined;
     try {
       let p = pipelines.get(msg.pipelineId);

@@ -4,14 +4,25 @@
  */
 import { isValidTopicFilter } from '../broker/broker.js';
 import { DomainError, invalid } from '../shared/errors.js';
+import { MASK } from '../shared/url.js';
 import { isBuiltinWorker, prepareStep, type WorkerDefinition } from '../workers/workers.js';
-import type { PipelineSource, PipelineStep } from './pipelines.js';
-import { MASK } from './source-secrets.js';
+import type { PipelineSource, PipelineStatus, PipelineStep } from './pipelines.js';
 
 /** Finds the worker a step names (ScriptService.resolve): a built-in, or a script of the org. */
 export type WorkerResolver = (orgId: string, worker: string, revision?: number) => Promise<WorkerDefinition>;
 
 /** A source as the API accepts it: every field optional, checked per kind below. */
+/** A pipeline as a client sends it (create, update, the defaults every organisation starts with). */
+export interface PipelineInput {
+  name: string;
+  description?: string | undefined;
+  status?: PipelineStatus | undefined;
+  steps: PipelineStep[];
+  sources?: SourceInput[] | undefined;
+  autoRegister?: boolean | undefined;
+  deviceType?: string | null | undefined;
+}
+
 export interface SourceInput {
   kind: PipelineSource['kind'];
   topic?: string | undefined;

@@ -6,19 +6,11 @@ import type { PageRequest } from '../shared/page.js';
 import { digestSecret } from '../shared/secrets.js';
 import { DEFAULT_PIPELINES } from './default-pipelines.js';
 import type { PipelineStore } from './pipeline-ports.js';
-import { type SourceInput, validateSources, validateSteps, type WorkerResolver } from './pipeline-validation.js';
-import type { Pipeline, PipelineStatus, PipelineStep } from './pipelines.js';
+import { type PipelineInput, validateSources, validateSteps, type WorkerResolver } from './pipeline-validation.js';
+import type { Pipeline } from './pipelines.js';
 import { restoreSecrets } from './source-secrets.js';
 
-export interface PipelineInput {
-  name: string;
-  description?: string | undefined;
-  status?: PipelineStatus | undefined;
-  steps: PipelineStep[];
-  sources?: SourceInput[] | undefined;
-  autoRegister?: boolean | undefined;
-  deviceType?: string | null | undefined;
-}
+export type { PipelineInput } from './pipeline-validation.js';
 
 /** Told of every saved or deleted pipeline (the catalog invalidates its cache and tells transports). */
 export type PipelineChanged = (pipeline: Pipeline, change: 'saved' | 'deleted') => void;

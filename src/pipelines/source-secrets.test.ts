@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isValidTopicFilter } from '../broker/broker.js';
+import { maskUrlPassword } from '../shared/url.js';
 import type { PipelineSource } from './pipelines.js';
-import { maskSource, maskUrl, restoreSecrets } from './source-secrets.js';
+import { maskSource, restoreSecrets } from './source-secrets.js';
 
 describe('poller secrets', () => {
   it('masks URL passwords and header values, and leaves the rest', () => {
-    expect(maskUrl('ftp://meteo:p%40ss@ftp.example.org:2121/out')).toBe('ftp://meteo:***@ftp.example.org:2121/out');
-    expect(maskUrl('https://example.org/x?a=1')).toBe('https://example.org/x?a=1');
-    expect(maskUrl('amqp://guest:guest@127.0.0.1:5672')).toBe('amqp://guest:***@127.0.0.1:5672');
+    expect(maskUrlPassword('ftp://meteo:p%40ss@ftp.example.org:2121/out')).toBe('ftp://meteo:***@ftp.example.org:2121/out');
+    expect(maskUrlPassword('https://example.org/x?a=1')).toBe('https://example.org/x?a=1');
+    expect(maskUrlPassword('amqp://guest:guest@127.0.0.1:5672')).toBe('amqp://guest:***@127.0.0.1:5672');
     const http: PipelineSource = { kind: 'http-poll', url: 'https://u:pw@h/x', intervalSeconds: 5, headers: { 'x-key': 'k1' } };
     expect(maskSource(http)).toEqual({
       kind: 'http-poll',

@@ -4,29 +4,15 @@
  * returned: the API shows `***` in their place, and a `***` sent back (a client saving what it
  * read) keeps the stored value.
  */
+import { MASK, maskUrlPassword } from '../shared/url.js';
 import type { PipelineSource } from './pipelines.js';
-
-export const MASK = '***';
-
-/** `ftp://user:***@host/path`: the URL with its password masked. */
-export function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.password) return url;
-    u.password = MASK;
-    // URL escapes `*` in a password: write the mask as is.
-    return u.toString().replace(`:${encodeURIComponent(MASK)}@`, `:${MASK}@`);
-  } catch {
-    return url;
-  }
-}
 
 /** The source as the API shows it. */
 export function maskSource(s: PipelineSource): PipelineSource {
-  if (s.kind === 'ftp-poll') return { ...s, url: maskUrl(s.url) };
-  if (s.kind === 'amqp') return s.url === undefined ? s : { ...s, url: maskUrl(s.url) };
+  if (s.kind === 'ftp-poll') return { ...s, url: maskUrlPassword(s.url) };
+  if (s.kind === 'amqp') return s.url === undefined ? s : { ...s, url: maskUrlPassword(s.url) };
   if (s.kind === 'http-poll') {
-    const masked: PipelineSource = { ...s, url: maskUrl(s.url) };
+    const masked: PipelineSource = { ...s, url: maskUrlPassword(s.url) };
     if (s.headers) masked.headers = Object.fromEntries(Object.keys(s.headers).map((k) => [k, MASK]));
     return masked;
   }

@@ -1,15 +1,15 @@
-import type { PipelineMessage, PipelineMessageJson } from '../workers/message.js';
-import { messageFromJson, messageToJson } from '../workers/message.js';
+import type { PipelineMessage } from '../workers/message.js';
+import { readEnvelope, writeEnvelope } from './envelope.js';
 
 /** Our header: the attempt number this message is delivered as (absent: 1). */
 export const ATTEMPT_HEADER = 'x-polder-attempt';
 /** Set by a quorum queue on a redelivery: how many deliveries failed before (nack, lost channel). */
 export const DELIVERY_COUNT_HEADER = 'x-delivery-count';
 
-export const encodeMessage = (message: PipelineMessage): Buffer => Buffer.from(JSON.stringify(messageToJson(message)), 'utf8');
+export const encodeMessage = (message: PipelineMessage): Buffer => Buffer.from(writeEnvelope(message), 'utf8');
 
-export const decodeMessage = (content: Buffer): PipelineMessage =>
-  messageFromJson(JSON.parse(content.toString('utf8')) as PipelineMessageJson);
+/** The message of a delivery; throws EnvelopeError (see envelope.ts) when it cannot be read. */
+export const decodeMessage = (content: Buffer): PipelineMessage => readEnvelope(content.toString('utf8'));
 
 const count = (v: unknown): number => {
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : Number.NaN;

@@ -1,9 +1,11 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { Backoff } from '../shared/backoff.js';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { PipelineMessage } from '../workers/message.js';
 import { ATTEMPT_HEADER, attemptOf, decodeMessage, encodeMessage } from './amqp-delivery.js';
 import { checkOutcome } from './batch-outcome.js';
+import { deadLetterOf, EnvelopeError } from './envelope.js';
 import type { BatchHandler, Delivery, Inbox } from './inbox.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -111,19 +113,31 @@ export class AmqpInbox implements Inbox {
     }
   }
 
+  /** The delivery of a message; one whose envelope cannot be read but names its pipeline is traced as failed. */
+  private read(msg: ConsumeMessage): Delivery {
+    const attempt = attemptOf(msg.properties.headers);
+    try {
+      return { message: decodeMessage(msg.content), attempt };
+    } catch (err) {
+      const stand = err instanceof EnvelopeError ? deadLetterOf(err, undefined, Date.now()) : undefined;
+      if (!stand || !(err instanceof EnvelopeError)) throw err;
+      this.log.error({ err, id: stand.id }, 'inbox: unreadable message dead-lettered');
+      return { message: stand, attempt, rejected: err };
+    }
+  }
+
   /** Consumes until close(), starting again on a new connection after one is lost. */
   private async consumeForever(handler: BatchHandler): Promise<void> {
-    let backoff = 500;
+    const backoff = new Backoff({ baseMs: 500, maxMs: 30_000 });
     while (!this.closing) {
       try {
         await this.run(handler);
-        backoff = 500;
+        backoff.reset();
       } catch (err) {
         this.log.error({ err }, 'inbox: consumer stopped');
       }
       if (this.closing) return;
-      await this.stop.wait(backoff);
-      backoff = Math.min(backoff * 2, 30_000);
+      await this.stop.wait(backoff.next());
     }
   }
 
@@ -222,7 +236,7 @@ export class AmqpInbox implements Inbox {
     const byId = new Map<string, { raw: ConsumeMessage; delivery: Delivery }>();
     for (const msg of raw) {
       try {
-        const delivery = { message: decodeMessage(msg.content), attempt: attemptOf(msg.properties.headers) };
+        const delivery = this.read(msg);
         if (byId.has(delivery.message.id)) {
           // The same uplink enqueued twice (a transport's redelivery): the copy in hand stands for both.
           consumer.ack(msg);

@@ -2,11 +2,14 @@ import type { Database } from '../db/database.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
-import { messageFromJson, messageToJson, type PipelineMessage, type PipelineMessageJson } from '../workers/message.js';
+import type { PipelineMessage } from '../workers/message.js';
 import { checkOutcome } from './batch-outcome.js';
+import { deadLetterOf, EnvelopeError, readEnvelope, writeEnvelope } from './envelope.js';
 import { GroupCommit } from './group-commit.js';
 import type { BatchHandler, Delivery, Inbox } from './inbox.js';
-import { createInboxRows, type InboxRows } from './inbox-rows.js';
+import type { InboxRows } from './inbox-rows.js';
+import { PostgresInboxRows } from './inbox-rows.postgres.js';
+import { SqliteInboxRows } from './inbox-rows.sqlite.js';
 import { WakeSignal } from './wake-signal.js';
 
 export interface DatabaseInboxOptions {
@@ -26,6 +29,10 @@ export interface DatabaseInboxOptions {
  * committed; one loop claims due rows under a lease, hands them to the handler and settles the
  * outcome in one transaction. An enqueue in this process wakes the loop at once.
  */
+/** The inbox table of the database's dialect (the implementations import only the port's types). */
+const createInboxRows = (database: Database): InboxRows =>
+  database.dialect === 'sqlite' ? new SqliteInboxRows(database.sqlite) : new PostgresInboxRows(database.db);
+
 export class DatabaseInbox implements Inbox {
   readonly kind = 'database' as const;
   private readonly rows: InboxRows;
@@ -63,7 +70,7 @@ export class DatabaseInbox implements Inbox {
           id: m.id,
           orgId: m.orgId,
           pipelineId: m.pipelineId,
-          message: JSON.stringify(messageToJson(m)),
+          message: writeEnvelope(m),
           availableAt: now,
           createdAt: now,
         })),
@@ -126,8 +133,15 @@ export class DatabaseInbox implements Inbox {
     const unreadable: string[] = [];
     for (const row of claimed) {
       try {
-        batch.push({ message: messageFromJson(JSON.parse(row.message) as PipelineMessageJson), attempt: row.attempts });
+        batch.push({ message: readEnvelope(row.message), attempt: row.attempts });
       } catch (err) {
+        // An unknown version or a bad shape: traced as a failed message (a dead letter), not retried.
+        const stand = err instanceof EnvelopeError ? deadLetterOf(err, row.id, now) : undefined;
+        if (stand && err instanceof EnvelopeError) {
+          this.log.error({ err, id: row.id }, 'inbox: unreadable message dead-lettered');
+          batch.push({ message: stand, attempt: row.attempts, rejected: err });
+          continue;
+        }
         // Written by enqueue, so this means a damaged row: dropping it beats blocking the inbox.
         this.log.error({ err, id: row.id }, 'inbox: unreadable message dropped');
         unreadable.push(row.id);

@@ -1,13 +1,9 @@
-import type { Database } from '../db/database.js';
-import { PostgresInboxRows } from './inbox-rows.postgres.js';
-import { SqliteInboxRows } from './inbox-rows.sqlite.js';
-
 /** One row to insert into the inbox table. */
 export interface NewInboxRow {
   id: string;
   orgId: string;
   pipelineId: string;
-  /** JSON text of messageToJson(message). */
+  /** JSON text of the queue envelope (queue/envelope.ts: v 1). */
   message: string;
   availableAt: number;
   createdAt: number;
@@ -39,6 +35,3 @@ export interface InboxRows {
   releaseLeases(now: number): Promise<number>;
   count(): Promise<number>;
 }
-
-export const createInboxRows = (database: Database): InboxRows =>
-  database.dialect === 'sqlite' ? new SqliteInboxRows(database.sqlite) : new PostgresInboxRows(database.db);

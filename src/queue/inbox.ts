@@ -5,12 +5,15 @@
  * once its results are committed. Adapters: an inbox table in the database (group commit) and
  * a RabbitMQ quorum queue with publisher confirms (POLDER_AMQP_URL).
  */
+import type { DomainError } from '../shared/errors.js';
 import type { PipelineMessage } from '../workers/workers.js';
 
 /** One message handed to the pipeline runner, with the number of this delivery (1 = first). */
 export interface Delivery {
   message: PipelineMessage;
   attempt: number;
+  /** The queue envelope could not be read (see envelope.ts): `message` is a stand-in; trace it as failed. */
+  rejected?: DomainError;
 }
 
 /** What the runner did with each message of a batch; every delivered id appears in one list. */

@@ -83,12 +83,12 @@ export class RuleEngine {
 
   /** The MeasurementEvents listener: queues the batch (listeners must be quick). */
   readonly onStored = (rows: readonly Measurement[]): void => {
-    this.enqueue(() => this.process(rows));
+    void this.enqueue(() => this.process(rows));
   };
 
   /** A rule was created, changed or deleted. */
   ruleChanged(orgId: string, ruleId: string): void {
-    this.enqueue(async () => {
+    void this.enqueue(async () => {
       const rule = await this.rules.get(orgId, ruleId);
       const old = this.index.get(ruleId);
       this.index.set(ruleId, rule);
@@ -113,7 +113,7 @@ export class RuleEngine {
 
   /** A forecast deviation on a datastream (forecast-deviation rules). */
   deviation(datastreamId: number, time: number, value: number): void {
-    this.enqueue(async () => {
+    void this.enqueue(async () => {
       const ctx = (await this.contextsOf([datastreamId])).get(datastreamId);
       if (!ctx) return;
       for (const rule of this.index.rulesFor(ctx)) {
@@ -159,6 +159,7 @@ export class RuleEngine {
     return this.enqueue(async () => {});
   }
 
+  /** Chains the task after the previous ones; the returned promise never rejects (errors are logged). */
   private enqueue(task: () => Promise<void>): Promise<void> {
     const run = this.chain.then(task).catch((err: unknown) => this.logger.error({ err }, 'rule engine task failed'));
     this.chain = run;

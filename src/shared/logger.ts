@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
+import { redactQuerySecrets } from './url.js';
 
 export type { Logger };
 
@@ -20,10 +21,6 @@ const REDACT = [
   'config.mqttUrl',
 ];
 
-/** Query parameters that may carry a credential (ingest tokens, keys). */
-const SECRET_QUERY = /([?&](?:token|key|password|access_token|api_key)=)[^&]*/gi;
-export const redactUrl = (url: string) => url.replace(SECRET_QUERY, '$1***');
-
 export function createLogger(opts: { level: string; format: 'auto' | 'json' | 'pretty' }): Logger {
   const options = {
     level: opts.level,
@@ -31,7 +28,7 @@ export function createLogger(opts: { level: string; format: 'auto' | 'json' | 'p
     serializers: {
       req: (req: { method?: string; url?: string; ip?: string }) => ({
         method: req.method,
-        url: req.url && redactUrl(req.url),
+        url: req.url && redactQuerySecrets(req.url),
         remoteAddress: req.ip,
       }),
     },

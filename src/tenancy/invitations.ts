@@ -1,6 +1,6 @@
 /** Invitations into an organisation: the tenancy domain's types and storage port for them. */
 import type { Page, PageRequest } from '../shared/page.js';
-import type { Role } from './tenancy.js';
+import type { Role } from './roles.js';
 
 export interface Invitation {
   id: string;

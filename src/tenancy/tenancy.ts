@@ -2,8 +2,9 @@
 import type { Page, PageRequest } from '../shared/page.js';
 import type { InvitationStore } from './invitations.js';
 
-export const ROLES = ['admin', 'editor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from './roles.js';
+
+export { ROLES, type Role } from './roles.js';
 
 export const AREAS = ['devices', 'measurements', 'pipelines', 'uplinks', 'alerts', 'admin'] as const;
 export type Area = (typeof AREAS)[number];

@@ -3,15 +3,11 @@
  * workers and user scripts share this shape, so a pipeline runs them the same way.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { DomainError } from '../shared/errors.js';
 import type { PipelineMessage } from './message.js';
 import type { ScriptRunner } from './sandbox/script-runner.js';
+import { type ScriptLog, WorkerError } from './worker-error.js';
 
-/** Console output of a user script, returned with the result (bounded, see ScriptRunner). */
-export interface ScriptLog {
-  level: 'log' | 'info' | 'warn' | 'error' | 'debug';
-  message: string;
-}
+export { type ScriptLog, WORKER_ERROR_CODES, WorkerError, type WorkerErrorCode } from './worker-error.js';
 
 export interface WorkerContext {
   /** Runs user scripts; only script workers need it. */
@@ -37,32 +33,6 @@ export interface WorkerDefinition<C = unknown> {
 
 /** Erases the config type so definitions of different workers share one record. */
 export const defineWorker = <C>(def: WorkerDefinition<C>): WorkerDefinition => def as WorkerDefinition;
-
-/**
- * Codes a worker throws. `retryable` tells the pipeline whether another attempt can help:
- * a payload that does not decode today will not decode tomorrow; a timeout under load may.
- */
-export const WORKER_ERROR_CODES = {
-  DECODE_FAILED: false,
-  SCRIPT_INVALID: false,
-  SCRIPT_FAILED: false,
-  SCRIPT_TIMEOUT: true,
-  SCRIPT_MEMORY_LIMIT: false,
-  WORKER_FAILED: false,
-} as const;
-export type WorkerErrorCode = keyof typeof WORKER_ERROR_CODES;
-
-export class WorkerError extends DomainError {
-  override readonly code: WorkerErrorCode;
-  readonly retryable: boolean;
-
-  constructor(code: WorkerErrorCode, message: string, details?: Record<string, unknown>) {
-    super(code, message, details);
-    this.name = 'WorkerError';
-    this.code = code;
-    this.retryable = WORKER_ERROR_CODES[code];
-  }
-}
 
 /** `decodeFailed('cayenne-lpp', 'channel 3 …')` → DECODE_FAILED "cayenne-lpp: channel 3 …". */
 export const decodeFailed = (worker: string, message: string, details?: Record<string, unknown>) =>

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeConfig, loadConfig } from '../../src/config.js';
-import { redactUrl } from '../../src/db/database.js';
-import { maskUrl } from '../../src/shared/mask-url.js';
+import { redactUrlCredentials } from '../../src/shared/url.js';
 
 /** Issue 9 item 10: a database password is never printed, whichever way the URL carries it. */
 describe('credentials in URLs are masked', () => {
@@ -35,10 +34,10 @@ describe('credentials in URLs are masked', () => {
   });
 
   it('the start banner (database location) uses the same masking', () => {
-    expect(redactUrl('postgres://u:p1@h/db?password=p2&application_name=x')).toBe(
+    expect(redactUrlCredentials('postgres://u:p1@h/db?password=p2&application_name=x')).toBe(
       'postgres://***@h/db?password=***&application_name=x',
     );
-    expect(maskUrl('postgres://h/db?PassWord=p3')).toBe('postgres://h/db?PassWord=***');
-    expect(maskUrl('sqlite:/var/lib/polder.db')).toBe('sqlite:/var/lib/polder.db');
+    expect(redactUrlCredentials('postgres://h/db?PassWord=p3')).toBe('postgres://h/db?PassWord=***');
+    expect(redactUrlCredentials('sqlite:/var/lib/polder.db')).toBe('sqlite:/var/lib/polder.db');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/shared/csv.js';
-import { parseTime } from '../../src/workers/decoders/local-time.js';
+import { parseLocalTime } from '../../src/workers/decoders/local-time.js';
 import { resolveSenml } from '../../src/workers/envelopes/senml-resolve.js';
 import { prepareStep, runBuiltin } from '../../src/workers/registry.js';
 import { drafts, fixture, messageOf } from './fixtures.js';
@@ -29,13 +29,13 @@ describe('RFC 4180 parser (the examples of §2)', () => {
 
 describe('local times', () => {
   it('reads ISO with offset, ISO local in a zone (DST aware), Unix s/ms and patterns', () => {
-    expect(parseTime('2024-07-01T12:00:00+02:00', 'auto', 'UTC')).toBe(Date.UTC(2024, 6, 1, 10));
-    expect(parseTime('2024-07-01 12:00:00', 'iso', 'Europe/Amsterdam')).toBe(Date.UTC(2024, 6, 1, 10)); // CEST
-    expect(parseTime('2024-01-15 12:00', 'iso', 'Europe/Amsterdam')).toBe(Date.UTC(2024, 0, 15, 11)); // CET
-    expect(parseTime('1320067464', 'auto', 'UTC')).toBe(1320067464000);
-    expect(parseTime('1320067464000', 'auto', 'UTC')).toBe(1320067464000);
-    expect(parseTime('15/01/2024 12:30:15', 'DD/MM/YYYY HH:mm:ss', 'Europe/Paris')).toBe(Date.UTC(2024, 0, 15, 11, 30, 15));
-    expect(parseTime('31/02/2024', 'MM/DD/YYYY', 'UTC')).toBeUndefined();
+    expect(parseLocalTime('2024-07-01T12:00:00+02:00', 'auto', 'UTC')).toBe(Date.UTC(2024, 6, 1, 10));
+    expect(parseLocalTime('2024-07-01 12:00:00', 'iso', 'Europe/Amsterdam')).toBe(Date.UTC(2024, 6, 1, 10)); // CEST
+    expect(parseLocalTime('2024-01-15 12:00', 'iso', 'Europe/Amsterdam')).toBe(Date.UTC(2024, 0, 15, 11)); // CET
+    expect(parseLocalTime('1320067464', 'auto', 'UTC')).toBe(1320067464000);
+    expect(parseLocalTime('1320067464000', 'auto', 'UTC')).toBe(1320067464000);
+    expect(parseLocalTime('15/01/2024 12:30:15', 'DD/MM/YYYY HH:mm:ss', 'Europe/Paris')).toBe(Date.UTC(2024, 0, 15, 11, 30, 15));
+    expect(parseLocalTime('31/02/2024', 'MM/DD/YYYY', 'UTC')).toBeUndefined();
   });
 });
 

@@ -52,7 +52,7 @@ export function Layout() {
               variant="default"
               onClick={async () => {
                 await session.logout();
-                navigate('/login');
+                void navigate('/login');
               }}
             >
               Log out

@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import type { ModuleEntry } from '../../devices/devices.js';
+import { backoffDelay } from '../../shared/backoff.js';
 import { DEFAULT_SIM_MODULES, reading, subIdsOf } from './sensors.js';
 import { getJson, type SimEnvironment } from './sim-http.js';
 
@@ -122,7 +123,7 @@ export class SimulatedDevice {
         this.onEvent({ kind: 'error', step: 'boot', message: (err as Error).message });
         this.halt();
         // The firmware retries forever; back off up to a minute, with jitter so a fleet spreads out.
-        await this.env.sleep(Math.min(60_000, 2000 * 2 ** Math.min(attempt, 5)) * (0.5 + this.env.random()));
+        await this.env.sleep(backoffDelay(attempt, { baseMs: 2000, maxMs: 60_000, jitter: 0.5 }, this.env.random));
       }
     }
   }

@@ -15,7 +15,7 @@ import {
 } from '../message.js';
 import { toUcum } from '../units.js';
 import { decodeFailed, defineWorker } from '../worker.js';
-import { isTimeZone, parseTime } from './local-time.js';
+import { isTimeZone, parseLocalTime } from './local-time.js';
 
 const NAME = 'csv';
 const Column = Type.Union([Type.String({ minLength: 1 }), Type.Integer({ minimum: 0 })], {
@@ -146,7 +146,7 @@ function decode(msg: PipelineMessage, config: CsvConfig): PipelineMessage {
     let time: number | undefined;
     if (timeAt !== undefined && config.time) {
       const cell = row[timeAt] ?? '';
-      time = parseTime(cell, config.time.format ?? 'auto', config.time.timezone ?? 'UTC');
+      time = parseLocalTime(cell, config.time.format ?? 'auto', config.time.timezone ?? 'UTC');
       if (time === undefined) {
         problem(`time "${cell}" does not match format ${config.time.format ?? 'auto'}`, 'time');
         continue;

@@ -68,7 +68,7 @@ function valid(p: Parts): boolean {
 const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?$/;
 
 /** Unix ms, or undefined when the text does not match the format. */
-export function parseTime(text: string, format: TimeFormat, zone: string): number | undefined {
+export function parseLocalTime(text: string, format: TimeFormat, zone: string): number | undefined {
   const s = text.trim();
   if (s === '') return undefined;
   if (format === 'unix-s' || format === 'unix-ms' || (format === 'auto' && /^\d+(\.\d+)?$/.test(s))) {

@@ -13,8 +13,8 @@ import {
   normaliseDevEui,
   num,
   objectAt,
+  parseEnvelopeTime,
   parseJsonObject,
-  parseTime,
   payloadFromBase64,
   skippedMessage,
   str,
@@ -60,7 +60,8 @@ function decode(msg: PipelineMessage, config: EnvelopeConfig): PipelineMessage {
   }
   const gws = gateways(body.rxInfo);
   // v3 has no event time before 3.x's publishedAt; the first gateway's receive time is next best.
-  const observedAt = parseTime(body.publishedAt, 'publishedAt', warnings) ?? parseTime(gws[0]?.time, 'rxInfo[0].time', warnings);
+  const observedAt =
+    parseEnvelopeTime(body.publishedAt, 'publishedAt', warnings) ?? parseEnvelopeTime(gws[0]?.time, 'rxInfo[0].time', warnings);
   const tx = objectAt(body, 'txInfo');
   const lora = objectAt(tx, 'loRaModulationInfo');
   const devAddr = str(body.devAddr);

@@ -12,8 +12,8 @@ import {
   normaliseDevEui,
   num,
   objectAt,
+  parseEnvelopeTime,
   parseJsonObject,
-  parseTime,
   payloadFromBase64,
   skippedMessage,
   str,
@@ -53,7 +53,7 @@ function decode(msg: PipelineMessage, config: EnvelopeConfig): PipelineMessage {
   const info = objectAt(body, 'deviceInfo');
   const devEui = normaliseDevEui(info?.devEui);
   const warnings: string[] = [];
-  const observedAt = parseTime(body.time, 'time', warnings);
+  const observedAt = parseEnvelopeTime(body.time, 'time', warnings);
   const event = chirpstackEvent(msg, body);
   if (event !== 'up') {
     const measurements = event === 'status' ? statusMeasurements(body, config) : [];

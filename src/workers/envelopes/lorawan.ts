@@ -72,7 +72,7 @@ const EARLIEST_PLAUSIBLE = Date.UTC(2000, 0, 1);
  * RFC 3339 time (nanoseconds allowed, truncated to ms) → Unix ms. Absent → undefined; unparsable
  * or implausible → undefined plus a warning, so a bad clock never fails an otherwise good uplink.
  */
-export function parseTime(value: unknown, field: string, warnings: string[]): number | undefined {
+export function parseEnvelopeTime(value: unknown, field: string, warnings: string[]): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
   if (!Number.isFinite(ms)) {

@@ -12,7 +12,7 @@ import {
   isObject,
   normaliseDevEui,
   num,
-  parseTime,
+  parseEnvelopeTime,
   payloadFromHex,
   skippedMessage,
   str,
@@ -77,7 +77,7 @@ function decode(msg: PipelineMessage, config: EnvelopeConfig): PipelineMessage {
     {
       provider: NAME,
       devEui: normaliseDevEui(up.DevEUI),
-      observedAt: parseTime(up.Time, 'Time', warnings),
+      observedAt: parseEnvelopeTime(up.Time, 'Time', warnings),
       payload: payloadFromHex(NAME, up.payload_hex, 'payload_hex'),
       gateways,
       // The best station is ThingPark's own choice: keep it rather than re-ranking by RSSI.

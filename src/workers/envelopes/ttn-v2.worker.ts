@@ -11,8 +11,8 @@ import {
   normaliseDevEui,
   num,
   objectAt,
+  parseEnvelopeTime,
   parseJsonObject,
-  parseTime,
   payloadFromBase64,
   skippedMessage,
   str,
@@ -52,7 +52,7 @@ function decode(msg: PipelineMessage, config: EnvelopeConfig): PipelineMessage {
     {
       provider: NAME,
       devEui,
-      observedAt: parseTime(meta?.time, 'metadata.time', warnings),
+      observedAt: parseEnvelopeTime(meta?.time, 'metadata.time', warnings),
       payload: payloadFromBase64(body.payload_raw, 'payload_raw', warnings),
       gateways: gateways(meta?.gateways),
       // TTN v2 sends {} when the decoder produced nothing: that is no decoded payload.

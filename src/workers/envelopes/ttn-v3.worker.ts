@@ -12,8 +12,8 @@ import {
   normaliseDevEui,
   num,
   objectAt,
+  parseEnvelopeTime,
   parseJsonObject,
-  parseTime,
   payloadFromBase64,
   skippedMessage,
   str,
@@ -56,7 +56,7 @@ function decode(msg: PipelineMessage, config: EnvelopeConfig): PipelineMessage {
   const up = objectAt(body, 'uplink_message');
   if (!up) {
     const event = OTHER_EVENTS.find((e) => e in body) ?? 'unknown';
-    const observedAt = parseTime(body.received_at, 'received_at', warnings);
+    const observedAt = parseEnvelopeTime(body.received_at, 'received_at', warnings);
     return skippedMessage(msg, NAME, event, { devEui, observedAt, warnings });
   }
   const settings = objectAt(up, 'settings');
@@ -64,7 +64,8 @@ function decode(msg: PipelineMessage, config: EnvelopeConfig): PipelineMessage {
   // The network server's receive time is always set and comes from a synchronised clock;
   // gateway times may be absent or wrong. The AS time (top level) is the fallback.
   const observedAt =
-    parseTime(up.received_at, 'uplink_message.received_at', warnings) ?? parseTime(body.received_at, 'received_at', warnings);
+    parseEnvelopeTime(up.received_at, 'uplink_message.received_at', warnings) ??
+    parseEnvelopeTime(body.received_at, 'received_at', warnings);
   return uplinkMessage(
     msg,
     {

@@ -5,8 +5,8 @@
  * An isolate that timed out or ran out of memory is disposed; the next call builds a fresh one.
  */
 import ivm from 'isolated-vm';
-import type { ScriptLog } from '../worker.js';
-import { WorkerError } from '../worker.js';
+import type { ScriptLog } from '../worker-error.js';
+import { WorkerError } from '../worker-error.js';
 import { type EntryPoint, invoker, lookup, prelude } from './prelude.js';
 import { type ScriptLanguage, transpile } from './transpile.js';
 

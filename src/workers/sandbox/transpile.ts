@@ -4,7 +4,7 @@
  * provides. `import` becomes `require(…)`, which does not exist in the sandbox: a clear error.
  */
 import { transform } from 'sucrase';
-import { WorkerError } from '../worker.js';
+import { WorkerError } from '../worker-error.js';
 
 export type ScriptLanguage = 'javascript' | 'typescript';
 

@@ -19,7 +19,7 @@ export function LoginPage() {
     try {
       await session.login(String(form.get('username')), String(form.get('password')), String(form.get('organisation') ?? ''));
       const next = params.get('next');
-      navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/fleet', { replace: true });
+      void navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/fleet', { replace: true });
     } catch (err) {
       setError(err);
     } finally {

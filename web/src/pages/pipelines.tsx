@@ -58,7 +58,7 @@ export default function PipelinesPage() {
       }),
     onSuccess: (p) => {
       void client.invalidateQueries({ queryKey: ['pipelines'] });
-      navigate(`/pipelines/${p.id}`);
+      void navigate(`/pipelines/${p.id}`);
     },
   });
   const workers = builtin.data?.data ?? [];
