@@ -16,7 +16,7 @@ export function registerInputGuards(app: FastifyInstance) {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parseJson(request, body as string, (err, value) => {
+    void parseJson(request, body as string, (err, value) => {
       if (err) return done(err, undefined);
       const path = tooDeepAt(value);
       return path ? done(depthError('body', path), undefined) : done(null, value);
