@@ -122,7 +122,8 @@ describe.each(dialects)('live values (server-sent events) on %s', (dialect) => {
     const ended = new Promise((resolve) => res.on('close', resolve));
     await t.polder.app.close();
     await ended;
-    // Every live stream has let go; only the MQTT republisher stays subscribed until stop().
-    expect(t.polder.measurements.events.listenerCount).toBe(1);
+    // Every live stream has let go; only the resident subscribers stay until stop(): the MQTT
+    // republisher and the SensorThings MQTT publisher.
+    expect(t.polder.measurements.events.listenerCount).toBe(2);
   });
 });
