@@ -114,51 +114,41 @@ export class WebhookService implements AlertSink {
     const deliveries: Delivery[] = [];
     for (const [orgId, group] of groupBy(alerts, (a) => a.orgId)) {
       for (const hook of await this.store.subscribed(orgId, event)) {
-        for (const alert of group) {
-          deliveries.push({
-            id: this.newId(),
-            orgId,
-            webhookId: hook.id,
-            event,
-            payload: { event, alert: alertView(alert) },
-            status: 'pending',
-            attempts: 0,
-            nextAttemptAt: now,
-            lastError: null,
-            lastStatus: null,
-            createdAt: now,
-            deliveredAt: null,
-          });
-        }
+        for (const alert of group) deliveries.push(this.pending(orgId, hook.id, event, alert, now));
       }
     }
-    await this.store.enqueue(deliveries);
-    if (deliveries.length > 0)
-      void this.dispatchDue().catch((err: unknown) => this.logger.error({ err }, 'webhook dispatch failed'));
+    await this.enqueue(deliveries);
   }
 
   /** Queues one delivery of an alert event to one hook of the organisation (a rule's `webhook` action). */
   async deliver(orgId: string, webhookId: string, event: AlertEvent, alert: Alert): Promise<void> {
     const hook = await this.get(orgId, webhookId);
     if (!hook.enabled) return;
-    const now = this.clock();
-    await this.store.enqueue([
-      {
-        id: this.newId(),
-        orgId,
-        webhookId: hook.id,
-        event,
-        payload: { event, alert: alertView(alert) },
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-        lastError: null,
-        lastStatus: null,
-        createdAt: now,
-        deliveredAt: null,
-      },
-    ]);
-    void this.dispatchDue().catch((err: unknown) => this.logger.error({ err }, 'webhook dispatch failed'));
+    await this.enqueue([this.pending(orgId, hook.id, event, alert, this.clock())]);
+  }
+
+  private pending(orgId: string, webhookId: string, event: AlertEvent, alert: Alert, now: number): Delivery {
+    return {
+      id: this.newId(),
+      orgId,
+      webhookId,
+      event,
+      payload: { event, alert: alertView(alert) },
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      lastStatus: null,
+      createdAt: now,
+      deliveredAt: null,
+    };
+  }
+
+  /** Stores the deliveries (the outbox), then tries them at once. */
+  private async enqueue(deliveries: Delivery[]): Promise<void> {
+    await this.store.enqueue(deliveries);
+    if (deliveries.length > 0)
+      void this.dispatchDue().catch((err: unknown) => this.logger.error({ err }, 'webhook dispatch failed'));
   }
 
   /** Posts every due delivery (one run at a time); returns how many were attempted. */
