@@ -7,12 +7,11 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../src/config.js';
-import { createPolder, type Polder } from '../src/main.js';
-import { createLogger } from '../src/shared/logger.js';
+import type { Polder } from '../src/main.js';
 import type { Principal } from '../src/tenancy/tenancy.js';
 import { createDatastream } from '../test/support/fixtures.js';
 import {
+  BENCH_TOKEN,
   type BenchDatabase,
   FULL,
   figure,
@@ -24,38 +23,24 @@ import {
   rss,
   sqliteBenchDatabase,
   timed,
+  withBenchPolder,
 } from './support/bench-kit.js';
 
 const DAYS = Number(process.env.POLDER_BENCH_DAYS ?? 365);
 const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
-const TOKEN = 'bench-admin-token-0123456789';
+const TOKEN = BENCH_TOKEN;
 const BATCH = 50_000;
 
-async function withPolder(make: () => Promise<BenchDatabase>, label: string): Promise<void> {
-  const b = await make();
-  // Polder opens its own connection; this one only created and migrated the database.
-  await b.database.close();
-  const config = loadConfig(
+const withPolder = (make: () => Promise<BenchDatabase>, label: string) =>
+  withBenchPolder(
+    make,
     {
-      POLDER_DATABASE_URL: b.url,
-      POLDER_DATA_DIR: '/tmp',
-      POLDER_ADMIN_TOKEN: TOKEN,
-      POLDER_DEMO: '0',
-      POLDER_LOG_LEVEL: 'silent',
       // A year back from the data's end: every rollup is kept.
       POLDER_ROLLUP_RETENTION_1M_DAYS: '0',
     },
-    undefined,
+    (polder) => run(polder, label),
   );
-  const polder = await createPolder(config, { logger: createLogger({ level: 'silent', format: 'json' }) });
-  try {
-    await run(polder, label);
-  } finally {
-    await polder.stop();
-    await b.drop().catch(() => {});
-  }
-}
 
 async function run(polder: Polder, label: string): Promise<void> {
   heading(`${label}: one datastream, ${DAYS} days of 1 Hz data (${(DAYS * 86_400).toLocaleString('en-US')} rows)`);

@@ -6,11 +6,10 @@
  * rollups are not needed for this query. POLDER_BENCH_STA_ROWS changes the size (default 30M).
  *   npm run bench sta-query
  */
-import { loadConfig } from '../src/config.js';
-import { createPolder, type Polder } from '../src/main.js';
-import { createLogger } from '../src/shared/logger.js';
+import type { Polder } from '../src/main.js';
 import { createDatastream } from '../test/support/fixtures.js';
 import {
+  BENCH_TOKEN,
   type BenchDatabase,
   figure,
   heading,
@@ -20,36 +19,18 @@ import {
   postgresBenchDatabase,
   sqliteBenchDatabase,
   timed,
+  withBenchPolder,
 } from './support/bench-kit.js';
 
 const ROWS_ALL = Number(process.env.POLDER_BENCH_STA_ROWS ?? 30_000_000);
 /** PostgreSQL loads far slower here; POLDER_BENCH_STA_PG_ROWS may make its series smaller. */
 const PG_ROWS = Number(process.env.POLDER_BENCH_STA_PG_ROWS ?? ROWS_ALL);
 const T0 = Date.UTC(2025, 0, 1);
-const TOKEN = 'bench-admin-token-0123456789';
+const TOKEN = BENCH_TOKEN;
 const DAY = 86_400_000;
 
-async function withPolder(make: () => Promise<BenchDatabase>, label: string): Promise<void> {
-  const b = await make();
-  await b.database.close();
-  const config = loadConfig(
-    {
-      POLDER_DATABASE_URL: b.url,
-      POLDER_DATA_DIR: '/tmp',
-      POLDER_ADMIN_TOKEN: TOKEN,
-      POLDER_DEMO: '0',
-      POLDER_LOG_LEVEL: 'silent',
-    },
-    undefined,
-  );
-  const polder = await createPolder(config, { logger: createLogger({ level: 'silent', format: 'json' }) });
-  try {
-    await run(polder, label);
-  } finally {
-    await polder.stop();
-    await b.drop().catch(() => {});
-  }
-}
+const withPolder = (make: () => Promise<BenchDatabase>, label: string) =>
+  withBenchPolder(make, {}, (polder) => run(polder, label));
 
 /** value(k) in SQL and JS alike: a daily sine between 5 and 25. */
 const VALUE_SQL = '15 + 10 * sin(k / 13750.987)';

@@ -4,7 +4,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { loadConfig } from '../../src/config.js';
 import { type Database, migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { createPolder, type Polder } from '../../src/main.js';
+import { createLogger } from '../../src/shared/logger.js';
 
 /**
  * What every benchmark shares: fresh databases of either dialect, flags, and printing figures
@@ -122,3 +125,38 @@ export async function medianMs(runs: number, work: () => Promise<unknown> | unkn
 }
 
 export const rss = (): number => process.memoryUsage().rss / 1024 / 1024;
+
+/** The admin token of a Polder made by withBenchPolder. */
+export const BENCH_TOKEN = 'bench-admin-token-0123456789';
+
+/**
+ * A silent Polder (no demo) over a fresh bench database, with `env` on top of the defaults; it is
+ * stopped and the database dropped after `use`, whatever happens.
+ */
+export async function withBenchPolder(
+  make: () => Promise<BenchDatabase>,
+  env: Record<string, string>,
+  use: (polder: Polder) => Promise<void>,
+): Promise<void> {
+  const b = await make();
+  // Polder opens its own connection; this one only created and migrated the database.
+  await b.database.close();
+  const config = loadConfig(
+    {
+      POLDER_DATABASE_URL: b.url,
+      POLDER_DATA_DIR: '/tmp',
+      POLDER_ADMIN_TOKEN: BENCH_TOKEN,
+      POLDER_DEMO: '0',
+      POLDER_LOG_LEVEL: 'silent',
+      ...env,
+    },
+    undefined,
+  );
+  const polder = await createPolder(config, { logger: createLogger({ level: 'silent', format: 'json' }) });
+  try {
+    await use(polder);
+  } finally {
+    await polder.stop();
+    await b.drop().catch(() => {});
+  }
+}
