@@ -22,6 +22,8 @@
  * /proc/<pid>/stat, user + system, whole process), p50/p99 ack latency (publish → PUBACK, or the
  * HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled uplinks),
  * peak RSS. POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory.
+ * POLDER_BENCH_BEFORE=<another checkout> runs each phase against it first (before/after in one
+ * run, on the same machine load). The ceiling is measured at the start and again at the end.
  *
  *   npm run bench ingest-ceiling
  *   POLDER_BENCH_UPLINKS=20000 POLDER_BENCH_MODES=ceiling,embedded npx tsx bench/ingest-ceiling.bench.ts
@@ -46,6 +48,8 @@ const IN_FLIGHT = 1000;
 const RATE = Number(process.env.POLDER_BENCH_RATE ?? 5000);
 const MODES = (process.env.POLDER_BENCH_MODES ?? 'ceiling,embedded,paced,http,bulk,postgres').split(',');
 const PROFILE_DIR = process.env.POLDER_BENCH_CPU_PROF;
+/** Another checkout (e.g. /work/main): each phase runs against it first, for a before/after in one run. */
+const BEFORE = process.env.POLDER_BENCH_BEFORE;
 const AMQP_URL = process.env.POLDER_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const TOKEN = 'bench-admin-token-0123456789';
 const POINTS = 3;
@@ -293,11 +297,17 @@ async function waitStored(base: string, target: number, stallMs = 30_000): Promi
 
 type Transport = 'mqtt' | 'paced' | 'http' | 'bulk';
 
-async function polderPhase(setup: Setup, transport: Transport, work: { warm: Up[]; ups: Up[] }, ceilingPps: number) {
+async function polderPhase(
+  setup: Setup,
+  transport: Transport,
+  work: { warm: Up[]; ups: Up[] },
+  ceilingPps: number,
+  checkout: { label: string; root: string },
+) {
   const warm = work.warm;
   // Paced: 10 s at the rate.
   const ups = transport === 'paced' ? work.ups.slice(0, Math.min(work.ups.length, RATE * 10)) : work.ups;
-  heading(`${setup.name}: ${transport}, ${ups.length} uplinks`);
+  heading(`${checkout.label}${setup.name}: ${transport}, ${ups.length} uplinks`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-ceiling-'));
   const nodeFlags = PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const served = await servePolder(
@@ -309,7 +319,7 @@ async function polderPhase(setup: Setup, transport: Transport, work: { warm: Up[
       ...nodeFlags,
       '--import',
       'tsx',
-      path.join(import.meta.dirname, '..', 'test', 'support', 'polder-cli.ts'),
+      path.join(checkout.root, 'test', 'support', 'polder-cli.ts'),
       'serve',
     ],
   );
@@ -423,12 +433,16 @@ console.log(
 let ceilingPps = 0;
 if (MODES.includes('ceiling')) ceilingPps = await ceiling(work.ups);
 let failures = 0;
+const here = { label: '', root: path.join(import.meta.dirname, '..') };
+const checkouts = BEFORE ? [{ label: `before (${BEFORE}): `, root: BEFORE }, here] : [here];
 const run = async (setup: Setup, t: Transport) => {
-  try {
-    await polderPhase(setup, t, work, ceilingPps);
-  } catch (err) {
-    failures++;
-    note(`failed: ${(err as Error).stack ?? err}`);
+  for (const checkout of checkouts) {
+    try {
+      await polderPhase(setup, t, work, ceilingPps, checkout);
+    } catch (err) {
+      failures++;
+      note(`failed: ${(err as Error).stack ?? err}`);
+    }
   }
 };
 const sqlite = sqliteSetup();
