@@ -362,6 +362,7 @@ async function polderPhase(
       peak = Math.max(peak, rssMiBOf(pid));
     }, 200);
     const t0 = performance.now();
+    const mono0 = process.hrtime.bigint() / 1000n;
     let lat: Float64Array;
     if (transport === 'mqtt') lat = await publish(client, ups, { inFlight: IN_FLIGHT, onAck });
     else if (transport === 'paced') lat = await publish(client, ups, { inFlight: IN_FLIGHT, rate: RATE, onAck });
@@ -383,6 +384,8 @@ async function polderPhase(
     const stored = await waitStored(base, expected);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = cpuSecondsOf(pid) - cpu0;
+    // The profile's timestamps are CLOCK_MONOTONIC µs, as hrtime: the measured span, to cut it out.
+    if (PROFILE_DIR) note(`profile window (monotonic µs): ${mono0} ${process.hrtime.bigint() / 1000n}`);
     clearInterval(sampler);
     peak = Math.max(peak, rssMiBOf(pid));
     for (let i = 0; i < 200 && probing; i++) await sleep(10);
