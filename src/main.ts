@@ -50,7 +50,7 @@ import { createInbox } from './queue/create-inbox.js';
 import type { Inbox } from './queue/inbox.js';
 import { ChangeWatch, type RowVersion, watchedTable } from './roles/change-watch.js';
 import { type Component, startAll, stopAll } from './roles/component.js';
-import { listenRoleHttp } from './roles/role-http.js';
+import { createRoleHttp } from './roles/role-http.js';
 import { type Part, ROLES, type Role, servesPath } from './roles/roles.js';
 import { registerStreamProcessing, type StreamProcessing } from './rules/register.js';
 import { Lease } from './scheduler/lease.js';
@@ -416,7 +416,6 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     onChange: async (row) => stream.engine.ruleChanged(row.orgId, row.id),
   });
 
-  let http: { url: string; port: number; server: HttpServer; close(): Promise<void> } | undefined;
   const components: Component[] = [
     {
       name: 'directory',
@@ -457,25 +456,20 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       start: () => ingest.start(),
       stop: () => ingest.stop(),
     });
-  components.push({
-    name: 'http',
-    start: async () => {
-      if (has('api')) {
-        const address = await app.listen({ port: config.httpPort, host: config.httpHost });
-        const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-        http = { url, port: (app.server.address() as AddressInfo).port, server: app.server, close: () => app.close() };
-      } else {
-        const served = await listenRoleHttp(app, {
-          port: config.httpPort,
-          host: config.httpHost,
-          serves: (path) => servesPath(role, path),
-        });
-        const port = (served.server.address() as AddressInfo).port;
-        http = { url: served.url, port, server: served.server, close: () => served.close().then(() => app.close()) };
-      }
-    },
-    stop: async () => http?.close(),
-  });
+  // The server exists before the broker (its WebSocket attaches to it) and listens last: once
+  // /healthz answers, every part of the role runs. It is closed after the broker (reverse order).
+  const roleHttp = has('api') ? undefined : createRoleHttp(app, (path) => servesPath(role, path));
+  const httpServer: HttpServer = roleHttp?.server ?? app.server;
+  let http: { url: string; port: number } | undefined;
+  let appClosed: Promise<void> | undefined;
+  const closeHttp = () => {
+    appClosed ??= (async () => {
+      await roleHttp?.close();
+      await app.close();
+    })();
+    return appClosed;
+  };
+  components.push({ name: 'http', start: async () => {}, stop: closeHttp });
   components.push({
     name: 'mqtt',
     start: async () => {
@@ -505,7 +499,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
           onInbound: inbound.dispatch,
           clock,
           logger,
-          httpServer: http?.server ?? app.server,
+          httpServer,
           maxPacketBytes: config.mqttMaxPacketBytes ?? config.uplinkMaxBytes + 64 * 1024,
           retained: { maxCount: config.mqttRetainedMax, maxBytes: config.mqttRetainedMaxBytes },
         });
@@ -558,6 +552,18 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     },
   });
   if (has('scheduler')) components.push({ name: 'scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() });
+  components.push({
+    name: 'listen',
+    start: async () => {
+      const url = roleHttp
+        ? await roleHttp.listen(config.httpPort, config.httpHost)
+        : (await app.listen({ port: config.httpPort, host: config.httpHost }))
+            .replace('0.0.0.0', 'localhost')
+            .replace('[::]', 'localhost');
+      http = { url, port: (httpServer.address() as AddressInfo).port };
+    },
+    stop: async () => {}, // closed by 'http', after the broker
+  });
   if (role === 'serve' && config.demo)
     components.push({
       name: 'demo',
@@ -623,7 +629,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     },
     async stop() {
       await stopAll(running).catch((err: unknown) => logger.error({ err }, 'a component did not stop cleanly'));
-      if (!http) await app.close(); // never started: the app still holds its plugins
+      await closeHttp(); // also when start() never ran or failed: the app holds its plugins
       stopRepublish();
       sensorThingsMqtt.stop();
       await tenancy.flushUsage().catch(() => {});
