@@ -57,7 +57,7 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
     for (const q of [env.POLDER_AMQP_QUEUE, `${env.POLDER_AMQP_QUEUE}.retry`]) await ch.deleteQueue(q as string);
     await conn.close();
     await tdb.drop().catch(() => {});
-  }, 60_000);
+  }, 120_000);
 
   it('stores every acknowledged uplink once and runs each periodic job in one process at a time', async () => {
     // The api process first: it creates the default organisation the others find.
@@ -238,5 +238,5 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
       `roles: ${acked.size} acknowledged (${[...acked.values()].filter((v) => v === 'mqtt').length} MQTT), ` +
         `${mqttTwice.length} MQTT redelivered after the ingest kill; scheduler taken over in ${takeoverMs} ms`,
     );
-  }, 240_000);
+  }, 600_000);
 });

@@ -10,6 +10,9 @@ import { NODE_FLAGS, type ServedPolder, servePolder } from '../support/serve.js'
 
 const CLI = path.join(import.meta.dirname, '..', 'support', 'polder-cli.ts');
 
+/** A start may be slow: several processes load the sources through tsx at once, on 2 shared cores. */
+const STARTUP_MS = 180_000;
+
 export interface RoleProcess {
   name: string;
   role: Role;
@@ -26,7 +29,7 @@ export interface RoleProcess {
 export async function startRole(name: string, role: Role, env: Record<string, string>): Promise<RoleProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `polder-${name}-`));
   const settings = { ...env, POLDER_DATA_DIR: dataDir, POLDER_INSTANCE_ID: name };
-  const launch = () => servePolder(settings, 90_000, [process.execPath, ...NODE_FLAGS, '--import', 'tsx', CLI, role]);
+  const launch = () => servePolder(settings, STARTUP_MS, [process.execPath, ...NODE_FLAGS, '--import', 'tsx', CLI, role]);
   const p: RoleProcess = {
     name,
     role,
