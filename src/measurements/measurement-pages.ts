@@ -1,7 +1,6 @@
 import { invalid } from '../shared/errors.js';
 import { decodeCursor, type Page, type PageRequest, toPage } from '../shared/page.js';
-import type { ResolvedQuery } from './measurement.service.js';
-import { aggValue, INTERVALS, rollupSizeFor } from './measurement-query.js';
+import { aggValue, INTERVALS, type ResolvedQuery, rollupSizeFor } from './measurement-query.js';
 import type { Measurement, MeasurementStore, Range, RollupSize, Row } from './measurements.js';
 import { type Aggregate, aggregateOf, bucketStart, mergeInto } from './rollups.js';
 

@@ -8,23 +8,14 @@ import type { MeasurementEvents } from './measurement-events.js';
 import type { ExportColumns } from './measurement-export.js';
 import { aggregatedPage, rawPage } from './measurement-pages.js';
 import {
-  type Agg,
   autoInterval,
   type IntervalName,
   type MeasurementQueryInput,
   parseDatastreamIds,
   parseRfc3339,
+  type ResolvedQuery,
 } from './measurement-query.js';
-import type {
-  DatastreamRef,
-  Measurement,
-  MeasurementStore,
-  Order,
-  RollupSize,
-  Row,
-  StreamLabels,
-  ValueRow,
-} from './measurements.js';
+import type { DatastreamRef, Measurement, MeasurementStore, RollupSize, Row, StreamLabels, ValueRow } from './measurements.js';
 
 /**
  * Rows per read when exporting: enough to amortise a query (about 1 ms here), few enough that
@@ -43,16 +34,7 @@ export interface MeasurementObserver {
   stored(offered: number, inserted: number, seconds: number): void;
 }
 
-/** A query whose parameters are checked and whose datastreams are resolved in the caller's organisation. */
-export interface ResolvedQuery {
-  streams: DatastreamRef[];
-  /** [start, end) in Unix ms. */
-  start: number;
-  end: number;
-  order: Order;
-  interval?: IntervalName | undefined;
-  agg: Agg;
-}
+export type { ResolvedQuery };
 
 export interface QueryResult extends Page<Row> {
   /** The interval used (the one `auto` chose), when aggregating. */

@@ -1,6 +1,5 @@
 /** Measurements, rollups and their storage port: the measurements domain's types. */
 import type { NonNumericValue, ValueKind } from '../shared/values.js';
-import type { Agg } from './measurement-query.js';
 
 /** One stored value: the hot table's row. `time` is Unix milliseconds. */
 export interface Measurement {
@@ -18,6 +17,10 @@ export interface ValueRow {
 
 /** What a read answers: numbers, or the values of datastreams of another kind. */
 export type Row = Measurement | ValueRow;
+
+/** Aggregates a read may ask of a bucket (query parsing: measurement-query.ts). */
+export const AGGS = ['avg', 'min', 'max', 'sum', 'count', 'first', 'last'] as const;
+export type Agg = (typeof AGGS)[number];
 
 /** Rollup bucket widths, in seconds: 1 minute, 1 hour, 1 day (UTC). */
 export const ROLLUP_SIZES = [60, 3600, 86400] as const;

@@ -161,6 +161,23 @@ SEEDS.push(async (w) => {
   numericIds.set(`${w.orgB}:datastream`, ds.id);
 });
 
+/**
+ * B's resources as list filters (`GET /api/devices?site=<B's site id>`): every list route taking one of
+ * these query parameters is called by A with B's value, and by B with the same value (which
+ * must work for B, so that A's answer is about the organisation, not a malformed filter).
+ */
+export const LIST_FILTERS = (w: World): Record<string, string> => ({
+  device: w.ids.deviceB ?? '',
+  sensor: w.ids.sensorB ?? '',
+  datastream: w.refs.datastreamB ?? '',
+  site: w.ids.siteB ?? '',
+  building: w.ids.buildingB ?? '',
+  room: w.ids.roomB ?? '',
+  type: 'b-type',
+  pipeline: w.ids.pipelineB ?? '',
+  rule: w.ids.ruleB ?? '',
+});
+
 /** Every route with a path parameter, keyed `METHOD /openapi/{path}`. */
 export const PROBES: Record<string, Probe> = {
   // Until pipelines are seeded (pipelines branch), any id stands for one A cannot see.

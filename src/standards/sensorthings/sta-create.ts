@@ -14,7 +14,7 @@ import {
   requiredString,
   slugOf,
 } from './sta-body.js';
-import { WriteError } from './sta-writer.js';
+import { WriteError } from './sta-write-error.js';
 import { OBSERVED_PROPERTIES, UNASSIGNED_SENSORS } from './vocabulary.js';
 
 type Tx = Transaction<Schema> | Kysely<Schema>;
