@@ -185,6 +185,10 @@ export const PROBES: Record<string, Probe> = {
     params: (w) => ({ pipelineId: w.ids.pipelineB ?? 'pipeline-of-b' }),
     body: () => ({ any: 'body' }),
   },
+  'POST /api/uplinks/{pipelineId}/batch': {
+    params: (w) => ({ pipelineId: w.ids.pipelineB ?? 'pipeline-of-b' }),
+    body: () => [{ any: 'body' }],
+  },
   'GET /api/organisations/{org}': { params: (w) => ({ org: w.orgB }) },
   'PATCH /api/organisations/{org}': { params: (w) => ({ org: w.orgB }), body: () => ({ name: 'taken over' }) },
   'GET /api/organisations/{org}/users': { params: (w) => ({ org: w.orgB }) },
