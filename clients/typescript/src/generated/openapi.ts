@@ -8536,6 +8536,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fleet/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Devices' state and last-seen time; with Accept: text/event-stream, their changes as server-sent events
+         * @description JSON: `{"data":[{"id","state","enabled","lastSeenAt"}]}`. Event stream: `event: activity`, `data: {"devices":[…],"removed":[ids]}` with the devices whose state or last-seen time changed (looked at every 2 s), and a comment line every 15 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description or text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                state: "online" | "offline" | "unknown" | "disabled";
+                                enabled: boolean;
+                                lastSeenAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/{id}/commands": {
         parameters: {
             query?: never;
