@@ -74,7 +74,6 @@ export function DeviceImport() {
       <FileInput
         label="CSV file"
         accept=".csv,text/csv"
-        placeholder="Choose a file"
         onChange={async (file) => {
           setPreview(undefined);
           setCsv(file ? await file.text() : '');

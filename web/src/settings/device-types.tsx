@@ -21,7 +21,14 @@ export function DeviceTypes() {
   const [selected, setSelected] = useState<string | null>(null);
   const type = types.data?.find((t) => t.id === selected);
   const [text, setText] = useState('');
-  useEffect(() => setText(type ? JSON.stringify(type.configSchema, null, 2) : ''), [type]);
+  // Load the schema when another type is picked (not when the list is refetched: that would undo the edit).
+  const [loaded, setLoaded] = useState<string>();
+  useEffect(() => {
+    if (type && loaded !== type.id) {
+      setLoaded(type.id);
+      setText(JSON.stringify(type.configSchema, null, 2));
+    }
+  }, [type, loaded]);
   const parsed = useMemo(() => (text.trim() ? parseConfigSchema(text) : undefined), [text]);
 
   const save = useMutation({
@@ -108,7 +115,13 @@ export function DeviceTypes() {
             <div data-testid="schema-preview">
               {parsed && 'schema' in parsed ? (
                 <Suspense fallback={<Loading />}>
-                  <SchemaForm key={text} schema={parsed.schema} value={{}} onSubmit={() => {}} submitLabel="Check" />
+                  <SchemaForm
+                    key={JSON.stringify(parsed.schema)}
+                    schema={parsed.schema}
+                    value={{}}
+                    onSubmit={() => {}}
+                    submitLabel="Check"
+                  />
                 </Suspense>
               ) : (
                 <Text size="sm" c="dimmed">
