@@ -1,4 +1,18 @@
-import { Badge, Button, Card, Group, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  Progress,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api.js';
@@ -53,9 +67,16 @@ export default function AlertsPage() {
     },
     refetchInterval: 60_000,
   });
+  const [acking, setAcking] = useState<{ id: string; subject: string }>();
+  const [comment, setComment] = useState('');
   const ack = useMutation({
-    mutationFn: (id: string) => api.post('/api/alerts/{id}/acknowledge', { path: { id } }),
-    onSuccess: () => void client.invalidateQueries({ queryKey: ['alerts'] }),
+    mutationFn: (v: { id: string; comment: string }) =>
+      api.post('/api/alerts/{id}/acknowledge', { path: { id: v.id }, body: v.comment.trim() ? { comment: v.comment } : {} }),
+    onSuccess: () => {
+      setAcking(undefined);
+      setComment('');
+      void client.invalidateQueries({ queryKey: ['alerts'] });
+    },
   });
 
   return (
@@ -67,7 +88,32 @@ export default function AlertsPage() {
         value={status}
         onChange={(v) => setStatus(v as typeof status)}
       />
-      <ApiError error={list.error ?? ack.error} />
+      <ApiError error={list.error} />
+      <Modal opened={acking !== undefined} onClose={() => setAcking(undefined)} title={`Acknowledge: ${acking?.subject ?? ''}`}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (acking) ack.mutate({ id: acking.id, comment });
+          }}
+        >
+          <Stack>
+            <Textarea
+              label="Comment"
+              description="what is being done about it (optional)"
+              value={comment}
+              onChange={(e) => setComment(e.currentTarget.value)}
+              maxLength={2000}
+              autosize
+              minRows={2}
+              data-autofocus
+            />
+            <ApiError error={ack.error} />
+            <Button type="submit" loading={ack.isPending}>
+              Acknowledge
+            </Button>
+          </Stack>
+        </form>
+      </Modal>
       {!list.data ? (
         <Loading />
       ) : (
@@ -90,7 +136,11 @@ export default function AlertsPage() {
                 </Table.Tr>
               )}
               {list.data.data.map((a) => (
-                <Table.Tr key={a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
+                <Table.Tr
+                  key={a.id}
+                  data-alert={a.subject.name ?? a.subject.id}
+                  onClick={() => setOpen(open === a.id ? null : a.id)}
+                >
                   <Table.Td>{new Date(a.openedAt).toLocaleString()}</Table.Td>
                   <Table.Td>
                     <Badge
@@ -108,6 +158,7 @@ export default function AlertsPage() {
                         opened {new Date(a.openedAt).toLocaleString()}
                         {a.acknowledgedAt &&
                           ` · acknowledged ${new Date(a.acknowledgedAt).toLocaleString()} by ${a.acknowledgedBy}`}
+                        {a.acknowledgedComment && `: “${a.acknowledgedComment}”`}
                         {a.resolvedAt && ` · resolved ${new Date(a.resolvedAt).toLocaleString()}`}
                       </Text>
                     )}
@@ -118,8 +169,10 @@ export default function AlertsPage() {
                       <Button
                         size="xs"
                         variant="default"
-                        loading={ack.isPending && ack.variables === a.id}
-                        onClick={() => ack.mutate(a.id)}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setAcking({ id: a.id, subject: a.subject.name ?? a.subject.id });
+                        }}
                       >
                         Acknowledge
                       </Button>

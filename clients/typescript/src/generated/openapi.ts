@@ -1691,6 +1691,7 @@ export interface paths {
                                 openedAt: string;
                                 acknowledgedAt: string | null;
                                 acknowledgedBy: string | null;
+                                acknowledgedComment: string | null;
                                 resolvedAt: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -1797,6 +1798,7 @@ export interface paths {
                             openedAt: string;
                             acknowledgedAt: string | null;
                             acknowledgedBy: string | null;
+                            acknowledgedComment: string | null;
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -1862,7 +1864,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge a firing alert (it stays open until its cause goes) */
+        /** Acknowledge a firing alert (it stays open until its cause goes), with an optional comment */
         post: {
             parameters: {
                 query?: never;
@@ -1873,7 +1875,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Optional */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1900,6 +1909,7 @@ export interface paths {
                             openedAt: string;
                             acknowledgedAt: string | null;
                             acknowledgedBy: string | null;
+                            acknowledgedComment: string | null;
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
