@@ -89,7 +89,12 @@ export default function AlertsPage() {
         onChange={(v) => setStatus(v as typeof status)}
       />
       <ApiError error={list.error} />
-      <Modal opened={acking !== undefined} onClose={() => setAcking(undefined)} title={`Acknowledge: ${acking?.subject ?? ''}`}>
+      <Modal
+        opened={acking !== undefined}
+        onClose={() => setAcking(undefined)}
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        title={`Acknowledge: ${acking?.subject ?? ''}`}
+      >
         <form
           onSubmit={(e) => {
             e.preventDefault();

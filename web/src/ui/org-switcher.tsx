@@ -78,7 +78,12 @@ export function OrgSwitcher({ me }: { me: { name: string; organisation: KnownOrg
           <Menu.Item onClick={() => setTarget('')}>Other organisation…</Menu.Item>
         </Menu.Dropdown>
       </Menu>
-      <Modal opened={target !== undefined} onClose={close} title="Switch organisation">
+      <Modal
+        opened={target !== undefined}
+        onClose={close}
+        title="Switch organisation"
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
         <form onSubmit={submit} aria-label="Switch organisation">
           <Stack>
             {target ? (
