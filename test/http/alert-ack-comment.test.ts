@@ -31,7 +31,11 @@ describe.each(dialects)('acknowledging an alert with a comment on %s', (dialect)
   it('keeps the comment with the acknowledgement and shows it', async () => {
     const r = await ack(ids[0]!, { comment: '  Battery replaced on Monday  ' });
     expect(r.statusCode, r.body).toBe(200);
-    expect(r.json()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'admin-token', acknowledgedComment: 'Battery replaced on Monday' });
+    expect(r.json()).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'admin-token',
+      acknowledgedComment: 'Battery replaced on Monday',
+    });
     const again = await t.call(ADMIN_TOKEN, { method: 'GET', url: `/api/alerts/${ids[0]}` });
     expect(again.json().acknowledgedComment).toBe('Battery replaced on Monday');
   });

@@ -106,9 +106,9 @@ describe('fleet view, live', () => {
     const alerts = await pageApi<{ data: { status: string; acknowledgedComment: string | null; acknowledgedBy: string }[] }>(
       page,
       'GET',
-      '/api/alerts?kind=device_offline&status=acknowledged',
+      '/api/alerts?kind=device_offline&device=quiet-00001&status=firing,acknowledged,resolved',
     );
-    expect(alerts.body.data).toMatchObject([
+    expect(alerts.body.data, JSON.stringify(alerts.body)).toMatchObject([
       { status: 'acknowledged', acknowledgedBy: 'admin', acknowledgedComment: 'Board unplugged for the move, back on Monday' },
     ]);
     await expect.poll(() => row.innerText()).toMatch(/acknowledged/);

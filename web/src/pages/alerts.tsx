@@ -49,7 +49,8 @@ export default function AlertsPage() {
   const [status, setStatus] = useState<keyof typeof STATUSES>('open');
   const [open, setOpen] = useState<string | null>(null);
   const list = useQuery({
-    queryKey: ['alerts', status],
+    // Not ['alerts', 'open']: the fleet view caches an array of open alerts under that key.
+    queryKey: ['alerts', 'list', status],
     queryFn: () => api.get('/api/alerts', { query: { status: STATUSES[status], limit: 200 } }),
     refetchInterval: 10_000,
   });
