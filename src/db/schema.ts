@@ -203,6 +203,7 @@ export interface AlertTable {
   opened_at: number;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
+  acknowledged_comment: string | null;
   resolved_at: number | null;
   updated_at: number;
   /** The rule that raised it; '' for alerts of no rule (device_offline). */

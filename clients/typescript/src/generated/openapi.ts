@@ -1691,6 +1691,7 @@ export interface paths {
                                 openedAt: string;
                                 acknowledgedAt: string | null;
                                 acknowledgedBy: string | null;
+                                acknowledgedComment: string | null;
                                 resolvedAt: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -1797,6 +1798,7 @@ export interface paths {
                             openedAt: string;
                             acknowledgedAt: string | null;
                             acknowledgedBy: string | null;
+                            acknowledgedComment: string | null;
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -1862,7 +1864,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge a firing alert (it stays open until its cause goes) */
+        /** Acknowledge a firing alert (it stays open until its cause goes), with an optional comment */
         post: {
             parameters: {
                 query?: never;
@@ -1873,7 +1875,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Optional */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1900,6 +1909,7 @@ export interface paths {
                             openedAt: string;
                             acknowledgedAt: string | null;
                             acknowledgedBy: string | null;
+                            acknowledgedComment: string | null;
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -8530,6 +8540,79 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fleet/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Devices' state and last-seen time; with Accept: text/event-stream, their changes as server-sent events
+         * @description JSON: `{"data":[{"id","state","enabled","lastSeenAt"}]}`. Event stream: `event: activity`, `data: {"devices":[…],"removed":[ids]}` with the devices whose state or last-seen time changed (looked at every 2 s), and a comment line every 15 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description or text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                state: "online" | "offline" | "unknown" | "disabled";
+                                enabled: boolean;
+                                lastSeenAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
