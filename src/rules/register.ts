@@ -3,6 +3,10 @@ import { alertStatsRoutes } from '../alerts/alert-stats.routes.js';
 import { KyselyAlertStats } from '../alerts/alert-stats.store.js';
 import type { WebhookService } from '../alerts/webhook.service.js';
 import type { Database } from '../db/database.js';
+import { derivedRoutes } from '../derived/derived.routes.js';
+import { DerivedService } from '../derived/derived.service.js';
+import { KyselyDerivedStore, replaceMeasurements } from '../derived/derived.store.js';
+import { DerivedEngine } from '../derived/derived-engine.js';
 import type { CommandService } from '../fleet/command.service.js';
 import type { TypedApp } from '../http/types.js';
 import type { MeasurementEvents } from '../measurements/measurement-events.js';
@@ -36,6 +40,8 @@ export interface StreamDeps {
 export interface StreamProcessing {
   rules: RuleService;
   engine: RuleEngine;
+  /** Derived datastreams: definitions, and the engine computing them from stored batches. */
+  derived: { service: DerivedService; engine: DerivedEngine };
   /** HTTP routes: /api/rules, /api/alerts/stats. */
   routes(app: TypedApp): void;
   /** Loads rules and their state, subscribes to stored measurements, starts the timers. */
@@ -62,12 +68,30 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
   });
   const engine = new RuleEngine(store, new KyselyRuleStateStore(db), contexts, actions, deps.clock, deps.logger);
   rules.onChange((orgId, id) => engine.ruleChanged(orgId, id));
+  const derivedStore = new KyselyDerivedStore(db);
+  const derivedEngine = new DerivedEngine(
+    derivedStore,
+    {
+      // As MeasurementService.insert does: stored, then announced (rules and other derived series follow).
+      insert: async (rows) => deps.events.emit(await deps.measurementStore.insert(rows)),
+      replace: async (rows) => {
+        await replaceMeasurements(db, rows);
+        deps.events.emit(rows);
+      },
+      readRaw: (ranges, limit) => deps.measurementStore.readRaw(ranges, 'asc', limit),
+    },
+    deps.clock,
+    deps.logger,
+  );
+  const derived = { service: new DerivedService(derivedStore, derivedEngine, deps.clock), engine: derivedEngine };
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   return {
     rules,
     engine,
+    derived,
     routes(app) {
+      derivedRoutes(app, derived.service);
       ruleRoutes(app, rules, (rule, from, to, ds) =>
         replay(
           { byProperty: (o, p) => contexts.byProperty(o, p), readRaw: (r, o, l) => deps.measurementStore.readRaw(r, o, l) },
@@ -81,9 +105,16 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
     },
     async start() {
       await engine.load();
-      unsubscribe = deps.events.subscribe(engine.onStored);
+      await derivedEngine.load();
+      const stopRules = deps.events.subscribe(engine.onStored);
+      const stopDerived = deps.events.subscribe(derivedEngine.onStored);
+      unsubscribe = () => {
+        stopRules();
+        stopDerived();
+      };
       timer = setInterval(() => {
         void engine.tick().then(() => engine.flush());
+        derivedEngine.tick().catch((err: unknown) => deps.logger.error({ err }, 'derived datastreams tick failed'));
       }, deps.flushMs ?? 1000);
       timer.unref();
     },
@@ -91,6 +122,8 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
       unsubscribe?.();
       if (timer) clearInterval(timer);
       await engine.flush();
+      await derivedEngine.idle();
+      await derivedEngine.flush();
       mailer?.close();
     },
   };
