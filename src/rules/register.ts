@@ -8,6 +8,10 @@ import { DerivedService } from '../derived/derived.service.js';
 import { KyselyDerivedStore, replaceMeasurements } from '../derived/derived.store.js';
 import { DerivedEngine } from '../derived/derived-engine.js';
 import type { CommandService } from '../fleet/command.service.js';
+import { forecastRoutes } from '../forecasts/forecast.routes.js';
+import { ForecastService } from '../forecasts/forecast.service.js';
+import { KyselyForecastStore, seriesReader } from '../forecasts/forecast.store.js';
+import { ForecastEngine } from '../forecasts/forecast-engine.js';
 import type { TypedApp } from '../http/types.js';
 import type { MeasurementEvents } from '../measurements/measurement-events.js';
 import type { MeasurementStore } from '../measurements/measurements.js';
@@ -42,6 +46,8 @@ export interface StreamProcessing {
   engine: RuleEngine;
   /** Derived datastreams: definitions, and the engine computing them from stored batches. */
   derived: { service: DerivedService; engine: DerivedEngine };
+  /** Forecasts: configuration, and the engine that trains, checks and re-issues them. */
+  forecasts: { service: ForecastService; engine: ForecastEngine };
   /** HTTP routes: /api/rules, /api/alerts/stats. */
   routes(app: TypedApp): void;
   /** Loads rules and their state, subscribes to stored measurements, starts the timers. */
@@ -84,14 +90,30 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
     deps.logger,
   );
   const derived = { service: new DerivedService(derivedStore, derivedEngine, deps.clock), engine: derivedEngine };
+  const forecastStore = new KyselyForecastStore(db);
+  const forecastEngine = new ForecastEngine(
+    forecastStore,
+    seriesReader(deps.measurementStore),
+    {
+      // A deviation feeds forecast-deviation rules.
+      deviation: (ds, time, value) => engine.deviation(ds, time, value),
+      trained: (m) =>
+        deps.logger.info({ datastreamId: m.datastreamId, version: m.version, reason: m.reason }, 'forecast model trained'),
+    },
+    deps.clock,
+    deps.logger,
+  );
+  const forecasts = { service: new ForecastService(forecastStore, forecastEngine, deps.clock), engine: forecastEngine };
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   return {
     rules,
     engine,
     derived,
+    forecasts,
     routes(app) {
       derivedRoutes(app, derived.service);
+      forecastRoutes(app, forecasts.service);
       ruleRoutes(app, rules, (rule, from, to, ds) =>
         replay(
           { byProperty: (o, p) => contexts.byProperty(o, p), readRaw: (r, o, l) => deps.measurementStore.readRaw(r, o, l) },
@@ -106,15 +128,15 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
     async start() {
       await engine.load();
       await derivedEngine.load();
-      const stopRules = deps.events.subscribe(engine.onStored);
-      const stopDerived = deps.events.subscribe(derivedEngine.onStored);
+      await forecastEngine.load();
+      const stops = [engine.onStored, derivedEngine.onStored, forecastEngine.onStored].map((l) => deps.events.subscribe(l));
       unsubscribe = () => {
-        stopRules();
-        stopDerived();
+        for (const stop of stops) stop();
       };
       timer = setInterval(() => {
         void engine.tick().then(() => engine.flush());
         derivedEngine.tick().catch((err: unknown) => deps.logger.error({ err }, 'derived datastreams tick failed'));
+        void forecastEngine.tick();
       }, deps.flushMs ?? 1000);
       timer.unref();
     },
@@ -124,6 +146,7 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
       await engine.flush();
       await derivedEngine.idle();
       await derivedEngine.flush();
+      await forecastEngine.idle();
       mailer?.close();
     },
   };
