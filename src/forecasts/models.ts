@@ -34,7 +34,7 @@ export interface Selected {
 
 // ---- fitting and forecasting ------------------------------------------------------------
 
-export function fit(kind: ModelKind, y: readonly number[], period?: number): ModelSpec {
+export function fitModel(kind: ModelKind, y: readonly number[], period?: number): ModelSpec {
   switch (kind) {
     case 'seasonal-naive':
       return { kind, period, params: {} };
@@ -85,7 +85,7 @@ export function select(y: readonly number[], stepSeconds: number, horizon: numbe
   let best: { spec: ModelSpec; mae: number; errors: number[] } | undefined;
   const candidates: Candidate[] = [];
   for (const o of options) {
-    const spec = fit(o.kind, train, o.period);
+    const spec = fitModel(o.kind, train, o.period);
     const pred = forecast(spec, train, holdout);
     const errors = test.map((v, i) => v - (pred[i] as number));
     const mae = errors.reduce((a, e) => a + Math.abs(e), 0) / errors.length;
@@ -95,7 +95,7 @@ export function select(y: readonly number[], stepSeconds: number, horizon: numbe
     if (!best || mae < best.mae) best = { spec: { kind: o.kind, period: o.period, params: {} }, mae, errors };
   }
   const winner = best ?? { spec: { kind: 'holt' as const, params: {} }, mae: 0, errors: [0] };
-  const spec = fit(winner.spec.kind, y, winner.spec.period);
+  const spec = fitModel(winner.spec.kind, y, winner.spec.period);
   const rmse = Math.sqrt(winner.errors.reduce((a, e) => a + e * e, 0) / winner.errors.length);
   // Never a zero-width interval: a perfectly predicted past says little about the next value.
   const sigma = Math.max(rmse, 1e-6 * (Math.abs(mean(y)) + 1));

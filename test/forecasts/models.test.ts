@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit, forecast, select } from '../../src/forecasts/models.js';
+import { fitModel, forecast, select } from '../../src/forecasts/models.js';
 import { seededRandom } from '../support/random.js';
 
 /** Hourly load-like series: a daily cycle, a weekday/weekend difference, noise. */
@@ -42,7 +42,7 @@ describe('forecast models', () => {
     const rnd = seededRandom(3);
     const y = [0];
     for (let i = 1; i < 400; i++) y.push(0.8 * (y[i - 1] as number) + (rnd.next() - 0.5));
-    const spec = fit('ar-ridge', y);
+    const spec = fitModel('ar-ridge', y);
     const coef = spec.params.coef as number[];
     expect(coef[0]).toBeGreaterThan(0.6);
     expect(coef[0]).toBeLessThan(0.95);
@@ -54,7 +54,7 @@ describe('forecast models', () => {
 
   it('Holt-Winters reproduces a clean seasonal pattern', () => {
     const y = Array.from({ length: 24 * 4 }, (_, h) => 20 + 5 * Math.cos((2 * Math.PI * h) / 24) + 0.01 * h);
-    const spec = fit('holt-winters', y, 24);
+    const spec = fitModel('holt-winters', y, 24);
     const ahead = forecast(spec, y, 24);
     ahead.forEach((v, i) => {
       const h = y.length + i;

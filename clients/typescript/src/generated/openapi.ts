@@ -9278,6 +9278,819 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/datastreams/{id}/derived": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a derived datastream is computed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datastream: number;
+                            /** @description Names usable in the expression → input datastream ids, e.g. {"l1": 12, "l2": 13, "l3": 14} */
+                            inputs: {
+                                [key: string]: number;
+                            };
+                            window: {
+                                /** @description Tumbling window, UTC-aligned; divides a day (60, 300, 3600 …) */
+                                seconds: number;
+                                /** @description mean, min, max, stddev, sum, count, first, last */
+                                aggregate: string;
+                            } | null;
+                            expression: string | null;
+                            convert: {
+                                /** @description UCUM unit, e.g. W */
+                                from: string;
+                                /** @description UCUM unit, e.g. kW */
+                                to: string;
+                            } | null;
+                            latenessSeconds: number;
+                            backfillSeconds: number;
+                            /** Format: date-time */
+                            doneUntil: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Make a datastream derived: computed continuously from others (windowed aggregate, arithmetic, unit conversion) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Names usable in the expression → input datastream ids, e.g. {"l1": 12, "l2": 13, "l3": 14} */
+                        inputs: {
+                            [key: string]: number;
+                        };
+                        window?: {
+                            /** @description Tumbling window, UTC-aligned; divides a day (60, 300, 3600 …) */
+                            seconds: number;
+                            /** @description mean, min, max, stddev, sum, count, first, last */
+                            aggregate: string;
+                        } | null;
+                        expression?: string | null;
+                        convert?: {
+                            /** @description UCUM unit, e.g. W */
+                            from: string;
+                            /** @description UCUM unit, e.g. kW */
+                            to: string;
+                        } | null;
+                        /** @description A window is computed this long after its end (default 5) */
+                        latenessSeconds?: number;
+                        /** @description Compute this far back from stored input (default 0) */
+                        backfillSeconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datastream: number;
+                            /** @description Names usable in the expression → input datastream ids, e.g. {"l1": 12, "l2": 13, "l3": 14} */
+                            inputs: {
+                                [key: string]: number;
+                            };
+                            window: {
+                                /** @description Tumbling window, UTC-aligned; divides a day (60, 300, 3600 …) */
+                                seconds: number;
+                                /** @description mean, min, max, stddev, sum, count, first, last */
+                                aggregate: string;
+                            } | null;
+                            expression: string | null;
+                            convert: {
+                                /** @description UCUM unit, e.g. W */
+                                from: string;
+                                /** @description UCUM unit, e.g. kW */
+                                to: string;
+                            } | null;
+                            latenessSeconds: number;
+                            backfillSeconds: number;
+                            /** Format: date-time */
+                            doneUntil: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Stop deriving a datastream (its stored values stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datastreams/{id}/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The forecast ahead with its interval, and the model that made it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datastream: number;
+                            config: {
+                                /** @description How far ahead (a whole number of steps, at most 1000) */
+                                horizonSeconds: number;
+                                /** @description Step of the forecast; the series is averaged per step (divides a day) */
+                                stepSeconds: number;
+                                trainingDays: number;
+                                retrain: {
+                                    deviations: number;
+                                    windowSeconds: number;
+                                };
+                                z: number;
+                            };
+                            issuedAt: string | null;
+                            data: {
+                                /** Format: date-time */
+                                time: string;
+                                value: number;
+                                lower: number;
+                                upper: number;
+                            }[];
+                            model: {
+                                version: number;
+                                /** @description seasonal-naive, holt, holt-winters, ar-ridge */
+                                kind: string;
+                                period: number | null;
+                                /** @description weekly, daily, or none (below two seasons of data) */
+                                seasonality: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description RMSE of the winner's back-test */
+                                sigma: number;
+                                backtest: {
+                                    holdoutSteps: number;
+                                    candidates: {
+                                        kind: string;
+                                        period?: number;
+                                        mae: number;
+                                        rmse: number;
+                                    }[];
+                                };
+                                /** @description initial, deviations, reconfigured */
+                                reason: string;
+                                /** Format: date-time */
+                                trainedAt: string;
+                                /** Format: date-time */
+                                trainedFrom: string;
+                                /** Format: date-time */
+                                trainedTo: string;
+                                points: number;
+                            } | null;
+                            deviations: {
+                                total: number;
+                                sinceModel: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Configure a forecast of a datastream (Polder trains, back-tests and keeps it up to date) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description How far ahead (a whole number of steps, at most 1000) */
+                        horizonSeconds: number;
+                        /** @description Step of the forecast; the series is averaged per step (divides a day) */
+                        stepSeconds: number;
+                        /** @description Days of history the model is fitted on (default 14) */
+                        trainingDays?: number;
+                        retrain?: {
+                            /** @description Retrain after this many deviations (default 3)… */
+                            deviations?: number;
+                            /** @description …within this window of data time (default max(horizon, 1 h)) */
+                            windowSeconds?: number;
+                        };
+                        /** @description Interval half-width in back-test RMSEs (default 1.96) */
+                        z?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datastream: number;
+                            config: {
+                                /** @description How far ahead (a whole number of steps, at most 1000) */
+                                horizonSeconds: number;
+                                /** @description Step of the forecast; the series is averaged per step (divides a day) */
+                                stepSeconds: number;
+                                trainingDays: number;
+                                retrain: {
+                                    deviations: number;
+                                    windowSeconds: number;
+                                };
+                                z: number;
+                            };
+                            issuedAt: string | null;
+                            data: {
+                                /** Format: date-time */
+                                time: string;
+                                value: number;
+                                lower: number;
+                                upper: number;
+                            }[];
+                            model: {
+                                version: number;
+                                /** @description seasonal-naive, holt, holt-winters, ar-ridge */
+                                kind: string;
+                                period: number | null;
+                                /** @description weekly, daily, or none (below two seasons of data) */
+                                seasonality: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description RMSE of the winner's back-test */
+                                sigma: number;
+                                backtest: {
+                                    holdoutSteps: number;
+                                    candidates: {
+                                        kind: string;
+                                        period?: number;
+                                        mae: number;
+                                        rmse: number;
+                                    }[];
+                                };
+                                /** @description initial, deviations, reconfigured */
+                                reason: string;
+                                /** Format: date-time */
+                                trainedAt: string;
+                                /** Format: date-time */
+                                trainedFrom: string;
+                                /** Format: date-time */
+                                trainedTo: string;
+                                points: number;
+                            } | null;
+                            deviations: {
+                                total: number;
+                                sinceModel: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Stop forecasting a datastream (its log and models go too) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datastreams/{id}/forecast/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prediction log: each completed step, its prediction, the value that came, the error, the model version (newest first) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page */
+                    limit?: number;
+                    /** @description Opaque cursor from links.next */
+                    cursor?: string;
+                    /** @description Include total, the number of items across all pages */
+                    count?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: date-time */
+                                time: string;
+                                value: number;
+                                lower: number;
+                                upper: number;
+                                actual: number;
+                                error: number;
+                                deviation: boolean;
+                                modelVersion: number;
+                                /** Format: date-time */
+                                issuedAt: string;
+                            }[];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datastreams/{id}/forecast/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model versions, newest first (a new one after each retraining) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page */
+                    limit?: number;
+                    /** @description Opaque cursor from links.next */
+                    cursor?: string;
+                    /** @description Include total, the number of items across all pages */
+                    count?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                version: number;
+                                /** @description seasonal-naive, holt, holt-winters, ar-ridge */
+                                kind: string;
+                                period: number | null;
+                                /** @description weekly, daily, or none (below two seasons of data) */
+                                seasonality: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description RMSE of the winner's back-test */
+                                sigma: number;
+                                backtest: {
+                                    holdoutSteps: number;
+                                    candidates: {
+                                        kind: string;
+                                        period?: number;
+                                        mae: number;
+                                        rmse: number;
+                                    }[];
+                                };
+                                /** @description initial, deviations, reconfigured */
+                                reason: string;
+                                /** Format: date-time */
+                                trainedAt: string;
+                                /** Format: date-time */
+                                trainedFrom: string;
+                                /** Format: date-time */
+                                trainedTo: string;
+                                points: number;
+                            }[];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rules": {
         parameters: {
             query?: never;
