@@ -199,7 +199,8 @@ export class DerivedEngine {
       this.advance(e, to);
       from = to;
     }
-    e.catchUpFrom = from >= e.catchUpUntil ? undefined : from;
+    // Past (not at) the moment it began listening: a row stored at exactly that time is included.
+    e.catchUpFrom = from > e.catchUpUntil ? undefined : from;
   }
 
   private advance(e: Entry, to: number): void {

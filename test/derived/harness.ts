@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config.js';
-import { createPolder, type Polder } from '../../src/main.js';
+import { createPolder, type Polder, type PolderOptions } from '../../src/main.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { type DialectName, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { ADMIN_TOKEN } from '../support/polder.js';
@@ -17,7 +17,11 @@ export interface Restartable {
   close(): Promise<void>;
 }
 
-export async function restartable(dialect: DialectName, extraEnv: Record<string, string> = {}): Promise<Restartable> {
+export async function restartable(
+  dialect: DialectName,
+  extraEnv: Record<string, string> = {},
+  opts: PolderOptions = {},
+): Promise<Restartable> {
   const tdb: TestDatabase = await openTestDatabase(dialect);
   await tdb.database.close();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-stream-'));
@@ -35,7 +39,7 @@ export async function restartable(dialect: DialectName, extraEnv: Record<string,
   let p: Polder | undefined;
   const self: Restartable = {
     async boot() {
-      p = await createPolder(loadConfig(env, undefined), { logger: createLogger({ level: 'silent', format: 'json' }) });
+      p = await createPolder(loadConfig(env, undefined), { logger: createLogger({ level: 'silent', format: 'json' }), ...opts });
       await p.start();
       return p;
     },
