@@ -7,6 +7,11 @@ import { derivedRoutes } from '../derived/derived.routes.js';
 import { DerivedService } from '../derived/derived.service.js';
 import { KyselyDerivedStore, replaceMeasurements } from '../derived/derived.store.js';
 import { DerivedEngine } from '../derived/derived-engine.js';
+import { downlinkRoutes } from '../downlinks/downlink.routes.js';
+import { DownlinkService, fetchHttp } from '../downlinks/downlink.service.js';
+import { KyselyDownlinkRouteStore } from '../downlinks/downlink.store.js';
+import type { HttpPort } from '../downlinks/downlinks.js';
+import { sandboxEncoder } from '../downlinks/encoder.js';
 import type { CommandService } from '../fleet/command.service.js';
 import { forecastRoutes } from '../forecasts/forecast.routes.js';
 import { ForecastService } from '../forecasts/forecast.service.js';
@@ -18,6 +23,7 @@ import type { MeasurementStore } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import { ScriptRunner } from '../workers/workers.js';
 import { ruleRoutes } from './rule.routes.js';
 import { RuleService } from './rule.service.js';
 import { KyselyRuleStateStore, KyselyRuleStore, KyselyStreamContexts } from './rule.store.js';
@@ -39,6 +45,8 @@ export interface StreamDeps {
   logger: Logger;
   /** Evaluation state and no-data checks run this often (ms); default 1000. */
   flushMs?: number;
+  /** How downlinks reach LoRaWAN network servers (default: fetch). */
+  http?: HttpPort;
 }
 
 export interface StreamProcessing {
@@ -48,6 +56,8 @@ export interface StreamProcessing {
   derived: { service: DerivedService; engine: DerivedEngine };
   /** Forecasts: configuration, and the engine that trains, checks and re-issues them. */
   forecasts: { service: ForecastService; engine: ForecastEngine };
+  /** LoRaWAN downlink routes per device type; orders to LoRaWAN devices go through it. */
+  downlinks: DownlinkService;
   /** HTTP routes: /api/rules, /api/alerts/stats. */
   routes(app: TypedApp): void;
   /** Loads rules and their state, subscribes to stored measurements, starts the timers. */
@@ -104,6 +114,16 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
     deps.logger,
   );
   const forecasts = { service: new ForecastService(forecastStore, forecastEngine, deps.clock), engine: forecastEngine };
+  // Its own sandbox for encoders (the pipelines' runner is not among the deps main.ts passes).
+  const encoderRunner = new ScriptRunner({ timeoutMs: 100, memoryLimitMb: 32 });
+  const downlinks = new DownlinkService(
+    new KyselyDownlinkRouteStore(db),
+    sandboxEncoder(encoderRunner),
+    deps.http ?? fetchHttp,
+    deps.clock,
+    deps.logger,
+  );
+  deps.commands.attachLorawan(downlinks);
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   return {
@@ -111,7 +131,9 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
     engine,
     derived,
     forecasts,
+    downlinks,
     routes(app) {
+      downlinkRoutes(app, downlinks);
       derivedRoutes(app, derived.service);
       forecastRoutes(app, forecasts.service);
       ruleRoutes(app, rules, (rule, from, to, ds) =>
@@ -147,6 +169,7 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
       await derivedEngine.idle();
       await derivedEngine.flush();
       await forecastEngine.idle();
+      await encoderRunner.dispose();
       mailer?.close();
     },
   };

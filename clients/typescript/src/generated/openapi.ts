@@ -8577,7 +8577,7 @@ export interface paths {
                                 order: string;
                                 value?: unknown;
                                 dest: string;
-                                /** @description <base>/<module>/command */
+                                /** @description <base>/<module>/command; LoRaWAN: ttn-v3:<application>/<device> or chirpstack-v4:<deveui> */
                                 topic: string;
                                 /** @description Exactly what was published */
                                 payload: string;
@@ -8588,7 +8588,8 @@ export interface paths {
                                 };
                                 /** Format: date-time */
                                 sentAt: string;
-                                status: "sent" | "failed";
+                                /** @description sent (MQTT broker took it), queued (LoRaWAN network server queued the downlink), failed */
+                                status: "sent" | "queued" | "failed";
                                 error: string | null;
                             }[];
                             links: {
@@ -8676,7 +8677,7 @@ export interface paths {
                             order: string;
                             value?: unknown;
                             dest: string;
-                            /** @description <base>/<module>/command */
+                            /** @description <base>/<module>/command; LoRaWAN: ttn-v3:<application>/<device> or chirpstack-v4:<deveui> */
                             topic: string;
                             /** @description Exactly what was published */
                             payload: string;
@@ -8687,7 +8688,8 @@ export interface paths {
                             };
                             /** Format: date-time */
                             sentAt: string;
-                            status: "sent" | "failed";
+                            /** @description sent (MQTT broker took it), queued (LoRaWAN network server queued the downlink), failed */
+                            status: "sent" | "queued" | "failed";
                             error: string | null;
                         };
                     };
@@ -8730,6 +8732,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9273,6 +9293,252 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/device-types/{id}/downlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Downlink route of a LoRaWAN device type */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Device type id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            /** @description ttn-v3, chirpstack-v4 */
+                            provider: string;
+                            /** @description Network server API base URL, e.g. https://eu1.cloud.thethings.network */
+                            url: string;
+                            /** @description Always *** */
+                            apiKey: string;
+                            applicationId: string | null;
+                            webhookId: string | null;
+                            fPort: number;
+                            confirmed: boolean;
+                            /** @description A script with encodeDownlink(input) → {bytes, fPort?, warnings?, errors?} */
+                            encoder: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Send orders to LoRaWAN devices of this type through TTN v3 or ChirpStack v4, encoded by encodeDownlink */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Device type id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description ttn-v3, chirpstack-v4 */
+                        provider: string;
+                        /** @description Network server API base URL, e.g. https://eu1.cloud.thethings.network */
+                        url: string;
+                        /** @description TTN API key / ChirpStack API token (kept; shown as ***) */
+                        apiKey?: string;
+                        applicationId?: string | null;
+                        webhookId?: string | null;
+                        /** @description FPort when encodeDownlink gives none (default 1) */
+                        fPort?: number;
+                        /** @description Confirmed downlinks (default false) */
+                        confirmed?: boolean;
+                        /** @description A script with encodeDownlink(input) → {bytes, fPort?, warnings?, errors?} */
+                        encoder: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            /** @description ttn-v3, chirpstack-v4 */
+                            provider: string;
+                            /** @description Network server API base URL, e.g. https://eu1.cloud.thethings.network */
+                            url: string;
+                            /** @description Always *** */
+                            apiKey: string;
+                            applicationId: string | null;
+                            webhookId: string | null;
+                            fPort: number;
+                            confirmed: boolean;
+                            /** @description A script with encodeDownlink(input) → {bytes, fPort?, warnings?, errors?} */
+                            encoder: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the downlink route */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Device type id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
