@@ -355,6 +355,23 @@ export interface StaDatastreamTable {
   properties: Json;
 }
 
+/** SensorThings: the integer alias (`@iot.id`) of a registry entity (`kind` thing, place, sensor, op). */
+export interface StaIdTable {
+  id: Generated<number>;
+  org_id: string;
+  kind: string;
+  key: string;
+}
+
+/** SensorThings: each placement of a device (a HistoricalLocation); `location_id` is a place id. */
+export interface StaLocationHistoryTable {
+  id: Generated<number>;
+  org_id: string;
+  device_id: string;
+  location_id: string;
+  time: number;
+}
+
 export interface Schema {
   organisations: OrganisationTable;
   users: UserTable;
@@ -383,4 +400,6 @@ export interface Schema {
   poller_files: PollerFileTable;
   sta_observed_properties: StaObservedPropertyTable;
   sta_datastreams: StaDatastreamTable;
+  sta_ids: StaIdTable;
+  sta_location_history: StaLocationHistoryTable;
 }

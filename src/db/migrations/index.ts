@@ -16,6 +16,7 @@ import { invitations } from './20261202-1700-invitations.js';
 import { values } from './20261202-1700-values.js';
 import { defaultDevicesOnly } from './20261202-1740-default-devices-only.js';
 import { leases } from './20261202-1800-leases.js';
+import { staIds } from './20261203-0005-sta-ids.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -39,5 +40,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261202-1700-values': values(dialect),
     '20261202-1740-default-devices-only': defaultDevicesOnly(dialect),
     '20261202-1800-leases': leases(dialect),
+    '20261203-0005-sta-ids': staIds(dialect),
   };
 }

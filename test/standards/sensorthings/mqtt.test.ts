@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects } from '../../support/databases.js';
 import { eventually } from '../../support/mqtt.js';
 import { ADMIN_TOKEN, type ListeningPolder, startListeningPolder } from '../../support/polder.js';
-import { staClient } from './sta-client.js';
+import { key, staClient } from './sta-client.js';
 
 /**
  * SensorThings MQTT extension (18-088 §14; the MQTT part of the OGC suite's receive-updates and
@@ -40,7 +40,7 @@ describe.each(dialects)('SensorThings MQTT on %s', (dialect) => {
       ],
     });
     expect(res.statusCode, res.body).toBe(201);
-    dsId = (await sta.get(`Things('${sta.idOf(res)}')/Datastreams`)).json().value[0]['@iot.id'];
+    dsId = (await sta.get(`Things${key(sta.idOf(res))}/Datastreams`)).json().value[0]['@iot.id'];
     await t.call(ADMIN_TOKEN, { method: 'POST', url: '/api/organisations', payload: { slug: 'other', name: 'Other' } });
     otherOrgKey = (
       await t.call(ADMIN_TOKEN, {
