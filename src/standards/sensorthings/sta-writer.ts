@@ -12,6 +12,7 @@ import { type Body, instant, isObject, linkId } from './sta-body.js';
 import { arrayOf, bad, StaCreator } from './sta-create.js';
 import { resolve } from './sta-read.handler.js';
 import { type Constraint, type Scope, type StaReader, selfLink } from './sta-reader.js';
+import { type StaChange, staChanges } from './sta-changes.js';
 import { ensureStaIds } from './sta-ids.js';
 import { StaUpdater } from './sta-update.js';
 
@@ -40,6 +41,7 @@ export class StaWriter {
     private readonly clock: Clock,
   ) {}
 
+
   async handle(scope: Scope, method: string, segments: Segment[], body: unknown, reply: FastifyReply): Promise<unknown> {
     if (segments.length === 0) throw new PathError('nothing to write at the service root', 400);
     if (method === 'POST') {
@@ -52,6 +54,7 @@ export class StaWriter {
       const row = await this.reader.one(scope, set, byKey(set, id));
       if (!row) throw new PathError(`the new ${set.singular} is not visible`, 404);
       const entity = await this.reader.render(scope, set, row, emptyOptions());
+      await this.announce(scope, set, row, entity);
       reply.header('location', entity['@iot.selfLink']);
       return reply.status(201).send(entity);
     }
@@ -69,9 +72,27 @@ export class StaWriter {
       await updater.update(target.set, target.row, body);
       await ensureStaIds(this.database.db, scope.orgId);
       const row = await this.reader.one(scope, target.set, byKey(target.set, target.row.id as string | number));
-      return reply.status(200).send(row ? await this.reader.render(scope, target.set, row, emptyOptions()) : {});
+      if (!row) return reply.status(200).send({});
+      const entity = await this.reader.render(scope, target.set, row, emptyOptions());
+      await this.announce(scope, target.set, row, entity);
+      return reply.status(200).send(entity);
     }
     throw new NotImplementedError(`${method}`);
+  }
+
+  /** Tells MQTT subscribers of the entity's topics (and its parents' navigation topics) of a change. */
+  private async announce(scope: Scope, set: EntitySet, row: Row, entity: Record<string, unknown>) {
+    // Observations are announced by the measurement service when stored.
+    if (set.name === 'Observations') return;
+    const parents: StaChange['parents'] = [];
+    for (const rel of Object.values(set.relations)) {
+      if (rel.many || row[rel.parentCol] == null) continue;
+      const parentSet = SETS[rel.target];
+      const navigation = Object.entries(parentSet.relations).find(([, r]) => r.many && r.target === set.name)?.[0];
+      const parent = navigation && (await this.reader.one(scope, parentSet, [{ col: rel.childCol, value: row[rel.parentCol] }]));
+      if (parent && navigation) parents.push({ set: parentSet.name, id: parentSet.idOf(parent), navigation });
+    }
+    staChanges(this.database).emit({ orgId: scope.orgId, set: set.name, id: set.idOf(row), entity, parents });
   }
 
   private async create(scope: Scope, segments: Segment[], raw: unknown): Promise<{ set: EntitySet; id: string | number }> {
