@@ -119,13 +119,7 @@ export function collections(url: string, html: boolean, infos: ReturnType<typeof
 const geometry = (f: FeatureRecord, crs = CRS84) =>
   f.point ? { type: 'Point', coordinates: crs === EPSG4326 ? [f.point[1], f.point[0]] : f.point } : null;
 
-export function featureDoc(
-  base: string,
-  c: Collection,
-  f: FeatureRecord,
-  self?: { url: string; html: boolean },
-  crs = CRS84,
-) {
+export function featureDoc(base: string, c: Collection, f: FeatureRecord, self?: { url: string; html: boolean }, crs = CRS84) {
   const collection = `${base}/collections/${encodeURIComponent(c.id)}`;
   const href = `${collection}/items/${encodeURIComponent(f.id)}`;
   return {

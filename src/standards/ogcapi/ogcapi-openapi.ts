@@ -4,15 +4,7 @@
  * Fixed collections get their own items path listing their property filters; the template
  * path carries the filters of the observed-property collections.
  */
-import {
-  CRS84,
-  DEFAULT_LIMIT,
-  FIXED_COLLECTIONS,
-  type FilterDef,
-  MAX_LIMIT,
-  PROPERTY_FILTERS,
-  SUPPORTED_CRS,
-} from './ogcapi.js';
+import { CRS84, DEFAULT_LIMIT, FIXED_COLLECTIONS, type FilterDef, MAX_LIMIT, PROPERTY_FILTERS, SUPPORTED_CRS } from './ogcapi.js';
 import { GEOJSON, HTML, JSON_TYPE } from './ogcapi-documents.js';
 
 const ref = (name: string) => ({ $ref: `#/components/parameters/${name}` });

@@ -227,7 +227,9 @@ export class StaCreator {
     const unit = String(uom.symbol ?? uom.name ?? '1') || '1';
     const thingRef = linkId(body.Thing);
     const thing =
-      thingRef !== undefined ? await this.key('thing', thingRef, 'Thing') : await this.existingOrNew(body.Thing, 'Thing', (b) => this.thing(b));
+      thingRef !== undefined
+        ? await this.key('thing', thingRef, 'Thing')
+        : await this.existingOrNew(body.Thing, 'Thing', (b) => this.thing(b));
     const device = await this.tx
       .selectFrom('devices')
       .select('id')
@@ -284,7 +286,8 @@ export class StaCreator {
       })
       .execute();
     const kind = kindOfObservationType(body.observationType) as ValueKind;
-    for (const o of arrayOf(body.Observations, 'Observations')) this.observation({ ...o, Datastream: { '@iot.id': id } }, id, kind);
+    for (const o of arrayOf(body.Observations, 'Observations'))
+      this.observation({ ...o, Datastream: { '@iot.id': id } }, id, kind);
     return id;
   }
 

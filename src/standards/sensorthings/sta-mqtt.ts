@@ -5,8 +5,8 @@ import type { MeasurementService } from '../../measurements/measurement.service.
 import type { Measurement } from '../../measurements/measurements.js';
 import type { Logger } from '../../shared/logger.js';
 import { SETS } from './entities.js';
-import { staChanges } from './sta-changes.js';
 import { isObject, linkId } from './sta-body.js';
+import { staChanges } from './sta-changes.js';
 import { StaCreator } from './sta-create.js';
 import { WriteError } from './sta-writer.js';
 

@@ -2,18 +2,18 @@ import type { FastifyReply } from 'fastify';
 import type { Database } from '../../db/database.js';
 import type { MeasurementService } from '../../measurements/measurement.service.js';
 import type { Measurement, ValueRow } from '../../measurements/measurements.js';
-import type { ValueKind } from '../../shared/values.js';
 import type { Clock } from '../../shared/clock.js';
+import type { ValueKind } from '../../shared/values.js';
 import { type EntitySet, type Row, SETS } from './entities.js';
 import { NotImplementedError } from './filter-context.js';
 import { emptyOptions } from './query-options.js';
 import { keyConstraint, PathError, type Segment, setOf } from './resource-path.js';
 import { type Body, instant, isObject, linkId } from './sta-body.js';
-import { arrayOf, bad, StaCreator } from './sta-create.js';
-import { resolve } from './sta-read.handler.js';
-import { type Constraint, type Scope, type StaReader, selfLink } from './sta-reader.js';
 import { type StaChange, staChanges } from './sta-changes.js';
+import { arrayOf, bad, StaCreator } from './sta-create.js';
 import { ensureStaIds } from './sta-ids.js';
+import { resolve } from './sta-read.handler.js';
+import type { Constraint, Scope, StaReader } from './sta-reader.js';
 import { StaUpdater } from './sta-update.js';
 
 /** A write refused: 400 (bad body), 404 (no such entity), 409 (integrity). */
@@ -40,7 +40,6 @@ export class StaWriter {
     private readonly measurements: MeasurementService,
     private readonly clock: Clock,
   ) {}
-
 
   async handle(scope: Scope, method: string, segments: Segment[], body: unknown, reply: FastifyReply): Promise<unknown> {
     if (segments.length === 0) throw new PathError('nothing to write at the service root', 400);

@@ -11,9 +11,9 @@ import { type EntitySet, SET_NAMES } from './entities.js';
 import { FilterSemanticError, NotImplementedError } from './filter-context.js';
 import { parseOptions, QueryOptionError } from './query-options.js';
 import { PathError, parsePath, type Segment } from './resource-path.js';
+import { ensureStaIds } from './sta-ids.js';
 import { readResource } from './sta-read.handler.js';
 import { type Scope, StaReader } from './sta-reader.js';
-import { ensureStaIds } from './sta-ids.js';
 import { StaWriter, WriteError } from './sta-writer.js';
 
 export const STA_VERSIONS = ['v1.1', 'v1.0'] as const;

@@ -39,7 +39,11 @@ describe.each(dialects)('OGC API – Features CRS, prev, CORS, CQL2 on %s', (dia
   beforeAll(async () => {
     t = await startTestPolder(dialect);
     const call = async (method: string, url: string, token: string, payload?: unknown) => {
-      const res = await t.call(token, { method: method as 'GET', url, ...(payload !== undefined && { payload: payload as object }) });
+      const res = await t.call(token, {
+        method: method as 'GET',
+        url,
+        ...(payload !== undefined && { payload: payload as object }),
+      });
       return { status: res.statusCode, body: res.body };
     };
     w = await seedWorld(call, t.polder.database, ADMIN_TOKEN);

@@ -213,7 +213,11 @@ describe.each(dialects)('SensorThings MQTT on %s', (dialect) => {
     const thing = (await sta.get(`Datastreams(${dsId})/Thing`)).json()['@iot.id'] as number;
     const port = (t.polder.mqtt as { port?: number }).port;
     const sub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 's', password: ownKey, reconnectPeriod: 0 });
-    const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 'x', password: otherOrgKey, reconnectPeriod: 0 });
+    const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      username: 'x',
+      password: otherOrgKey,
+      reconnectPeriod: 0,
+    });
     const seen: { topic: string; body: Record<string, unknown> }[] = [];
     const stolen: string[] = [];
     try {
