@@ -405,6 +405,23 @@ export interface LeaseTable {
   expires_at: number;
 }
 
+/** SensorThings: the integer alias (`@iot.id`) of a registry entity (`kind` thing, place, sensor, op). */
+export interface StaIdTable {
+  id: Generated<number>;
+  org_id: string;
+  kind: string;
+  key: string;
+}
+
+/** SensorThings: each placement of a device (a HistoricalLocation); `location_id` is a place id. */
+export interface StaLocationHistoryTable {
+  id: Generated<number>;
+  org_id: string;
+  device_id: string;
+  location_id: string;
+  time: number;
+}
+
 export interface Schema {
   organisations: OrganisationTable;
   users: UserTable;
@@ -437,4 +454,6 @@ export interface Schema {
   rules: RuleTable;
   rule_states: RuleStateTable;
   leases: LeaseTable;
+  sta_ids: StaIdTable;
+  sta_location_history: StaLocationHistoryTable;
 }

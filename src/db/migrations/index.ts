@@ -19,6 +19,7 @@ import { leases } from './20261202-1800-leases.js';
 import { alertAckComment } from './20261203-0020-alert-ack-comment.js';
 import { derivedForecasts } from './20261203-0000-derived-forecasts.js';
 import { downlinkRoutes } from './20261203-0030-downlink-routes.js';
+import { staIds } from './20261203-0005-sta-ids.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -45,5 +46,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261203-0020-alert-ack-comment': alertAckComment(dialect),
     '20261203-0000-derived-forecasts': derivedForecasts(dialect),
     '20261203-0030-downlink-routes': downlinkRoutes(dialect),
+    '20261203-0005-sta-ids': staIds(dialect),
   };
 }
