@@ -35,6 +35,16 @@ const recorded = new Set(allRules.flatMap((r) => (r.record ? [r.record] : [])));
 /** Series Prometheus makes itself for every target. */
 const PROMETHEUS_SERIES = new Set(['up']);
 
+describe('reading metric names out of PromQL', () => {
+  it('finds the selected series, not functions, labels, grouping, ranges or offsets', () => {
+    expect(metricNamesIn('sum by (role) (rate(polder_x_total{status=~"5..", a="up"}[5m] offset 1h)) > 0.5 * up')).toEqual(['polder_x_total', 'up']);
+    expect(metricNamesIn('histogram_quantile(0.99, sum by (le) (rate(polder_y_bucket[15m]))) and polder:z:rate5m')).toEqual([
+      'polder_y_bucket',
+      'polder:z:rate5m',
+    ]);
+  });
+});
+
 describe('Prometheus and Grafana files against a running Polder', () => {
   let polder: ServedPolder;
   let dataDir: string;
