@@ -154,10 +154,18 @@ async function main() {
       ['worker-2', 'worker'],
       ['scheduler', 'scheduler'],
     ];
-    // Migrations first, once, as compose's migrate service and the Kubernetes init containers do.
-    execFileSync(process.execPath, ['--no-node-snapshot', path.join(root, 'bin/polder.js'), 'migrate'], {
-      env: { ...process.env, ...common, POLDER_DATA_DIR: dataRoot },
-      stdio: 'ignore',
+    // Migrations first, once, as compose's migrate service and the Kubernetes init containers do
+    // (spawned, not execFileSync: the proxies run on this process's event loop).
+    await new Promise<void>((resolve, reject) => {
+      const m = spawn(process.execPath, ['--no-node-snapshot', path.join(root, 'bin/polder.js'), 'migrate'], {
+        env: { ...process.env, ...common, POLDER_DATA_DIR: dataRoot },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      m.stderr?.on('data', (d) => {
+        err += String(d);
+      });
+      m.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`polder migrate exited ${code}: ${err}`))));
     });
     for (const [name, role] of layout) {
       const port = await freePort();
@@ -293,15 +301,35 @@ async function main() {
 
     const stored = byStatus.stored?.n ?? 0;
     figure('uplinks acknowledged (202)', ids.length, '');
-    figure('uplinks refused or failed to send', Object.values(refused).reduce((a, b) => a + b, 0), '', JSON.stringify(refused));
+    figure(
+      'uplinks refused or failed to send',
+      Object.values(refused).reduce((a, b) => a + b, 0),
+      '',
+      JSON.stringify(refused),
+    );
     figure('acknowledged and stored', stored, '', `${((100 * stored) / Math.max(1, ids.length)).toFixed(3)} %`);
     figure('acknowledged, dead-lettered', byStatus.failed?.n ?? 0, '');
     figure('acknowledged, no trace (lost)', ids.length - Object.values(byStatus).reduce((s, x) => s + x.n, 0), '');
     figure('measurements in the table', rows, '', `stored traces account for ${byStatus.stored?.m ?? 0}`);
     figure('sending time', sendSeconds, 's', `drain after it ${drainSeconds.toFixed(1)} s`);
-    figure('chaos actions', Object.values(done).reduce((a, b) => a + b, 0), '', JSON.stringify(done));
-    figure('process starts', procs.reduce((s, p) => s + p.starts, 0), '', procs.map((p) => `${p.name}:${p.starts}`).join(' '));
-    figure('Polder CPU per acknowledged uplink (all processes)', (cpu * 1e6) / Math.max(1, ids.length), 'µs', `${cpu.toFixed(1)} s in all`);
+    figure(
+      'chaos actions',
+      Object.values(done).reduce((a, b) => a + b, 0),
+      '',
+      JSON.stringify(done),
+    );
+    figure(
+      'process starts',
+      procs.reduce((s, p) => s + p.starts, 0),
+      '',
+      procs.map((p) => `${p.name}:${p.starts}`).join(' '),
+    );
+    figure(
+      'Polder CPU per acknowledged uplink (all processes)',
+      (cpu * 1e6) / Math.max(1, ids.length),
+      'µs',
+      `${cpu.toFixed(1)} s in all`,
+    );
   } finally {
     await cleanup();
   }

@@ -29,4 +29,9 @@ export const ROLES: string[];
 export function parseDockerfile(text: string): { args: Instruction[]; stages: Stage[] };
 export function execForm(args: string): string[];
 export function buildLayout(opts?: { out?: string; npmCi?: boolean }): ImageLayout;
-export function startRole(image: ImageLayout, role: string, env?: Record<string, string>, timeoutMs?: number): Promise<StartedRole>;
+export function startRole(
+  image: ImageLayout,
+  role: string,
+  env?: Record<string, string>,
+  timeoutMs?: number,
+): Promise<StartedRole>;

@@ -61,7 +61,12 @@ function du(p) {
 }
 
 function run(cmd, args, cwd) {
-  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} (in ${cwd}) failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -208,7 +213,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
   const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
   process.stdout.write(
     `image layout in ${image.dir} (stages: ${image.stages.join(', ')}; user ${image.user})\n` +
-      Object.entries(image.sizes).map(([k, v]) => `  ${k.padEnd(13)} ${mib(v)}\n`).join(''),
+      Object.entries(image.sizes)
+        .map(([k, v]) => `  ${k.padEnd(13)} ${mib(v)}\n`)
+        .join(''),
   );
   let failed = false;
   if (argv.includes('--check'))

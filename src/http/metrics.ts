@@ -6,7 +6,11 @@ import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
  * (`promtool check metrics` refuses them); the same counts stay on `nodejs_active_handles` and
  * `nodejs_active_resources` (by type) and `nodejs_active_requests`.
  */
-const GAUGES_NAMED_LIKE_COUNTERS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+const GAUGES_NAMED_LIKE_COUNTERS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
 /** One registry per Polder instance (tests build several apps in one process). */
 export function createMetrics() {

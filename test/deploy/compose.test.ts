@@ -46,7 +46,11 @@ describe('deploy/Dockerfile', () => {
       ]),
     );
     for (const c of copies) expect(c).not.toMatch(/^(src|web|test)\b/);
-    expect(of(runtime, 'RUN').map((i) => i.args).join('\n')).not.toMatch(/apt-get|npm ci|g\+\+/);
+    expect(
+      of(runtime, 'RUN')
+        .map((i) => i.args)
+        .join('\n'),
+    ).not.toMatch(/apt-get|npm ci|g\+\+/);
   });
 
   it('runs as a non-root user that owns the data volume', () => {
@@ -96,14 +100,21 @@ type Service = {
   deploy?: { replicas?: number };
   depends_on?: Record<string, { condition: string }>;
 };
-type Compose = { services: Record<string, Service>; secrets?: Record<string, { file: string }>; volumes?: Record<string, unknown> };
+type Compose = {
+  services: Record<string, Service>;
+  secrets?: Record<string, { file: string }>;
+  volumes?: Record<string, unknown>;
+};
 
 /** Values that look like a password written into the compose text instead of a file. */
 function inlineSecrets(service: Service): string[] {
-  return Object.entries(service.environment ?? {}).filter(
-    ([k, v]) =>
-      (/PASSWORD|TOKEN|SECRET|_PASS$/.test(k) && !k.endsWith('_FILE') && !k.endsWith('__FILE')) || /:\/\/[^/\s:]+:[^@\s]+@/.test(String(v)),
-  ).map(([k]) => k);
+  return Object.entries(service.environment ?? {})
+    .filter(
+      ([k, v]) =>
+        (/PASSWORD|TOKEN|SECRET|_PASS$/.test(k) && !k.endsWith('_FILE') && !k.endsWith('__FILE')) ||
+        /:\/\/[^/\s:]+:[^@\s]+@/.test(String(v)),
+    )
+    .map(([k]) => k);
 }
 
 function checkCommon(file: string, compose: Compose) {
@@ -183,7 +194,10 @@ describe('deploy/compose.scale.yml (roles apart)', () => {
   it('provisions Prometheus with the rules and Grafana with the dashboards', () => {
     expect(s.prometheus?.volumes).toContain('./prometheus:/etc/prometheus:ro');
     expect(s.grafana?.volumes).toEqual(
-      expect.arrayContaining(['./grafana/provisioning:/etc/grafana/provisioning:ro', './grafana/dashboards:/var/lib/grafana/dashboards:ro']),
+      expect.arrayContaining([
+        './grafana/provisioning:/etc/grafana/provisioning:ro',
+        './grafana/dashboards:/var/lib/grafana/dashboards:ro',
+      ]),
     );
     expect(s.grafana?.environment?.GF_SECURITY_ADMIN_PASSWORD__FILE).toBe('/run/secrets/grafana-admin-password');
   });
@@ -193,7 +207,9 @@ describe('deploy/compose.scale.yml (roles apart)', () => {
     try {
       execFileSync('sh', [path.join(deployDir, 'make-secrets.sh'), dir]);
       const written = readdirSync(dir).sort();
-      const read = [...new Set([...Object.values(compose.secrets ?? {}), ...Object.values(readCompose('compose.yml').secrets as object)])]
+      const read = [
+        ...new Set([...Object.values(compose.secrets ?? {}), ...Object.values(readCompose('compose.yml').secrets as object)]),
+      ]
         .map((x) => path.basename((x as { file: string }).file))
         .sort();
       expect(written).toEqual([...new Set(read)].sort());

@@ -24,7 +24,14 @@ describe('the image layout (scripts/image-layout.mjs)', () => {
   });
 
   it('holds the server build, the dashboard build and only the production packages', () => {
-    for (const f of ['bin/polder.js', 'dist/cli.js', 'web/dist/index.html', 'package.json', 'node_modules/better-sqlite3', 'node_modules/isolated-vm'])
+    for (const f of [
+      'bin/polder.js',
+      'dist/cli.js',
+      'web/dist/index.html',
+      'package.json',
+      'node_modules/better-sqlite3',
+      'node_modules/isolated-vm',
+    ])
       expect(existsSync(path.join(image.dir, f)), f).toBe(true);
     for (const f of ['src', 'test', 'web/src', 'node_modules/typescript', 'node_modules/vitest', 'node_modules/vite'])
       expect(existsSync(path.join(image.dir, f)), f).toBe(false);
@@ -33,7 +40,9 @@ describe('the image layout (scripts/image-layout.mjs)', () => {
     expect(image.user).toBe('node');
     expect(image.env.POLDER_DATA_DIR).toBe('/data');
     expect(image.sizes.total).toBeLessThan(200 * 1024 * 1024);
-    console.info(`image layout: ${JSON.stringify(Object.fromEntries(Object.entries(image.sizes).map(([k, v]) => [k, `${(v / 1048576).toFixed(1)} MiB`])))}`);
+    console.info(
+      `image layout: ${JSON.stringify(Object.fromEntries(Object.entries(image.sizes).map(([k, v]) => [k, `${(v / 1048576).toFixed(1)} MiB`])))}`,
+    );
   });
 
   for (const role of ['serve', 'api', 'ingest', 'worker', 'scheduler'])

@@ -8,13 +8,23 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { kustomize } from './deploy-files.js';
 
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; spec?: any; data?: any };
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  // biome-ignore lint/suspicious/noExplicitAny: rendered manifests, walked field by field below
+  spec?: any;
+  // biome-ignore lint/suspicious/noExplicitAny: a ConfigMap's data
+  data?: any;
+};
 type Model = { validate(): void };
 
 /** The kubernetes-models class of a manifest's apiVersion and kind (KEDA's from @kubernetes-models/keda). */
 async function modelOf(m: Manifest): Promise<new (data: object) => Model> {
   const group = m.apiVersion.includes('/') ? m.apiVersion : `v1`;
-  const spec = group.startsWith('keda.sh/') ? `@kubernetes-models/keda/${group}/${m.kind}` : `kubernetes-models/${group}/${m.kind}`;
+  const spec = group.startsWith('keda.sh/')
+    ? `@kubernetes-models/keda/${group}/${m.kind}`
+    : `kubernetes-models/${group}/${m.kind}`;
   const mod = (await import(/* @vite-ignore */ spec)) as Record<string, new (data: object) => Model>;
   const model = mod[m.kind];
   if (!model) throw new Error(`no schema for ${m.apiVersion} ${m.kind}`);
@@ -27,7 +37,10 @@ async function validate(m: Manifest): Promise<void> {
 }
 
 const ROLES = ['api', 'ingest', 'worker', 'scheduler'];
-const overlays = { base: kustomize('base'), keda: kustomize('overlays/keda'), hpa: kustomize('overlays/hpa') } as Record<string, Manifest[]>;
+const overlays = { base: kustomize('base'), keda: kustomize('overlays/keda'), hpa: kustomize('overlays/hpa') } as Record<
+  string,
+  Manifest[]
+>;
 const byKind = (docs: Manifest[], kind: string) => docs.filter((d) => d.kind === kind);
 
 describe('deploy/kubernetes', () => {
@@ -78,12 +91,14 @@ describe('deploy/kubernetes', () => {
   it('keeps a pod of the API, the ingest and the workers through a drain; Services select pods that exist', () => {
     const docs = overlays.base as Manifest[];
     const podLabels = byKind(docs, 'Deployment').map((d) => d.spec.template.metadata.labels as Record<string, string>);
-    const selects = (selector: Record<string, string>) => podLabels.some((l) => Object.entries(selector).every(([k, v]) => l[k] === v));
+    const selects = (selector: Record<string, string>) =>
+      podLabels.some((l) => Object.entries(selector).every(([k, v]) => l[k] === v));
     const pdbs = byKind(docs, 'PodDisruptionBudget');
     expect(pdbs.map((p) => p.metadata.name).sort()).toEqual(['polder-api', 'polder-ingest', 'polder-worker']);
     for (const p of pdbs) expect(selects(p.spec.selector.matchLabels), p.metadata.name).toBe(true);
     for (const s of byKind(docs, 'Service')) expect(selects(s.spec.selector), s.metadata.name).toBe(true);
-    for (const d of byKind(docs, 'Deployment')) expect(d.spec.replicas, d.metadata.name).toBeGreaterThanOrEqual(d.metadata.name === 'polder-scheduler' ? 1 : 2);
+    for (const d of byKind(docs, 'Deployment'))
+      expect(d.spec.replicas, d.metadata.name).toBeGreaterThanOrEqual(d.metadata.name === 'polder-scheduler' ? 1 : 2);
   });
 
   it('keda: scales the workers on the RabbitMQ inbox queue Polder uses', () => {

@@ -9,8 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Ajv from 'ajv';
-import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { ADMIN_TOKEN } from '../support/polder.js';
 import { type ServedPolder, servePolder } from '../support/serve.js';
 import { deployDir } from './deploy-files.js';
@@ -21,9 +21,21 @@ if (!hasPromtool) console.warn('promtool not found (Debian package prometheus; .
 const promDir = path.join(deployDir, 'prometheus');
 const promtool = (...args: string[]) => spawnSync('promtool', args, { cwd: promDir, encoding: 'utf8' });
 
-type Target = { expr?: string; url?: string; url_options?: { params?: { key: string; value: string }[] }; root_selector?: string; columns?: { selector: string }[]; datasource: { uid: string } };
+type Target = {
+  expr?: string;
+  url?: string;
+  url_options?: { params?: { key: string; value: string }[] };
+  root_selector?: string;
+  columns?: { selector: string }[];
+  datasource: { uid: string };
+};
 type Panel = { title: string; targets: Target[]; datasource: { uid: string } };
-type Dashboard = { uid: string; title: string; panels: Panel[]; templating: { list: { name: string; query?: Target | string; datasource?: { uid: string } }[] } };
+type Dashboard = {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  templating: { list: { name: string; query?: Target | string; datasource?: { uid: string } }[] };
+};
 const dashboards: [string, Dashboard][] = readdirSync(path.join(deployDir, 'grafana/dashboards'))
   .filter((f) => f.endsWith('.json'))
   .map((f) => [f, JSON.parse(readFileSync(path.join(deployDir, 'grafana/dashboards', f), 'utf8')) as Dashboard]);
@@ -37,7 +49,10 @@ const PROMETHEUS_SERIES = new Set(['up']);
 
 describe('reading metric names out of PromQL', () => {
   it('finds the selected series, not functions, labels, grouping, ranges or offsets', () => {
-    expect(metricNamesIn('sum by (role) (rate(polder_x_total{status=~"5..", a="up"}[5m] offset 1h)) > 0.5 * up')).toEqual(['polder_x_total', 'up']);
+    expect(metricNamesIn('sum by (role) (rate(polder_x_total{status=~"5..", a="up"}[5m] offset 1h)) > 0.5 * up')).toEqual([
+      'polder_x_total',
+      'up',
+    ]);
     expect(metricNamesIn('histogram_quantile(0.99, sum by (le) (rate(polder_y_bucket[15m]))) and polder:z:rate5m')).toEqual([
       'polder_y_bucket',
       'polder:z:rate5m',
@@ -50,7 +65,12 @@ describe('Prometheus and Grafana files against a running Polder', () => {
   let dataDir: string;
   let metricsText: string;
   let exported: Set<string>;
-  let openapi: { paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: object }[]; responses: Record<string, unknown> }>> };
+  let openapi: {
+    paths: Record<
+      string,
+      Record<string, { parameters?: { name: string; in: string; schema: object }[]; responses: Record<string, unknown> }>
+    >;
+  };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-monitoring-'));
@@ -59,7 +79,9 @@ describe('Prometheus and Grafana files against a running Polder', () => {
     await fetch(`${polder.url}/api/devices`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     metricsText = await (await fetch(`${polder.url}/metrics`)).text();
     exported = exportedNames(metricsText);
-    openapi = await (await fetch(`${polder.url}/api/openapi.json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
+    openapi = await (
+      await fetch(`${polder.url}/api/openapi.json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json();
   }, 120_000);
 
   afterAll(async () => {
@@ -74,7 +96,12 @@ describe('Prometheus and Grafana files against a running Polder', () => {
   });
 
   it('exports the series the rules and dashboards are built on', () => {
-    for (const name of ['polder_inbox_depth', 'polder_database_up', 'polder_uplink_ack_duration_seconds_bucket', 'polder_pipeline_messages_total'])
+    for (const name of [
+      'polder_inbox_depth',
+      'polder_database_up',
+      'polder_uplink_ack_duration_seconds_bucket',
+      'polder_pipeline_messages_total',
+    ])
       expect(exported, name).toContain(name);
     expect(metricsText).toMatch(/^polder_database_up 1$/m);
     expect(metricsText).toMatch(/^polder_inbox_depth 0$/m);
@@ -105,8 +132,12 @@ describe('Prometheus and Grafana files against a running Polder', () => {
     const ajv = new Ajv({ strict: false });
     const routes = Object.keys(openapi.paths).map((p) => ({ p, re: new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
     const targets = dashboards.flatMap(([file, d]) => [
-      ...d.panels.flatMap((p) => p.targets.filter((t) => t.datasource.uid === 'polder-api').map((t) => ({ where: `${file} "${p.title}"`, t }))),
-      ...d.templating.list.filter((v) => typeof v.query === 'object').map((v) => ({ where: `${file} $${v.name}`, t: v.query as Target })),
+      ...d.panels.flatMap((p) =>
+        p.targets.filter((t) => t.datasource.uid === 'polder-api').map((t) => ({ where: `${file} "${p.title}"`, t })),
+      ),
+      ...d.templating.list
+        .filter((v) => typeof v.query === 'object')
+        .map((v) => ({ where: `${file} $${v.name}`, t: v.query as Target })),
     ]);
     expect(targets.length).toBeGreaterThanOrEqual(6);
     for (const { where, t } of targets) {
@@ -125,8 +156,11 @@ describe('Prometheus and Grafana files against a running Polder', () => {
         }
       }
       // The fields the panel reads are in the answer's schema.
-      let schema = resolve(openapi, (op?.responses['200'] as { content: { 'application/json': { schema: object } } }).content['application/json'].schema);
-      for (const step of t.root_selector ? t.root_selector.split('.') : []) schema = itemOf(openapi, resolve(openapi, propertyOf(schema, step, where)));
+      const ok = op?.responses['200'] as { content: { 'application/json': { schema: object } } } | undefined;
+      expect(ok, `${where}: a 200 answer`).toBeDefined();
+      let schema = resolve(openapi, ok?.content['application/json'].schema ?? {});
+      for (const step of t.root_selector ? t.root_selector.split('.') : [])
+        schema = itemOf(openapi, resolve(openapi, propertyOf(schema, step, where)));
       for (const c of t.columns ?? []) {
         let s = schema;
         for (const step of c.selector.split('.')) s = resolve(openapi, propertyOf(s, step, `${where} column ${c.selector}`));
@@ -140,10 +174,16 @@ describe('Prometheus and Grafana files against a running Polder', () => {
     };
     const uids = new Set(provisioned.datasources.map((d) => d.uid));
     for (const [file, d] of dashboards) {
-      for (const p of d.panels) for (const t of [p, ...p.targets]) expect(uids, `${file} "${p.title}"`).toContain(t.datasource.uid);
+      for (const p of d.panels)
+        for (const t of [p, ...p.targets]) expect(uids, `${file} "${p.title}"`).toContain(t.datasource.uid);
       expect(d.uid).toBe(file.replace(/\.json$/, ''));
     }
-    expect(dashboards.map(([f]) => f).sort()).toEqual(['polder-data.json', 'polder-fleet.json', 'polder-ingest.json', 'polder-service.json']);
+    expect(dashboards.map(([f]) => f).sort()).toEqual([
+      'polder-data.json',
+      'polder-fleet.json',
+      'polder-ingest.json',
+      'polder-service.json',
+    ]);
   });
 
   describe.skipIf(!hasPromtool)('promtool on deploy/prometheus', () => {
@@ -161,8 +201,11 @@ describe('Prometheus and Grafana files against a running Polder', () => {
       const tested = parseYaml(readFileSync(path.join(promDir, 'polder.rules.test.yml'), 'utf8')) as {
         tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
       };
-      const fired = new Set(tested.tests.flatMap((t) => (t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname)));
-      for (const rule of allRules.filter((x) => x.alert)) expect(fired, `${rule.alert} has a test where it fires`).toContain(rule.alert);
+      const fired = new Set(
+        tested.tests.flatMap((t) => (t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname)),
+      );
+      for (const rule of allRules.filter((x) => x.alert))
+        expect(fired, `${rule.alert} has a test where it fires`).toContain(rule.alert);
     });
   });
 });
@@ -170,7 +213,10 @@ describe('Prometheus and Grafana files against a running Polder', () => {
 type Schema = { $ref?: string; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[] };
 function resolve(doc: object, s: Schema): Schema {
   if (!s.$ref) return s;
-  const target = s.$ref.replace(/^#\//, '').split('/').reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, doc as Record<string, unknown>);
+  const target = s.$ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, doc as Record<string, unknown>);
   return resolve(doc, target as Schema);
 }
 function propertyOf(s: Schema, name: string, where: string): Schema {
@@ -181,4 +227,3 @@ function propertyOf(s: Schema, name: string, where: string): Schema {
 function itemOf(doc: object, s: Schema): Schema {
   return s.items ? resolve(doc, s.items) : s;
 }
-

@@ -1,6 +1,20 @@
 /** Metric names in PromQL expressions and in a /metrics text, for the dashboard and rule checks. */
 
-const KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'and', 'or', 'unless', 'bool', 'inf', 'nan']);
+const KEYWORDS = new Set([
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'inf',
+  'nan',
+]);
 
 /**
  * The metric names an expression selects: identifiers that are not functions (followed by `(`),

