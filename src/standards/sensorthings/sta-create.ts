@@ -16,8 +16,8 @@ import {
   requiredString,
   slugOf,
 } from './sta-body.js';
-import { WriteError } from './sta-write-error.js';
 import { type AliasKind, keyOf, recordPlacement } from './sta-ids.js';
+import { WriteError } from './sta-write-error.js';
 import { OBSERVED_PROPERTIES, UNASSIGNED_SENSORS } from './vocabulary.js';
 
 type Tx = Transaction<Schema> | Kysely<Schema>;
