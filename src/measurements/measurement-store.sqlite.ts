@@ -2,8 +2,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
+import { sqliteColumnReader } from './measurement-columns.sqlite.js';
 import { BaseMeasurementStore } from './measurement-store.base.js';
-import type { Measurement, Partition } from './measurements.js';
+import type { Columns, Measurement, Order, Partition, Range } from './measurements.js';
 import { rollupsOf } from './rollups.js';
 
 /** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
@@ -33,6 +34,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
   private readonly insertBatch: (rows: readonly Measurement[]) => Measurement[];
   private readonly commits: SqliteCommitter;
+  private readonly columns: ReturnType<typeof sqliteColumnReader>;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -41,6 +43,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     super(db);
     this.insertRow = sqlite.prepare('insert or ignore into measurements (datastream_id, time, value) values (?, ?, ?)');
     this.upsertRollup = sqlite.prepare(UPSERT_ROLLUP);
+    this.columns = sqliteColumnReader(sqlite);
     this.commits = sqliteCommitter(sqlite);
     this.insertBatch = (rows: readonly Measurement[]) => {
       const inserted: Measurement[] = [];
@@ -91,6 +94,10 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
       this.cache.set(sql, st);
     }
     return st;
+  }
+
+  async readColumns(range: Range, order: Order, limit: number): Promise<Columns> {
+    return this.columns(range, order, limit);
   }
 
   protected async objectsOf<T>(query: CompiledQuery): Promise<T[]> {
