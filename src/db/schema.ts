@@ -203,6 +203,7 @@ export interface AlertTable {
   opened_at: number;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
+  acknowledged_comment: string | null;
   resolved_at: number | null;
   updated_at: number;
   /** The rule that raised it; '' for alerts of no rule (device_offline). */
@@ -404,6 +405,23 @@ export interface LeaseTable {
   expires_at: number;
 }
 
+/** SensorThings: the integer alias (`@iot.id`) of a registry entity (`kind` thing, place, sensor, op). */
+export interface StaIdTable {
+  id: Generated<number>;
+  org_id: string;
+  kind: string;
+  key: string;
+}
+
+/** SensorThings: each placement of a device (a HistoricalLocation); `location_id` is a place id. */
+export interface StaLocationHistoryTable {
+  id: Generated<number>;
+  org_id: string;
+  device_id: string;
+  location_id: string;
+  time: number;
+}
+
 export interface Schema {
   organisations: OrganisationTable;
   users: UserTable;
@@ -436,4 +454,6 @@ export interface Schema {
   rules: RuleTable;
   rule_states: RuleStateTable;
   leases: LeaseTable;
+  sta_ids: StaIdTable;
+  sta_location_history: StaLocationHistoryTable;
 }
