@@ -40,7 +40,11 @@ for (const c of cases) {
   const s = select(c.y, c.step, c.horizon);
   const cpu = process.cpuUsage(before);
   const ms = (cpu.user + cpu.system) / 1000;
-  console.log(`\n${c.name} (${c.y.length} points): seasonality ${s.seasonality}, holdout ${s.holdout} steps, winner ${s.spec.kind}${s.spec.period ? `(${s.spec.period})` : ''}, select ${ms.toFixed(1)} ms CPU`);
+  console.log(
+    `\n${c.name} (${c.y.length} points): seasonality ${s.seasonality}, holdout ${s.holdout} steps, winner ${s.spec.kind}${s.spec.period ? `(${s.spec.period})` : ''}, select ${ms.toFixed(1)} ms CPU`,
+  );
   for (const k of s.candidates.sort((a, b) => a.mae - b.mae))
-    console.log(`  ${`${k.kind}${k.period ? `(${k.period})` : ''}`.padEnd(22)} MAE ${k.mae.toFixed(4)}  RMSE ${k.rmse.toFixed(4)}`);
+    console.log(
+      `  ${`${k.kind}${k.period ? `(${k.period})` : ''}`.padEnd(22)} MAE ${k.mae.toFixed(4)}  RMSE ${k.rmse.toFixed(4)}`,
+    );
 }

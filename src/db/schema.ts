@@ -422,6 +422,67 @@ export interface StaLocationHistoryTable {
   time: number;
 }
 
+/** Derived datastreams (src/derived). */
+export interface DerivedDatastreamTable {
+  datastream_id: number;
+  org_id: string;
+  definition: Json;
+  done_until: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** How a device type's orders reach a LoRaWAN network server (src/downlinks). */
+export interface DownlinkRouteTable {
+  org_id: string;
+  type_id: string;
+  provider: string;
+  url: string;
+  api_key: string;
+  application_id: string | null;
+  webhook_id: string | null;
+  f_port: number;
+  confirmed: number;
+  encoder: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Forecasts of a datastream (src/forecasts): the configuration, the models, the predictions. */
+export interface ForecastTable {
+  datastream_id: number;
+  org_id: string;
+  config: Json;
+  model_version: number;
+  issued_at: number | null;
+  checked_until: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ForecastModelTable {
+  datastream_id: number;
+  version: number;
+  org_id: string;
+  model: Json;
+  reason: string;
+  trained_at: number;
+}
+
+export interface ForecastPredictionTable {
+  datastream_id: number;
+  time: number;
+  org_id: string;
+  model_version: number;
+  issued_at: number;
+  value: number;
+  lower: number;
+  upper: number;
+  actual: number | null;
+  error: number | null;
+  deviation: number;
+}
+
 export interface Schema {
   organisations: OrganisationTable;
   users: UserTable;
@@ -456,4 +517,9 @@ export interface Schema {
   leases: LeaseTable;
   sta_ids: StaIdTable;
   sta_location_history: StaLocationHistoryTable;
+  derived_datastreams: DerivedDatastreamTable;
+  downlink_routes: DownlinkRouteTable;
+  forecasts: ForecastTable;
+  forecast_models: ForecastModelTable;
+  forecast_predictions: ForecastPredictionTable;
 }

@@ -1,21 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Json, Schema } from '../db/schema.js';
+import type { Schema } from '../db/schema.js';
 import type { Measurement } from '../measurements/measurements.js';
 import { aggregateOf, mergeInto } from '../measurements/rollups.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { DerivedDatastream, DerivedDefinition, DerivedStore } from './derived.js';
 
-/** The table of this domain (migration 20261203-0000-derived-forecasts). */
-export type DerivedTables = {
-  derived_datastreams: {
-    datastream_id: number;
-    org_id: string;
-    definition: Json;
-    done_until: number;
-    created_at: number;
-    updated_at: number;
-  };
-};
+/** The table of this domain (migration 20261203-0000-derived-forecasts), declared in db/schema.ts. */
+export type DerivedTables = Pick<Schema, 'derived_datastreams'>;
 type Db = Kysely<Schema & DerivedTables>;
 
 const toDerived = (r: Selectable<DerivedTables['derived_datastreams']>): DerivedDatastream => ({

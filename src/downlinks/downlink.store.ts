@@ -2,23 +2,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import type { DownlinkRoute, DownlinkRouteStore, Provider } from './downlinks.js';
 
-/** The table of this domain (migration 20261203-0030-downlink-routes). */
-export type DownlinkTables = {
-  downlink_routes: {
-    org_id: string;
-    type_id: string;
-    provider: string;
-    url: string;
-    api_key: string;
-    application_id: string | null;
-    webhook_id: string | null;
-    f_port: number;
-    confirmed: number;
-    encoder: string;
-    created_at: number;
-    updated_at: number;
-  };
-};
+/** The table of this domain (migration 20261203-0030-downlink-routes), declared in db/schema.ts. */
+export type DownlinkTables = Pick<Schema, 'downlink_routes'>;
 type Db = Kysely<Schema & DownlinkTables>;
 
 const toRoute = (r: Selectable<DownlinkTables['downlink_routes']>): DownlinkRoute => ({

@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { paginate } from '../db/paginate.js';
-import type { Json, Schema } from '../db/schema.js';
+import type { Schema } from '../db/schema.js';
 import type { MeasurementStore } from '../measurements/measurements.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { Page, PageRequest } from '../shared/page.js';
@@ -14,33 +14,8 @@ import type {
   TrainedModel,
 } from './forecasts.js';
 
-/** The tables of this domain (migration 20261203-0000-derived-forecasts). */
-export type ForecastTables = {
-  forecasts: {
-    datastream_id: number;
-    org_id: string;
-    config: Json;
-    model_version: number;
-    issued_at: number | null;
-    checked_until: number;
-    created_at: number;
-    updated_at: number;
-  };
-  forecast_models: { datastream_id: number; version: number; org_id: string; model: Json; reason: string; trained_at: number };
-  forecast_predictions: {
-    datastream_id: number;
-    time: number;
-    org_id: string;
-    model_version: number;
-    issued_at: number;
-    value: number;
-    lower: number;
-    upper: number;
-    actual: number | null;
-    error: number | null;
-    deviation: number;
-  };
-};
+/** The tables of this domain (migration 20261203-0000-derived-forecasts), declared in db/schema.ts. */
+export type ForecastTables = Pick<Schema, 'forecasts' | 'forecast_models' | 'forecast_predictions'>;
 type Db = Kysely<Schema & ForecastTables>;
 
 const toForecast = (r: Selectable<ForecastTables['forecasts']>): Forecast => ({

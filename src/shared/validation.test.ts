@@ -24,11 +24,12 @@ const typebox = Type.Object(
   { additionalProperties: false },
 );
 
+const schemas = new JsonSchemas();
 const bad = { 'a/b': 11, list: [{ n: 1 }, { n: -1 }], extra: true };
 
 describe('problemsOf', () => {
   const fromAjv = () => {
-    const validate = new JsonSchemas().compile(jsonSchema);
+    const validate = schemas.compile(jsonSchema);
     expect(validate(bad)).toBe(false);
     return problemsOf(validate.errors);
   };
@@ -54,7 +55,7 @@ describe('problemsOf', () => {
   });
 
   it('names the root', () => {
-    const validate = new JsonSchemas().compile({ type: 'object' });
+    const validate = schemas.compile({ type: 'object' });
     validate(3);
     const [p] = problemsOf(validate.errors);
     expect(p && pointerField(p.path)).toBe('/');
@@ -65,7 +66,7 @@ describe('problemsOf', () => {
 
   it('lists the allowed values of a union of constants once', () => {
     const schema = { type: 'object', properties: { i: { anyOf: [{ const: '1m' }, { const: '1h' }, { enum: ['1d', 'auto'] }] } } };
-    const validate = new JsonSchemas().compile(schema);
+    const validate = schemas.compile(schema);
     validate({ i: '2h' });
     expect(mergeAllowedValues(problemsOf(validate.errors))).toEqual([
       { path: ['i'], rule: 'enum', message: 'must be one of 1m, 1h, 1d, auto', allowed: ['1m', '1h', '1d', 'auto'] },

@@ -78,6 +78,18 @@ export const SEEDS: ((w: World) => Promise<void>)[] = [
       w.call('POST', '/api/datastreams', { sensor: w.ids.sensorB, observedProperty: 'temperature', unit: 'Cel' }),
     );
     w.refs.datastreamB = String(ds.id);
+    w.ids.loraTypeB = (
+      await created(w.call('POST', '/api/device-types', { name: 'b-lora-type', connectivity: 'lorawan', configSchema: {} }))
+    ).id;
+    const downlink = await w.call('PUT', `/api/device-types/${w.ids.loraTypeB}/downlink`, {
+      provider: 'ttn-v3',
+      url: 'http://127.0.0.1:9/',
+      apiKey: 'b-network-key',
+      applicationId: 'b-app',
+      webhookId: 'b-hook',
+      encoder: 'function encodeDownlink(input) { return { bytes: [0] }; }',
+    });
+    expect(downlink.statusCode, downlink.body).toBe(200);
   },
   async (w) => {
     const [alert] = await w.polder.alerts.open(w.orgB, [
@@ -263,6 +275,17 @@ export const PROBES: Record<string, Probe> = {
   'GET /api/device-types/{id}': { params: id('typeB') },
   'PATCH /api/device-types/{id}': { params: id('typeB'), body: () => ({ configSchema: { type: 'object', maxProperties: 0 } }) },
   'DELETE /api/device-types/{id}': { params: id('typeB') },
+  'GET /api/device-types/{id}/downlink': { params: id('loraTypeB') },
+  'PUT /api/device-types/{id}/downlink': {
+    params: id('loraTypeB'),
+    body: () => ({
+      provider: 'chirpstack-v4',
+      url: 'http://127.0.0.1:9/',
+      apiKey: 'taken-over',
+      encoder: 'function encodeDownlink(input) { return { bytes: [1] }; }',
+    }),
+  },
+  'DELETE /api/device-types/{id}/downlink': { params: id('loraTypeB') },
   'GET /api/devices/{id}': { params: id('deviceB') },
   'PATCH /api/devices/{id}': { params: id('deviceB'), body: () => ({ enabled: false, baseTopic: 'stolen/topic' }) },
   'DELETE /api/devices/{id}': { params: id('deviceB') },

@@ -45,7 +45,11 @@ describe.each(dialects)('POST /api/uplinks/{pipelineId}/batch on %s', (dialect) 
 
   it('NDJSON: each non-empty line is one uplink, byte for byte, in order, with its trace id', async () => {
     // NDJSON: one record per line, so the sample goes compact.
-    const bodies = [Buffer.from(JSON.stringify(JSON.parse(ttnV3Body().toString()))), Buffer.from('{"a":1}'), Buffer.from('{"b": [2, 3]}')];
+    const bodies = [
+      Buffer.from(JSON.stringify(JSON.parse(ttnV3Body().toString()))),
+      Buffer.from('{"a":1}'),
+      Buffer.from('{"b": [2, 3]}'),
+    ];
     const ndjson = Buffer.concat([
       bodies[0]!,
       Buffer.from('\r\n\n  \n'),
