@@ -347,7 +347,8 @@ async function polderPhase(
       password: TOKEN,
     });
     await publish(client, warm, { inFlight: IN_FLIGHT });
-    const warmStored = await waitStored(base, warm.length * POINTS);
+    // A cold batch registers up to 500 devices before it stores anything: a long stall is allowed here.
+    const warmStored = await waitStored(base, warm.length * POINTS, 180_000);
     if (warmStored < warm.length * POINTS) throw new Error(`warm-up: ${warmStored} of ${warm.length * POINTS} points stored`);
     const probeIds = new Map<string, string>();
     for (const u of warm.slice(0, 8)) {
