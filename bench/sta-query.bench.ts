@@ -104,7 +104,15 @@ async function run(polder: Polder, label: string): Promise<void> {
   const scope = { orgId, now: Date.now(), base: 'http://localhost/sta/v1.1' };
   const set = SETS.Observations;
   const pageOf = (k: number) =>
-    reader.page(scope, set, [{ col: 'ds_id', value: ds.id }], parseOptions([['$filter', filterOf(k)], ['$top', '1000']]));
+    reader.page(
+      scope,
+      set,
+      [{ col: 'ds_id', value: ds.id }],
+      parseOptions([
+        ['$filter', filterOf(k)],
+        ['$top', '1000'],
+      ]),
+    );
   const rows = (await pageOf(0)).rows;
   const fields = observationFields(undefined) as string[];
   const raw = async (k: number) => {

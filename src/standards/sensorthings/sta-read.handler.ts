@@ -1,9 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import { type EntitySet, type Row, SETS } from './entities.js';
 import { NotImplementedError } from './filter-context.js';
+import { observationFields, observationsJson } from './observations-json.js';
 import type { QueryOptions } from './query-options.js';
 import { keyConstraint, PathError, type Segment, setOf } from './resource-path.js';
-import { observationFields, observationsJson } from './observations-json.js';
 import {
   type Constraint,
   DEFAULT_TOP,
@@ -111,7 +111,8 @@ async function collection(
   refs: boolean,
 ) {
   const page = await reader.page(scope, target.set, target.constraint, o);
-  const fields = target.set.name === 'Observations' && !refs && !o.dataArray && o.expand.length === 0 && observationFields(o.select);
+  const fields =
+    target.set.name === 'Observations' && !refs && !o.dataArray && o.expand.length === 0 && observationFields(o.select);
   if (fields) return observationsPage(scope, page, fields, url, o);
   const body: Entity = {};
   if (page.count !== undefined) body['@iot.count'] = page.count;

@@ -2,9 +2,9 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
 import type { Schema } from '../../db/schema.js';
 import { type EntitySet, type ObservationTables, type Row, SETS } from './entities.js';
-import { DEVICE_PLACE } from './places.js';
 import { NotImplementedError } from './filter-context.js';
 import { Aliases, SqlCompiler } from './filter-sql.js';
+import { DEVICE_PLACE } from './places.js';
 import { emptyOptions, QueryOptionError, type QueryOptions } from './query-options.js';
 
 /** Rows per page when the client gives no $top, and the most a page may hold. */
