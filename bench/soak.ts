@@ -185,7 +185,7 @@ async function main() {
       });
     }
     for (const p of procs) spawnRole(p);
-    for (const p of procs) if (!(await healthy(p))) throw new Error(`${p.name} did not start`);
+    for (const p of procs) if (!(await healthy(p, 300_000))) throw new Error(`${p.name} did not start`);
     const api = procs[0] as Proc;
     const ingests = procs.filter((p) => p.role === 'ingest');
     const base = `http://127.0.0.1:${api.port}`;

@@ -37,10 +37,11 @@ async function validate(m: Manifest): Promise<void> {
 }
 
 const ROLES = ['api', 'ingest', 'worker', 'scheduler'];
-const overlays = { base: kustomize('base'), keda: kustomize('overlays/keda'), hpa: kustomize('overlays/hpa') } as Record<
-  string,
-  Manifest[]
->;
+const overlays = {
+  base: kustomize('base'),
+  keda: kustomize('overlays/keda'),
+  hpa: kustomize('overlays/hpa'),
+} as unknown as Record<string, Manifest[]>;
 const byKind = (docs: Manifest[], kind: string) => docs.filter((d) => d.kind === kind);
 
 describe('deploy/kubernetes', () => {
