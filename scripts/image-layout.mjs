@@ -75,7 +75,12 @@ function playRun(command, dir, opts) {
   for (const step of command.split('&&').map((s) => s.trim())) {
     const words = step.split(/\s+/);
     if (/^apt-get\b|^rm -rf \/var\/lib\/apt/.test(step) || words[0] === 'chown') continue;
-    if (words[0] === 'mkdir') {
+    if (words[0] === 'rm') {
+      for (const p of words.slice(1).filter((w) => !w.startsWith('-'))) {
+        if (path.isAbsolute(p) || p.includes('..')) throw new Error(`image-layout: RUN ${step}: only paths inside the stage`);
+        rmSync(path.join(dir, p), { recursive: true, force: true });
+      }
+    } else if (words[0] === 'mkdir') {
       for (const p of words.slice(1).filter((w) => !w.startsWith('-'))) mkdirSync(path.join(dir, p), { recursive: true });
     } else if (words[0] === 'npm' && words[1] === 'ci') {
       if (opts.npmCi) run('npm', words.slice(1), dir);
