@@ -402,18 +402,30 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     table: watchedTable(database.db as unknown as Kysely<unknown>, 'pipelines'),
     everyMs: CHANGE_WATCH_MS,
     logger,
-    onChange: async (row, change) => {
-      const stored = change === 'saved' ? await pipelineStore.findAnyOrg(row.id) : undefined;
-      if (stored) catalog.changed(stored.pipeline, 'saved');
-      else catalog.changed(removedPipeline(row), 'deleted');
+    onChanges: async (changes) => {
+      for (const { row, change } of changes) {
+        const stored = change === 'saved' ? await pipelineStore.findAnyOrg(row.id) : undefined;
+        if (stored) catalog.changed(stored.pipeline, 'saved');
+        else catalog.changed(removedPipeline(row), 'deleted');
+      }
     },
+  });
+  // Devices saved elsewhere (another process's API, a worker's auto-registration): their MQTT accounts here.
+  const deviceWatch = new ChangeWatch({
+    name: 'devices',
+    table: watchedTable(database.db as unknown as Kysely<unknown>, 'devices'),
+    everyMs: CHANGE_WATCH_MS,
+    logger,
+    onChanges: async (changes) => void (await directory.refresh(changes.map((c) => c.row.id))),
   });
   const ruleWatch = new ChangeWatch({
     name: 'rules',
     table: watchedTable(database.db as unknown as Kysely<unknown>, 'rules'),
     everyMs: CHANGE_WATCH_MS,
     logger,
-    onChange: async (row) => stream.engine.ruleChanged(row.orgId, row.id),
+    onChanges: async (changes) => {
+      for (const { row } of changes) stream.engine.ruleChanged(row.orgId, row.id);
+    },
   });
 
   const components: Component[] = [
@@ -424,8 +436,10 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         await directory.load({ quiet: true });
         await pipelineTopics.load();
         await pipelineWatch.start();
+        await deviceWatch.start();
       },
       stop: async () => {
+        await deviceWatch.stop();
         await pipelineWatch.stop();
         pipelineTopics.stop();
       },
