@@ -11,35 +11,36 @@ import { errorBody } from '../http/errors.js';
 
 export interface RoleHttp {
   server: http.Server;
-  /** Where it answers, e.g. http://localhost:8080 */
-  url: string;
+  /** Listens; resolves with where it answers, e.g. http://localhost:8080 */
+  listen(port: number, host: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function listenRoleHttp(
-  app: FastifyInstance,
-  opts: { port: number; host: string; serves: (path: string) => boolean },
-): Promise<RoleHttp> {
+/** The server, not listening yet (the embedded broker attaches its WebSocket to it first). */
+export function createRoleHttp(app: FastifyInstance, serves: (path: string) => boolean): RoleHttp {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (opts.serves(path)) return app.routing(req, res);
+    if (serves(path)) return app.routing(req, res);
     res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(errorBody('NOT_FOUND', `no route ${req.method} ${path} in this role`)));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = ['0.0.0.0', '::'].includes(opts.host) ? 'localhost' : opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     server,
-    url: `http://${host}:${port}`,
+    async listen(port, host) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const bound = (server.address() as AddressInfo).port;
+      const shown = ['0.0.0.0', '::'].includes(host) ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+      return `http://${shown}:${bound}`;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
