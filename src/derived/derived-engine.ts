@@ -49,6 +49,23 @@ export class DerivedEngine {
     for (const d of await this.store.all()) this.add(d);
   }
 
+  /**
+   * Follows definitions changed elsewhere: created or changed by another process, or gone with
+   * their datastream (the table's foreign key cascades).
+   */
+  reload(): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      const all = await this.store.all();
+      const ids = new Set(all.map((d) => d.datastreamId));
+      for (const id of [...this.entries.keys()]) if (!ids.has(id)) this.remove(id);
+      for (const d of all) {
+        const e = this.entries.get(d.datastreamId);
+        if (!e || e.d.updatedAt < d.updatedAt) this.set(d);
+      }
+    });
+    return this.queue;
+  }
+
   /** A definition was created or changed: (re)start it from its `doneUntil`. */
   set(d: DerivedDatastream): void {
     this.remove(d.datastreamId);
