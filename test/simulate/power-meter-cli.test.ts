@@ -16,7 +16,8 @@ describe('polder simulate power-meter', () => {
   it('--help lists --hz and --meters; a bad --hz exits 2 naming it; an unreachable Polder exits 1', () => {
     const help = polder(['simulate', 'power-meter', '--help']);
     expect(help.status).toBe(0);
-    for (const option of ['--hz', '--meters', '--url', '--token', '--duration', '--transport']) expect(help.stdout).toContain(option);
+    for (const option of ['--hz', '--meters', '--url', '--token', '--duration', '--transport'])
+      expect(help.stdout).toContain(option);
     const bad = polder(['simulate', 'power-meter', '--hz', 'fast', '--token', 'x'.repeat(20)]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("'--hz <n>' argument 'fast' is invalid");
