@@ -6,6 +6,7 @@ import type { LocationService } from '../locations/locations.service.js';
 import { toIso } from '../shared/clock.js';
 import type { CommandService } from './command.service.js';
 import { BUILTIN_ORDERS, type Command, DEVICE_MODULE } from './commands.js';
+import { fleetActivityRoutes } from './fleet-activity.routes.js';
 import { type SummaryStore, summarise } from './site-summary.js';
 
 const Name = (description: string) => Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description });
@@ -88,6 +89,7 @@ export function fleetRoutes(
   deps: { commands: CommandService; locations: LocationService; summaries: SummaryStore },
 ) {
   const org = (request: Parameters<typeof principalOf>[0]) => principalOf(request).orgId;
+  fleetActivityRoutes(app, deps.summaries);
 
   app.post(
     '/api/devices/:id/commands',

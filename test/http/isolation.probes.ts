@@ -182,12 +182,33 @@ SEEDS.push(async (w) => {
   expect(route.statusCode, route.body).toBe(200);
 });
 
+/**
+ * B's resources as list filters (`GET /api/devices?site=<B's site id>`): every list route taking one of
+ * these query parameters is called by A with B's value, and by B with the same value (which
+ * must work for B, so that A's answer is about the organisation, not a malformed filter).
+ */
+export const LIST_FILTERS = (w: World): Record<string, string> => ({
+  device: w.ids.deviceB ?? '',
+  sensor: w.ids.sensorB ?? '',
+  datastream: w.refs.datastreamB ?? '',
+  site: w.ids.siteB ?? '',
+  building: w.ids.buildingB ?? '',
+  room: w.ids.roomB ?? '',
+  type: 'b-type',
+  pipeline: w.ids.pipelineB ?? '',
+  rule: w.ids.ruleB ?? '',
+});
+
 /** Every route with a path parameter, keyed `METHOD /openapi/{path}`. */
 export const PROBES: Record<string, Probe> = {
   // Until pipelines are seeded (pipelines branch), any id stands for one A cannot see.
   'POST /api/uplinks/{pipelineId}': {
     params: (w) => ({ pipelineId: w.ids.pipelineB ?? 'pipeline-of-b' }),
     body: () => ({ any: 'body' }),
+  },
+  'POST /api/uplinks/{pipelineId}/batch': {
+    params: (w) => ({ pipelineId: w.ids.pipelineB ?? 'pipeline-of-b' }),
+    body: () => [{ any: 'body' }],
   },
   'GET /api/organisations/{org}': { params: (w) => ({ org: w.orgB }) },
   'PATCH /api/organisations/{org}': { params: (w) => ({ org: w.orgB }), body: () => ({ name: 'taken over' }) },

@@ -1691,6 +1691,7 @@ export interface paths {
                                 openedAt: string;
                                 acknowledgedAt: string | null;
                                 acknowledgedBy: string | null;
+                                acknowledgedComment: string | null;
                                 resolvedAt: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -1797,6 +1798,7 @@ export interface paths {
                             openedAt: string;
                             acknowledgedAt: string | null;
                             acknowledgedBy: string | null;
+                            acknowledgedComment: string | null;
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -1862,7 +1864,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge a firing alert (it stays open until its cause goes) */
+        /** Acknowledge a firing alert (it stays open until its cause goes), with an optional comment */
         post: {
             parameters: {
                 query?: never;
@@ -1873,7 +1875,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Optional */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1900,6 +1909,7 @@ export interface paths {
                             openedAt: string;
                             acknowledgedAt: string | null;
                             acknowledgedBy: string | null;
+                            acknowledgedComment: string | null;
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -6175,7 +6185,7 @@ export interface paths {
         };
         /**
          * Measurements by datastream, device, sensor or observed property and time range; raw or aggregated
-         * @description Rows are ordered by datastream id, then time (`order`). With `interval`, each row is one bucket [time, time + interval) aligned to 1970-01-01T00:00:00Z, served from rollups; the range is widened to whole buckets. See docs/querying.md.
+         * @description Rows are ordered by datastream id, then time (`order`). With `interval`, each row is one bucket [time, time + interval) aligned to 1970-01-01T00:00:00Z, served from rollups; the range is widened to whole buckets. With `format=columnar`, each datastream of the page is one entry holding its times (Unix milliseconds) and values as two arrays. See docs/querying.md.
          */
         get: {
             parameters: {
@@ -6204,6 +6214,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Include total, the number of items across all pages */
                     count?: boolean;
+                    /** @description rows: one object per row; columnar: one entry per datastream with its times (Unix ms) and values as arrays */
+                    format?: "rows" | "columnar";
                 };
                 header?: never;
                 path?: never;
@@ -6219,6 +6231,14 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["MeasurementRow"][];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                            /** @description The interval used (what auto chose) */
+                            interval?: string;
+                        } | {
+                            data: components["schemas"]["MeasurementSeries"][];
                             links: {
                                 next: string | null;
                             };
@@ -8536,6 +8556,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fleet/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Devices' state and last-seen time; with Accept: text/event-stream, their changes as server-sent events
+         * @description JSON: `{"data":[{"id","state","enabled","lastSeenAt"}]}`. Event stream: `event: activity`, `data: {"devices":[…],"removed":[ids]}` with the devices whose state or last-seen time changed (looked at every 2 s), and a comment line every 15 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description or text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                state: "online" | "offline" | "unknown" | "disabled";
+                                enabled: boolean;
+                                lastSeenAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/{id}/commands": {
         parameters: {
             query?: never;
@@ -9224,6 +9317,124 @@ export interface paths {
                         "application/json": {
                             /** @description Id of the uplink and of its trace */
                             traceId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uplinks/{pipelineId}/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send many uplinks in one request (NDJSON or a JSON array) into a pipeline (by id or name)
+         * @description Each uplink goes through the pipeline on its own, as if posted alone to /api/uplinks/{pipelineId}: application/x-ndjson takes each non-empty line byte for byte, application/json an array whose elements become JSON bodies. Answers 202 once every accepted uplink is durably stored, with one result per uplink in order (a trace id, or the error of that uplink). At most 10000 uplinks and 16 MiB per request. Credentials as for one uplink.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The pipeline's id or name */
+                    pipelineId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Uplinks accepted */
+                            accepted: number;
+                            /** @description One per uplink, in the order of the body */
+                            results: ({
+                                /** @description Id of the uplink and of its trace */
+                                traceId: string;
+                            } | {
+                                error: {
+                                    code: string;
+                                    message: string;
+                                };
+                            })[];
                         };
                     };
                 };
@@ -11241,6 +11452,15 @@ export interface components {
             time: string;
             /** @description The value (a number; text, a boolean or JSON for datastreams of those kinds), or the bucket aggregate */
             value: unknown;
+        };
+        /** MeasurementSeries */
+        MeasurementSeries: {
+            /** @description Datastream id */
+            datastream: number;
+            /** @description Unix milliseconds (UTC); with an interval, the bucket starts */
+            time: number[];
+            /** @description The values, one per time (as in MeasurementRow.value) */
+            value: unknown[];
         };
         /** LatestValue */
         LatestValue: {
