@@ -184,14 +184,6 @@ SEEDS.push(async (w) => {
   });
   expect(derived.statusCode, derived.body).toBe(200);
   await created(w.call('POST', `/api/datastreams/${input}/forecast`, { horizonSeconds: 3600, stepSeconds: 3600 }));
-  w.ids.loraTypeB = (await created(w.call('POST', '/api/device-types', { name: 'b-lora', connectivity: 'lorawan' }))).id;
-  const route = await w.call('PUT', `/api/device-types/${w.ids.loraTypeB}/downlink`, {
-    provider: 'chirpstack-v4',
-    url: 'http://127.0.0.1:9/b',
-    apiKey: 'b-downlink-secret',
-    encoder: 'function encodeDownlink(i) { return { bytes: [1] } }',
-  });
-  expect(route.statusCode, route.body).toBe(200);
 });
 
 /**
@@ -311,17 +303,6 @@ export const PROBES: Record<string, Probe> = {
   'GET /api/datastreams/{id}': { params: id('datastreamB') },
   'DELETE /api/datastreams/{id}': { params: id('datastreamB') },
   'GET /api/datastreams/{id}/latest': { params: (w) => ({ id: numericId(w, 'datastream') }) },
-  'GET /api/device-types/{id}/downlink': { params: id('loraTypeB') },
-  'PUT /api/device-types/{id}/downlink': {
-    params: id('loraTypeB'),
-    body: () => ({
-      provider: 'chirpstack-v4',
-      url: 'http://attacker.example/',
-      apiKey: 'x',
-      encoder: 'function encodeDownlink(i) { return { bytes: [] } }',
-    }),
-  },
-  'DELETE /api/device-types/{id}/downlink': { params: id('loraTypeB') },
   'GET /api/datastreams/{id}/derived': { params: (w) => ({ id: numericId(w, 'derived') }) },
   'PUT /api/datastreams/{id}/derived': {
     params: (w) => ({ id: numericId(w, 'derived') }),
