@@ -6175,7 +6175,7 @@ export interface paths {
         };
         /**
          * Measurements by datastream, device, sensor or observed property and time range; raw or aggregated
-         * @description Rows are ordered by datastream id, then time (`order`). With `interval`, each row is one bucket [time, time + interval) aligned to 1970-01-01T00:00:00Z, served from rollups; the range is widened to whole buckets. See docs/querying.md.
+         * @description Rows are ordered by datastream id, then time (`order`). With `interval`, each row is one bucket [time, time + interval) aligned to 1970-01-01T00:00:00Z, served from rollups; the range is widened to whole buckets. With `format=columnar`, each datastream of the page is one entry holding its times (Unix milliseconds) and values as two arrays. See docs/querying.md.
          */
         get: {
             parameters: {
@@ -6204,6 +6204,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Include total, the number of items across all pages */
                     count?: boolean;
+                    /** @description rows: one object per row; columnar: one entry per datastream with its times (Unix ms) and values as arrays */
+                    format?: "rows" | "columnar";
                 };
                 header?: never;
                 path?: never;
@@ -6219,6 +6221,14 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["MeasurementRow"][];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                            /** @description The interval used (what auto chose) */
+                            interval?: string;
+                        } | {
+                            data: components["schemas"]["MeasurementSeries"][];
                             links: {
                                 next: string | null;
                             };
@@ -10162,6 +10172,15 @@ export interface components {
             time: string;
             /** @description The value (a number; text, a boolean or JSON for datastreams of those kinds), or the bucket aggregate */
             value: unknown;
+        };
+        /** MeasurementSeries */
+        MeasurementSeries: {
+            /** @description Datastream id */
+            datastream: number;
+            /** @description Unix milliseconds (UTC); with an interval, the bucket starts */
+            time: number[];
+            /** @description The values, one per time (as in MeasurementRow.value) */
+            value: unknown[];
         };
         /** LatestValue */
         LatestValue: {
