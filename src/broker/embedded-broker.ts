@@ -34,6 +34,8 @@ export interface EmbeddedBroker extends MqttBus {
 interface PacketParser {
   packet: { length: number };
   _list: object;
+  /** The CONNECT packet once parsed (password included); later packets only read these two fields. */
+  settings: { protocolVersion?: number; bridgeMode?: boolean };
   _parseLength(): boolean;
   _emitError(err: Error): void;
 }
@@ -145,6 +147,16 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       return done;
     };
   };
+
+  // A connected client's parser keeps its whole CONNECT packet (credentials included) for as long
+  // as the connection lasts; only the protocol version and bridge mode are read again.
+  aedes.on('client', (client) => {
+    const parser = (client as unknown as { _parser?: PacketParser })._parser;
+    if (parser?.settings) {
+      const { protocolVersion, bridgeMode } = parser.settings;
+      parser.settings = { protocolVersion, bridgeMode };
+    }
+  });
 
   aedes.on('clientDisconnect', (client) => {
     for (const [name, set] of byUsername) {
