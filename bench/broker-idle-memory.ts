@@ -17,7 +17,7 @@ const child = fork(path.join(import.meta.dirname, 'support/idle-broker.ts'), [],
 const replies: ((m: Record<string, number>) => void)[] = [];
 child.on('message', (m) => replies.shift()?.(m as Record<string, number>));
 const next = () => new Promise<Record<string, number>>((r) => replies.push(r));
-const { port } = await next();
+const port = (await next()).port as number;
 const memory = () => {
   const p = next();
   child.send('gc');
