@@ -130,7 +130,7 @@ export interface DeviceTable {
   mqtt_password_delivered: number;
   state: string;
   last_seen_at: number | null;
-  last_status: Json;
+  last_status: Json | null;
   created_at: number;
   updated_at: number;
 }
@@ -203,6 +203,7 @@ export interface AlertTable {
   opened_at: number;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
+  acknowledged_comment: string | null;
   resolved_at: number | null;
   updated_at: number;
   /** The rule that raised it; '' for alerts of no rule (device_offline). */
@@ -343,7 +344,7 @@ export interface StaObservedPropertyTable {
   name: string;
   definition: string;
   description: string;
-  properties: Json;
+  properties: Json | null;
   created_at: number;
 }
 
@@ -352,7 +353,56 @@ export interface StaDatastreamTable {
   datastream_id: number;
   name: string | null;
   description: string | null;
-  properties: Json;
+  properties: Json | null;
+}
+
+/** Invitations to join an organisation (src/tenancy/invitations.store.ts). */
+export interface InvitationTable {
+  id: string;
+  org_id: string;
+  token_hash: string;
+  role: string;
+  username: string | null;
+  email: string | null;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+  revoked_at: number | null;
+}
+
+/** Stream rules (src/rules). */
+export interface RuleTable {
+  id: string;
+  org_id: string;
+  name: string;
+  property: string;
+  scope: Json;
+  condition: Json;
+  clear: Json | null;
+  severity: string;
+  repeat_seconds: number | null;
+  actions: Json;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A rule's state per datastream (hysteresis, repeat). */
+export interface RuleStateTable {
+  rule_id: string;
+  datastream_id: number;
+  org_id: string;
+  state: Json;
+  updated_at: number;
+}
+
+/** Which process of a deployment holds a role (src/scheduler/lease.ts), until when. */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  expires_at: number;
 }
 
 /** SensorThings: the integer alias (`@iot.id`) of a registry entity (`kind` thing, place, sensor, op). */
@@ -370,6 +420,67 @@ export interface StaLocationHistoryTable {
   device_id: string;
   location_id: string;
   time: number;
+}
+
+/** Derived datastreams (src/derived). */
+export interface DerivedDatastreamTable {
+  datastream_id: number;
+  org_id: string;
+  definition: Json;
+  done_until: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** How a device type's orders reach a LoRaWAN network server (src/downlinks). */
+export interface DownlinkRouteTable {
+  org_id: string;
+  type_id: string;
+  provider: string;
+  url: string;
+  api_key: string;
+  application_id: string | null;
+  webhook_id: string | null;
+  f_port: number;
+  confirmed: number;
+  encoder: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Forecasts of a datastream (src/forecasts): the configuration, the models, the predictions. */
+export interface ForecastTable {
+  datastream_id: number;
+  org_id: string;
+  config: Json;
+  model_version: number;
+  issued_at: number | null;
+  checked_until: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ForecastModelTable {
+  datastream_id: number;
+  version: number;
+  org_id: string;
+  model: Json;
+  reason: string;
+  trained_at: number;
+}
+
+export interface ForecastPredictionTable {
+  datastream_id: number;
+  time: number;
+  org_id: string;
+  model_version: number;
+  issued_at: number;
+  value: number;
+  lower: number;
+  upper: number;
+  actual: number | null;
+  error: number | null;
+  deviation: number;
 }
 
 export interface Schema {
@@ -400,6 +511,15 @@ export interface Schema {
   poller_files: PollerFileTable;
   sta_observed_properties: StaObservedPropertyTable;
   sta_datastreams: StaDatastreamTable;
+  invitations: InvitationTable;
+  rules: RuleTable;
+  rule_states: RuleStateTable;
+  leases: LeaseTable;
   sta_ids: StaIdTable;
   sta_location_history: StaLocationHistoryTable;
+  derived_datastreams: DerivedDatastreamTable;
+  downlink_routes: DownlinkRouteTable;
+  forecasts: ForecastTable;
+  forecast_models: ForecastModelTable;
+  forecast_predictions: ForecastPredictionTable;
 }

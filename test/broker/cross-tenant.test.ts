@@ -2,7 +2,8 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerModes, connectMqtt, type LivePolder, startLivePolder } from '../support/mqtt.js';
 import { ADMIN_TOKEN } from '../support/polder.js';
-import { caller, createTenant, granted, placeBoard, record, settle, type Tenant } from './tenants.js';
+import { eventually } from '../support/poll.js';
+import { caller, createTenant, granted, handled, placeBoard, record, type Tenant } from './tenants.js';
 
 /**
  * Issue 9 items 1, 2 and 17: no organisation reaches another's topics on a shared broker. Real
@@ -82,8 +83,11 @@ describe.each(brokerModes())('cross-tenant MQTT on the %s broker', (mode) => {
     const order = await call(alpha.admin, 'POST', '/api/devices/a-u4-301/commands', { module: 'shutter', order: 'up' });
     expect(order.statusCode, order.body).toBe(201);
     await b.publishAsync('u4/301/shutter/command', '{"dest":"all","order":"down"}', { qos: 0 }).catch(() => {});
-    await settle();
-    expect(gotA.map((m) => m.payload)).toEqual(['{"dest":"all","order":"up"}']);
+    // Once the broker has handled B's refused publish, A's next order comes after anything it could have caused.
+    await handled(b, 'u5/101/+/command');
+    await call(alpha.admin, 'POST', '/api/devices/a-u4-301/commands', { module: 'shutter', order: 'stop' });
+    await eventually("A's next order", () => gotA.some((m) => m.payload.includes('"stop"')));
+    expect(gotA.map((m) => m.payload)).toEqual(['{"dest":"all","order":"up"}', '{"dest":"all","order":"stop"}']);
     expect(gotB).toEqual([]);
   });
 
@@ -110,7 +114,20 @@ describe.each(brokerModes())('cross-tenant MQTT on the %s broker', (mode) => {
     await live.polder.measurements.insert([{ datastreamId: dsA, time: Date.UTC(2026, 11, 1), value: 7 }]);
     await live.polder.mqtt?.publish('polder/alpha/alerts', '{"event":"fired"}', { qos: 1 });
     await live.polder.mqtt?.publish('polder/beta/alerts', '{"event":"fired"}', { qos: 1 });
-    await settle(600);
+    const everything = [
+      'u4/301/temperature',
+      'u4/301/shutter/command',
+      'polder/alpha/devices/a-weather/ch-1/temperature',
+      'polder/alpha/alerts',
+      'u5/101/temperature',
+      'polder/beta/alerts',
+    ];
+    // B's alert is published last: once both have it (and the platform all the rest), the others are behind it.
+    await eventually('every message forwarded', () =>
+      everything.every(
+        (topic) => gotPlatform.some((m) => m.topic === topic) && gotKeyB.some((m) => m.topic === 'polder/beta/alerts'),
+      ),
+    );
 
     const topicsB = gotKeyB.map((m) => m.topic);
     expect(topicsB.filter((t) => t.startsWith('u4/301') || t.startsWith('polder/alpha'))).toEqual([]);
@@ -132,12 +149,11 @@ describe.each(brokerModes())('cross-tenant MQTT on the %s broker', (mode) => {
     await a.subscribeAsync('u4/301/+/command', { qos: 1 });
     const keyB = await connect({ username: 'beta-ops', password: beta.admin });
     await keyB.publishAsync('u4/301/shutter/command', '{"dest":"all","order":"down"}', { qos: 0 });
-    await settle();
-    expect(gotA).toEqual([]);
+    await handled(keyB, 'polder/beta/#');
     const keyA = await connect({ username: 'alpha-ops', password: alpha.admin });
     await keyA.publishAsync('u4/301/shutter/command', '{"dest":"all","order":"up"}', { qos: 1 });
-    await settle();
-    expect(gotA.map((m) => m.topic)).toEqual(['u4/301/shutter/command']);
+    await eventually("A's own key's order", () => gotA.some((m) => m.payload.includes('"up"')));
+    expect(gotA.map((m) => m.payload)).toEqual(['{"dest":"all","order":"up"}']);
   });
 
   embeddedOnly('a measurements:read key subscribes read-only to its own polder/<org>/… topics', async () => {
@@ -147,17 +163,21 @@ describe.each(brokerModes())('cross-tenant MQTT on the %s broker', (mode) => {
     expect(await granted(reader, 'polder/alpha/#')).toBe(128);
     const dsB = await series(beta.admin, 'b-weather');
     await live.polder.measurements.insert([{ datastreamId: dsB, time: Date.UTC(2026, 11, 1), value: 3 }]);
-    await live.polder.mqtt?.publish('polder/beta/alerts', '{"event":"resolved"}', { qos: 1 });
+    // A's alert first: once B's (published after it) and the republished value are here, A's would be too.
     await live.polder.mqtt?.publish('polder/alpha/alerts', '{"event":"resolved"}', { qos: 1 });
-    await settle();
+    await live.polder.mqtt?.publish('polder/beta/alerts', '{"event":"resolved"}', { qos: 1 });
+    await eventually("B's alert and value", () => got.length >= 2);
     expect(got.map((m) => m.topic).sort()).toEqual(['polder/beta/alerts', 'polder/beta/devices/b-weather/ch-1/temperature']);
     // Read only: what it publishes reaches nobody.
     const platform = await connect({ username: 'ops', password: ADMIN_TOKEN });
     const seen = record(platform);
     await platform.subscribeAsync('#', { qos: 1 });
     await reader.publishAsync('polder/beta/alerts', '{"forged":true}', { qos: 0 });
-    await settle();
-    expect(seen).toEqual([]);
+    // Once the broker has handled the reader's publish, the platform's own message comes after it.
+    await handled(reader, 'polder/beta/#');
+    await platform.publishAsync('polder/beta/fence', '{}', { qos: 1 });
+    await eventually("the platform's own message", () => seen.some((m) => m.topic === 'polder/beta/fence'));
+    expect(seen.map((m) => m.topic)).toEqual(['polder/beta/fence']);
   });
 
   embeddedOnly('retained messages on …/command topics are not kept for the next subscriber', async () => {
@@ -167,8 +187,11 @@ describe.each(brokerModes())('cross-tenant MQTT on the %s broker', (mode) => {
     const late = await connect({ username: 'ops', password: ADMIN_TOKEN });
     const got = record(late);
     await late.subscribeAsync('u4/301/#', { qos: 1 });
-    await settle();
-    expect(got.map((m) => m.topic)).toEqual(['u4/301/light/state']);
+    // Retained messages come together on subscription: the state one must, the command one must not.
+    await eventually('the retained state', () => got.some((m) => m.topic === 'u4/301/light/state'));
+    await keyA.publishAsync('u4/301/light/fence', '{}', { qos: 1 });
+    await eventually('a live message after the retained ones', () => got.some((m) => m.topic === 'u4/301/light/fence'));
+    expect(got.map((m) => m.topic)).toEqual(['u4/301/light/state', 'u4/301/light/fence']);
   });
 
   async function series(token: string, device: string): Promise<number> {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerAuth, InboundMessage, MqttPrincipal } from '../../src/broker/broker.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { eventually } from '../support/poll.js';
 
 const device: MqttPrincipal = { kind: 'device', orgId: 'o', deviceId: 'd1', login: 'dev1', baseTopic: 'u4/301' };
 const auth: BrokerAuth = {
@@ -32,6 +33,8 @@ describe('embedded MQTT broker', () => {
   let httpServer: http.Server;
   let httpPort: number;
   const received: InboundMessage[] = [];
+  /** Messages the inbound handler is holding at the gate. */
+  const waiting: InboundMessage[] = [];
   let gate: Promise<void> = Promise.resolve();
 
   beforeAll(async () => {
@@ -46,7 +49,9 @@ describe('embedded MQTT broker', () => {
       logger: createLogger({ level: 'silent', format: 'json' }),
       httpServer,
       onInbound: async (m) => {
+        waiting.push(m);
         await gate;
+        waiting.splice(waiting.indexOf(m), 1);
         received.push(m);
       },
     });
@@ -72,7 +77,8 @@ describe('embedded MQTT broker', () => {
     const published = c.publishAsync('u4/301/temperature', '{"value":21.5}', { qos: 1 }).then(() => {
       acked = true;
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // The handler has the message and holds it: the broker must not have acknowledged it yet.
+    await eventually('the handler to hold the message', () => waiting.length === 1);
     expect(acked).toBe(false);
     expect(received).toHaveLength(0);
     release();
@@ -93,6 +99,44 @@ describe('embedded MQTT broker', () => {
     await closed;
     expect(received.some((m) => m.topic === 'u4/302/temperature')).toBe(false);
     c.end(true);
+  });
+
+  // The parser's buffer list is a plain list, not a stream (memory): packets cut anywhere, or
+  // several in one read, still parse; a packet announcing more than the limit still closes.
+  it('parses packets split byte by byte and packets sharing a read, over raw TCP', async () => {
+    const str = (s: string) => Buffer.concat([Buffer.from([0, Buffer.byteLength(s)]), Buffer.from(s)]);
+    const body = Buffer.concat([str('MQTT'), Buffer.from([4, 0xc2, 0, 60]), str('raw1'), str('dev1'), str('secret')]);
+    const connectPacket = Buffer.concat([Buffer.from([0x10, body.length]), body]);
+    const publish = (n: number) => {
+      const topic = str('u4/301/raw');
+      const payload = Buffer.from(`{"value":${n}}`);
+      return Buffer.concat([Buffer.from([0x32, topic.length + 2 + payload.length]), topic, Buffer.from([0, n]), payload]);
+    };
+    const s = net.connect({ port: broker.port, host: '127.0.0.1' });
+    const bytes: number[] = [];
+    s.on('data', (d: Buffer) => bytes.push(...d));
+    const until = async (n: number) => {
+      for (let i = 0; i < 500 && bytes.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(bytes.length).toBeGreaterThanOrEqual(n);
+    };
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    for (const b of connectPacket) {
+      s.write(Buffer.from([b]));
+      await new Promise((r) => setImmediate(r));
+    }
+    await until(4);
+    expect(bytes.slice(0, 4)).toEqual([0x20, 2, 0, 0]);
+    const one = publish(1);
+    for (const b of one) s.write(Buffer.from([b]));
+    s.write(Buffer.concat([publish(2), publish(3), publish(4)]));
+    await until(4 + 4 * 4); // a PUBACK (4 bytes) for each
+    expect(received.filter((m) => m.topic === 'u4/301/raw').map((m) => m.payload.toString())).toEqual(
+      [1, 2, 3, 4].map((n) => `{"value":${n}}`),
+    );
+    // Remaining length 2^21 (> the 1 MiB + 64 KiB limit): closed before the body arrives.
+    const closed = new Promise<void>((r) => s.once('close', () => r()));
+    s.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x01]));
+    await closed;
   });
 
   it('serves MQTT over WebSocket on /mqtt and delivers Polder publishes to subscribers', async () => {

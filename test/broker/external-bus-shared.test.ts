@@ -6,7 +6,8 @@ import { connectExternalBus } from '../../src/broker/external-bus.js';
 import { InboundRouter } from '../../src/broker/inbound-router.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { connectMqtt, eventually } from '../support/mqtt.js';
+import { connectMqtt } from '../support/mqtt.js';
+import { eventually } from '../support/poll.js';
 
 const URL = 'mqtt://127.0.0.1:1883';
 const reachable = await new Promise<boolean>((resolve) => {
@@ -24,6 +25,9 @@ describe.skipIf(!reachable)('external bus: shared subscriptions across processes
   const group = `test-${run}`;
   const seen: Record<string, string[]> = { data: [], all: [], passive: [] };
   const perProcess = [0, 0];
+  /** Processes that received a fence: a message published after all the others (not counted). */
+  const fenced = new Set<number>();
+  const isFence = (topic: string) => topic.startsWith(`${run}/fence/`);
   const buses: MqttBus[] = [];
 
   beforeAll(async () => {
@@ -31,10 +35,11 @@ describe.skipIf(!reachable)('external bus: shared subscriptions across processes
       const router = new InboundRouter();
       router.on(`${run}/+/up`, async (m) => void seen.data?.push(m.topic));
       router.on(`${run}/#`, async (m) => {
+        if (isFence(m.topic)) return void fenced.add(i);
         seen.all?.push(m.topic);
         perProcess[i] = (perProcess[i] ?? 0) + 1;
       });
-      router.on('#', async (m) => void seen.passive?.push(m.topic), { passive: true });
+      router.on('#', async (m) => void (isFence(m.topic) || seen.passive?.push(m.topic)), { passive: true });
       const bus = await connectExternalBus({
         url: URL,
         clientId: `polder-${run}-${i}`,
@@ -55,12 +60,18 @@ describe.skipIf(!reachable)('external bus: shared subscriptions across processes
     const n = 200;
     const publisher = await connectMqtt(URL, { clientId: `pub-${run}` });
     await Promise.all(Array.from({ length: n }, (_, i) => publisher.publishAsync(`${run}/d${i}/up`, `${i}`, { qos: 1 })));
-    await publisher.endAsync();
     await eventually(
       'every message routed',
       () => seen.all?.length === n && seen.data?.length === n && seen.passive?.length === n,
     );
-    await new Promise((r) => setTimeout(r, 500));
+    // A message given twice would reach a process before a fence published after all of them:
+    // publish fences until each process has had one.
+    let k = 0;
+    await eventually('a fence in each process', async () => {
+      await publisher.publishAsync(`${run}/fence/${k++}`, '', { qos: 1 });
+      return fenced.size === 2;
+    });
+    await publisher.endAsync();
     for (const key of ['data', 'all', 'passive']) expect(new Set(seen[key]).size, key).toBe(n);
     expect(seen.all?.length).toBe(n);
     expect(seen.data?.length).toBe(n);

@@ -65,7 +65,16 @@ export function record(client: MqttClient): { topic: string; payload: string }[]
   return got;
 }
 
-export const settle = (ms = 400) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Resolves once the broker has handled every packet `client` sent before: a subscription
+ * (to `filter`, one the client may hold) is answered on the same connection after them, or
+ * the broker closed the connection over one of them (the embedded broker does, for a refused publish).
+ */
+export async function handled(client: MqttClient, filter: string): Promise<void> {
+  if (!client.connected) return;
+  const closed = new Promise<void>((r) => client.once('close', () => r()));
+  await Promise.race([client.subscribeAsync(filter, { qos: 1 }).catch(() => {}), closed]);
+}
 
 /** The QoS the broker granted a subscription, 128 when it refused it (MQTT.js rejects on 128). */
 export async function granted(client: MqttClient, filter: string): Promise<number> {

@@ -17,7 +17,7 @@ import {
   slugOf,
 } from './sta-body.js';
 import { type AliasKind, keyOf, recordPlacement } from './sta-ids.js';
-import { WriteError } from './sta-writer.js';
+import { WriteError } from './sta-write-error.js';
 import { OBSERVED_PROPERTIES, UNASSIGNED_SENSORS } from './vocabulary.js';
 
 type Tx = Transaction<Schema> | Kysely<Schema>;

@@ -8,7 +8,7 @@ import { NotImplementedError } from './filter-context.js';
 import { type Body, instant, linkId, optionalObject, optionalString, pointOf } from './sta-body.js';
 import { arrayOf, bad, StaCreator } from './sta-create.js';
 import { recordPlacement } from './sta-ids.js';
-import { WriteError } from './sta-writer.js';
+import { WriteError } from './sta-write-error.js';
 
 type Tx = Transaction<Schema> | Kysely<Schema>;
 

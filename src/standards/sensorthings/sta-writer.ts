@@ -15,18 +15,9 @@ import { ensureStaIds } from './sta-ids.js';
 import { resolve } from './sta-read.handler.js';
 import type { Constraint, Scope, StaReader } from './sta-reader.js';
 import { StaUpdater } from './sta-update.js';
+import { WriteError } from './sta-write-error.js';
 
-/** A write refused: 400 (bad body), 404 (no such entity), 409 (integrity). */
-export class WriteError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export { WriteError };
 
 /**
  * Create (POST, deep insert, Data Array), update (PATCH, PUT) and delete, all in the caller's
