@@ -5,6 +5,7 @@ import { createPolder } from './main.js';
 import { exportCommand, retentionCommand } from './measurements/measurement.cli.js';
 import { EXPORT_COLUMNS, EXPORT_FORMATS, type ExportColumns, type ExportFormat } from './measurements/measurement-export.js';
 import { AGGS, type Agg, INTERVAL_NAMES, type IntervalName } from './measurements/measurement-query.js';
+import { ROLE_NAMES, ROLES, type Role } from './roles/roles.js';
 import { DomainError } from './shared/errors.js';
 import { httpFleetAdmin } from './simulate/neocampus/fleet-admin.js';
 import { runNeocampusSimulation } from './simulate/neocampus/simulator.js';
@@ -32,10 +33,11 @@ function configFrom(opts: { config?: string }): Config {
   }
 }
 
-async function serve(opts: { config?: string }) {
+async function runRole(role: Role, opts: { config?: string }) {
   const config = configFrom(opts);
   // Printed the moment the admin user is stored: if the start fails later (a port taken …), it is not lost.
   const polder = await createPolder(config, {
+    role,
     onAdminPassword: (password) =>
       process.stdout.write(
         `\nAdmin user "admin" created, password "${password}"\n` +
@@ -51,13 +53,18 @@ async function serve(opts: { config?: string }) {
     process.exit(1);
   }
   const host = new URL(httpUrl).hostname;
+  const parts = ROLES[role].parts;
   const mqttLine = config.mqttUrl
     ? `  MQTT       external broker ${new URL(config.mqttUrl).host}`
-    : `  MQTT       mqtt://${host}:${config.mqttPort}  (WebSocket: ${httpUrl.replace(/^http/, 'ws')}/mqtt)`;
+    : parts.includes('ingest')
+      ? `  MQTT       mqtt://${host}:${config.mqttPort}  (WebSocket: ${httpUrl.replace(/^http/, 'ws')}/mqtt)`
+      : '  MQTT       none (the embedded broker runs in the ingest role)';
   const lines = [
     '',
-    `Polder ${version} is running.`,
-    `  API        ${httpUrl}/api  (docs: ${httpUrl}/api/docs, OpenAPI: ${httpUrl}/api/openapi.json)`,
+    role === 'serve' ? `Polder ${version} is running.` : `Polder ${version} is running as ${role}.`,
+    ...(parts.includes('api')
+      ? [`  API        ${httpUrl}/api  (docs: ${httpUrl}/api/docs, OpenAPI: ${httpUrl}/api/openapi.json)`]
+      : [`  HTTP       ${httpUrl}: ${ROLES[role].http}`]),
     `  Health     ${httpUrl}/healthz   Metrics ${httpUrl}/metrics`,
     mqttLine,
     `  Database   ${polder.database.dialect} ${polder.database.location}`,
@@ -92,10 +99,21 @@ export function buildCli(): Command {
     .version(version, '-V, --version', 'print the version')
     .showHelpAfterError();
 
-  program
-    .command('serve')
-    .description('run every role in one process (HTTP API, ingestion, workers, scheduler, embedded MQTT broker)')
-    .action(() => serve(program.opts()));
+  for (const role of ROLE_NAMES) {
+    const spec = ROLES[role];
+    program
+      .command(role)
+      .description(spec.summary)
+      .addHelpText(
+        'after',
+        `\nHTTP (POLDER_HTTP_PORT): ${spec.http}.\n` +
+          (role === 'serve'
+            ? ''
+            : 'Roles apart share one PostgreSQL database (POLDER_DATABASE_URL) and, for MQTT, one external broker\n' +
+              '(POLDER_MQTT_URL); give each process its own POLDER_INSTANCE_ID. See docs/architecture.md, "Roles".\n'),
+      )
+      .action(() => runRole(role, program.opts()));
+  }
 
   program
     .command('migrate')

@@ -1,3 +1,4 @@
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -41,14 +42,19 @@ import { KyselyRepublishLookup } from './measurements/republish.store.js';
 import { KyselyPipelineStore } from './pipelines/pipeline.store.js';
 import { CachedPipelineCatalog } from './pipelines/pipeline-catalog.js';
 import { createPipelineRunner, directoryTopicResolver } from './pipelines/pipeline-runner.factory.js';
-import type { PipelineCatalog } from './pipelines/pipelines.js';
+import type { Pipeline, PipelineCatalog } from './pipelines/pipelines.js';
 import { PipelineService } from './pipelines/pipelines.service.js';
 import { KyselyTraceStore } from './pipelines/trace.store.js';
 import { TraceService } from './pipelines/traces.service.js';
 import { createInbox } from './queue/create-inbox.js';
 import type { Inbox } from './queue/inbox.js';
+import { ChangeWatch, type RowVersion, watchedTable } from './roles/change-watch.js';
+import { type Component, startAll, stopAll } from './roles/component.js';
+import { createRoleHttp } from './roles/role-http.js';
+import { type Part, ROLES, type Role, servesPath } from './roles/roles.js';
 import { registerStreamProcessing, type StreamProcessing } from './rules/register.js';
 import { Lease } from './scheduler/lease.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { ScriptService } from './scripts/scripts.service.js';
 import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
@@ -68,6 +74,8 @@ import { ScriptRunner } from './workers/workers.js';
 /** Everything one Polder process is made of; built once here and handed down. */
 export interface Polder {
   config: Config;
+  /** Which parts start() runs (src/roles/roles.ts); `serve` is all of them. */
+  role: Role;
   logger: Logger;
   database: Database;
   metrics: Metrics;
@@ -102,15 +110,19 @@ export interface Polder {
   ingest: Ingest;
   /** Rules evaluated on stored measurements, their alerts and actions. */
   stream: StreamProcessing;
+  /** The deployment-wide periodic jobs; `scheduler.active` while this process holds the lease. */
+  scheduler: Scheduler;
   /** Set once start() has run: the embedded broker or the external broker's client. */
   mqtt?: MqttBus;
-  /** Starts listening and the background timers. */
+  /** Starts the role's components (HTTP, transports, workers, scheduler …) in order. */
   start(): Promise<{ httpUrl: string }>;
-  /** Stops timers, flushes what is buffered, closes connections. */
+  /** Stops the components in reverse order, flushes what is buffered, closes connections. */
   stop(): Promise<void>;
 }
 
 export interface PolderOptions {
+  /** Which parts start() runs (default `serve`: all of them). */
+  role?: Role;
   logger?: Logger;
   clock?: Clock;
   newId?: IdGenerator;
@@ -127,7 +139,11 @@ export interface PolderOptions {
   onAdminPassword?: (password: string) => void;
 }
 
-/** The composition root: config in, adapters and services built, nothing global. */
+/**
+ * The composition root: config in, adapters and services built, nothing global and nothing
+ * started. start() runs the components of the role (src/roles): every role builds the same
+ * services and starts only its parts.
+ */
 export async function createPolder(config: Config, opts: PolderOptions = {}): Promise<Polder> {
   const logger = opts.logger ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const clock = opts.clock ?? systemClock;
@@ -249,6 +265,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       allBaseTopics: () => directory.baseTopics(),
       pipelineFilters: (orgId) => pipelineTopics.filtersOf(orgId),
       ownsStaTopic: (orgId, topic) => sensorThingsMqtt.ownsTopic(orgId, topic),
+      staSubscribed: (filter) => sensorThingsMqtt.subscribed(filter),
     }),
   );
 
@@ -322,71 +339,160 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     dashboard: { dir: defaultDashboardDir(), mapTiles: config.mapTiles },
   });
 
+  const role = opts.role ?? 'serve';
+  const has = (part: Part) => ROLES[role].parts.includes(part);
   const timers: NodeJS.Timeout[] = [];
-  // Deployment-wide periodic jobs run only in the process holding the scheduler lease.
-  const scheduler = new Lease(database.db as unknown as Kysely<unknown>, {
-    name: 'scheduler',
-    holder: `${config.instanceId ?? 'polder'}/${newId()}`,
-    ...SCHEDULER_LEASE,
-    clock,
-    logger,
-  });
-  const every = (ms: number, task: () => Promise<void>, name: string, opts: { leased?: boolean } = {}) => {
-    const run = () => (opts.leased && !scheduler.held ? Promise.resolve() : task());
-    const t = setInterval(() => run().catch((err: unknown) => logger.error({ err }, `${name} failed`)), ms);
+  const every = (ms: number, task: () => Promise<void>, name: string) => {
+    const t = setInterval(() => task().catch((err: unknown) => logger.error({ err }, `${name} failed`)), ms);
     t.unref();
     timers.push(t);
   };
-
-  const polder: Polder = {
-    config,
+  // Deployment-wide periodic jobs run only in the process holding the scheduler lease.
+  const scheduler = new Scheduler({
+    lease: new Lease(database.db as unknown as Kysely<unknown>, {
+      name: 'scheduler',
+      holder: `${config.instanceId ?? 'polder'}/${role}/${newId()}`,
+      ...SCHEDULER_LEASE,
+      clock,
+      logger,
+    }),
+    jobs: [
+      { name: 'webhook dispatch', everyMs: 1000, run: async () => void (await webhooks.dispatchDue()) },
+      {
+        name: 'offline sweep',
+        everyMs: config.fleetSweepSeconds * 1000,
+        run: () =>
+          timed(
+            fleetMetrics.sweepDuration,
+            async () => void (await sweepOffline({ activity, store: fleetStore, alerts, now: clock() })),
+          ),
+      },
+      {
+        name: 'retention',
+        everyMs: config.retentionIntervalSeconds * 1000,
+        run: async () => {
+          const report = await retention.run();
+          if (report) logger.info({ retention: summarize(report) }, 'retention done');
+        },
+      },
+      {
+        name: 'trace retention',
+        everyMs: config.retentionIntervalSeconds * 1000,
+        run: async () => {
+          const removed = await traces.removeExpiredTraces(clock());
+          if (removed > 0) logger.info({ removed }, 'expired traces removed');
+        },
+      },
+    ],
+    whileHeld: [
+      { name: 'pollers', start: () => ingest.pollers.start(), stop: () => ingest.pollers.stop() },
+      // The broker's accounts made equal to the registry once per taking of the lease (each process
+      // still pushes the changes it makes, and puts right its own failed pushes).
+      {
+        name: 'broker account reconcile',
+        start: async () => void (dynsec && (await brokerAccounts.reconcile())),
+        stop: async () => {},
+      },
+    ],
     logger,
-    database,
-    metrics,
-    tenancy,
-    alerts,
-    webhooks,
-    activity,
-    directory,
-    brokerAccounts,
-    registry,
-    measurements,
-    retention,
-    scripts,
-    pipelines,
-    inbox,
-    app,
-    bootstrap,
-    inbound,
-    ingest,
-    stream,
-    async start() {
-      const address = await app.listen({ port: config.httpPort, host: config.httpHost });
-      await directory.load({ quiet: true });
-      await pipelineTopics.load();
-      // After the directory: the store step resolves neOCampus base topics through it.
-      await stream.start();
-      inbox.start(runner.handle, { batchSize: config.inboxBatchSize });
+    metrics: metrics.registry,
+  });
+  // Pipelines and rules changed by another process of the deployment are bound here within seconds.
+  const pipelineWatch = new ChangeWatch({
+    name: 'pipelines',
+    table: watchedTable(database.db as unknown as Kysely<unknown>, 'pipelines'),
+    everyMs: CHANGE_WATCH_MS,
+    logger,
+    onChange: async (row, change) => {
+      const stored = change === 'saved' ? await pipelineStore.findAnyOrg(row.id) : undefined;
+      if (stored) catalog.changed(stored.pipeline, 'saved');
+      else catalog.changed(removedPipeline(row), 'deleted');
+    },
+  });
+  const ruleWatch = new ChangeWatch({
+    name: 'rules',
+    table: watchedTable(database.db as unknown as Kysely<unknown>, 'rules'),
+    everyMs: CHANGE_WATCH_MS,
+    logger,
+    onChange: async (row) => stream.engine.ruleChanged(row.orgId, row.id),
+  });
+
+  const components: Component[] = [
+    {
+      name: 'directory',
+      // Every role: the store step resolves base topics through it, transports name devices, the API checks broker logins.
+      start: async () => {
+        await directory.load({ quiet: true });
+        await pipelineTopics.load();
+        await pipelineWatch.start();
+      },
+      stop: async () => {
+        await pipelineWatch.stop();
+        pipelineTopics.stop();
+      },
+    },
+  ];
+  if (has('worker'))
+    components.push({
+      name: 'worker',
+      start: async () => {
+        // After the directory: the store step resolves neOCampus base topics through it.
+        await stream.start();
+        await ruleWatch.start();
+        inbox.start(runner.handle, { batchSize: config.inboxBatchSize });
+      },
+      // Transports are closed before (reverse order): nothing new comes in. Let the batch in flight finish.
+      stop: async () => {
+        await inbox.close();
+        runner.close();
+        await ruleWatch.stop();
+        await stream.stop();
+      },
+    });
+  if (has('ingest'))
+    components.push({
+      name: 'ingest',
       // Pipelines' MQTT sources are bound before the broker takes messages (else a device's publish
       // on a pipeline topic would be acknowledged unheard) and before an external one is subscribed.
-      await ingest.start();
+      start: () => ingest.start(),
+      stop: () => ingest.stop(),
+    });
+  // The server exists before the broker (its WebSocket attaches to it) and listens last: once
+  // /healthz answers, every part of the role runs. It is closed after the broker (reverse order).
+  const roleHttp = has('api') ? undefined : createRoleHttp(app, (path) => servesPath(role, path));
+  const httpServer: HttpServer = roleHttp?.server ?? app.server;
+  let http: { url: string; port: number } | undefined;
+  let appClosed: Promise<void> | undefined;
+  const closeHttp = () => {
+    appClosed ??= (async () => {
+      await roleHttp?.close();
+      await app.close();
+    })();
+    return appClosed;
+  };
+  components.push({ name: 'http', start: async () => {}, stop: closeHttp });
+  components.push({
+    name: 'mqtt',
+    start: async () => {
       if (config.mqttUrl) {
         if (config.mqttDynsec) {
           // Before Polder's own subscriptions: granting the service role kicks its sessions.
           const client = await DynsecClient.connect(config.mqttUrl, logger);
           dynsec = { client, sync: new DynsecSync(client, logger) };
           if (serviceUser) await dynsec.sync.grantService(serviceUser);
-          await brokerAccounts.reconcile();
         }
+        // Unique per process and stable across its restarts (its persistent session); roles apart
+        // on one host and data directory get one session each.
+        const suffix = role === 'serve' ? '' : `-${role}`;
         polder.mqtt = await connectExternalBus({
           url: config.mqttUrl,
-          clientId: `polder-${config.instanceId ?? bootstrap.org.id}`,
+          clientId: `polder-${config.instanceId ?? bootstrap.org.id}${suffix}`,
           shareGroup: config.mqttShareGroup,
           onInbound: inbound.dispatch,
           clock,
           logger,
         });
-      } else {
+      } else if (has('ingest')) {
         embedded = await startEmbeddedBroker({
           port: config.mqttPort,
           host: config.httpHost,
@@ -394,14 +500,20 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
           onInbound: inbound.dispatch,
           clock,
           logger,
-          httpServer: app.server,
+          httpServer,
           maxPacketBytes: config.mqttMaxPacketBytes ?? config.uplinkMaxBytes + 64 * 1024,
           retained: { maxCount: config.mqttRetainedMax, maxBytes: config.mqttRetainedMaxBytes },
         });
         polder.mqtt = embedded;
         if (config.mqttPublicPort === undefined) registry.brokerAddress.port = embedded.port;
+      } else {
+        logger.warn(
+          { role },
+          'no POLDER_MQTT_URL: the embedded broker runs in the ingest role; this process publishes nothing on MQTT',
+        );
       }
       const bus = polder.mqtt;
+      if (!bus || !has('ingest')) return;
       // An external broker sends only what Polder subscribes to: every status topic, at every
       // depth of base topic in use (more depths appear as devices are placed).
       const subscribed = new Set<string>();
@@ -417,47 +529,48 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
           subscribeMissing().catch((err: unknown) => logger.error({ err }, 'subscribing pipeline topics failed'));
         });
       }
+    },
+    stop: async () => {
+      commands.close();
+      await brokerAccounts.idle();
+      await polder.mqtt?.close();
+      await dynsec?.client.close();
+    },
+  });
+  components.push({
+    name: 'process',
+    // Buffers of this process, in every role.
+    start: async () => {
       every(10_000, () => tenancy.flushUsage(), 'api key usage flush');
-      scheduler.start();
-      every(1000, async () => void (await webhooks.dispatchDue()), 'webhook dispatch', leased);
       every(1000, () => timed(fleetMetrics.flushDuration, () => activity.flush()), 'device activity flush');
-      every(
-        config.fleetSweepSeconds * 1000,
-        () =>
-          timed(
-            fleetMetrics.sweepDuration,
-            async () => void (await sweepOffline({ activity, store: fleetStore, alerts, now: clock() })),
-          ),
-        'offline sweep',
-        leased,
-      );
-      every(
-        config.retentionIntervalSeconds * 1000,
-        async () => {
-          const report = await retention.run();
-          if (report) logger.info({ retention: summarize(report) }, 'retention done');
-        },
-        'retention',
-        leased,
-      );
-      every(
-        config.retentionIntervalSeconds * 1000,
-        async () => {
-          const removed = await traces.removeExpiredTraces(clock());
-          if (removed > 0) logger.info({ removed }, 'expired traces removed');
-        },
-        'trace retention',
-        leased,
-      );
-      // With an external broker other Polder processes may change the registry too (scale-out).
-      if (bus.mode === 'external') every(300_000, async () => void (await directory.load()), 'device directory reload');
-      // A broker account update that failed is put right by a reconcile.
+      // Other Polder processes change the registry too (scale-out): this process's picture is reloaded.
+      if (config.mqttUrl) every(300_000, async () => void (await directory.load()), 'device directory reload');
+      // A broker account update of this process that failed is put right by a reconcile.
       every(60_000, () => brokerAccounts.reconcileIfDirty(), 'broker account reconcile');
-      const httpUrl = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-      if (config.demo) {
-        const port = (app.server.address() as AddressInfo).port;
+    },
+    stop: async () => {
+      for (const t of timers.splice(0)) clearInterval(t);
+    },
+  });
+  if (has('scheduler')) components.push({ name: 'scheduler', start: () => scheduler.start(), stop: () => scheduler.stop() });
+  components.push({
+    name: 'listen',
+    start: async () => {
+      const url = roleHttp
+        ? await roleHttp.listen(config.httpPort, config.httpHost)
+        : (await app.listen({ port: config.httpPort, host: config.httpHost }))
+            .replace('0.0.0.0', 'localhost')
+            .replace('[::]', 'localhost');
+      http = { url, port: (httpServer.address() as AddressInfo).port };
+    },
+    stop: async () => {}, // closed by 'http', after the broker
+  });
+  if (role === 'serve' && config.demo)
+    components.push({
+      name: 'demo',
+      start: async () => {
         const host = ['0.0.0.0', '::'].includes(config.httpHost) ? '127.0.0.1' : config.httpHost;
-        const selfUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+        const selfUrl = `http://${host.includes(':') ? `[${host}]` : host}:${http?.port}`;
         // Uplinks of one device of each kind, over HTTP to this very process (needs no broker).
         demoTraffic = startDemoTraffic({ httpUrl: selfUrl, orgId: bootstrap.org.id, tenancy, logger }).catch((err: unknown) => {
           logger.error({ err }, 'demo traffic did not start');
@@ -478,26 +591,46 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
             return undefined;
           });
         }
-      }
-      return { httpUrl };
+      },
+      stop: async () => {
+        await (await demo)?.stop();
+        await (await demoTraffic)?.stop();
+      },
+    });
+
+  let running: Component[] = [];
+  const polder: Polder = {
+    config,
+    role,
+    logger,
+    database,
+    metrics,
+    tenancy,
+    alerts,
+    webhooks,
+    activity,
+    directory,
+    brokerAccounts,
+    registry,
+    measurements,
+    retention,
+    scripts,
+    pipelines,
+    inbox,
+    app,
+    bootstrap,
+    inbound,
+    ingest,
+    stream,
+    scheduler,
+    async start() {
+      running = await startAll(components);
+      logger.debug({ role, components: running.map((c) => c.name) }, 'started');
+      return { httpUrl: http?.url ?? '' };
     },
     async stop() {
-      for (const t of timers) clearInterval(t);
-      await scheduler.stop();
-      await (await demo)?.stop();
-      await (await demoTraffic)?.stop();
-      commands.close();
-      await brokerAccounts.idle();
-      await polder.mqtt?.close();
-      // After the broker: until it is closed, pipeline topics stay bound (nothing acknowledged unheard).
-      await ingest.stop();
-      pipelineTopics.stop();
-      await dynsec?.client.close();
-      await app.close();
-      // Transports are closed: nothing new comes in. Let the batch in flight finish.
-      await inbox.close();
-      runner.close();
-      await stream.stop();
+      await stopAll(running).catch((err: unknown) => logger.error({ err }, 'a component did not stop cleanly'));
+      await closeHttp(); // also when start() never ran or failed: the app holds its plugins
       stopRepublish();
       sensorThingsMqtt.stop();
       await tenancy.flushUsage().catch(() => {});
@@ -517,7 +650,26 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
 
 /** The scheduler lease: renewed every 2 s, taken over 10 s after its holder stopped renewing. */
 export const SCHEDULER_LEASE = { ttlMs: 10_000, renewMs: 2000 };
-const leased = { leased: true };
+/** How often a process looks for pipelines and rules changed by another process of the deployment. */
+export const CHANGE_WATCH_MS = 1500;
+
+/** A pipeline another process deleted, as the catalog's listeners need it (they unbind it by id). */
+function removedPipeline(row: RowVersion): Pipeline {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    name: '',
+    description: '',
+    status: 'inactive',
+    steps: [],
+    sources: [],
+    autoRegister: false,
+    deviceType: null,
+    hasIngestToken: false,
+    createdAt: row.updatedAt,
+    updatedAt: row.updatedAt,
+  };
+}
 
 /** A retention report in a few numbers, for the log line. */
 function summarize(report: RetentionReport) {

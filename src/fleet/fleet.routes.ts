@@ -34,11 +34,15 @@ const CommandSchema = Type.Object({
   order: Type.String(),
   value: Type.Optional(Type.Unknown()),
   dest: Type.String(),
-  topic: Type.String({ description: '<base>/<module>/command' }),
+  topic: Type.String({
+    description: '<base>/<module>/command; LoRaWAN: ttn-v3:<application>/<device> or chirpstack-v4:<deveui>',
+  }),
   payload: Type.String({ description: 'Exactly what was published' }),
   sentBy: Type.Object({ kind: Type.String(), id: Type.String(), name: Type.String() }),
   sentAt: IsoTime,
-  status: Type.Union([Type.Literal('sent'), Type.Literal('failed')]),
+  status: Type.Union([Type.Literal('sent'), Type.Literal('queued'), Type.Literal('failed')], {
+    description: 'sent (MQTT broker took it), queued (LoRaWAN network server queued the downlink), failed',
+  }),
   error: Nullable(Type.String()),
 });
 
@@ -96,7 +100,7 @@ export function fleetRoutes(
         summary: 'Send an order: publishes {"dest","order","value"} to <base>/<module>/command (QoS 1) and logs it',
         params: IdParam,
         body: CommandBody,
-        response: { 201: CommandSchema, ...errors(404, 409, 503) },
+        response: { 201: CommandSchema, ...errors(404, 409, 422, 502, 503) },
       },
     },
     async (request, reply) => {

@@ -39,17 +39,22 @@ export interface Ingest {
   service: IngestService;
   /** What buildApp needs for POST /api/uplinks/{pipelineId}. */
   routes: UplinkRouteDeps;
-  /** Binds MQTT sources (on the router), starts AMQP consumers and pollers; follows the catalog. */
+  /** Binds MQTT sources (on the router) and starts AMQP consumers; follows the catalog. */
   start(): Promise<void>;
-  /** Stops consumers and pollers (waiting for runs in progress) and unbinds MQTT sources. */
+  /** Stops consumers and unbinds MQTT sources. */
   stop(): Promise<void>;
+  /**
+   * The HTTP and FTP pollers: a deployment-wide job, started and stopped apart (by the process
+   * holding the scheduler lease); stop waits for runs in progress.
+   */
+  pollers: { start(): Promise<void>; stop(): Promise<void> };
   /** Called when the MQTT filters bound on the router change (subscribe them on an external broker). */
   onMqttFiltersChanged(listener: () => void): () => void;
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
   const logger = deps.logger.child({ component: 'ingest' });
-  const metrics = createIngestMetrics(deps.metricsRegistry);
+  const metrics = createIngestMetrics(deps.metricsRegistry, () => deps.inbox.depth());
   const service = new IngestService({
     catalog: deps.catalog,
     inbox: deps.inbox,
@@ -91,13 +96,12 @@ export function createIngest(deps: IngestDeps): Ingest {
     async start() {
       await mqtt.start();
       await amqp.start();
-      await pollers.start();
     },
     async stop() {
-      await pollers.stop();
       await amqp.stop();
       mqtt.stop();
     },
     onMqttFiltersChanged: (listener) => mqtt.onFiltersChanged(listener),
+    pollers,
   };
 }

@@ -22,6 +22,7 @@ export class Lease {
   private holding = false;
   private renewedAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<(held: boolean) => void>();
 
   constructor(
     private readonly db: Kysely<unknown>,
@@ -41,18 +42,35 @@ export class Lease {
       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
       WHERE leases.holder = excluded.holder OR leases.expires_at < ${now}`.execute(this.db);
     const row = await sql<{ holder: string }>`SELECT holder FROM leases WHERE name = ${name}`.execute(this.db);
-    const was = this.holding;
-    this.holding = row.rows[0]?.holder === holder;
     this.renewedAt = now;
-    if (was !== this.holding) this.opts.logger.info({ lease: name, holder }, this.holding ? 'lease taken' : 'lease lost');
+    this.set(row.rows[0]?.holder === holder);
     return this.holding;
+  }
+
+  /** Told each time this process takes or loses the lease (the jobs that run only while it is held follow it). */
+  onChange(listener: (held: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private set(holding: boolean) {
+    if (holding === this.holding) return;
+    this.holding = holding;
+    this.opts.logger.info({ lease: this.opts.name, holder: this.opts.holder }, holding ? 'lease taken' : 'lease lost');
+    for (const l of this.listeners) {
+      try {
+        l(holding);
+      } catch (err) {
+        this.opts.logger.error({ err, lease: this.opts.name }, 'lease listener failed');
+      }
+    }
   }
 
   /** Renews every `renewMs`; a failed renewal (database away) counts as not holding. */
   start(): void {
     const tick = () =>
       this.renew().catch((err: unknown) => {
-        this.holding = false;
+        this.set(false);
         this.opts.logger.error({ err, lease: this.opts.name }, 'lease renewal failed');
       });
     void tick();
@@ -65,7 +83,7 @@ export class Lease {
     clearInterval(this.timer);
     this.timer = undefined;
     if (!this.holding) return;
-    this.holding = false;
+    this.set(false);
     const { name, holder } = this.opts;
     await sql`DELETE FROM leases WHERE name = ${name} AND holder = ${holder}`.execute(this.db).catch(() => {});
   }
