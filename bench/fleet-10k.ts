@@ -112,6 +112,14 @@ console.log(
     `activity flush: mean ${flushMs.toFixed(1)} ms (${flushes} flushes)`,
 );
 console.log(`site summary: ${JSON.stringify(summary.counts)}; simulator errors: ${sim.stats().errors}`);
+// Where Polder's resident memory is (issue 10 item 6): the JS heap in use and reserved, and the rest.
+const MIB = 2 ** 20;
+console.log(
+  `Polder memory at rest: RSS ${rssMiBOf(pid).toFixed(0)} MiB; JS heap used ${(metric(m1, 'nodejs_heap_size_used_bytes') / MIB).toFixed(0)} MiB ` +
+    `of ${(metric(m1, 'nodejs_heap_size_total_bytes') / MIB).toFixed(0)} MiB reserved (new space ` +
+    `${(metric(m1, 'nodejs_heap_space_size_total_bytes{space="new"}') / MIB).toFixed(0)} MiB), external ` +
+    `${(metric(m1, 'nodejs_external_memory_bytes') / MIB).toFixed(0)} MiB; the rest is native (SQLite page cache, sockets, allocator)`,
+);
 
 // Burst: every board publishes BURST rounds of readings at once; how fast does Polder take them in?
 const BURST = flag('burst', 3);

@@ -28,7 +28,7 @@ export const root: string;
 export const ROLES: string[];
 export function parseDockerfile(text: string): { args: Instruction[]; stages: Stage[] };
 export function execForm(args: string): string[];
-export function buildLayout(opts?: { out?: string; npmCi?: boolean }): ImageLayout;
+export function buildLayout(opts?: { out?: string; npmCi?: boolean }): Promise<ImageLayout>;
 export function startRole(
   image: ImageLayout,
   role: string,

@@ -10,7 +10,7 @@
 // `npm ci` is played by a hard-linked copy of this checkout's node_modules (installed from the same
 // package-lock.json) unless --npm-ci asks for the real one (network, native modules compiled: slow).
 // apt-get (the compilers) and chown (the image's user) have no effect here and are skipped.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -60,25 +60,34 @@ function du(p) {
   return Number(execFileSync('du', ['-sb', p], { encoding: 'utf8' }).split('\t')[0]);
 }
 
+/** Runs a command to its end without blocking the event loop (a test runner's worker stays responsive). */
 function run(cmd, args, cwd) {
-  const r = spawnSync(cmd, args, {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    env: { ...process.env, CI: 'true' },
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${[cmd, ...args].join(' ')} (in ${cwd}) failed:\n${out}`)),
+    );
   });
-  if (r.status !== 0) throw new Error(`${[cmd, ...args].join(' ')} (in ${cwd}) failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 /** Plays one RUN instruction in `dir` (the stage's /app). */
-function playRun(command, dir, opts) {
+async function playRun(command, dir, opts) {
   for (const step of command.split('&&').map((s) => s.trim())) {
     const words = step.split(/\s+/);
     if (/^apt-get\b|^rm -rf \/var\/lib\/apt/.test(step) || words[0] === 'chown') continue;
-    if (words[0] === 'mkdir') {
+    if (words[0] === 'rm') {
+      for (const p of words.slice(1).filter((w) => !w.startsWith('-'))) {
+        if (path.isAbsolute(p) || p.includes('..')) throw new Error(`image-layout: RUN ${step}: only paths inside the stage`);
+        rmSync(path.join(dir, p), { recursive: true, force: true });
+      }
+    } else if (words[0] === 'mkdir') {
       for (const p of words.slice(1).filter((w) => !w.startsWith('-'))) mkdirSync(path.join(dir, p), { recursive: true });
     } else if (words[0] === 'npm' && words[1] === 'ci') {
-      if (opts.npmCi) run('npm', words.slice(1), dir);
+      if (opts.npmCi) await run('npm', words.slice(1), dir);
       else {
         // Hard links: nothing copied; npm prune below only unlinks. npm rewrites its own lock, so that one is a copy.
         execFileSync('cp', ['-al', path.join(root, 'node_modules'), path.join(dir, 'node_modules')]);
@@ -88,7 +97,7 @@ function playRun(command, dir, opts) {
           cpSync(path.join(root, 'node_modules', '.package-lock.json'), lock);
         }
       }
-    } else if (words[0] === 'npm' && (words[1] === 'run' || words[1] === 'prune')) run('npm', words.slice(1), dir);
+    } else if (words[0] === 'npm' && (words[1] === 'run' || words[1] === 'prune')) await run('npm', words.slice(1), dir);
     else throw new Error(`image-layout: no way to play RUN ${step} (teach scripts/image-layout.mjs)`);
   }
 }
@@ -114,18 +123,18 @@ function playCopy(args, dir, stageDirs) {
  * Builds the layout of every stage under `out` (a new temporary folder by default). Returns the last
  * stage's folder, its environment, user, entry point, command, health check and sizes.
  */
-export function buildLayout({ out = mkdtempSync(path.join(os.tmpdir(), 'polder-image-')), npmCi = false } = {}) {
+export async function buildLayout({ out = mkdtempSync(path.join(os.tmpdir(), 'polder-image-')), npmCi = false } = {}) {
   const { stages } = parseDockerfile(readFileSync(path.join(root, 'deploy', 'Dockerfile'), 'utf8'));
   const stageDirs = new Map();
   const image = { dir: '', env: {}, user: 'root', entrypoint: [], cmd: [], healthcheck: [], stages: stages.map((s) => s.name) };
-  stages.forEach((stage, i) => {
+  for (const [i, stage] of stages.entries()) {
     const dir = path.join(out, stage.name ?? `stage-${i}`);
     mkdirSync(dir, { recursive: true });
     stageDirs.set(stage.name ?? String(i), dir);
     const last = i === stages.length - 1;
     for (const { keyword, args } of stage.instructions) {
       if (keyword === 'COPY') playCopy(args, dir, stageDirs);
-      else if (keyword === 'RUN') playRun(args, dir, { npmCi });
+      else if (keyword === 'RUN') await playRun(args, dir, { npmCi });
       else if (!last) continue;
       else if (keyword === 'ENV') for (const m of args.matchAll(/(\w+)=(\S+)/g)) image.env[m[1]] = m[2];
       else if (keyword === 'USER') image.user = args;
@@ -134,7 +143,7 @@ export function buildLayout({ out = mkdtempSync(path.join(os.tmpdir(), 'polder-i
       else if (keyword === 'HEALTHCHECK') image.healthcheck = execForm(args.slice(args.indexOf('CMD ') + 4));
     }
     if (last) image.dir = dir;
-  });
+  }
   image.sizes = {
     node_modules: du(path.join(image.dir, 'node_modules')),
     dist: du(path.join(image.dir, 'dist')),
@@ -209,7 +218,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
   const argv = process.argv.slice(2);
   const outAt = argv.indexOf('--out');
   const out = outAt >= 0 ? path.resolve(argv[outAt + 1]) : undefined;
-  const image = buildLayout({ out, npmCi: argv.includes('--npm-ci') });
+  const image = await buildLayout({ out, npmCi: argv.includes('--npm-ci') });
   const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
   process.stdout.write(
     `image layout in ${image.dir} (stages: ${image.stages.join(', ')}; user ${image.user})\n` +

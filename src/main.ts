@@ -35,7 +35,7 @@ import { createIngest, type Ingest } from './ingest/ingest.js';
 import { MeasurementService } from './measurements/measurement.service.js';
 import { MeasurementEvents } from './measurements/measurement-events.js';
 import { measurementMetrics } from './measurements/measurement-metrics.js';
-import { MeasurementRetention, type RetentionReport } from './measurements/measurement-retention.js';
+import { MeasurementRetention } from './measurements/measurement-retention.js';
 import { createMeasurementStore } from './measurements/measurement-store.js';
 import { MqttRepublisher } from './measurements/republish.js';
 import { KyselyRepublishLookup } from './measurements/republish.store.js';
@@ -50,6 +50,8 @@ import { createInbox } from './queue/create-inbox.js';
 import type { Inbox } from './queue/inbox.js';
 import { ChangeWatch, type RowVersion, watchedTable } from './roles/change-watch.js';
 import { type Component, startAll, stopAll } from './roles/component.js';
+import { demoComponent } from './roles/demo.js';
+import { deploymentJobs } from './roles/deployment-jobs.js';
 import { createRoleHttp } from './roles/role-http.js';
 import { type Part, ROLES, type Role, servesPath } from './roles/roles.js';
 import { registerStreamProcessing, type StreamProcessing } from './rules/register.js';
@@ -60,10 +62,6 @@ import { KyselyScriptStore } from './scripts/scripts.store.js';
 import { type Clock, systemClock } from './shared/clock.js';
 import { type IdGenerator, uuidv7Generator } from './shared/ids.js';
 import { createLogger, type Logger } from './shared/logger.js';
-import { startDemoTraffic } from './simulate/demo.js';
-import { startDemoFleet } from './simulate/neocampus/demo.js';
-import type { RunningSimulation } from './simulate/neocampus/simulator.js';
-import type { RunningTraffic } from './simulate/traffic/traffic-simulation.js';
 import { registerSensorThingsMqtt } from './standards/sensorthings/sta-mqtt.js';
 import { type BootstrapResult, TenancyService } from './tenancy/tenancy.service.js';
 import { KyselyTenancyStore } from './tenancy/tenancy.store.js';
@@ -191,8 +189,6 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   const activity = new ActivityTracker(fleetStore, alerts, logger);
 
   let embedded: EmbeddedBroker | undefined;
-  let demo: Promise<RunningSimulation | undefined> | undefined;
-  let demoTraffic: Promise<RunningTraffic | undefined> | undefined;
   const fleetMetrics = createFleetMetrics(metrics.registry, () => embedded?.connectedClients());
   const directory = new DeviceDirectory(fleetStore);
   followRegistry(directory, registry.events);
@@ -356,34 +352,19 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       clock,
       logger,
     }),
-    jobs: [
-      { name: 'webhook dispatch', everyMs: 1000, run: async () => void (await webhooks.dispatchDue()) },
-      {
-        name: 'offline sweep',
-        everyMs: config.fleetSweepSeconds * 1000,
-        run: () =>
-          timed(
-            fleetMetrics.sweepDuration,
-            async () => void (await sweepOffline({ activity, store: fleetStore, alerts, now: clock() })),
-          ),
-      },
-      {
-        name: 'retention',
-        everyMs: config.retentionIntervalSeconds * 1000,
-        run: async () => {
-          const report = await retention.run();
-          if (report) logger.info({ retention: summarize(report) }, 'retention done');
-        },
-      },
-      {
-        name: 'trace retention',
-        everyMs: config.retentionIntervalSeconds * 1000,
-        run: async () => {
-          const removed = await traces.removeExpiredTraces(clock());
-          if (removed > 0) logger.info({ removed }, 'expired traces removed');
-        },
-      },
-    ],
+    jobs: deploymentJobs({
+      dispatchWebhooks: () => webhooks.dispatchDue(),
+      sweepOffline: () =>
+        timed(
+          fleetMetrics.sweepDuration,
+          async () => void (await sweepOffline({ activity, store: fleetStore, alerts, now: clock() })),
+        ),
+      retention,
+      removeExpiredTraces: (now) => traces.removeExpiredTraces(now),
+      config,
+      clock,
+      logger,
+    }),
     whileHeld: [
       { name: 'pollers', start: () => ingest.pollers.start(), stop: () => ingest.pollers.stop() },
       // The broker's accounts made equal to the registry once per taking of the lease (each process
@@ -403,18 +384,30 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     table: watchedTable(database.db as unknown as Kysely<unknown>, 'pipelines'),
     everyMs: CHANGE_WATCH_MS,
     logger,
-    onChange: async (row, change) => {
-      const stored = change === 'saved' ? await pipelineStore.findAnyOrg(row.id) : undefined;
-      if (stored) catalog.changed(stored.pipeline, 'saved');
-      else catalog.changed(removedPipeline(row), 'deleted');
+    onChanges: async (changes) => {
+      for (const { row, change } of changes) {
+        const stored = change === 'saved' ? await pipelineStore.findAnyOrg(row.id) : undefined;
+        if (stored) catalog.changed(stored.pipeline, 'saved');
+        else catalog.changed(removedPipeline(row), 'deleted');
+      }
     },
+  });
+  // Devices saved elsewhere (another process's API, a worker's auto-registration): their MQTT accounts here.
+  const deviceWatch = new ChangeWatch({
+    name: 'devices',
+    table: watchedTable(database.db as unknown as Kysely<unknown>, 'devices'),
+    everyMs: CHANGE_WATCH_MS,
+    logger,
+    onChanges: async (changes) => void (await directory.refresh(changes.map((c) => c.row.id))),
   });
   const ruleWatch = new ChangeWatch({
     name: 'rules',
     table: watchedTable(database.db as unknown as Kysely<unknown>, 'rules'),
     everyMs: CHANGE_WATCH_MS,
     logger,
-    onChange: async (row) => stream.engine.ruleChanged(row.orgId, row.id),
+    onChanges: async (changes) => {
+      for (const { row } of changes) stream.engine.ruleChanged(row.orgId, row.id);
+    },
   });
 
   const components: Component[] = [
@@ -425,8 +418,10 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         await directory.load({ quiet: true });
         await pipelineTopics.load();
         await pipelineWatch.start();
+        await deviceWatch.start();
       },
       stop: async () => {
+        await deviceWatch.stop();
         await pipelineWatch.stop();
         pipelineTopics.stop();
       },
@@ -566,37 +561,17 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     stop: async () => {}, // closed by 'http', after the broker
   });
   if (role === 'serve' && config.demo)
-    components.push({
-      name: 'demo',
-      start: async () => {
-        const host = ['0.0.0.0', '::'].includes(config.httpHost) ? '127.0.0.1' : config.httpHost;
-        const selfUrl = `http://${host.includes(':') ? `[${host}]` : host}:${http?.port}`;
-        // Uplinks of one device of each kind, over HTTP to this very process (needs no broker).
-        demoTraffic = startDemoTraffic({ httpUrl: selfUrl, orgId: bootstrap.org.id, tenancy, logger }).catch((err: unknown) => {
-          logger.error({ err }, 'demo traffic did not start');
-          return undefined;
-        });
-        const broker = embedded ? `mqtt://127.0.0.1:${embedded.port}` : config.mqttDynsec && config.mqttUrl;
-        if (!broker) logger.info('demo fleet skipped: an external broker without POLDER_MQTT_DYNSEC would not know its devices');
-        else {
-          // In the background: the boards provision themselves over HTTP from this very process.
-          demo = startDemoFleet({
-            registry,
-            orgId: bootstrap.org.id,
-            httpUrl: selfUrl,
-            mqttUrl: broker.replace(/\/\/[^@/]*@/, '//'),
-            logger,
-          }).catch((err: unknown) => {
-            logger.error({ err }, 'demo fleet did not start');
-            return undefined;
-          });
-        }
-      },
-      stop: async () => {
-        await (await demo)?.stop();
-        await (await demoTraffic)?.stop();
-      },
-    });
+    components.push(
+      demoComponent({
+        httpHost: config.httpHost,
+        httpPort: () => http?.port,
+        brokerUrl: () => (embedded ? `mqtt://127.0.0.1:${embedded.port}` : (config.mqttDynsec && config.mqttUrl) || undefined),
+        orgId: bootstrap.org.id,
+        registry,
+        tenancy,
+        logger,
+      }),
+    );
 
   let running: Component[] = [];
   const polder: Polder = {
@@ -668,14 +643,5 @@ function removedPipeline(row: RowVersion): Pipeline {
     hasIngestToken: false,
     createdAt: row.updatedAt,
     updatedAt: row.updatedAt,
-  };
-}
-
-/** A retention report in a few numbers, for the log line. */
-function summarize(report: RetentionReport) {
-  return {
-    rows: report.raw.reduce((n, r) => n + r.rows, 0),
-    rollups: report.rollups.reduce((n, r) => n + r.rows, 0),
-    partitions: report.partitions.map((p) => p.name),
   };
 }

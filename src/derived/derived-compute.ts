@@ -66,7 +66,8 @@ export function instants(plan: Plan, rows: readonly Measurement[]): Point[] {
     if (!idx) continue;
     let values = byTime.get(r.time);
     if (!values) {
-      values = new Array(plan.ids.length);
+      // Filled, not sparse: `some` below skips the holes of a sparse array.
+      values = new Array<number | undefined>(plan.ids.length).fill(undefined);
       byTime.set(r.time, values);
     }
     for (const i of idx) values[i] = r.value;

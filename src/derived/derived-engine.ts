@@ -49,6 +49,23 @@ export class DerivedEngine {
     for (const d of await this.store.all()) this.add(d);
   }
 
+  /**
+   * Follows definitions changed elsewhere: created or changed by another process, or gone with
+   * their datastream (the table's foreign key cascades).
+   */
+  reload(): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      const all = await this.store.all();
+      const ids = new Set(all.map((d) => d.datastreamId));
+      for (const id of [...this.entries.keys()]) if (!ids.has(id)) this.remove(id);
+      for (const d of all) {
+        const e = this.entries.get(d.datastreamId);
+        if (!e || e.d.updatedAt < d.updatedAt) this.set(d);
+      }
+    });
+    return this.queue;
+  }
+
   /** A definition was created or changed: (re)start it from its `doneUntil`. */
   set(d: DerivedDatastream): void {
     this.remove(d.datastreamId);
@@ -152,10 +169,11 @@ export class DerivedEngine {
     if (e.dirty.size === 0) return;
     const ready = [...e.dirty].filter((k) => (w ? k + w <= horizon : true)).sort((a, b) => a - b);
     if (ready.length === 0) return;
-    const from = ready[0] as number;
     const to = (ready[ready.length - 1] as number) + (w ?? 1);
+    // One read, one range per input and cluster of keys: a late value an hour back beside the
+    // present reads two short ranges, not the hour between them.
     const rows = await this.writer.readRaw(
-      e.plan.ids.map((id) => ({ datastreamId: id, from, to })),
+      clusters(ready, w ?? 1).flatMap(([a, b]) => e.plan.ids.map((id) => ({ datastreamId: id, from: a, to: b }))),
       READ_LIMIT,
     );
     const wanted = new Set(ready);
@@ -208,4 +226,15 @@ export class DerivedEngine {
     e.d.doneUntil = to;
     e.progressChanged = true;
   }
+}
+
+/** Sorted keys → [from, to) ranges covering them, merging keys closer than a chunk. */
+function clusters(keys: readonly number[], width: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const k of keys) {
+    const last = out[out.length - 1];
+    if (last && k - last[1] < CHUNK_MS) last[1] = k + width;
+    else out.push([k, k + width]);
+  }
+  return out;
 }

@@ -87,11 +87,14 @@ export function fleetActivityRoutes(app: TypedApp, store: FleetActivityStore) {
         if (!res.writableEnded && !res.destroyed) res.write(': keep-alive\n\n');
       }, HEARTBEAT_MS);
       heartbeat.unref();
-      res.on('close', () => {
+      const cleanup = () => {
         clearInterval(heartbeat);
         unsubscribe();
         open.delete(res);
-      });
+      };
+      // A client gone while the first look was taken: its close event has fired already.
+      if (res.destroyed || request.raw.destroyed) cleanup();
+      else res.on('close', cleanup);
     },
   );
 }

@@ -53,6 +53,23 @@ export class ForecastEngine {
     }
   }
 
+  /** Follows forecasts configured or removed by another process, or gone with their datastream. */
+  reload(): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      const all = await this.store.all();
+      const ids = new Set(all.map((f) => f.datastreamId));
+      for (const id of [...this.entries.keys()]) if (!ids.has(id)) this.remove(id);
+      for (const f of all) {
+        const e = this.entries.get(f.datastreamId);
+        if (e && e.f.modelVersion >= f.modelVersion) continue;
+        const model = f.modelVersion > 0 ? await this.store.model(f.datastreamId, f.modelVersion) : undefined;
+        this.entries.set(f.datastreamId, { f, latest: e?.latest, model, ranFor: undefined });
+        this.dirty.add(f.datastreamId);
+      }
+    });
+    return this.queue;
+  }
+
   /** A forecast was configured (or reconfigured): train now. */
   set(f: Forecast, retrain: boolean): void {
     const old = this.entries.get(f.datastreamId);

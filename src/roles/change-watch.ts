@@ -21,8 +21,8 @@ export interface WatchedTable {
   versions(): Promise<RowVersion[]>;
 }
 
-/** A table with id, org_id and updated_at columns (pipelines, rules). */
-export function watchedTable(db: Kysely<unknown>, table: 'pipelines' | 'rules'): WatchedTable {
+/** A table with id, org_id and updated_at columns (pipelines, rules, devices). */
+export function watchedTable(db: Kysely<unknown>, table: 'pipelines' | 'rules' | 'devices'): WatchedTable {
   const t = sql.table(table);
   return {
     async fingerprint() {
@@ -39,10 +39,15 @@ export function watchedTable(db: Kysely<unknown>, table: 'pipelines' | 'rules'):
   };
 }
 
+export interface RowChange {
+  row: RowVersion;
+  change: 'saved' | 'deleted';
+}
+
 export interface ChangeWatchOptions {
   table: WatchedTable;
-  /** A row appeared or changed (`saved`), or went (`deleted`); awaited, one change at a time. */
-  onChange(row: RowVersion, change: 'saved' | 'deleted'): Promise<void>;
+  /** The rows that appeared or changed (`saved`) or went (`deleted`) since the last check, in one call. */
+  onChanges(changes: RowChange[]): Promise<void>;
   everyMs: number;
   name: string;
   logger: Logger;
@@ -80,11 +85,12 @@ export class ChangeWatch {
     const fingerprint = await this.opts.table.fingerprint();
     if (fingerprint === this.fingerprint) return;
     const now = new Map((await this.opts.table.versions()).map((v) => [v.id, v]));
-    const changes: [RowVersion, 'saved' | 'deleted'][] = [];
-    for (const v of now.values()) if (this.known.get(v.id)?.updatedAt !== v.updatedAt) changes.push([v, 'saved']);
-    for (const v of this.known.values()) if (!now.has(v.id)) changes.push([v, 'deleted']);
+    const changes: RowChange[] = [];
+    for (const row of now.values())
+      if (this.known.get(row.id)?.updatedAt !== row.updatedAt) changes.push({ row, change: 'saved' });
+    for (const row of this.known.values()) if (!now.has(row.id)) changes.push({ row, change: 'deleted' });
     this.opts.logger.debug({ watch: this.opts.name, changes: changes.length }, 'changes seen');
-    for (const [v, change] of changes) await this.opts.onChange(v, change);
+    if (changes.length > 0) await this.opts.onChanges(changes);
     this.known = now;
     this.fingerprint = fingerprint;
   }

@@ -66,6 +66,9 @@ export interface StreamProcessing {
   stop(): Promise<void>;
 }
 
+/** Derived datastreams and forecasts are re-read this often (changes by other processes, deletions). */
+const RELOAD_MS = 30_000;
+
 /** Stream processing (rules, alerts from them, actions) wired from Polder's parts. */
 export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
   const db = deps.database.db;
@@ -126,6 +129,7 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
   deps.commands.attachLorawan(downlinks);
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let reloadTimer: NodeJS.Timeout | undefined;
   return {
     rules,
     engine,
@@ -161,10 +165,18 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
         void forecastEngine.tick();
       }, deps.flushMs ?? 1000);
       timer.unref();
+      // Definitions changed by another process, or gone with their datastream.
+      reloadTimer = setInterval(() => {
+        Promise.all([derivedEngine.reload(), forecastEngine.reload()]).catch((err: unknown) =>
+          deps.logger.error({ err }, 'reloading derived datastreams and forecasts failed'),
+        );
+      }, RELOAD_MS);
+      reloadTimer.unref();
     },
     async stop() {
       unsubscribe?.();
       if (timer) clearInterval(timer);
+      if (reloadTimer) clearInterval(reloadTimer);
       await engine.flush();
       await derivedEngine.idle();
       await derivedEngine.flush();

@@ -101,6 +101,44 @@ describe('embedded MQTT broker', () => {
     c.end(true);
   });
 
+  // The parser's buffer list is a plain list, not a stream (memory): packets cut anywhere, or
+  // several in one read, still parse; a packet announcing more than the limit still closes.
+  it('parses packets split byte by byte and packets sharing a read, over raw TCP', async () => {
+    const str = (s: string) => Buffer.concat([Buffer.from([0, Buffer.byteLength(s)]), Buffer.from(s)]);
+    const body = Buffer.concat([str('MQTT'), Buffer.from([4, 0xc2, 0, 60]), str('raw1'), str('dev1'), str('secret')]);
+    const connectPacket = Buffer.concat([Buffer.from([0x10, body.length]), body]);
+    const publish = (n: number) => {
+      const topic = str('u4/301/raw');
+      const payload = Buffer.from(`{"value":${n}}`);
+      return Buffer.concat([Buffer.from([0x32, topic.length + 2 + payload.length]), topic, Buffer.from([0, n]), payload]);
+    };
+    const s = net.connect({ port: broker.port, host: '127.0.0.1' });
+    const bytes: number[] = [];
+    s.on('data', (d: Buffer) => bytes.push(...d));
+    const until = async (n: number) => {
+      for (let i = 0; i < 500 && bytes.length < n; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(bytes.length).toBeGreaterThanOrEqual(n);
+    };
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    for (const b of connectPacket) {
+      s.write(Buffer.from([b]));
+      await new Promise((r) => setImmediate(r));
+    }
+    await until(4);
+    expect(bytes.slice(0, 4)).toEqual([0x20, 2, 0, 0]);
+    const one = publish(1);
+    for (const b of one) s.write(Buffer.from([b]));
+    s.write(Buffer.concat([publish(2), publish(3), publish(4)]));
+    await until(4 + 4 * 4); // a PUBACK (4 bytes) for each
+    expect(received.filter((m) => m.topic === 'u4/301/raw').map((m) => m.payload.toString())).toEqual(
+      [1, 2, 3, 4].map((n) => `{"value":${n}}`),
+    );
+    // Remaining length 2^21 (> the 1 MiB + 64 KiB limit): closed before the body arrives.
+    const closed = new Promise<void>((r) => s.once('close', () => r()));
+    s.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x01]));
+    await closed;
+  });
+
   it('serves MQTT over WebSocket on /mqtt and delivers Polder publishes to subscribers', async () => {
     const c = await connect(`ws://127.0.0.1:${httpPort}/mqtt`, { username: 'dev1', password: 'secret' });
     await c.subscribeAsync('u4/301/shutter/command', { qos: 1 });

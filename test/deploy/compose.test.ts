@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import Ajv2019 from 'ajv/dist/2019.js';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { deployDir, execForm, parseDockerfile, readCompose, root } from './deploy-files.js';
 
@@ -165,13 +165,18 @@ describe('deploy/compose.scale.yml (roles apart)', () => {
 
   it('runs every role apart: api x1, ingest x2, worker xN, scheduler x1', () => {
     expect(s.api?.command).toEqual(['api']);
-    expect(s.ingest?.command).toEqual(['ingest']);
-    expect(s.ingest?.deploy?.replicas).toBe(2);
+    // Two ingest processes with fixed instance ids (their MQTT sessions outlive a recreated container).
+    expect(s['ingest-1']?.command).toEqual(['ingest']);
+    expect(s['ingest-2']?.command).toEqual(['ingest']);
+    expect(s['ingest-1']?.environment?.POLDER_INSTANCE_ID).toBe('ingest-1');
+    expect(s['ingest-2']?.environment?.POLDER_INSTANCE_ID).toBe('ingest-2');
+    const prometheus = readFileSync(path.join(deployDir, 'prometheus/prometheus.yml'), 'utf8');
+    for (const name of ['api', 'ingest-1', 'ingest-2', 'worker', 'scheduler']) expect(prometheus).toContain(name);
     expect(s.worker?.command).toEqual(['worker']);
     expect(s.worker?.deploy?.replicas ?? 1).toBeGreaterThanOrEqual(1);
     expect(s.scheduler?.command).toEqual(['scheduler']);
     expect(s.scheduler?.deploy?.replicas ?? 1).toBe(1);
-    for (const role of ['api', 'ingest', 'worker', 'scheduler']) {
+    for (const role of ['api', 'ingest-1', 'ingest-2', 'worker', 'scheduler']) {
       expect(s[role]?.environment?.POLDER_CONFIG, role).toBe('/run/secrets/polder-config');
       expect(s[role]?.depends_on?.migrate?.condition, role).toBe('service_completed_successfully');
     }

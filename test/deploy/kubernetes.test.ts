@@ -37,10 +37,11 @@ async function validate(m: Manifest): Promise<void> {
 }
 
 const ROLES = ['api', 'ingest', 'worker', 'scheduler'];
-const overlays = { base: kustomize('base'), keda: kustomize('overlays/keda'), hpa: kustomize('overlays/hpa') } as Record<
-  string,
-  Manifest[]
->;
+const overlays = {
+  base: kustomize('base'),
+  keda: kustomize('overlays/keda'),
+  hpa: kustomize('overlays/hpa'),
+} as unknown as Record<string, Manifest[]>;
 const byKind = (docs: Manifest[], kind: string) => docs.filter((d) => d.kind === kind);
 
 describe('deploy/kubernetes', () => {
@@ -59,10 +60,18 @@ describe('deploy/kubernetes', () => {
     await expect(validate(scaled)).rejects.toThrow(/scaleTargetRef/);
   });
 
-  it('runs a Deployment per role, probed on /healthz and /readyz, with requests, as a non-root user', () => {
-    const deployments = byKind(overlays.base as Manifest[], 'Deployment');
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(ROLES.map((r) => `polder-${r}`).sort());
-    for (const d of deployments) {
+  it('runs every role (ingest as a StatefulSet), probed on /healthz and /readyz, with requests, as a non-root user', () => {
+    const docs = overlays.base as Manifest[];
+    const workloads = [...byKind(docs, 'Deployment'), ...byKind(docs, 'StatefulSet')];
+    expect(workloads.map((d) => d.metadata.name).sort()).toEqual(ROLES.map((r) => `polder-${r}`).sort());
+    // The ingest pods' stable names are their instance ids: a replaced pod takes back its MQTT session.
+    const [ingest] = byKind(docs, 'StatefulSet');
+    expect(ingest?.metadata.name).toBe('polder-ingest');
+    expect(ingest?.spec.template.spec.containers[0].env).toEqual([
+      { name: 'POLDER_INSTANCE_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    ]);
+    expect(byKind(docs, 'Service').map((x) => x.metadata.name)).toContain(ingest?.spec.serviceName);
+    for (const d of workloads) {
       const pod = d.spec.template.spec;
       const [c] = pod.containers;
       const role = d.metadata.name.replace('polder-', '');
@@ -90,7 +99,9 @@ describe('deploy/kubernetes', () => {
 
   it('keeps a pod of the API, the ingest and the workers through a drain; Services select pods that exist', () => {
     const docs = overlays.base as Manifest[];
-    const podLabels = byKind(docs, 'Deployment').map((d) => d.spec.template.metadata.labels as Record<string, string>);
+    const podLabels = [...byKind(docs, 'Deployment'), ...byKind(docs, 'StatefulSet')].map(
+      (d) => d.spec.template.metadata.labels as Record<string, string>,
+    );
     const selects = (selector: Record<string, string>) =>
       podLabels.some((l) => Object.entries(selector).every(([k, v]) => l[k] === v));
     const pdbs = byKind(docs, 'PodDisruptionBudget');

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ADMIN_TOKEN } from '../support/polder.js';
@@ -79,9 +79,8 @@ describe('Prometheus and Grafana files against a running Polder', () => {
     await fetch(`${polder.url}/api/devices`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     metricsText = await (await fetch(`${polder.url}/metrics`)).text();
     exported = exportedNames(metricsText);
-    openapi = await (
-      await fetch(`${polder.url}/api/openapi.json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
-    ).json();
+    const doc = await fetch(`${polder.url}/api/openapi.json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    openapi = (await doc.json()) as typeof openapi;
   }, 120_000);
 
   afterAll(async () => {

@@ -227,4 +227,19 @@ describe.each(await availableDialects())('derived datastreams (%s)', (dialect) =
     expect((await h.call('DELETE', `/api/datastreams/${out}/derived`)).statusCode).toBe(204);
     expect((await h.call('GET', `/api/datastreams/${out}/derived`)).statusCode).toBe(404);
   });
+
+  it('stops deriving a datastream that was deleted (the definition goes with it)', async () => {
+    const input = await ds({ observedProperty: 'pressure', unit: 'Pa' });
+    const out = await ds({ observedProperty: 'pressure_hpa', unit: 'hPa' });
+    expect((await put(out, { inputs: { p: input }, convert: { from: 'Pa', to: 'hPa' } })).statusCode).toBe(200);
+    const t0 = T + 40 * MIN;
+    await p.measurements.insert([{ datastreamId: input, time: t0, value: 101_325 }]);
+    await eventually('hPa value', async () => (await series(h, out, t0, t0 + 1)).length === 1 || undefined);
+    expect((await h.call('DELETE', `/api/datastreams/${out}`)).statusCode).toBe(204);
+    await p.stream.derived.engine.reload();
+    await p.measurements.insert([{ datastreamId: input, time: t0 + 1000, value: 101_000 }]);
+    await p.stream.derived.engine.idle();
+    const rows = await p.database.db.selectFrom('measurements').select('time').where('datastream_id', '=', out).execute();
+    expect(rows.map((r) => Number(r.time))).not.toContain(t0 + 1000);
+  });
 });

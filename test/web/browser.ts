@@ -29,10 +29,8 @@ export function ensureDashboardBuilt() {
   execFileSync(
     process.execPath,
     [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-    },
+    // vitest sets NODE_ENV=test, which would give the development build of React: build what users get.
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   );
 }
 

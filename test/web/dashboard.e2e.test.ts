@@ -269,6 +269,10 @@ describe('dashboard in a browser', () => {
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 390, height: 800 });
     await phone.goto(`${polder.url}/fleet`);
+    // The organisation menu stays in the header at phone width.
+    await phone.getByRole('button', { name: 'Organisation' }).click();
+    await phone.getByRole('menuitem', { name: 'Other organisation…' }).waitFor();
+    await phone.keyboard.press('Escape');
     await phone.getByRole('button', { name: 'Menu' }).click();
     await phone.getByRole('link', { name: 'Alerts' }).click();
     await phone.waitForURL(/\/alerts/);

@@ -49,8 +49,8 @@ export type Schemas = components['schemas'];
 export type MeasurementRow = Schemas['MeasurementRow'];
 /** A datastream's last value with its device, sensor, observed property and unit. */
 export type LatestValue = Schemas['LatestValue'];
-/** One page of `GET /api/measurements`. */
-export type MeasurementPage = ResponseBody<Operation<'/api/measurements', 'get'>>;
+/** One page of `GET /api/measurements`, as rows (the client does not ask for `format=columnar`). */
+export type MeasurementPage = Extract<ResponseBody<Operation<'/api/measurements', 'get'>>, { data: MeasurementRow[] }>;
 /** A device as `GET /api/devices` lists it. */
 export type Device = ResponseBody<Operation<'/api/devices', 'get'>>['data'][number];
 
@@ -60,7 +60,10 @@ type TimeLike = string | Date;
  * The query of `GET /api/measurements`, with conveniences: one datastream id or several
  * (numbers or strings), times as `Date` or RFC 3339 strings. Paging (`cursor`) is the iterator's job.
  */
-export type MeasurementQuery = Omit<QueryOf<Operation<'/api/measurements', 'get'>>, 'datastream' | 'start' | 'end' | 'cursor'> & {
+export type MeasurementQuery = Omit<
+  QueryOf<Operation<'/api/measurements', 'get'>>,
+  'datastream' | 'start' | 'end' | 'cursor' | 'format'
+> & {
   datastream?: number | string | readonly (number | string)[];
   start?: TimeLike;
   end?: TimeLike;

@@ -67,7 +67,7 @@ export function progressLine(now: TrafficStats, before: { accepted: number; at: 
 }
 
 export function addTrafficCommand(simulate: Command): Command {
-  return simulate
+  const traffic = simulate
     .command('traffic', { isDefault: true })
     .description(
       'send realistic uplinks at a chosen rate: TTN v3 webhooks with Cayenne LPP (ttn), ChirpStack v4 events (chirpstack), ' +
@@ -108,54 +108,111 @@ export function addTrafficCommand(simulate: Command): Command {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
       process.exit(err.code.startsWith('commander.') ? 2 : err.exitCode);
     })
-    .action(async (o) => {
-      if (!o.token) {
-        process.stderr.write('polder simulate traffic: give an API key with --token or POLDER_ADMIN_TOKEN\n');
-        process.exit(2);
-      }
-      let sim: RunningTraffic;
-      try {
-        sim = await startTrafficSimulation({
-          baseUrl: o.url,
-          token: o.token,
-          rate: o.rate,
-          devices: o.devices,
-          durationS: o.duration,
-          transport: o.transport,
-          mqttUrl: o.mqttUrl ?? (o.transport === 'mqtt' ? defaultMqttUrl(o.url) : undefined),
-          kinds: o.kinds,
-          concurrency: o.concurrency,
-          seed: o.seed,
-          prefix: o.prefix,
-        });
-      } catch (err) {
-        process.stderr.write(`polder simulate traffic: cannot start: ${(err as Error).message}\n`);
-        process.exit(1);
-      }
-      const names = [...sim.pipelines.entries()].map(([k, p]) => `${k} → ${p.name} (${p.id})`).join(', ');
-      process.stdout.write(
-        `sending to ${o.url} over ${o.transport}, ${o.devices} devices, ${o.rate === Number.POSITIVE_INFINITY ? 'max' : o.rate} uplinks/s; pipelines: ${names}\n`,
-      );
-      let mark = { accepted: 0, at: Date.now() };
-      const timer = setInterval(() => {
-        const at = Date.now();
-        const s = sim.stats();
-        process.stdout.write(`${progressLine(s, mark, at)}\n`);
-        mark = { accepted: s.accepted, at };
-      }, 5000);
-      let finishing = false;
-      const finish = async () => {
-        if (finishing) return;
-        finishing = true;
-        clearInterval(timer);
-        await sim.stop();
-        const s = sim.stats();
-        process.stdout.write(`done: ${progressLine(s, { accepted: 0, at: s.startedAt }, Date.now())} (average)\n`);
-        process.exit(s.accepted > 0 || s.sent === 0 ? 0 : 1);
-      };
-      process.once('SIGINT', () => void finish());
-      process.once('SIGTERM', () => void finish());
-      await sim.done;
-      await finish();
+    .action((o) => runTraffic(o, 'traffic'));
+
+  addPowerMeterCommand(simulate);
+  return traffic;
+}
+
+interface TrafficOptions {
+  url: string;
+  token?: string | undefined;
+  rate: number;
+  devices: number;
+  duration?: number | undefined;
+  transport: 'http' | 'mqtt';
+  mqttUrl?: string | undefined;
+  kinds: TrafficKind[];
+  concurrency: number;
+  seed: number;
+  prefix: string;
+}
+
+/** Runs the simulation until --duration or a signal, printing progress; exits the process. */
+async function runTraffic(o: TrafficOptions, name: string): Promise<void> {
+  if (!o.token) {
+    process.stderr.write(`polder simulate ${name}: give an API key with --token or POLDER_ADMIN_TOKEN\n`);
+    process.exit(2);
+  }
+  let sim: RunningTraffic;
+  try {
+    sim = await startTrafficSimulation({
+      baseUrl: o.url,
+      token: o.token,
+      rate: o.rate,
+      devices: o.devices,
+      durationS: o.duration,
+      transport: o.transport,
+      mqttUrl: o.mqttUrl ?? (o.transport === 'mqtt' ? defaultMqttUrl(o.url) : undefined),
+      kinds: o.kinds,
+      concurrency: o.concurrency,
+      seed: o.seed,
+      prefix: o.prefix,
     });
+  } catch (err) {
+    process.stderr.write(`polder simulate ${name}: cannot start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const names = [...sim.pipelines.entries()].map(([k, p]) => `${k} → ${p.name} (${p.id})`).join(', ');
+  process.stdout.write(
+    `sending to ${o.url} over ${o.transport}, ${o.devices} devices, ${o.rate === Number.POSITIVE_INFINITY ? 'max' : o.rate} uplinks/s; pipelines: ${names}\n`,
+  );
+  let mark = { accepted: 0, at: Date.now() };
+  const timer = setInterval(() => {
+    const at = Date.now();
+    const s = sim.stats();
+    process.stdout.write(`${progressLine(s, mark, at)}\n`);
+    mark = { accepted: s.accepted, at };
+  }, 5000);
+  let finishing = false;
+  const finish = async () => {
+    if (finishing) return;
+    finishing = true;
+    clearInterval(timer);
+    await sim.stop();
+    const s = sim.stats();
+    process.stdout.write(`done: ${progressLine(s, { accepted: 0, at: s.startedAt }, Date.now())} (average)\n`);
+    process.exit(s.accepted > 0 || s.sent === 0 ? 0 : 1);
+  };
+  process.once('SIGINT', () => void finish());
+  process.once('SIGTERM', () => void finish());
+  await sim.done;
+  await finish();
+}
+
+/**
+ * `polder simulate power-meter --hz 12`: three-phase meters at their sampling rate (the traffic
+ * simulator's `power` kind, `--meters` of them, `hz × meters` uplinks a second).
+ */
+function addPowerMeterCommand(simulate: Command): Command {
+  return simulate
+    .command('power-meter')
+    .description(
+      'three-phase power meters (V, A, W, power factor per phase L1–L3) sampled at --hz, through the sim-power pipeline',
+    )
+    .option('--url <url>', 'Polder HTTP base URL', urlArg(['http', 'https']), 'http://localhost:8080')
+    .addOption(new Option('--token <key>', 'API key with pipelines:write and uplinks:write').env('POLDER_ADMIN_TOKEN'))
+    .option('--hz <n>', 'samples per second of each meter', rateArg, 12)
+    .option('--meters <n>', 'simulated meters', wholeArg, 1)
+    .option('--duration <s>', 'stop after this many seconds (default: run until interrupted)', secondsArg)
+    .addOption(new Option('--transport <t>', 'HTTP or MQTT QoS 1').choices(['http', 'mqtt']).default('http'))
+    .option('--mqtt-url <url>', 'MQTT broker (default: the host of --url, port 1883)', urlArg(['mqtt', 'mqtts', 'ws', 'wss']))
+    .option('--seed <n>', 'random seed', wholeArg, 1)
+    .option('--prefix <p>', 'the pipeline is <p>power', 'sim-')
+    .exitOverride((err: CommanderError) => {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
+      process.exit(err.code.startsWith('commander.') ? 2 : err.exitCode);
+    })
+    .action((o) =>
+      runTraffic(
+        {
+          ...o,
+          kinds: ['power'],
+          devices: o.meters,
+          rate: o.hz * o.meters,
+          concurrency: Math.max(32, Math.ceil(o.hz * o.meters)),
+        },
+        'power-meter',
+      ),
+    );
 }

@@ -55,7 +55,8 @@ export interface EntitySet {
   alias?: AliasKind;
   /** Columns giving the default (stable) order. */
   order: string[];
-  base(orgId: string, dialect: Dialect): RawBuilder<unknown>;
+  /** The set's SELECT; `tables` narrows Observations to the table(s) the values can be in. */
+  base(orgId: string, dialect: Dialect, tables?: ObservationTables): RawBuilder<unknown>;
   props: Record<string, PropDef>;
   relations: Record<string, RelationDef>;
   /** The STA properties of a row (no control information). */
@@ -66,6 +67,16 @@ export interface EntitySet {
 const num = (col = 'num'): PropDef => ({ col, type: 'number', notNull: true });
 const alias = (r: Row) => Number(r.num);
 export type Row = Record<string, unknown>;
+/**
+ * Where Observations are read from: the numeric hot table, measurement_values, or both (a UNION
+ * ALL); or one datastream already checked to be the organisation's, read from its table alone
+ * with no join (its FeatureOfInterest, the device's place, is the same for every row).
+ */
+export type ObservationTables =
+  | 'numbers'
+  | 'values'
+  | 'both'
+  | { datastream: number; table: 'numbers' | 'values'; foi: string | null };
 
 const OM = 'http://www.opengis.net/def/observationType/OGC-OM/2.0/';
 /** The observation type of a datastream's value kind (SensorThings 1.1 Table 12). */
@@ -274,13 +285,24 @@ export const SETS: Record<SetName, EntitySet> = {
     order: ['ds_id', 'time'],
     // Numbers come from the measurements hot table, other results (text, booleans, JSON) from
     // measurement_values as JSON text in result_json; a datastream holds one kind.
-    base: (orgId, dialect) => sql`select o.ds_id as ds_id, o.time as time, o.result as result, o.result_json as result_json,
+    // A single table keeps the (datastream_id, time) index order visible to the planner (SQLite
+    // does not push ORDER BY … LIMIT through a UNION ALL): the reader picks it when it can.
+    base: (orgId, dialect, tables = 'both') => {
+      const numbers = sql`select datastream_id as ds_id, time, value as result, null as result_json from measurements`;
+      const values = sql`select datastream_id as ds_id, time, null as result, ${sql.raw(text(dialect, 'value'))} as result_json
+        from measurement_values`;
+      if (typeof tables === 'object')
+        return sql`select o.ds_id as ds_id, o.time as time, o.result as result, o.result_json as result_json,
+          ${sql.raw(text(dialect, 'o.ds_id'))} || '-' || ${sql.raw(text(dialect, 'o.time'))} as id, ${tables.foi} as foi_id
+          from (${tables.table === 'numbers' ? numbers : values}) o where o.ds_id = ${tables.datastream}`;
+      const source = tables === 'numbers' ? numbers : tables === 'values' ? values : sql`${numbers} union all ${values}`;
+      return sql`select o.ds_id as ds_id, o.time as time, o.result as result, o.result_json as result_json,
       ${sql.raw(text(dialect, 'o.ds_id'))} || '-' || ${sql.raw(text(dialect, 'o.time'))} as id,
       ${DEVICE_PLACE} as foi_id
-      from (select datastream_id as ds_id, time, value as result, null as result_json from measurements
-            union all select datastream_id, time, null, ${sql.raw(text(dialect, 'value'))} from measurement_values) o
+      from (${source}) o
       join datastreams ds on ds.id = o.ds_id join devices d on d.id = ds.device_id
-      where ds.org_id = ${orgId}`,
+      where ds.org_id = ${orgId}`;
+    },
     props: {
       id: s('id', true),
       phenomenonTime: { col: 'time', type: 'time', notNull: true },

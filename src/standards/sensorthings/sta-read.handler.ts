@@ -1,9 +1,19 @@
 import type { FastifyReply } from 'fastify';
 import { type EntitySet, type Row, SETS } from './entities.js';
 import { NotImplementedError } from './filter-context.js';
+import { observationFields, observationsJson } from './observations-json.js';
 import type { QueryOptions } from './query-options.js';
 import { keyConstraint, PathError, type Segment, setOf } from './resource-path.js';
-import { type Constraint, DEFAULT_TOP, type Entity, MAX_TOP, type Scope, type StaReader, selfLink } from './sta-reader.js';
+import {
+  type Constraint,
+  DEFAULT_TOP,
+  type Entity,
+  MAX_TOP,
+  type Page,
+  type Scope,
+  type StaReader,
+  selfLink,
+} from './sta-reader.js';
 
 /** Where a resource path leads: a collection (maybe through a navigation) or one entity. */
 export type Target =
@@ -73,7 +83,8 @@ export async function readResource(
   if (target.kind === 'collection') {
     if (next?.name === '$ref' && !after) return reply.send(await collection(reader, scope, target, o, url, true));
     if (next) throw new PathError(`nothing named '${next.name}' after a collection`, next.key ? 404 : 400);
-    return reply.send(await collection(reader, scope, target, o, url, false));
+    const body = await collection(reader, scope, target, o, url, false);
+    return typeof body === 'string' ? reply.type('application/json; charset=utf-8').send(body) : reply.send(body);
   }
   if (!next) return reply.send(await reader.render(scope, target.set, target.row, o));
   if (next.name === '$ref' && !after)
@@ -100,6 +111,9 @@ async function collection(
   refs: boolean,
 ) {
   const page = await reader.page(scope, target.set, target.constraint, o);
+  const fields =
+    target.set.name === 'Observations' && !refs && !o.dataArray && o.expand.length === 0 && observationFields(o.select);
+  if (fields) return observationsPage(scope, page, fields, url, o);
   const body: Entity = {};
   if (page.count !== undefined) body['@iot.count'] = page.count;
   if (o.dataArray) {
@@ -115,6 +129,15 @@ async function collection(
   }
   if (page.more) body['@iot.nextLink'] = nextLink(scope, url, o);
   return body;
+}
+
+/** A page of Observations as JSON text, the keys in the order the generic path gives them. */
+function observationsPage(scope: Scope, page: Page, fields: string[], url: string, o: QueryOptions): string {
+  let out = '{';
+  if (page.count !== undefined) out += `"@iot.count":${page.count},`;
+  out += `"value":${observationsJson(scope.base, page.rows, fields)}`;
+  if (page.more) out += `,"@iot.nextLink":${JSON.stringify(nextLink(scope, url, o))}`;
+  return `${out}}`;
 }
 
 /** The same request with $skip moved past this page. */

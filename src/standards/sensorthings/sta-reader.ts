@@ -1,9 +1,10 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
 import type { Schema } from '../../db/schema.js';
-import { type EntitySet, type Row, SETS } from './entities.js';
+import { type EntitySet, type ObservationTables, type Row, SETS } from './entities.js';
 import { NotImplementedError } from './filter-context.js';
 import { Aliases, SqlCompiler } from './filter-sql.js';
+import { DEVICE_PLACE } from './places.js';
 import { emptyOptions, QueryOptionError, type QueryOptions } from './query-options.js';
 
 /** Rows per page when the client gives no $top, and the most a page may hold. */
@@ -56,7 +57,8 @@ export class StaReader {
     const conditions: RawBuilder<unknown>[] = constraint.map((c) => sql`${sql.raw(`${alias}.${c.col}`)} = ${c.value}`);
     if (o.filter) conditions.push(compiler.where(o.filter));
     const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-    const from = sql`(${set.base(scope.orgId, this.dialect)}) ${sql.raw(alias)}`;
+    const tables = set.name === 'Observations' ? await this.observationTables(scope.orgId, constraint) : undefined;
+    const from = sql`(${set.base(scope.orgId, this.dialect, tables)}) ${sql.raw(alias)}`;
     const top = Math.min(o.top ?? DEFAULT_TOP, MAX_TOP);
     const order = [
       ...o.orderby.map((term) => compiler.orderTerm(term.path, term.desc)),
@@ -76,6 +78,26 @@ export class StaReader {
       count = Number(c.rows[0]?.n ?? 0);
     }
     return { rows, more: result.rows.length > top, count };
+  }
+
+  /**
+   * Which tables hold the Observations asked for: one datastream's kind, else whether the
+   * organisation has any non-numeric datastream at all (most have none: no UNION needed).
+   */
+  private async observationTables(orgId: string, constraint: Constraint): Promise<ObservationTables> {
+    const ds = Number(constraint.find((c) => c.col === 'ds_id')?.value ?? Number.NaN);
+    if (Number.isSafeInteger(ds)) {
+      const found = await sql<{ k: string; foi: string | null }>`select ds.value_kind as k, ${DEVICE_PLACE} as foi
+        from datastreams ds join devices d on d.id = ds.device_id where ds.id = ${ds} and ds.org_id = ${orgId}`.execute(this.db);
+      const row = found.rows[0];
+      // Another organisation's datastream: the joined SELECT finds nothing, as for any foreign row.
+      if (!row) return 'numbers';
+      return { datastream: ds, table: row.k === 'number' ? 'numbers' : 'values', foi: row.foi ?? null };
+    }
+    const other = await sql`select 1 as one from datastreams where org_id = ${orgId} and value_kind <> 'number' limit 1`.execute(
+      this.db,
+    );
+    return other.rows.length > 0 ? 'both' : 'numbers';
   }
 
   /** Renders a row with control information, $select and $expand applied. */

@@ -91,7 +91,7 @@ describe.each(dialects)('SensorThings through the o.js client library on %s', (d
     const results: number[] = [];
     let page = (await client(root)
       .get(`Datastreams(${ds})/Observations`)
-      .query({ $top: '10', $orderby: 'phenomenonTime asc', $count: 'true' })) as {
+      .query({ $top: 10, $orderby: 'phenomenonTime asc', $count: true })) as {
       value: Entity[];
       '@iot.nextLink'?: string;
       '@iot.count'?: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSeries, intervalFor, toCsv, toNdjson, unitScales } from './series.js';
+import { alignSeries, intervalFor, rowsOf, toCsv, toNdjson, unitScales } from './series.js';
 
 const rows = [
   { datastream: 2, time: '2026-12-02T10:00:00.000Z', value: 5 },
@@ -35,5 +35,10 @@ describe('chart data shaping', () => {
       'time,"temp, room",co2\n2026-12-02T10:00:00.000Z,20.5,5\n2026-12-02T10:01:00.000Z,21,\n',
     );
     expect(toNdjson(rows.slice(0, 1))).toBe('{"datastream":2,"time":"2026-12-02T10:00:00.000Z","value":5}\n');
+  });
+
+  it('keeps the row entries of a measurements page, not columnar ones', () => {
+    const row = { datastream: 1, time: '2026-12-03T00:00:00Z', value: 1.5 };
+    expect(rowsOf([row, { datastream: 2, time: [1, 2], value: [3, 4] }])).toEqual([row]);
   });
 });

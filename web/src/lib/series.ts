@@ -7,6 +7,14 @@ export interface Row {
   value: unknown;
 }
 
+/**
+ * The row entries of a GET /api/measurements page. Asked without `format=columnar` every entry
+ * is a row; the page's type also allows the columnar form (times and values as arrays).
+ */
+export function rowsOf(data: readonly { datastream: number; time: unknown; value: unknown }[]): Row[] {
+  return data.filter((r): r is Row => typeof r.time === 'string');
+}
+
 export type Aligned = [number[], ...(number | null)[][]];
 
 /**

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api } from '../api.js';
 import { all, useDevices } from '../lib/queries.js';
-import { alignSeries, intervalFor, type Row, toCsv, toNdjson } from '../lib/series.js';
+import { alignSeries, intervalFor, type Row, rowsOf, toCsv, toNdjson } from '../lib/series.js';
 import { ApiError } from '../ui/api-error.js';
 import { TimeChart } from '../ui/chart.js';
 
@@ -66,7 +66,7 @@ export default function ExplorerPage() {
         ...(resolved !== 'raw' && { interval: resolved, agg: agg as 'avg' }),
       };
       for await (const page of api.queryMeasurements(query)) {
-        rows.push(...page.data);
+        rows.push(...rowsOf(page.data));
         if (rows.length > 200_000) break;
       }
       return rows;

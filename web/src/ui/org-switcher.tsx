@@ -64,7 +64,14 @@ export function OrgSwitcher({ me }: { me: { name: string; organisation: KnownOrg
     <>
       <Menu position="bottom-start" withinPortal>
         <Menu.Target>
-          <Button size="compact-sm" variant="subtle" aria-label="Organisation" data-testid="organisation" visibleFrom="xs">
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            aria-label="Organisation"
+            data-testid="organisation"
+            maw={{ base: 120, sm: 280 }}
+            styles={{ label: { overflow: 'hidden', textOverflow: 'ellipsis' } }}
+          >
             {me.organisation.name} ▾
           </Button>
         </Menu.Target>

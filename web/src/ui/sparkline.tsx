@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { api } from '../api.js';
-import { alignSeries } from '../lib/series.js';
+import { alignSeries, rowsOf } from '../lib/series.js';
 
 /** A small line of a datastream's last 6 hours (15-minute averages). */
 export function Sparkline({ datastream }: { datastream: number }) {
@@ -10,16 +10,18 @@ export function Sparkline({ datastream }: { datastream: number }) {
   const rows = useQuery({
     queryKey: ['spark', datastream],
     queryFn: async () =>
-      (
-        await api.get('/api/measurements', {
-          query: {
-            datastream: [String(datastream)],
-            start: new Date(Date.now() - 6 * 3600_000).toISOString(),
-            interval: '15m',
-            limit: 100,
-          },
-        })
-      ).data,
+      rowsOf(
+        (
+          await api.get('/api/measurements', {
+            query: {
+              datastream: [String(datastream)],
+              start: new Date(Date.now() - 6 * 3600_000).toISOString(),
+              interval: '15m',
+              limit: 100,
+            },
+          })
+        ).data,
+      ),
     refetchInterval: 60_000,
   });
   useEffect(() => {

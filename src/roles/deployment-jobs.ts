@@ -1,0 +1,48 @@
+/** The periodic jobs of a deployment, run by the scheduler lease holder (src/scheduler). */
+import type { MeasurementRetention, RetentionReport } from '../measurements/measurement-retention.js';
+import type { Job } from '../scheduler/scheduler.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+
+export interface DeploymentJobDeps {
+  dispatchWebhooks: () => Promise<unknown>;
+  sweepOffline: () => Promise<void>;
+  retention: MeasurementRetention;
+  removeExpiredTraces: (now: number) => Promise<number>;
+  config: { fleetSweepSeconds: number; retentionIntervalSeconds: number };
+  clock: Clock;
+  logger: Logger;
+}
+
+export function deploymentJobs(deps: DeploymentJobDeps): Job[] {
+  const { config, clock, logger } = deps;
+  return [
+    { name: 'webhook dispatch', everyMs: 1000, run: async () => void (await deps.dispatchWebhooks()) },
+    { name: 'offline sweep', everyMs: config.fleetSweepSeconds * 1000, run: deps.sweepOffline },
+    {
+      name: 'retention',
+      everyMs: config.retentionIntervalSeconds * 1000,
+      run: async () => {
+        const report = await deps.retention.run();
+        if (report) logger.info({ retention: summarize(report) }, 'retention done');
+      },
+    },
+    {
+      name: 'trace retention',
+      everyMs: config.retentionIntervalSeconds * 1000,
+      run: async () => {
+        const removed = await deps.removeExpiredTraces(clock());
+        if (removed > 0) logger.info({ removed }, 'expired traces removed');
+      },
+    },
+  ];
+}
+
+/** A retention report in a few numbers, for the log line. */
+function summarize(report: RetentionReport) {
+  return {
+    rows: report.raw.reduce((n, r) => n + r.rows, 0),
+    rollups: report.rollups.reduce((n, r) => n + r.rows, 0),
+    partitions: report.partitions.map((p) => p.name),
+  };
+}
