@@ -16,7 +16,6 @@ import {
   FULL,
   figure,
   heading,
-  medianMs,
   note,
   postgresAvailable,
   postgresBenchDatabase,
@@ -31,6 +30,29 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2025, 0, 1);
 const TOKEN = BENCH_TOKEN;
 const BATCH = 50_000;
+const RUNS = 7;
+
+interface Timing {
+  wallMs: number;
+  /** CPU time of this process (user + system), which a loaded machine inflates far less than wall time. */
+  cpuMs: number;
+}
+
+/** Medians of wall time and of this process's CPU time over RUNS runs. */
+async function measure(work: () => Promise<unknown>): Promise<Timing> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await work();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
 
 const withPolder = (make: () => Promise<BenchDatabase>, label: string) =>
   withBenchPolder(
@@ -82,11 +104,13 @@ async function run(polder: Polder, label: string): Promise<void> {
     return { datastream: [String(ds.id)], start: iso(start), end: iso(start + DAY) };
   };
   let rows = 0;
+  const shown = (what: string, m: Timing) =>
+    figure(what, m.wallMs, 'ms', `median of ${RUNS}; CPU of this process ${m.cpuMs.toFixed(1)} ms`);
   // The ceiling: the same day read with the raw driver (rows as arrays, nothing else).
-  const driverMs = await medianMs(7, async () => {
+  const text = 'select time, value from measurements where datastream_id = ? and time >= ? and time < ? order by time';
+  const driver = await measure(async () => {
     const start = day(k++);
     const args = [ds.id, start, start + DAY];
-    const text = 'select time, value from measurements where datastream_id = ? and time >= ? and time < ? order by time';
     if (polder.database.dialect === 'sqlite')
       rows = polder.database.sqlite
         .prepare(text)
@@ -98,11 +122,19 @@ async function run(polder: Polder, label: string): Promise<void> {
       rows = (await polder.database.pool.query({ text: pgText, values: args, rowMode: 'array' })).rows.length;
     }
   });
-  figure(`a day of raw points (${rows.toLocaleString('en-US')} rows), raw driver select`, driverMs, 'ms', 'median of 7');
-  const rawMs = await medianMs(7, async () => {
+  shown(`a day of raw points (${rows.toLocaleString('en-US')} rows), raw driver select, row arrays`, driver);
+  const service = await measure(async () => {
     rows = (await polder.measurements.query(caller, dayQuery(), { limit: 100_000 })).items.length;
   });
-  figure(`a day of raw points (${rows.toLocaleString('en-US')} rows), service.query`, rawMs, 'ms', 'median of 7');
+  shown(`a day of raw points (${rows.toLocaleString('en-US')} rows), service.query (row objects)`, service);
+  const series = await measure(async () => {
+    const page = await polder.measurements.querySeries(caller, dayQuery(), { limit: 100_000 });
+    rows = page.series.reduce((n, s) => n + s.times.length, 0);
+  });
+  shown(`a day of raw points (${rows.toLocaleString('en-US')} rows), service.querySeries (columns)`, series);
+  note(
+    `service / raw driver: ${(service.wallMs / driver.wallMs).toFixed(2)} (objects), ${(series.wallMs / driver.wallMs).toFixed(2)} (columns)`,
+  );
 
   const yearQuery = {
     datastream: [String(ds.id)],
@@ -111,25 +143,31 @@ async function run(polder: Polder, label: string): Promise<void> {
     interval: '1h' as const,
     agg: 'avg' as const,
   };
-  const hourMs = await medianMs(7, async () => {
+  const hour = await measure(async () => {
     rows = (await polder.measurements.query(caller, yearQuery, { limit: 100_000 })).items.length;
   });
-  figure(`the year as 1-hour buckets (${rows.toLocaleString('en-US')} rows), service.query`, hourMs, 'ms', 'median of 7');
+  shown(`the year as 1-hour buckets (${rows.toLocaleString('en-US')} rows), service.query`, hour);
 
   const get = (url: string) => polder.app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } });
-  const httpDayMs = await medianMs(7, async () => {
-    const q = dayQuery();
-    const res = await get(`/api/measurements?datastream=${ds.id}&start=${q.start}&end=${q.end}&limit=100000`);
-    if (res.statusCode !== 200) throw new Error(res.body);
-  });
-  figure('a day of raw points over HTTP (JSON, app.inject)', httpDayMs, 'ms', 'median of 7');
-  const httpYearMs = await medianMs(7, async () => {
-    const res = await get(
-      `/api/measurements?datastream=${ds.id}&start=${yearQuery.start}&end=${yearQuery.end}&interval=1h&limit=100000`,
-    );
-    if (res.statusCode !== 200) throw new Error(res.body);
-  });
-  figure('the year as 1-hour buckets over HTTP (JSON, app.inject)', httpYearMs, 'ms', 'median of 7');
+  let bytes = 0;
+  for (const format of ['rows', 'columnar'] as const) {
+    const httpDay = await measure(async () => {
+      const q = dayQuery();
+      const res = await get(`/api/measurements?datastream=${ds.id}&start=${q.start}&end=${q.end}&limit=100000&format=${format}`);
+      if (res.statusCode !== 200) throw new Error(res.body);
+      bytes = res.rawPayload.length;
+    });
+    shown(`a day of raw points over HTTP (app.inject), format=${format}, ${(bytes / 2 ** 20).toFixed(1)} MiB`, httpDay);
+  }
+  for (const format of ['rows', 'columnar'] as const) {
+    const httpYear = await measure(async () => {
+      const res = await get(
+        `/api/measurements?datastream=${ds.id}&start=${yearQuery.start}&end=${yearQuery.end}&interval=1h&limit=100000&format=${format}`,
+      );
+      if (res.statusCode !== 200) throw new Error(res.body);
+    });
+    shown(`the year as 1-hour buckets over HTTP (app.inject), format=${format}`, httpYear);
+  }
 
   await polder.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (polder.app.server.address() as AddressInfo).port;

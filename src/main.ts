@@ -261,6 +261,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       allBaseTopics: () => directory.baseTopics(),
       pipelineFilters: (orgId) => pipelineTopics.filtersOf(orgId),
       ownsStaTopic: (orgId, topic) => sensorThingsMqtt.ownsTopic(orgId, topic),
+      staSubscribed: (filter) => sensorThingsMqtt.subscribed(filter),
     }),
   );
 

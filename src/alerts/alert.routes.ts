@@ -23,6 +23,7 @@ const AlertSchema = Type.Object({
   openedAt: IsoTime,
   acknowledgedAt: Nullable(IsoTime),
   acknowledgedBy: Nullable(Type.String()),
+  acknowledgedComment: Nullable(Type.String()),
   resolvedAt: Nullable(IsoTime),
   updatedAt: IsoTime,
   rule: Nullable(Type.Object({ id: Type.String(), name: Type.String() }, { description: 'The rule that raised it (kind rule)' })),
@@ -136,16 +137,24 @@ export function alertRoutes(app: TypedApp, alerts: AlertService, webhooks: Webho
     '/api/alerts/:id/acknowledge',
     {
       config: { scope: 'alerts:write' },
+      // The body (a comment) may be left out altogether.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags: ['alerts'],
-        summary: 'Acknowledge a firing alert (it stays open until its cause goes)',
+        summary: 'Acknowledge a firing alert (it stays open until its cause goes), with an optional comment',
         params: IdParam,
+        body: Type.Object(
+          { comment: Type.Optional(Type.String({ maxLength: 2000 })) },
+          { additionalProperties: false, description: 'Optional' },
+        ),
         response: { 200: AlertSchema, ...errors(404) },
       },
     },
     async (request) => {
       const p = principalOf(request);
-      return alertView(await alerts.acknowledge(p.orgId, request.params.id, p.name));
+      return alertView(await alerts.acknowledge(p.orgId, request.params.id, p.name, request.body.comment));
     },
   );
 

@@ -50,8 +50,8 @@ export class AlertService {
     await this.emit('alert.repeated', alerts);
   }
 
-  async acknowledge(orgId: string, id: string, by: string): Promise<Alert> {
-    const acked = await this.store.acknowledge(orgId, id, by, this.clock());
+  async acknowledge(orgId: string, id: string, by: string, comment?: string): Promise<Alert> {
+    const acked = await this.store.acknowledge(orgId, id, by, this.clock(), comment?.trim() || null);
     if (acked) {
       await this.emit('alert.acknowledged', [acked]);
       return acked;

@@ -19,6 +19,7 @@ const toAlert = (r: Selectable<AlertTable>): Alert => ({
   openedAt: r.opened_at,
   acknowledgedAt: r.acknowledged_at,
   acknowledgedBy: r.acknowledged_by,
+  acknowledgedComment: r.acknowledged_comment ?? null,
   resolvedAt: r.resolved_at,
   updatedAt: r.updated_at,
   ruleId: r.rule_id === '' ? null : r.rule_id,
@@ -46,6 +47,7 @@ export class KyselyAlertStore implements AlertStore {
         opened_at: now,
         acknowledged_at: null,
         acknowledged_by: null,
+        acknowledged_comment: null,
         resolved_at: null,
         updated_at: now,
         rule_id: d.ruleId ?? '',
@@ -80,10 +82,10 @@ export class KyselyAlertStore implements AlertStore {
     return resolved;
   }
 
-  async acknowledge(orgId: string, id: string, by: string, now: number) {
+  async acknowledge(orgId: string, id: string, by: string, now: number, comment: string | null = null) {
     const row = await this.db
       .updateTable('alerts')
-      .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: by, updated_at: now })
+      .set({ status: 'acknowledged', acknowledged_at: now, acknowledged_by: by, acknowledged_comment: comment, updated_at: now })
       .where('org_id', '=', orgId)
       .where('id', '=', id)
       .where('status', '=', 'firing')

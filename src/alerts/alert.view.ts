@@ -13,6 +13,7 @@ export const alertView = (a: Alert) => ({
   openedAt: toIso(a.openedAt),
   acknowledgedAt: toIsoOrNull(a.acknowledgedAt),
   acknowledgedBy: a.acknowledgedBy,
+  acknowledgedComment: a.acknowledgedComment,
   resolvedAt: toIsoOrNull(a.resolvedAt),
   updatedAt: toIso(a.updatedAt),
   rule: a.ruleId ? { id: a.ruleId, name: ruleName(a) } : null,

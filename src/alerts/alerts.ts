@@ -22,6 +22,8 @@ export interface Alert {
   openedAt: number;
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
+  /** What the acknowledger wrote, if anything. */
+  acknowledgedComment: string | null;
   resolvedAt: number | null;
   updatedAt: number;
   /** The rule that raised it (kind `rule`), else null. */
@@ -63,7 +65,7 @@ export interface AlertStore {
   openMany(orgId: string, drafts: AlertDraft[], now: number, newId: () => string): Promise<Alert[]>;
   /** Resolves open alerts of `kind` for these subjects; returns the resolved. */
   resolveMany(orgId: string, kind: string, subjectIds: string[], now: number, ruleId?: string): Promise<Alert[]>;
-  acknowledge(orgId: string, id: string, by: string, now: number): Promise<Alert | undefined>;
+  acknowledge(orgId: string, id: string, by: string, now: number, comment?: string | null): Promise<Alert | undefined>;
   get(orgId: string, id: string): Promise<Alert | undefined>;
   list(orgId: string, filter: AlertFilter, page: PageRequest): Promise<Page<Alert>>;
   /** The organisation's device with this id or code. */

@@ -36,6 +36,8 @@ export interface TopicOwnership {
    * organisation's own entities. A SensorThings module plugs in here; until then: false.
    */
   ownsStaTopic?(orgId: string, topic: string): boolean;
+  /** SensorThings: a client asks for this filter (a `…?$select=` topic is published only once someone subscribed to it). */
+  staSubscribed?(filter: string): void;
 }
 
 type KeyPrincipal = Extract<MqttPrincipal, { kind: 'key' }>;
@@ -99,6 +101,7 @@ export class TopicPolicy {
 
   maySubscribe(who: MqttPrincipal, filter: string): boolean {
     if (!isValidTopicFilter(filter)) return false;
+    if (STA_ROOTS.includes(levels(filter)[0] as string)) this.world.staSubscribed?.(filter);
     if (who.kind === 'service') return true;
     if (who.kind === 'device') return this.deviceSubscribe(who, filter);
     if (who.platform) return true;

@@ -130,7 +130,7 @@ export interface DeviceTable {
   mqtt_password_delivered: number;
   state: string;
   last_seen_at: number | null;
-  last_status: Json;
+  last_status: Json | null;
   created_at: number;
   updated_at: number;
 }
@@ -203,6 +203,7 @@ export interface AlertTable {
   opened_at: number;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
+  acknowledged_comment: string | null;
   resolved_at: number | null;
   updated_at: number;
   /** The rule that raised it; '' for alerts of no rule (device_offline). */
@@ -343,7 +344,7 @@ export interface StaObservedPropertyTable {
   name: string;
   definition: string;
   description: string;
-  properties: Json;
+  properties: Json | null;
   created_at: number;
 }
 
@@ -352,7 +353,73 @@ export interface StaDatastreamTable {
   datastream_id: number;
   name: string | null;
   description: string | null;
-  properties: Json;
+  properties: Json | null;
+}
+
+/** Invitations to join an organisation (src/tenancy/invitations.store.ts). */
+export interface InvitationTable {
+  id: string;
+  org_id: string;
+  token_hash: string;
+  role: string;
+  username: string | null;
+  email: string | null;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by: string | null;
+  revoked_at: number | null;
+}
+
+/** Stream rules (src/rules). */
+export interface RuleTable {
+  id: string;
+  org_id: string;
+  name: string;
+  property: string;
+  scope: Json;
+  condition: Json;
+  clear: Json | null;
+  severity: string;
+  repeat_seconds: number | null;
+  actions: Json;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A rule's state per datastream (hysteresis, repeat). */
+export interface RuleStateTable {
+  rule_id: string;
+  datastream_id: number;
+  org_id: string;
+  state: Json;
+  updated_at: number;
+}
+
+/** Which process of a deployment holds a role (src/scheduler/lease.ts), until when. */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  expires_at: number;
+}
+
+/** SensorThings: the integer alias (`@iot.id`) of a registry entity (`kind` thing, place, sensor, op). */
+export interface StaIdTable {
+  id: Generated<number>;
+  org_id: string;
+  kind: string;
+  key: string;
+}
+
+/** SensorThings: each placement of a device (a HistoricalLocation); `location_id` is a place id. */
+export interface StaLocationHistoryTable {
+  id: Generated<number>;
+  org_id: string;
+  device_id: string;
+  location_id: string;
+  time: number;
 }
 
 export interface Schema {
@@ -383,4 +450,10 @@ export interface Schema {
   poller_files: PollerFileTable;
   sta_observed_properties: StaObservedPropertyTable;
   sta_datastreams: StaDatastreamTable;
+  invitations: InvitationTable;
+  rules: RuleTable;
+  rule_states: RuleStateTable;
+  leases: LeaseTable;
+  sta_ids: StaIdTable;
+  sta_location_history: StaLocationHistoryTable;
 }

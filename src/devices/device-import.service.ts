@@ -1,9 +1,10 @@
-import type { ErrorObject } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { reservedRootProblem } from '../locations/base-topic.js';
 import type { LocationService } from '../locations/locations.service.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
+import type { JsonSchemas } from '../shared/json-schema.js';
+import { describeProblem, dottedField, problemsOf } from '../shared/validation.js';
 import type { ConfigValidator } from './config-validator.js';
 import { type CsvRowProblem, devicesFromCsv, devicesToCsv } from './device-csv.js';
 import { type DraftContext, draftDevice, fieldOf, loginCandidate, type Prior } from './device-draft.js';
@@ -35,18 +36,10 @@ type Draft = {
   disables: boolean;
 };
 
-const validateRow = new Ajv2020({ allErrors: true, strict: false }).compile(ImportDevice);
-
-function schemaProblems(row: number, errors: ErrorObject[] | null | undefined): CsvRowProblem[] {
-  return (errors ?? []).map((e) => {
-    const path = e.instancePath.split('/').filter(Boolean);
-    const prop =
-      (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
-      (e.params as { additionalProperty?: string }).additionalProperty;
-    if (typeof prop === 'string') path.push(prop);
-    const field = path.join('.') || 'device';
-    const message =
-      e.keyword === 'additionalProperties' ? `${field} is not a device field` : `${field} ${e.message ?? 'is invalid'}`;
+function schemaProblems(row: number, validate: ValidateFunction): CsvRowProblem[] {
+  return problemsOf(validate.errors).map((p) => {
+    const field = dottedField(p.path) || 'device';
+    const message = p.rule === 'additionalProperties' ? `${field} is not a device field` : describeProblem(field, p);
     return { row, field, message };
   });
 }
@@ -58,6 +51,8 @@ function schemaProblems(row: number, errors: ErrorObject[] | null | undefined): 
  * sensor keys; only an error-free input is written, in batches.
  */
 export class DeviceImportService {
+  private readonly validateRow: ValidateFunction;
+
   constructor(
     private readonly devices: DeviceService,
     private readonly deviceStore: DeviceStore,
@@ -68,7 +63,10 @@ export class DeviceImportService {
     private readonly validator: ConfigValidator,
     private readonly clock: Clock,
     private readonly newId: IdGenerator,
-  ) {}
+    schemas: JsonSchemas,
+  ) {
+    this.validateRow = schemas.compile(ImportDevice);
+  }
 
   async importCsv(orgId: string, text: string, dryRun: boolean): Promise<ImportReport> {
     const { devices, problems } = devicesFromCsv(text);
@@ -150,8 +148,8 @@ export class DeviceImportService {
     const add = (row: number, field: string, message: string) => problems.push({ row, field, message });
 
     for (const { row, device } of input) {
-      if (!validateRow(device)) {
-        problems.push(...schemaProblems(row, validateRow.errors));
+      if (!this.validateRow(device)) {
+        problems.push(...schemaProblems(row, this.validateRow));
         continue;
       }
       const d = device as ImportDevice;

@@ -3,6 +3,7 @@ import { LocationService } from '../locations/locations.service.js';
 import { KyselyLocationStore } from '../locations/locations.store.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
+import { JsonSchemas } from '../shared/json-schema.js';
 import type { Logger } from '../shared/logger.js';
 import { ConfigValidator } from './config-validator.js';
 import { KyselyDatastreamStore } from './datastreams.store.js';
@@ -52,7 +53,8 @@ export function createRegistry(deps: {
 }): Registry {
   const { database, clock, newId } = deps;
   const db = database.db;
-  const validator = new ConfigValidator();
+  const schemas = new JsonSchemas();
+  const validator = new ConfigValidator(schemas);
   const events = new DeviceEvents((err, event) => deps.logger.error({ err, event }, 'device event listener failed'));
   const locations = new LocationService(new KyselyLocationStore(db), clock, newId);
   const types = new DeviceTypeService(new KyselyDeviceTypeStore(db), validator, clock, newId);
@@ -78,6 +80,7 @@ export function createRegistry(deps: {
     validator,
     clock,
     newId,
+    schemas,
   );
   return {
     locations,

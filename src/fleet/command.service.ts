@@ -4,7 +4,15 @@ import { DomainError } from '../shared/errors.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { PageRequest } from '../shared/page.js';
-import { type Command, type CommandBus, type CommandInput, type CommandStore, DEVICE_MODULE, type Sender } from './commands.js';
+import {
+  type Command,
+  type CommandBus,
+  type CommandInput,
+  type CommandStore,
+  DEVICE_MODULE,
+  type LorawanOrders,
+  type Sender,
+} from './commands.js';
 
 /** What orders need of the registry. */
 export interface CommandRegistry {
@@ -32,6 +40,7 @@ const error = (code: string, message: string, details?: Record<string, unknown>)
  */
 export class CommandService {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private lorawan: LorawanOrders | undefined;
 
   constructor(
     private readonly store: CommandStore,
@@ -43,10 +52,25 @@ export class CommandService {
     private readonly opts: CommandOptions = { reinstallGraceMs: 5000 },
   ) {}
 
+  /** Orders to LoRaWAN devices go through this (the downlinks domain), set once at start-up. */
+  attachLorawan(orders: LorawanOrders): void {
+    this.lorawan = orders;
+  }
+
   async send(orgId: string, idOrCode: string, input: CommandInput, sender: Sender): Promise<Command> {
     const device = await this.registry.get(orgId, idOrCode);
-    if (device.connectivity !== 'mqtt')
-      throw error('DEVICE_NOT_MQTT', `device ${device.code} is of connectivity ${device.connectivity}: it takes no MQTT orders`);
+    if (device.connectivity !== 'mqtt') {
+      if (device.enabled && device.connectivity === 'lorawan' && this.lorawan) {
+        const sent = await this.sendLorawan(orgId, device, input, sender);
+        if (sent) return sent;
+      }
+      if (!device.enabled) throw error('DEVICE_DISABLED', `device ${device.code} is disabled`);
+      throw error(
+        'DEVICE_NOT_MQTT',
+        `device ${device.code} is of connectivity ${device.connectivity}: it takes no MQTT orders` +
+          (device.connectivity === 'lorawan' ? ' (give its device type a downlink route for LoRaWAN orders)' : ''),
+      );
+    }
     if (!device.enabled) throw error('DEVICE_DISABLED', `device ${device.code} is disabled`);
     if (device.baseTopic === null)
       throw error('DEVICE_NO_BASE_TOPIC', `device ${device.code} has no base topic: give it a location or a baseTopic`);
@@ -84,6 +108,32 @@ export class CommandService {
     this.opts.counted?.(command.status);
     if (input.order === 'reinstall') this.closeOldSessionLater(orgId, device.id);
     if (command.status === 'failed') throw error('UNAVAILABLE', `the broker did not take the order: ${command.error}`);
+    return command;
+  }
+
+  /** A LoRaWAN downlink through the network server, logged like an MQTT order; undefined without a route. */
+  private async sendLorawan(orgId: string, device: Device, input: CommandInput, sender: Sender): Promise<Command | undefined> {
+    const id = this.newId();
+    const out = await this.lorawan?.send(orgId, device, input, id);
+    if (!out) return undefined;
+    const command: Command = {
+      id,
+      orgId,
+      deviceId: device.id,
+      module: input.module ?? DEVICE_MODULE,
+      order: input.order,
+      value: input.value,
+      dest: out.reference ?? '',
+      topic: out.target,
+      payload: out.payload,
+      sentBy: sender,
+      sentAt: this.clock(),
+      status: out.status,
+      error: out.error,
+    };
+    await this.store.insert(command);
+    this.opts.counted?.(command.status);
+    if (out.code) throw error(out.code, out.error ?? 'the downlink failed', { commandId: id });
     return command;
   }
 

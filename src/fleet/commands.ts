@@ -1,3 +1,4 @@
+import type { Device } from '../devices/devices.js';
 import type { Page, PageRequest } from '../shared/page.js';
 
 /**
@@ -39,8 +40,11 @@ export interface Command {
   payload: string;
   sentBy: Sender;
   sentAt: number;
-  /** `sent`: the broker took it (QoS 1); `failed`: it did not (error says why). */
-  status: 'sent' | 'failed';
+  /**
+   * `sent`: the broker took it (QoS 1); `queued`: a LoRaWAN network server took the downlink
+   * into its queue; `failed`: it did not (error says why).
+   */
+  status: 'sent' | 'queued' | 'failed';
   error: string | null;
 }
 
@@ -48,6 +52,24 @@ export interface CommandStore {
   insert(command: Command): Promise<void>;
   /** Newest first. */
   list(orgId: string, deviceId: string, page: PageRequest): Promise<Page<Command>>;
+}
+
+/** An order to a LoRaWAN device as its network server took it (or did not). */
+export interface LorawanOrder {
+  /** Where it went, e.g. `ttn-v3:<application>/<device>` or `chirpstack-v4:<deveui>` (logged as the topic). */
+  target: string;
+  /** Exactly what was sent to the network server's API (logged as the payload). */
+  payload: string;
+  status: 'queued' | 'failed';
+  error: string | null;
+  /** The network server's reference of the downlink (TTN correlation id, ChirpStack queue item id), logged as dest. */
+  reference: string | null;
+  code: 'DOWNLINK_ENCODE_FAILED' | 'DOWNLINK_FAILED' | null;
+}
+
+/** Orders to LoRaWAN devices (src/downlinks): undefined when the device's type has no downlink route. */
+export interface LorawanOrders {
+  send(orgId: string, device: Device, input: CommandInput, commandId: string): Promise<LorawanOrder | undefined>;
 }
 
 /** What publishing needs of MQTT (the embedded broker or the external client). */

@@ -6,6 +6,7 @@ import type { LocationService } from '../locations/locations.service.js';
 import { toIso } from '../shared/clock.js';
 import type { CommandService } from './command.service.js';
 import { BUILTIN_ORDERS, type Command, DEVICE_MODULE } from './commands.js';
+import { fleetActivityRoutes } from './fleet-activity.routes.js';
 import { type SummaryStore, summarise } from './site-summary.js';
 
 const Name = (description: string) => Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description });
@@ -33,11 +34,15 @@ const CommandSchema = Type.Object({
   order: Type.String(),
   value: Type.Optional(Type.Unknown()),
   dest: Type.String(),
-  topic: Type.String({ description: '<base>/<module>/command' }),
+  topic: Type.String({
+    description: '<base>/<module>/command; LoRaWAN: ttn-v3:<application>/<device> or chirpstack-v4:<deveui>',
+  }),
   payload: Type.String({ description: 'Exactly what was published' }),
   sentBy: Type.Object({ kind: Type.String(), id: Type.String(), name: Type.String() }),
   sentAt: IsoTime,
-  status: Type.Union([Type.Literal('sent'), Type.Literal('failed')]),
+  status: Type.Union([Type.Literal('sent'), Type.Literal('queued'), Type.Literal('failed')], {
+    description: 'sent (MQTT broker took it), queued (LoRaWAN network server queued the downlink), failed',
+  }),
   error: Nullable(Type.String()),
 });
 
@@ -84,6 +89,7 @@ export function fleetRoutes(
   deps: { commands: CommandService; locations: LocationService; summaries: SummaryStore },
 ) {
   const org = (request: Parameters<typeof principalOf>[0]) => principalOf(request).orgId;
+  fleetActivityRoutes(app, deps.summaries);
 
   app.post(
     '/api/devices/:id/commands',
@@ -94,7 +100,7 @@ export function fleetRoutes(
         summary: 'Send an order: publishes {"dest","order","value"} to <base>/<module>/command (QoS 1) and logs it',
         params: IdParam,
         body: CommandBody,
-        response: { 201: CommandSchema, ...errors(404, 409, 503) },
+        response: { 201: CommandSchema, ...errors(404, 409, 422, 502, 503) },
       },
     },
     async (request, reply) => {

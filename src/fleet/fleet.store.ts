@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { toJsonColumn } from '../shared/json.js';
-import { type Activity, type DeviceAccount, type FleetStore, unitHints, type WentOffline } from './fleet.js';
+import { type Activity, type DeviceAccount, type DeviceState, type FleetStore, unitHints, type WentOffline } from './fleet.js';
+import type { DeviceActivity } from './fleet-activity.js';
 import type { SummaryRow, SummaryStore } from './site-summary.js';
 
 const ID_CHUNK = 500;
@@ -64,6 +65,20 @@ export class SqlFleetStore implements FleetStore, SummaryStore {
         r.identity_kind && r.identity_value ? { kind: r.identity_kind, value: r.identity_value } : null,
         r.property_unit,
       ),
+    }));
+  }
+
+  async deviceActivity(orgId: string): Promise<DeviceActivity[]> {
+    const rows = await this.database.db
+      .selectFrom('devices')
+      .select(['id', 'state', 'enabled', 'last_seen_at'])
+      .where('org_id', '=', orgId)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      state: r.state as DeviceState,
+      enabled: Number(r.enabled) === 1,
+      lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
     }));
   }
 

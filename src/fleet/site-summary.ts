@@ -1,4 +1,5 @@
 import { DEVICE_STATES } from '../devices/devices.js';
+import type { FleetActivityStore } from './fleet-activity.js';
 
 /** How many devices are in each state somewhere, and in all. */
 export type StateCounts = Record<(typeof DEVICE_STATES)[number], number> & { total: number };
@@ -32,7 +33,7 @@ export interface SiteSummary {
   unplaced: StateCounts | null;
 }
 
-export interface SummaryStore {
+export interface SummaryStore extends FleetActivityStore {
   /** Device counts of a site grouped by building, room, outdoor zone and state, in one query. */
   siteCounts(orgId: string, siteId: string): Promise<SummaryRow[]>;
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isConnectionError } from '../db/database.js';
 import { DomainError, notFoundCode, RESOURCES } from '../shared/errors.js';
+import { dottedField, mergeAllowedValues, problemsOf, validationDetails } from '../shared/validation.js';
 
 /**
  * The one mapping from stable error codes to HTTP statuses. docs/errors.md lists every code
@@ -17,6 +18,8 @@ export const STATUS_BY_CODE: Record<string, number> = {
   CONFLICT: 409,
   TRACE_NOT_FAILED: 409,
   INVITATION_NOT_FOUND: 404,
+  DERIVED_NOT_FOUND: 404,
+  FORECAST_NOT_FOUND: 404,
   DECODE_FAILED: 422,
   ENVELOPE_INVALID: 422,
   SCRIPT_INVALID: 400,
@@ -25,6 +28,8 @@ export const STATUS_BY_CODE: Record<string, number> = {
   SCRIPT_MEMORY_LIMIT: 422,
   WORKER_FAILED: 500,
   DEVICE_NOT_MQTT: 409,
+  DOWNLINK_ENCODE_FAILED: 422,
+  DOWNLINK_FAILED: 502,
   DEVICE_NO_BASE_TOPIC: 409,
   IDENTITY_AMBIGUOUS: 409,
   PIPELINE_INACTIVE: 409,
@@ -68,15 +73,15 @@ export function errorHandler(err: FastifyError | DomainError | Error, request: F
   const fe = err as FastifyError;
   if (fe.validation) {
     const where = fe.validationContext ?? 'body';
-    const problems = oneOfAllowed(fe.validation.map((v) => ({ ...v, field: fieldOf(where, v.instancePath, v.params) })));
-    const first = problems[0];
-    const field = first?.field ?? where;
-    return reply.status(400).send(
-      errorBody('VALIDATION_FAILED', `${field}: ${first?.message ?? 'is invalid'}`, {
-        field,
-        errors: problems.map((v) => ({ field: v.field, message: v.message })),
-      }),
+    const details = validationDetails(
+      mergeAllowedValues(problemsOf(fe.validation)),
+      (path) => dottedField(path, where),
+      (_field, p) => p.message,
     );
+    const first = details.errors[0];
+    return reply
+      .status(400)
+      .send(errorBody('VALIDATION_FAILED', `${details.field}: ${first?.message ?? 'is invalid'}`, { ...details }));
   }
   if (isConnectionError(err)) {
     request.log.error({ err }, 'database unavailable');
@@ -90,35 +95,4 @@ export function errorHandler(err: FastifyError | DomainError | Error, request: F
       .send(errorBody('INTERNAL', 'internal error; the request id is in the logs', { requestId: request.id }));
   }
   return reply.status(status).send(errorBody(codeForStatus(status), fe.message));
-}
-
-/** `body.identity.kind`, `querystring.limit`: where the bad value is, as a client names it. */
-function fieldOf(where: string, instancePath: string, params: Record<string, unknown> | undefined): string {
-  const path = instancePath.split('/').filter(Boolean);
-  const missing = params?.missingProperty ?? params?.additionalProperty;
-  if (typeof missing === 'string') path.push(missing);
-  return [where, ...path].join('.');
-}
-
-type Problem = NonNullable<FastifyError['validation']>[number] & { field: string };
-
-/**
- * A value that matches none of a union of constants (`interval`, `sort`, enums) gives Ajv one
- * "must be equal to constant" per constant and one "must match a schema in anyOf": one problem
- * per field instead, listing the allowed values once.
- */
-function oneOfAllowed(problems: Problem[]): Problem[] {
-  const allowed = new Map<string, unknown[]>();
-  for (const p of problems) {
-    const values = p.keyword === 'const' ? [p.params?.allowedValue] : p.keyword === 'enum' ? p.params?.allowedValues : undefined;
-    if (Array.isArray(values)) allowed.set(p.field, [...(allowed.get(p.field) ?? []), ...values]);
-  }
-  const out: Problem[] = [];
-  for (const p of problems) {
-    const values = allowed.get(p.field);
-    if (!values) out.push(p);
-    else if (!out.some((o) => o.field === p.field && o.keyword === 'oneOfAllowed'))
-      out.push({ ...p, keyword: 'oneOfAllowed', message: `must be one of ${[...new Set(values)].map(String).join(', ')}` });
-  }
-  return out;
 }

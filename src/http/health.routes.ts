@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { Database } from '../db/database.js';
 import { ping } from '../db/database.js';
-import type { Metrics } from './metrics.js';
+import { type Metrics, registerDatabaseUp } from './metrics.js';
 import type { TypedApp } from './types.js';
 
 const Status = Type.Object({ status: Type.String() });
 
 /** Liveness, readiness and Prometheus metrics: public, for orchestrators and scrapers. */
 export function healthRoutes(app: TypedApp, deps: { database: Database; metrics: Metrics }) {
+  registerDatabaseUp(deps.metrics.registry, () => ping(deps.database));
   app.get(
     '/healthz',
     { config: { public: true }, schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Status } } },

@@ -1,10 +1,22 @@
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * prom-client's default gauges that end in `_total`, which Prometheus keeps for counters
+ * (`promtool check metrics` refuses them); the same counts stay on `nodejs_active_handles` and
+ * `nodejs_active_resources` (by type) and `nodejs_active_requests`.
+ */
+const GAUGES_NAMED_LIKE_COUNTERS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
 
 /** One registry per Polder instance (tests build several apps in one process). */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  for (const name of GAUGES_NAMED_LIKE_COUNTERS) registry.removeSingleMetric(name);
   const httpDuration = new Histogram({
     name: 'polder_http_request_duration_seconds',
     help: 'HTTP request duration by method, route pattern and status.',
@@ -24,5 +36,18 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics) {
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+  });
+}
+
+/** `polder_database_up`: 1 when the database answers a trivial query at scrape time (what /readyz checks), else 0. */
+export function registerDatabaseUp(registry: Registry, ping: () => Promise<boolean>) {
+  if (registry.getSingleMetric('polder_database_up')) return;
+  new Gauge({
+    name: 'polder_database_up',
+    help: 'Whether the database answered a trivial query when scraped (1) or not (0).',
+    registers: [registry],
+    async collect() {
+      this.set((await ping()) ? 1 : 0);
+    },
   });
 }

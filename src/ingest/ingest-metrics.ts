@@ -1,8 +1,11 @@
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { TransportKind } from '../workers/message.js';
 
-/** Counters of the transports; one set per Polder (tests build several in one process). */
-export function createIngestMetrics(registry: Registry) {
+/**
+ * Counters of the transports; one set per Polder (tests build several in one process).
+ * `inboxDepth`, when given, is read at scrape time into `polder_inbox_depth`.
+ */
+export function createIngestMetrics(registry: Registry, inboxDepth?: () => Promise<number>) {
   const received = new Counter({
     name: 'polder_uplinks_received_total',
     help: 'Uplinks accepted into the inbox, by transport.',
@@ -15,9 +18,28 @@ export function createIngestMetrics(registry: Registry) {
     labelNames: ['transport', 'reason'] as const,
     registers: [registry],
   });
+  // From the uplink's arrival in Polder to the inbox holding it durably: what the acknowledgement waits for.
+  const ackSeconds = new Histogram({
+    name: 'polder_uplink_ack_duration_seconds',
+    help: 'Time from an uplink reaching Polder to the inbox holding it durably (the acknowledgement waits for this), by transport.',
+    labelNames: ['transport'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  if (inboxDepth && !registry.getSingleMetric('polder_inbox_depth'))
+    new Gauge({
+      name: 'polder_inbox_depth',
+      help: 'Uplinks waiting in the inbox (accepted, not yet stored or dead-lettered), read when scraped.',
+      registers: [registry],
+      async collect() {
+        this.set(await inboxDepth().catch(() => Number.NaN));
+      },
+    });
   return {
     received: (transport: TransportKind, n = 1) => received.inc({ transport }, n),
     rejected: (transport: TransportKind, reason: string, n = 1) => rejected.inc({ transport, reason }, n),
+    /** One uplink made durable `seconds` after it arrived. */
+    acked: (transport: TransportKind, seconds: number) => ackSeconds.observe({ transport }, seconds),
   };
 }
 

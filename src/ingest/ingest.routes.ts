@@ -26,6 +26,50 @@ export interface UplinkTarget {
 
 type UplinkRequest = FastifyRequest<{ Params: { pipelineId: string }; Querystring: { token?: string } }>;
 
+/** Uplinks one bulk request may carry, and its body limit. */
+export const BULK_MAX_UPLINKS = 10_000;
+export const BULK_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The uplinks of a bulk body: NDJSON (application/x-ndjson: each non-empty line, byte for byte)
+ * or a JSON array (each element, as JSON text). Bad input is a 400 naming `body`.
+ */
+export function splitBulk(body: Buffer, contentType: string | undefined): Uint8Array[] {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  let parts: Uint8Array[];
+  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/json-seq') {
+    parts = [];
+    let start = 0;
+    for (let i = 0; i <= body.length; i++) {
+      if (i < body.length && body[i] !== 0x0a) continue;
+      let end = i;
+      if (end > start && body[end - 1] === 0x0d) end--;
+      // A line of blanks only is no uplink (a trailing newline, an empty line between records).
+      let first = start;
+      while (first < end && (body[first] === 0x20 || body[first] === 0x09 || body[first] === 0x1e)) first++;
+      if (first < end) parts.push(body.subarray(first, end));
+      start = i + 1;
+    }
+  } else if (type === 'application/json') {
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      throw invalid('body', `body is not JSON: ${(err as Error).message}`);
+    }
+    if (!Array.isArray(json)) throw invalid('body', 'body must be a JSON array of uplinks (or NDJSON: application/x-ndjson)');
+    parts = json.map((u) => Buffer.from(JSON.stringify(u)));
+  } else {
+    throw invalid('body', 'content-type must be application/x-ndjson (one uplink per line) or application/json (an array)');
+  }
+  if (parts.length === 0) throw invalid('body', 'the body holds no uplink');
+  if (parts.length > BULK_MAX_UPLINKS)
+    throw invalid('body', `the body holds ${parts.length} uplinks; at most ${BULK_MAX_UPLINKS} per request`, {
+      limit: BULK_MAX_UPLINKS,
+    });
+  return parts;
+}
+
 const unauthenticated = (why: string) => new DomainError('UNAUTHENTICATED', why);
 
 /**
@@ -119,6 +163,72 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
           payload: body ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array(0),
         });
         return reply.status(202).send({ traceId });
+      },
+    );
+
+    scope.post(
+      '/api/uplinks/:pipelineId/batch',
+      {
+        bodyLimit: BULK_MAX_BYTES,
+        config: { ownCredentials: true, scope: 'uplinks:write' },
+        schema: {
+          tags: ['uplinks'],
+          summary: 'Send many uplinks in one request (NDJSON or a JSON array) into a pipeline (by id or name)',
+          description:
+            `Each uplink goes through the pipeline on its own, as if posted alone to /api/uplinks/{pipelineId}: ` +
+            `application/x-ndjson takes each non-empty line byte for byte, application/json an array whose elements ` +
+            `become JSON bodies. Answers 202 once every accepted uplink is durably stored, with one result per uplink ` +
+            `in order (a trace id, or the error of that uplink). At most ${BULK_MAX_UPLINKS} uplinks and ` +
+            `${BULK_MAX_BYTES / 1024 / 1024} MiB per request. Credentials as for one uplink.`,
+          security: [{ apiKey: [] }, { session: [] }, { ingestToken: [] }, { ingestTokenQuery: [] }],
+          params: Type.Object({
+            pipelineId: Type.String({ minLength: 1, maxLength: 100, description: "The pipeline's id or name" }),
+          }),
+          querystring: Type.Object({ token: Type.Optional(Type.String({ description: "The pipeline's ingest token" })) }),
+          response: {
+            202: Type.Object({
+              accepted: Type.Integer({ description: 'Uplinks accepted' }),
+              results: Type.Array(
+                Type.Union([
+                  Type.Object({ traceId: Type.String({ description: 'Id of the uplink and of its trace' }) }),
+                  Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) }),
+                ]),
+                { description: 'One per uplink, in the order of the body' },
+              ),
+            }),
+            ...errors(404, 409, 413, 503),
+          },
+        },
+        onRequest: async (request) => {
+          targets.set(request, await authoriseUplink(request as UplinkRequest, deps.catalog, deps.names));
+        },
+        onError: async (_request, _reply, err) => {
+          if (!(err instanceof DomainError) && (err as { statusCode?: number }).statusCode === 413)
+            deps.metrics.rejected('http', 'PAYLOAD_TOO_LARGE');
+        },
+      },
+      async (request, reply) => {
+        const contentType = request.headers['content-type'];
+        const target = targets.get(request) as UplinkTarget;
+        const payloads = splitBulk((request.body as Buffer | undefined) ?? Buffer.alloc(0), contentType);
+        const outcomes = await deps.service.acceptMany(
+          payloads.map((payload) => ({
+            pipelineId: target.pipelineId,
+            orgId: target.orgId,
+            transport: { kind: 'http', contentType: 'application/json' },
+            payload,
+          })),
+        );
+        const accepted = outcomes.filter((o) => 'traceId' in o).length;
+        // Nothing accepted for one reason (an inactive pipeline, every body too large): that answer.
+        const first = outcomes[0];
+        if (accepted === 0 && first && 'error' in first) throw first.error;
+        return reply.status(202).send({
+          accepted,
+          results: outcomes.map((o) =>
+            'traceId' in o ? { traceId: o.traceId } : { error: { code: o.error.code, message: o.error.message } },
+          ),
+        });
       },
     );
   });

@@ -77,7 +77,11 @@ export class IngestService {
       this.deps.logger.error({ err, uplinks: messages.length }, 'inbox did not store uplinks');
       throw new DomainError('INBOX_UNAVAILABLE', 'the uplink could not be stored; send it again later');
     }
-    for (const m of messages) this.deps.metrics.received(m.transport.kind);
+    const now = this.deps.clock();
+    for (const m of messages) {
+      this.deps.metrics.received(m.transport.kind);
+      this.deps.metrics.acked(m.transport.kind, (now - m.receivedAt) / 1000);
+    }
     return outcomes;
   }
 

@@ -54,7 +54,7 @@ export interface Ingest {
 
 export function createIngest(deps: IngestDeps): Ingest {
   const logger = deps.logger.child({ component: 'ingest' });
-  const metrics = createIngestMetrics(deps.metricsRegistry);
+  const metrics = createIngestMetrics(deps.metricsRegistry, () => deps.inbox.depth());
   const service = new IngestService({
     catalog: deps.catalog,
     inbox: deps.inbox,

@@ -30,6 +30,10 @@ function memoryStore(rows: Measurement[], rollupCutoff: Partial<Record<RollupSiz
         )
         .slice(0, limit);
     },
+    async readColumns(range: Range, order: Order, limit: number) {
+      const rows = (await store.readRaw?.([range], order, limit)) ?? [];
+      return { times: rows.map((r) => r.time), values: rows.map((r) => r.value) };
+    },
     async readRollups(range: Range, size: RollupSize, order: Order, limit: number): Promise<Rollup[]> {
       const mine = rollups
         .filter((r) => r.datastreamId === range.datastreamId && r.size === size && r.bucket >= range.from && r.bucket < range.to)

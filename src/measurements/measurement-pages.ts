@@ -1,8 +1,7 @@
 import { invalid } from '../shared/errors.js';
-import { decodeCursor, type Page, type PageRequest, toPage } from '../shared/page.js';
-import type { ResolvedQuery } from './measurement.service.js';
-import { aggValue, INTERVALS, rollupSizeFor } from './measurement-query.js';
-import type { Measurement, MeasurementStore, Range, RollupSize, Row } from './measurements.js';
+import { decodeCursor, encodeCursor, type Page, type PageRequest, toPage } from '../shared/page.js';
+import { aggValue, INTERVALS, type ResolvedQuery, rollupSizeFor } from './measurement-query.js';
+import type { Measurement, MeasurementStore, Range, RollupSize, Row, Series } from './measurements.js';
 import { type Aggregate, aggregateOf, bucketStart, mergeInto } from './rollups.js';
 
 /**
@@ -66,20 +65,94 @@ async function readRows(store: MeasurementStore, q: ResolvedQuery, ranges: Range
   return merged.slice(0, limit);
 }
 
-/** A page of raw rows. Most pages need one statement; sparse datastreams are read in growing groups. */
-export async function rawPage(store: MeasurementStore, q: ResolvedQuery, page: PageRequest): Promise<Page<Row>> {
+/** A page whose rows are grouped by datastream, as columns (what the HTTP answers are written from). */
+export interface SeriesPage {
+  series: Series[];
+  next: string | null;
+  total?: number | undefined;
+}
+
+/**
+ * A page of raw rows as series. Most pages need one statement: the first datastream is read
+ * as columns (no object per row); the sparse ones after it are read in growing groups.
+ */
+export async function rawSeriesPage(store: MeasurementStore, q: ResolvedQuery, page: PageRequest): Promise<SeriesPage> {
   const remaining = rangesAfter(q, q.start, q.end, page.cursor, 1);
+  const numeric = new Set(q.streams.filter((s) => s.valueKind === 'number').map((s) => s.id));
   const want = page.limit + 1;
-  const rows: Row[] = [];
-  for (let group = 1; rows.length < want && remaining.length > 0; group = Math.min(group * 4, MAX_GROUP)) {
-    const got = await readRows(store, q, remaining.splice(0, group), want - rows.length);
-    for (const r of got) rows.push(r);
+  const series: Series[] = [];
+  let n = 0;
+  for (let group = 1; n < want && remaining.length > 0; group = Math.min(group * 4, MAX_GROUP)) {
+    const part = remaining.splice(0, group);
+    const first = part[0] as Range;
+    if (part.length === 1 && numeric.has(first.datastreamId)) {
+      const { times, values } = await store.readColumns(first, q.order, want - n);
+      if (times.length > 0) series.push({ datastreamId: first.datastreamId, times, values });
+      n += times.length;
+    } else {
+      const rows = await readRows(store, q, part, want - n);
+      appendRows(series, rows);
+      n += rows.length;
+    }
   }
-  const result = toPage(rows, page.limit, keyOf, (r) => r);
+  const result = seriesPage(series, n, page.limit);
   if (page.count) {
     result.total = await store.countRaw(q.streams.map((s) => ({ datastreamId: s.id, from: q.start, to: q.end })));
   }
   return result;
+}
+
+/** A page of raw rows. */
+export async function rawPage(store: MeasurementStore, q: ResolvedQuery, page: PageRequest): Promise<Page<Row>> {
+  const { series, ...rest } = await rawSeriesPage(store, q, page);
+  return { items: rowsOf(series), ...rest };
+}
+
+/** Rows (ordered by datastream) appended to series: consecutive rows of a datastream share one. */
+export function appendRows(series: Series[], rows: readonly Row[]): void {
+  let s = series[series.length - 1];
+  for (const r of rows) {
+    if (s?.datastreamId !== r.datastreamId) {
+      s = { datastreamId: r.datastreamId, times: [], values: [] };
+      series.push(s);
+    }
+    s.times.push(r.time);
+    s.values.push(r.value);
+  }
+}
+
+/** The series of a page of rows. */
+export function seriesOf(rows: readonly Row[]): Series[] {
+  const series: Series[] = [];
+  appendRows(series, rows);
+  return series;
+}
+
+/** The rows of series, in order. */
+export function rowsOf(series: readonly Series[]): Row[] {
+  const rows: Row[] = [];
+  for (const { datastreamId, times, values } of series) {
+    for (let i = 0; i < times.length; i++) rows.push({ datastreamId, time: times[i], value: values[i] } as Row);
+  }
+  return rows;
+}
+
+/**
+ * `n` fetched rows (at most `limit + 1`) as a page, as toPage does for rows: the extra row only
+ * tells that more exist, and the cursor is the last kept row's (datastream, time).
+ */
+function seriesPage(series: Series[], n: number, limit: number): SeriesPage {
+  if (n <= limit) return { series, next: null };
+  const last = series[series.length - 1] as Series;
+  last.times.length -= 1;
+  last.values.length -= 1;
+  if (last.times.length === 0) series.pop();
+  const kept = series[series.length - 1];
+  const time = kept?.times[kept.times.length - 1];
+  return {
+    series,
+    next: kept && time !== undefined ? encodeCursor(keyOf({ datastreamId: kept.datastreamId, time, value: 0 })) : null,
+  };
 }
 
 export interface AggregationSettings {

@@ -1,5 +1,5 @@
 import { invalid } from '../shared/errors.js';
-import type { Order, RollupSize } from './measurements.js';
+import { AGGS, type Agg, type DatastreamRef, type Order, type RollupSize } from './measurements.js';
 import type { Aggregate } from './rollups.js';
 
 /** Aggregation intervals a query may ask for, in seconds. Buckets are aligned to the Unix epoch (UTC). */
@@ -7,10 +7,21 @@ export const INTERVALS = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '1d': 86
 export type IntervalName = keyof typeof INTERVALS;
 export const INTERVAL_NAMES = Object.keys(INTERVALS) as IntervalName[];
 
-export const AGGS = ['avg', 'min', 'max', 'sum', 'count', 'first', 'last'] as const;
-export type Agg = (typeof AGGS)[number];
+// Declared with the domain's types (measurements.ts), which the rollups need too; named here as before.
+export { AGGS, type Agg };
 
 export const ORDERS = ['asc', 'desc'] as const;
+
+/** A query whose parameters are checked and whose datastreams are resolved in the caller's organisation. */
+export interface ResolvedQuery {
+  streams: DatastreamRef[];
+  /** [start, end) in Unix ms. */
+  start: number;
+  end: number;
+  order: Order;
+  interval?: IntervalName | undefined;
+  agg: Agg;
+}
 
 /** A query as a client writes it (HTTP query string, CLI options): strings, validated here. */
 export interface MeasurementQueryInput {

@@ -3,6 +3,7 @@ import type { Schema } from '../db/schema.js';
 import type { NonNumericValue, ValueKind } from '../shared/values.js';
 import type { Agg } from './measurement-query.js';
 import type {
+  Columns,
   DatastreamFilter,
   DatastreamRef,
   Measurement,
@@ -45,6 +46,7 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
   constructor(protected readonly db: Kysely<Schema>) {}
 
   abstract insert(rows: readonly Measurement[]): Promise<Measurement[]>;
+  abstract readColumns(range: Range, order: Order, limit: number): Promise<Columns>;
   abstract partitions(): Promise<Partition[]>;
   abstract dropPartition(name: string, onlyIfEmpty: boolean): Promise<boolean>;
   /** Runs a compiled statement and answers its rows as objects named by the column aliases. */

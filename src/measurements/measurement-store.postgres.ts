@@ -4,10 +4,10 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Schema } from '../db/schema.js';
-import { readMeasurementsBinary } from './measurement-copy.postgres.js';
+import { readColumnsBinary, readMeasurementsBinary } from './measurement-copy.postgres.js';
 import { PartitionManager } from './measurement-partitions.postgres.js';
 import { BaseMeasurementStore } from './measurement-store.base.js';
-import type { Measurement, Partition, Rollup } from './measurements.js';
+import type { Columns, Measurement, Order, Partition, Range, Rollup } from './measurements.js';
 import { rollupsOf } from './rollups.js';
 
 const INSERT_IGNORING_DUPLICATES = `insert into measurements (datastream_id, time, value)
@@ -97,6 +97,10 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
   protected async objectsOf<T>(query: CompiledQuery): Promise<T[]> {
     const result = await this.pool.query({ text: query.sql, values: query.parameters as unknown[] });
     return result.rows as T[];
+  }
+
+  readColumns(range: Range, order: Order, limit: number): Promise<Columns> {
+    return readColumnsBinary(this.pool, range, order, limit);
   }
 
   /** Large reads go through binary COPY: several times cheaper to decode than rows of text. */

@@ -1,8 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
+import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
+import { sqliteColumnReader } from './measurement-columns.sqlite.js';
 import { BaseMeasurementStore } from './measurement-store.base.js';
-import type { Measurement, Partition } from './measurements.js';
+import type { Columns, Measurement, Order, Partition, Range } from './measurements.js';
 import { rollupsOf } from './rollups.js';
 
 /** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
@@ -30,7 +32,9 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
   private readonly insertRow: BetterSqlite3.Statement<[number, number, number]>;
   private readonly upsertRollup: BetterSqlite3.Statement;
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
-  private readonly insertBatch: BetterSqlite3.Transaction<(rows: readonly Measurement[]) => Measurement[]>;
+  private readonly insertBatch: (rows: readonly Measurement[]) => Measurement[];
+  private readonly commits: SqliteCommitter;
+  private readonly columns: ReturnType<typeof sqliteColumnReader>;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -39,7 +43,9 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     super(db);
     this.insertRow = sqlite.prepare('insert or ignore into measurements (datastream_id, time, value) values (?, ?, ?)');
     this.upsertRollup = sqlite.prepare(UPSERT_ROLLUP);
-    this.insertBatch = sqlite.transaction((rows: readonly Measurement[]) => {
+    this.columns = sqliteColumnReader(sqlite);
+    this.commits = sqliteCommitter(sqlite);
+    this.insertBatch = (rows: readonly Measurement[]) => {
       const inserted: Measurement[] = [];
       const insert = this.insertRow;
       for (const r of rows) {
@@ -61,15 +67,15 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
         );
       }
       return inserted;
-    });
+    };
   }
 
   async insert(rows: readonly Measurement[]): Promise<Measurement[]> {
     if (rows.length === 0) return [];
-    await this.idle();
-    // IMMEDIATE takes the write lock at BEGIN, so a concurrent writer waits (busy_timeout)
-    // instead of failing to upgrade a read transaction.
-    return this.insertBatch.immediate(rows);
+    // One IMMEDIATE transaction (the write lock at BEGIN, so a concurrent writer waits on
+    // busy_timeout instead of failing to upgrade a read transaction), durable when it resolves;
+    // the fsync runs off the event loop (db/sqlite-commit.ts).
+    return this.commits.write(() => this.insertBatch(rows));
   }
 
   /**
@@ -88,6 +94,10 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
       this.cache.set(sql, st);
     }
     return st;
+  }
+
+  async readColumns(range: Range, order: Order, limit: number): Promise<Columns> {
+    return this.columns(range, order, limit);
   }
 
   protected async objectsOf<T>(query: CompiledQuery): Promise<T[]> {

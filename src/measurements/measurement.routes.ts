@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth.js';
-import { errors, IdParam, listResponse, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
+import { errors, IdParam, listResponse, PageQuery, pageRequest } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { liveRoutes } from './live.routes.js';
 import {
@@ -11,14 +11,16 @@ import {
   FilterQuery,
   LatestSchema,
   MAX_MEASUREMENT_LIMIT,
+  MeasurementFormatQuery,
+  MeasurementPageSchema,
   MeasurementRowSchema,
+  MeasurementSeriesSchema,
   textBody,
 } from './measurement.schemas.js';
 import type { LatestValue, MeasurementService } from './measurement.service.js';
 import { CONTENT_TYPES, formatRows, isoTime } from './measurement-export.js';
-import type { Row } from './measurements.js';
+import { measurementPageJson } from './measurement-json.js';
 
-export const rowOut = (r: Row) => ({ datastream: r.datastreamId, time: isoTime(r.time), value: r.value });
 const latestOut = (l: LatestValue) => ({
   datastream: l.datastream.id,
   device: l.datastream.deviceId,
@@ -32,22 +34,21 @@ const latestOut = (l: LatestValue) => ({
 
 export function measurementRoutes(app: TypedApp, service: MeasurementService) {
   app.addSchema(MeasurementRowSchema);
+  app.addSchema(MeasurementSeriesSchema);
   app.addSchema(LatestSchema);
 
   app.get(
     '/api/measurements',
     {
       config: { scope: 'measurements:read' },
-      // Pages hold up to 100k rows: V8's JSON.stringify writes those faster than the
-      // schema-compiled serializer (measured about 1.5x on 86,400 rows). The schema still documents.
-      serializerCompiler: () => (data) => JSON.stringify(data),
       schema: {
         tags: ['measurements'],
         summary: 'Measurements by datastream, device, sensor or observed property and time range; raw or aggregated',
         description:
           'Rows are ordered by datastream id, then time (`order`). With `interval`, each row is one bucket ' +
           '[time, time + interval) aligned to 1970-01-01T00:00:00Z, served from rollups; the range is widened ' +
-          'to whole buckets. See docs/querying.md.',
+          'to whole buckets. With `format=columnar`, each datastream of the page is one entry holding its times ' +
+          '(Unix milliseconds) and values as two arrays. See docs/querying.md.',
         querystring: Type.Object({
           ...FilterQuery,
           ...PageQuery,
@@ -59,22 +60,18 @@ export function measurementRoutes(app: TypedApp, service: MeasurementService) {
               description: 'Rows per page',
             }),
           ),
+          format: MeasurementFormatQuery,
         }),
-        response: {
-          200: Type.Object({
-            data: Type.Array(Type.Ref(MeasurementRowSchema)),
-            links: Type.Object({ next: Nullable(Type.String({ format: 'uri' })) }),
-            total: Type.Optional(Type.Integer()),
-            interval: Type.Optional(Type.String({ description: 'The interval used (what auto chose)' })),
-          }),
-          ...errors(404),
-        },
+        response: { 200: MeasurementPageSchema, ...errors(404) },
       },
     },
-    async (request) => {
-      const { limit, cursor, count, ...filters } = request.query;
-      const page = await service.query(principalOf(request), filters, pageRequest({ limit, cursor, count }));
-      return { ...listResponse(request, page, rowOut), ...(page.interval && { interval: page.interval }) };
+    async (request, reply) => {
+      const { limit, cursor, count, format = 'rows', ...filters } = request.query;
+      const page = await service.querySeries(principalOf(request), filters, pageRequest({ limit, cursor, count }));
+      const { links } = listResponse(request, { items: [], next: page.next });
+      // Pages hold up to 100k rows: written straight into one buffer (measurement-json.ts), not
+      // through objects and a serializer. The schema documents the answer.
+      return reply.type('application/json; charset=utf-8').send(measurementPageJson(page, links.next, format) as never);
     },
   );
 

@@ -2,6 +2,7 @@ import { type TSchema, Type } from '@sinclair/typebox';
 import { IsoTime, Nullable } from '../http/schemas.js';
 import { VALUE_KINDS } from '../shared/values.js';
 import { EXPORT_COLUMNS, EXPORT_FORMATS } from './measurement-export.js';
+import { MEASUREMENT_FORMATS } from './measurement-json.js';
 import { AGGS, INTERVAL_NAMES, ORDERS } from './measurement-query.js';
 
 /** TypeBox schemas of the measurements routes (query string, rows, latest values). */
@@ -46,6 +47,36 @@ export const MeasurementRowSchema = Type.Object(
   },
   { $id: 'MeasurementRow', title: 'MeasurementRow' },
 );
+
+export const MeasurementFormatQuery = Type.Optional(
+  literals(
+    MEASUREMENT_FORMATS,
+    'rows: one object per row; columnar: one entry per datastream with its times (Unix ms) and values as arrays',
+    'rows',
+  ),
+);
+
+const pageFields = {
+  links: Type.Object({ next: Nullable(Type.String({ format: 'uri' })) }),
+  total: Type.Optional(Type.Integer()),
+  interval: Type.Optional(Type.String({ description: 'The interval used (what auto chose)' })),
+};
+
+/** One datastream's rows of a page, as columns (`format=columnar`). */
+export const MeasurementSeriesSchema = Type.Object(
+  {
+    datastream: Type.Integer({ description: 'Datastream id' }),
+    time: Type.Array(Type.Integer(), { description: 'Unix milliseconds (UTC); with an interval, the bucket starts' }),
+    value: Type.Array(Type.Unknown(), { description: 'The values, one per time (as in MeasurementRow.value)' }),
+  },
+  { $id: 'MeasurementSeries', title: 'MeasurementSeries' },
+);
+
+/** A page of `GET /api/measurements`: rows (the default), or series with `format=columnar`. */
+export const MeasurementPageSchema = Type.Union([
+  Type.Object({ data: Type.Array(Type.Ref(MeasurementRowSchema)), ...pageFields }, { title: 'MeasurementRowsPage' }),
+  Type.Object({ data: Type.Array(Type.Ref(MeasurementSeriesSchema)), ...pageFields }, { title: 'MeasurementColumnsPage' }),
+]);
 
 export const LatestSchema = Type.Object(
   {

@@ -6,25 +6,16 @@ import type { Principal } from '../tenancy/tenancy.js';
 import { requireScope } from '../tenancy/tenancy.service.js';
 import type { MeasurementEvents } from './measurement-events.js';
 import type { ExportColumns } from './measurement-export.js';
-import { aggregatedPage, rawPage } from './measurement-pages.js';
+import { aggregatedPage, rawPage, rawSeriesPage, rowsOf, type SeriesPage, seriesOf } from './measurement-pages.js';
 import {
-  type Agg,
   autoInterval,
   type IntervalName,
   type MeasurementQueryInput,
   parseDatastreamIds,
   parseRfc3339,
+  type ResolvedQuery,
 } from './measurement-query.js';
-import type {
-  DatastreamRef,
-  Measurement,
-  MeasurementStore,
-  Order,
-  RollupSize,
-  Row,
-  StreamLabels,
-  ValueRow,
-} from './measurements.js';
+import type { DatastreamRef, Measurement, MeasurementStore, RollupSize, Row, StreamLabels, ValueRow } from './measurements.js';
 
 /**
  * Rows per read when exporting: enough to amortise a query (about 1 ms here), few enough that
@@ -43,19 +34,15 @@ export interface MeasurementObserver {
   stored(offered: number, inserted: number, seconds: number): void;
 }
 
-/** A query whose parameters are checked and whose datastreams are resolved in the caller's organisation. */
-export interface ResolvedQuery {
-  streams: DatastreamRef[];
-  /** [start, end) in Unix ms. */
-  start: number;
-  end: number;
-  order: Order;
-  interval?: IntervalName | undefined;
-  agg: Agg;
-}
+export type { ResolvedQuery };
 
 export interface QueryResult extends Page<Row> {
   /** The interval used (the one `auto` chose), when aggregating. */
+  interval?: IntervalName | undefined;
+}
+
+/** A page of a query with its rows grouped by datastream, as columns. */
+export interface SeriesResult extends SeriesPage {
   interval?: IntervalName | undefined;
 }
 
@@ -103,13 +90,23 @@ export class MeasurementService {
   }
 
   async query(caller: Principal, input: MeasurementQueryInput, page: PageRequest): Promise<QueryResult> {
+    const { series, ...rest } = await this.querySeries(caller, input, page);
+    return { items: rowsOf(series), ...rest };
+  }
+
+  /**
+   * The same page as `query`, its rows grouped by datastream as columns (times, values): large
+   * pages are read and written without an object per row.
+   */
+  async querySeries(caller: Principal, input: MeasurementQueryInput, page: PageRequest): Promise<SeriesResult> {
     const q = await this.resolve(caller, input, page.limit);
     if (q.interval) {
       if (page.count) throw invalid('count', 'count is only available for raw measurements (without interval)');
       const settings = { now: this.clock(), rollupRetentionDays: this.settings.rollupRetentionDays };
-      return { ...(await aggregatedPage(this.store, q, page, settings)), interval: q.interval };
+      const { items, next } = await aggregatedPage(this.store, q, page, settings);
+      return { series: seriesOf(items), next, interval: q.interval };
     }
-    return rawPage(this.store, q, page);
+    return rawSeriesPage(this.store, q, page);
   }
 
   /**

@@ -1,6 +1,5 @@
 /** Measurements, rollups and their storage port: the measurements domain's types. */
 import type { NonNumericValue, ValueKind } from '../shared/values.js';
-import type { Agg } from './measurement-query.js';
 
 /** One stored value: the hot table's row. `time` is Unix milliseconds. */
 export interface Measurement {
@@ -18,6 +17,21 @@ export interface ValueRow {
 
 /** What a read answers: numbers, or the values of datastreams of another kind. */
 export type Row = Measurement | ValueRow;
+
+/** Aggregates a read may ask of a bucket (query parsing: measurement-query.ts). */
+export const AGGS = ['avg', 'min', 'max', 'sum', 'count', 'first', 'last'] as const;
+export type Agg = (typeof AGGS)[number];
+
+/** Rows of one range as two columns: `times[i]` (Unix ms) goes with `values[i]`. */
+export interface Columns<V = number> {
+  times: number[];
+  values: V[];
+}
+
+/** Consecutive rows of one datastream as columns (a page holds one per datastream it reaches). */
+export interface Series extends Columns<Row['value']> {
+  datastreamId: number;
+}
 
 /** Rollup bucket widths, in seconds: 1 minute, 1 hour, 1 day (UTC). */
 export const ROLLUP_SIZES = [60, 3600, 86400] as const;
@@ -111,6 +125,11 @@ export interface MeasurementStore {
    * whatever the number of ranges (each range is an index range scan).
    */
   readRaw(ranges: readonly Range[], order: Order, limit: number, limitEach?: number): Promise<Measurement[]>;
+  /**
+   * The numbers of one range as columns, by time in `order`, at most `limit`: the large-page
+   * read, which builds no object per row (the drivers hand over plain arrays of numbers).
+   */
+  readColumns(range: Range, order: Order, limit: number): Promise<Columns>;
   /** As readRaw, over the non-numeric values of the ranges' datastreams. */
   readValues(ranges: readonly Range[], order: Order, limit: number, limitEach?: number): Promise<ValueRow[]>;
   /** Rollups of one size whose bucket starts in the range, by bucket in `order`. */

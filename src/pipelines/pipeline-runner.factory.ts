@@ -19,9 +19,12 @@ import { DatastreamCache } from './store-step.datastreams.js';
 import { type DeviceCreator, DeviceMatcher, type TopicResolver } from './store-step.devices.js';
 import { StoreStep } from './store-step.js';
 import { KyselyDeviceLookup } from './store-step.lookup.store.js';
+import { KyselyTraceStore } from './trace.store.js';
+import { SqliteTraceWriter } from './trace.store.sqlite.js';
 
 export interface PipelineRunnerDeps {
-  database: Pick<Database, 'db'>;
+  /** The whole Database lets the runner write traces with prepared statements on SQLite. */
+  database: Pick<Database, 'db'> | Database;
   catalog: Pick<PipelineCatalog, 'byId' | 'onChange'>;
   traces: TraceSink;
   /** ScriptService: resolves user workers, tells of script changes, and owns the sandbox. */
@@ -69,7 +72,7 @@ export function createPipelineRunner(deps: PipelineRunnerDeps): RunningPipelineR
     catalog: deps.catalog,
     steps,
     store,
-    traces: deps.traces,
+    traces: traceSinkOf(deps),
     scripts: deps.scripts.runner,
     clock,
     logger: deps.logger,
@@ -85,6 +88,17 @@ export function createPipelineRunner(deps: PipelineRunnerDeps): RunningPipelineR
       datastreams.close();
     },
   };
+}
+
+/**
+ * Where the runner writes traces: on SQLite, Polder's trace store is written through prepared
+ * statements (same table, same rows; see trace.store.sqlite.ts); any other sink as given.
+ */
+function traceSinkOf(deps: PipelineRunnerDeps): TraceSink {
+  const db = deps.database;
+  if (deps.traces instanceof KyselyTraceStore && 'dialect' in db && db.dialect === 'sqlite')
+    return new SqliteTraceWriter(db.sqlite);
+  return deps.traces;
 }
 
 /**

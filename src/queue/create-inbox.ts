@@ -21,5 +21,12 @@ export function createInbox(opts: CreateInboxOptions): Inbox {
     const queue = opts.queue ?? 'polder.inbox';
     return new AmqpInbox({ url: opts.amqpUrl, logger: opts.logger, queue, retryQueue: `${queue}.retry` });
   }
-  return new DatabaseInbox({ database: opts.database, logger: opts.logger, ...(opts.clock ? { clock: opts.clock } : {}) });
+  // Inline: once the runner has started on it, an uplink is decoded and stored before it is
+  // acknowledged; the table holds only what must come back (retries).
+  return new DatabaseInbox({
+    database: opts.database,
+    logger: opts.logger,
+    inline: true,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
 }

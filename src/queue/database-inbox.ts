@@ -22,6 +22,13 @@ export interface DatabaseInboxOptions {
   pollMs?: number;
   /** Pause after a handler threw or the database failed (default 1 s). */
   errorBackoffMs?: number;
+  /**
+   * Once started, hand enqueued messages to the handler at once, before `enqueue` resolves,
+   * instead of writing them to the table first (default false; createInbox turns it on). The
+   * handler's own commits make them durable (measurements and traces); the table then holds
+   * only what must come back: retries, and the batch of a handler that threw.
+   */
+  inline?: boolean;
 }
 
 /**
@@ -46,6 +53,10 @@ export class DatabaseInbox implements Inbox {
   private readonly stop = new WakeSignal();
   private loop: Promise<void> | undefined;
   private closing = false;
+  /** Inline batches (opts.inline, once started): group committed like enqueues. */
+  private direct: GroupCommit<PipelineMessage> | undefined;
+  /** One handler call at a time, whether the loop or an inline batch makes it. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: DatabaseInboxOptions) {
     this.rows = createInboxRows(opts.database);
@@ -59,10 +70,14 @@ export class DatabaseInbox implements Inbox {
 
   async enqueue(messages: readonly PipelineMessage[]): Promise<void> {
     if (this.closing) throw new DomainError('UNAVAILABLE', 'the inbox is closing');
-    await this.commits.add(messages);
+    await (this.direct ?? this.commits).add(messages);
   }
 
-  private async commit(messages: PipelineMessage[]): Promise<void> {
+  /** Writes messages to the table; `later` gives a message its due time and deliveries begun. */
+  private async commit(
+    messages: PipelineMessage[],
+    later?: (m: PipelineMessage) => { availableAt: number; attempts: number },
+  ): Promise<void> {
     const now = this.clock();
     try {
       await this.rows.insert(
@@ -73,6 +88,7 @@ export class DatabaseInbox implements Inbox {
           message: writeEnvelope(m),
           availableAt: now,
           createdAt: now,
+          ...later?.(m),
         })),
       );
     } catch (err) {
@@ -86,7 +102,50 @@ export class DatabaseInbox implements Inbox {
     if (this.loop) throw new Error('inbox already started');
     if (this.closing) throw new Error('inbox closed');
     const batchSize = Math.max(1, Math.floor(opts.batchSize));
+    if (this.opts.inline) this.direct = new GroupCommit((messages) => this.handleNow(handler, messages), batchSize);
     this.loop = this.run(handler, batchSize);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work, work);
+    this.turn = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * An inline batch: the handler runs before the senders hear "accepted". What it finished is
+   * durable once it answers (it committed measurements and traces); what it asks to retry, left
+   * unanswered, or all of it when it threw, is written to the table (first delivery counted)
+   * before `enqueue` resolves, so nothing acknowledged depends on memory.
+   */
+  private async handleNow(handler: BatchHandler, messages: PipelineMessage[]): Promise<void> {
+    // The same id twice in one batch (a sender repeating itself) is handled once.
+    const unique = [...new Map(messages.map((m) => [m.id, m])).values()];
+    const batch: Delivery[] = unique.map((message) => ({ message, attempt: 1 }));
+    let answer: Awaited<ReturnType<BatchHandler>>;
+    try {
+      answer = await this.exclusive(() => handler(batch));
+    } catch (err) {
+      this.log.error({ err, messages: batch.length }, 'inbox: handler failed on an inline batch; queued for later');
+      const availableAt = this.clock() + this.errorBackoffMs;
+      await this.commit(unique, () => ({ availableAt, attempts: 1 }));
+      this.work.notify();
+      return;
+    }
+    const outcome = checkOutcome(
+      unique.map((m) => m.id),
+      answer,
+    );
+    const now = this.clock();
+    const due = new Map<string, number>(outcome.retry.map((r) => [r.id, now + r.delayMs]));
+    for (const id of outcome.unanswered) due.set(id, now + this.leaseMs);
+    if (outcome.unanswered.length > 0)
+      this.log.warn(
+        { ids: outcome.unanswered.slice(0, 10), count: outcome.unanswered.length },
+        'inbox: messages left unanswered',
+      );
+    const later = unique.filter((m) => due.has(m.id));
+    if (later.length > 0) await this.commit(later, (m) => ({ availableAt: due.get(m.id) as number, attempts: 1 }));
   }
 
   async depth(): Promise<number> {
@@ -98,6 +157,7 @@ export class DatabaseInbox implements Inbox {
     this.stop.notify();
     this.work.notify();
     await this.loop;
+    await this.direct?.drain();
     await this.commits.drain();
   }
 
@@ -149,7 +209,7 @@ export class DatabaseInbox implements Inbox {
     }
     let answer: Awaited<ReturnType<BatchHandler>>;
     try {
-      answer = batch.length > 0 ? await handler(batch) : { done: [], retry: [] };
+      answer = batch.length > 0 ? await this.exclusive(() => handler(batch)) : { done: [], retry: [] };
     } catch (err) {
       // The rows stay leased and come back when the lease runs out.
       this.log.error({ err, messages: batch.length }, 'inbox: handler failed; the batch comes back after its lease');

@@ -27,7 +27,7 @@ export class PostgresInboxRows implements InboxRows {
               org_id: r.orgId,
               pipeline_id: r.pipelineId,
               message: r.message,
-              attempts: 0,
+              attempts: r.attempts ?? 0,
               available_at: r.availableAt,
               lease_until: null,
               created_at: r.createdAt,

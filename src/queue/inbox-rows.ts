@@ -7,6 +7,8 @@ export interface NewInboxRow {
   message: string;
   availableAt: number;
   createdAt: number;
+  /** Deliveries already begun (default 0): a message handled once before it was queued. */
+  attempts?: number;
 }
 
 export interface ClaimedRow {

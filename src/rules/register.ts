@@ -3,13 +3,27 @@ import { alertStatsRoutes } from '../alerts/alert-stats.routes.js';
 import { KyselyAlertStats } from '../alerts/alert-stats.store.js';
 import type { WebhookService } from '../alerts/webhook.service.js';
 import type { Database } from '../db/database.js';
+import { derivedRoutes } from '../derived/derived.routes.js';
+import { DerivedService } from '../derived/derived.service.js';
+import { KyselyDerivedStore, replaceMeasurements } from '../derived/derived.store.js';
+import { DerivedEngine } from '../derived/derived-engine.js';
+import { downlinkRoutes } from '../downlinks/downlink.routes.js';
+import { DownlinkService, fetchHttp } from '../downlinks/downlink.service.js';
+import { KyselyDownlinkRouteStore } from '../downlinks/downlink.store.js';
+import type { HttpPort } from '../downlinks/downlinks.js';
+import { sandboxEncoder } from '../downlinks/encoder.js';
 import type { CommandService } from '../fleet/command.service.js';
+import { forecastRoutes } from '../forecasts/forecast.routes.js';
+import { ForecastService } from '../forecasts/forecast.service.js';
+import { KyselyForecastStore, seriesReader } from '../forecasts/forecast.store.js';
+import { ForecastEngine } from '../forecasts/forecast-engine.js';
 import type { TypedApp } from '../http/types.js';
 import type { MeasurementEvents } from '../measurements/measurement-events.js';
 import type { MeasurementStore } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
+import { ScriptRunner } from '../workers/workers.js';
 import { ruleRoutes } from './rule.routes.js';
 import { RuleService } from './rule.service.js';
 import { KyselyRuleStateStore, KyselyRuleStore, KyselyStreamContexts } from './rule.store.js';
@@ -31,11 +45,19 @@ export interface StreamDeps {
   logger: Logger;
   /** Evaluation state and no-data checks run this often (ms); default 1000. */
   flushMs?: number;
+  /** How downlinks reach LoRaWAN network servers (default: fetch). */
+  http?: HttpPort;
 }
 
 export interface StreamProcessing {
   rules: RuleService;
   engine: RuleEngine;
+  /** Derived datastreams: definitions, and the engine computing them from stored batches. */
+  derived: { service: DerivedService; engine: DerivedEngine };
+  /** Forecasts: configuration, and the engine that trains, checks and re-issues them. */
+  forecasts: { service: ForecastService; engine: ForecastEngine };
+  /** LoRaWAN downlink routes per device type; orders to LoRaWAN devices go through it. */
+  downlinks: DownlinkService;
   /** HTTP routes: /api/rules, /api/alerts/stats. */
   routes(app: TypedApp): void;
   /** Loads rules and their state, subscribes to stored measurements, starts the timers. */
@@ -62,12 +84,58 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
   });
   const engine = new RuleEngine(store, new KyselyRuleStateStore(db), contexts, actions, deps.clock, deps.logger);
   rules.onChange((orgId, id) => engine.ruleChanged(orgId, id));
+  const derivedStore = new KyselyDerivedStore(db);
+  const derivedEngine = new DerivedEngine(
+    derivedStore,
+    {
+      // As MeasurementService.insert does: stored, then announced (rules and other derived series follow).
+      insert: async (rows) => deps.events.emit(await deps.measurementStore.insert(rows)),
+      replace: async (rows) => {
+        await replaceMeasurements(db, rows);
+        deps.events.emit(rows);
+      },
+      readRaw: (ranges, limit) => deps.measurementStore.readRaw(ranges, 'asc', limit),
+    },
+    deps.clock,
+    deps.logger,
+  );
+  const derived = { service: new DerivedService(derivedStore, derivedEngine, deps.clock), engine: derivedEngine };
+  const forecastStore = new KyselyForecastStore(db);
+  const forecastEngine = new ForecastEngine(
+    forecastStore,
+    seriesReader(deps.measurementStore),
+    {
+      // A deviation feeds forecast-deviation rules.
+      deviation: (ds, time, value) => engine.deviation(ds, time, value),
+      trained: (m) =>
+        deps.logger.info({ datastreamId: m.datastreamId, version: m.version, reason: m.reason }, 'forecast model trained'),
+    },
+    deps.clock,
+    deps.logger,
+  );
+  const forecasts = { service: new ForecastService(forecastStore, forecastEngine, deps.clock), engine: forecastEngine };
+  // Its own sandbox for encoders (the pipelines' runner is not among the deps main.ts passes).
+  const encoderRunner = new ScriptRunner({ timeoutMs: 100, memoryLimitMb: 32 });
+  const downlinks = new DownlinkService(
+    new KyselyDownlinkRouteStore(db),
+    sandboxEncoder(encoderRunner),
+    deps.http ?? fetchHttp,
+    deps.clock,
+    deps.logger,
+  );
+  deps.commands.attachLorawan(downlinks);
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   return {
     rules,
     engine,
+    derived,
+    forecasts,
+    downlinks,
     routes(app) {
+      downlinkRoutes(app, downlinks);
+      derivedRoutes(app, derived.service);
+      forecastRoutes(app, forecasts.service);
       ruleRoutes(app, rules, (rule, from, to, ds) =>
         replay(
           { byProperty: (o, p) => contexts.byProperty(o, p), readRaw: (r, o, l) => deps.measurementStore.readRaw(r, o, l) },
@@ -81,9 +149,16 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
     },
     async start() {
       await engine.load();
-      unsubscribe = deps.events.subscribe(engine.onStored);
+      await derivedEngine.load();
+      await forecastEngine.load();
+      const stops = [engine.onStored, derivedEngine.onStored, forecastEngine.onStored].map((l) => deps.events.subscribe(l));
+      unsubscribe = () => {
+        for (const stop of stops) stop();
+      };
       timer = setInterval(() => {
         void engine.tick().then(() => engine.flush());
+        derivedEngine.tick().catch((err: unknown) => deps.logger.error({ err }, 'derived datastreams tick failed'));
+        void forecastEngine.tick();
       }, deps.flushMs ?? 1000);
       timer.unref();
     },
@@ -91,6 +166,10 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
       unsubscribe?.();
       if (timer) clearInterval(timer);
       await engine.flush();
+      await derivedEngine.idle();
+      await derivedEngine.flush();
+      await forecastEngine.idle();
+      await encoderRunner.dispose();
       mailer?.close();
     },
   };

@@ -1,34 +1,17 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Severity } from '../alerts/alerts.js';
 import { paginate } from '../db/paginate.js';
-import type { Json, Schema } from '../db/schema.js';
+import type { Schema } from '../db/schema.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { Page, PageRequest } from '../shared/page.js';
 import type { RuleState } from './rule-evaluator.js';
 import type { Rule, RuleStore, StreamContext } from './rules.js';
 
-/** The tables of this domain (migration 20261202-1630-rules). */
-export type RuleTables = {
-  rules: {
-    id: string;
-    org_id: string;
-    name: string;
-    property: string;
-    scope: Json;
-    condition: Json;
-    clear: Json | null;
-    severity: string;
-    repeat_seconds: number | null;
-    actions: Json;
-    enabled: number;
-    created_at: number;
-    updated_at: number;
-  };
-  rule_states: { rule_id: string; datastream_id: number; org_id: string; state: Json; updated_at: number };
-};
-export type RuleDb = Kysely<Schema & RuleTables>;
+/** The tables of this domain (migration 20261202-1630-rules), declared in db/schema.ts. */
+export type RuleTables = Pick<Schema, 'rules' | 'rule_states'>;
+export type RuleDb = Kysely<Schema>;
 
-export const ruleDb = (db: Kysely<Schema>): RuleDb => db.withTables<RuleTables>() as unknown as RuleDb;
+export const ruleDb = (db: Kysely<Schema>): RuleDb => db;
 
 const toRule = (r: Selectable<RuleTables['rules']>): Rule => ({
   id: r.id,

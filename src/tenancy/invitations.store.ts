@@ -1,25 +1,9 @@
 import type { Kysely } from 'kysely';
 import { paginate } from '../db/paginate.js';
-import type { Schema } from '../db/schema.js';
+import type { InvitationTable, Schema } from '../db/schema.js';
 import type { Page, PageRequest } from '../shared/page.js';
 import type { Invitation, InvitationStore } from './invitations.js';
 import type { Role } from './tenancy.js';
-
-/** The invitations table (migration 20261202-1700-invitations), typed here where it is used. */
-interface InvitationTable {
-  id: string;
-  org_id: string;
-  token_hash: string;
-  role: string;
-  username: string | null;
-  email: string | null;
-  created_by: string | null;
-  created_at: number;
-  expires_at: number;
-  accepted_at: number | null;
-  accepted_by: string | null;
-  revoked_at: number | null;
-}
 
 const toInvitation = (r: InvitationTable): Invitation => ({
   id: r.id,
@@ -37,14 +21,10 @@ const toInvitation = (r: InvitationTable): Invitation => ({
 
 /** Invitation storage over Kysely; the tenancy store extends it. */
 export class KyselyInvitationStore implements InvitationStore {
-  private readonly inv: Kysely<{ invitations: InvitationTable }>;
-
-  constructor(protected readonly db: Kysely<Schema>) {
-    this.inv = db.withTables<{ invitations: InvitationTable }>() as unknown as Kysely<{ invitations: InvitationTable }>;
-  }
+  constructor(protected readonly db: Kysely<Schema>) {}
 
   async insertInvitation(i: Invitation & { tokenHash: string }) {
-    await this.inv
+    await this.db
       .insertInto('invitations')
       .values({
         id: i.id,
@@ -64,18 +44,18 @@ export class KyselyInvitationStore implements InvitationStore {
   }
 
   async findInvitationByHash(tokenHash: string) {
-    const row = await this.inv.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    const row = await this.db.selectFrom('invitations').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
     return row && toInvitation(row);
   }
 
   async listInvitations(orgId: string, req: PageRequest): Promise<Page<Invitation>> {
-    const q = this.inv.selectFrom('invitations').selectAll().where('org_id', '=', orgId);
+    const q = this.db.selectFrom('invitations').selectAll().where('org_id', '=', orgId);
     const page = await paginate(q, req, [{ column: 'id' }], (r) => [r.id]);
     return { ...page, items: page.items.map(toInvitation) };
   }
 
   async acceptInvitation(id: string, userId: string, now: number) {
-    const res = await this.inv
+    const res = await this.db
       .updateTable('invitations')
       .set({ accepted_at: now, accepted_by: userId })
       .where('id', '=', id)
@@ -86,7 +66,7 @@ export class KyselyInvitationStore implements InvitationStore {
   }
 
   async revokeInvitation(orgId: string, id: string, now: number) {
-    const res = await this.inv
+    const res = await this.db
       .updateTable('invitations')
       .set({ revoked_at: now })
       .where('org_id', '=', orgId)

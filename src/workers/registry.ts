@@ -6,6 +6,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { DomainError, invalid } from '../shared/errors.js';
+import { dottedField, problemsOf, validationDetails } from '../shared/validation.js';
 import { cayenneLppWorker } from './decoders/cayenne-lpp.worker.js';
 import { csvWorker } from './decoders/csv.worker.js';
 import { jsonMapWorker } from './decoders/json-map.worker.js';
@@ -70,10 +71,11 @@ export function prepareStep(worker: string | WorkerDefinition, config: unknown =
   }
   const cfg = config ?? {};
   if (!check.Check(cfg)) {
-    const first = check.Errors(cfg).First();
-    const path = first?.path.split('/').filter(Boolean) ?? [];
-    const field = ['config', ...path].join('.');
-    throw invalid(field, `${def.name}: ${field} ${first?.message ?? 'is invalid'}`, { worker: def.name });
+    const details = validationDetails(problemsOf(check.Errors(cfg)), (path) => dottedField(path, 'config'));
+    throw invalid(details.field, `${def.name}: ${details.errors[0]?.message ?? `${details.field} is invalid`}`, {
+      ...details,
+      worker: def.name,
+    });
   }
   const problem = def.validate?.(cfg);
   if (problem)

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerAuth, InboundMessage, MqttPrincipal } from '../../src/broker/broker.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../src/broker/embedded-broker.js';
 import { createLogger } from '../../src/shared/logger.js';
+import { eventually } from '../support/poll.js';
 
 const device: MqttPrincipal = { kind: 'device', orgId: 'o', deviceId: 'd1', login: 'dev1', baseTopic: 'u4/301' };
 const auth: BrokerAuth = {
@@ -32,6 +33,8 @@ describe('embedded MQTT broker', () => {
   let httpServer: http.Server;
   let httpPort: number;
   const received: InboundMessage[] = [];
+  /** Messages the inbound handler is holding at the gate. */
+  const waiting: InboundMessage[] = [];
   let gate: Promise<void> = Promise.resolve();
 
   beforeAll(async () => {
@@ -46,7 +49,9 @@ describe('embedded MQTT broker', () => {
       logger: createLogger({ level: 'silent', format: 'json' }),
       httpServer,
       onInbound: async (m) => {
+        waiting.push(m);
         await gate;
+        waiting.splice(waiting.indexOf(m), 1);
         received.push(m);
       },
     });
@@ -72,7 +77,8 @@ describe('embedded MQTT broker', () => {
     const published = c.publishAsync('u4/301/temperature', '{"value":21.5}', { qos: 1 }).then(() => {
       acked = true;
     });
-    await new Promise((r) => setTimeout(r, 200));
+    // The handler has the message and holds it: the broker must not have acknowledged it yet.
+    await eventually('the handler to hold the message', () => waiting.length === 1);
     expect(acked).toBe(false);
     expect(received).toHaveLength(0);
     release();

@@ -19,10 +19,10 @@ interface InboxStore {
   teardown(): Promise<void>;
 }
 
-async function databaseStore(dialect: 'sqlite' | 'postgres'): Promise<InboxStore> {
+async function databaseStore(dialect: 'sqlite' | 'postgres', inline = false): Promise<InboxStore> {
   const tdb: TestDatabase = await openTestDatabase(dialect);
   return {
-    open: () => new DatabaseInbox({ database: tdb.database, logger, leaseMs: LEASE_MS, pollMs: 50, errorBackoffMs: 100 }),
+    open: () => new DatabaseInbox({ database: tdb.database, logger, leaseMs: LEASE_MS, pollMs: 50, errorBackoffMs: 100, inline }),
     teardown: () => tdb.drop(),
   };
 }
@@ -37,11 +37,13 @@ async function amqpStore(): Promise<InboxStore> {
 }
 
 /** name, store, and whether several processes may consume at once (a SQLite file has one owner). */
-const targets: [string, () => Promise<InboxStore>, boolean][] = (await availableDialects()).map((d) => [
-  `database inbox on ${d}`,
-  () => databaseStore(d),
-  d === 'postgres',
-]);
+const targets: [string, () => Promise<InboxStore>, boolean][] = (await availableDialects()).flatMap(
+  (d): [string, () => Promise<InboxStore>, boolean][] => [
+    [`database inbox on ${d}`, () => databaseStore(d), d === 'postgres'],
+    // Inline (as createInbox makes it): once started, enqueue hands messages to the handler first.
+    [`database inbox on ${d}, inline`, () => databaseStore(d, true), d === 'postgres'],
+  ],
+);
 if (await serviceAvailable('rabbitmq')) targets.push(['AMQP inbox (RabbitMQ)', amqpStore, true]);
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {

@@ -120,6 +120,38 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
     expect(hour).toMatchObject({ count: 60, min: 0, max: 109, firstValue: 0, lastValue: 109 });
   });
 
+  it('reads one range as columns, exactly as readRaw reads it as rows (orders, limits, bounds, long ranges)', async () => {
+    const ds = await createDatastream(tdb.database.db, orgId);
+    const other = await createDatastream(tdb.database.db, orgId);
+    // 3,000 rows over 60 days (offsets from a range's start beyond 2^31 ms), values of every magnitude.
+    const values = [0.1, -273.15, 1e-300, 1.7976931348623157e308, 42, 0, 1 / 3, -5e-324, 123456789.12345679];
+    const rows = Array.from({ length: 3000 }, (_, i) => ({
+      datastreamId: ds.id,
+      time: T0 + i * 1_728_000 + (i % 997),
+      value: i % 2 ? 0 - (values[i % values.length] as number) : (values[i % values.length] as number),
+    }));
+    await store.insert([...rows].reverse());
+    await store.insert(rows.slice(0, 50).map((r) => ({ ...r, datastreamId: other.id, value: 1 })));
+    const cols = (rs: Measurement[]) => ({ times: rs.map((r) => r.time), values: rs.map((r) => r.value) });
+    const ranges = [
+      { datastreamId: ds.id, ...ALL },
+      { datastreamId: ds.id, from: rows[10]?.time ?? 0, to: rows[2500]?.time ?? 0 },
+      { datastreamId: ds.id, from: (rows[10]?.time ?? 0) + 1, to: (rows[11]?.time ?? 0) + 1 },
+      { datastreamId: ds.id, from: T0 - DAY, to: T0 },
+      { datastreamId: ds.id, from: T0 + 1, to: T0 + 1 },
+    ];
+    for (const range of ranges) {
+      for (const order of ['asc', 'desc'] as const) {
+        for (const limit of [1, 7, 2999, 100_000]) {
+          const want = await store.readRaw([range], order, limit);
+          expect(await store.readColumns(range, order, limit), `${JSON.stringify(range)} ${order} ${limit}`).toEqual(cols(want));
+        }
+      }
+    }
+    expect(await store.readColumns({ datastreamId: ds.id, ...ALL }, 'asc', 5000)).toEqual(cols(rows));
+    expect(await store.readColumns({ datastreamId: ds.id, ...ALL }, 'desc', 3)).toEqual(cols(rows.slice(-3).reverse()));
+  });
+
   it('reads several ranges in one call: datastreams ascending, limits per range and in all', async () => {
     const a = await createDatastream(tdb.database.db, orgId);
     const b = await createDatastream(tdb.database.db, orgId);

@@ -142,8 +142,9 @@ describe('bad input that answered 500', () => {
     refused(res, 400, 'VALIDATION_FAILED', 'querystring.interval');
     expect(res.json().error.message).toBe('querystring.interval: must be one of 1m, 5m, 15m, 1h, 1d, auto');
     expect(res.json().error.details.errors).toEqual([
-      { field: 'querystring.interval', message: 'must be one of 1m, 5m, 15m, 1h, 1d, auto' },
+      { field: 'querystring.interval', rule: 'enum', message: 'must be one of 1m, 5m, 15m, 1h, 1d, auto' },
     ]);
+    expect(res.json().error.details.rule).toBe('enum');
   });
 
   it("Fastify's own errors use the envelope", async () => {

@@ -161,12 +161,46 @@ SEEDS.push(async (w) => {
   numericIds.set(`${w.orgB}:datastream`, ds.id);
 });
 
+// Stream processing: a derived datastream and a forecast in B.
+SEEDS.push(async (w) => {
+  const input = numericIds.get(`${w.orgB}:datastream`) ?? 0;
+  const out = await createDatastream(w.polder.database.db, w.orgB, { observedProperty: 'temperature_f', unit: '[degF]' });
+  numericIds.set(`${w.orgB}:derived`, out.id);
+  const derived = await w.call('PUT', `/api/datastreams/${out.id}/derived`, {
+    inputs: { t: input },
+    convert: { from: 'Cel', to: '[degF]' },
+  });
+  expect(derived.statusCode, derived.body).toBe(200);
+  await created(w.call('POST', `/api/datastreams/${input}/forecast`, { horizonSeconds: 3600, stepSeconds: 3600 }));
+});
+
+/**
+ * B's resources as list filters (`GET /api/devices?site=<B's site id>`): every list route taking one of
+ * these query parameters is called by A with B's value, and by B with the same value (which
+ * must work for B, so that A's answer is about the organisation, not a malformed filter).
+ */
+export const LIST_FILTERS = (w: World): Record<string, string> => ({
+  device: w.ids.deviceB ?? '',
+  sensor: w.ids.sensorB ?? '',
+  datastream: w.refs.datastreamB ?? '',
+  site: w.ids.siteB ?? '',
+  building: w.ids.buildingB ?? '',
+  room: w.ids.roomB ?? '',
+  type: 'b-type',
+  pipeline: w.ids.pipelineB ?? '',
+  rule: w.ids.ruleB ?? '',
+});
+
 /** Every route with a path parameter, keyed `METHOD /openapi/{path}`. */
 export const PROBES: Record<string, Probe> = {
   // Until pipelines are seeded (pipelines branch), any id stands for one A cannot see.
   'POST /api/uplinks/{pipelineId}': {
     params: (w) => ({ pipelineId: w.ids.pipelineB ?? 'pipeline-of-b' }),
     body: () => ({ any: 'body' }),
+  },
+  'POST /api/uplinks/{pipelineId}/batch': {
+    params: (w) => ({ pipelineId: w.ids.pipelineB ?? 'pipeline-of-b' }),
+    body: () => [{ any: 'body' }],
   },
   'GET /api/organisations/{org}': { params: (w) => ({ org: w.orgB }) },
   'PATCH /api/organisations/{org}': { params: (w) => ({ org: w.orgB }), body: () => ({ name: 'taken over' }) },
@@ -246,5 +280,19 @@ export const PROBES: Record<string, Probe> = {
   'GET /api/datastreams/{id}': { params: id('datastreamB') },
   'DELETE /api/datastreams/{id}': { params: id('datastreamB') },
   'GET /api/datastreams/{id}/latest': { params: (w) => ({ id: numericId(w, 'datastream') }) },
+  'GET /api/datastreams/{id}/derived': { params: (w) => ({ id: numericId(w, 'derived') }) },
+  'PUT /api/datastreams/{id}/derived': {
+    params: (w) => ({ id: numericId(w, 'derived') }),
+    body: (w) => ({ inputs: { t: Number(numericId(w, 'datastream')) } }),
+  },
+  'DELETE /api/datastreams/{id}/derived': { params: (w) => ({ id: numericId(w, 'derived') }) },
+  'POST /api/datastreams/{id}/forecast': {
+    params: (w) => ({ id: numericId(w, 'datastream') }),
+    body: () => ({ horizonSeconds: 3600, stepSeconds: 3600 }),
+  },
+  'GET /api/datastreams/{id}/forecast': { params: (w) => ({ id: numericId(w, 'datastream') }) },
+  'DELETE /api/datastreams/{id}/forecast': { params: (w) => ({ id: numericId(w, 'datastream') }) },
+  'GET /api/datastreams/{id}/forecast/log': { params: (w) => ({ id: numericId(w, 'datastream') }) },
+  'GET /api/datastreams/{id}/forecast/models': { params: (w) => ({ id: numericId(w, 'datastream') }) },
   'GET /api/devices/{id}/latest': { params: (w) => ({ id: w.ids.measuredDeviceB ?? '' }) },
 };

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from '../../src/shared/ids.js';
 import { availableDialects } from '../support/databases.js';
 import { ADMIN_TOKEN, startTestPolder, type TestPolder } from '../support/polder.js';
-import { PROBES, type Probe, SEEDS, type World } from './isolation.probes.js';
+import { LIST_FILTERS, PROBES, type Probe, SEEDS, type World } from './isolation.probes.js';
 
 /**
  * Organisation A can neither read nor change anything of organisation B, through every route
@@ -10,7 +11,10 @@ import { PROBES, type Probe, SEEDS, type World } from './isolation.probes.js';
  */
 const dialects = await availableDialects();
 
-type Op = { method: string; path: string; route: string };
+type Op = { method: string; path: string; route: string; query: string[] };
+
+/** List routes that answer a stream (server-sent events): only a refusal can be awaited. */
+const STREAMS = new Set(['GET /api/live']);
 
 describe.each(dialects)('organisation isolation on %s', (dialect) => {
   let t: TestPolder;
@@ -48,12 +52,17 @@ describe.each(dialects)('organisation isolation on %s', (dialect) => {
     };
     for (const seed of SEEDS) await seed(world);
     const doc = (await call(ADMIN_TOKEN, 'GET', '/api/openapi.json')).json() as {
-      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      paths: Record<string, Record<string, { security?: unknown[]; parameters?: { in: string; name: string }[] }>>;
     };
     ops = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.entries(methods)
         .filter(([, op]) => !(Array.isArray(op.security) && op.security.length === 0))
-        .map(([method, _]) => ({ method: method.toUpperCase(), path, route: `${method.toUpperCase()} ${path}` })),
+        .map(([method, op]) => ({
+          method: method.toUpperCase(),
+          path,
+          route: `${method.toUpperCase()} ${path}`,
+          query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        })),
     );
   });
   afterAll(() => t.close());
@@ -63,13 +72,40 @@ describe.each(dialects)('organisation isolation on %s', (dialect) => {
     expect(missing).toEqual([]);
   });
 
-  it("never lists B's resources to A", async () => {
+  it("never lists B's resources to A, unfiltered or filtered by B's own ids", async () => {
     const bIds = Object.values(world.ids);
     expect(bIds.length).toBeGreaterThan(0);
+    const leaks = (route: string, body: string) => {
+      for (const id of bIds) expect(body.includes(id), `${route} leaked ${id}`).toBe(false);
+    };
+    const filters = Object.entries(LIST_FILTERS(world));
+    let filtered = 0;
     for (const op of ops.filter((o) => o.method === 'GET' && !o.path.includes('{'))) {
-      const res = await call(keyA, 'GET', op.path);
-      for (const id of bIds) expect(res.body.includes(id), `${op.route} leaked ${id}`).toBe(false);
+      if (!STREAMS.has(op.route)) {
+        const res = await call(keyA, 'GET', op.path);
+        expect(res.statusCode, `${op.route}: ${res.body}`).toBe(200);
+        leaks(op.route, res.body);
+      }
+      for (const [name, value] of filters) {
+        if (!op.query.includes(name)) continue;
+        expect(value, name).not.toBe('');
+        const url = `${op.path}?${name}=${encodeURIComponent(value)}`;
+        if (!STREAMS.has(op.route)) {
+          const own = await world.call('GET', url);
+          expect(own.statusCode, `B's own ${url}: ${own.body}`).toBe(200);
+        }
+        const res = await call(keyA, 'GET', url);
+        // A learns nothing of B's resource: the answer is the one for a value that names nothing
+        // (same status, same body but for the value itself), and holds none of B's ids.
+        const none = nothingLike(value);
+        const unknown = await call(keyA, 'GET', `${op.path}?${name}=${encodeURIComponent(none)}`);
+        expect(res.statusCode, `${url}: ${res.body}`).toBe(unknown.statusCode);
+        expect(res.body.replaceAll(value, '<value>'), url).toBe(unknown.body.replaceAll(none, '<value>'));
+        leaks(url, res.body.replaceAll(value, ''));
+        filtered++;
+      }
     }
+    expect(filtered).toBeGreaterThanOrEqual(15);
   });
 
   it("answers 404 to A for each of B's resources, and B's data stays as it was", async () => {
@@ -90,6 +126,13 @@ describe.each(dialects)('organisation isolation on %s', (dialect) => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+/** A value of the same form as `value` that names nothing: a fresh UUID, an unused number, an unused slug. */
+function nothingLike(value: string): string {
+  if (/^[0-9a-f-]{36}$/i.test(value)) return uuidv7();
+  if (/^\d+$/.test(value)) return '2147483000';
+  return `${value}-none`;
+}
 
 function fill(path: string, params: Record<string, string>): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => {

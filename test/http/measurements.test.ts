@@ -90,6 +90,55 @@ describe.each(dialects)('measurements API on %s', (dialect) => {
     expect([...page1.data, ...rest.rows]).toEqual([...first, late[1]!].map(rowOf));
   });
 
+  it('answers the same pages as columns with format=columnar: one entry per datastream, times in Unix ms', async () => {
+    interface Series {
+      datastream: number;
+      time: number[];
+      value: unknown[];
+    }
+    const ids = `${a.id},${b.id},${c.id}`;
+    for (const query of [
+      `datastream=${ids}&limit=7`,
+      `datastream=${ids}&order=desc&limit=30`,
+      `datastream=${ids}&interval=5m&agg=max`,
+    ]) {
+      const rows = await all(`/api/measurements?${query}`);
+      const columns: Row[] = [];
+      let next: string | null = `/api/measurements?${query}&format=columnar`;
+      let pages = 0;
+      while (next) {
+        const res = await get(next);
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+        const body = res.json() as { data: Series[]; links: { next: string | null } };
+        // Each datastream once per page, ascending, its two columns of the same length.
+        expect(body.data.map((s) => s.datastream)).toEqual(
+          [...new Set(body.data.map((s) => s.datastream))].sort((x, y) => x - y),
+        );
+        for (const s of body.data) {
+          expect(s.time).toHaveLength(s.value.length);
+          s.time.forEach((time, i) => {
+            columns.push({ datastream: s.datastream, time: iso(time), value: s.value[i] as number });
+          });
+        }
+        pages++;
+        next = body.links.next === null ? null : new URL(body.links.next).pathname + new URL(body.links.next).search;
+        if (next) expect(new URL(next, 'http://x').searchParams.get('format')).toBe('columnar');
+      }
+      expect(columns, query).toEqual(rows.rows);
+      expect(pages, query).toBe(rows.pages);
+    }
+    const one = await get(`/api/measurements?datastream=${a.id}&format=columnar&count=true`);
+    expect(one.json()).toEqual({
+      data: [{ datastream: a.id, time: stored.slice(0, 25).map((m) => m.time), value: stored.slice(0, 25).map((m) => m.value) }],
+      links: { next: null },
+      total: 25,
+    });
+    const bad = await get(`/api/measurements?datastream=${a.id}&format=xml`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.field).toBe('querystring.format');
+  });
+
   it('filters by device, sensor, observed property and time range', async () => {
     const rows = (url: string) => all(url).then((r) => r.rows);
     expect(await rows(`/api/measurements?device=${a.deviceId}`)).toEqual(

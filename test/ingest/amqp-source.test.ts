@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AmqpSource } from '../../src/ingest/amqp-source.js';
@@ -8,7 +10,7 @@ import { createIngestMetrics } from '../../src/ingest/ingest-metrics.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { MapCatalog, RecordingInbox } from '../support/ingest-doubles.js';
-import { eventually } from '../support/mqtt.js';
+import { eventually } from '../support/poll.js';
 import { SERVICES, serviceAvailable } from '../support/services.js';
 import { senmlCsv, ttnV3Body } from '../support/uplink-fixtures.js';
 
@@ -21,6 +23,9 @@ describe.skipIf(!up)('AMQP source (RabbitMQ)', () => {
   let ch: Channel;
   const queues: string[] = [];
   let source: AmqpSource | undefined;
+
+  /** What the source logged (warnings and up). */
+  const lines: string[] = [];
 
   function setup(queue: string) {
     const catalog = new MapCatalog();
@@ -38,7 +43,15 @@ describe.skipIf(!up)('AMQP source (RabbitMQ)', () => {
     source = new AmqpSource({
       catalog,
       service,
-      logger: createLogger({ level: 'silent', format: 'json' }),
+      logger: pino(
+        { level: 'warn' },
+        new Writable({
+          write(chunk, _enc, done) {
+            lines.push(String(chunk));
+            done();
+          },
+        }),
+      ),
       defaultUrl: url,
       backoff: { minMs: 50, maxMs: 200 },
     });
@@ -117,8 +130,9 @@ describe.skipIf(!up)('AMQP source (RabbitMQ)', () => {
     await source.start();
     ch.sendToQueue(q, Buffer.from('first'));
     await eventually('the first uplink', () => inbox.messages.length === 1);
+    lines.length = 0;
     await ch.deleteQueue(q);
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually('the source to see its consumer cancelled', () => lines.some((l) => l.includes('consumer cancelled')));
     await ch.assertQueue(q, { durable: false });
     ch.sendToQueue(q, Buffer.from('second'));
     await eventually('the second uplink', () => inbox.messages.length === 2);

@@ -16,7 +16,7 @@ import { uuidv7 } from '../../src/shared/ids.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { availableDialects, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { MapCatalog, RecordingInbox } from '../support/ingest-doubles.js';
-import { eventually } from '../support/mqtt.js';
+import { eventually } from '../support/poll.js';
 import { senmlCsv, ttnV3Body } from '../support/uplink-fixtures.js';
 
 const logger = createLogger({ level: 'silent', format: 'json' });
@@ -85,12 +85,20 @@ describe('HTTP poller', () => {
     const { inbox, metrics, service, catalog } = ingest();
     let running = 0;
     let overlapped = false;
+    // Another pipeline's poller, on the same interval, that only counts its runs: the time a test
+    // waits for something not to happen is "this one ran N times", not a fixed sleep.
+    let ticks = 0;
+    const ticked = async (n: number) => {
+      const from = ticks;
+      await eventually(`${n} runs of the other poller`, () => ticks >= from + n);
+    };
     const pollers = new Pollers({
       catalog,
       logger,
       create: (p, i) => {
         const s = p.sources[i];
         if (s?.kind !== 'http-poll') return undefined;
+        if (p.id === 'p-clock') return { task: { run: async () => void ticks++ }, intervalMs: s.intervalSeconds * 1000 };
         const poller = new HttpPoller({ service, metrics, logger }, p.id, s);
         const task = {
           run: async () => {
@@ -113,17 +121,22 @@ describe('HTTP poller', () => {
       orgId: 'org-a',
       sources: [{ kind: 'http-poll', url: `${base}/export.csv`, intervalSeconds: 0.01 }],
     });
-    await eventually('the poller started', () => pollers.size === 1);
+    catalog.save({
+      id: 'p-clock',
+      orgId: 'org-a',
+      sources: [{ kind: 'http-poll', url: `${base}/unused`, intervalSeconds: 0.01 }],
+    });
+    await eventually('both pollers started', () => pollers.size === 2);
     await inbox.started(1);
     // The run is held in the inbox for longer than many intervals: no second run may start.
-    await new Promise((r) => setTimeout(r, 100));
+    await ticked(10);
     expect(inbox.calls).toBe(1);
     inbox.open();
     await eventually('three polls', () => inbox.messages.length >= 3);
     catalog.remove('p-poll');
-    await eventually('the poller gone', () => pollers.size === 0);
+    await eventually('the poller gone', () => pollers.size === 1);
     const after = inbox.messages.length;
-    await new Promise((r) => setTimeout(r, 100));
+    await ticked(10);
     expect(inbox.messages.length).toBe(after);
     expect(overlapped).toBe(false);
     await pollers.stop();

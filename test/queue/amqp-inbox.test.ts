@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { AmqpInbox, deleteInboxQueues } from '../../src/queue/amqp-inbox.js';
 import { DomainError } from '../../src/shared/errors.js';
 import { manyMessages } from '../support/inbox-messages.js';
+import { eventually } from '../support/poll.js';
 import { SERVICES, serviceAvailable } from '../support/services.js';
 
 const up = await serviceAvailable('rabbitmq');
@@ -70,7 +71,7 @@ describe.runIf(up)('AMQP inbox: losing the connection', () => {
       );
       await inbox.enqueue([a!]);
       proxy.down();
-      await new Promise((r) => setTimeout(r, 200));
+      await eventually('the inbox to see the connection lost', () => lines.some((l) => l.includes('connection lost')));
       const err = await inbox.enqueue([b!]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DomainError);
       expect((err as DomainError).code).toBe('UNAVAILABLE');

@@ -6,7 +6,7 @@ import { Lease } from '../../src/scheduler/lease.js';
 import { systemClock } from '../../src/shared/clock.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { availableDialects, openTestDatabase, type TestDatabase } from '../support/databases.js';
-import { eventually } from '../support/mqtt.js';
+import { eventually } from '../support/poll.js';
 
 const logger = createLogger({ level: 'silent', format: 'json' });
 
@@ -48,7 +48,8 @@ describe.each(await availableDialects())('scheduler lease (%s)', (dialect) => {
     const a = process_('a', runs);
     const b = process_('b', runs);
     await eventually('a holder', () => a.held || b.held);
-    await new Promise((r) => setTimeout(r, 500));
+    // Several sweeps of both processes' timers: only the holder may have run one.
+    await eventually('ten sweeps', () => runs.length >= 10);
     const [holder, other] = a.held ? [a, b] : [b, a];
     const holderName = a.held ? 'a' : 'b';
     expect(other.held).toBe(false);
@@ -60,7 +61,11 @@ describe.each(await availableDialects())('scheduler lease (%s)', (dialect) => {
     dead.holding = false;
     runs.length = 0;
     await eventually('the other to take over', () => other.held, 5000);
-    await new Promise((r) => setTimeout(r, 300));
+    // A renewal the holder had in flight when it was killed may still land: it then believes it
+    // holds the lease until that renewal's expiry, which is when the other can take over. From
+    // the take-over on, only the new holder sweeps.
+    runs.length = 0;
+    await eventually('ten sweeps', () => runs.length >= 10);
     expect(new Set(runs)).toEqual(new Set([holderName === 'a' ? 'b' : 'a']));
 
     // A clean stop gives the lease up: a third process takes it without waiting for expiry.

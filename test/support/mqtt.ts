@@ -18,16 +18,7 @@ export function connectMqtt(url: string, opts: IClientOptions = {}): Promise<Mqt
   });
 }
 
-/** Resolves when `predicate` holds, polling; rejects after `timeoutMs` with `what`. */
-export async function eventually<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { eventually } from './poll.js';
 
 export const dynsecAvailable = existsSync(DYNSEC_PLUGIN);
 if (!dynsecAvailable) {

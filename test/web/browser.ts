@@ -112,3 +112,12 @@ export async function pageApi<T = Record<string, unknown>>(page: Page, method: s
     { method, url, body },
   ) as Promise<{ status: number; body: T }>;
 }
+
+/** Signs in through the login form and waits for the fleet view. */
+export async function signIn(page: Page, polder: DemoPolder, username = 'admin', password = polder.password) {
+  await page.goto(`${polder.url}/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/fleet/);
+}

@@ -256,7 +256,7 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('[data-testid=map] .leaflet-tile').count()).toBe(0);
     await page.goto(`${polder.url}/workers`);
     await page.locator('.cm-content').waitFor();
-    await page.goto(`${polder.url}/settings`);
+    await page.goto(`${polder.url}/settings?tab=keys`);
     await page.getByRole('button', { name: 'Create key' }).waitFor();
     await axe('settings');
     await page.goto(`${polder.url}/operations`);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/shared/errors.js';
 import type { PipelineMessage } from '../../src/workers/message.js';
 import { BUILTIN_WORKERS, prepareStep, runStep } from '../../src/workers/registry.js';
-import { WORKER_ERROR_CODES } from '../../src/workers/worker.js';
+import { defineWorker, WORKER_ERROR_CODES, type WorkerDefinition } from '../../src/workers/worker.js';
 import { fixture, messageOf } from './fixtures.js';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
@@ -17,13 +18,11 @@ function rng(seed: number) {
   };
 }
 
-const deepFreeze = <T>(o: T): T => {
-  if (o && typeof o === 'object' && !Object.isFrozen(o) && !ArrayBuffer.isView(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
-};
+/** Everything a message holds, payload bytes included, as text: equal snapshots, unchanged message. */
+const snapshot = (msg: PipelineMessage): string =>
+  JSON.stringify(msg, (_k, v: unknown) =>
+    ArrayBuffer.isView(v) ? `bytes:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}` : v,
+  );
 
 const configs: Record<string, unknown> = {
   csv: { columns: [{ column: 0, observedProperty: 'value', unit: '1' }], header: false },
@@ -64,14 +63,49 @@ async function outcome(worker: string, msg: PipelineMessage): Promise<string> {
 }
 
 describe('every built-in worker on hostile input', () => {
+  /** Whether running `worker` changed the message it was given (a field, an array, a payload byte). */
+  async function changes(worker: string | WorkerDefinition, msg: PipelineMessage): Promise<boolean> {
+    const before = snapshot(msg);
+    await runStep(prepareStep(worker, typeof worker === 'string' ? (configs[worker] ?? {}) : {}), msg).catch(() => {});
+    return snapshot(msg) !== before;
+  }
+
   it('never mutates its input message', async () => {
     for (const body of bodies) {
       for (const name of Object.keys(BUILTIN_WORKERS)) {
-        const msg = deepFreeze(messageOf(body, { kind: 'mqtt', topic: 'u4/302/temperature' }));
-        await outcome(name, msg); // a TypeError from writing to a frozen object would escape as WORKER_FAILED
-        expect(await outcome(name, msg)).not.toBe('WORKER_FAILED');
+        const msg = messageOf(body, { kind: 'mqtt', topic: 'u4/302/temperature' });
+        expect(await changes(name, msg), `${name} changed its input`).toBe(false);
+        expect(await outcome(name, msg), name).not.toBe('WORKER_FAILED');
       }
     }
+  });
+
+  it('would see a worker that mutates its input', async () => {
+    const rogue = (name: string, run: WorkerDefinition['run']): WorkerDefinition =>
+      defineWorker({ name, kind: 'decoder', description: 'mutates its input', configSchema: Type.Object({}), run });
+    const msg = () => messageOf(bodies[0], { kind: 'mqtt', topic: 'u4/302/temperature' });
+    const cases = [
+      rogue('metadata', async (m) => Object.assign(m.metadata, { seen: true }) && m),
+      rogue('measurements', async (m) => {
+        m.measurements.push({ sensor: 's', observedProperty: 'p', unit: '1', value: 1 });
+        return m;
+      }),
+      rogue('payload', async (m) => {
+        m.payload[0] = (m.payload[0] ?? 0) ^ 1;
+        return m;
+      }),
+      rogue('throws after mutating', async (m) => {
+        m.transport.topic = 'elsewhere';
+        throw new Error('and then fails');
+      }),
+    ];
+    for (const worker of cases) expect(await changes(worker, msg()), worker.name).toBe(true);
+    expect(
+      await changes(
+        rogue('copies', async (m) => ({ ...m, metadata: { ...m.metadata, seen: true } })),
+        msg(),
+      ),
+    ).toBe(false);
   });
 
   it('answers mutated fixtures and random bytes with a result or a known error code, never a crash', async () => {

@@ -4,6 +4,7 @@ import { Navigate, Outlet, NavLink as RouterLink, useLocation, useNavigate } fro
 import { useMe, useSession } from './session.js';
 import { ApiError } from './ui/api-error.js';
 import { Loading } from './ui/loading.js';
+import { OrgSwitcher } from './ui/org-switcher.js';
 
 const LINKS = [
   ['/fleet', 'Fleet'],
@@ -36,9 +37,7 @@ export function Layout() {
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
             <Text fw={700}>Polder</Text>
-            <Text size="sm" c="dimmed" visibleFrom="xs" data-testid="organisation">
-              {me.data.organisation.name}
-            </Text>
+            <OrgSwitcher me={me.data} />
           </Group>
           <Group gap="xs" wrap="nowrap">
             <Text size="sm" visibleFrom="xs">

@@ -16,6 +16,7 @@ const TracesPage = lazy(() => import('./pages/traces.js'));
 const AlertsPage = lazy(() => import('./pages/alerts.js'));
 const SettingsPage = lazy(() => import('./pages/settings.js'));
 const OperationsPage = lazy(() => import('./pages/operations.js'));
+const InvitationPage = lazy(() => import('./pages/invitation.js'));
 
 const page = (node: ReactNode) => <Suspense fallback={<Loading />}>{node}</Suspense>;
 
@@ -37,6 +38,7 @@ export const router = createBrowserRouter([
       { path: 'alerts', element: page(<AlertsPage />) },
       { path: 'settings', element: page(<SettingsPage />) },
       { path: 'operations', element: page(<OperationsPage />) },
+      { path: 'invitations/:token', element: page(<InvitationPage />) },
       { path: '*', element: <Navigate to="/fleet" replace /> },
     ],
   },

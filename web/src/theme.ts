@@ -18,7 +18,7 @@ const DARKER: Record<string, string> = {
   cyan: '#0a5a6b',
 };
 
-/** Mantine's dimmed text and light-variant labels fall under 4.5:1 in light mode: darken them. */
+/** Mantine's dimmed text and light-variant labels fall under 4.5:1: darker in light mode, lighter in dark. */
 export const contrast: CSSVariablesResolver = () => ({
   variables: {},
   light: {
@@ -26,5 +26,8 @@ export const contrast: CSSVariablesResolver = () => ({
     ...Object.fromEntries(COLORS.map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`])),
     ...Object.fromEntries(Object.entries(DARKER).map(([c, v]) => [`--mantine-color-${c}-light-color`, v])),
   },
-  dark: {},
+  // Mantine's dark dimmed (dark-2 on dark-7) falls just under 4.5:1: one step lighter.
+  dark: {
+    '--mantine-color-dimmed': 'var(--mantine-color-dark-1)',
+  },
 });

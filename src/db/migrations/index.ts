@@ -16,6 +16,10 @@ import { invitations } from './20261202-1700-invitations.js';
 import { values } from './20261202-1700-values.js';
 import { defaultDevicesOnly } from './20261202-1740-default-devices-only.js';
 import { leases } from './20261202-1800-leases.js';
+import { derivedForecasts } from './20261203-0000-derived-forecasts.js';
+import { staIds } from './20261203-0005-sta-ids.js';
+import { alertAckComment } from './20261203-0020-alert-ack-comment.js';
+import { downlinkRoutes } from './20261203-0030-downlink-routes.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -39,5 +43,9 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261202-1700-values': values(dialect),
     '20261202-1740-default-devices-only': defaultDevicesOnly(dialect),
     '20261202-1800-leases': leases(dialect),
+    '20261203-0020-alert-ack-comment': alertAckComment(dialect),
+    '20261203-0000-derived-forecasts': derivedForecasts(dialect),
+    '20261203-0030-downlink-routes': downlinkRoutes(dialect),
+    '20261203-0005-sta-ids': staIds(dialect),
   };
 }

@@ -1,9 +1,11 @@
 /**
- * Basic CQL2 in its text encoding (OGC API – Features Part 3, OGC 21-065 "Basic CQL2"):
- * comparisons (`=`, `<>`, `<`, `<=`, `>`, `>=`) of queryables and literals (at least one side a
- * queryable, both of one type), `IS [NOT] NULL`,
- * `AND`, `OR`, `NOT` and parentheses. The queryables are the collection's property filters.
- * A recursive-descent parser over tokens; input length and nesting are bounded.
+ * CQL2 in its text encoding (OGC API – Features Part 3, OGC 21-065): Basic CQL2 — comparisons
+ * (`=`, `<>`, `<`, `<=`, `>`, `>=`) of queryables and literals (at least one side a queryable,
+ * both of one type), `IS [NOT] NULL`, `AND`, `OR`, `NOT`, parentheses — plus the advanced
+ * comparison operators (`[NOT] LIKE`, `[NOT] BETWEEN … AND …`, `[NOT] IN (…)`) and the basic
+ * spatial function `S_INTERSECTS(geometry, BBOX(…) | ENVELOPE(…) | POINT(x y))`. The queryables
+ * are the collection's property filters and `geometry`. A recursive-descent parser over tokens;
+ * input length and nesting are bounded.
  */
 import { invalid } from '../../shared/errors.js';
 import type { CqlExpr, CqlOperand, FilterDef } from './ogcapi.js';
@@ -27,7 +29,7 @@ function tokenize(src: string): Token[] {
   while (i < src.length) {
     const c = src[i] as string;
     if (/\s/.test(c)) i++;
-    else if (c === '(' || c === ')') out.push({ kind: 'paren', text: c, pos: i++ });
+    else if (c === '(' || c === ')' || c === ',') out.push({ kind: 'paren', text: c, pos: i++ });
     else if (c === "'") {
       let text = '';
       const start = i++;
@@ -84,8 +86,57 @@ export function parseCql2Text(text: string, queryables: FilterDef[]): CqlExpr {
     return args.length === 1 ? (args[0] as CqlExpr) : { op: 'and', args };
   };
   const notExpr = (depth: number): CqlExpr => (keyword('NOT') ? { op: 'not', arg: notExpr(depth + 1) } : primary(depth));
+  const expectPunct = (text: string) => {
+    const t = peek();
+    if (t.kind !== 'paren' || t.text !== text) throw fail(t.pos, `expected ${text}`);
+    at++;
+  };
+  const number = (): number => {
+    const t = peek();
+    if (t.kind !== 'number') throw fail(t.pos, 'expected a number');
+    at++;
+    return t.value;
+  };
+  /** S_INTERSECTS(geometry, BBOX(minx, miny, maxx, maxy) | ENVELOPE(…) | POINT(x y)), CRS84. */
+  const spatial = (): CqlExpr => {
+    expectPunct('(');
+    const g = peek();
+    if (!(g.kind === 'ident' && g.text === 'geometry')) throw fail(g.pos, 'S_INTERSECTS compares the property geometry');
+    at++;
+    expectPunct(',');
+    const shape = peek();
+    const name = shape.kind === 'ident' ? shape.text.toUpperCase() : '';
+    at++;
+    let box: { minLon: number; minLat: number; maxLon: number; maxLat: number };
+    if (name === 'BBOX' || name === 'ENVELOPE') {
+      expectPunct('(');
+      const n = [number()];
+      for (let k = 0; k < 3; k++) {
+        expectPunct(',');
+        n.push(number());
+      }
+      expectPunct(')');
+      // ENVELOPE is (minx, maxx, maxy, miny) in CQL2 text (OGC 21-065 §7.13); BBOX (minx, miny, maxx, maxy).
+      const [a, b, c, d] = n as [number, number, number, number];
+      box = name === 'BBOX' ? { minLon: a, minLat: b, maxLon: c, maxLat: d } : { minLon: a, minLat: d, maxLon: b, maxLat: c };
+    } else if (name === 'POINT') {
+      expectPunct('(');
+      const [x, y] = [number(), number()];
+      expectPunct(')');
+      box = { minLon: x, minLat: y, maxLon: x, maxLat: y };
+    } else throw fail(shape.pos, 'expected BBOX(…), ENVELOPE(…) or POINT(x y)');
+    expectPunct(')');
+    if (box.minLat > box.maxLat || [box.minLat, box.maxLat].some((v) => Math.abs(v) > 90))
+      throw fail(shape.pos, 'latitudes out of order or out of range');
+    if ([box.minLon, box.maxLon].some((v) => Math.abs(v) > 180)) throw fail(shape.pos, 'longitude out of range');
+    return { op: 'sIntersects', box };
+  };
   const primary = (depth: number): CqlExpr => {
     const t = peek();
+    if (t.kind === 'ident' && t.text.toUpperCase() === 'S_INTERSECTS' && tokens[at + 1]?.kind === 'paren') {
+      at++;
+      return spatial();
+    }
     if (t.kind === 'paren' && t.text === '(') {
       at++;
       const inner = orExpr(depth + 1);
@@ -118,6 +169,8 @@ export function parseCql2Text(text: string, queryables: FilterDef[]): CqlExpr {
   };
   const comparison = (): CqlExpr => {
     const left = operand();
+    const advanced = advancedComparison(left);
+    if (advanced) return advanced;
     if (keyword('IS')) {
       const negate = keyword('NOT');
       if (!keyword('NULL')) throw fail(peek().pos, 'expected NULL');
@@ -133,6 +186,49 @@ export function parseCql2Text(text: string, queryables: FilterDef[]): CqlExpr {
     if (typeOf(left) !== typeOf(right))
       throw fail(right.pos, `expected a ${typeOf(left)} on the right of ${op.text}, got a ${typeOf(right)}`);
     return { op: op.text as '=', left: left.operand, right: right.operand };
+  };
+
+  /** `[NOT] LIKE 'p'`, `[NOT] BETWEEN a AND b`, `[NOT] IN (a, b)` after a queryable; undefined when none follows. */
+  const advancedComparison = (left: { operand: CqlOperand; def?: FilterDef; pos: number }): CqlExpr | undefined => {
+    const save = at;
+    const negate = keyword('NOT');
+    const word = peek();
+    const op = word.kind === 'ident' ? word.text.toUpperCase() : '';
+    if (op !== 'LIKE' && op !== 'BETWEEN' && op !== 'IN') {
+      at = save;
+      return undefined;
+    }
+    at++;
+    if (!('property' in left.operand) || !left.def) throw fail(left.pos, `${op} needs a property on its left`);
+    const property = left.operand.property;
+    const type = left.def.type;
+    const literal = (): string | number | boolean => {
+      const t = peek();
+      const v = operand();
+      if ('property' in v.operand) throw fail(t.pos, `${op} takes literals`);
+      if (typeOf(v) !== type) throw fail(t.pos, `expected a ${type}, got a ${typeOf(v)}`);
+      return v.operand.value;
+    };
+    let e: CqlExpr;
+    if (op === 'LIKE') {
+      if (type !== 'string') throw fail(word.pos, 'LIKE compares text');
+      e = { op: 'like', property, pattern: String(literal()) };
+    } else if (op === 'BETWEEN') {
+      if (type === 'boolean') throw fail(word.pos, 'BETWEEN compares numbers or text');
+      const low = literal() as string | number;
+      if (!keyword('AND')) throw fail(peek().pos, 'expected AND');
+      e = { op: 'between', property, low, high: literal() as string | number };
+    } else {
+      expectPunct('(');
+      const values = [literal()];
+      while (peek().kind === 'paren' && (peek() as { text: string }).text === ',') {
+        at++;
+        values.push(literal());
+      }
+      expectPunct(')');
+      e = { op: 'in', property, values };
+    }
+    return negate ? { op: 'not', arg: e } : e;
   };
 
   const expr = orExpr(0);

@@ -3,7 +3,17 @@
  * items §7.15–16, feature §7.17) with their links. `base` is the absolute URL of /ogc.
  */
 import { toIso } from '../../shared/clock.js';
-import { CONFORMANCE, type Collection, CRS84, type Extent, type FeaturePage, type FeatureRecord, GREGORIAN } from './ogcapi.js';
+import {
+  CONFORMANCE,
+  type Collection,
+  CRS84,
+  EPSG4326,
+  type Extent,
+  type FeaturePage,
+  type FeatureRecord,
+  GREGORIAN,
+  SUPPORTED_CRS,
+} from './ogcapi.js';
 
 export interface Link {
   href: string;
@@ -85,7 +95,8 @@ export function collectionInfo(base: string, c: Collection, extent: Extent, self
     description: c.description,
     ...(ext && { extent: ext }),
     itemType: 'feature',
-    crs: [CRS84],
+    crs: SUPPORTED_CRS,
+    storageCrs: CRS84,
     links: [
       ...(self ? selfLinks(self.url, JSON_TYPE, self.html, c.title) : [{ href, rel: 'self', type: JSON_TYPE, title: c.title }]),
       { href: `${href}/items`, rel: 'items', type: GEOJSON, title: `${c.title} as GeoJSON` },
@@ -104,15 +115,17 @@ export function collections(url: string, html: boolean, infos: ReturnType<typeof
   return { links: selfLinks(url, JSON_TYPE, html, 'collections'), collections: infos };
 }
 
-const geometry = (f: FeatureRecord) => (f.point ? { type: 'Point', coordinates: f.point } : null);
+/** A point in the answer's CRS: EPSG:4326 puts latitude first (OGC API – Features Part 2 §6.2). */
+const geometry = (f: FeatureRecord, crs = CRS84) =>
+  f.point ? { type: 'Point', coordinates: crs === EPSG4326 ? [f.point[1], f.point[0]] : f.point } : null;
 
-export function featureDoc(base: string, c: Collection, f: FeatureRecord, self?: { url: string; html: boolean }) {
+export function featureDoc(base: string, c: Collection, f: FeatureRecord, self?: { url: string; html: boolean }, crs = CRS84) {
   const collection = `${base}/collections/${encodeURIComponent(c.id)}`;
   const href = `${collection}/items/${encodeURIComponent(f.id)}`;
   return {
     type: 'Feature',
     id: f.id,
-    geometry: geometry(f),
+    geometry: geometry(f, crs),
     properties: f.properties,
     links: [
       ...selfLinks(self?.url ?? href, GEOJSON, self?.html ?? false, f.id),
@@ -127,6 +140,7 @@ export function featureCollection(
   page: FeaturePage,
   self: { url: string; html: boolean },
   now: number,
+  crs = CRS84,
 ) {
   const links: Link[] = selfLinks(self.url, GEOJSON, self.html, c.title);
   if (page.next)
@@ -136,10 +150,17 @@ export function featureCollection(
       type: self.html ? HTML : GEOJSON,
       title: 'next page',
     });
+  if (page.prev)
+    links.push({
+      href: withQuery(self.url, { cursor: page.prev }),
+      rel: 'prev',
+      type: self.html ? HTML : GEOJSON,
+      title: 'previous page',
+    });
   links.push({ href: `${base}/collections/${encodeURIComponent(c.id)}`, rel: 'collection', type: JSON_TYPE, title: c.title });
   return {
     type: 'FeatureCollection',
-    features: page.features.map((f) => ({ type: 'Feature', id: f.id, geometry: geometry(f), properties: f.properties })),
+    features: page.features.map((f) => ({ type: 'Feature', id: f.id, geometry: geometry(f, crs), properties: f.properties })),
     links,
     timeStamp: toIso(now),
     ...(page.numberMatched !== undefined && { numberMatched: page.numberMatched }),

@@ -4,7 +4,7 @@
  * Fixed collections get their own items path listing their property filters; the template
  * path carries the filters of the observed-property collections.
  */
-import { DEFAULT_LIMIT, FIXED_COLLECTIONS, type FilterDef, MAX_LIMIT, PROPERTY_FILTERS } from './ogcapi.js';
+import { CRS84, DEFAULT_LIMIT, FIXED_COLLECTIONS, type FilterDef, MAX_LIMIT, PROPERTY_FILTERS, SUPPORTED_CRS } from './ogcapi.js';
 import { GEOJSON, HTML, JSON_TYPE } from './ogcapi-documents.js';
 
 const ref = (name: string) => ({ $ref: `#/components/parameters/${name}` });
@@ -34,6 +34,8 @@ function itemsOperation(summary: string, filters: FilterDef[]) {
         ref('f'),
         ref('limit'),
         ref('bbox'),
+        ref('bbox-crs'),
+        ref('crs'),
         ref('datetime'),
         ref('cursor'),
         ref('filter'),
@@ -83,7 +85,11 @@ export function openApiDocument(base: string, version: string) {
         'application/schema+json',
         [ref('collectionId')],
       ),
-      '/collections/{collectionId}/items/{featureId}': simple('One feature', GEOJSON, [ref('collectionId'), ref('featureId')]),
+      '/collections/{collectionId}/items/{featureId}': simple('One feature', GEOJSON, [
+        ref('collectionId'),
+        ref('featureId'),
+        ref('crs'),
+      ]),
     },
     components: {
       securitySchemes: {
@@ -117,6 +123,20 @@ export function openApiDocument(base: string, version: string) {
           explode: false,
           description: 'minLon,minLat,maxLon,maxLat (CRS84); features without a place match too',
           schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } },
+        },
+        crs: {
+          name: 'crs',
+          in: 'query',
+          required: false,
+          description: 'CRS of the geometries (Part 2): CRS84 (longitude, latitude; the default) or EPSG:4326 (latitude first)',
+          schema: { type: 'string', format: 'uri', enum: SUPPORTED_CRS, default: CRS84 },
+        },
+        'bbox-crs': {
+          name: 'bbox-crs',
+          in: 'query',
+          required: false,
+          description: 'CRS of bbox (Part 2): CRS84 (the default) or EPSG:4326 (minLat,minLon,maxLat,maxLon)',
+          schema: { type: 'string', format: 'uri', enum: SUPPORTED_CRS, default: CRS84 },
         },
         datetime: {
           name: 'datetime',

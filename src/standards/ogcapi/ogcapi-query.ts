@@ -5,7 +5,17 @@
  */
 import { invalid } from '../../shared/errors.js';
 import { parseCql2Text } from './cql2.js';
-import { type BBox, type Collection, DEFAULT_LIMIT, type Interval, type ItemsQuery, MAX_LIMIT } from './ogcapi.js';
+import {
+  type BBox,
+  type Collection,
+  CRS84,
+  DEFAULT_LIMIT,
+  EPSG4326,
+  type Interval,
+  type ItemsQuery,
+  MAX_LIMIT,
+  SUPPORTED_CRS,
+} from './ogcapi.js';
 
 export type Format = 'json' | 'html';
 
@@ -21,7 +31,19 @@ function single(query: RawQuery, name: string): string | undefined {
 
 /** Parameters every resource takes. */
 export const COMMON_PARAMS = ['f'];
-const ITEMS_PARAMS = ['f', 'limit', 'bbox', 'datetime', 'cursor', 'filter', 'filter-lang'];
+/** Parameters of one feature. */
+export const FEATURE_PARAMS = ['f', 'crs'];
+const ITEMS_PARAMS = ['f', 'limit', 'bbox', 'bbox-crs', 'crs', 'datetime', 'cursor', 'filter', 'filter-lang'];
+
+/** Part 2: a CRS of the list (CRS84 when absent), else 400 naming the parameter. */
+export function parseCrs(query: RawQuery, name: 'crs' | 'bbox-crs' = 'crs'): string {
+  const raw = single(query, name);
+  if (raw === undefined) return CRS84;
+  // Part 2 §6.2: a CRS is given as its URI (or the same in a safe CURIE `[EPSG:4326]`).
+  const uri = raw === '[EPSG:4326]' ? EPSG4326 : raw === '[OGC:CRS84]' ? CRS84 : raw;
+  if (!SUPPORTED_CRS.includes(uri)) throw invalid(name, `${name} must be one of ${SUPPORTED_CRS.join(', ')}`);
+  return uri;
+}
 
 /** 400 naming the first parameter the API definition does not declare for this resource. */
 export function rejectUnknown(query: RawQuery, allowed: readonly string[]) {
@@ -115,8 +137,19 @@ export function parseItemsQuery(collection: Collection, query: RawQuery): ItemsQ
   rejectUnknown(query, [...ITEMS_PARAMS, ...collection.filters.map((f) => f.name)]);
   parseFormat(query);
   const out: ItemsQuery = { limit: parseLimit(single(query, 'limit')), filters: new Map() };
+  const bboxCrs = parseCrs(query, 'bbox-crs');
+  out.crs = parseCrs(query);
   const bbox = single(query, 'bbox');
-  if (bbox !== undefined) out.bbox = parseBbox(bbox);
+  if (bbox !== undefined) {
+    // EPSG:4326 names latitude first: minLat,minLon,maxLat,maxLon.
+    const parts = bbox.split(',');
+    const half = parts.length / 2;
+    const swapped =
+      bboxCrs === EPSG4326 && (parts.length === 4 || parts.length === 6)
+        ? [parts[1], parts[0], ...parts.slice(2, half), parts[half + 1], parts[half], ...parts.slice(half + 2)].join(',')
+        : bbox;
+    out.bbox = parseBbox(swapped);
+  } else if (query['bbox-crs'] !== undefined) throw invalid('bbox-crs', 'bbox-crs goes with bbox');
   const datetime = single(query, 'datetime');
   if (datetime !== undefined) out.datetime = parseDatetime(datetime);
   out.cursor = single(query, 'cursor');

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/database.js';
 import { principalOf } from '../../http/auth.js';
 import type { Clock } from '../../shared/clock.js';
+import { CRS84 } from './ogcapi.js';
 import { OgcApiService } from './ogcapi.service.js';
 import { KyselyFeatureStore } from './ogcapi.store.js';
 import {
@@ -28,7 +29,15 @@ import {
   queryablesHtml,
 } from './ogcapi-html.js';
 import { openApiDocument } from './ogcapi-openapi.js';
-import { COMMON_PARAMS, type Format, parseFormat, parseItemsQuery, rejectUnknown } from './ogcapi-query.js';
+import {
+  COMMON_PARAMS,
+  FEATURE_PARAMS,
+  type Format,
+  parseCrs,
+  parseFormat,
+  parseItemsQuery,
+  rejectUnknown,
+} from './ogcapi-query.js';
 
 export interface OgcApiDeps {
   database: Database;
@@ -69,6 +78,17 @@ function send(reply: FastifyReply, format: Format, type: string, doc: unknown, h
   return reply.header('content-type', type).send(Buffer.from(JSON.stringify(doc)));
 }
 
+/** A CORS preflight: GET and HEAD with the headers a client sends a key and a format in. */
+function preflight(reply: FastifyReply) {
+  return reply
+    .status(204)
+    .header('access-control-allow-origin', '*')
+    .header('access-control-allow-methods', 'GET, HEAD, OPTIONS')
+    .header('access-control-allow-headers', 'Authorization, Accept, Content-Type')
+    .header('access-control-max-age', '86400')
+    .send();
+}
+
 /**
  * OGC API – Features Part 1 at /ogc: landing page, conformance, API definition, collections,
  * items, feature. Same credentials as /api (bearer API key or session); the landing page,
@@ -79,6 +99,16 @@ export function registerOgcApi(app: FastifyInstance, deps: OgcApiDeps) {
   const service = new OgcApiService(new KyselyFeatureStore(deps.database.db));
   const hidden = { schema: { hide: true } };
   const pub = { ...hidden, config: { public: true } };
+
+  // CORS for browser clients (OpenLayers, Leaflet, web GIS) on other origins: credentials are a
+  // bearer key sent by the page, never cookies, so any origin may read what its key allows.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/ogc')) return;
+    reply.header('access-control-allow-origin', '*');
+    reply.header('access-control-expose-headers', 'Content-Crs, Link');
+  });
+  app.options('/ogc', pub, (_request, reply) => preflight(reply));
+  app.options('/ogc/*', pub, (_request, reply) => preflight(reply));
 
   const landing = async (request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply) => {
     rejectUnknown(request.query, COMMON_PARAMS);
@@ -140,7 +170,9 @@ export function registerOgcApi(app: FastifyInstance, deps: OgcApiDeps) {
     const format = formatOf(request);
     const page = await service.items(caller, c, query);
     const base = baseUrl(request);
-    const doc = featureCollection(base, c, page, { url: selfUrl(request), html: format === 'html' }, deps.clock());
+    const crs = query.crs ?? CRS84;
+    const doc = featureCollection(base, c, page, { url: selfUrl(request), html: format === 'html' }, deps.clock(), crs);
+    reply.header('content-crs', `<${crs}>`);
     return send(reply, format, GEOJSON, doc, () => itemsHtml(c.title, `${base}/collections/${encodeURIComponent(c.id)}`, doc));
   });
 
@@ -148,12 +180,14 @@ export function registerOgcApi(app: FastifyInstance, deps: OgcApiDeps) {
     '/ogc/collections/:collectionId/items/:featureId',
     hidden,
     async (request, reply) => {
-      rejectUnknown(request.query, COMMON_PARAMS);
+      rejectUnknown(request.query, FEATURE_PARAMS);
       const format = formatOf(request);
+      const crs = parseCrs(request.query);
       const caller = principalOf(request);
       const c = await service.collection(caller, request.params.collectionId);
       const f = await service.item(caller, c, request.params.featureId);
-      const doc = featureDoc(baseUrl(request), c, f, { url: selfUrl(request), html: format === 'html' });
+      const doc = featureDoc(baseUrl(request), c, f, { url: selfUrl(request), html: format === 'html' }, crs);
+      reply.header('content-crs', `<${crs}>`);
       return send(reply, format, GEOJSON, doc, () => featureHtml(doc));
     },
   );

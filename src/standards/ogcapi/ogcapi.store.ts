@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../../db/schema.js';
 import { invalid } from '../../shared/errors.js';
-import { decodeCursor, toPage } from '../../shared/page.js';
+import { decodeCursor, encodeCursor, toPage } from '../../shared/page.js';
 import type {
   BBox,
   Collection,
@@ -57,6 +57,14 @@ function cqlCondition(src: Source, e: CqlExpr): Sql {
       return sql`(not ${cqlCondition(src, e.arg)})`;
     case 'isNull':
       return sql`(${src.columns[e.property] as Sql} is null)`;
+    case 'like':
+      return sql`(${src.columns[e.property] as Sql} like ${e.pattern})`;
+    case 'between':
+      return sql`(${src.columns[e.property] as Sql} between ${bound(e.property, e.low)} and ${bound(e.property, e.high)})`;
+    case 'in':
+      return sql`(${src.columns[e.property] as Sql} in (${sql.join(e.values.map((v) => bound(e.property, v)))}))`;
+    case 'sIntersects':
+      return sql`(${src.lon} is not null and ${src.lat} is not null and ${bboxCondition(src, e.box)})`;
     default: {
       const side = (o: CqlOperand) => ('property' in o ? (src.columns[o.property] as Sql) : sql`${bound('', o.value)}`);
       return sql`(${side(e.left)} ${sql.raw(e.op)} ${side(e.right)})`;
@@ -82,6 +90,11 @@ function conditions(src: Source, q: ItemsQuery): Sql[] {
   if (q.cql) where.push(cqlCondition(src, q.cql));
   return where;
 }
+
+const isBefore = (cursor: unknown[]): cursor is [{ before: unknown[] }] => {
+  const first = cursor[0] as { before?: unknown } | undefined;
+  return cursor.length === 1 && typeof first === 'object' && first !== null && Array.isArray(first.before);
+};
 
 /** The storage port over Kysely: one SQL statement per page (and one for the count), on both dialects. */
 export class KyselyFeatureStore implements FeatureStore {
@@ -109,24 +122,38 @@ export class KyselyFeatureStore implements FeatureStore {
     const src = sourceOf(orgId, c);
     const where = conditions(src, q);
     const paged = [...where];
-    if (q.cursor) {
-      const after = decodeCursor(q.cursor);
-      if (after.length !== src.keys.length) throw invalid('cursor', 'cursor does not fit this collection');
-      // A row-value comparison (all sort keys ascend): both databases seek the index to it.
-      paged.push(sql`(${sql.join(src.keys.map((k) => sql.ref(k.column)))}) > (${sql.join(after)})`);
-    }
-    const order = sql.join(src.keys.map((k) => sql.ref(k.column)));
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    // A `prev` cursor is [{"before": key}]: the page that ends just before that key.
+    const before = cursor && isBefore(cursor) ? cursor[0].before : undefined;
+    const after = before ? undefined : cursor;
+    const position = before ?? after;
+    if (position && position.length !== src.keys.length) throw invalid('cursor', 'cursor does not fit this collection');
+    // A row-value comparison (all sort keys ascend): both databases seek the index to it.
+    const keys = sql.join(src.keys.map((k) => sql.ref(k.column)));
+    if (after) paged.push(sql`(${keys}) > (${sql.join(after)})`);
+    if (before) paged.push(sql`(${keys}) < (${sql.join(before)})`);
+    const order = before ? sql.join(src.keys.map((k) => sql`${sql.ref(k.column)} desc`)) : keys;
     const rows = await this.rows(
       sql`select ${src.select} from ${src.from} where ${and(paged)} order by ${order} limit ${q.limit + 1}`,
     );
-    const page = toPage(rows, q.limit, src.keyOf, src.feature);
+    let page: { items: FeatureRecord[]; next: string | null };
+    let prev: string | null = null;
+    if (before) {
+      const kept = rows.slice(0, q.limit).reverse();
+      const [first, last] = [kept[0], kept[kept.length - 1]];
+      page = { items: kept.map(src.feature), next: last ? encodeCursor(src.keyOf(last)) : null };
+      if (rows.length > q.limit && first) prev = encodeCursor([{ before: src.keyOf(first) }]);
+    } else {
+      page = toPage(rows, q.limit, src.keyOf, src.feature);
+      if (after && rows[0]) prev = encodeCursor([{ before: src.keyOf(rows[0]) }]);
+    }
     if (c.kind === 'devices') await this.addLatestValues(orgId, page.items);
     let numberMatched: number | undefined;
     if (c.counted) {
       const [counted] = await this.rows(sql`select count(*) as n from ${src.from} where ${and(where)}`);
       numberMatched = Number(counted?.n ?? 0);
     }
-    return { features: page.items, next: page.next, numberMatched };
+    return { features: page.items, next: page.next, prev, numberMatched };
   }
 
   async item(orgId: string, c: Collection, featureId: string): Promise<FeatureRecord | undefined> {

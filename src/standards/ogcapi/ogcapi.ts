@@ -8,6 +8,7 @@ import type { Scope } from '../../tenancy/tenancy.js';
 const CONF = 'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf';
 const FILTER = 'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf';
 const CQL2 = 'http://www.opengis.net/spec/cql2/1.0/conf';
+const CRS_CONF = 'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf';
 /** What GET /conformance lists (§7.4): the classes this server implements, and only those. */
 export const CONFORMANCE = [
   `${CONF}/core`,
@@ -21,9 +22,17 @@ export const CONFORMANCE = [
   `${FILTER}/features-filter`,
   `${CQL2}/basic-cql2`,
   `${CQL2}/cql2-text`,
+  // LIKE, BETWEEN, IN; S_INTERSECTS of the geometry with a BBOX/ENVELOPE or POINT literal.
+  `${CQL2}/advanced-comparison-operators`,
+  `${CQL2}/basic-spatial-functions`,
+  // Part 2: `crs` and `bbox-crs` with CRS84 and EPSG:4326 (latitude first).
+  `${CRS_CONF}/crs`,
 ];
 
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
+/** WGS 84 with the axis order EPSG gives it: latitude, then longitude. */
+export const EPSG4326 = 'http://www.opengis.net/def/crs/EPSG/0/4326';
+export const SUPPORTED_CRS = [CRS84, EPSG4326];
 export const GREGORIAN = 'http://www.opengis.net/def/uom/ISO-8601/0/Gregorian';
 
 /** §7.15.2: default 10; a larger limit than the maximum is clamped, not refused. */
@@ -77,11 +86,18 @@ export type CqlExpr =
   | { op: 'and' | 'or'; args: CqlExpr[] }
   | { op: 'not'; arg: CqlExpr }
   | { op: '=' | '<>' | '<' | '<=' | '>' | '>='; left: CqlOperand; right: CqlOperand }
-  | { op: 'isNull'; property: string };
+  | { op: 'isNull'; property: string }
+  | { op: 'like'; property: string; pattern: string }
+  | { op: 'between'; property: string; low: string | number; high: string | number }
+  | { op: 'in'; property: string; values: (string | number | boolean)[] }
+  /** S_INTERSECTS(geometry, BBOX(…)) or a POINT (a box of no size); features without a place never intersect. */
+  | { op: 'sIntersects'; box: BBox };
 
 export interface ItemsQuery {
   limit: number;
   cursor?: string | undefined;
+  /** `crs` of the answer (Part 2); CRS84 when absent. */
+  crs?: string | undefined;
   bbox?: BBox | undefined;
   datetime?: Interval | undefined;
   /** Property filters by name; each value list is OR-ed, the filters AND-ed. */
@@ -100,6 +116,8 @@ export interface FeaturePage {
   features: FeatureRecord[];
   /** Cursor of the next page, null on the last one. */
   next: string | null;
+  /** Cursor of the previous page, null on the first one. */
+  prev?: string | null;
   numberMatched?: number | undefined;
 }
 

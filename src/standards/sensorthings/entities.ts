@@ -1,6 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Dialect } from '../../db/dialect.js';
 import { fromJsonColumn } from '../../shared/json.js';
+import { DEVICE_PLACE, places } from './places.js';
+import { type AliasKind, aliasOf } from './sta-ids.js';
 import { OBSERVED_PROPERTIES, UNASSIGNED_SENSORS, unitOfMeasurement } from './vocabulary.js';
 
 /**
@@ -45,8 +47,12 @@ export interface RelationDef {
 export interface EntitySet {
   name: SetName;
   singular: string;
-  /** The key as it appears in URLs: integers or quoted strings. */
+  /** The `@iot.id` as it appears in URLs: integers (quoted registry keys are accepted too) or quoted strings. */
   key: 'int' | 'string';
+  /** The column holding `@iot.id` (an integer alias, `num`, for registry entities); `id` is the registry key. */
+  idCol: string;
+  /** For sets whose `@iot.id` is an alias in `sta_ids`: its kind (links name entities by it). */
+  alias?: AliasKind;
   /** Columns giving the default (stable) order. */
   order: string[];
   base(orgId: string, dialect: Dialect): RawBuilder<unknown>;
@@ -57,32 +63,34 @@ export interface EntitySet {
   /** The `@iot.id` of a row. */
   idOf(row: Row): string | number;
 }
+const num = (col = 'num'): PropDef => ({ col, type: 'number', notNull: true });
+const alias = (r: Row) => Number(r.num);
 export type Row = Record<string, unknown>;
 
-const OBS_TYPE = 'http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement';
+const OM = 'http://www.opengis.net/def/observationType/OGC-OM/2.0/';
+/** The observation type of a datastream's value kind (SensorThings 1.1 Table 12). */
+const OBSERVATION_TYPES: Record<string, string> = {
+  number: `${OM}OM_Measurement`,
+  text: `${OM}OM_CategoryObservation`,
+  boolean: `${OM}OM_TruthObservation`,
+  json: `${OM}OM_Observation`,
+};
+export const observationType = (kind: string) => OBSERVATION_TYPES[kind] ?? `${OM}OM_Measurement`;
+const observationTypeSql = () =>
+  sql`case ${sql.join(
+    Object.entries(OBSERVATION_TYPES).map(([kind, uri]) => sql`when ds.value_kind = ${kind} then ${uri}`),
+    sql` `,
+  )} else ${OBSERVATION_TYPES.number} end`;
+/** The kind of values a datastream of an observation type holds. */
+export const kindOfObservationType = (type: unknown) =>
+  Object.entries(OBSERVATION_TYPES).find(([, uri]) => uri === type)?.[0] ?? 'number';
+/** An Observation's result: the number, or the parsed JSON text of a non-numeric value. */
+export const resultOf = (r: Row): unknown =>
+  r.result_json != null ? JSON.parse(String(r.result_json)) : r.result == null ? null : Number(r.result);
 const iso = (ms: unknown) => (ms == null ? null : new Date(Number(ms)).toISOString());
 const point = (x: unknown, y: unknown) =>
   x == null || y == null ? null : { type: 'Point', coordinates: [Number(x), Number(y)] };
 const json = (v: unknown) => fromJsonColumn<Record<string, unknown>>(v, {});
-
-/** Where a device is: its own coordinates, else its room, building or site. */
-const DEVICE_PLACE = sql.raw(
-  'case when d.latitude is not null and d.longitude is not null then d.id else coalesce(d.room_id, d.building_id, d.site_id) end',
-);
-
-const places = (orgId: string) => sql`
-  select s.id as id, s.org_id as org_id, s.name as name, coalesce(s.description, 'Site ' || s.slug) as description,
-    'site' as kind, s.longitude as x, s.latitude as y from sites s where s.org_id = ${orgId}
-  union all
-  select b.id, b.org_id, b.name, 'Building ' || b.slug || ' of site ' || s.name, 'building', s.longitude, s.latitude
-    from buildings b join sites s on s.id = b.site_id where b.org_id = ${orgId}
-  union all
-  select r.id, r.org_id, r.name, 'Room ' || r.slug || ' of building ' || b.name, 'room', s.longitude, s.latitude
-    from rooms r join buildings b on b.id = r.building_id join sites s on s.id = b.site_id where r.org_id = ${orgId}
-  union all
-  select d.id, d.org_id, coalesce(d.location_description, 'Position of ' || d.code), 'Position of device ' || d.code,
-    'device', d.longitude, d.latitude from devices d
-    where d.org_id = ${orgId} and d.latitude is not null and d.longitude is not null`;
 
 const vocabulary = () =>
   sql.join(
@@ -100,13 +108,15 @@ export const SETS: Record<SetName, EntitySet> = {
   Things: {
     name: 'Things',
     singular: 'Thing',
-    key: 'string',
-    order: ['id'],
-    base: (orgId) => sql`select d.id as id, d.code as name, coalesce(d.description, '') as description,
-      d.properties as properties, ${DEVICE_PLACE} as location_id from devices d
+    key: 'int',
+    idCol: 'num',
+    alias: 'thing',
+    order: ['num'],
+    base: (orgId) => sql`select d.id as id, ${aliasOf(orgId, 'thing', 'd.id')} as num, d.code as name,
+      coalesce(d.description, '') as description, d.properties as properties, ${DEVICE_PLACE} as location_id from devices d
       where d.org_id = ${orgId} and d.code <> ${UNASSIGNED_SENSORS}`,
     props: {
-      id: s('id', true),
+      id: num(),
       name: s('name', true),
       description: s('description'),
       properties: { col: 'properties', type: 'json' },
@@ -117,16 +127,19 @@ export const SETS: Record<SetName, EntitySet> = {
       Datastreams: { target: 'Datastreams', many: true, childCol: 'device_id', parentCol: 'id' },
     },
     toEntity: (r) => ({ name: r.name, description: r.description, properties: json(r.properties) }),
-    idOf: (r) => r.id as string,
+    idOf: alias,
   },
   Locations: {
     name: 'Locations',
     singular: 'Location',
-    key: 'string',
-    order: ['id'],
-    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p where p.x is not null`,
+    key: 'int',
+    idCol: 'num',
+    alias: 'place',
+    order: ['num'],
+    base: (orgId) => sql`select p.*, ${aliasOf(orgId, 'place', 'p.id')} as num, 'application/geo+json' as encoding_type
+      from (${places(orgId)}) p where p.x is not null`,
     props: {
-      id: s('id', true),
+      id: num(),
       name: s('name', true),
       description: s('description'),
       encodingType: s('encoding_type'),
@@ -143,34 +156,38 @@ export const SETS: Record<SetName, EntitySet> = {
       location: point(r.x, r.y),
       properties: { kind: r.kind },
     }),
-    idOf: (r) => r.id as string,
+    idOf: alias,
   },
   HistoricalLocations: {
     name: 'HistoricalLocations',
     singular: 'HistoricalLocation',
-    key: 'string',
+    key: 'int',
+    idCol: 'id',
     order: ['id'],
-    base: (orgId) => sql`select h.* from (select d.id as id, d.id as thing_id, ${DEVICE_PLACE} as location_id,
-      d.updated_at as time from devices d where d.org_id = ${orgId}) h where h.location_id is not null`,
-    props: { id: s('id', true), time: { col: 'time', type: 'time', notNull: true } },
+    // Every recorded placement of a device (sta_location_history), not only the current one.
+    base: (orgId) => sql`select h.id as id, h.device_id as thing_id, h.location_id as location_id, h.time as time
+      from sta_location_history h where h.org_id = ${orgId}`,
+    props: { id: num('id'), time: { col: 'time', type: 'time', notNull: true } },
     relations: {
       Thing: { target: 'Things', many: false, childCol: 'id', parentCol: 'thing_id' },
       Locations: { target: 'Locations', many: true, childCol: 'id', parentCol: 'location_id' },
     },
     toEntity: (r) => ({ time: iso(r.time) }),
-    idOf: (r) => r.id as string,
+    idOf: (r) => Number(r.id),
   },
   Sensors: {
     name: 'Sensors',
     singular: 'Sensor',
-    key: 'string',
-    order: ['id'],
-    base: (orgId) => sql`select s.id as id, s.code as name,
+    key: 'int',
+    idCol: 'num',
+    alias: 'sensor',
+    order: ['num'],
+    base: (orgId) => sql`select s.id as id, ${aliasOf(orgId, 'sensor', 's.id')} as num, s.code as name,
       coalesce(s.description, trim(coalesce(s.brand, '') || ' ' || coalesce(s.model, '')), '') as description,
       'text/plain' as encoding_type, trim(coalesce(s.brand, '') || ' ' || coalesce(s.model, '')) as metadata,
       s.properties as properties, s.device_id as device_id from sensors s where s.org_id = ${orgId}`,
     props: {
-      id: s('id', true),
+      id: num(),
       name: s('name', true),
       description: s('description'),
       encodingType: s('encoding_type'),
@@ -185,21 +202,23 @@ export const SETS: Record<SetName, EntitySet> = {
       metadata: r.metadata,
       properties: json(r.properties),
     }),
-    idOf: (r) => r.id as string,
+    idOf: alias,
   },
   ObservedProperties: {
     name: 'ObservedProperties',
     singular: 'ObservedProperty',
-    key: 'string',
-    order: ['id'],
-    base: (orgId) => sql`select k.id as id, coalesce(o.name, v.name, k.id) as name,
+    key: 'int',
+    idCol: 'num',
+    alias: 'op',
+    order: ['num'],
+    base: (orgId) => sql`select k.id as id, ${aliasOf(orgId, 'op', 'k.id')} as num, coalesce(o.name, v.name, k.id) as name,
       coalesce(o.definition, v.definition, 'urn:polder:observed-property:' || k.id) as definition,
       coalesce(o.description, v.description, '') as description, o.properties as properties
       from (select observed_property as id from datastreams where org_id = ${orgId}
             union select key from sta_observed_properties where org_id = ${orgId}) k
       left join sta_observed_properties o on o.org_id = ${orgId} and o.key = k.id
       left join (${vocabulary()}) v on v.key = k.id`,
-    props: { id: s('id', true), name: s('name', true), definition: s('definition'), description: s('description') },
+    props: { id: num(), name: s('name', true), definition: s('definition'), description: s('description') },
     relations: { Datastreams: { target: 'Datastreams', many: true, childCol: 'op_id', parentCol: 'id' } },
     toEntity: (r) => ({
       name: r.name,
@@ -207,22 +226,24 @@ export const SETS: Record<SetName, EntitySet> = {
       description: r.description,
       properties: json(r.properties),
     }),
-    idOf: (r) => r.id as string,
+    idOf: alias,
   },
   Datastreams: {
     name: 'Datastreams',
     singular: 'Datastream',
     key: 'int',
+    idCol: 'id',
     order: ['id'],
     base: (orgId) => sql`select ds.id as id,
       coalesce(m.name, d.code || ' ' || s.code || ' ' || ds.observed_property) as name,
       coalesce(m.description, ds.observed_property || ' measured by sensor ' || s.code || ' of device ' || d.code) as description,
-      m.properties as properties, ds.unit as unit, ${OBS_TYPE} as observation_type, ds.observed_property as op_id,
+      m.properties as properties, ds.unit as unit, ds.value_kind as value_kind, ${observationTypeSql()} as observation_type,
+      ds.observed_property as op_id,
       ds.sensor_id as sensor_id, ds.device_id as device_id
       from datastreams ds join sensors s on s.id = ds.sensor_id join devices d on d.id = ds.device_id
       left join sta_datastreams m on m.datastream_id = ds.id where ds.org_id = ${orgId}`,
     props: {
-      id: { col: 'id', type: 'number', notNull: true },
+      id: num('id'),
       name: s('name'),
       description: s('description'),
       observationType: s('observation_type'),
@@ -249,19 +270,22 @@ export const SETS: Record<SetName, EntitySet> = {
     name: 'Observations',
     singular: 'Observation',
     key: 'string',
+    idCol: 'id',
     order: ['ds_id', 'time'],
-    // Observation.result is numeric (the measurements table); non-numeric results join here
-    // as another column of this SELECT (a `result_text`/`result_json`) without changing callers.
-    base: (orgId, dialect) => sql`select m.datastream_id as ds_id, m.time as time, m.value as result,
-      ${sql.raw(text(dialect, 'm.datastream_id'))} || '-' || ${sql.raw(text(dialect, 'm.time'))} as id,
+    // Numbers come from the measurements hot table, other results (text, booleans, JSON) from
+    // measurement_values as JSON text in result_json; a datastream holds one kind.
+    base: (orgId, dialect) => sql`select o.ds_id as ds_id, o.time as time, o.result as result, o.result_json as result_json,
+      ${sql.raw(text(dialect, 'o.ds_id'))} || '-' || ${sql.raw(text(dialect, 'o.time'))} as id,
       ${DEVICE_PLACE} as foi_id
-      from measurements m join datastreams ds on ds.id = m.datastream_id join devices d on d.id = ds.device_id
+      from (select datastream_id as ds_id, time, value as result, null as result_json from measurements
+            union all select datastream_id, time, null, ${sql.raw(text(dialect, 'value'))} from measurement_values) o
+      join datastreams ds on ds.id = o.ds_id join devices d on d.id = ds.device_id
       where ds.org_id = ${orgId}`,
     props: {
       id: s('id', true),
       phenomenonTime: { col: 'time', type: 'time', notNull: true },
       resultTime: { col: 'time', type: 'time', notNull: true },
-      result: { col: 'result', type: 'number', notNull: true },
+      result: { col: 'result', type: 'number' },
     },
     relations: {
       Datastream: { target: 'Datastreams', many: false, childCol: 'id', parentCol: 'ds_id' },
@@ -270,18 +294,21 @@ export const SETS: Record<SetName, EntitySet> = {
     toEntity: (r) => ({
       phenomenonTime: iso(r.time),
       resultTime: iso(r.time),
-      result: r.result == null ? null : Number(r.result),
+      result: resultOf(r),
     }),
     idOf: (r) => `${Number(r.ds_id)}-${Number(r.time)}`,
   },
   FeaturesOfInterest: {
     name: 'FeaturesOfInterest',
     singular: 'FeatureOfInterest',
-    key: 'string',
-    order: ['id'],
-    base: (orgId) => sql`select p.*, 'application/geo+json' as encoding_type from (${places(orgId)}) p where p.x is not null`,
+    key: 'int',
+    idCol: 'num',
+    alias: 'place',
+    order: ['num'],
+    base: (orgId) => sql`select p.*, ${aliasOf(orgId, 'place', 'p.id')} as num, 'application/geo+json' as encoding_type
+      from (${places(orgId)}) p where p.x is not null`,
     props: {
-      id: s('id', true),
+      id: num(),
       name: s('name', true),
       description: s('description'),
       encodingType: s('encoding_type'),
@@ -295,7 +322,7 @@ export const SETS: Record<SetName, EntitySet> = {
       feature: point(r.x, r.y),
       properties: { kind: r.kind },
     }),
-    idOf: (r) => r.id as string,
+    idOf: alias,
   },
 };
 

@@ -5,6 +5,8 @@ import type { Constraint } from './sta-reader.js';
 export interface Segment {
   name: string;
   key?: string | undefined;
+  /** The key was a quoted string: a registry key rather than an integer alias. */
+  quoted?: boolean;
 }
 
 export class PathError extends Error {
@@ -30,9 +32,11 @@ export function parsePath(path: string): Segment[] {
     const name = m[0];
     i += name.length;
     let key: string | undefined;
+    let quoted = false;
     if (path[i] === '(') {
       let j = i + 1;
       if (path[j] === "'") {
+        quoted = true;
         // A quoted key: '' is an escaped quote.
         j++;
         let value = '';
@@ -59,13 +63,17 @@ export function parsePath(path: string): Segment[] {
       i = j + 1;
     }
     if (i < path.length && path[i] !== '/') throw new PathError(`bad resource path at '${path.slice(i, i + 20)}'`, 400);
-    segments.push({ name, key });
+    segments.push({ name, key, ...(quoted && { quoted }) });
   }
   return segments;
 }
 
-/** The constraint selecting one entity of `set` by the id in a URL; undefined when no entity can have it. */
-export function keyConstraint(set: EntitySet, key: string): Constraint | undefined {
+/**
+ * The constraint selecting one entity of `set` by the id in a URL; undefined when no entity can
+ * have it. An integer is the `@iot.id`; a quoted string is the registry's own key (a device's
+ * UUID), which older links and Polder's API use.
+ */
+export function keyConstraint(set: EntitySet, key: string, quoted = false): Constraint | undefined {
   if (set.name === 'Observations') {
     const k = observationKey(key);
     return (
@@ -75,9 +83,9 @@ export function keyConstraint(set: EntitySet, key: string): Constraint | undefin
       ]
     );
   }
-  if (set.key === 'int') {
+  if (set.key === 'int' && !(quoted && set.alias)) {
     if (!/^\d{1,16}$/.test(key) || !Number.isSafeInteger(Number(key))) return undefined;
-    return [{ col: 'id', value: Number(key) }];
+    return [{ col: set.idCol, value: Number(key) }];
   }
   return [{ col: 'id', value: key }];
 }

@@ -1,5 +1,5 @@
 import { parseDateTime } from './filter-parser.js';
-import type { WriteError as WriteErrorType } from './sta-writer.js';
+import type { WriteError as WriteErrorType } from './sta-write-error.js';
 
 /** Reading SensorThings request bodies: links (`{"@iot.id": …}`), strings, times, geometries. */
 

@@ -1,8 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.js';
-import type { Measurement } from '../../measurements/measurements.js';
+import type { Measurement, ValueRow } from '../../measurements/measurements.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { toJsonColumn } from '../../shared/json.js';
+import { KIND_ONE, type NonNumericValue, type ValueKind, valueKindOf } from '../../shared/values.js';
+import { kindOfObservationType } from './entities.js';
 import {
   type Body,
   instant,
@@ -14,7 +16,8 @@ import {
   requiredString,
   slugOf,
 } from './sta-body.js';
-import { WriteError } from './sta-writer.js';
+import { type AliasKind, keyOf, recordPlacement } from './sta-ids.js';
+import { WriteError } from './sta-write-error.js';
 import { OBSERVED_PROPERTIES, UNASSIGNED_SENSORS } from './vocabulary.js';
 
 type Tx = Transaction<Schema> | Kysely<Schema>;
@@ -30,6 +33,8 @@ const missing = (what: string, id: unknown) =>
  */
 export class StaCreator {
   readonly observations: Measurement[] = [];
+  /** Non-numeric results (text, booleans, JSON), stored in measurement_values. */
+  readonly values: ValueRow[] = [];
 
   constructor(
     private readonly tx: Tx,
@@ -40,7 +45,8 @@ export class StaCreator {
   async thing(body: Body): Promise<string> {
     const name = requiredString(body, 'name', bad);
     const id = uuidv7();
-    const place = await this.placeOf(body.Locations);
+    const placed = await this.placeOf(body.Locations);
+    const place = placed?.columns;
     if (body.HistoricalLocations !== undefined) arrayOf(body.HistoricalLocations, 'HistoricalLocations');
     await this.tx
       .insertInto('devices')
@@ -76,6 +82,8 @@ export class StaCreator {
         updated_at: this.now,
       })
       .execute();
+    // Linking a Location creates a HistoricalLocation (SensorThings 1.1 §10.2.1.3).
+    if (placed) await recordPlacement(this.tx, this.orgId, id, placed.id, this.now);
     for (const ds of arrayOf(body.Datastreams, 'Datastreams')) await this.datastream({ ...ds, Thing: { '@iot.id': id } });
     return id;
   }
@@ -87,8 +95,15 @@ export class StaCreator {
     if (list.length > 1) throw bad('Locations', 'a Polder device has one place: give one Location');
     const first = list[0] as Body;
     const ref = linkId(first);
-    const id = ref === undefined ? await this.location(first) : String(ref);
-    return this.placeColumns(id);
+    const id = ref === undefined ? await this.location(first) : await this.key('place', ref, 'Location');
+    return { id, columns: await this.placeColumns(id) };
+  }
+
+  /** The registry key of a link (`{"@iot.id": 5}` is an alias, a string the registry key). */
+  async key(kind: AliasKind, ref: string | number, what: string): Promise<string> {
+    const key = await keyOf(this.tx, this.orgId, kind, ref);
+    if (key === undefined) throw missing(what, ref);
+    return key;
   }
 
   async placeColumns(locationId: string) {
@@ -210,7 +225,11 @@ export class StaCreator {
     const uom = optionalObject(body, 'unitOfMeasurement', bad);
     if (!uom) throw bad('unitOfMeasurement', 'unitOfMeasurement is required');
     const unit = String(uom.symbol ?? uom.name ?? '1') || '1';
-    const thing = await this.existingOrNew(body.Thing, 'Thing', (b) => this.thing(b));
+    const thingRef = linkId(body.Thing);
+    const thing =
+      thingRef !== undefined
+        ? await this.key('thing', thingRef, 'Thing')
+        : await this.existingOrNew(body.Thing, 'Thing', (b) => this.thing(b));
     const device = await this.tx
       .selectFrom('devices')
       .select('id')
@@ -221,7 +240,7 @@ export class StaCreator {
     const sensorRef = linkId(body.Sensor);
     const sensorId =
       sensorRef !== undefined
-        ? await this.attachSensor(String(sensorRef), device.id)
+        ? await this.attachSensor(await this.key('sensor', sensorRef, 'Sensor'), device.id)
         : isObject(body.Sensor)
           ? await this.sensor(body.Sensor, device.id)
           : undefined;
@@ -229,7 +248,7 @@ export class StaCreator {
     const opRef = linkId(body.ObservedProperty);
     const property =
       opRef !== undefined
-        ? await this.existingProperty(String(opRef))
+        ? await this.existingProperty(await this.key('op', opRef, 'ObservedProperty'))
         : isObject(body.ObservedProperty)
           ? await this.observedProperty(body.ObservedProperty)
           : undefined;
@@ -251,6 +270,7 @@ export class StaCreator {
         sensor_id: sensorId,
         observed_property: property,
         unit,
+        value_kind: kindOfObservationType(body.observationType),
         created_at: this.now,
       })
       .returning('id')
@@ -265,12 +285,14 @@ export class StaCreator {
         properties: toJsonColumn(optionalObject(body, 'properties', bad) ?? null),
       })
       .execute();
-    for (const o of arrayOf(body.Observations, 'Observations')) this.observation({ ...o, Datastream: { '@iot.id': id } }, id);
+    const kind = kindOfObservationType(body.observationType) as ValueKind;
+    for (const o of arrayOf(body.Observations, 'Observations'))
+      this.observation({ ...o, Datastream: { '@iot.id': id } }, id, kind);
     return id;
   }
 
-  /** A HistoricalLocation is a device's placement: linking one moves the device (its id is the Thing's). */
-  async historicalLocation(thingId: string, locationId: string, time?: number): Promise<string> {
+  /** A HistoricalLocation records a placement of a device; the device moves there. Answers its id. */
+  async historicalLocation(thingId: string, locationId: string, time?: number): Promise<number> {
     const place = await this.placeColumns(locationId);
     const done = await this.tx
       .updateTable('devices')
@@ -279,17 +301,21 @@ export class StaCreator {
       .where('id', '=', thingId)
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) === 0) throw missing('Thing', thingId);
-    return thingId;
+    return recordPlacement(this.tx, this.orgId, thingId, locationId, time ?? this.now);
   }
 
-  /** Validates an Observation and queues its measurement; answers its id. */
-  observation(body: Body, datastreamId: number): string {
+  /**
+   * Validates an Observation and queues it: a number for a numeric datastream, text, a boolean
+   * or JSON for a datastream of that kind (its observationType). Answers its id.
+   */
+  observation(body: Body, datastreamId: number, kind: ValueKind = 'number'): string {
     const time = instant(body.phenomenonTime, 'phenomenonTime', bad) ?? this.now;
     const result = body.result;
-    // Numeric results only here; the seam for text/boolean/JSON results is this check and entities.ts.
-    if (typeof result !== 'number' || !Number.isFinite(result))
-      throw bad('result', 'result must be a number (non-numeric results are not stored yet)');
-    this.observations.push({ datastreamId, time, value: result });
+    const got = valueKindOf(result);
+    if (got === undefined) throw bad('result', 'result is required (a number, text, a boolean or JSON)');
+    if (got !== kind) throw bad('result', `result must be ${KIND_ONE[kind]}: the Datastream's observationType says so`);
+    if (kind === 'number') this.observations.push({ datastreamId, time, value: result as number });
+    else this.values.push({ datastreamId, time, value: result as NonNumericValue });
     return `${datastreamId}-${time}`;
   }
 

@@ -6,6 +6,7 @@ import type { Measurement } from '../../measurements/measurements.js';
 import type { Logger } from '../../shared/logger.js';
 import { SETS } from './entities.js';
 import { isObject, linkId } from './sta-body.js';
+import { staChanges } from './sta-changes.js';
 import { StaCreator } from './sta-create.js';
 import { WriteError } from './sta-writer.js';
 
@@ -19,7 +20,29 @@ import { WriteError } from './sta-writer.js';
 
 const VERSIONS = ['v1.1', 'v1.0'];
 const DATASTREAM_TOPIC = /^v1\.[01]\/Datastreams\((\d{1,15})\)(?:\/.*)?$/;
+/** `v1.1/Things(7)`, `v1.1/Things(7)/Datastreams`, `v1.1/Datastreams(5)/Observations?$select=result,phenomenonTime`. */
+const ENTITY_TOPIC = /^(v1\.[01])\/(\w+)\((\d{1,15})\)(\/\w+)?(?:\?\$select=([\w@./,]{1,200}))?$/;
 const OWNER_TTL_MS = 60_000;
+/** At most this many `$select` topic variants are remembered (each costs a publish per change). */
+const MAX_VARIANTS = 1000;
+const ALIAS_KINDS: Partial<Record<string, string>> = {
+  Things: 'thing',
+  Locations: 'place',
+  FeaturesOfInterest: 'place',
+  Sensors: 'sensor',
+  ObservedProperties: 'op',
+};
+
+/** The properties a `$select` keeps (`id` is `@iot.id`). */
+function selected(entity: Record<string, unknown>, select: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of select.split(',')) {
+    const key = name === 'id' ? '@iot.id' : name === 'selfLink' ? '@iot.selfLink' : name;
+    if (key in entity) out[key] = entity[key];
+    else if (`${key}@iot.navigationLink` in entity) out[`${key}@iot.navigationLink`] = entity[`${key}@iot.navigationLink`];
+  }
+  return out;
+}
 
 interface Owner {
   orgId: string;
@@ -36,6 +59,12 @@ export interface StaMqtt {
    * that look-up is done (a client retries).
    */
   ownsTopic(orgId: string, topic: string): boolean;
+  /**
+   * A client subscribes to this filter (the broker's topic policy tells us, whoever asks): a
+   * `…?$select=a,b` topic is remembered so that changes are published on it too (deliveries
+   * are still checked per message by ownsTopic).
+   */
+  subscribed(filter: string): void;
   stop(): void;
 }
 
@@ -49,6 +78,36 @@ export function registerSensorThingsMqtt(deps: {
 }): StaMqtt {
   const clock = deps.clock ?? Date.now;
   const owners = new Map<number, { owner: Owner | undefined; until: number }>();
+  /** Owners of other entities' topics (`Things(7)` → organisation), for the broker's synchronous checks. */
+  const entityOwners = new Map<string, { orgId: string | undefined; until: number }>();
+  /** `$select` variants subscribers asked for, by the topic without its query. */
+  const variants = new Map<string, Set<string>>();
+  let variantCount = 0;
+  const entityOwnerOf = async (set: string, id: number): Promise<string | undefined> => {
+    if (set === 'Datastreams') return (await ownerOf(id))?.orgId;
+    const key = `${set}(${id})`;
+    const hit = entityOwners.get(key);
+    if (hit && hit.until > clock()) return hit.orgId;
+    const kind = ALIAS_KINDS[set];
+    const row = kind
+      ? await deps.database.db
+          .selectFrom('sta_ids')
+          .select('org_id')
+          .where('id', '=', id)
+          .where('kind', '=', kind)
+          .executeTakeFirst()
+      : set === 'HistoricalLocations'
+        ? await deps.database.db.selectFrom('sta_location_history').select('org_id').where('id', '=', id).executeTakeFirst()
+        : undefined;
+    entityOwners.set(key, { orgId: row?.org_id, until: clock() + OWNER_TTL_MS });
+    return row?.org_id;
+  };
+  /** Publishes on a topic and on each `$select` variant of it subscribers asked for. */
+  const publishAll = async (bus: MqttBus, topic: string, body: Record<string, unknown>) => {
+    await bus.publish(topic, JSON.stringify(body), { qos: 0 });
+    for (const select of variants.get(topic) ?? [])
+      await bus.publish(`${topic}?$select=${select}`, JSON.stringify(selected(body, select)), { qos: 0 });
+  };
   const ownerOf = async (dsId: number): Promise<Owner | undefined> => {
     const hit = owners.get(dsId);
     if (hit && hit.until > clock()) return hit.owner;
@@ -79,7 +138,7 @@ export function registerSensorThingsMqtt(deps: {
           'Datastream@iot.navigationLink': `${self}/Datastream`,
           'FeatureOfInterest@iot.navigationLink': `${self}/FeatureOfInterest`,
         };
-        await bus.publish(`${version}/Datastreams(${m.datastreamId})/Observations`, JSON.stringify(body), { qos: 0 });
+        await publishAll(bus, `${version}/Datastreams(${m.datastreamId})/Observations`, body);
       }
     }
   };
@@ -103,6 +162,28 @@ export function registerSensorThingsMqtt(deps: {
       })
       .then(() => publish(rows))
       .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT publish failed'));
+  });
+
+  // Entity changes made through SensorThings (18-088 §14.2): `v1.1/Things(7)` and the parents' navigation topics.
+  const unsubscribeChanges = staChanges(deps.database).subscribe((change) => {
+    const bus = deps.bus();
+    if (typeof change.id === 'number') {
+      const until = clock() + OWNER_TTL_MS;
+      entityOwners.set(`${change.set}(${change.id})`, { orgId: change.orgId, until });
+    }
+    if (!bus) return;
+    const text = JSON.stringify(change.entity);
+    queue = queue
+      .then(async () => {
+        // The broker checks each delivery with ownsTopic: the owners must be known before publishing.
+        for (const e of [change, ...change.parents]) if (typeof e.id === 'number') await entityOwnerOf(e.set, e.id);
+        for (const version of VERSIONS) {
+          const body = JSON.parse(text.replace(/\/sta\/v1\.[01]\//g, `/sta/${version}/`)) as Record<string, unknown>;
+          await publishAll(bus, `${version}/${change.set}(${change.id})`, body);
+          for (const p of change.parents) await publishAll(bus, `${version}/${p.set}(${p.id})/${p.navigation}`, body);
+        }
+      })
+      .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: entity change not published'));
   });
 
   const onObservation = async (message: InboundMessage) => {
@@ -151,20 +232,43 @@ export function registerSensorThingsMqtt(deps: {
 
   return {
     async staTopicOwner(topic) {
-      const m = DATASTREAM_TOPIC.exec(topic);
-      return m ? (await ownerOf(Number(m[1])))?.orgId : undefined;
+      const m = ENTITY_TOPIC.exec(topic);
+      return m ? entityOwnerOf(m[2] as string, Number(m[3])) : undefined;
     },
     ownsTopic(orgId, topic) {
-      const m = DATASTREAM_TOPIC.exec(topic);
+      const m = ENTITY_TOPIC.exec(topic);
       if (!m) return false;
-      const id = Number(m[1]);
-      const hit = owners.get(id);
-      if (!hit || hit.until <= clock())
-        ownerOf(id).catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: owner look-up failed'));
-      return hit?.owner?.orgId === orgId;
+      const set = m[2] as string;
+      const id = Number(m[3]);
+      let owner: string | undefined;
+      let fresh = false;
+      if (set === 'Datastreams') {
+        const hit = owners.get(id);
+        owner = hit?.owner?.orgId;
+        fresh = hit !== undefined && hit.until > clock();
+      } else {
+        const hit = entityOwners.get(`${set}(${id})`);
+        owner = hit?.orgId;
+        fresh = hit !== undefined && hit.until > clock();
+      }
+      if (!fresh)
+        entityOwnerOf(set, id).catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: owner look-up failed'));
+      return owner === orgId;
+    },
+    subscribed(filter) {
+      const m = ENTITY_TOPIC.exec(filter);
+      const select = m?.[5];
+      if (!m || !select) return;
+      const plain = `${m[1]}/${m[2]}(${m[3]})${m[4] ?? ''}`;
+      const known = variants.get(plain) ?? new Set<string>();
+      if (known.has(select) || variantCount >= MAX_VARIANTS) return;
+      known.add(select);
+      variantCount++;
+      variants.set(plain, known);
     },
     stop() {
       unsubscribe();
+      unsubscribeChanges();
       for (const off of offs) off();
     },
   };

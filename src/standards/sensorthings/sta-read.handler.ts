@@ -17,7 +17,7 @@ export async function resolve(reader: StaReader, scope: Scope, segments: Segment
   const first = segments[0] as Segment;
   const set = setOf(first);
   let target: Target = { kind: 'collection', set, constraint: [] };
-  if (first.key !== undefined) target = await entity(reader, scope, set, [], first.key);
+  if (first.key !== undefined) target = await entity(reader, scope, set, [], first);
   let i = 1;
   for (; i < segments.length; i++) {
     const seg = segments[i] as Segment;
@@ -28,7 +28,7 @@ export async function resolve(reader: StaReader, scope: Scope, segments: Segment
     const value = target.row[rel.parentCol];
     const constraint: Constraint = [{ col: rel.childCol, value }];
     if (rel.many) {
-      if (seg.key !== undefined) target = await entity(reader, scope, child, value == null ? undefined : constraint, seg.key);
+      if (seg.key !== undefined) target = await entity(reader, scope, child, value == null ? undefined : constraint, seg);
       else
         target = {
           kind: 'collection',
@@ -50,9 +50,10 @@ async function entity(
   scope: Scope,
   set: EntitySet,
   constraint: Constraint | undefined,
-  key: string,
+  segment: Segment,
 ): Promise<Target> {
-  const byKey = keyConstraint(set, key);
+  const key = segment.key ?? '';
+  const byKey = keyConstraint(set, key, segment.quoted);
   const row = byKey && constraint ? await reader.one(scope, set, [...constraint, ...byKey]) : undefined;
   if (!row) throw notFound(`${set.singular} ${key}`);
   return { kind: 'entity', set, row };

@@ -30,8 +30,8 @@ export interface Scope {
   base: string;
 }
 
-const quoteId = (set: EntitySet, id: string | number) => (set.key === 'int' ? String(id) : `'${String(id).replace(/'/g, "''")}'`);
-export const selfLink = (base: string, set: EntitySet, id: string | number) => `${base}/${set.name}(${quoteId(set, id)})`;
+const quoteId = (id: string | number) => (typeof id === 'number' ? String(id) : `'${id.replace(/'/g, "''")}'`);
+export const selfLink = (base: string, set: EntitySet, id: string | number) => `${base}/${set.name}(${quoteId(id)})`;
 
 /**
  * Reads entity sets with their query options, all in SQL: filter, count, order, skip and top

@@ -2,11 +2,13 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.js';
 import { ROLLUP_SIZES } from '../../measurements/measurements.js';
 import { fromJsonColumn, toJsonColumn } from '../../shared/json.js';
-import { type EntitySet, observationKey, type Row } from './entities.js';
+import { valueKindOf } from '../../shared/values.js';
+import { type EntitySet, observationKey, type Row, resultOf } from './entities.js';
 import { NotImplementedError } from './filter-context.js';
 import { type Body, instant, linkId, optionalObject, optionalString, pointOf } from './sta-body.js';
 import { arrayOf, bad, StaCreator } from './sta-create.js';
-import { WriteError } from './sta-writer.js';
+import { recordPlacement } from './sta-ids.js';
+import { WriteError } from './sta-write-error.js';
 
 type Tx = Transaction<Schema> | Kysely<Schema>;
 
@@ -22,7 +24,7 @@ export class StaUpdater {
     private readonly now: number,
   ) {}
 
-  /** Puts a device at a Location (its place columns); its HistoricalLocation moves to now. */
+  /** Puts a device at a Location (its place columns) and records the placement as a HistoricalLocation. */
   async placeThing(deviceId: string, locationId: string, time = this.now) {
     const place = await new StaCreator(this.db, this.orgId, this.now).placeColumns(locationId);
     await this.db
@@ -31,10 +33,11 @@ export class StaUpdater {
       .where('org_id', '=', this.orgId)
       .where('id', '=', deviceId)
       .execute();
+    await recordPlacement(this.db, this.orgId, deviceId, locationId, time);
   }
 
   async update(set: EntitySet, row: Row, body: Body): Promise<void> {
-    const id = String(set.idOf(row));
+    const id = String(row.id);
     const str = (f: string) => optionalString(body, f, bad);
     await (this.db as Kysely<Schema>).transaction().execute(async (tx) => {
       const self = new StaUpdater(tx, this.orgId, this.now);
@@ -54,7 +57,8 @@ export class StaUpdater {
             .execute()
             .catch(uniqueAs409('name'));
           const location = linkId(arrayOf(body.Locations, 'Locations')[0]);
-          if (location !== undefined) await self.placeThing(id, String(location));
+          if (location !== undefined)
+            await self.placeThing(id, await new StaCreator(tx, this.orgId, this.now).key('place', location, 'Location'));
           return;
         }
         case 'Locations':
@@ -159,10 +163,10 @@ export class StaUpdater {
           const time = instant(body.time, 'time', bad);
           if (time !== undefined)
             await tx
-              .updateTable('devices')
-              .set({ updated_at: time })
+              .updateTable('sta_location_history')
+              .set({ time })
               .where('org_id', '=', this.orgId)
-              .where('id', '=', id)
+              .where('id', '=', Number(id))
               .execute();
           return;
         }
@@ -170,9 +174,21 @@ export class StaUpdater {
           if (body.phenomenonTime !== undefined)
             throw new NotImplementedError('changing an Observation’s phenomenonTime (its id)');
           if (body.result === undefined) return;
-          if (typeof body.result !== 'number' || !Number.isFinite(body.result)) throw bad('result', 'result must be a number');
           const key = observationKey(id);
           if (!key) return;
+          if (row.result_json != null) {
+            const kind = valueKindOf(body.result);
+            if (kind === undefined || kind === 'number' || kind !== valueKindOf(resultOf(row)))
+              throw bad('result', 'result must be of the kind the Datastream holds');
+            await tx
+              .updateTable('measurement_values')
+              .set({ value: toJsonColumn(body.result) })
+              .where('datastream_id', '=', key.dsId)
+              .where('time', '=', key.time)
+              .execute();
+            return;
+          }
+          if (typeof body.result !== 'number' || !Number.isFinite(body.result)) throw bad('result', 'result must be a number');
           await tx
             .updateTable('measurements')
             .set({ value: body.result })
@@ -187,7 +203,7 @@ export class StaUpdater {
   }
 
   async delete(set: EntitySet, row: Row): Promise<void> {
-    const id = String(set.idOf(row));
+    const id = String(row.id);
     await (this.db as Kysely<Schema>).transaction().execute(async (tx) => {
       const org = this.orgId;
       const streams = async (column: 'device_id' | 'sensor_id' | 'observed_property' | 'id', value: string | number) =>
@@ -197,6 +213,7 @@ export class StaUpdater {
       const dropData = async (ids: number[]) => {
         if (ids.length === 0) return;
         await tx.deleteFrom('measurements').where('datastream_id', 'in', ids).execute();
+        await tx.deleteFrom('measurement_values').where('datastream_id', 'in', ids).execute();
         await tx.deleteFrom('rollups').where('datastream_id', 'in', ids).execute();
         await tx.deleteFrom('datastreams').where('id', 'in', ids).execute();
       };
@@ -227,23 +244,21 @@ export class StaUpdater {
           await dropData(await streams('id', Number(id)));
           return;
         case 'HistoricalLocations':
-          // The placement of a device: deleting it unplaces the device.
-          await tx
-            .updateTable('devices')
-            .set({ site_id: null, building_id: null, room_id: null, latitude: null, longitude: null, updated_at: this.now })
-            .where('org_id', '=', org)
-            .where('id', '=', id)
-            .execute();
+          // One recorded placement; the device stays where it is.
+          await tx.deleteFrom('sta_location_history').where('org_id', '=', org).where('id', '=', Number(id)).execute();
           return;
         case 'Observations': {
           const key = observationKey(id);
           if (!key) return;
+          await tx.deleteFrom('measurement_values').where('datastream_id', '=', key.dsId).where('time', '=', key.time).execute();
           await tx.deleteFrom('measurements').where('datastream_id', '=', key.dsId).where('time', '=', key.time).execute();
           await recomputeRollups(tx, key.dsId, key.time);
           return;
         }
         case 'Locations':
         case 'FeaturesOfInterest': {
+          // Deleting a Location deletes its HistoricalLocations (§10.4).
+          await tx.deleteFrom('sta_location_history').where('org_id', '=', org).where('location_id', '=', id).execute();
           const unplace = { site_id: null, building_id: null, room_id: null, updated_at: this.now };
           if (row.kind === 'device') {
             await tx

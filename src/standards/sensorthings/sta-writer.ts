@@ -1,29 +1,23 @@
 import type { FastifyReply } from 'fastify';
 import type { Database } from '../../db/database.js';
 import type { MeasurementService } from '../../measurements/measurement.service.js';
-import type { Measurement } from '../../measurements/measurements.js';
+import type { Measurement, ValueRow } from '../../measurements/measurements.js';
 import type { Clock } from '../../shared/clock.js';
+import type { ValueKind } from '../../shared/values.js';
 import { type EntitySet, type Row, SETS } from './entities.js';
 import { NotImplementedError } from './filter-context.js';
 import { emptyOptions } from './query-options.js';
 import { keyConstraint, PathError, type Segment, setOf } from './resource-path.js';
 import { type Body, instant, isObject, linkId } from './sta-body.js';
+import { type StaChange, staChanges } from './sta-changes.js';
 import { arrayOf, bad, StaCreator } from './sta-create.js';
+import { ensureStaIds } from './sta-ids.js';
 import { resolve } from './sta-read.handler.js';
-import { type Scope, type StaReader, selfLink } from './sta-reader.js';
+import type { Constraint, Scope, StaReader } from './sta-reader.js';
 import { StaUpdater } from './sta-update.js';
+import { WriteError } from './sta-write-error.js';
 
-/** A write refused: 400 (bad body), 404 (no such entity), 409 (integrity). */
-export class WriteError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+export { WriteError };
 
 /**
  * Create (POST, deep insert, Data Array), update (PATCH, PUT) and delete, all in the caller's
@@ -46,12 +40,13 @@ export class StaWriter {
         return reply.status(201).send(links);
       }
       const { set, id } = await this.create(scope, segments, body);
-      const row = await this.reader.one(scope, set, keyConstraint(set, String(id)) ?? []);
-      const link = selfLink(scope.base, set, id);
-      reply.header('location', link);
-      return reply
-        .status(201)
-        .send(row ? await this.reader.render(scope, set, row, emptyOptions()) : { '@iot.id': id, '@iot.selfLink': link });
+      await ensureStaIds(this.database.db, scope.orgId);
+      const row = await this.reader.one(scope, set, byKey(set, id));
+      if (!row) throw new PathError(`the new ${set.singular} is not visible`, 404);
+      const entity = await this.reader.render(scope, set, row, emptyOptions());
+      await this.announce(scope, set, row, entity);
+      reply.header('location', entity['@iot.selfLink']);
+      return reply.status(201).send(entity);
     }
     const [target, rest] = await resolve(this.reader, scope, segments);
     if (target.kind !== 'entity' || rest.length > 0) throw new PathError(`${method} needs the URL of one entity`, 400);
@@ -65,10 +60,29 @@ export class StaWriter {
       if (method === 'PUT') requireAll(target.set, body);
       rejectInline(body);
       await updater.update(target.set, target.row, body);
-      const row = await this.reader.one(scope, target.set, keyConstraint(target.set, String(target.set.idOf(target.row))) ?? []);
-      return reply.status(200).send(row ? await this.reader.render(scope, target.set, row, emptyOptions()) : {});
+      await ensureStaIds(this.database.db, scope.orgId);
+      const row = await this.reader.one(scope, target.set, byKey(target.set, target.row.id as string | number));
+      if (!row) return reply.status(200).send({});
+      const entity = await this.reader.render(scope, target.set, row, emptyOptions());
+      await this.announce(scope, target.set, row, entity);
+      return reply.status(200).send(entity);
     }
     throw new NotImplementedError(`${method}`);
+  }
+
+  /** Tells MQTT subscribers of the entity's topics (and its parents' navigation topics) of a change. */
+  private async announce(scope: Scope, set: EntitySet, row: Row, entity: Record<string, unknown>) {
+    // Observations are announced by the measurement service when stored.
+    if (set.name === 'Observations') return;
+    const parents: StaChange['parents'] = [];
+    for (const rel of Object.values(set.relations)) {
+      if (rel.many || row[rel.parentCol] == null) continue;
+      const parentSet = SETS[rel.target];
+      const navigation = Object.entries(parentSet.relations).find(([, r]) => r.many && r.target === set.name)?.[0];
+      const parent = navigation && (await this.reader.one(scope, parentSet, [{ col: rel.childCol, value: row[rel.parentCol] }]));
+      if (parent && navigation) parents.push({ set: parentSet.name, id: parentSet.idOf(parent), navigation });
+    }
+    staChanges(this.database).emit({ orgId: scope.orgId, set: set.name, id: set.idOf(row), entity, parents });
   }
 
   private async create(scope: Scope, segments: Segment[], raw: unknown): Promise<{ set: EntitySet; id: string | number }> {
@@ -87,7 +101,7 @@ export class StaWriter {
       set = SETS[rel.target];
       // The parent becomes the link of the new entity (Datastreams(1)/Observations → Datastream 1).
       const back = Object.entries(set.relations).find(([, r]) => r.target === target.set.name)?.[0];
-      if (back && set.name !== 'Locations') body = { ...body, [back]: { '@iot.id': target.set.idOf(target.row) } };
+      if (back && set.name !== 'Locations') body = { ...body, [back]: { '@iot.id': target.row.id } };
     }
     if (body['@iot.id'] !== undefined) delete body['@iot.id'];
     const creator = new StaCreator(this.database.db, scope.orgId, this.clock());
@@ -98,12 +112,13 @@ export class StaWriter {
         const c = new StaCreator(tx, scope.orgId, this.clock());
         const created = await this.createIn(c, set, body);
         if (parent?.set.name === 'Things' && set.name === 'Locations')
-          await new StaUpdater(tx, scope.orgId, this.clock()).placeThing(String(parent.set.idOf(parent.row)), String(created));
+          await new StaUpdater(tx, scope.orgId, this.clock()).placeThing(String(parent.row.id), String(created));
         creator.observations.push(...c.observations);
+        creator.values.push(...c.values);
         return created;
       });
     }
-    await this.store(creator.observations);
+    await this.store(creator.observations, creator.values);
     return { set, id };
   }
 
@@ -126,7 +141,11 @@ export class StaWriter {
         const location = linkId(arrayOf(body.Locations, 'Locations')[0]);
         if (thing === undefined || location === undefined)
           throw bad('Thing', 'a HistoricalLocation links a Thing and a Location');
-        return c.historicalLocation(String(thing), String(location), instant(body.time, 'time', bad));
+        return c.historicalLocation(
+          await c.key('thing', thing, 'Thing'),
+          await c.key('place', location, 'Location'),
+          instant(body.time, 'time', bad),
+        );
       }
       default:
         throw new NotImplementedError(`creating ${set.name}`);
@@ -136,28 +155,30 @@ export class StaWriter {
   private async observation(scope: Scope, creator: StaCreator, body: Body): Promise<string> {
     const ds = linkId(body.Datastream);
     if (ds === undefined) throw bad('Datastream', 'an Observation links its Datastream: {"Datastream":{"@iot.id":…}}');
-    const dsId = await this.datastreamOf(scope, ds);
-    return creator.observation(body, dsId);
+    const { id, kind } = await this.datastreamOf(scope, ds);
+    return creator.observation(body, id, kind);
   }
 
-  private async datastreamOf(scope: Scope, ref: string | number): Promise<number> {
+  private async datastreamOf(scope: Scope, ref: string | number): Promise<{ id: number; kind: ValueKind }> {
     const id = Number(ref);
-    const found =
-      Number.isSafeInteger(id) &&
-      (await this.database.db
-        .selectFrom('datastreams')
-        .select('id')
-        .where('org_id', '=', scope.orgId)
-        .where('id', '=', id)
-        .executeTakeFirst());
+    const found = Number.isSafeInteger(id)
+      ? await this.database.db
+          .selectFrom('datastreams')
+          .select('value_kind')
+          .where('org_id', '=', scope.orgId)
+          .where('id', '=', id)
+          .executeTakeFirst()
+      : undefined;
     if (!found) throw new WriteError(400, 'VALIDATION_FAILED', `Datastream ${String(ref)} does not exist`, 'Datastream');
-    return id;
+    return { id, kind: found.value_kind as ValueKind };
   }
 
-  private async store(rows: Measurement[]) {
-    if (rows.length === 0) return;
-    const inserted = await this.measurements.insert(rows);
-    if (inserted.length === 0 && rows.length === 1)
+  private async store(rows: Measurement[], values: ValueRow[] = []) {
+    const inserted = [
+      ...(rows.length > 0 ? await this.measurements.insert(rows) : []),
+      ...(values.length > 0 ? await this.measurements.insertValues(values) : []),
+    ];
+    if (inserted.length === 0 && rows.length + values.length === 1)
       throw new WriteError(409, 'CONFLICT', 'an Observation of this Datastream at this phenomenonTime exists', 'phenomenonTime');
   }
 
@@ -170,7 +191,7 @@ export class StaWriter {
       if (!isObject(group)) throw bad(`[${i}]`, 'each item is an object');
       const ds = linkId(group.Datastream);
       if (ds === undefined) throw bad(`[${i}].Datastream`, 'Datastream link required');
-      const dsId = await this.datastreamOf(scope, ds);
+      const { id: dsId, kind } = await this.datastreamOf(scope, ds);
       const components = group.components;
       if (!Array.isArray(components) || !components.every((c) => typeof c === 'string'))
         throw bad(`[${i}].components`, 'components is an array of property names');
@@ -179,12 +200,17 @@ export class StaWriter {
         if (!Array.isArray(values) || values.length !== components.length)
           throw bad(`[${i}].dataArray[${j}]`, 'each row has one value per component');
         const obs = Object.fromEntries(components.map((c, k) => [c, values[k]]));
-        links.push(`${scope.base}/Observations('${creator.observation(obs, dsId)}')`);
+        links.push(`${scope.base}/Observations('${creator.observation(obs, dsId, kind)}')`);
       }
     }
-    if (creator.observations.length > 0) await this.measurements.insert(creator.observations);
+    await this.store(creator.observations, creator.values);
     return links;
   }
+}
+
+/** Selects a row by its registry key (what create answers), not its `@iot.id`. */
+function byKey(set: EntitySet, id: string | number): Constraint {
+  return set.name === 'Observations' ? (keyConstraint(set, String(id), true) ?? []) : [{ col: 'id', value: id }];
 }
 
 const MANDATORY: Partial<Record<string, string[]>> = {

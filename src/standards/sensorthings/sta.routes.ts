@@ -10,7 +10,8 @@ import { requireScope } from '../../tenancy/tenancy.service.js';
 import { type EntitySet, SET_NAMES } from './entities.js';
 import { FilterSemanticError, NotImplementedError } from './filter-context.js';
 import { parseOptions, QueryOptionError } from './query-options.js';
-import { PathError, parsePath } from './resource-path.js';
+import { PathError, parsePath, type Segment } from './resource-path.js';
+import { ensureStaIds } from './sta-ids.js';
 import { readResource } from './sta-read.handler.js';
 import { type Scope, StaReader } from './sta-reader.js';
 import { StaWriter, WriteError } from './sta-writer.js';
@@ -71,9 +72,11 @@ export function registerSensorThings(app: FastifyInstance, deps: SensorThingsDep
           const broker = deps.registry.brokerAddress;
           return reply.send(serviceDocument(base, `${broker.host ?? request.hostname}:${broker.port}`));
         }
+        if (needsAliases(segments, params)) await ensureStaIds(deps.database.db, scope.orgId);
         return await readResource(reader, scope, segments, parseOptions(params), request.url, reply);
       }
       requireScope(principal, `${needs}:write`);
+      await ensureStaIds(deps.database.db, scope.orgId);
       return await writer.handle(scope, request.method, segments, request.body, reply);
     } catch (err) {
       return sendError(err, request, reply);
@@ -85,6 +88,17 @@ export function registerSensorThings(app: FastifyInstance, deps: SensorThingsDep
       app.route({ method: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], url, schema: { hide: true }, handler });
     }
   }
+}
+
+const ALIASED = /Thing|Location|Sensor|ObservedPropert|FeatureOfInterest|FeaturesOfInterest/;
+
+/**
+ * Whether a read may show or filter by integer aliases of registry entities (so new ones must
+ * get theirs first). Reading a datastream's observations needs none: the hot read skips it.
+ */
+function needsAliases(segments: Segment[], params: [string, string][]): boolean {
+  if (segments.some((s) => ALIASED.test(s.name))) return true;
+  return params.some(([k, v]) => (k === '$expand' || k === '$filter' || k === '$orderby') && ALIASED.test(v));
 }
 
 function serviceDocument(base: string, mqtt: string) {

@@ -4,6 +4,7 @@
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { dottedField, problemsOf } from '../../shared/validation.js';
 import { IDENTITY_KINDS } from '../message.js';
 import { WorkerError } from '../worker.js';
 
@@ -61,10 +62,11 @@ export function checkResult<T extends TSchema>(schema: T, value: unknown, what: 
     compiled.set(schema, check);
   }
   if (check.Check(value)) return value as Static<T>;
-  const first = check.Errors(value).First();
-  const field = first ? first.path.split('/').filter(Boolean).join('.') : '';
+  const first = problemsOf(check.Errors(value))[0];
+  const field = first ? dottedField(first.path) : '';
   throw new WorkerError('SCRIPT_FAILED', `${what}${field ? ` ${field}` : ''}: ${first?.message ?? 'is invalid'}`, {
     field: field || what,
+    rule: first?.rule ?? 'type',
     logs,
   });
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { availableDialects } from '../../support/databases.js';
 import { eventually } from '../../support/mqtt.js';
 import { ADMIN_TOKEN, type ListeningPolder, startListeningPolder } from '../../support/polder.js';
-import { staClient } from './sta-client.js';
+import { key, staClient } from './sta-client.js';
 
 /**
  * SensorThings MQTT extension (18-088 §14; the MQTT part of the OGC suite's receive-updates and
@@ -16,6 +16,8 @@ describe.each(dialects)('SensorThings MQTT on %s', (dialect) => {
   let client: MqttClient;
   let dsId: number;
   let otherOrgKey: string;
+  /** A key of the datastream's organisation (the broker asks SensorThings about its topics; the platform key it does not). */
+  let ownKey: string;
   const got: { topic: string; payload: Record<string, unknown> }[] = [];
 
   beforeAll(async () => {
@@ -40,13 +42,20 @@ describe.each(dialects)('SensorThings MQTT on %s', (dialect) => {
       ],
     });
     expect(res.statusCode, res.body).toBe(201);
-    dsId = (await sta.get(`Things('${sta.idOf(res)}')/Datastreams`)).json().value[0]['@iot.id'];
+    dsId = (await sta.get(`Things${key(sta.idOf(res))}/Datastreams`)).json().value[0]['@iot.id'];
     await t.call(ADMIN_TOKEN, { method: 'POST', url: '/api/organisations', payload: { slug: 'other', name: 'Other' } });
     otherOrgKey = (
       await t.call(ADMIN_TOKEN, {
         method: 'POST',
         url: '/api/organisations/other/api-keys',
         payload: { name: 'k', scopes: ['devices:write', 'measurements:write', 'admin:write'] },
+      })
+    ).json().secret;
+    ownKey = (
+      await t.call(ADMIN_TOKEN, {
+        method: 'POST',
+        url: '/api/organisations/default/api-keys',
+        payload: { name: 'subscriber', scopes: ['measurements:read', 'devices:read'] },
       })
     ).json().secret;
     const port = (t.polder.mqtt as { port?: number }).port;
@@ -172,6 +181,80 @@ describe.each(dialects)('SensorThings MQTT on %s', (dialect) => {
       expect(stolen).toEqual([]);
     } finally {
       await reader.endAsync();
+      await intruder.endAsync();
+    }
+  });
+
+  it('receive-updates with $select: v1.1/Datastreams(id)/Observations?$select=result,phenomenonTime carries those properties only', async () => {
+    const topic = `v1.1/Datastreams(${dsId})/Observations?$select=result,phenomenonTime`;
+    const seen: Record<string, unknown>[] = [];
+    const port = (t.polder.mqtt as { port?: number }).port;
+    const sub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 's', password: ownKey, reconnectPeriod: 0 });
+    try {
+      sub.on('message', (tp, payload) => {
+        if (tp === topic) seen.push(JSON.parse(payload.toString()));
+      });
+      // The first subscription to a topic may wait on the owner look-up: retry until granted.
+      await eventually('the $select subscription granted', async () => (await sub.subscribeAsync(topic))[0]?.qos === 0);
+      const posted = await staClient(t).post(`Datastreams(${dsId})/Observations`, {
+        phenomenonTime: '2024-03-03T10:00:00Z',
+        result: 31.5,
+      });
+      expect(posted.statusCode, posted.body).toBe(201);
+      const msg = await eventually('the selected observation', async () => seen.find((m) => m.result === 31.5));
+      expect(msg).toEqual({ result: 31.5, phenomenonTime: '2024-03-03T10:00:00.000Z' });
+    } finally {
+      await sub.endAsync();
+    }
+  });
+
+  it('receive-updates on entity topics: v1.1/Datastreams(id) on update, v1.1/Things(id)/Datastreams on create; never to another organisation', async () => {
+    const sta = staClient(t);
+    const thing = (await sta.get(`Datastreams(${dsId})/Thing`)).json()['@iot.id'] as number;
+    const port = (t.polder.mqtt as { port?: number }).port;
+    const sub = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: 's', password: ownKey, reconnectPeriod: 0 });
+    const intruder = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      username: 'x',
+      password: otherOrgKey,
+      reconnectPeriod: 0,
+    });
+    const seen: { topic: string; body: Record<string, unknown> }[] = [];
+    const stolen: string[] = [];
+    try {
+      sub.on('message', (topic, payload) => seen.push({ topic, body: JSON.parse(payload.toString()) }));
+      intruder.on('message', (topic) => stolen.push(topic));
+      const topics = [`v1.1/Datastreams(${dsId})`, `v1.1/Things(${thing})/Datastreams`, `v1.1/Things(${thing})?$select=id,name`];
+      for (const topic of topics)
+        await eventually(`${topic} granted`, async () => (await sub.subscribeAsync(topic))[0]?.qos === 0);
+      await intruder.subscribeAsync(topics).catch(() => undefined);
+      expect((await sta.patch(`Datastreams(${dsId})`, { name: 'renamed air' })).statusCode).toBe(200);
+      const updated = await eventually('the datastream update', async () =>
+        seen.find((m) => m.topic === `v1.1/Datastreams(${dsId})` && m.body.name === 'renamed air'),
+      );
+      expect(updated.body['@iot.id']).toBe(dsId);
+      const created = await sta.post(`Things(${thing})/Datastreams`, {
+        name: 'second',
+        description: 'second stream',
+        unitOfMeasurement: { name: 'percent', symbol: '%', definition: 'http://unitsofmeasure.org/ucum.html#para-29' },
+        observationType: 'http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement',
+        Sensor: { name: 'hygro', description: 'h', encodingType: 'text/html', metadata: 'x' },
+        ObservedProperty: { name: 'Humidity', definition: 'urn:example:humidity', description: 'h' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const joined = await eventually('the new datastream on the Thing topic', async () =>
+        seen.find((m) => m.topic === `v1.1/Things(${thing})/Datastreams` && m.body.name === 'second'),
+      );
+      expect(joined.body['@iot.id']).toBe(created.json()['@iot.id']);
+      // The Thing itself changes: its $select topic carries only the id and name.
+      expect((await sta.patch(`Things(${thing})`, { description: 'moved on' })).statusCode).toBe(200);
+      const selectedThing = await eventually('the Thing $select message', async () =>
+        seen.find((m) => m.topic === `v1.1/Things(${thing})?$select=id,name`),
+      );
+      expect(selectedThing.body).toEqual({ '@iot.id': thing, name: 'mqtt thing' });
+      // A marker on the own subscription after the changes: the intruder's deliveries would have come with it.
+      expect(stolen).toEqual([]);
+    } finally {
+      await sub.endAsync();
       await intruder.endAsync();
     }
   });

@@ -1,26 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { alertStats } from './alert-stats.js';
+import { alertStats, type StatsResponse } from './alert-stats.js';
 
-describe('alert statistics from the alert list', () => {
-  const devices = [
-    { id: 'd1', type: 'esp32', location: { site: 'main' } },
-    { id: 'd2', type: 'rpi3', location: { site: 'lab' } },
-  ];
-  const alert = (kind: string, openedAt: string, id: string, type = 'device') => ({ kind, openedAt, subject: { type, id } });
+const answer = (by: string, buckets: StatsResponse['buckets'], totals: Record<string, number>, truncated = false) => ({
+  interval: '1d',
+  by,
+  buckets,
+  totals,
+  truncated,
+});
 
-  it('counts per day with quiet days as zero, and ranks kinds, sites and device types', () => {
+const day = (iso: string) => Date.parse(iso) / 1000;
+
+describe('alert statistics from /api/alerts/stats', () => {
+  it('sums each bucket for the time series and ranks kinds, sites and device types', () => {
     const s = alertStats(
-      [
-        alert('device_offline', '2026-12-01T10:00:00Z', 'd1'),
-        alert('device_offline', '2026-12-01T23:59:00Z', 'd2'),
-        alert('threshold', '2026-12-03T01:00:00Z', 'd1'),
-        alert('pipeline_errors', '2026-12-03T02:00:00Z', 'p1', 'pipeline'),
-      ],
-      devices,
+      answer(
+        'kind',
+        [
+          { time: '2026-12-01T00:00:00.000Z', counts: { device_offline: 2 } },
+          { time: '2026-12-03T00:00:00.000Z', counts: { threshold: 1, pipeline_errors: 1 } },
+        ],
+        { device_offline: 2, threshold: 1, pipeline_errors: 1 },
+      ),
+      answer('site', [], { main: 2, lab: 1, '(none)': 1 }),
+      answer('deviceType', [], { esp32: 2, rpi3: 1, '(none)': 1 }, true),
+      { fromS: day('2026-12-01T10:00:00Z'), toS: day('2026-12-03T10:00:00Z'), stepS: 86400 },
     );
-    const day = Date.parse('2026-12-01T00:00:00Z') / 1000;
     expect(s.perDay).toEqual([
-      [day, day + 86400, day + 2 * 86400],
+      [day('2026-12-01T00:00:00Z'), day('2026-12-02T00:00:00Z'), day('2026-12-03T00:00:00Z')],
       [2, 0, 2],
     ]);
     expect(s.byKind).toEqual([
@@ -34,9 +41,6 @@ describe('alert statistics from the alert list', () => {
       ['lab', 1],
     ]);
     expect(s.byType[0]).toEqual(['esp32', 2]);
-  });
-
-  it('is empty for no alerts', () => {
-    expect(alertStats([], devices).perDay).toEqual([[], []]);
+    expect(s.truncated).toBe(true);
   });
 });

@@ -1,53 +1,55 @@
-/** Alert counts for the alerts view's charts, from the alert list (when /api/alerts/stats is absent). */
+/** Alert counts for the alerts view's charts, from GET /api/alerts/stats. */
 
-export interface AlertLike {
-  kind: string;
-  openedAt: string;
-  subject: { type: string; id: string };
-}
-
-export interface DeviceLike {
-  id: string;
-  type: string | null;
-  location: { site: string | null };
+/** One answer of GET /api/alerts/stats. */
+export interface StatsResponse {
+  interval: string;
+  by: string;
+  buckets: { time: string; counts: Record<string, number> }[];
+  totals: Record<string, number>;
+  truncated: boolean;
 }
 
 export interface AlertStats {
-  /** Day starts (Unix seconds, UTC) and the alerts opened that day. */
+  /** Bucket starts (Unix seconds) and the alerts opened in each. */
   perDay: [number[], number[]];
   byKind: [string, number][];
   bySite: [string, number][];
   byType: [string, number][];
+  /** Some rows were left out by the server (too many). */
+  truncated: boolean;
 }
 
-const DAY = 86400;
+const ranked = (totals: Record<string, number>): [string, number][] =>
+  Object.entries(totals).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 
-const ranked = (m: Map<string, number>): [string, number][] => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-
-export function alertStats(alerts: readonly AlertLike[], devices: readonly DeviceLike[]): AlertStats {
-  const deviceById = new Map(devices.map((d) => [d.id, d]));
-  const days = new Map<number, number>();
-  const byKind = new Map<string, number>();
-  const bySite = new Map<string, number>();
-  const byType = new Map<string, number>();
-  for (const a of alerts) {
-    const day = Math.floor(Date.parse(a.openedAt) / 1000 / DAY) * DAY;
-    days.set(day, (days.get(day) ?? 0) + 1);
-    bump(byKind, a.kind);
-    const d = a.subject.type === 'device' ? deviceById.get(a.subject.id) : undefined;
-    bump(bySite, d?.location.site ?? '(none)');
-    bump(byType, d?.type ?? '(none)');
-  }
-  // Every day between the first and the last, so the chart shows quiet days as zero.
-  const keys = [...days.keys()].sort((a, b) => a - b);
+/**
+ * The three answers (by kind, site and device type, same range and interval) as the charts
+ * draw them: the time series sums every key of a bucket, with every bucket of the range (the
+ * server leaves out empty ones: quiet days show as zero); each distribution is ranked, largest first.
+ */
+export function alertStats(
+  byKind: StatsResponse,
+  bySite: StatsResponse,
+  byType: StatsResponse,
+  range: { fromS: number; toS: number; stepS: number },
+): AlertStats {
+  const sums = new Map<number, number>();
+  for (const b of byKind.buckets)
+    sums.set(
+      Date.parse(b.time) / 1000,
+      Object.values(b.counts).reduce((s, n) => s + n, 0),
+    );
   const xs: number[] = [];
   const ys: number[] = [];
-  if (keys.length) {
-    for (let t = keys[0] as number; t <= (keys[keys.length - 1] as number); t += DAY) {
-      xs.push(t);
-      ys.push(days.get(t) ?? 0);
-    }
+  for (let t = range.fromS - (range.fromS % range.stepS); t < range.toS; t += range.stepS) {
+    xs.push(t);
+    ys.push(sums.get(t) ?? 0);
   }
-  return { perDay: [xs, ys], byKind: ranked(byKind), bySite: ranked(bySite), byType: ranked(byType) };
+  return {
+    perDay: [xs, ys],
+    byKind: ranked(byKind.totals),
+    bySite: ranked(bySite.totals),
+    byType: ranked(byType.totals),
+    truncated: byKind.truncated || bySite.truncated || byType.truncated,
+  };
 }

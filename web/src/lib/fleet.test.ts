@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   activityByBuilding,
+  applyActivity,
   type FleetDevice,
   filterDevices,
   isStale,
@@ -80,5 +81,36 @@ describe('fleet view helpers', () => {
     expect(visibleRange(0, 520, 36, 10_000)).toEqual({ first: 0, last: 23 });
     expect(visibleRange(36_000, 520, 36, 10_000)).toEqual({ first: 992, last: 1023 });
     expect(visibleRange(359_500, 520, 36, 10_000)).toEqual({ first: 9978, last: 10_000 });
+  });
+
+  it('applies a change from the activity stream, saying when to refetch and when states moved', () => {
+    const list = [device('a', { lastSeenAt: null, state: 'unknown' }), device('b'), device('c')];
+    const seen = applyActivity(list, {
+      devices: [{ id: 'id-a', state: 'online', enabled: true, lastSeenAt: '2026-12-02T11:59:00Z' }],
+      removed: [],
+    });
+    expect(seen.devices.map((d) => [d.code, d.state, d.lastSeenAt])).toEqual([
+      ['a', 'online', '2026-12-02T11:59:00Z'],
+      ['b', 'online', list[1]!.lastSeenAt],
+      ['c', 'online', list[2]!.lastSeenAt],
+    ]);
+    expect(seen).toMatchObject({ incomplete: false, stateChanged: true });
+    const touched = applyActivity(seen.devices, {
+      devices: [{ id: 'id-b', state: 'online', enabled: true, lastSeenAt: '2026-12-02T11:59:30Z' }],
+      removed: ['id-c'],
+    });
+    expect(touched.devices.map((d) => d.code)).toEqual(['a', 'b']);
+    expect(touched.devices[1]!.lastSeenAt).toBe('2026-12-02T11:59:30Z');
+    expect(touched.stateChanged).toBe(true);
+    const fresh = applyActivity(touched.devices, {
+      devices: [{ id: 'id-b', state: 'online', enabled: true, lastSeenAt: '2026-12-02T11:59:40Z' }],
+      removed: [],
+    });
+    expect(fresh).toMatchObject({ incomplete: false, stateChanged: false });
+    const unknown = applyActivity(touched.devices, {
+      devices: [{ id: 'id-new', state: 'unknown', enabled: true, lastSeenAt: null }],
+      removed: [],
+    });
+    expect(unknown.incomplete).toBe(true);
   });
 });

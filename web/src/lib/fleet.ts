@@ -113,3 +113,37 @@ export function visibleRange(scrollTop: number, viewport: number, rowHeight: num
   const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
   return { first, last };
 }
+
+/** One message of GET /api/fleet/activity's event stream. */
+export interface ActivityChange {
+  devices: { id: string; state: string; enabled: boolean; lastSeenAt: string | null }[];
+  removed: string[];
+}
+
+/**
+ * The device list after a change from the stream. `incomplete` when it names a device the list
+ * does not have (created since it was fetched): refetch the list. `stateChanged` when a state
+ * moved: the summaries and alerts that count states are out of date.
+ */
+export function applyActivity(
+  devices: readonly FleetDevice[],
+  change: ActivityChange,
+): { devices: FleetDevice[]; incomplete: boolean; stateChanged: boolean } {
+  const byId = new Map(change.devices.map((d) => [d.id, d]));
+  const removed = new Set(change.removed);
+  let stateChanged = removed.size > 0;
+  let matched = 0;
+  const out: FleetDevice[] = [];
+  for (const d of devices) {
+    if (removed.has(d.id)) continue;
+    const c = byId.get(d.id);
+    if (!c) {
+      out.push(d);
+      continue;
+    }
+    matched++;
+    if (c.state !== d.state || c.enabled !== d.enabled) stateChanged = true;
+    out.push({ ...d, state: c.state, enabled: c.enabled, lastSeenAt: c.lastSeenAt });
+  }
+  return { devices: out, incomplete: matched < byId.size, stateChanged };
+}

@@ -1,9 +1,22 @@
-import { Badge, Button, Card, Group, Progress, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  Progress,
+  SegmentedControl,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.js';
-import { alertStats } from '../lib/alert-stats.js';
-import { all, useDevices } from '../lib/queries.js';
+import { alertStats, type StatsResponse } from '../lib/alert-stats.js';
 import { ApiError } from '../ui/api-error.js';
 import { TimeChart } from '../ui/chart.js';
 import { Loading } from '../ui/loading.js';
@@ -36,21 +49,35 @@ export default function AlertsPage() {
   const [status, setStatus] = useState<keyof typeof STATUSES>('open');
   const [open, setOpen] = useState<string | null>(null);
   const list = useQuery({
-    queryKey: ['alerts', status],
+    // Not ['alerts', 'open']: the fleet view caches an array of open alerts under that key.
+    queryKey: ['alerts', 'list', status],
     queryFn: () => api.get('/api/alerts', { query: { status: STATUSES[status], limit: 200 } }),
     refetchInterval: 10_000,
   });
-  // Charts: every alert of the last 30 days (the stream-processing issue's /api/alerts/stats may replace this).
-  const history = useQuery({
-    queryKey: ['alerts', 'history'],
-    queryFn: () =>
-      all(api.items('/api/alerts', { query: { from: new Date(Date.now() - 30 * 86400_000).toISOString(), limit: 1000 } })),
+  // Charts: alerts opened per day over 30 days, and their distribution (GET /api/alerts/stats).
+  const stats = useQuery({
+    queryKey: ['alerts', 'stats'],
+    queryFn: async () => {
+      const toS = Math.ceil(Date.now() / 1000);
+      const fromS = toS - 30 * 86400;
+      const query = { interval: '1d', from: new Date(fromS * 1000).toISOString(), to: new Date(toS * 1000).toISOString() };
+      const [kind, site, type] = await Promise.all(
+        (['kind', 'site', 'deviceType'] as const).map((by) => api.get('/api/alerts/stats', { query: { ...query, by } })),
+      );
+      return alertStats(kind as StatsResponse, site as StatsResponse, type as StatsResponse, { fromS, toS, stepS: 86400 });
+    },
+    refetchInterval: 60_000,
   });
-  const devices = useDevices(60_000);
-  const stats = useMemo(() => alertStats(history.data ?? [], devices.data ?? []), [history.data, devices.data]);
+  const [acking, setAcking] = useState<{ id: string; subject: string }>();
+  const [comment, setComment] = useState('');
   const ack = useMutation({
-    mutationFn: (id: string) => api.post('/api/alerts/{id}/acknowledge', { path: { id } }),
-    onSuccess: () => void client.invalidateQueries({ queryKey: ['alerts'] }),
+    mutationFn: (v: { id: string; comment: string }) =>
+      api.post('/api/alerts/{id}/acknowledge', { path: { id: v.id }, body: v.comment.trim() ? { comment: v.comment } : {} }),
+    onSuccess: () => {
+      setAcking(undefined);
+      setComment('');
+      void client.invalidateQueries({ queryKey: ['alerts'] });
+    },
   });
 
   return (
@@ -62,7 +89,37 @@ export default function AlertsPage() {
         value={status}
         onChange={(v) => setStatus(v as typeof status)}
       />
-      <ApiError error={list.error ?? ack.error} />
+      <ApiError error={list.error} />
+      <Modal
+        opened={acking !== undefined}
+        onClose={() => setAcking(undefined)}
+        closeButtonProps={{ 'aria-label': 'Close' }}
+        title={`Acknowledge: ${acking?.subject ?? ''}`}
+      >
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (acking) ack.mutate({ id: acking.id, comment });
+          }}
+        >
+          <Stack>
+            <Textarea
+              label="Comment"
+              description="what is being done about it (optional)"
+              value={comment}
+              onChange={(e) => setComment(e.currentTarget.value)}
+              maxLength={2000}
+              autosize
+              minRows={2}
+              data-autofocus
+            />
+            <ApiError error={ack.error} />
+            <Button type="submit" loading={ack.isPending}>
+              Acknowledge
+            </Button>
+          </Stack>
+        </form>
+      </Modal>
       {!list.data ? (
         <Loading />
       ) : (
@@ -85,7 +142,11 @@ export default function AlertsPage() {
                 </Table.Tr>
               )}
               {list.data.data.map((a) => (
-                <Table.Tr key={a.id} onClick={() => setOpen(open === a.id ? null : a.id)}>
+                <Table.Tr
+                  key={a.id}
+                  data-alert={a.subject.name ?? a.subject.id}
+                  onClick={() => setOpen(open === a.id ? null : a.id)}
+                >
                   <Table.Td>{new Date(a.openedAt).toLocaleString()}</Table.Td>
                   <Table.Td>
                     <Badge
@@ -103,6 +164,7 @@ export default function AlertsPage() {
                         opened {new Date(a.openedAt).toLocaleString()}
                         {a.acknowledgedAt &&
                           ` · acknowledged ${new Date(a.acknowledgedAt).toLocaleString()} by ${a.acknowledgedBy}`}
+                        {a.acknowledgedComment && `: “${a.acknowledgedComment}”`}
                         {a.resolvedAt && ` · resolved ${new Date(a.resolvedAt).toLocaleString()}`}
                       </Text>
                     )}
@@ -113,8 +175,10 @@ export default function AlertsPage() {
                       <Button
                         size="xs"
                         variant="default"
-                        loading={ack.isPending && ack.variables === a.id}
-                        onClick={() => ack.mutate(a.id)}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setAcking({ id: a.id, subject: a.subject.name ?? a.subject.id });
+                        }}
                       >
                         Acknowledge
                       </Button>
@@ -129,15 +193,24 @@ export default function AlertsPage() {
       <Title order={3} size="h4">
         Last 30 days
       </Title>
-      <ApiError error={history.error} />
-      {stats.perDay[0].length > 0 && (
-        <TimeChart data={stats.perDay} series={[{ label: 'alerts opened per day', unit: 'alerts' }]} height={200} />
+      <ApiError error={stats.error} />
+      {stats.data ? (
+        <div data-testid="alert-stats">
+          <TimeChart data={stats.data.perDay} series={[{ label: 'alerts opened per day', unit: 'alerts' }]} height={200} />
+          {stats.data.truncated && (
+            <Text size="sm" c="dimmed">
+              Counted from the first 200,000 alerts only.
+            </Text>
+          )}
+          <SimpleGrid cols={{ base: 1, md: 3 }} mt="sm">
+            <Distribution title="By kind" rows={stats.data.byKind} />
+            <Distribution title="By site" rows={stats.data.bySite} />
+            <Distribution title="By device type" rows={stats.data.byType} />
+          </SimpleGrid>
+        </div>
+      ) : (
+        !stats.error && <Loading />
       )}
-      <SimpleGrid cols={{ base: 1, md: 3 }}>
-        <Distribution title="By kind" rows={stats.byKind} />
-        <Distribution title="By site" rows={stats.bySite} />
-        <Distribution title="By device type" rows={stats.byType} />
-      </SimpleGrid>
     </Stack>
   );
 }

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { api } from '../api.js';
 import { activityByBuilding, filterDevices, relativeTime, type Sort, sortDevices } from '../lib/fleet.js';
+import { useLiveFleet } from '../lib/live-fleet.js';
 import { useDevices, useOpenAlerts, useSites } from '../lib/queries.js';
 import { useNow } from '../lib/use-now.js';
 import { ApiError } from '../ui/api-error.js';
@@ -14,7 +15,9 @@ const uniq = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string =
 
 export default function FleetPage() {
   const sites = useSites();
-  const devices = useDevices();
+  const live = useLiveFleet();
+  // Live: the stream patches the list; the poll is only a slow safety net.
+  const devices = useDevices(live ? 60_000 : 5_000);
   const alerts = useOpenAlerts();
   const now = useNow();
   const [site, setSite] = useState<string>(ALL);
@@ -29,7 +32,8 @@ export default function FleetPage() {
     queryKey: ['site-summary', site],
     queryFn: () => api.get('/api/sites/{id}/summary', { path: { id: site } }),
     enabled: site !== ALL,
-    refetchInterval: 10_000,
+    // Live: the stream refetches it when a state moves.
+    refetchInterval: live ? 60_000 : 10_000,
   });
 
   const list = devices.data ?? [];
@@ -66,6 +70,7 @@ export default function FleetPage() {
             return (
               <Card
                 key={b.id}
+                data-building={b.slug}
                 withBorder
                 component="button"
                 type="button"
@@ -82,7 +87,7 @@ export default function FleetPage() {
                   <Badge color="green" variant="light">
                     {b.counts.online} online
                   </Badge>
-                  <Badge color="red" variant="light">
+                  <Badge color="red" variant="light" data-count="offline">
                     {b.counts.offline} offline
                   </Badge>
                   <Badge color="gray" variant="light">
@@ -126,7 +131,12 @@ export default function FleetPage() {
 
   return (
     <Stack>
-      <Title order={2}>Fleet</Title>
+      <Group justify="space-between">
+        <Title order={2}>Fleet</Title>
+        <Badge variant="light" color={live ? 'green' : 'gray'} data-testid="live">
+          {live ? 'live' : 'polling'}
+        </Badge>
+      </Group>
       <Tabs
         value={site}
         onChange={(v) => {

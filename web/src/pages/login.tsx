@@ -1,6 +1,7 @@
 import { Button, Container, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
+import { rememberOrg } from '../lib/known-orgs.js';
 import { useSession } from '../session.js';
 import { ApiError } from '../ui/api-error.js';
 
@@ -17,7 +18,12 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      await session.login(String(form.get('username')), String(form.get('password')), String(form.get('organisation') ?? ''));
+      const me = await session.login(
+        String(form.get('username')),
+        String(form.get('password')),
+        String(form.get('organisation') ?? ''),
+      );
+      rememberOrg(me.organisation);
       const next = params.get('next');
       void navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/fleet', { replace: true });
     } catch (err) {

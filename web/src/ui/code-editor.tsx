@@ -24,6 +24,8 @@ export function CodeEditor(props: { value: string; onChange: (v: string) => void
         EditorView.contentAttributes.of({ 'aria-label': props.label }),
       ],
     });
+    // axe (scrollable-region-focusable): the scroller itself must be reachable by keyboard.
+    view.current.scrollDOM.tabIndex = 0;
     return () => view.current?.destroy();
   }, [props.typescript]);
 
@@ -33,5 +35,18 @@ export function CodeEditor(props: { value: string; onChange: (v: string) => void
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
   }, [props.value]);
 
-  return <div ref={box} style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 4, minHeight: 240 }} />;
+  // The editor keeps its light theme in dark mode: its highlight colours are chosen for a white background.
+  return (
+    <div
+      ref={box}
+      style={{
+        border: '1px solid var(--mantine-color-default-border)',
+        borderRadius: 4,
+        minHeight: 240,
+        background: '#fff',
+        color: '#000',
+        colorScheme: 'light',
+      }}
+    />
+  );
 }

@@ -1691,6 +1691,7 @@ export interface paths {
                                 openedAt: string;
                                 acknowledgedAt: string | null;
                                 acknowledgedBy: string | null;
+                                acknowledgedComment: string | null;
                                 resolvedAt: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
@@ -1797,6 +1798,7 @@ export interface paths {
                             openedAt: string;
                             acknowledgedAt: string | null;
                             acknowledgedBy: string | null;
+                            acknowledgedComment: string | null;
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -1862,7 +1864,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge a firing alert (it stays open until its cause goes) */
+        /** Acknowledge a firing alert (it stays open until its cause goes), with an optional comment */
         post: {
             parameters: {
                 query?: never;
@@ -1873,7 +1875,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description Optional */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                    };
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -1900,6 +1909,7 @@ export interface paths {
                             openedAt: string;
                             acknowledgedAt: string | null;
                             acknowledgedBy: string | null;
+                            acknowledgedComment: string | null;
                             resolvedAt: string | null;
                             /** Format: date-time */
                             updatedAt: string;
@@ -6175,7 +6185,7 @@ export interface paths {
         };
         /**
          * Measurements by datastream, device, sensor or observed property and time range; raw or aggregated
-         * @description Rows are ordered by datastream id, then time (`order`). With `interval`, each row is one bucket [time, time + interval) aligned to 1970-01-01T00:00:00Z, served from rollups; the range is widened to whole buckets. See docs/querying.md.
+         * @description Rows are ordered by datastream id, then time (`order`). With `interval`, each row is one bucket [time, time + interval) aligned to 1970-01-01T00:00:00Z, served from rollups; the range is widened to whole buckets. With `format=columnar`, each datastream of the page is one entry holding its times (Unix milliseconds) and values as two arrays. See docs/querying.md.
          */
         get: {
             parameters: {
@@ -6204,6 +6214,8 @@ export interface paths {
                     cursor?: string;
                     /** @description Include total, the number of items across all pages */
                     count?: boolean;
+                    /** @description rows: one object per row; columnar: one entry per datastream with its times (Unix ms) and values as arrays */
+                    format?: "rows" | "columnar";
                 };
                 header?: never;
                 path?: never;
@@ -6219,6 +6231,14 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: components["schemas"]["MeasurementRow"][];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                            /** @description The interval used (what auto chose) */
+                            interval?: string;
+                        } | {
+                            data: components["schemas"]["MeasurementSeries"][];
                             links: {
                                 next: string | null;
                             };
@@ -8536,6 +8556,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/fleet/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Devices' state and last-seen time; with Accept: text/event-stream, their changes as server-sent events
+         * @description JSON: `{"data":[{"id","state","enabled","lastSeenAt"}]}`. Event stream: `event: activity`, `data: {"devices":[…],"removed":[ids]}` with the devices whose state or last-seen time changed (looked at every 2 s), and a comment line every 15 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description or text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                state: "online" | "offline" | "unknown" | "disabled";
+                                enabled: boolean;
+                                lastSeenAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/{id}/commands": {
         parameters: {
             query?: never;
@@ -8577,7 +8670,7 @@ export interface paths {
                                 order: string;
                                 value?: unknown;
                                 dest: string;
-                                /** @description <base>/<module>/command */
+                                /** @description <base>/<module>/command; LoRaWAN: ttn-v3:<application>/<device> or chirpstack-v4:<deveui> */
                                 topic: string;
                                 /** @description Exactly what was published */
                                 payload: string;
@@ -8588,7 +8681,8 @@ export interface paths {
                                 };
                                 /** Format: date-time */
                                 sentAt: string;
-                                status: "sent" | "failed";
+                                /** @description sent (MQTT broker took it), queued (LoRaWAN network server queued the downlink), failed */
+                                status: "sent" | "queued" | "failed";
                                 error: string | null;
                             }[];
                             links: {
@@ -8676,7 +8770,7 @@ export interface paths {
                             order: string;
                             value?: unknown;
                             dest: string;
-                            /** @description <base>/<module>/command */
+                            /** @description <base>/<module>/command; LoRaWAN: ttn-v3:<application>/<device> or chirpstack-v4:<deveui> */
                             topic: string;
                             /** @description Exactly what was published */
                             payload: string;
@@ -8687,7 +8781,8 @@ export interface paths {
                             };
                             /** Format: date-time */
                             sentAt: string;
-                            status: "sent" | "failed";
+                            /** @description sent (MQTT broker took it), queued (LoRaWAN network server queued the downlink), failed */
+                            status: "sent" | "queued" | "failed";
                             error: string | null;
                         };
                     };
@@ -8730,6 +8825,24 @@ export interface paths {
                 };
                 /** @description Default Response */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9272,6 +9385,1183 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uplinks/{pipelineId}/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send many uplinks in one request (NDJSON or a JSON array) into a pipeline (by id or name)
+         * @description Each uplink goes through the pipeline on its own, as if posted alone to /api/uplinks/{pipelineId}: application/x-ndjson takes each non-empty line byte for byte, application/json an array whose elements become JSON bodies. Answers 202 once every accepted uplink is durably stored, with one result per uplink in order (a trace id, or the error of that uplink). At most 10000 uplinks and 16 MiB per request. Credentials as for one uplink.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The pipeline's id or name */
+                    pipelineId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Uplinks accepted */
+                            accepted: number;
+                            /** @description One per uplink, in the order of the body */
+                            results: ({
+                                /** @description Id of the uplink and of its trace */
+                                traceId: string;
+                            } | {
+                                error: {
+                                    code: string;
+                                    message: string;
+                                };
+                            })[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/device-types/{id}/downlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Downlink route of a LoRaWAN device type */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Device type id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            /** @description ttn-v3, chirpstack-v4 */
+                            provider: string;
+                            /** @description Network server API base URL, e.g. https://eu1.cloud.thethings.network */
+                            url: string;
+                            /** @description Always *** */
+                            apiKey: string;
+                            applicationId: string | null;
+                            webhookId: string | null;
+                            fPort: number;
+                            confirmed: boolean;
+                            /** @description A script with encodeDownlink(input) → {bytes, fPort?, warnings?, errors?} */
+                            encoder: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Send orders to LoRaWAN devices of this type through TTN v3 or ChirpStack v4, encoded by encodeDownlink */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Device type id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description ttn-v3, chirpstack-v4 */
+                        provider: string;
+                        /** @description Network server API base URL, e.g. https://eu1.cloud.thethings.network */
+                        url: string;
+                        /** @description TTN API key / ChirpStack API token (kept; shown as ***) */
+                        apiKey?: string;
+                        applicationId?: string | null;
+                        webhookId?: string | null;
+                        /** @description FPort when encodeDownlink gives none (default 1) */
+                        fPort?: number;
+                        /** @description Confirmed downlinks (default false) */
+                        confirmed?: boolean;
+                        /** @description A script with encodeDownlink(input) → {bytes, fPort?, warnings?, errors?} */
+                        encoder: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            type: string;
+                            /** @description ttn-v3, chirpstack-v4 */
+                            provider: string;
+                            /** @description Network server API base URL, e.g. https://eu1.cloud.thethings.network */
+                            url: string;
+                            /** @description Always *** */
+                            apiKey: string;
+                            applicationId: string | null;
+                            webhookId: string | null;
+                            fPort: number;
+                            confirmed: boolean;
+                            /** @description A script with encodeDownlink(input) → {bytes, fPort?, warnings?, errors?} */
+                            encoder: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the downlink route */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Device type id or name */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datastreams/{id}/derived": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a derived datastream is computed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datastream: number;
+                            /** @description Names usable in the expression → input datastream ids, e.g. {"l1": 12, "l2": 13, "l3": 14} */
+                            inputs: {
+                                [key: string]: number;
+                            };
+                            window: {
+                                /** @description Tumbling window, UTC-aligned; divides a day (60, 300, 3600 …) */
+                                seconds: number;
+                                /** @description mean, min, max, stddev, sum, count, first, last */
+                                aggregate: string;
+                            } | null;
+                            expression: string | null;
+                            convert: {
+                                /** @description UCUM unit, e.g. W */
+                                from: string;
+                                /** @description UCUM unit, e.g. kW */
+                                to: string;
+                            } | null;
+                            latenessSeconds: number;
+                            backfillSeconds: number;
+                            /** Format: date-time */
+                            doneUntil: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Make a datastream derived: computed continuously from others (windowed aggregate, arithmetic, unit conversion) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Names usable in the expression → input datastream ids, e.g. {"l1": 12, "l2": 13, "l3": 14} */
+                        inputs: {
+                            [key: string]: number;
+                        };
+                        window?: {
+                            /** @description Tumbling window, UTC-aligned; divides a day (60, 300, 3600 …) */
+                            seconds: number;
+                            /** @description mean, min, max, stddev, sum, count, first, last */
+                            aggregate: string;
+                        } | null;
+                        expression?: string | null;
+                        convert?: {
+                            /** @description UCUM unit, e.g. W */
+                            from: string;
+                            /** @description UCUM unit, e.g. kW */
+                            to: string;
+                        } | null;
+                        /** @description A window is computed this long after its end (default 5) */
+                        latenessSeconds?: number;
+                        /** @description Compute this far back from stored input (default 0) */
+                        backfillSeconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datastream: number;
+                            /** @description Names usable in the expression → input datastream ids, e.g. {"l1": 12, "l2": 13, "l3": 14} */
+                            inputs: {
+                                [key: string]: number;
+                            };
+                            window: {
+                                /** @description Tumbling window, UTC-aligned; divides a day (60, 300, 3600 …) */
+                                seconds: number;
+                                /** @description mean, min, max, stddev, sum, count, first, last */
+                                aggregate: string;
+                            } | null;
+                            expression: string | null;
+                            convert: {
+                                /** @description UCUM unit, e.g. W */
+                                from: string;
+                                /** @description UCUM unit, e.g. kW */
+                                to: string;
+                            } | null;
+                            latenessSeconds: number;
+                            backfillSeconds: number;
+                            /** Format: date-time */
+                            doneUntil: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Stop deriving a datastream (its stored values stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datastreams/{id}/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The forecast ahead with its interval, and the model that made it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datastream: number;
+                            config: {
+                                /** @description How far ahead (a whole number of steps, at most 1000) */
+                                horizonSeconds: number;
+                                /** @description Step of the forecast; the series is averaged per step (divides a day) */
+                                stepSeconds: number;
+                                trainingDays: number;
+                                retrain: {
+                                    deviations: number;
+                                    windowSeconds: number;
+                                };
+                                z: number;
+                            };
+                            issuedAt: string | null;
+                            data: {
+                                /** Format: date-time */
+                                time: string;
+                                value: number;
+                                lower: number;
+                                upper: number;
+                            }[];
+                            model: {
+                                version: number;
+                                /** @description seasonal-naive, holt, holt-winters, ar-ridge */
+                                kind: string;
+                                period: number | null;
+                                /** @description weekly, daily, or none (below two seasons of data) */
+                                seasonality: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description RMSE of the winner's back-test */
+                                sigma: number;
+                                backtest: {
+                                    holdoutSteps: number;
+                                    candidates: {
+                                        kind: string;
+                                        period?: number;
+                                        mae: number;
+                                        rmse: number;
+                                    }[];
+                                };
+                                /** @description initial, deviations, reconfigured */
+                                reason: string;
+                                /** Format: date-time */
+                                trainedAt: string;
+                                /** Format: date-time */
+                                trainedFrom: string;
+                                /** Format: date-time */
+                                trainedTo: string;
+                                points: number;
+                            } | null;
+                            deviations: {
+                                total: number;
+                                sinceModel: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Configure a forecast of a datastream (Polder trains, back-tests and keeps it up to date) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description How far ahead (a whole number of steps, at most 1000) */
+                        horizonSeconds: number;
+                        /** @description Step of the forecast; the series is averaged per step (divides a day) */
+                        stepSeconds: number;
+                        /** @description Days of history the model is fitted on (default 14) */
+                        trainingDays?: number;
+                        retrain?: {
+                            /** @description Retrain after this many deviations (default 3)… */
+                            deviations?: number;
+                            /** @description …within this window of data time (default max(horizon, 1 h)) */
+                            windowSeconds?: number;
+                        };
+                        /** @description Interval half-width in back-test RMSEs (default 1.96) */
+                        z?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            datastream: number;
+                            config: {
+                                /** @description How far ahead (a whole number of steps, at most 1000) */
+                                horizonSeconds: number;
+                                /** @description Step of the forecast; the series is averaged per step (divides a day) */
+                                stepSeconds: number;
+                                trainingDays: number;
+                                retrain: {
+                                    deviations: number;
+                                    windowSeconds: number;
+                                };
+                                z: number;
+                            };
+                            issuedAt: string | null;
+                            data: {
+                                /** Format: date-time */
+                                time: string;
+                                value: number;
+                                lower: number;
+                                upper: number;
+                            }[];
+                            model: {
+                                version: number;
+                                /** @description seasonal-naive, holt, holt-winters, ar-ridge */
+                                kind: string;
+                                period: number | null;
+                                /** @description weekly, daily, or none (below two seasons of data) */
+                                seasonality: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description RMSE of the winner's back-test */
+                                sigma: number;
+                                backtest: {
+                                    holdoutSteps: number;
+                                    candidates: {
+                                        kind: string;
+                                        period?: number;
+                                        mae: number;
+                                        rmse: number;
+                                    }[];
+                                };
+                                /** @description initial, deviations, reconfigured */
+                                reason: string;
+                                /** Format: date-time */
+                                trainedAt: string;
+                                /** Format: date-time */
+                                trainedFrom: string;
+                                /** Format: date-time */
+                                trainedTo: string;
+                                points: number;
+                            } | null;
+                            deviations: {
+                                total: number;
+                                sinceModel: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Stop forecasting a datastream (its log and models go too) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datastreams/{id}/forecast/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prediction log: each completed step, its prediction, the value that came, the error, the model version (newest first) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page */
+                    limit?: number;
+                    /** @description Opaque cursor from links.next */
+                    cursor?: string;
+                    /** @description Include total, the number of items across all pages */
+                    count?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: date-time */
+                                time: string;
+                                value: number;
+                                lower: number;
+                                upper: number;
+                                actual: number;
+                                error: number;
+                                deviation: boolean;
+                                modelVersion: number;
+                                /** Format: date-time */
+                                issuedAt: string;
+                            }[];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/datastreams/{id}/forecast/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model versions, newest first (a new one after each retraining) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per page */
+                    limit?: number;
+                    /** @description Opaque cursor from links.next */
+                    cursor?: string;
+                    /** @description Include total, the number of items across all pages */
+                    count?: boolean;
+                };
+                header?: never;
+                path: {
+                    /** @description Datastream id (an integer) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                version: number;
+                                /** @description seasonal-naive, holt, holt-winters, ar-ridge */
+                                kind: string;
+                                period: number | null;
+                                /** @description weekly, daily, or none (below two seasons of data) */
+                                seasonality: string;
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description RMSE of the winner's back-test */
+                                sigma: number;
+                                backtest: {
+                                    holdoutSteps: number;
+                                    candidates: {
+                                        kind: string;
+                                        period?: number;
+                                        mae: number;
+                                        rmse: number;
+                                    }[];
+                                };
+                                /** @description initial, deviations, reconfigured */
+                                reason: string;
+                                /** Format: date-time */
+                                trainedAt: string;
+                                /** Format: date-time */
+                                trainedFrom: string;
+                                /** Format: date-time */
+                                trainedTo: string;
+                                points: number;
+                            }[];
+                            links: {
+                                next: string | null;
+                            };
+                            total?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10162,6 +11452,15 @@ export interface components {
             time: string;
             /** @description The value (a number; text, a boolean or JSON for datastreams of those kinds), or the bucket aggregate */
             value: unknown;
+        };
+        /** MeasurementSeries */
+        MeasurementSeries: {
+            /** @description Datastream id */
+            datastream: number;
+            /** @description Unix milliseconds (UTC); with an interval, the bucket starts */
+            time: number[];
+            /** @description The values, one per time (as in MeasurementRow.value) */
+            value: unknown[];
         };
         /** LatestValue */
         LatestValue: {

@@ -1,0 +1,470 @@
+/**
+ * Issue 10's ingest workload against the transport ceiling, measured in the same run.
+ *
+ * Workload: POLDER_BENCH_UPLINKS (default 100,000) TTN v3 uplinks from 1,000 devices, each a
+ * Cayenne LPP frame of 3 values (temperature, humidity, pressure), pipeline
+ * `[ttn-v3 (radio off), cayenne-lpp]` = 3 points per uplink. One QoS 1 publisher with up to
+ * 1,000 in flight; the clock runs from the first publish until every point is stored
+ * (`polder_measurements_stored_total`, counted after commit); then count and sum of the stored
+ * values are checked against what was sent. Every device sends one uplink before the clock
+ * starts (auto-registration happens then; those points are in the count and sum checked).
+ *
+ * Phases (POLDER_BENCH_MODES, comma separated; default all):
+ *   ceiling   bare Aedes broker (the package Polder embeds) + a QoS 1 subscriber, each in its own
+ *             process: pub → sub of the same messages, no Polder work
+ *   embedded  `polder serve`, SQLite, embedded broker, MQTT
+ *   paced     the same at 5,000 uplinks/s (POLDER_BENCH_RATE): ack → queryable latency
+ *   http      POST /api/uplinks/{id}, one uplink per request, keep-alive, 64 concurrent
+ *   bulk      POST /api/uplinks/{id}/batch, NDJSON, 500 uplinks per request, 4 concurrent
+ *   postgres  PostgreSQL + RabbitMQ inbox, MQTT (needs both services)
+ *
+ * Printed per phase: points/s, ratio to the ceiling, Polder's CPU µs per uplink (from
+ * /proc/<pid>/stat, user + system, whole process), p50/p99 ack latency (publish → PUBACK, or the
+ * HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled uplinks),
+ * peak RSS. POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory.
+ * POLDER_BENCH_BEFORE=<another checkout> runs each phase against it first (before/after in one
+ * run, on the same machine load). The ceiling is measured at the start and again at the end.
+ *
+ *   npm run bench ingest-ceiling
+ *   POLDER_BENCH_UPLINKS=20000 POLDER_BENCH_MODES=ceiling,embedded npx tsx bench/ingest-ceiling.bench.ts
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import mqtt, { type MqttClient } from 'mqtt';
+import pg from 'pg';
+import { httpPipelineAdmin, type PipelineRef } from '../src/simulate/traffic/pipeline-admin.js';
+import { seededRng } from '../src/simulate/traffic/rng.js';
+import { ttnV3Generator } from '../src/simulate/traffic/ttn-v3.generator.js';
+import { freePort, NODE_FLAGS, servePolder } from '../test/support/serve.js';
+import { cpuSecondsOf, figure, heading, note, PG_URL, postgresAvailable, reachable, rssMiBOf } from './support/bench-kit.js';
+import { deviceIdOf, pollUntilQueryable } from './support/ingest-probe.js';
+
+const N = Number(process.env.POLDER_BENCH_UPLINKS ?? 100_000);
+const DEVICES = Number(process.env.POLDER_BENCH_DEVICES ?? 1000);
+const IN_FLIGHT = 1000;
+const RATE = Number(process.env.POLDER_BENCH_RATE ?? 5000);
+const MODES = (process.env.POLDER_BENCH_MODES ?? 'ceiling,embedded,paced,http,bulk,postgres').split(',');
+const PROFILE_DIR = process.env.POLDER_BENCH_CPU_PROF;
+/** Another checkout (e.g. /work/main): each phase runs against it first, for a before/after in one run. */
+const BEFORE = process.env.POLDER_BENCH_BEFORE;
+const AMQP_URL = process.env.POLDER_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const TOKEN = 'bench-admin-token-0123456789';
+const POINTS = 3;
+const HTTP_CONCURRENCY = 64;
+const BULK_SIZE = 500;
+const BULK_CONCURRENCY = 4;
+const PEER = path.join(import.meta.dirname, 'support', 'ceiling-peer.ts');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted: ArrayLike<number>, p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+interface Up {
+  topic: string;
+  body: Buffer;
+  devEui: string;
+  /** Time and temperature as stored (probe check), and the sum of the 3 values as decoded. */
+  at: number;
+  temperature: number;
+  sum: number;
+}
+
+/** The workload: one warm-up uplink per device, then `n` uplinks round robin; same every run. */
+function workload(n: number, seed: number): { warm: Up[]; ups: Up[] } {
+  const devices = Array.from({ length: DEVICES }, (_, i) => ttnV3Generator.device(i, seededRng(seed * 1_000_003 + i)));
+  const base = Date.now() - 86_400_000;
+  const up = (i: number, now: number): Up => {
+    const u = (devices[i % DEVICES] as (typeof devices)[number]).next(now);
+    let sum = 0;
+    let temperature = Number.NaN;
+    for (const r of u.readings) {
+      if (r.sensor === 'radio') continue;
+      const v = Math.round(r.value / r.resolution) * r.resolution;
+      sum += v;
+      if (r.observedProperty === 'temperature') temperature = v;
+    }
+    return { topic: u.topic, body: u.body, devEui: u.device.value, at: u.observedAt, temperature, sum };
+  };
+  const warm = Array.from({ length: DEVICES }, (_, i) => up(i, base));
+  const ups = Array.from({ length: n }, (_, k) => up(k, base + 1 + k));
+  return { warm, ups };
+}
+
+const pipelineSpec = {
+  name: 'bench-ttn',
+  steps: [{ worker: 'ttn-v3', config: { radio: false } }, { worker: 'cayenne-lpp' }],
+  sources: [{ kind: 'mqtt', topic: 'v3/+/devices/+/up' }],
+  autoRegister: true,
+};
+
+/** Publishes `ups` QoS 1 with up to `inFlight` unacknowledged, or at `rate` per second; ack latency per uplink. */
+function publish(
+  client: MqttClient,
+  ups: Up[],
+  opts: { inFlight: number; rate?: number; onAck?: (u: Up) => void },
+): Promise<Float64Array> {
+  const lat = new Float64Array(ups.length);
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let done = 0;
+    let open = 0;
+    const t0 = performance.now();
+    const send = () => {
+      const i = next++;
+      const u = ups[i] as Up;
+      const s = performance.now();
+      open++;
+      client.publish(u.topic, u.body, { qos: 1 }, (err) => {
+        open--;
+        if (err) return reject(err);
+        lat[i] = performance.now() - s;
+        opts.onAck?.(u);
+        if (++done === ups.length) resolve(lat);
+        else if (!opts.rate && next < ups.length) send();
+      });
+    };
+    if (!opts.rate) {
+      for (let k = 0; k < Math.min(opts.inFlight, ups.length); k++) send();
+      return;
+    }
+    const rate = opts.rate;
+    const tick = () => {
+      const due = Math.min(ups.length, Math.floor(((performance.now() - t0) / 1000) * rate) + 1);
+      while (next < due && open < opts.inFlight) send();
+      if (next < ups.length) setTimeout(tick, 2);
+    };
+    tick();
+  });
+}
+
+/** Posts `bodies` with `concurrency` requests open; answer latency per request. */
+async function post(url: string, bodies: Buffer[], contentType: string, concurrency: number): Promise<Float64Array> {
+  const lat = new Float64Array(bodies.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const i = next++;
+      const s = performance.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': contentType },
+        body: bodies[i],
+      });
+      const text = await res.text();
+      if (res.status !== 202) throw new Error(`POST ${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+      lat[i] = performance.now() - s;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return lat;
+}
+
+function spawnPeer(args: string[]): { child: ChildProcess; line(prefix: string): Promise<string> } {
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', PEER, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const waiters: { prefix: string; resolve: (l: string) => void }[] = [];
+  child.stdout?.on('data', (d) => {
+    out += String(d);
+    for (const w of [...waiters]) {
+      const l = out.split('\n').find((x) => x.startsWith(w.prefix));
+      if (l) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(l);
+      }
+    }
+  });
+  return {
+    child,
+    line: (prefix) =>
+      new Promise((resolve) => {
+        const l = out.split('\n').find((x) => x.startsWith(prefix));
+        if (l) resolve(l);
+        else waiters.push({ prefix, resolve });
+      }),
+  };
+}
+
+/** The transport ceiling: bare broker + subscriber processes, this process publishes. Points/s. */
+async function ceiling(ups: Up[]): Promise<number> {
+  heading('ceiling: bare Aedes broker, QoS 1 publisher → QoS 1 subscriber (3 processes), no Polder work');
+  const port = await freePort();
+  const broker = spawnPeer(['broker', String(port)]);
+  await broker.line('ready');
+  const sub = spawnPeer(['subscriber', String(port), 'v3/#', String(ups.length)]);
+  await sub.line('ready');
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: `ceiling-pub-${process.pid}` });
+  const cpu0 = cpuSecondsOf(broker.child.pid as number);
+  const t0 = Date.now();
+  const lat = await publish(client, ups, { inFlight: IN_FLIGHT });
+  const doneAt = Number((await sub.line('done')).split(' ')[1]);
+  const seconds = (doneAt - t0) / 1000;
+  const cpu = cpuSecondsOf(broker.child.pid as number) - cpu0;
+  await client.endAsync();
+  broker.child.kill();
+  lat.sort();
+  const pps = (ups.length * POINTS) / seconds;
+  figure(
+    'ceiling: points/s (first publish → last message at the subscriber)',
+    pps,
+    'points/s',
+    `${ups.length} messages in ${seconds.toFixed(2)} s`,
+  );
+  figure('ceiling: broker CPU per message', (cpu / ups.length) * 1e6, 'µs');
+  figure('ceiling: ack latency p50', pct(lat, 50), 'ms');
+  figure('ceiling: ack latency p99', pct(lat, 99), 'ms');
+  return pps;
+}
+
+interface Setup {
+  name: string;
+  env: Record<string, string>;
+  /** count and sum of every stored value */
+  totals(dataDir: string): Promise<{ count: number; sum: number }>;
+  cleanup(): Promise<void>;
+}
+
+const sqliteSetup = (): Setup => ({
+  name: 'embedded (SQLite, inbox table, embedded broker)',
+  env: {},
+  async totals(dataDir) {
+    const db = new BetterSqlite3(path.join(dataDir, 'polder.db'), { readonly: true });
+    try {
+      return db.prepare('select count(*) as count, coalesce(sum(value), 0) as sum from measurements').get() as {
+        count: number;
+        sum: number;
+      };
+    } finally {
+      db.close();
+    }
+  },
+  cleanup: async () => {},
+});
+
+async function postgresSetup(): Promise<Setup | string> {
+  if (!(await postgresAvailable())) return `PostgreSQL does not answer at ${PG_URL}`;
+  if (!(await reachable(AMQP_URL))) return 'RabbitMQ does not answer';
+  const db = `polder_ceiling_${process.pid}`;
+  const admin = async <T>(sql: string, url = PG_URL): Promise<T[]> => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      return (await c.query(sql)).rows as T[];
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`create database ${db}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${db}`;
+  return {
+    name: 'PostgreSQL + RabbitMQ inbox, embedded broker',
+    env: { POLDER_DATABASE_URL: url.toString(), POLDER_AMQP_URL: AMQP_URL, POLDER_AMQP_QUEUE: `polder.bench.${process.pid}` },
+    async totals() {
+      const [r] = await admin<{ count: string; sum: string }>(
+        'select count(*) as count, coalesce(sum(value), 0) as sum from measurements',
+        url.toString(),
+      );
+      return { count: Number(r?.count), sum: Number(r?.sum) };
+    },
+    cleanup: () => admin(`drop database if exists ${db} with (force)`).then(() => {}),
+  };
+}
+
+const storedOf = async (base: string) => {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('polder_measurements_stored_total '));
+  return line ? Number(line.split(' ')[1]) : 0;
+};
+
+async function waitStored(base: string, target: number, stallMs = 30_000): Promise<number> {
+  let last = -1;
+  let still = performance.now();
+  for (;;) {
+    const n = await storedOf(base);
+    if (n >= target) return n;
+    if (n !== last) {
+      last = n;
+      still = performance.now();
+    } else if (performance.now() - still > stallMs) return n;
+    await sleep(10);
+  }
+}
+
+type Transport = 'mqtt' | 'paced' | 'http' | 'bulk';
+
+async function polderPhase(
+  setup: Setup,
+  transport: Transport,
+  work: { warm: Up[]; ups: Up[] },
+  ceilingPps: number,
+  checkout: { label: string; root: string },
+) {
+  const warm = work.warm;
+  // Paced: 10 s at the rate.
+  const ups = transport === 'paced' ? work.ups.slice(0, Math.min(work.ups.length, RATE * 10)) : work.ups;
+  heading(`${checkout.label}${setup.name}: ${transport}, ${ups.length} uplinks`);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-ceiling-'));
+  const nodeFlags = PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const served = await servePolder(
+    { POLDER_DATA_DIR: dataDir, POLDER_ADMIN_TOKEN: TOKEN, POLDER_LOG_LEVEL: 'warn', ...setup.env },
+    120_000,
+    [
+      process.execPath,
+      ...NODE_FLAGS,
+      ...nodeFlags,
+      '--import',
+      'tsx',
+      path.join(checkout.root, 'test', 'support', 'polder-cli.ts'),
+      'serve',
+    ],
+  );
+  const base = served.url;
+  const pid = served.child.pid as number;
+  try {
+    const pipeline: PipelineRef = await httpPipelineAdmin(base, TOKEN).ensurePipeline(pipelineSpec as never);
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${served.mqttPort}`, {
+      clientId: `bench-pub-${process.pid}`,
+      username: 'bench',
+      password: TOKEN,
+    });
+    await publish(client, warm, { inFlight: IN_FLIGHT });
+    const warmStored = await waitStored(base, warm.length * POINTS);
+    if (warmStored < warm.length * POINTS) throw new Error(`warm-up: ${warmStored} of ${warm.length * POINTS} points stored`);
+    const probeIds = new Map<string, string>();
+    for (const u of warm.slice(0, 8)) {
+      const id = await deviceIdOf(base, TOKEN, u.devEui);
+      if (id) probeIds.set(u.devEui, id);
+    }
+    const queryable: number[] = [];
+    let probing = false;
+    // One probe at a time, on the next acknowledged uplink of a probe device.
+    const onAck = (u: Up) => {
+      const id = probeIds.get(u.devEui);
+      if (probing || !id) return;
+      probing = true;
+      const ackAt = performance.now();
+      void pollUntilQueryable(base, TOKEN, id, u.at, u.temperature)
+        .then((ok) => {
+          if (ok) queryable.push(performance.now() - ackAt);
+        })
+        .finally(() => {
+          probing = false;
+        });
+    };
+    const cpu0 = cpuSecondsOf(pid);
+    let peak = rssMiBOf(pid);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssMiBOf(pid));
+    }, 200);
+    const t0 = performance.now();
+    const mono0 = process.hrtime.bigint() / 1000n;
+    let lat: Float64Array;
+    if (transport === 'mqtt') lat = await publish(client, ups, { inFlight: IN_FLIGHT, onAck });
+    else if (transport === 'paced') lat = await publish(client, ups, { inFlight: IN_FLIGHT, rate: RATE, onAck });
+    else if (transport === 'http')
+      lat = await post(
+        `${base}/api/uplinks/${pipeline.id}`,
+        ups.map((u) => u.body),
+        'application/json',
+        HTTP_CONCURRENCY,
+      );
+    else {
+      const bodies: Buffer[] = [];
+      for (let i = 0; i < ups.length; i += BULK_SIZE)
+        bodies.push(Buffer.concat(ups.slice(i, i + BULK_SIZE).flatMap((u) => [u.body, Buffer.from('\n')])));
+      lat = await post(`${base}/api/uplinks/${pipeline.id}/batch`, bodies, 'application/x-ndjson', BULK_CONCURRENCY);
+    }
+    const ackS = (performance.now() - t0) / 1000;
+    const expected = (warm.length + ups.length) * POINTS;
+    const stored = await waitStored(base, expected);
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = cpuSecondsOf(pid) - cpu0;
+    // The profile's timestamps are CLOCK_MONOTONIC µs, as hrtime: the measured span, to cut it out.
+    if (PROFILE_DIR) note(`profile window (monotonic µs): ${mono0} ${process.hrtime.bigint() / 1000n}`);
+    clearInterval(sampler);
+    peak = Math.max(peak, rssMiBOf(pid));
+    for (let i = 0; i < 200 && probing; i++) await sleep(10);
+    await client.endAsync();
+    const pps = ((stored - warm.length * POINTS) / seconds) | 0;
+    figure(
+      `${transport}: points/s (first send → all points stored)`,
+      pps,
+      'points/s',
+      `${ups.length} uplinks, ${seconds.toFixed(2)} s; acked in ${ackS.toFixed(2)} s`,
+    );
+    if (ceilingPps > 0) figure(`${transport}: of the ceiling measured in this run`, (pps / ceilingPps) * 100, '%');
+    figure(
+      `${transport}: Polder CPU per uplink`,
+      (cpu / ups.length) * 1e6,
+      'µs',
+      `${((cpu / seconds) * 100).toFixed(0)} % of one core`,
+    );
+    lat.sort();
+    const what = transport === 'bulk' ? `per request of ${BULK_SIZE}` : 'per uplink';
+    figure(`${transport}: ack latency p50 (${what})`, pct(lat, 50), 'ms');
+    figure(`${transport}: ack latency p99 (${what})`, pct(lat, 99), 'ms');
+    if (queryable.length > 0) {
+      queryable.sort((a, b) => a - b);
+      figure(`${transport}: ack → queryable p50`, pct(queryable, 50), 'ms', `${queryable.length} samples`);
+      figure(`${transport}: ack → queryable p99`, pct(queryable, 99), 'ms');
+    } else note('ack → queryable: no sample (probe devices not found)');
+    figure(`${transport}: Polder peak RSS`, peak, 'MiB');
+    const want = [...warm, ...ups].reduce((s, u) => s + u.sum, 0);
+    const got = await setup.totals(dataDir);
+    const sumOk = Math.abs(got.sum - want) <= Math.abs(want) * 1e-9 + 1e-6;
+    note(
+      `check: ${got.count} of ${expected} points stored, sum ${got.sum.toFixed(1)} (sent ${want.toFixed(1)}): ${got.count === expected && sumOk ? 'OK' : 'MISMATCH'}`,
+    );
+  } finally {
+    await served.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const work = workload(N, 10);
+console.log(
+  `ingest-ceiling: ${N} TTN v3 uplinks, ${DEVICES} devices, LPP ${POINTS} values, QoS 1 with ${IN_FLIGHT} in flight; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+let ceilingPps = 0;
+if (MODES.includes('ceiling')) ceilingPps = await ceiling(work.ups);
+let failures = 0;
+const here = { label: '', root: path.join(import.meta.dirname, '..') };
+const checkouts = BEFORE ? [{ label: `before (${BEFORE}): `, root: BEFORE }, here] : [here];
+const run = async (setup: Setup, t: Transport) => {
+  for (const checkout of checkouts) {
+    try {
+      await polderPhase(setup, t, work, ceilingPps, checkout);
+    } catch (err) {
+      failures++;
+      note(`failed: ${(err as Error).stack ?? err}`);
+    }
+  }
+};
+const sqlite = sqliteSetup();
+if (MODES.includes('embedded')) await run(sqlite, 'mqtt');
+if (MODES.includes('paced')) await run(sqlite, 'paced');
+if (MODES.includes('http')) await run(sqlite, 'http');
+if (MODES.includes('bulk')) await run(sqlite, 'bulk');
+if (MODES.includes('postgres')) {
+  const pgSetup = await postgresSetup();
+  if (typeof pgSetup === 'string') note(`PostgreSQL + RabbitMQ skipped: ${pgSetup}`);
+  else {
+    await run(pgSetup, 'mqtt');
+    await pgSetup.cleanup();
+  }
+}
+console.log(
+  `load average at the end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+process.exit(failures > 0 ? 1 : 0);

@@ -1,0 +1,97 @@
+import { Type } from '@sinclair/typebox';
+import { principalOf } from '../http/auth.js';
+import { errors, IsoTime, Nullable } from '../http/schemas.js';
+import type { TypedApp } from '../http/types.js';
+import { toIso } from '../shared/clock.js';
+import type { DownlinkService } from './downlink.service.js';
+import type { DownlinkRoute } from './downlinks.js';
+import { PROVIDERS } from './downlinks.js';
+
+const Params = Type.Object({ id: Type.String({ description: 'Device type id or name' }) });
+const Fields = {
+  provider: Type.String({ description: PROVIDERS.join(', ') }),
+  url: Type.String({ maxLength: 2000, description: 'Network server API base URL, e.g. https://eu1.cloud.thethings.network' }),
+  apiKey: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 4000, description: 'TTN API key / ChirpStack API token (kept; shown as ***)' }),
+  ),
+  applicationId: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'TTN application id' }))),
+  webhookId: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'TTN webhook id' }))),
+  fPort: Type.Optional(Type.Integer({ description: 'FPort when encodeDownlink gives none (default 1)' })),
+  confirmed: Type.Optional(Type.Boolean({ description: 'Confirmed downlinks (default false)' })),
+  encoder: Type.String({
+    maxLength: 200_000,
+    description: 'A script with encodeDownlink(input) → {bytes, fPort?, warnings?, errors?}',
+  }),
+};
+const RouteSchema = Type.Object({
+  type: Type.String(),
+  ...Fields,
+  apiKey: Type.String({ description: 'Always ***' }),
+  applicationId: Nullable(Type.String()),
+  webhookId: Nullable(Type.String()),
+  fPort: Type.Integer(),
+  confirmed: Type.Boolean(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+const view = (r: DownlinkRoute) => ({
+  type: r.typeId,
+  provider: r.provider,
+  url: r.url,
+  apiKey: '***',
+  applicationId: r.applicationId,
+  webhookId: r.webhookId,
+  fPort: r.fPort,
+  confirmed: r.confirmed,
+  encoder: r.encoder,
+  createdAt: toIso(r.createdAt),
+  updatedAt: toIso(r.updatedAt),
+});
+
+/** /api/device-types/{id}/downlink: how orders reach LoRaWAN devices of a type. */
+export function downlinkRoutes(app: TypedApp, downlinks: DownlinkService): void {
+  const org = (request: Parameters<typeof principalOf>[0]) => principalOf(request).orgId;
+  app.get(
+    '/api/device-types/:id/downlink',
+    {
+      config: { scope: 'devices:read' },
+      schema: {
+        tags: ['device types'],
+        summary: 'Downlink route of a LoRaWAN device type',
+        params: Params,
+        response: { 200: RouteSchema, ...errors(404) },
+      },
+    },
+    async (request) => view(await downlinks.get(org(request), request.params.id)),
+  );
+  app.put(
+    '/api/device-types/:id/downlink',
+    {
+      config: { scope: 'devices:write' },
+      schema: {
+        tags: ['device types'],
+        summary: 'Send orders to LoRaWAN devices of this type through TTN v3 or ChirpStack v4, encoded by encodeDownlink',
+        params: Params,
+        body: Type.Object(Fields, { additionalProperties: false }),
+        response: { 200: RouteSchema, ...errors(404) },
+      },
+    },
+    async (request) => view(await downlinks.put(org(request), request.params.id, request.body)),
+  );
+  app.delete(
+    '/api/device-types/:id/downlink',
+    {
+      config: { scope: 'devices:write' },
+      schema: {
+        tags: ['device types'],
+        summary: 'Remove the downlink route',
+        params: Params,
+        response: { 204: Type.Null(), ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      await downlinks.remove(org(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { measurementPageJson } from './measurement-json.js';
+import type { Series } from './measurements.js';
+
+/** The answer as the route wrote it before: objects through JSON.stringify. */
+function stringified(series: Series[], next: string | null, extra: { total?: number; interval?: string } = {}) {
+  const data = series.flatMap((s) =>
+    s.times.map((t, i) => ({ datastream: s.datastreamId, time: new Date(t).toISOString(), value: s.values[i] })),
+  );
+  return JSON.stringify({ data, links: { next }, ...extra });
+}
+
+const HOUR = 3_600_000;
+
+describe('measurement page JSON', () => {
+  // Times across hours, days and years, before 1970-01-01 01:00 and at odd milliseconds; values of
+  // every kind a datastream holds, numbers that need 17 digits or an exponent, text needing escapes.
+  const series: Series[] = [
+    {
+      datastreamId: 7,
+      times: [
+        0,
+        1,
+        59_999,
+        HOUR - 1,
+        HOUR,
+        86_400_000 * 365 + 12_345,
+        Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+        253_402_300_799_999,
+      ],
+      values: [0, -0, 0.1 + 0.2, 1e21, 5e-324, -1.5e-7, 123456789.12345679, Number.MAX_VALUE],
+    },
+    {
+      datastreamId: 12,
+      times: [Date.UTC(2025, 0, 1), Date.UTC(2025, 0, 1, 0, 0, 1), Date.UTC(2025, 0, 1, 1), Date.UTC(2025, 0, 2)],
+      values: ['température "22,5" °C\n\u2028', true, false, { a: [1, null, 'x'] }],
+    },
+    { datastreamId: 13, times: [Date.UTC(2025, 6, 1, 12)], values: [{ nested: { ok: true, list: [1.25, 'ü'] } }] },
+  ];
+
+  it('writes rows byte for byte as JSON.stringify wrote them, links, total and interval included', () => {
+    const next = 'http://127.0.0.1:8080/api/measurements?datastream=7&cursor=WzcsMF0';
+    expect(measurementPageJson({ series, next: 'c' }, next, 'rows').toString('utf8')).toBe(stringified(series, next));
+    expect(measurementPageJson({ series, next: null, total: 11 }, null, 'rows').toString('utf8')).toBe(
+      stringified(series, null, { total: 11 }),
+    );
+    expect(measurementPageJson({ series, next: null, interval: '1h' }, null, 'rows').toString('utf8')).toBe(
+      stringified(series, null, { interval: '1h' }),
+    );
+    expect(measurementPageJson({ series: [], next: null }, null, 'rows').toString('utf8')).toBe(
+      '{"data":[],"links":{"next":null}}',
+    );
+  });
+
+  it('writes columns: one entry per datastream, times in Unix milliseconds, values as stored', () => {
+    const body = JSON.parse(measurementPageJson({ series, next: null, total: 11 }, null, 'columnar').toString('utf8'));
+    expect(body).toEqual({
+      data: series.map((s) => ({
+        datastream: s.datastreamId,
+        time: s.times,
+        value: s.values.map((v) => (Object.is(v, -0) ? 0 : v)),
+      })),
+      links: { next: null },
+      total: 11,
+    });
+  });
+
+  it('grows its buffer past the first estimate (long text values)', () => {
+    const long = 'é'.repeat(100_000);
+    const s: Series[] = [{ datastreamId: 1, times: [1000, 2000], values: [long, long] }];
+    expect(measurementPageJson({ series: s, next: null }, null, 'rows').toString('utf8')).toBe(stringified(s, null));
+  });
+});

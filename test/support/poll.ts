@@ -1,0 +1,13 @@
+/**
+ * Waiting in tests: poll for the condition, never sleep a fixed time. Resolves with the first
+ * truthy value of `probe`; rejects after `timeoutMs` naming `what`.
+ */
+export async function eventually<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
