@@ -155,7 +155,11 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
 
     const grow = async (by: number) => {
       const target = acked.size + by;
-      await eventually(`${target} uplinks acknowledged`, () => acked.size >= target, 60_000);
+      await eventually(`${target} uplinks acknowledged`, () => acked.size >= target, 60_000).catch((err: Error) => {
+        // What the processes said, to tell a stalled transport from a stalled worker.
+        const said = procs.map((p) => `--- ${p.name}\n${p.served.output().slice(-3000)}`).join('\n');
+        throw new Error(`${err.message} (sent ${next}, stored ${storedNow})\n${said}`);
+      });
     };
     // Kill -9 one process of each role in turn, and start it again.
     await grow(100);
