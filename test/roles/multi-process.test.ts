@@ -155,7 +155,7 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
 
     const grow = async (by: number) => {
       const target = acked.size + by;
-      await eventually(`${target} uplinks acknowledged`, () => acked.size >= target, 60_000).catch((err: Error) => {
+      await eventually(`${target} uplinks acknowledged`, () => acked.size >= target, 120_000).catch((err: Error) => {
         // What the processes said, to tell a stalled transport from a stalled worker.
         const said = procs.map((p) => `--- ${p.name}\n${p.served.output().slice(-3000)}`).join('\n');
         throw new Error(`${err.message} (sent ${next}, stored ${storedNow})\n${said}`);
