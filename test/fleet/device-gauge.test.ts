@@ -12,6 +12,7 @@ import {
   type DeviceStateCount,
   deviceSeries,
 } from '../../src/fleet/fleet-metrics.js';
+import { availableDialects } from '../support/databases.js';
 import { ADMIN_TOKEN, startTestPolder, type TestPolder } from '../support/polder.js';
 import { eventually } from '../support/poll.js';
 
@@ -25,7 +26,9 @@ function devicesIn(text: string): Record<string, number> {
   return out;
 }
 
-describe('polder_devices over a real Polder (SQLite)', () => {
+const dialects = await availableDialects();
+
+describe.each(dialects)('polder_devices over a real Polder (%s)', (dialect) => {
   let t: TestPolder;
   const api = (method: string, url: string, payload?: unknown) =>
     t.call(ADMIN_TOKEN, { method: method as 'GET', url, ...(payload !== undefined && { payload: payload as object }) });
@@ -33,7 +36,7 @@ describe('polder_devices over a real Polder (SQLite)', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startTestPolder('sqlite');
+    t = await startTestPolder(dialect);
     for (const slug of ['ut3', 'rangueil']) expect((await api('POST', '/api/sites', { slug, name: slug })).statusCode).toBe(201);
     const devices: [string, string | undefined][] = [
       ['a', 'ut3'],
