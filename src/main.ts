@@ -189,7 +189,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   const activity = new ActivityTracker(fleetStore, alerts, logger);
 
   let embedded: EmbeddedBroker | undefined;
-  const fleetMetrics = createFleetMetrics(metrics.registry, () => embedded?.connectedClients());
+  const fleetMetrics = createFleetMetrics(metrics.registry, () => embedded?.connectedClients(), fleetStore);
   const directory = new DeviceDirectory(fleetStore);
   followRegistry(directory, registry.events);
   let dynsec: { client: DynsecClient; sync: DynsecSync } | undefined;
