@@ -189,7 +189,14 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   const activity = new ActivityTracker(fleetStore, alerts, logger);
 
   let embedded: EmbeddedBroker | undefined;
-  const fleetMetrics = createFleetMetrics(metrics.registry, () => embedded?.connectedClients(), fleetStore);
+  const role = opts.role ?? 'serve';
+  const has = (part: Part) => ROLES[role].parts.includes(part);
+  // Devices by state is one grouped query per scrape: exported where the API runs, not by every role.
+  const fleetMetrics = createFleetMetrics(
+    metrics.registry,
+    () => embedded?.connectedClients(),
+    has('api') ? fleetStore : undefined,
+  );
   const directory = new DeviceDirectory(fleetStore);
   followRegistry(directory, registry.events);
   let dynsec: { client: DynsecClient; sync: DynsecSync } | undefined;
@@ -335,8 +342,6 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     dashboard: { dir: defaultDashboardDir(), mapTiles: config.mapTiles },
   });
 
-  const role = opts.role ?? 'serve';
-  const has = (part: Part) => ROLES[role].parts.includes(part);
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, task: () => Promise<void>, name: string) => {
     const t = setInterval(() => task().catch((err: unknown) => logger.error({ err }, `${name} failed`)), ms);
