@@ -57,6 +57,8 @@ export class RuleEngine {
   private readonly contexts = new Map<number, { ctx: StreamContext | null; at: number }>();
   /** Per datastream, per rule id: number and interned-string keys, no key built per value. */
   private readonly states = new Map<number, Map<string, Entry>>();
+  /** Per datastream, the entries of the rules that apply, in `rulesFor` order (rebuilt when that list changes). */
+  private readonly streamEntries = new Map<number, { rules: Rule[]; entries: Entry[] }>();
   private readonly dirty = new Set<Entry>();
   private count = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -176,9 +178,12 @@ export class RuleEngine {
       this.counts.measurements++;
       const ctx = contexts.get(m.datastreamId);
       if (!ctx) continue;
-      for (const rule of this.index.rulesFor(ctx)) {
-        this.counts.evaluations++;
-        const e = this.entry(rule, ctx);
+      const rules = this.index.rulesFor(ctx);
+      const entries = this.entriesFor(rules, ctx);
+      this.counts.evaluations += rules.length;
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i] as Rule;
+        const e = entries[i] as Entry;
         const before = memoryOf(rule, e.state);
         const out = step(rule, e.state, m.time, m.value);
         // Written only when what a restart needs changed (not every value's time).
@@ -214,6 +219,15 @@ export class RuleEngine {
       this.put(e);
     }
     return e;
+  }
+
+  private entriesFor(rules: Rule[], ctx: StreamContext): Entry[] {
+    let cached = this.streamEntries.get(ctx.datastreamId);
+    if (!cached || cached.rules !== rules) {
+      cached = { rules, entries: rules.map((r) => this.entry(r, ctx)) };
+      this.streamEntries.set(ctx.datastreamId, cached);
+    }
+    return cached.entries;
   }
 
   private async act(rule: Rule, ctx: StreamContext, e: Entry, out: Transition[]) {

@@ -165,8 +165,9 @@ export function step(rule: Rule, s: RuleState, time: number, value: number): Tra
     return [{ kind: 'fired', time, value, observed }];
   }
   const c = rule.condition.kind;
-  const usesClear = rule.clear && observed !== null && c !== 'no-data' && c !== 'forecast-deviation';
-  const cleared = usesClear && rule.clear ? passes(rule.clear, observed) : !holds;
+  const seen = observed;
+  const usesClear = rule.clear && seen !== null && c !== 'no-data' && c !== 'forecast-deviation';
+  const cleared = usesClear && rule.clear && seen !== null ? passes(rule.clear, seen) : !holds;
   if (cleared) {
     s.active = false;
     s.since = null;
