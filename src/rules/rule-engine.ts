@@ -170,16 +170,25 @@ export class RuleEngine {
 
   private async process(rows: readonly Measurement[]) {
     if (this.index.size === 0) return;
-    const ids = [...new Set(rows.map((r) => r.datastreamId))];
-    const contexts = await this.contextsOf(ids);
-    const ordered = rows.length > 1 ? [...rows].sort((a, b) => a.datastreamId - b.datastreamId || a.time - b.time) : rows;
+    await this.refresh(rows);
+    const ordered = rows.length > 1 ? [...rows].sort(byStreamThenTime) : rows;
     const firings: { f: Firing; e: Entry }[] = [];
+    this.counts.measurements += ordered.length;
+    let lastId = Number.NaN;
+    let ctx: StreamContext | null = null;
+    let rules: Rule[] = [];
+    let entries: Entry[] = [];
     for (const m of ordered) {
-      this.counts.measurements++;
-      const ctx = contexts.get(m.datastreamId);
+      // Sorted by datastream: the context, rules and entries are looked up once per datastream.
+      if (m.datastreamId !== lastId) {
+        lastId = m.datastreamId;
+        ctx = this.contexts.get(lastId)?.ctx ?? null;
+        if (ctx) {
+          rules = this.index.rulesFor(ctx);
+          entries = this.entriesFor(rules, ctx);
+        }
+      }
       if (!ctx) continue;
-      const rules = this.index.rulesFor(ctx);
-      const entries = this.entriesFor(rules, ctx);
       this.counts.evaluations += rules.length;
       for (let i = 0; i < rules.length; i++) {
         const rule = rules[i] as Rule;
@@ -242,19 +251,24 @@ export class RuleEngine {
     }
   }
 
-  private async contextsOf(ids: number[]): Promise<Map<number, StreamContext>> {
+  /** Reads the contexts of the batch's datastreams not known or older than the TTL. */
+  private async refresh(rows: readonly { datastreamId: number }[]): Promise<void> {
     const now = this.clock();
-    const missing = ids.filter((id) => {
-      const c = this.contexts.get(id);
-      return !c || now - c.at > this.opts.contextTtlMs;
-    });
-    if (missing.length > 0) {
-      const found = new Map((await this.streams.byIds(missing)).map((c) => [c.datastreamId, c]));
-      for (const id of missing) {
-        this.contexts.set(id, { ctx: found.get(id) ?? null, at: now });
-        this.index.forget(id);
-      }
+    const missing = new Set<number>();
+    for (const r of rows) {
+      const c = this.contexts.get(r.datastreamId);
+      if (!c || now - c.at > this.opts.contextTtlMs) missing.add(r.datastreamId);
     }
+    if (missing.size === 0) return;
+    const found = new Map((await this.streams.byIds([...missing])).map((c) => [c.datastreamId, c]));
+    for (const id of missing) {
+      this.contexts.set(id, { ctx: found.get(id) ?? null, at: now });
+      this.index.forget(id);
+    }
+  }
+
+  private async contextsOf(ids: number[]): Promise<Map<number, StreamContext>> {
+    await this.refresh(ids.map((datastreamId) => ({ datastreamId })));
     const out = new Map<number, StreamContext>();
     for (const id of ids) {
       const c = this.contexts.get(id)?.ctx;
@@ -263,3 +277,5 @@ export class RuleEngine {
     return out;
   }
 }
+
+const byStreamThenTime = (a: Measurement, b: Measurement) => a.datastreamId - b.datastreamId || a.time - b.time;
