@@ -27,6 +27,8 @@ interface Entry {
   orgId: string;
   datastreamId: number;
   state: RuleState;
+  /** Changed since the last flush (in `dirty`). */
+  dirty?: boolean;
 }
 
 /**
@@ -59,7 +61,8 @@ export class RuleEngine {
   private readonly states = new Map<number, Map<string, Entry>>();
   /** Per datastream, the entries of the rules that apply, in `rulesFor` order (rebuilt when that list changes). */
   private readonly streamEntries = new Map<number, { rules: Rule[]; entries: Entry[] }>();
-  private readonly dirty = new Set<Entry>();
+  /** The entries changed since the last flush, each once (`Entry.dirty`). */
+  private dirty: Entry[] = [];
   private count = 0;
   private chain: Promise<void> = Promise.resolve();
   /** Counters for /metrics and the benchmark. */
@@ -101,10 +104,10 @@ export class RuleEngine {
           if (!e) continue;
           if (rule) {
             e.state = { ...newState(), active: e.state.active, alertId: e.state.alertId ?? null };
-            this.dirty.add(e);
+            this.mark(e);
           } else {
             perRule.delete(ruleId);
-            this.dirty.delete(e);
+            e.dirty = false;
             this.count--;
           }
         }
@@ -144,10 +147,11 @@ export class RuleEngine {
   /** Writes the states changed since the last flush. */
   flush(): Promise<void> {
     return this.enqueue(async () => {
-      if (this.dirty.size === 0) return;
-      const batch = [...this.dirty];
+      const batch = this.dirty.filter((e) => e.dirty);
+      this.dirty = [];
+      for (const e of batch) e.dirty = false;
+      if (batch.length === 0) return;
       this.counts.stateWrites += batch.length;
-      this.dirty.clear();
       await this.statesStore.save(batch, this.clock());
     });
   }
@@ -196,7 +200,7 @@ export class RuleEngine {
         const before = memoryOf(rule, e.state);
         const out = step(rule, e.state, m.time, m.value);
         // Written only when what a restart needs changed (not every value's time).
-        if (out.length > 0 || before !== memoryOf(rule, e.state)) this.dirty.add(e);
+        if (out.length > 0 || before !== memoryOf(rule, e.state)) this.mark(e);
         for (const t of out) firings.push({ f: { rule, ctx, t, alertId: e.state.alertId ?? null }, e });
       }
     }
@@ -209,6 +213,12 @@ export class RuleEngine {
     firings.forEach((x, i) => {
       x.e.state.alertId = alertIds[i] ?? null;
     });
+  }
+
+  private mark(e: Entry) {
+    if (e.dirty) return;
+    e.dirty = true;
+    this.dirty.push(e);
   }
 
   private put(e: Entry) {
@@ -240,7 +250,7 @@ export class RuleEngine {
   }
 
   private async act(rule: Rule, ctx: StreamContext, e: Entry, out: Transition[]) {
-    this.dirty.add(e);
+    this.mark(e);
     for (const t of out) {
       this.counts.transitions++;
       const f: Firing = { rule, ctx, t, alertId: e.state.alertId ?? null };
