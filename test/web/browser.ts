@@ -2,10 +2,11 @@
  * Browser end-to-end support: the dashboard built (vite) when its sources are newer than
  * web/dist, Debian's Chromium through playwright-core, and a `polder serve` with the demo on.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type ServedPolder, servePolder } from '../support/serve.js';
 
@@ -21,17 +22,48 @@ function newest(dir: string): number {
   return latest;
 }
 
-/** Runs `vite build` unless web/dist is newer than web/src and the API client. */
-export function ensureDashboardBuilt() {
+/**
+ * Runs `vite build` unless web/dist is newer than web/src and the API client. The browser test files
+ * run in parallel: one builds (a lock directory, taken atomically) while the others wait for it, and
+ * the build runs asynchronously so the test worker's event loop stays free.
+ */
+export async function ensureDashboardBuilt(): Promise<void> {
   const stamp = path.join(ROOT, 'web', 'dist', 'index.html');
-  const sources = Math.max(newest(path.join(ROOT, 'web', 'src')), newest(path.join(ROOT, 'clients', 'typescript', 'src')));
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= sources) return;
-  execFileSync(
-    process.execPath,
-    [path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
-    // vitest sets NODE_ENV=test, which would give the development build of React: build what users get.
-    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
-  );
+  const fresh = () => {
+    const sources = Math.max(newest(path.join(ROOT, 'web', 'src')), newest(path.join(ROOT, 'clients', 'typescript', 'src')));
+    return existsSync(stamp) && statSync(stamp).mtimeMs >= sources;
+  };
+  const lock = path.join(ROOT, 'web', '.build-lock');
+  for (;;) {
+    if (fresh()) return;
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another file builds; a lock older than 10 minutes is left from a killed run.
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000)
+        rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    if (fresh()) return;
+    await promisify(execFile)(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        'web/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      // vitest sets NODE_ENV=test, which would give the development build of React: build what users get.
+      { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 16 * 1024 * 1024 },
+    );
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface DemoPolder extends ServedPolder {

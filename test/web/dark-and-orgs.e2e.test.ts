@@ -25,7 +25,7 @@ describe('dark mode and organisations', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    ensureDashboardBuilt();
+    await ensureDashboardBuilt();
     [polder, browser] = await Promise.all([serveDemo(), launch()]);
     page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
     page.setDefaultTimeout(20_000);

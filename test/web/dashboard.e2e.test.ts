@@ -26,7 +26,7 @@ describe('dashboard in a browser', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    ensureDashboardBuilt();
+    await ensureDashboardBuilt();
     [polder, browser] = await Promise.all([serveDemo(), launch()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
     page = await context.newPage();

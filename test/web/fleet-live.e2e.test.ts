@@ -28,7 +28,7 @@ describe('fleet view, live', () => {
   let sim: RunningSimulation | undefined;
 
   beforeAll(async () => {
-    ensureDashboardBuilt();
+    await ensureDashboardBuilt();
     // No demo fleet; the offline sweep every second so a silent board is marked within seconds.
     [polder, browser] = await Promise.all([serveDemo({ POLDER_DEMO: '0', POLDER_FLEET_SWEEP_SECONDS: '1' }), launch()]);
     page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();

@@ -24,7 +24,7 @@ describe('settings in a browser', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    ensureDashboardBuilt();
+    await ensureDashboardBuilt();
     [polder, browser] = await Promise.all([serveDemo({ POLDER_DEMO: '0' }), launch()]);
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.setDefaultTimeout(20_000);
