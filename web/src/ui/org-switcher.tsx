@@ -19,9 +19,7 @@ export function OrgSwitcher({ me }: { me: { organisation: { id: string; name: st
     queryFn: () => api.get('/api/auth/organisations'),
     staleTime: 60_000,
   });
-  const others = (mine.data?.data ?? [])
-    .filter((o) => o.id !== me.organisation.id)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const others = (mine.data?.data ?? []).filter((o) => o.id !== me.organisation.id).sort((a, b) => a.name.localeCompare(b.name));
   const [error, setError] = useState<unknown>();
 
   const switchTo = async (organisation: string) => {
