@@ -28,6 +28,7 @@ import { ttnV3Generator } from '../src/simulate/traffic/ttn-v3.generator.js';
 import type { Uplink } from '../src/simulate/traffic/uplink.js';
 import { servePolder } from '../test/support/serve.js';
 import { cpuSecondsOf, figure, heading, note, PG_URL, postgresAvailable, reachable, rssMiBOf } from './support/bench-kit.js';
+import { deviceIdOf, rowsOf } from './support/ingest-probe.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string) => {
@@ -100,30 +101,6 @@ const api = async (base: string, pathAndQuery: string) => {
   if (!res.ok) throw new Error(`GET ${pathAndQuery}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
   return res.json() as Promise<unknown>;
 };
-
-/** Every {time, value} row anywhere in a measurements answer (tolerant of the page layout). */
-function rowsOf(json: unknown, out: { time: number; value: number }[] = []): { time: number; value: number }[] {
-  if (Array.isArray(json)) for (const x of json) rowsOf(x, out);
-  else if (json && typeof json === 'object') {
-    const o = json as Record<string, unknown>;
-    if ('time' in o && typeof o.value === 'number')
-      out.push({ time: typeof o.time === 'number' ? o.time : Date.parse(String(o.time)), value: o.value });
-    else for (const v of Object.values(o)) rowsOf(v, out);
-  }
-  return out;
-}
-
-/** The registry id of the auto-registered device with this DevEUI (its code or identity holds it). */
-async function deviceIdOf(base: string, devEui: string): Promise<string | undefined> {
-  for (const q of [devEui, devEui.toLowerCase()]) {
-    const page = (await api(base, `/api/devices?q=${encodeURIComponent(q)}&limit=5`)) as {
-      data?: { id: string; identity?: { value?: string } }[];
-    };
-    const hit = page.data?.find((d) => d.identity?.value === devEui) ?? page.data?.[0];
-    if (hit) return hit.id;
-  }
-  return undefined;
-}
 
 /** Follows uplinks of probe devices until their temperature is queryable: latency samples, ms. */
 class LatencyProbe {
@@ -198,7 +175,7 @@ async function phase(
   const lookUntil = performance.now() + 30_000;
   for (const d of warm.devices.slice(0, PROBES)) {
     while (performance.now() < lookUntil) {
-      const id = await deviceIdOf(polder.base, d.id).catch(() => undefined);
+      const id = await deviceIdOf(polder.base, TOKEN, d.id).catch(() => undefined);
       if (id) {
         probes.set(d.id, id);
         break;

@@ -186,6 +186,14 @@ async function main() {
     engine: Number.POSITIVE_INFINITY,
     flush: Number.POSITIVE_INFINITY,
     warm: Number.POSITIVE_INFINITY,
+    /** CPU time (process.cpuUsage, user + system) of the same passes: less sensitive to a shared machine. */
+    plainCpu: Number.POSITIVE_INFINITY,
+    rulesCpu: Number.POSITIVE_INFINITY,
+    warmCpu: Number.POSITIVE_INFINITY,
+  };
+  const cpuMs = (from: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(from);
+    return (d.user + d.system) / 1000;
   };
   let counts = { measurements: 0, evaluations: 0, transitions: 0, stateWrites: 0 };
   for (let round = 0; round < 3; round++) {
@@ -211,6 +219,7 @@ async function main() {
         }
         let engineMs = 0;
         let flushMs = 0;
+        const cpu0 = process.cpuUsage();
         const ms = await timed(async () => {
           for (const rows of work) {
             events.emit(await store.insert(rows));
@@ -218,7 +227,9 @@ async function main() {
           }
           flushMs = await timed(() => engine.flush());
         });
+        const cpu = cpuMs(cpu0);
         if (withRules) {
+          best.rulesCpu = Math.min(best.rulesCpu, cpu);
           best.rules = Math.min(best.rules, ms);
           best.engine = Math.min(best.engine, engineMs);
           best.flush = Math.min(best.flush, flushMs);
@@ -226,6 +237,7 @@ async function main() {
           // The same values again, later in time, through the engine alone: contexts cached, no storage.
           const offset = (Math.ceil(ROWS / ids.length) + 1) * 10_000;
           const later = work.map((rows) => rows.map((m) => ({ ...m, time: m.time + offset })));
+          const warmCpu0 = process.cpuUsage();
           const warm = await timed(async () => {
             for (const rows of later) {
               engine.onStored(rows);
@@ -233,7 +245,11 @@ async function main() {
             }
           });
           best.warm = Math.min(best.warm, warm);
-        } else best.plain = Math.min(best.plain, ms);
+          best.warmCpu = Math.min(best.warmCpu, cpuMs(warmCpu0));
+        } else {
+          best.plain = Math.min(best.plain, ms);
+          best.plainCpu = Math.min(best.plainCpu, cpu);
+        }
       } finally {
         await b.drop();
       }
@@ -246,6 +262,10 @@ async function main() {
   figure('rule engine time per measurement (evaluation, first context load, alerts)', (best.engine * 1000) / ROWS, 'µs');
   figure('rule engine alone per measurement, contexts cached (steady state)', (best.warm * 1000) / ROWS, 'µs');
   figure('rule engine alone, steady state', rate(best.warm), 'measurements/s');
+  figure('CPU per row, store alone (process.cpuUsage)', (best.plainCpu * 1000) / ROWS, 'µs');
+  figure('CPU per row, store + engine + flush', (best.rulesCpu * 1000) / ROWS, 'µs');
+  figure('CPU ratio store + engine / store alone', best.rulesCpu / best.plainCpu, '×');
+  figure('CPU per measurement, engine alone, contexts cached', (best.warmCpu * 1000) / ROWS, 'µs');
   figure(
     `state flush at the end (${counts.stateWrites.toLocaleString('en-US')} of the ${((counts.evaluations / Math.max(1, counts.measurements)) * 10_000).toLocaleString('en-US')} states changed)`,
     best.flush,

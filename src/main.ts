@@ -48,10 +48,10 @@ import { KyselyTraceStore } from './pipelines/trace.store.js';
 import { TraceService } from './pipelines/traces.service.js';
 import { createInbox } from './queue/create-inbox.js';
 import type { Inbox } from './queue/inbox.js';
-import { ChangeWatch, type RowVersion, watchedTable } from './roles/change-watch.js';
 import { type Component, startAll, stopAll } from './roles/component.js';
 import { demoComponent } from './roles/demo.js';
 import { deploymentJobs } from './roles/deployment-jobs.js';
+import { deploymentWatches } from './roles/deployment-watches.js';
 import { createRoleHttp } from './roles/role-http.js';
 import { type Part, ROLES, type Role, servesPath } from './roles/roles.js';
 import { registerStreamProcessing, type StreamProcessing } from './rules/register.js';
@@ -189,7 +189,14 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   const activity = new ActivityTracker(fleetStore, alerts, logger);
 
   let embedded: EmbeddedBroker | undefined;
-  const fleetMetrics = createFleetMetrics(metrics.registry, () => embedded?.connectedClients());
+  const role = opts.role ?? 'serve';
+  const has = (part: Part) => ROLES[role].parts.includes(part);
+  // Devices by state is one grouped query per scrape: exported where the API runs, not by every role.
+  const fleetMetrics = createFleetMetrics(
+    metrics.registry,
+    () => embedded?.connectedClients(),
+    has('api') ? fleetStore : undefined,
+  );
   const directory = new DeviceDirectory(fleetStore);
   followRegistry(directory, registry.events);
   let dynsec: { client: DynsecClient; sync: DynsecSync } | undefined;
@@ -335,8 +342,6 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     dashboard: { dir: defaultDashboardDir(), mapTiles: config.mapTiles },
   });
 
-  const role = opts.role ?? 'serve';
-  const has = (part: Part) => ROLES[role].parts.includes(part);
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, task: () => Promise<void>, name: string) => {
     const t = setInterval(() => task().catch((err: unknown) => logger.error({ err }, `${name} failed`)), ms);
@@ -378,36 +383,14 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     logger,
     metrics: metrics.registry,
   });
-  // Pipelines and rules changed by another process of the deployment are bound here within seconds.
-  const pipelineWatch = new ChangeWatch({
-    name: 'pipelines',
-    table: watchedTable(database.db as unknown as Kysely<unknown>, 'pipelines'),
-    everyMs: CHANGE_WATCH_MS,
+  // Pipelines, devices and rules changed by another process of the deployment, followed here within seconds.
+  const watches = deploymentWatches({
+    db: database.db as unknown as Kysely<unknown>,
     logger,
-    onChanges: async (changes) => {
-      for (const { row, change } of changes) {
-        const stored = change === 'saved' ? await pipelineStore.findAnyOrg(row.id) : undefined;
-        if (stored) catalog.changed(stored.pipeline, 'saved');
-        else catalog.changed(removedPipeline(row), 'deleted');
-      }
-    },
-  });
-  // Devices saved elsewhere (another process's API, a worker's auto-registration): their MQTT accounts here.
-  const deviceWatch = new ChangeWatch({
-    name: 'devices',
-    table: watchedTable(database.db as unknown as Kysely<unknown>, 'devices'),
-    everyMs: CHANGE_WATCH_MS,
-    logger,
-    onChanges: async (changes) => void (await directory.refresh(changes.map((c) => c.row.id))),
-  });
-  const ruleWatch = new ChangeWatch({
-    name: 'rules',
-    table: watchedTable(database.db as unknown as Kysely<unknown>, 'rules'),
-    everyMs: CHANGE_WATCH_MS,
-    logger,
-    onChanges: async (changes) => {
-      for (const { row } of changes) stream.engine.ruleChanged(row.orgId, row.id);
-    },
+    findPipeline: (id) => pipelineStore.findAnyOrg(id),
+    pipelineChanged: catalog.changed,
+    devicesChanged: (ids) => directory.refresh(ids),
+    ruleChanged: (orgId, ruleId) => stream.engine.ruleChanged(orgId, ruleId),
   });
 
   const components: Component[] = [
@@ -417,12 +400,12 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       start: async () => {
         await directory.load({ quiet: true });
         await pipelineTopics.load();
-        await pipelineWatch.start();
-        await deviceWatch.start();
+        await watches.pipelines.start();
+        await watches.devices.start();
       },
       stop: async () => {
-        await deviceWatch.stop();
-        await pipelineWatch.stop();
+        await watches.devices.stop();
+        await watches.pipelines.stop();
         pipelineTopics.stop();
       },
     },
@@ -433,14 +416,14 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
       start: async () => {
         // After the directory: the store step resolves neOCampus base topics through it.
         await stream.start();
-        await ruleWatch.start();
+        await watches.rules.start();
         inbox.start(runner.handle, { batchSize: config.inboxBatchSize });
       },
       // Transports are closed before (reverse order): nothing new comes in. Let the batch in flight finish.
       stop: async () => {
         await inbox.close();
         runner.close();
-        await ruleWatch.stop();
+        await watches.rules.stop();
         await stream.stop();
       },
     });
@@ -625,23 +608,3 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
 
 /** The scheduler lease: renewed every 2 s, taken over 10 s after its holder stopped renewing. */
 export const SCHEDULER_LEASE = { ttlMs: 10_000, renewMs: 2000 };
-/** How often a process looks for pipelines and rules changed by another process of the deployment. */
-export const CHANGE_WATCH_MS = 1500;
-
-/** A pipeline another process deleted, as the catalog's listeners need it (they unbind it by id). */
-function removedPipeline(row: RowVersion): Pipeline {
-  return {
-    id: row.id,
-    orgId: row.orgId,
-    name: '',
-    description: '',
-    status: 'inactive',
-    steps: [],
-    sources: [],
-    autoRegister: false,
-    deviceType: null,
-    hasIngestToken: false,
-    createdAt: row.updatedAt,
-    updatedAt: row.updatedAt,
-  };
-}

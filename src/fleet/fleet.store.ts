@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import { toJsonColumn } from '../shared/json.js';
 import { type Activity, type DeviceAccount, type DeviceState, type FleetStore, unitHints, type WentOffline } from './fleet.js';
 import type { DeviceActivity } from './fleet-activity.js';
+import type { DeviceStateCount, DeviceStateCounts } from './fleet-metrics.js';
 import type { SummaryRow, SummaryStore } from './site-summary.js';
 
 const ID_CHUNK = 500;
@@ -15,8 +16,19 @@ const CHUNK = 10_000;
  * Fleet status over the devices table. PostgreSQL applies a batch in one UPDATE … FROM
  * unnest(); SQLite runs prepared statements in one transaction (cheap in-process calls).
  */
-export class SqlFleetStore implements FleetStore, SummaryStore {
+export class SqlFleetStore implements FleetStore, SummaryStore, DeviceStateCounts {
   constructor(private readonly database: Database) {}
+
+  /** Devices of every organisation by site slug and state: one grouped query (`polder_devices`). */
+  async deviceStateCounts(): Promise<DeviceStateCount[]> {
+    const rows = await this.database.db
+      .selectFrom('devices as d')
+      .leftJoin('sites as s', 's.id', 'd.site_id')
+      .select(['s.slug', 'd.state', sql<number>`count(*)`.as('n')])
+      .groupBy(['s.slug', 'd.state'])
+      .execute();
+    return rows.map((r) => ({ site: r.slug, state: r.state, count: Number(r.n) }));
+  }
 
   async mqttAccounts(ids?: string[]): Promise<DeviceAccount[]> {
     if (ids === undefined) return this.accounts();

@@ -6,6 +6,7 @@ import type { PipelineMessage } from '../workers/message.js';
 import { ATTEMPT_HEADER, attemptOf, decodeMessage, encodeMessage } from './amqp-delivery.js';
 import { checkOutcome } from './batch-outcome.js';
 import { deadLetterOf, EnvelopeError } from './envelope.js';
+import { GroupCommit } from './group-commit.js';
 import type { BatchHandler, Delivery, Inbox } from './inbox.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -23,6 +24,13 @@ export interface AmqpInboxOptions extends Partial<AmqpQueueNames> {
   gatherMs?: number;
   /** Pause after a handler threw, before its batch is returned to the queue (default 1 s). */
   errorBackoffMs?: number;
+  /**
+   * Once started, hand enqueued messages to the handler at once, before `enqueue` resolves,
+   * instead of publishing them first (default false; createInbox turns it on). The handler's
+   * commits make them durable; only what must come back (retries, the batch of a handler that
+   * threw) is published, confirmed, before `enqueue` resolves.
+   */
+  inline?: boolean;
 }
 
 interface Connected {
@@ -57,6 +65,10 @@ export class AmqpInbox implements Inbox {
   private batchSize = 1;
   /** Bumped when a lost connection is given up: a loop of an older generation stops. */
   private generation = 0;
+  /** Inline batches (opts.inline, once started). */
+  private direct: GroupCommit<PipelineMessage> | undefined;
+  /** One handler call at a time, whether the consumer or an inline batch makes it. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: AmqpInboxOptions) {
     this.names = { queue: opts.queue ?? 'polder.inbox', retryQueue: opts.retryQueue ?? 'polder.inbox.retry' };
@@ -65,6 +77,13 @@ export class AmqpInbox implements Inbox {
 
   async enqueue(messages: readonly PipelineMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    if (this.direct && !this.closing) return this.direct.add(messages);
+    return this.publishAll(messages.map((m) => ({ message: m, queue: this.names.queue, extra: {} })));
+  }
+
+  /** Publishes (confirmed) every message to its queue; UNAVAILABLE when RabbitMQ did not take them all. */
+  private async publishAll(items: { message: PipelineMessage; queue: string; extra: amqp.Options.Publish }[]): Promise<void> {
+    if (items.length === 0) return;
     let publish: ConfirmChannel;
     try {
       if (this.closing) throw new Error('inbox closing');
@@ -75,9 +94,9 @@ export class AmqpInbox implements Inbox {
       throw new DomainError('UNAVAILABLE', 'the inbox (RabbitMQ) is unavailable');
     }
     try {
-      await Promise.all(messages.map((m) => this.publish(publish, this.names.queue, m, {})));
+      await Promise.all(items.map((i) => this.publish(publish, i.queue, i.message, i.extra)));
     } catch (err) {
-      this.log.error({ err, messages: messages.length }, 'inbox: RabbitMQ did not confirm; enqueue rejected');
+      this.log.error({ err, messages: items.length }, 'inbox: RabbitMQ did not confirm; enqueue rejected');
       throw new DomainError('UNAVAILABLE', 'the inbox (RabbitMQ) did not store the messages');
     }
   }
@@ -86,7 +105,58 @@ export class AmqpInbox implements Inbox {
     if (this.loop) throw new Error('inbox already started');
     if (this.closing) throw new Error('inbox closed');
     this.batchSize = Math.max(1, Math.floor(opts.batchSize));
+    if (this.opts.inline) this.direct = new GroupCommit((messages) => this.handleNow(handler, messages), this.batchSize);
     this.loop = this.consumeForever(handler);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(work, work);
+    this.turn = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * An inline batch: the handler runs before the senders hear "accepted". What it finished is
+   * durable once it answers; retries (to the delay queue), messages left unanswered and, when
+   * it threw, the whole batch are published as their second delivery before `enqueue` resolves.
+   */
+  private async handleNow(handler: BatchHandler, messages: PipelineMessage[]): Promise<void> {
+    const unique = [...new Map(messages.map((m) => [m.id, m])).values()];
+    const batch: Delivery[] = unique.map((message) => ({ message, attempt: 1 }));
+    const headers = { [ATTEMPT_HEADER]: 2 };
+    const backoff = String(this.opts.errorBackoffMs ?? 1000);
+    let answer: Awaited<ReturnType<BatchHandler>>;
+    try {
+      answer = await this.exclusive(() => handler(batch));
+    } catch (err) {
+      this.log.error({ err, messages: batch.length }, 'inbox: handler failed on an inline batch; queued for later');
+      return this.publishAll(
+        unique.map((message) => ({ message, queue: this.names.retryQueue, extra: { headers, expiration: backoff } })),
+      );
+    }
+    const outcome = checkOutcome(
+      unique.map((m) => m.id),
+      answer,
+    );
+    const byId = new Map(unique.map((m) => [m.id, m]));
+    const later = [
+      ...outcome.retry.map((r) => ({
+        message: byId.get(r.id) as PipelineMessage,
+        queue: r.delayMs === 0 ? this.names.queue : this.names.retryQueue,
+        extra: r.delayMs === 0 ? { headers } : { headers, expiration: String(r.delayMs) },
+      })),
+      ...outcome.unanswered.map((id) => ({
+        message: byId.get(id) as PipelineMessage,
+        queue: this.names.queue,
+        extra: { headers },
+      })),
+    ];
+    if (outcome.unanswered.length > 0)
+      this.log.warn(
+        { ids: outcome.unanswered.slice(0, 10), count: outcome.unanswered.length },
+        'inbox: messages left unanswered',
+      );
+    await this.publishAll(later);
   }
 
   async depth(): Promise<number> {
@@ -100,6 +170,7 @@ export class AmqpInbox implements Inbox {
     this.stop.notify();
     this.arrived.notify();
     await this.loop;
+    await this.direct?.drain();
     if (!this.connecting) return;
     try {
       const { model } = await this.connecting;
@@ -253,7 +324,7 @@ export class AmqpInbox implements Inbox {
     if (batch.length === 0) return;
     let answer: Awaited<ReturnType<BatchHandler>>;
     try {
-      answer = await handler(batch);
+      answer = await this.exclusive(() => handler(batch));
     } catch (err) {
       this.log.error({ err, messages: batch.length }, 'inbox: handler failed; the batch goes back to the queue');
       await this.stop.wait(this.opts.errorBackoffMs ?? 1000);

@@ -19,10 +19,10 @@ export interface CreateInboxOptions {
 export function createInbox(opts: CreateInboxOptions): Inbox {
   if (opts.amqpUrl) {
     const queue = opts.queue ?? 'polder.inbox';
-    return new AmqpInbox({ url: opts.amqpUrl, logger: opts.logger, queue, retryQueue: `${queue}.retry` });
+    return new AmqpInbox({ url: opts.amqpUrl, logger: opts.logger, queue, retryQueue: `${queue}.retry`, inline: true });
   }
-  // Inline: once the runner has started on it, an uplink is decoded and stored before it is
-  // acknowledged; the table holds only what must come back (retries).
+  // Inline (both adapters): once the runner has started on it, an uplink is decoded and stored
+  // before it is acknowledged; the table or queue holds only what must come back (retries).
   return new DatabaseInbox({
     database: opts.database,
     logger: opts.logger,

@@ -27,6 +27,8 @@ interface Entry {
   orgId: string;
   datastreamId: number;
   state: RuleState;
+  /** Changed since the last flush (in `dirty`). */
+  dirty?: boolean;
 }
 
 /**
@@ -57,7 +59,10 @@ export class RuleEngine {
   private readonly contexts = new Map<number, { ctx: StreamContext | null; at: number }>();
   /** Per datastream, per rule id: number and interned-string keys, no key built per value. */
   private readonly states = new Map<number, Map<string, Entry>>();
-  private readonly dirty = new Set<Entry>();
+  /** Per datastream, the entries of the rules that apply, in `rulesFor` order (rebuilt when that list changes). */
+  private readonly streamEntries = new Map<number, { rules: Rule[]; entries: Entry[] }>();
+  /** The entries changed since the last flush, each once (`Entry.dirty`). */
+  private dirty: Entry[] = [];
   private count = 0;
   private chain: Promise<void> = Promise.resolve();
   /** Counters for /metrics and the benchmark. */
@@ -99,10 +104,10 @@ export class RuleEngine {
           if (!e) continue;
           if (rule) {
             e.state = { ...newState(), active: e.state.active, alertId: e.state.alertId ?? null };
-            this.dirty.add(e);
+            this.mark(e);
           } else {
             perRule.delete(ruleId);
-            this.dirty.delete(e);
+            e.dirty = false;
             this.count--;
           }
         }
@@ -142,10 +147,11 @@ export class RuleEngine {
   /** Writes the states changed since the last flush. */
   flush(): Promise<void> {
     return this.enqueue(async () => {
-      if (this.dirty.size === 0) return;
-      const batch = [...this.dirty];
+      const batch = this.dirty.filter((e) => e.dirty);
+      this.dirty = [];
+      for (const e of batch) e.dirty = false;
+      if (batch.length === 0) return;
       this.counts.stateWrites += batch.length;
-      this.dirty.clear();
       await this.statesStore.save(batch, this.clock());
     });
   }
@@ -168,21 +174,33 @@ export class RuleEngine {
 
   private async process(rows: readonly Measurement[]) {
     if (this.index.size === 0) return;
-    const ids = [...new Set(rows.map((r) => r.datastreamId))];
-    const contexts = await this.contextsOf(ids);
-    const ordered = rows.length > 1 ? [...rows].sort((a, b) => a.datastreamId - b.datastreamId || a.time - b.time) : rows;
+    await this.refresh(rows);
+    const ordered = rows.length > 1 ? [...rows].sort(byStreamThenTime) : rows;
     const firings: { f: Firing; e: Entry }[] = [];
+    this.counts.measurements += ordered.length;
+    let lastId = Number.NaN;
+    let ctx: StreamContext | null = null;
+    let rules: Rule[] = [];
+    let entries: Entry[] = [];
     for (const m of ordered) {
-      this.counts.measurements++;
-      const ctx = contexts.get(m.datastreamId);
+      // Sorted by datastream: the context, rules and entries are looked up once per datastream.
+      if (m.datastreamId !== lastId) {
+        lastId = m.datastreamId;
+        ctx = this.contexts.get(lastId)?.ctx ?? null;
+        if (ctx) {
+          rules = this.index.rulesFor(ctx);
+          entries = this.entriesFor(rules, ctx);
+        }
+      }
       if (!ctx) continue;
-      for (const rule of this.index.rulesFor(ctx)) {
-        this.counts.evaluations++;
-        const e = this.entry(rule, ctx);
+      this.counts.evaluations += rules.length;
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i] as Rule;
+        const e = entries[i] as Entry;
         const before = memoryOf(rule, e.state);
         const out = step(rule, e.state, m.time, m.value);
         // Written only when what a restart needs changed (not every value's time).
-        if (out.length > 0 || before !== memoryOf(rule, e.state)) this.dirty.add(e);
+        if (out.length > 0 || before !== memoryOf(rule, e.state)) this.mark(e);
         for (const t of out) firings.push({ f: { rule, ctx, t, alertId: e.state.alertId ?? null }, e });
       }
     }
@@ -195,6 +213,12 @@ export class RuleEngine {
     firings.forEach((x, i) => {
       x.e.state.alertId = alertIds[i] ?? null;
     });
+  }
+
+  private mark(e: Entry) {
+    if (e.dirty) return;
+    e.dirty = true;
+    this.dirty.push(e);
   }
 
   private put(e: Entry) {
@@ -216,8 +240,17 @@ export class RuleEngine {
     return e;
   }
 
+  private entriesFor(rules: Rule[], ctx: StreamContext): Entry[] {
+    let cached = this.streamEntries.get(ctx.datastreamId);
+    if (!cached || cached.rules !== rules) {
+      cached = { rules, entries: rules.map((r) => this.entry(r, ctx)) };
+      this.streamEntries.set(ctx.datastreamId, cached);
+    }
+    return cached.entries;
+  }
+
   private async act(rule: Rule, ctx: StreamContext, e: Entry, out: Transition[]) {
-    this.dirty.add(e);
+    this.mark(e);
     for (const t of out) {
       this.counts.transitions++;
       const f: Firing = { rule, ctx, t, alertId: e.state.alertId ?? null };
@@ -228,19 +261,24 @@ export class RuleEngine {
     }
   }
 
-  private async contextsOf(ids: number[]): Promise<Map<number, StreamContext>> {
+  /** Reads the contexts of the batch's datastreams not known or older than the TTL. */
+  private async refresh(rows: readonly { datastreamId: number }[]): Promise<void> {
     const now = this.clock();
-    const missing = ids.filter((id) => {
-      const c = this.contexts.get(id);
-      return !c || now - c.at > this.opts.contextTtlMs;
-    });
-    if (missing.length > 0) {
-      const found = new Map((await this.streams.byIds(missing)).map((c) => [c.datastreamId, c]));
-      for (const id of missing) {
-        this.contexts.set(id, { ctx: found.get(id) ?? null, at: now });
-        this.index.forget(id);
-      }
+    const missing = new Set<number>();
+    for (const r of rows) {
+      const c = this.contexts.get(r.datastreamId);
+      if (!c || now - c.at > this.opts.contextTtlMs) missing.add(r.datastreamId);
     }
+    if (missing.size === 0) return;
+    const found = new Map((await this.streams.byIds([...missing])).map((c) => [c.datastreamId, c]));
+    for (const id of missing) {
+      this.contexts.set(id, { ctx: found.get(id) ?? null, at: now });
+      this.index.forget(id);
+    }
+  }
+
+  private async contextsOf(ids: number[]): Promise<Map<number, StreamContext>> {
+    await this.refresh(ids.map((datastreamId) => ({ datastreamId })));
     const out = new Map<number, StreamContext>();
     for (const id of ids) {
       const c = this.contexts.get(id)?.ctx;
@@ -249,3 +287,5 @@ export class RuleEngine {
     return out;
   }
 }
+
+const byStreamThenTime = (a: Measurement, b: Measurement) => a.datastreamId - b.datastreamId || a.time - b.time;

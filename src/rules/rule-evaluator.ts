@@ -1,4 +1,5 @@
 import type { Aggregate, Condition, Rule, Test } from './rules.js';
+import { TimeWindow } from './time-window.js';
 
 /**
  * The evaluation of one rule over one datastream, as a pure state machine: `step` takes each
@@ -16,8 +17,11 @@ export interface RuleState {
   last: [number, number] | null;
   /** Pass (1) or not (0) of the last `window` values (count/window). */
   hits: number[];
-  /** Values inside the sliding window (window aggregates): [time, value]. */
-  recent: [number, number][];
+  /**
+   * Values inside the sliding window: [time, value] pairs (forecast deviations; and window
+   * aggregates as persisted), a TimeWindow (window aggregates in memory, serialised as the pairs).
+   */
+  recent: [number, number][] | TimeWindow;
   /** The open alert (set by the actions once it is recorded). */
   alertId?: string | null;
 }
@@ -79,78 +83,102 @@ export function aggregate(agg: Aggregate, values: readonly [number, number][]): 
   return values.length === 0 ? Number.NaN : sum / values.length;
 }
 
-/** Whether the condition holds now (`holds`), and what it compared (`observed`). */
-function evaluate(c: Condition, s: RuleState, time: number, value: number): { holds: boolean; observed: number | null } {
+/** What the last `evaluate` compared: the value, the rate per minute or the window aggregate. */
+let observed: number | null = null;
+
+/** The forecast-deviation pairs (a window restored as something else starts empty). */
+const pairsOf = (s: RuleState): [number, number][] => (Array.isArray(s.recent) ? s.recent : []);
+
+/** Whether the condition holds now; what it compared is left in `observed`. Allocates nothing on the usual path. */
+function evaluate(c: Condition, s: RuleState, time: number, value: number): boolean {
   switch (c.kind) {
     case 'threshold': {
+      observed = value;
       const pass = passes(c, value);
       if (c.count !== undefined && c.window !== undefined) {
-        s.hits.push(pass ? 1 : 0);
-        if (s.hits.length > c.window) s.hits.splice(0, s.hits.length - c.window);
-        return { holds: s.hits.reduce((n, h) => n + h, 0) >= c.count, observed: value };
+        const hits = s.hits;
+        hits.push(pass ? 1 : 0);
+        if (hits.length > c.window) hits.splice(0, hits.length - c.window);
+        let n = 0;
+        for (let i = 0; i < hits.length; i++) n += hits[i] as number;
+        return n >= c.count;
       }
       if (c.forSeconds) {
         if (!pass) s.since = null;
         else s.since ??= time;
-        return { holds: s.since !== null && time - s.since >= c.forSeconds * 1000, observed: value };
+        return s.since !== null && time - s.since >= c.forSeconds * 1000;
       }
-      return { holds: pass, observed: value };
+      return pass;
     }
     case 'rate': {
-      if (!s.last || time <= s.last[0]) return { holds: false, observed: null };
+      if (!s.last || time <= s.last[0]) {
+        observed = null;
+        return false;
+      }
       const perMinute = ((value - s.last[1]) * 60_000) / (time - s.last[0]);
-      return { holds: passes(c, perMinute), observed: perMinute };
+      observed = perMinute;
+      return passes(c, perMinute);
     }
     case 'window': {
-      s.recent.push([time, value]);
-      const from = time - c.windowSeconds * 1000;
-      let drop = 0;
-      while (drop < s.recent.length && (s.recent[drop] as [number, number])[0] <= from) drop++;
-      if (s.recent.length - drop > MAX_RECENT) drop = s.recent.length - MAX_RECENT;
-      if (drop > 0) s.recent.splice(0, drop);
-      const agg = aggregate(c.aggregate, s.recent);
-      return { holds: passes(c, agg), observed: agg };
+      let w = s.recent;
+      if (!(w instanceof TimeWindow)) {
+        w = TimeWindow.from(w, MAX_RECENT);
+        s.recent = w;
+      }
+      w.push(time, value, MAX_RECENT);
+      w.evictUpTo(time - c.windowSeconds * 1000);
+      const agg = w.aggregate(c.aggregate);
+      observed = agg;
+      return passes(c, agg);
     }
     // Data arriving is what clears no-data.
     case 'no-data':
-      return { holds: false, observed: value };
+      observed = value;
+      return false;
     // Deviations come from the forecasts (deviation()); a value only lets old ones age out.
     case 'forecast-deviation': {
       const from = time - (c.windowSeconds ?? 3600) * 1000;
-      s.recent = s.recent.filter(([t]) => t > from);
-      return { holds: s.recent.length >= (c.count ?? 1), observed: s.recent.length };
+      const kept = pairsOf(s).filter(([t]) => t > from);
+      s.recent = kept;
+      observed = kept.length;
+      return kept.length >= (c.count ?? 1);
     }
   }
 }
 
+/** What `step` answers when nothing changed (shared, never written to). */
+const NONE: Transition[] = Object.freeze([]) as unknown as Transition[];
+
 /** Takes one stored value; answers what changed. Values not newer than the last one are skipped. */
 export function step(rule: Rule, s: RuleState, time: number, value: number): Transition[] {
-  if (s.last && time <= s.last[0]) return [];
-  const { holds, observed } = evaluate(rule.condition, s, time, value);
-  s.last = [time, value];
-  const out: Transition[] = [];
+  if (s.last && time <= s.last[0]) return NONE;
+  const holds = evaluate(rule.condition, s, time, value);
+  if (s.last) {
+    s.last[0] = time;
+    s.last[1] = value;
+  } else s.last = [time, value];
   if (!s.active) {
-    if (holds) {
-      s.active = true;
-      s.firedAt = time;
-      s.notifiedAt = time;
-      out.push({ kind: 'fired', time, value, observed });
-    }
-    return out;
+    if (!holds) return NONE;
+    s.active = true;
+    s.firedAt = time;
+    s.notifiedAt = time;
+    return [{ kind: 'fired', time, value, observed }];
   }
   const c = rule.condition.kind;
-  const usesClear = rule.clear && observed !== null && c !== 'no-data' && c !== 'forecast-deviation';
-  const cleared = usesClear && rule.clear ? passes(rule.clear, observed) : !holds;
+  const seen = observed;
+  const usesClear = rule.clear && seen !== null && c !== 'no-data' && c !== 'forecast-deviation';
+  const cleared = usesClear && rule.clear && seen !== null ? passes(rule.clear, seen) : !holds;
   if (cleared) {
     s.active = false;
     s.since = null;
     s.firedAt = null;
-    out.push({ kind: 'cleared', time, value, observed });
-  } else if (rule.repeatSeconds && s.notifiedAt !== null && time - s.notifiedAt >= rule.repeatSeconds * 1000) {
-    s.notifiedAt = time;
-    out.push({ kind: 'repeated', time, value, observed });
+    return [{ kind: 'cleared', time, value, observed }];
   }
-  return out;
+  if (rule.repeatSeconds && s.notifiedAt !== null && time - s.notifiedAt >= rule.repeatSeconds * 1000) {
+    s.notifiedAt = time;
+    return [{ kind: 'repeated', time, value, observed }];
+  }
+  return NONE;
 }
 
 /** The clock's part: no-data fires when nothing came for `seconds`; open alerts repeat. */
@@ -174,9 +202,10 @@ export function tick(rule: Rule, s: RuleState, now: number): Transition[] {
 export function deviation(rule: Rule, s: RuleState, time: number, value: number): Transition[] {
   const c = rule.condition;
   if (c.kind !== 'forecast-deviation') return [];
-  s.recent.push([time, value]);
   const from = time - (c.windowSeconds ?? 3600) * 1000;
-  s.recent = s.recent.filter(([t]) => t > from);
+  const kept = pairsOf(s).filter(([t]) => t > from);
+  if (time > from) kept.push([time, value]);
+  s.recent = kept;
   if (!s.active && s.recent.length >= (c.count ?? 1)) {
     s.active = true;
     s.firedAt = time;

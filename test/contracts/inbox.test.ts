@@ -27,11 +27,11 @@ async function databaseStore(dialect: 'sqlite' | 'postgres', inline = false): Pr
   };
 }
 
-async function amqpStore(): Promise<InboxStore> {
+async function amqpStore(inline = false): Promise<InboxStore> {
   const name = `polder.inbox.test-${randomBytes(4).toString('hex')}`;
   const queues = { queue: name, retryQueue: `${name}.retry` };
   return {
-    open: () => new AmqpInbox({ url: SERVICES.rabbitmq.url, logger, ...queues, errorBackoffMs: 100 }),
+    open: () => new AmqpInbox({ url: SERVICES.rabbitmq.url, logger, ...queues, errorBackoffMs: 100, inline }),
     teardown: () => deleteInboxQueues(SERVICES.rabbitmq.url, queues),
   };
 }
@@ -44,7 +44,11 @@ const targets: [string, () => Promise<InboxStore>, boolean][] = (await available
     [`database inbox on ${d}, inline`, () => databaseStore(d, true), d === 'postgres'],
   ],
 );
-if (await serviceAvailable('rabbitmq')) targets.push(['AMQP inbox (RabbitMQ)', amqpStore, true]);
+if (await serviceAvailable('rabbitmq'))
+  targets.push(
+    ['AMQP inbox (RabbitMQ)', () => amqpStore(), true],
+    ['AMQP inbox (RabbitMQ), inline', () => amqpStore(true), true],
+  );
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -75,8 +75,14 @@ describe('Prometheus and Grafana files against a running Polder', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-monitoring-'));
     polder = await servePolder({ POLDER_DATA_DIR: dataDir });
-    // One request of each kind so that labelled series exist too.
+    // One request of each kind so that labelled series exist too; one device for polder_devices.
     await fetch(`${polder.url}/api/devices`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const device = await fetch(`${polder.url}/api/devices`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'monitored', type: 'esp32' }),
+    });
+    expect(device.status, await device.text()).toBe(201);
     metricsText = await (await fetch(`${polder.url}/metrics`)).text();
     exported = exportedNames(metricsText);
     const doc = await fetch(`${polder.url}/api/openapi.json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
@@ -100,9 +106,11 @@ describe('Prometheus and Grafana files against a running Polder', () => {
       'polder_database_up',
       'polder_uplink_ack_duration_seconds_bucket',
       'polder_pipeline_messages_total',
+      'polder_devices',
     ])
       expect(exported, name).toContain(name);
     expect(metricsText).toMatch(/^polder_database_up 1$/m);
+    expect(metricsText).toMatch(/^polder_devices\{state="never_seen",site="[\w-]+"\} 1$/m);
     expect(metricsText).toMatch(/^polder_inbox_depth 0$/m);
   });
 

@@ -128,7 +128,6 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
         if (!res) await new Promise((r) => setTimeout(r, 50));
       }
     };
-    // MQTT first alone: the first acknowledged publish after the pipeline exists proves it is bound.
     const stored = async () => {
       const r = await sql<{ n: string }>`SELECT count(*) AS n FROM traces WHERE pipeline_id = ${pipelineId}`.execute(db.db);
       return Number(r.rows[0]?.n);
@@ -139,6 +138,19 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
+    // A PUBACK from Mosquitto before any ingest process subscribed the new pipeline's filter
+    // acknowledges nothing of Polder's: probes (devices of their own) go first, until one is stored.
+    let probe = 0;
+    await eventually(
+      'an ingest process bound the pipeline made elsewhere',
+      async () => {
+        const i = 0xf00000 + probe++;
+        const body = JSON.stringify(ttnUplink(devEui(i), i, T0 + i * 1000, readingOf(i)));
+        await publisher.publishAsync(`mp${run}/app/devices/probe/up`, body, { qos: 1 });
+        return (await stored()) > 0;
+      },
+      60_000,
+    );
     const loops = [mqttLoop(), mqttLoop(), httpLoop(), httpLoop(), counting];
     await eventually('uplinks stored', async () => (await stored()) >= 50, 30_000);
     // Both ingest processes took MQTT uplinks of the pipeline made elsewhere (shared subscription).
@@ -155,7 +167,11 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
 
     const grow = async (by: number) => {
       const target = acked.size + by;
-      await eventually(`${target} uplinks acknowledged`, () => acked.size >= target, 60_000);
+      await eventually(`${target} uplinks acknowledged`, () => acked.size >= target, 120_000).catch((err: Error) => {
+        // What the processes said, to tell a stalled transport from a stalled worker.
+        const said = procs.map((p) => `--- ${p.name}\n${p.served.output().slice(-3000)}`).join('\n');
+        throw new Error(`${err.message} (sent ${next}, stored ${storedNow})\n${said}`);
+      });
     };
     // Kill -9 one process of each role in turn, and start it again.
     await grow(100);

@@ -92,7 +92,16 @@ export function watchErrors(page: Page): string[] {
   return errors;
 }
 
-export const screenshotPath = (name: string) => path.join(ROOT, 'docs', 'img', `${name}.png`);
+const SCREENSHOTS = mkdtempSync(path.join(os.tmpdir(), 'polder-screenshots-'));
+
+/**
+ * Where a test's screenshot goes: `docs/img/` when `POLDER_SCREENSHOTS=docs` (to refresh the docs' pictures),
+ * else a temporary folder, so that running the tests never changes tracked files.
+ */
+export const screenshotPath = (name: string) =>
+  process.env.POLDER_SCREENSHOTS === 'docs'
+    ? path.join(ROOT, 'docs', 'img', `${name}.png`)
+    : path.join(SCREENSHOTS, `${name}.png`);
 
 /** A JSON call from inside the page, as the dashboard makes it (session cookie + CSRF header). */
 export async function pageApi<T = Record<string, unknown>>(page: Page, method: string, url: string, body?: unknown) {
