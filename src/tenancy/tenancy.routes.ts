@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { principalOf, SESSION_COOKIE } from '../http/auth.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CSRF_COOKIE, csrfTokenOf, principalOf, SESSION_COOKIE } from '../http/auth.js';
 import { errors, IsoTime, ListOf, listResponse, MAX_DAYS, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { toIso, toIsoOrNull } from '../shared/clock.js';
@@ -43,6 +44,13 @@ const MeSchema = Type.Object({
   platformAdmin: Type.Boolean(),
   organisation: OrganisationSchema,
 });
+const MyOrganisationSchema = Type.Object({
+  id: Type.String(),
+  slug: Type.String(),
+  name: Type.String(),
+  role: Nullable(RoleSchema),
+  current: Type.Boolean({ description: 'The organisation of this session or key' }),
+});
 const OrgParam = Type.Object({ org: Type.String({ description: 'Organisation id or slug' }) });
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'lower-case, digits, - and _' });
 
@@ -64,6 +72,13 @@ const keyOut = (k: ApiKey) => ({
   lastUsedAt: toIsoOrNull(k.lastUsedAt),
   createdAt: toIso(k.createdAt),
 });
+
+/** The session cookie and its CSRF token (so the next unsafe call works without a GET first). */
+function startSession(request: FastifyRequest, reply: FastifyReply, token: string) {
+  const secure = request.protocol === 'https';
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: SESSION_TTL_MS / 1000 });
+  reply.setCookie(CSRF_COOKIE, csrfTokenOf(token), { path: '/', sameSite: 'strict' });
+}
 
 export function tenancyRoutes(app: TypedApp, tenancy: TenancyService) {
   const me = async (p: Principal) => ({
@@ -97,13 +112,57 @@ export function tenancyRoutes(app: TypedApp, tenancy: TenancyService) {
     async (request, reply) => {
       const { username, password, organisation } = request.body;
       const { token, principal } = await tenancy.login(username, password, organisation);
-      reply.setCookie(SESSION_COOKIE, token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: request.protocol === 'https',
-        maxAge: SESSION_TTL_MS / 1000,
-      });
+      startSession(request, reply, token);
+      return me(principal);
+    },
+  );
+
+  app.get(
+    '/api/auth/organisations',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The organisations the signed-in user belongs to, with their role in each (an API key: its own)',
+        response: { 200: Type.Object({ data: Type.Array(MyOrganisationSchema) }), ...errors() },
+      },
+    },
+    async (request) => {
+      const caller = principalOf(request);
+      const mine = await tenancy.myOrganisations(caller);
+      return {
+        data: mine.map(({ org, role }) => ({
+          id: org.id,
+          slug: org.slug,
+          name: org.name,
+          role,
+          current: org.id === caller.orgId,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/auth/switch',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Move the signed-in session to another organisation the user is a member of: a new session cookie ' +
+          '(and CSRF token), the old session ends. Not a member or unknown: the same 404. API keys: 403 SESSION_REQUIRED',
+        body: Type.Object(
+          { organisation: Type.String({ minLength: 1, description: 'Organisation id or slug' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: MeSchema, ...errors(404) },
+      },
+    },
+    async (request, reply) => {
+      const { token, principal } = await tenancy.switchOrganisation(
+        principalOf(request),
+        request.cookies[SESSION_COOKIE],
+        request.body.organisation,
+      );
+      startSession(request, reply, token);
       return me(principal);
     },
   );
@@ -273,15 +332,31 @@ export function tenancyRoutes(app: TypedApp, tenancy: TenancyService) {
       config: { scope: 'admin:write' },
       schema: {
         tags: ['organisations'],
-        summary: 'Remove a user from the organisation',
+        summary: 'Remove a user from the organisation (not its last admin: 409 LAST_ADMIN)',
         params: Type.Object({ org: Type.String(), userId: Type.String() }),
-        response: { 204: Type.Null(), ...errors(404) },
+        response: { 204: Type.Null(), ...errors(404, 409) },
       },
     },
     async (request, reply) => {
       await tenancy.removeMember(principalOf(request), request.params.org, request.params.userId);
       return reply.status(204).send(null);
     },
+  );
+
+  app.patch(
+    '/api/organisations/:org/users/:userId',
+    {
+      config: { scope: 'admin:write' },
+      schema: {
+        tags: ['organisations'],
+        summary: "Change a member's role; the organisation's last admin cannot be demoted (409 LAST_ADMIN)",
+        params: Type.Object({ org: Type.String(), userId: Type.String() }),
+        body: Type.Object({ role: RoleSchema }, { additionalProperties: false }),
+        response: { 200: MemberSchema, ...errors(404, 409) },
+      },
+    },
+    async (request) =>
+      memberOut(await tenancy.changeRole(principalOf(request), request.params.org, request.params.userId, request.body.role)),
   );
 
   app.get(

@@ -136,17 +136,22 @@ export class TenancyService {
       membership = memberships.find((m) => m.orgId === target?.id);
     }
     if (!membership) throw new DomainError('UNAUTHENTICATED', 'this user is not a member of that organisation');
+    const token = await this.newSession(user.id, membership.orgId);
+    return { token, principal: this.userPrincipal(user, membership.orgId, membership.role) };
+  }
+
+  private async newSession(userId: string, orgId: string): Promise<string> {
     const token = randomSecret(32);
     const now = this.clock();
     await this.store.insertSession({
       id: this.newId(),
       tokenHash: digestSecret(token),
-      userId: user.id,
-      orgId: membership.orgId,
+      userId,
+      orgId,
       expiresAt: now + SESSION_TTL_MS,
       createdAt: now,
     });
-    return { token, principal: this.userPrincipal(user, membership.orgId, membership.role) };
+    return token;
   }
 
   /** A session cookie: the user in the organisation chosen at login, with the role held now. */
@@ -159,6 +164,48 @@ export class TenancyService {
     ]);
     if (!user || !role) return undefined;
     return this.userPrincipal(user, session.orgId, role);
+  }
+
+  /**
+   * The signed-in user's organisations with their role in each (an API key: its one organisation,
+   * no role).
+   */
+  async myOrganisations(caller: Principal): Promise<{ org: Organisation; role: Role | null }[]> {
+    if (caller.kind !== 'user') return [{ org: await this.getOrganisation(caller, caller.orgId), role: null }];
+    const out: { org: Organisation; role: Role | null }[] = [];
+    for (const m of await this.store.membershipsOf(caller.id)) {
+      const org = await this.store.findOrganisation(m.orgId);
+      if (org) out.push({ org, role: m.role });
+    }
+    return out;
+  }
+
+  /**
+   * A new session of the same user in another organisation they are a member of; the old session
+   * ends. An organisation the user is not a member of gets the answer of an unknown one.
+   */
+  async switchOrganisation(
+    caller: Principal,
+    oldToken: string | undefined,
+    orgIdOrSlug: string,
+  ): Promise<{ token: string; principal: Principal }> {
+    if (caller.kind !== 'user' || !oldToken)
+      throw new DomainError(
+        'SESSION_REQUIRED',
+        'only a signed-in session can switch organisation; an API key belongs to one organisation',
+        { field: 'authorization' },
+      );
+    const target = await this.store.findOrganisation(orgIdOrSlug);
+    const role = target && (await this.store.findMembership(target.id, caller.id));
+    const user = await this.store.findUser(caller.id);
+    if (!target || !role || !user)
+      throw new DomainError('ORGANISATION_NOT_FOUND', `organisation ${orgIdOrSlug} not found`, {
+        id: orgIdOrSlug,
+        field: 'organisation',
+      });
+    const token = await this.newSession(user.id, target.id);
+    await this.store.deleteSession(digestSecret(oldToken));
+    return { token, principal: this.userPrincipal(user, target.id, role) };
   }
 
   async logout(token: string): Promise<void> {
@@ -246,10 +293,26 @@ export class TenancyService {
     return this.store.listMembers(org.id, page);
   }
 
+  /** Removes a member; the organisation's last admin stays (409 LAST_ADMIN). */
   async removeMember(caller: Principal, orgIdOrSlug: string, userId: string) {
     const org = await this.getOrganisation(caller, orgIdOrSlug);
     requireScope(caller, 'admin:write');
-    if (!(await this.store.removeMembership(org.id, userId))) throw notFound('user', userId);
+    const outcome = await this.store.changeMembership(org.id, userId, null);
+    if (outcome === 'not-member') throw notFound('user', userId);
+    if (outcome === 'last-admin') throw lastAdmin('user');
+  }
+
+  /** Gives a member another role; demoting the organisation's last admin is refused (409 LAST_ADMIN). */
+  async changeRole(caller: Principal, orgIdOrSlug: string, userId: string, role: Role): Promise<Member> {
+    const org = await this.getOrganisation(caller, orgIdOrSlug);
+    requireScope(caller, 'admin:write');
+    const outcome = await this.store.changeMembership(org.id, userId, role);
+    if (outcome === 'not-member') throw notFound('user', userId);
+    if (outcome === 'last-admin') throw lastAdmin('role');
+    const user = await this.store.findUser(userId);
+    if (!user) throw notFound('user', userId);
+    const { passwordHash: _, ...rest } = user;
+    return { ...rest, role };
   }
 
   async changePassword(caller: Principal, current: string, next: string) {
@@ -391,6 +454,9 @@ export class TenancyService {
     };
   }
 }
+
+const lastAdmin = (field: string) =>
+  new DomainError('LAST_ADMIN', 'an organisation keeps at least one admin: make another member admin first', { field });
 
 export function requireScope(caller: Principal, needed: Scope): void {
   if (!hasScope(caller.scopes, needed)) throw forbidden(needed);

@@ -137,6 +137,37 @@ export class KyselyTenancyStore extends KyselyInvitationStore implements Tenancy
     return Number(res.numDeletedRows) > 0;
   }
 
+  async changeMembership(orgId: string, userId: string, role: Role | null) {
+    return this.db.transaction().execute(async (trx) => {
+      // A no-op write to the organisation's row serialises role changes within it (a row lock on
+      // PostgreSQL, the write lock on SQLite), so two admins demoting each other cannot both win.
+      await trx
+        .updateTable('organisations')
+        .set((eb) => ({ slug: eb.ref('slug') }))
+        .where('id', '=', orgId)
+        .execute();
+      const current = await trx
+        .selectFrom('memberships')
+        .select('role')
+        .where('org_id', '=', orgId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!current) return 'not-member' as const;
+      if (current.role === 'admin' && role !== 'admin') {
+        const admins = await trx
+          .selectFrom('memberships')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('org_id', '=', orgId)
+          .where('role', '=', 'admin')
+          .executeTakeFirstOrThrow();
+        if (Number(admins.n) <= 1) return 'last-admin' as const;
+      }
+      if (role === null) await trx.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+      else await trx.updateTable('memberships').set({ role }).where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+      return 'changed' as const;
+    });
+  }
+
   async findMembership(orgId: string, userId: string) {
     const row = await this.db
       .selectFrom('memberships')

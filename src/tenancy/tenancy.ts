@@ -105,6 +105,11 @@ export interface TenancyStore extends InvitationStore {
 
   setMembership(orgId: string, userId: string, role: Role, now: number): Promise<void>;
   removeMembership(orgId: string, userId: string): Promise<boolean>;
+  /**
+   * Sets a member's role (null: removes the membership) unless that leaves the organisation
+   * without an admin; atomic against concurrent changes in the same organisation.
+   */
+  changeMembership(orgId: string, userId: string, role: Role | null): Promise<'changed' | 'not-member' | 'last-admin'>;
   findMembership(orgId: string, userId: string): Promise<Role | undefined>;
   /** The user's organisations, oldest membership first. */
   membershipsOf(userId: string): Promise<{ orgId: string; role: Role }[]>;

@@ -88,6 +88,34 @@ describe.each(dialects)('TenancyStore contract on %s', (dialect) => {
     expect(await store.removeMembership(a!.id, u.id)).toBe(false);
   });
 
+  it('changes a membership but never leaves an organisation without an admin', async () => {
+    const g = org('gamma');
+    await store.insertOrganisation(g);
+    const user = (name: string) => ({
+      id: uuidv7(),
+      username: name,
+      email: null,
+      platformAdmin: false,
+      passwordHash: 'h',
+      createdAt: 1,
+    });
+    const [x, y] = [user('xavier'), user('yann')];
+    await store.insertUser(x);
+    await store.insertUser(y);
+    await store.setMembership(g.id, x.id, 'admin', 1);
+    await store.setMembership(g.id, y.id, 'viewer', 2);
+    expect(await store.changeMembership(g.id, x.id, 'editor')).toBe('last-admin');
+    expect(await store.changeMembership(g.id, x.id, null)).toBe('last-admin');
+    expect(await store.changeMembership(g.id, x.id, 'admin')).toBe('changed');
+    expect(await store.changeMembership(g.id, uuidv7(), 'viewer')).toBe('not-member');
+    expect(await store.changeMembership(g.id, y.id, 'admin')).toBe('changed');
+    expect(await store.changeMembership(g.id, x.id, 'viewer')).toBe('changed');
+    expect(await store.findMembership(g.id, x.id)).toBe('viewer');
+    expect(await store.changeMembership(g.id, x.id, null)).toBe('changed');
+    expect(await store.findMembership(g.id, x.id)).toBeUndefined();
+    expect(await store.changeMembership(g.id, y.id, null)).toBe('last-admin');
+  });
+
   it('finds API keys by hash, scoped updates, and never lists the hash', async () => {
     const a = await store.findOrganisation('alpha');
     const b = org('beta');

@@ -222,6 +222,10 @@ export const PROBES: Record<string, Probe> = {
     body: () => ({ username: 'intruder', password: 'intruder-password', role: 'admin' }),
   },
   'DELETE /api/organisations/{org}/users/{userId}': { params: (w) => ({ org: w.orgA, userId: w.ids.userB ?? '' }) },
+  'PATCH /api/organisations/{org}/users/{userId}': {
+    params: (w) => ({ org: w.orgA, userId: w.ids.userB ?? '' }),
+    body: () => ({ role: 'admin' }),
+  },
   'GET /api/organisations/{org}/invitations': { params: (w) => ({ org: w.orgB }) },
   'POST /api/organisations/{org}/invitations': { params: (w) => ({ org: w.orgB }), body: () => ({ role: 'admin' }) },
   'DELETE /api/organisations/{org}/invitations/{invitationId}': {

@@ -1,7 +1,8 @@
 /**
  * Dark mode (a toggle, remembered across reloads, no serious axe violation on the main views)
  * and the organisation switcher (accept an invitation to a second organisation, switch to it
- * and back), in a real browser against `polder serve` with the demo fleet.
+ * and back with one click, no password), the users tab's role change, in a real browser against
+ * `polder serve` with the demo fleet.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
@@ -100,45 +101,64 @@ describe('dark mode and organisations', () => {
     await expect.poll(scheme).toBe('light');
   }, 120_000);
 
-  it('accepts an invitation to a second organisation and switches to it and back', async () => {
+  it("accepts an invitation to a second organisation, switches to it and back with one click, and changes a member's role", async () => {
     const created = await pageApi(page, 'POST', '/api/organisations', { slug: 'lab', name: 'Lab' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const invitation = await pageApi<{ token: string }>(page, 'POST', '/api/organisations/lab/invitations', {
-      role: 'editor',
+      role: 'admin',
       username: 'admin',
     });
     expect(invitation.status).toBe(201);
     await page.goto(`${polder.url}/invitations/${encodeURIComponent(invitation.body.token)}`);
     await page.getByRole('button', { name: 'Accept invitation' }).click();
-    await page.getByTestId('invitation-accepted').getByText('You joined Lab as editor').waitFor();
+    await page.getByTestId('invitation-accepted').getByText('You joined Lab as admin').waitFor();
 
+    // One click: no password asked.
     await page.getByRole('button', { name: 'Organisation' }).click();
-    await page.getByRole('menuitem', { name: 'Lab' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Switch organisation' });
-    await dialog.getByLabel('Password').fill('not the password');
-    await dialog.getByRole('button', { name: 'Switch' }).click();
-    await dialog.getByTestId('api-error').waitFor();
-    await axe('switch dialog');
-    await dialog.getByLabel('Password').fill(polder.password);
-    await dialog.getByRole('button', { name: 'Switch' }).click();
+    await page.getByRole('menuitem', { name: /^Lab/ }).click();
     await page.waitForURL(/\/fleet/);
     await expect.poll(() => page.getByTestId('organisation').innerText()).toMatch(/^Lab/);
     const me = await pageApi<{ organisation: { slug: string }; role: string }>(page, 'GET', '/api/auth/me');
-    expect(me.body).toMatchObject({ organisation: { slug: 'lab' }, role: 'editor' });
+    expect(me.body).toMatchObject({ organisation: { slug: 'lab' }, role: 'admin' });
     // The Lab has no devices: the demo fleet of the default organisation is not shown.
     await page.getByTestId('device-count').getByText('0 of 0 devices').waitFor();
+    expect(await page.locator('[data-device^="demo-"]').count()).toBe(0);
+    await page.screenshot({ path: screenshotPath('org-switched'), fullPage: true });
+
+    // Users tab of the Lab: a member's role changes in place; the last admin cannot be demoted.
+    const user = await pageApi<{ id: string }>(page, 'POST', '/api/organisations/lab/users', {
+      username: 'lab-viewer',
+      password: 'lab-viewer-password',
+      role: 'viewer',
+    });
+    expect(user.status, JSON.stringify(user.body)).toBe(201);
+    await page.goto(`${polder.url}/settings?tab=users`);
+    const users = page.getByTestId('users');
+    await users.getByLabel('Role of lab-viewer').click();
+    await page.getByRole('option', { name: 'editor' }).click();
+    await expect
+      .poll(async () => {
+        const list = await pageApi<{ data: { username: string; role: string }[] }>(page, 'GET', '/api/organisations/lab/users');
+        return list.body.data.find((m) => m.username === 'lab-viewer')?.role;
+      })
+      .toBe('editor');
+    await expect.poll(() => users.getByLabel('Role of lab-viewer').inputValue()).toBe('editor');
+    await users.getByLabel('Role of admin').click();
+    await page.getByRole('option', { name: 'viewer' }).click();
+    await users.getByTestId('api-error').getByText('LAST_ADMIN').waitFor();
+    await expect.poll(() => users.getByLabel('Role of admin').inputValue()).toBe('admin');
+    await axe('users with role change refused');
 
     await page.getByRole('button', { name: 'Organisation' }).click();
-    await page.getByRole('menuitem', { name: 'Default' }).click();
-    await page.getByRole('dialog', { name: 'Switch organisation' }).getByLabel('Password').fill(polder.password);
-    await page.getByRole('dialog', { name: 'Switch organisation' }).getByRole('button', { name: 'Switch' }).click();
+    await page.getByRole('menuitem', { name: /^Default/ }).click();
     await expect
       .poll(async () => (await pageApi<{ organisation: { slug: string } }>(page, 'GET', '/api/auth/me')).body.organisation.slug)
       .toBe('default');
+    await expect.poll(() => page.getByTestId('organisation').innerText()).toMatch(/^Default/);
     await page.locator('[data-device^="demo-"]').first().waitFor();
-  }, 60_000);
+  }, 90_000);
 
-  it('had no console error but the refused switch (401)', () => {
-    expect(errors).toEqual([]);
+  it('had no console error but the refused role change (409)', () => {
+    expect(errors).toEqual([expect.stringMatching(/status of 409/)]);
   });
 });

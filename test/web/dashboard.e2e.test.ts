@@ -271,7 +271,7 @@ describe('dashboard in a browser', () => {
     await phone.goto(`${polder.url}/fleet`);
     // The organisation menu stays in the header at phone width.
     await phone.getByRole('button', { name: 'Organisation' }).click();
-    await phone.getByRole('menuitem', { name: 'Other organisation…' }).waitFor();
+    await phone.getByRole('menuitem', { name: 'No other organisation' }).waitFor();
     await phone.keyboard.press('Escape');
     await phone.getByRole('button', { name: 'Menu' }).click();
     await phone.getByRole('link', { name: 'Alerts' }).click();

@@ -142,7 +142,7 @@ describe('settings in a browser', () => {
     const users = page.getByTestId('users');
     await users.locator('[data-member="carol"]').waitFor();
     await users.getByLabel('Username (optional)').fill('bob');
-    await users.getByRole('textbox', { name: 'Role' }).click();
+    await users.getByRole('textbox', { name: 'Role', exact: true }).click();
     await page.getByRole('option', { name: 'editor' }).click();
     await users.getByRole('button', { name: 'Invite' }).click();
     expect(await users.getByTestId('invitation-link').innerText()).toMatch(/\/invitations\/[^/]+$/);

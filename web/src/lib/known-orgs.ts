@@ -1,6 +1,7 @@
 /**
- * Organisations this browser has signed in to, remembered (localStorage) so the switcher can
- * offer them: the API lists only the current organisation to a user who is not a platform admin.
+ * Organisations this browser has signed in to, remembered (localStorage) by the login and
+ * invitation pages. The header's switcher no longer reads it: it lists the user's memberships
+ * from `GET /api/auth/organisations`.
  */
 export interface KnownOrg {
   slug: string;

@@ -7,7 +7,7 @@ import { ApiError } from '../ui/api-error.js';
 const ROLES = ['admin', 'editor', 'viewer'] as const;
 type Role = (typeof ROLES)[number];
 
-/** Members of the organisation and their roles; invitations (the token shown once); remove, revoke. */
+/** Members of the organisation and their roles (changed in place); invitations (the token shown once); remove, revoke. */
 export function Users({ org, me }: { org: string; me: string }) {
   const client = useQueryClient();
   const members = useQuery({
@@ -43,6 +43,15 @@ export function Users({ org, me }: { org: string; me: string }) {
     mutationFn: (userId: string) => api.delete('/api/organisations/{org}/users/{userId}', { path: { org, userId } }),
     onSuccess: refresh,
   });
+  const changeRole = useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: Role }) =>
+      api.patch('/api/organisations/{org}/users/{userId}', { path: { org, userId }, body: { role } }),
+    onSuccess: (_member, { userId }) => {
+      refresh();
+      // Your own role changed: what you may do changed with it.
+      if (userId === me) void client.invalidateQueries({ queryKey: ['me'] });
+    },
+  });
   const revoke = useMutation({
     mutationFn: (invitationId: string) =>
       api.delete('/api/organisations/{org}/invitations/{invitationId}', { path: { org, invitationId } }),
@@ -76,7 +85,18 @@ export function Users({ org, me }: { org: string; me: string }) {
             <Table.Tr key={m.id} data-member={m.username}>
               <Table.Td>{m.username}</Table.Td>
               <Table.Td>{m.email ?? '—'}</Table.Td>
-              <Table.Td>{m.role}</Table.Td>
+              <Table.Td>
+                <Select
+                  size="xs"
+                  w={110}
+                  aria-label={`Role of ${m.username}`}
+                  data={[...ROLES]}
+                  value={m.role}
+                  onChange={(v) => v && v !== m.role && changeRole.mutate({ userId: m.id, role: v as Role })}
+                  allowDeselect={false}
+                  disabled={changeRole.isPending}
+                />
+              </Table.Td>
               <Table.Td>{new Date(m.createdAt).toLocaleDateString()}</Table.Td>
               <Table.Td>
                 {m.id !== me && (
@@ -96,8 +116,7 @@ export function Users({ org, me }: { org: string; me: string }) {
         </Table.Tbody>
       </Table>
       <Text size="xs" c="dimmed" mt="xs">
-        To change someone's role, invite them again with the new role and remove the old membership once they accept (the API has
-        no role change).
+        An organisation keeps at least one admin: make someone else admin before changing or removing the last one.
       </Text>
       <form onSubmit={submit} aria-label="Invite someone">
         <Group align="end" mt="sm" wrap="wrap">
@@ -147,7 +166,7 @@ export function Users({ org, me }: { org: string; me: string }) {
           </Table.Tbody>
         </Table>
       )}
-      <ApiError error={members.error ?? invitations.error ?? invite.error ?? remove.error ?? revoke.error} />
+      <ApiError error={members.error ?? invitations.error ?? invite.error ?? changeRole.error ?? remove.error ?? revoke.error} />
     </Card>
   );
 }

@@ -1,68 +1,42 @@
-import { Button, Menu, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { Button, Menu, Modal, Text } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api.js';
-import { type KnownOrg, knownOrgs, mergeOrgs, rememberOrg } from '../lib/known-orgs.js';
-import { useSession } from '../session.js';
 import { ApiError } from './api-error.js';
 
 /**
- * The organisation in the header, and a menu to move to another one the user belongs to. A
- * session belongs to one organisation (chosen at sign-in), so switching signs in again to the
- * other one: the password is asked. Offered: what GET /api/organisations lists (every
- * organisation for a platform admin), organisations signed in to before in this browser, or any
- * slug typed.
+ * The organisation in the header, and a menu to move to another one the user is a member of
+ * (`GET /api/auth/organisations`). One click switches: `POST /api/auth/switch` gives the session
+ * a new cookie in that organisation, so no password is asked; every cached answer belonged to the
+ * old organisation and is dropped.
  */
-export function OrgSwitcher({ me }: { me: { name: string; organisation: KnownOrg } }) {
-  const session = useSession();
+export function OrgSwitcher({ me }: { me: { organisation: { id: string; name: string } } }) {
+  const client = useQueryClient();
   const navigate = useNavigate();
-  const listed = useQuery({
-    queryKey: ['organisations'],
-    queryFn: () => api.get('/api/organisations', { query: { limit: 200 } }),
+  const mine = useQuery({
+    queryKey: ['my-organisations'],
+    queryFn: () => api.get('/api/auth/organisations'),
     staleTime: 60_000,
   });
-  useEffect(() => rememberOrg(me.organisation), [me.organisation]);
-  const others = useMemo(
-    () =>
-      mergeOrgs(
-        knownOrgs(),
-        (listed.data?.data ?? []).map((o) => ({ slug: o.slug, name: o.name })),
-      ).filter((o) => o.slug !== me.organisation.slug),
-    [listed.data, me.organisation.slug],
-  );
-  const [target, setTarget] = useState<string>();
-  const [typed, setTyped] = useState('');
+  const others = (mine.data?.data ?? []).filter((o) => o.id !== me.organisation.id).sort((a, b) => a.name.localeCompare(b.name));
   const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
 
-  const submit = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const organisation = target ?? String(form.get('organisation') ?? '');
-    setBusy(true);
+  const switchTo = async (organisation: string) => {
     setError(undefined);
     try {
-      const signed = await session.login(me.name, String(form.get('password')), organisation);
-      rememberOrg(signed.organisation);
-      setTarget(undefined);
-      setTyped('');
+      const next = await api.post('/api/auth/switch', { body: { organisation } });
+      client.clear();
+      client.setQueryData(['me'], next);
       void navigate('/fleet');
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy(false);
     }
-  };
-  const close = () => {
-    setTarget(undefined);
-    setTyped('');
-    setError(undefined);
   };
 
   return (
     <>
-      <Menu position="bottom-start" withinPortal>
+      <Menu position="bottom-start" withinPortal onOpen={() => void mine.refetch()}>
         <Menu.Target>
           <Button
             size="compact-sm"
@@ -78,43 +52,20 @@ export function OrgSwitcher({ me }: { me: { name: string; organisation: KnownOrg
         <Menu.Dropdown>
           <Menu.Label>Switch organisation</Menu.Label>
           {others.map((o) => (
-            <Menu.Item key={o.slug} onClick={() => setTarget(o.slug)}>
+            <Menu.Item key={o.id} onClick={() => void switchTo(o.id)} rightSection={<Text size="xs">{o.role}</Text>}>
               {o.name}
             </Menu.Item>
           ))}
-          <Menu.Item onClick={() => setTarget('')}>Other organisation…</Menu.Item>
+          {mine.isSuccess && others.length === 0 && <Menu.Item disabled>No other organisation</Menu.Item>}
         </Menu.Dropdown>
       </Menu>
       <Modal
-        opened={target !== undefined}
-        onClose={close}
+        opened={error !== undefined}
+        onClose={() => setError(undefined)}
         title="Switch organisation"
         closeButtonProps={{ 'aria-label': 'Close' }}
       >
-        <form onSubmit={submit} aria-label="Switch organisation">
-          <Stack>
-            {target ? (
-              <Text size="sm">
-                Sign in to <b>{others.find((o) => o.slug === target)?.name ?? target}</b> as {me.name}.
-              </Text>
-            ) : (
-              <TextInput
-                name="organisation"
-                label="Organisation (slug)"
-                value={typed}
-                onChange={(e) => setTyped(e.currentTarget.value)}
-                required
-                autoComplete="organization"
-              />
-            )}
-            <input type="text" name="username" value={me.name} autoComplete="username" readOnly hidden />
-            <PasswordInput name="password" label="Password" autoComplete="current-password" required data-autofocus />
-            <ApiError error={error} title="Switch failed" />
-            <Button type="submit" loading={busy}>
-              Switch
-            </Button>
-          </Stack>
-        </form>
+        <ApiError error={error} title="Switch failed" />
       </Modal>
     </>
   );
