@@ -2,8 +2,8 @@
  * Offline sweep over 100,000 devices (issue 4: under a second), and the batched activity flush.
  * Run: npx tsx bench/fleet-sweep.ts [devices]   (PostgreSQL part needs POLDER_TEST_PG_URL or the local server)
  */
-import { AlertService } from '../src/alerts/alert.service.js';
-import { KyselyAlertStore } from '../src/alerts/alert.store.js';
+import { AlertService } from '../src/alerts/alerts.service.js';
+import { KyselyAlertStore } from '../src/alerts/alerts.store.js';
 import { ActivityTracker } from '../src/fleet/activity-tracker.js';
 import { SqlFleetStore } from '../src/fleet/fleet.store.js';
 import { sweepOffline } from '../src/fleet/offline-sweep.js';

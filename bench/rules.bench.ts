@@ -7,16 +7,16 @@
  * datastream in 500 runs hot now and then, so alerts are opened and resolved too.
  *   npm run bench rules        POLDER_BENCH_ROWS=100000 for a quick look
  */
-import { AlertService } from '../src/alerts/alert.service.js';
-import { KyselyAlertStore } from '../src/alerts/alert.store.js';
+import { AlertService } from '../src/alerts/alerts.service.js';
+import { KyselyAlertStore } from '../src/alerts/alerts.store.js';
 import type { Database } from '../src/db/database.js';
 import { MeasurementEvents } from '../src/measurements/measurement-events.js';
 import { createMeasurementStore } from '../src/measurements/measurement-store.js';
 import type { Measurement } from '../src/measurements/measurements.js';
-import { KyselyRuleStateStore, KyselyRuleStore, KyselyStreamContexts } from '../src/rules/rule.store.js';
 import { RuleActions } from '../src/rules/rule-actions.js';
 import { RuleEngine } from '../src/rules/rule-engine.js';
 import type { Rule } from '../src/rules/rules.js';
+import { KyselyRuleStateStore, KyselyRuleStore, KyselyStreamContexts } from '../src/rules/rules.store.js';
 import { uuidv7 } from '../src/shared/ids.js';
 import { createLogger } from '../src/shared/logger.js';
 import { figure, heading, note, sqliteBenchDatabase, timed } from './support/bench-kit.js';

@@ -6,8 +6,8 @@
  */
 
 import type { TraceRecord } from '../src/pipelines/pipelines.js';
-import { KyselyTraceStore } from '../src/pipelines/trace.store.js';
 import { TraceService } from '../src/pipelines/traces.service.js';
+import { KyselyTraceStore } from '../src/pipelines/traces.store.js';
 import { uuidv7 } from '../src/shared/ids.js';
 import { messageToJson } from '../src/workers/workers.js';
 import { createOrganisation } from '../test/support/fixtures.js';

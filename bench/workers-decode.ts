@@ -4,8 +4,8 @@
  * Run: npx tsx bench/workers-decode.ts [messages]
  */
 import { readFileSync } from 'node:fs';
+import { prepareStep, runStep } from '../src/workers/catalog.js';
 import type { PipelineMessage } from '../src/workers/message.js';
-import { prepareStep, runStep } from '../src/workers/registry.js';
 import { defineScriptWorker } from '../src/workers/sandbox/script.worker.js';
 import { ScriptRunner } from '../src/workers/sandbox/script-runner.js';
 

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertService } from '../src/alerts/alert.service.js';
-import { KyselyAlertStore } from '../src/alerts/alert.store.js';
-import { fetchPoster, WebhookService } from '../src/alerts/webhook.service.js';
-import { KyselyWebhookStore } from '../src/alerts/webhook.store.js';
+import { AlertService } from '../src/alerts/alerts.service.js';
+import { KyselyAlertStore } from '../src/alerts/alerts.store.js';
+import { fetchPoster, WebhookService } from '../src/alerts/webhooks.service.js';
+import { KyselyWebhookStore } from '../src/alerts/webhooks.store.js';
 import { uuidv7 } from '../src/shared/ids.js';
 import { createLogger } from '../src/shared/logger.js';
 import { openTestDatabase, type TestDatabase } from './support/databases.js';

@@ -1,4 +1,4 @@
-import type { AlertService } from '../alerts/alert.service.js';
+import type { AlertService } from '../alerts/alerts.service.js';
 import { groupBy } from '../shared/group.js';
 import type { Logger } from '../shared/logger.js';
 import { type Activity, type FleetStore, OFFLINE_ALERT } from './fleet.js';

@@ -4,8 +4,8 @@ import { errors, IdParam, IsoTime, ListOf, listResponse, Nullable, PageQuery, pa
 import type { TypedApp } from '../http/types.js';
 import type { LocationService } from '../locations/locations.service.js';
 import { toIso } from '../shared/clock.js';
-import type { CommandService } from './command.service.js';
 import { BUILTIN_ORDERS, type Command, DEVICE_MODULE } from './commands.js';
+import type { CommandService } from './commands.service.js';
 import { fleetActivityRoutes } from './fleet-activity.routes.js';
 import { type SummaryStore, summarise } from './site-summary.js';
 

@@ -1,4 +1,4 @@
-import type { AlertService } from '../alerts/alert.service.js';
+import type { AlertService } from '../alerts/alerts.service.js';
 import { toIso } from '../shared/clock.js';
 import { groupBy } from '../shared/group.js';
 import type { ActivityTracker } from './activity-tracker.js';

@@ -3,10 +3,10 @@ import { Type } from '@sinclair/typebox';
 import { principalOf } from '../http/auth.js';
 import { errors } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
-import { textBody } from './measurement.schemas.js';
-import type { MeasurementService } from './measurement.service.js';
 import { isoTime } from './measurement-export.js';
 import type { Measurement } from './measurements.js';
+import { textBody } from './measurements.schemas.js';
+import type { MeasurementService } from './measurements.service.js';
 
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind is dropped rather than buffered without end; it may reconnect. */

@@ -1,5 +1,5 @@
-import type { SeriesResult } from './measurement.service.js';
 import type { Series } from './measurements.js';
+import type { SeriesResult } from './measurements.service.js';
 
 /** How `GET /api/measurements` writes its rows. */
 export const MEASUREMENT_FORMATS = ['rows', 'columnar'] as const;

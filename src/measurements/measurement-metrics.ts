@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { MeasurementObserver } from './measurement.service.js';
 import type { MeasurementEvents } from './measurement-events.js';
 import type { RetentionObserver } from './measurement-retention.js';
+import type { MeasurementObserver } from './measurements.service.js';
 
 /** Prometheus metrics of the measurements domain, on the instance's registry. */
 export function measurementMetrics(registry: Registry, events: MeasurementEvents): MeasurementObserver & RetentionObserver {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ResolvedQuery } from './measurement.service.js';
 import { aggregatedPage, rawPage } from './measurement-pages.js';
 import { type Agg, aggValue } from './measurement-query.js';
 import type { DatastreamRef, Measurement, MeasurementStore, Order, Range, Rollup, RollupSize, Row } from './measurements.js';
+import type { ResolvedQuery } from './measurements.service.js';
 import { rollupsOf } from './rollups.js';
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The ports the pipelines domain needs (implemented over Kysely in pipeline.store.ts and
- * trace.store.ts), and the shapes that travel through them.
+ * The ports the pipelines domain needs (implemented over Kysely in pipelines.store.ts and
+ * traces.store.ts), and the shapes that travel through them.
  */
 import type { Page, PageRequest } from '../shared/page.js';
 import type { Pipeline, Trace, TraceRecord, TraceSink, TraceStatus } from './pipelines.js';

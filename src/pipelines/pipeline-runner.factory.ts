@@ -19,8 +19,8 @@ import { DatastreamCache } from './store-step.datastreams.js';
 import { type DeviceCreator, DeviceMatcher, type TopicResolver } from './store-step.devices.js';
 import { StoreStep } from './store-step.js';
 import { KyselyDeviceLookup } from './store-step.lookup.store.js';
-import { KyselyTraceStore } from './trace.store.js';
-import { SqliteTraceWriter } from './trace.store.sqlite.js';
+import { KyselyTraceStore } from './traces.store.js';
+import { SqliteTraceWriter } from './traces.store.sqlite.js';
 
 export interface PipelineRunnerDeps {
   /** The whole Database lets the runner write traces with prepared statements on SQLite. */
@@ -92,7 +92,7 @@ export function createPipelineRunner(deps: PipelineRunnerDeps): RunningPipelineR
 
 /**
  * Where the runner writes traces: on SQLite, Polder's trace store is written through prepared
- * statements (same table, same rows; see trace.store.sqlite.ts); any other sink as given.
+ * statements (same table, same rows; see traces.store.sqlite.ts); any other sink as given.
  */
 function traceSinkOf(deps: PipelineRunnerDeps): TraceSink {
   const db = deps.database;

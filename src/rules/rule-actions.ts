@@ -1,5 +1,5 @@
-import type { AlertService } from '../alerts/alert.service.js';
 import type { Alert, AlertDraft, AlertEvent } from '../alerts/alerts.js';
+import type { AlertService } from '../alerts/alerts.service.js';
 import type { CommandInput, Sender } from '../fleet/commands.js';
 import { groupBy } from '../shared/group.js';
 import type { Logger } from '../shared/logger.js';

@@ -5,6 +5,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { DomainError } from '../shared/errors.js';
 import { uuidv7 } from '../shared/ids.js';
+import { prepareStep, runStep } from './catalog.js';
 import {
   type DeviceRef,
   messageToJson,
@@ -13,7 +14,6 @@ import {
   type PipelineMessageJson,
   TRANSPORT_KINDS,
 } from './message.js';
-import { prepareStep, runStep } from './registry.js';
 import type { ScriptLog, WorkerContext, WorkerDefinition } from './worker.js';
 
 /** Request body shape for the test route (TypeBox, so the route documents it in OpenAPI). */

@@ -1,8 +1,8 @@
 /**
  * The workers module's public API: the message envelope, worker definitions and errors, the
- * built-in registry, the script sandbox and the test helper. Pipelines import from here.
+ * built-in catalog (catalog.ts), the script sandbox and the test helper. Pipelines import from here.
  */
-export * from './message.js';
+
 export {
   BUILTIN_WORKERS,
   builtinWorker,
@@ -11,7 +11,8 @@ export {
   prepareStep,
   runBuiltin,
   runStep,
-} from './registry.js';
+} from './catalog.js';
+export * from './message.js';
 export { ENTRY_POINTS, type EntryPoint } from './sandbox/prelude.js';
 export { defineScriptWorker, ScriptConfig } from './sandbox/script.worker.js';
 export { type CallResult, ScriptRunner, type ScriptRunnerOptions, type ScriptSource } from './sandbox/script-runner.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KyselyAlertStore } from '../../src/alerts/alert.store.js';
 import type { AlertDraft } from '../../src/alerts/alerts.js';
-import { KyselyWebhookStore } from '../../src/alerts/webhook.store.js';
+import { KyselyAlertStore } from '../../src/alerts/alerts.store.js';
+import { KyselyWebhookStore } from '../../src/alerts/webhooks.store.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { availableDialects, openTestDatabase, type TestDatabase } from '../support/databases.js';
 

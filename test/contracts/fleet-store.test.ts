@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AlertService } from '../../src/alerts/alert.service.js';
-import { KyselyAlertStore } from '../../src/alerts/alert.store.js';
+import { AlertService } from '../../src/alerts/alerts.service.js';
+import { KyselyAlertStore } from '../../src/alerts/alerts.store.js';
 import { ActivityTracker } from '../../src/fleet/activity-tracker.js';
 import { SqlFleetStore } from '../../src/fleet/fleet.store.js';
 import { sweepOffline } from '../../src/fleet/offline-sweep.js';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { exportCommand } from '../../src/measurements/measurement.cli.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
+import { exportCommand } from '../../src/measurements/measurements.cli.js';
 import { availableDialects, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { createDatastream, createOrganisation, type DatastreamFixture } from '../support/fixtures.js';
 

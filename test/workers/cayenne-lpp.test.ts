@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { runBuiltin } from '../../src/workers/catalog.js';
 import { decodeLpp } from '../../src/workers/decoders/cayenne-lpp.worker.js';
-import { runBuiltin } from '../../src/workers/registry.js';
 import { codeBlocks, drafts, messageOf, reference } from './fixtures.js';
 
 const md = reference('cayenne-lpp.md');

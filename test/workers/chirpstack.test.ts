@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBuiltin } from '../../src/workers/registry.js';
+import { runBuiltin } from '../../src/workers/catalog.js';
 import { drafts, fixture, messageOf } from './fixtures.js';
 
 const v4 = fixture('chirpstack-v4-uplink.json').samples;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/shared/csv.js';
+import { prepareStep, runBuiltin } from '../../src/workers/catalog.js';
 import { parseLocalTime } from '../../src/workers/decoders/local-time.js';
 import { resolveSenml } from '../../src/workers/envelopes/senml-resolve.js';
-import { prepareStep, runBuiltin } from '../../src/workers/registry.js';
 import { drafts, fixture, messageOf } from './fixtures.js';
 
 describe('RFC 4180 parser (the examples of §2)', () => {

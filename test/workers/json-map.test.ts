@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { prepareStep, runBuiltin } from '../../src/workers/catalog.js';
 import { mapJson } from '../../src/workers/decoders/json-map.worker.js';
-import { prepareStep, runBuiltin } from '../../src/workers/registry.js';
 import { drafts, fixture, messageOf } from './fixtures.js';
 
 const v3 = fixture('ttn-v3-uplink.json').samples;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBuiltin } from '../../src/workers/registry.js';
+import { runBuiltin } from '../../src/workers/catalog.js';
 import { drafts, messageOf, reference } from './fixtures.js';
 
 const md = reference('neocampus.md');

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/shared/errors.js';
+import { BUILTIN_WORKERS, prepareStep, runStep } from '../../src/workers/catalog.js';
 import type { PipelineMessage } from '../../src/workers/message.js';
-import { BUILTIN_WORKERS, prepareStep, runStep } from '../../src/workers/registry.js';
 import { defineWorker, WORKER_ERROR_CODES, type WorkerDefinition } from '../../src/workers/worker.js';
 import { fixture, messageOf } from './fixtures.js';
 

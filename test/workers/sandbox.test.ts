@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareStep, runBuiltin, runStep } from '../../src/workers/registry.js';
+import { prepareStep, runBuiltin, runStep } from '../../src/workers/catalog.js';
 import { defineScriptWorker } from '../../src/workers/sandbox/script.worker.js';
 import { ScriptRunner, type ScriptSource } from '../../src/workers/sandbox/script-runner.js';
 import { testWorker } from '../../src/workers/test-worker.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { runBuiltin } from '../../src/workers/catalog.js';
 import { resolveSenml } from '../../src/workers/envelopes/senml-resolve.js';
-import { runBuiltin } from '../../src/workers/registry.js';
 import { drafts, fixture, messageOf } from './fixtures.js';
 
 const file = fixture('senml-examples.json');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBuiltin } from '../../src/workers/registry.js';
+import { runBuiltin } from '../../src/workers/catalog.js';
 import { codeBlocks, drafts, messageOf, reference } from './fixtures.js';
 
 const md = reference('kpn-proximus-lora-samples.md');

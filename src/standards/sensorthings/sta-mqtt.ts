@@ -1,8 +1,8 @@
 import type { InboundMessage, MqttBus } from '../../broker/broker.js';
 import type { InboundRouter } from '../../broker/inbound-router.js';
 import type { Database } from '../../db/database.js';
-import type { MeasurementService } from '../../measurements/measurement.service.js';
 import type { Measurement } from '../../measurements/measurements.js';
+import type { MeasurementService } from '../../measurements/measurements.service.js';
 import type { Logger } from '../../shared/logger.js';
 import { SETS } from './entities.js';
 import { isObject, linkId } from './sta-body.js';

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Database } from '../../db/database.js';
-import type { MeasurementService } from '../../measurements/measurement.service.js';
 import type { Measurement, ValueRow } from '../../measurements/measurements.js';
+import type { MeasurementService } from '../../measurements/measurements.service.js';
 import type { Clock } from '../../shared/clock.js';
 import type { ValueKind } from '../../shared/values.js';
 import { type EntitySet, type Row, SETS } from './entities.js';

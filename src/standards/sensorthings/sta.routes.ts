@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../../db/database.js';
 import { principalOf } from '../../http/auth.js';
 import { errorBody } from '../../http/errors.js';
-import type { MeasurementService } from '../../measurements/measurement.service.js';
+import type { MeasurementService } from '../../measurements/measurements.service.js';
 import type { Clock } from '../../shared/clock.js';
 import { systemClock } from '../../shared/clock.js';
 import { DomainError } from '../../shared/errors.js';

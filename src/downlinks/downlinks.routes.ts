@@ -3,9 +3,9 @@ import { principalOf } from '../http/auth.js';
 import { errors, IsoTime, Nullable } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { toIso } from '../shared/clock.js';
-import type { DownlinkService } from './downlink.service.js';
 import type { DownlinkRoute } from './downlinks.js';
 import { PROVIDERS } from './downlinks.js';
+import type { DownlinkService } from './downlinks.service.js';
 
 const Params = Type.Object({ id: Type.String({ description: 'Device type id or name' }) });
 const Fields = {

@@ -3,8 +3,8 @@ import { principalOf } from '../http/auth.js';
 import { errors, IsoTime, ListOf, listResponse, Nullable, PageQuery, pageRequest } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { toIso } from '../shared/clock.js';
-import type { ForecastService, ForecastView } from './forecast.service.js';
 import type { Forecast, ForecastModel, Prediction } from './forecasts.js';
+import type { ForecastService, ForecastView } from './forecasts.service.js';
 
 const Params = Type.Object({ id: Type.String({ description: 'Datastream id (an integer)' }) });
 const ConfigFields = {

@@ -4,6 +4,8 @@ import { principalOf } from '../http/auth.js';
 import { errors, IdParam, listResponse, PageQuery, pageRequest } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { liveRoutes } from './live.routes.js';
+import { CONTENT_TYPES, formatRows, isoTime } from './measurement-export.js';
+import { measurementPageJson } from './measurement-json.js';
 import {
   DEFAULT_MEASUREMENT_LIMIT,
   ExportColumnsQuery,
@@ -16,10 +18,8 @@ import {
   MeasurementRowSchema,
   MeasurementSeriesSchema,
   textBody,
-} from './measurement.schemas.js';
-import type { LatestValue, MeasurementService } from './measurement.service.js';
-import { CONTENT_TYPES, formatRows, isoTime } from './measurement-export.js';
-import { measurementPageJson } from './measurement-json.js';
+} from './measurements.schemas.js';
+import type { LatestValue, MeasurementService } from './measurements.service.js';
 
 const latestOut = (l: LatestValue) => ({
   datastream: l.datastream.id,

@@ -4,9 +4,9 @@ import { errors, IdParam, IsoTime, ListOf, listResponse, Nullable, PageQuery, pa
 import type { TypedApp } from '../http/types.js';
 import { toIso } from '../shared/clock.js';
 import { invalid } from '../shared/errors.js';
-import type { RuleService } from './rule.service.js';
 import type { replay } from './rule-tester.js';
 import type { Rule, RuleInput } from './rules.js';
+import type { RuleService } from './rules.service.js';
 
 const Num = Type.Number();
 const TestFields = {

@@ -7,13 +7,13 @@ import { systemClock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
 import type { Principal } from '../tenancy/tenancy.js';
 import { KyselyTenancyStore } from '../tenancy/tenancy.store.js';
-import { MeasurementService } from './measurement.service.js';
 import { MeasurementEvents } from './measurement-events.js';
 import { type ExportColumns, type ExportFormat, formatRows, isoTime } from './measurement-export.js';
 import type { MeasurementQueryInput } from './measurement-query.js';
 import { MeasurementRetention, type RetentionReport } from './measurement-retention.js';
 import { createMeasurementStore } from './measurement-store.js';
 import type { Row } from './measurements.js';
+import { MeasurementService } from './measurements.service.js';
 
 /** `polder export` and `polder retention`: the same services the API uses, on the configured database. */
 
