@@ -81,7 +81,7 @@ export const pipelineView = (p: Pipeline) => ({
   sources: p.sources.map(maskSource),
   autoRegister: p.autoRegister,
   deviceType: p.deviceType,
-  traceMessages: p.traceMessages,
+  traceMessages: p.traceMessages ?? 'sample',
   hasIngestToken: p.hasIngestToken,
   createdAt: toIso(p.createdAt),
   updatedAt: toIso(p.updatedAt),

@@ -42,8 +42,8 @@ export interface Pipeline {
   autoRegister: boolean;
   /** Device type given to auto-registered devices (a type id or name); unset: none. */
   deviceType: string | null;
-  /** Which traces keep the raw message: failures only, failures and a 1-in-100 sample (default), or all. */
-  traceMessages: TraceMessages;
+  /** Which traces keep the raw message: failures only, failures and a 1-in-100 sample (unset: 'sample'), or all. */
+  traceMessages?: TraceMessages | undefined;
   /** Whether an ingest token is set (the token itself is shown once, when issued). */
   hasIngestToken: boolean;
   createdAt: number;

@@ -12,9 +12,9 @@ export function sampled(traceId: string): boolean {
 
 /**
  * Whether a trace keeps its raw message. Failures (and retries, which may become failures) always
- * do: replay needs it. Otherwise the pipeline decides; an unknown pipeline keeps it.
+ * do: replay needs it. Otherwise the pipeline decides (unset: 'sample').
  */
 export function keepsMessage(mode: TraceMessages | undefined, status: TraceStatus, traceId: string): boolean {
-  if (status === 'failed' || status === 'retrying' || mode === undefined || mode === 'all') return true;
-  return mode === 'sample' && sampled(traceId);
+  if (status === 'failed' || status === 'retrying' || mode === 'all') return true;
+  return mode !== 'failures' && sampled(traceId);
 }
