@@ -20,10 +20,10 @@ import {
   WorkerError,
 } from '../workers/workers.js';
 import type { PipelineRunnerObserver } from './pipeline-runner.metrics.js';
-import { keepsMessage } from './trace-messages.js';
 import type { Pipeline, PipelineCatalog, TraceError, TraceRecord, TraceSink, TraceStatus, TraceStep } from './pipelines.js';
 import type { StepResolver } from './step-resolver.js';
 import type { StoreOutcome, StoreStep } from './store-step.js';
+import { keepsMessage } from './trace-messages.js';
 
 export interface PipelineRunnerOptions {
   catalog: Pick<PipelineCatalog, 'byId'>;

@@ -42,10 +42,9 @@ const Source = Type.Object(
   { additionalProperties: false },
 );
 const Name = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$', description: 'Unique in the organisation' });
-const TraceMessagesSchema = Type.Union(
-  [Type.Literal('failures'), Type.Literal('sample'), Type.Literal('all')],
-  { description: "Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all'" },
-);
+const TraceMessagesSchema = Type.Union([Type.Literal('failures'), Type.Literal('sample'), Type.Literal('all')], {
+  description: "Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all'",
+});
 const PipelineSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),

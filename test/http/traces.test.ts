@@ -180,10 +180,20 @@ describe.each(dialects)('traces and dead letters on %s', (dialect) => {
 
     const one = await call('GET', `/api/traces/${slim.id}`);
     expect(one.statusCode, one.body).toBe(200);
-    expect(one.json()).toMatchObject({ id: slim.id, status: 'stored', measurements: 2, messageKept: false, payload: null, metadata: null });
+    expect(one.json()).toMatchObject({
+      id: slim.id,
+      status: 'stored',
+      measurements: 2,
+      messageKept: false,
+      payload: null,
+      metadata: null,
+    });
     const kept = record({ receivedAt: T0 - DAY });
     await t.polder.pipelines.traces.sink.write([kept]);
-    expect((await call('GET', `/api/traces/${kept.id}`)).json()).toMatchObject({ messageKept: true, payload: { size: expect.any(Number) } });
+    expect((await call('GET', `/api/traces/${kept.id}`)).json()).toMatchObject({
+      messageKept: true,
+      payload: { size: expect.any(Number) },
+    });
 
     for (const [trace, status] of [
       [slim, 'stored'],
@@ -260,7 +270,11 @@ describe.each(dialects)('traces and dead letters on %s', (dialect) => {
     const other = await call('POST', '/api/organisations', { slug: 'other-org', name: 'Other' });
     expect(other.statusCode, other.body).toBe(201);
     const foreign = record({ status: 'failed', pipelineId: pipeB, receivedAt: T0 + 20_000 });
-    const foreignTrace = { ...foreign, orgId: other.json().id, message: { ...(foreign.message as PipelineMessageJson), orgId: other.json().id } };
+    const foreignTrace = {
+      ...foreign,
+      orgId: other.json().id,
+      message: { ...(foreign.message as PipelineMessageJson), orgId: other.json().id },
+    };
     await t.polder.pipelines.traces.sink.write([...inB, inA, storedB, foreignTrace]);
     enqueued.length = 0;
 
