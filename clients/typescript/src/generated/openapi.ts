@@ -7381,6 +7381,8 @@ export interface paths {
                                 }[];
                                 autoRegister: boolean;
                                 deviceType: string | null;
+                                /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                                traceMessages: "failures" | "sample" | "all";
                                 hasIngestToken: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -7475,6 +7477,8 @@ export interface paths {
                         /** @description Create unknown devices instead of failing their traces */
                         autoRegister?: boolean;
                         deviceType?: string | null;
+                        /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                        traceMessages?: "failures" | "sample" | "all";
                     };
                 };
             };
@@ -7523,6 +7527,8 @@ export interface paths {
                             }[];
                             autoRegister: boolean;
                             deviceType: string | null;
+                            /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                            traceMessages: "failures" | "sample" | "all";
                             hasIngestToken: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -7639,6 +7645,8 @@ export interface paths {
                             }[];
                             autoRegister: boolean;
                             deviceType: string | null;
+                            /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                            traceMessages: "failures" | "sample" | "all";
                             hasIngestToken: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -7801,6 +7809,8 @@ export interface paths {
                         /** @description Create unknown devices instead of failing their traces */
                         autoRegister?: boolean;
                         deviceType?: string | null;
+                        /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                        traceMessages?: "failures" | "sample" | "all";
                     };
                 };
             };
@@ -7849,6 +7859,8 @@ export interface paths {
                             }[];
                             autoRegister: boolean;
                             deviceType: string | null;
+                            /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                            traceMessages: "failures" | "sample" | "all";
                             hasIngestToken: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -7975,6 +7987,8 @@ export interface paths {
                                 }[];
                                 autoRegister: boolean;
                                 deviceType: string | null;
+                                /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                                traceMessages: "failures" | "sample" | "all";
                                 hasIngestToken: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -8287,17 +8301,18 @@ export interface paths {
                             } | null;
                             /** @description Measurements stored by this uplink */
                             measurements: number;
+                            /** @description Whether the raw message was kept (failures always; others per the pipeline's traceMessages) */
+                            messageKept: boolean;
                             payload: {
-                                /** @description The raw payload as received */
+                                /** @description The raw payload as received (the whole payload is null when not kept) */
                                 base64: string;
                                 text: string | null;
                                 /** @description Bytes */
                                 size: number;
-                            };
-                            /** @description Metadata the transport gave the message */
+                            } | null;
                             metadata: {
                                 [key: string]: unknown;
-                            };
+                            } | null;
                         };
                     };
                 };
