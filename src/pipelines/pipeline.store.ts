@@ -34,7 +34,7 @@ const columns = (p: Pipeline) => ({
   has_sources: p.sources.length > 0 ? 1 : 0,
   auto_register: p.autoRegister ? 1 : 0,
   device_type: p.deviceType,
-  trace_messages: p.traceMessages,
+  trace_messages: p.traceMessages ?? 'sample',
   updated_at: p.updatedAt,
 });
 
