@@ -303,6 +303,8 @@ export interface PipelineTable {
   auto_register: number;
   device_type: string | null;
   ingest_token_hash: string | null;
+  /** Which traces keep their raw message: 'failures' | 'sample' | 'all'. */
+  trace_messages: string;
   created_at: number;
   updated_at: number;
 }
@@ -323,8 +325,8 @@ export interface TraceTable {
   steps: string;
   /** JSON text: TraceError, or null. */
   error: string | null;
-  /** JSON text: PipelineMessageJson (the message as received, payload base64). */
-  message: string;
+  /** JSON text: PipelineMessageJson (the message as received, payload base64); null when not kept (slim trace). */
+  message: string | null;
 }
 
 /** A file an FTP poller has taken (src/ingest/poller-files.store.ts). */

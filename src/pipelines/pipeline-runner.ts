@@ -23,6 +23,7 @@ import type { PipelineRunnerObserver } from './pipeline-runner.metrics.js';
 import type { Pipeline, PipelineCatalog, TraceError, TraceRecord, TraceSink, TraceStatus, TraceStep } from './pipelines.js';
 import type { StepResolver } from './step-resolver.js';
 import type { StoreOutcome, StoreStep } from './store-step.js';
+import { keepsMessage } from './trace-messages.js';
 
 export interface PipelineRunnerOptions {
   catalog: Pick<PipelineCatalog, 'byId'>;
@@ -305,7 +306,8 @@ export class PipelineRunner {
       steps: w.steps,
       error: status === 'stored' || status === 'skipped' ? null : (w.error ?? null),
       measurements: status === 'stored' ? w.measurements : 0,
-      message: messageToJson(msg),
+      // The raw message only where replay or the pipeline's traceMessages asks for it (src/pipelines/trace-messages.ts).
+      message: keepsMessage(w.pipeline?.traceMessages, status, msg.id) ? messageToJson(msg) : null,
     };
   }
 }

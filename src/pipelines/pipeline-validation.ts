@@ -6,7 +6,7 @@ import { isValidTopicFilter } from '../broker/broker.js';
 import { DomainError, invalid } from '../shared/errors.js';
 import { MASK } from '../shared/url.js';
 import { isBuiltinWorker, prepareStep, type WorkerDefinition } from '../workers/workers.js';
-import type { PipelineSource, PipelineStatus, PipelineStep } from './pipelines.js';
+import type { PipelineSource, PipelineStatus, PipelineStep, TraceMessages } from './pipelines.js';
 
 /** Finds the worker a step names (ScriptService.resolve): a built-in, or a script of the org. */
 export type WorkerResolver = (orgId: string, worker: string, revision?: number) => Promise<WorkerDefinition>;
@@ -21,6 +21,7 @@ export interface PipelineInput {
   sources?: SourceInput[] | undefined;
   autoRegister?: boolean | undefined;
   deviceType?: string | null | undefined;
+  traceMessages?: TraceMessages | undefined;
 }
 
 export interface SourceInput {

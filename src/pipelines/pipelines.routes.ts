@@ -42,6 +42,9 @@ const Source = Type.Object(
   { additionalProperties: false },
 );
 const Name = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$', description: 'Unique in the organisation' });
+const TraceMessagesSchema = Type.Union([Type.Literal('failures'), Type.Literal('sample'), Type.Literal('all')], {
+  description: "Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all'",
+});
 const PipelineSchema = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -51,6 +54,7 @@ const PipelineSchema = Type.Object({
   sources: Type.Array(Source),
   autoRegister: Type.Boolean(),
   deviceType: Nullable(Type.String()),
+  traceMessages: TraceMessagesSchema,
   hasIngestToken: Type.Boolean(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
@@ -63,6 +67,7 @@ const Fields = {
   sources: Type.Optional(Type.Array(Source, { maxItems: 20, description: 'Besides POST /api/uplinks/{id}, always open' })),
   autoRegister: Type.Optional(Type.Boolean({ description: 'Create unknown devices instead of failing their traces' })),
   deviceType: Type.Optional(Nullable(Type.String({ description: 'Device type of auto-registered devices (id or name)' }))),
+  traceMessages: Type.Optional(TraceMessagesSchema),
 };
 
 /** A pipeline as the API shows it: secrets of its sources masked. */
@@ -75,6 +80,7 @@ export const pipelineView = (p: Pipeline) => ({
   sources: p.sources.map(maskSource),
   autoRegister: p.autoRegister,
   deviceType: p.deviceType,
+  traceMessages: p.traceMessages ?? 'sample',
   hasIngestToken: p.hasIngestToken,
   createdAt: toIso(p.createdAt),
   updatedAt: toIso(p.updatedAt),

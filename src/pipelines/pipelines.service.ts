@@ -44,6 +44,7 @@ export class PipelineService {
       sources: validateSources(input.sources ?? []),
       autoRegister: input.autoRegister ?? false,
       deviceType: await this.deviceType(orgId, input.deviceType ?? null),
+      traceMessages: input.traceMessages ?? 'sample',
       hasIngestToken: false,
       createdAt: now,
       updatedAt: now,
@@ -67,6 +68,7 @@ export class PipelineService {
       steps: patch.steps ? await validateSteps(orgId, patch.steps, this.deps.resolveWorker) : current.steps,
       sources: sources ?? current.sources,
       autoRegister: patch.autoRegister ?? current.autoRegister,
+      traceMessages: patch.traceMessages ?? current.traceMessages,
       deviceType: patch.deviceType === undefined ? current.deviceType : await this.deviceType(orgId, patch.deviceType),
       updatedAt: clock(),
     };

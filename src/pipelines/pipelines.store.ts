@@ -5,7 +5,7 @@ import { uniqueAs409 } from '../db/unique-violation.js';
 import { isUuid } from '../shared/ids.js';
 import type { PageRequest } from '../shared/page.js';
 import type { PipelineStore, StoredPipeline } from './pipeline-ports.js';
-import type { Pipeline, PipelineSource, PipelineStatus, PipelineStep } from './pipelines.js';
+import type { Pipeline, PipelineSource, PipelineStatus, PipelineStep, TraceMessages } from './pipelines.js';
 
 const toPipeline = (r: Selectable<PipelineTable>): Pipeline => ({
   id: r.id,
@@ -17,6 +17,7 @@ const toPipeline = (r: Selectable<PipelineTable>): Pipeline => ({
   sources: JSON.parse(r.sources) as PipelineSource[],
   autoRegister: r.auto_register === 1,
   deviceType: r.device_type,
+  traceMessages: r.trace_messages as TraceMessages,
   hasIngestToken: r.ingest_token_hash !== null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -33,6 +34,7 @@ const columns = (p: Pipeline) => ({
   has_sources: p.sources.length > 0 ? 1 : 0,
   auto_register: p.autoRegister ? 1 : 0,
   device_type: p.deviceType,
+  trace_messages: p.traceMessages ?? 'sample',
   updated_at: p.updatedAt,
 });
 

@@ -27,6 +27,9 @@ export type PipelineSource =
   | { kind: 'http-poll'; url: string; intervalSeconds: number; headers?: Record<string, string> }
   | { kind: 'ftp-poll'; url: string; intervalSeconds: number; pattern?: string };
 
+export const TRACE_MESSAGES = ['failures', 'sample', 'all'] as const;
+export type TraceMessages = (typeof TRACE_MESSAGES)[number];
+
 export interface Pipeline {
   id: string;
   orgId: string;
@@ -39,6 +42,8 @@ export interface Pipeline {
   autoRegister: boolean;
   /** Device type given to auto-registered devices (a type id or name); unset: none. */
   deviceType: string | null;
+  /** Which traces keep the raw message: failures only, failures and a 1-in-100 sample (unset: 'sample'), or all. */
+  traceMessages?: TraceMessages | undefined;
   /** Whether an ingest token is set (the token itself is shown once, when issued). */
   hasIngestToken: boolean;
   createdAt: number;
@@ -103,9 +108,12 @@ export interface Trace {
   measurements: number;
 }
 
-/** A trace as the runner writes it: with the message as received (raw payload), for inspection and replay. */
+/**
+ * A trace as the runner writes it: with the message as received (raw payload), for inspection and
+ * replay, when kept (failures, a sample, or every uplink of a pipeline with traceMessages 'all'); null otherwise.
+ */
 export interface TraceRecord extends Trace {
-  message: PipelineMessageJson;
+  message: PipelineMessageJson | null;
 }
 
 /** Where the runner writes traces, once per batch; an upsert by id (a retried message keeps one trace). */

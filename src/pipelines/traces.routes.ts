@@ -41,12 +41,19 @@ const TraceSchema = Type.Object({
 });
 const TraceDetailSchema = Type.Object({
   ...TraceSchema.properties,
-  payload: Type.Object({
-    base64: Type.String({ description: 'The raw payload as received' }),
-    text: Nullable(Type.String({ description: 'The payload as text when it is valid UTF-8' })),
-    size: Type.Integer({ description: 'Bytes' }),
+  messageKept: Type.Boolean({
+    description: "Whether the raw message was kept (failures always; others per the pipeline's traceMessages)",
   }),
-  metadata: Type.Record(Type.String(), Type.Unknown(), { description: 'Metadata the transport gave the message' }),
+  payload: Nullable(
+    Type.Object({
+      base64: Type.String({ description: 'The raw payload as received (the whole payload is null when not kept)' }),
+      text: Nullable(Type.String({ description: 'The payload as text when it is valid UTF-8' })),
+      size: Type.Integer({ description: 'Bytes' }),
+    }),
+  ),
+  metadata: Nullable(
+    Type.Record(Type.String(), Type.Unknown(), { description: 'Metadata the transport gave the message (null: not kept)' }),
+  ),
 });
 const Filters = {
   pipeline: Type.Optional(Type.String({ description: 'Pipeline id or name' })),
@@ -83,8 +90,9 @@ function payloadView(base64: string) {
 
 const detailView = (t: TraceRecord) => ({
   ...traceView(t),
-  payload: payloadView(t.message.payload),
-  metadata: t.message.metadata,
+  messageKept: t.message !== null,
+  payload: t.message === null ? null : payloadView(t.message.payload),
+  metadata: t.message === null ? null : t.message.metadata,
 });
 
 /** Traces (one per uplink) and dead letters: list, inspect, replay; retention runs elsewhere. */

@@ -52,11 +52,20 @@ export class TraceService {
     return t;
   }
 
-  /** Replays one failed trace; TRACE_NOT_FAILED (409) for any other status. */
+  /**
+   * Replays one failed trace; TRACE_MESSAGE_NOT_KEPT (409) for a trace without its raw message
+   * (a successful uplink outside the pipeline's traceMessages), TRACE_NOT_FAILED (409) for any other status.
+   */
   async replay(orgId: string, id: string): Promise<TraceRecord> {
     const [claimed] = await this.store.claimFailed(orgId, [id]);
-    if (!claimed) {
+    if (claimed && claimed.message === null) await this.store.unclaim(orgId, [id]);
+    if (!claimed || claimed.message === null) {
       const t = await this.get(orgId, id);
+      if (t.message === null)
+        throw new DomainError('TRACE_MESSAGE_NOT_KEPT', `trace ${id} has no raw message to replay (not kept)`, {
+          id,
+          status: t.status,
+        });
       throw new DomainError('TRACE_NOT_FAILED', `trace ${id} is ${t.status}: only failed traces are replayed`, {
         id,
         status: t.status,
@@ -94,7 +103,8 @@ export class TraceService {
 
   private async send(orgId: string, claimed: TraceRecord[]) {
     try {
-      await this.enqueue(claimed.map((t) => messageFromJson(t.message)));
+      // Failed traces always keep their message (src/pipelines/trace-messages.ts); one without is skipped.
+      await this.enqueue(claimed.flatMap((t) => (t.message === null ? [] : [messageFromJson(t.message)])));
     } catch (err) {
       // Not queued: they stay dead letters, replayable later.
       await this.store.unclaim(

@@ -41,7 +41,7 @@ export class SqliteTraceWriter implements TraceSink {
       JSON.stringify(t.transport),
       JSON.stringify(t.steps),
       t.error === null ? null : JSON.stringify(t.error),
-      JSON.stringify(t.message),
+      t.message === null ? null : JSON.stringify(t.message),
     ]);
     // A batch naming a trace twice keeps the last (the upsert applies them in order).
     await this.commits.write(() => {

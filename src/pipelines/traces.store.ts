@@ -28,7 +28,7 @@ const toTrace = (r: Omit<Selectable<TraceTable>, 'message'>): Trace => ({
 
 const toRecord = (r: Selectable<TraceTable>): TraceRecord => ({
   ...toTrace(r),
-  message: JSON.parse(r.message) as PipelineMessageJson,
+  message: r.message === null ? null : (JSON.parse(r.message) as PipelineMessageJson),
 });
 
 const toRow = (t: TraceRecord): Selectable<TraceTable> => ({
@@ -44,7 +44,7 @@ const toRow = (t: TraceRecord): Selectable<TraceTable> => ({
   transport: JSON.stringify(t.transport),
   steps: JSON.stringify(t.steps),
   error: t.error === null ? null : JSON.stringify(t.error),
-  message: JSON.stringify(t.message),
+  message: t.message === null ? null : JSON.stringify(t.message),
 });
 
 const LIST_COLUMNS = [

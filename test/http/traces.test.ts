@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceRecord, TraceStatus } from '../../src/pipelines/pipelines.js';
 import { TraceService } from '../../src/pipelines/traces.service.js';
 import { uuidv7 } from '../../src/shared/ids.js';
-import { messageToJson, type PipelineMessage } from '../../src/workers/workers.js';
+import { messageToJson, type PipelineMessage, type PipelineMessageJson } from '../../src/workers/workers.js';
 import { availableDialects } from '../support/databases.js';
 import { ADMIN_TOKEN, startTestPolder, type TestPolder } from '../support/polder.js';
 import { fixture, messageOf } from '../workers/fixtures.js';
@@ -160,6 +160,7 @@ describe.each(dialects)('traces and dead letters on %s', (dialect) => {
       metadata: { gateway: 'eui-b827ebfffe000001' },
     });
     expect(body.steps[1].error.code).toBe('DECODE_FAILED');
+    expect(body.messageKept).toBe(true);
     expect(JSON.parse(body.payload.text)).toEqual(ttn.tts_docs_uplink_example);
     expect(Buffer.from(body.payload.base64, 'base64').toString('utf8')).toBe(body.payload.text);
 
@@ -168,6 +169,57 @@ describe.each(dialects)('traces and dead letters on %s', (dialect) => {
     const missing = await call('GET', `/api/traces/${uuidv7()}`);
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('TRACE_NOT_FOUND');
+  });
+
+  it('shows a trace whose raw message was not kept with messageKept false, and refuses its replay', async () => {
+    const slim = { ...record({ receivedAt: T0 - DAY }), message: null };
+    // A failed trace always keeps its message (the runner); one without (written by hand) is not replayed either.
+    const slimFailed = { ...record({ receivedAt: T0 - DAY, status: 'failed' }), message: null };
+    await t.polder.pipelines.traces.sink.write([slim, slimFailed]);
+    enqueued.length = 0;
+
+    const one = await call('GET', `/api/traces/${slim.id}`);
+    expect(one.statusCode, one.body).toBe(200);
+    expect(one.json()).toMatchObject({
+      id: slim.id,
+      status: 'stored',
+      measurements: 2,
+      messageKept: false,
+      payload: null,
+      metadata: null,
+    });
+    const kept = record({ receivedAt: T0 - DAY });
+    await t.polder.pipelines.traces.sink.write([kept]);
+    expect((await call('GET', `/api/traces/${kept.id}`)).json()).toMatchObject({
+      messageKept: true,
+      payload: { size: expect.any(Number) },
+    });
+
+    for (const [trace, status] of [
+      [slim, 'stored'],
+      [slimFailed, 'failed'],
+    ] as const) {
+      const r = await call('POST', `/api/traces/${trace.id}/replay`);
+      expect(r.statusCode, r.body).toBe(409);
+      expect(r.json().error).toMatchObject({ code: 'TRACE_MESSAGE_NOT_KEPT', details: { id: trace.id, status } });
+    }
+    // The failed one is still a dead letter (claimed, then given back), and nothing was queued.
+    expect((await call('GET', `/api/traces/${slimFailed.id}`)).json().status).toBe('failed');
+    expect(enqueued).toHaveLength(0);
+  });
+
+  it('a pipeline keeps raw messages of a sample by default; traceMessages is PATCH-able and validated', async () => {
+    const got = await call('GET', `/api/pipelines/${pipeA}`);
+    expect(got.statusCode, got.body).toBe(200);
+    expect(got.json().traceMessages).toBe('sample');
+    const all = await call('PATCH', `/api/pipelines/${pipeA}`, { traceMessages: 'all' });
+    expect(all.statusCode, all.body).toBe(200);
+    expect(all.json().traceMessages).toBe('all');
+    expect((await call('GET', `/api/pipelines/${pipeA}`)).json().traceMessages).toBe('all');
+    const bad = await call('PATCH', `/api/pipelines/${pipeA}`, { traceMessages: 'some' });
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json().error.details.field).toContain('traceMessages');
+    expect((await call('PATCH', `/api/pipelines/${pipeA}`, { traceMessages: 'sample' })).json().traceMessages).toBe('sample');
   });
 
   it('replays a failed trace once: the original message, same id, and the trace turns retrying', async () => {
@@ -218,7 +270,11 @@ describe.each(dialects)('traces and dead letters on %s', (dialect) => {
     const other = await call('POST', '/api/organisations', { slug: 'other-org', name: 'Other' });
     expect(other.statusCode, other.body).toBe(201);
     const foreign = record({ status: 'failed', pipelineId: pipeB, receivedAt: T0 + 20_000 });
-    const foreignTrace = { ...foreign, orgId: other.json().id, message: { ...foreign.message, orgId: other.json().id } };
+    const foreignTrace = {
+      ...foreign,
+      orgId: other.json().id,
+      message: { ...(foreign.message as PipelineMessageJson), orgId: other.json().id },
+    };
     await t.polder.pipelines.traces.sink.write([...inB, inA, storedB, foreignTrace]);
     enqueued.length = 0;
 

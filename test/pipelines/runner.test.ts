@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampled } from '../../src/pipelines/trace-messages.js';
 import { availableDialects } from '../support/databases.js';
 import { fixture, reference } from '../workers/fixtures.js';
 import { deliveries, RECEIVED, type RunnerWorld, startRunnerWorld } from './runner-world.js';
@@ -29,6 +30,7 @@ const ttnLpp = () => {
   body.uplink_message.f_port = 8;
   return body;
 };
+const DEV_EUI = { failures: '2000000000000001', sample: '2000000000000002', all: '2000000000000003' } as const;
 const TTN_TIME = '2020-02-12T15:15:45.789Z';
 const ttnRows = [
   { sensor: '3', observedProperty: 'temperature', unit: 'Cel', time: TTN_TIME, value: 27.2 },
@@ -77,7 +79,7 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
   afterAll(() => w?.close());
 
   it('stores a TTN v3 uplink through [ttn-v3, cayenne-lpp]: values, units, time, device; traces it', async () => {
-    const p = w.pipeline(['ttn-v3', 'cayenne-lpp']);
+    const p = w.pipeline(['ttn-v3', 'cayenne-lpp'], { traceMessages: 'all' });
     const msg = w.message(p, ttnLpp());
     const outcome = await w.handle(deliveries([msg]));
     expect(outcome).toEqual({ done: [msg.id], retry: [] });
@@ -97,8 +99,8 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
     });
     expect(trace.steps.map((s) => s.worker)).toEqual(['ttn-v3', 'cayenne-lpp', 'store']);
     for (const s of trace.steps) expect(s.durationMs).toBeGreaterThanOrEqual(0);
-    // The trace keeps the message as received, for replay.
-    expect(JSON.parse(Buffer.from(trace.message.payload, 'base64').toString('utf8'))).toEqual(ttnLpp());
+    // The trace keeps the message as received (traceMessages 'all'), for inspection and replay.
+    expect(JSON.parse(Buffer.from(trace.message?.payload ?? '', 'base64').toString('utf8'))).toEqual(ttnLpp());
   });
 
   it('redelivering the same batch stores no duplicates', async () => {
@@ -432,4 +434,50 @@ describe.each(dialects)('pipeline runner on %s', (dialect) => {
     expect(text).toMatch(/^polder_pipeline_step_seconds_count\{worker="script"\} \d+/m);
     expect(text).toMatch(/^polder_pipeline_step_seconds_count\{worker="store"\} \d+/m);
   });
+
+  it.each([
+    ['failures', () => false],
+    ['sample', sampled],
+    ['all', () => true],
+  ] as const)(
+    'traceMessages %s: a stored uplink keeps its raw message as the mode says, a failed one always; the API tells',
+    async (mode, keeps) => {
+      // Each mode its own auto-registered device (other tests expect the sample's DevEUI unknown).
+      const p = w.pipeline(['ttn-v3'], { autoRegister: true, traceMessages: mode });
+      const body = v3.bosch_parking_captured_2023_tts_community;
+      const ok = Array.from({ length: 300 }, (_, i) => {
+        const b = structuredClone(body);
+        b.end_device_ids.dev_eui = DEV_EUI[mode];
+        b.uplink_message.received_at = new Date(Date.parse('2024-05-19T05:33:35.641Z') + i * 60_000).toISOString();
+        return w.message(p, b, {}, RECEIVED + i);
+      });
+      const bad = w.message(p, '{"uplink_message": ', {}, RECEIVED + 400);
+      const outcome = await w.handle(deliveries([...ok, bad]));
+      expect(outcome.done).toHaveLength(301);
+      const traces = ok.map((m) => w.sink.of(m.id));
+      expect(traces.every((t) => t.status === 'stored' && t.measurements === 2)).toBe(true);
+      const kept = traces.filter((t) => t.message !== null).map((t) => t.id);
+      expect(kept).toEqual(ok.filter((m) => keeps(m.id)).map((m) => m.id));
+      if (mode === 'all') expect(kept).toHaveLength(300);
+      if (mode === 'failures') expect(kept).toHaveLength(0);
+      const failed = w.sink.of(bad.id);
+      expect(failed.status).toBe('failed');
+      expect(failed.message?.id).toBe(bad.id);
+
+      // Through the database's trace store (this dialect) and the API: slim rows read back as messageKept false.
+      const latest = [...traces, failed];
+      await w.t.polder.pipelines.traces.sink.write(latest);
+      const slim = traces.find((t) => t.message === null);
+      expect(slim === undefined).toBe(mode === 'all');
+      if (slim) {
+        const r = await w.api('GET', `/api/traces/${slim.id}`);
+        expect(r.statusCode, r.body).toBe(200);
+        expect(r.json()).toMatchObject({ status: 'stored', messageKept: false, payload: null, measurements: 2 });
+      }
+      const f = await w.api('GET', `/api/traces/${bad.id}`);
+      expect(f.json()).toMatchObject({ status: 'failed', messageKept: true, payload: { text: '{"uplink_message": ' } });
+      const replay = await w.api('POST', `/api/traces/${bad.id}/replay`);
+      expect(replay.statusCode, replay.body).toBe(202);
+    },
+  );
 });

@@ -74,12 +74,20 @@ function TraceDetail({ id }: { id: string }) {
           ))}
         </Table.Tbody>
       </Table>
-      <Text fw={600} mt="sm">
-        Raw payload ({t.payload.size} bytes)
-      </Text>
-      <CodeBlock label="raw payload" maxHeight={200}>
-        {t.payload.text ?? t.payload.base64}
-      </CodeBlock>
+      {t.payload ? (
+        <>
+          <Text fw={600} mt="sm">
+            Raw payload ({t.payload.size} bytes)
+          </Text>
+          <CodeBlock label="raw payload" maxHeight={200}>
+            {t.payload.text ?? t.payload.base64}
+          </CodeBlock>
+        </>
+      ) : (
+        <Text c="dimmed" mt="sm">
+          Raw message not kept (the pipeline keeps failures and a sample; set its trace messages to "all" to keep every one)
+        </Text>
+      )}
     </Card>
   );
 }

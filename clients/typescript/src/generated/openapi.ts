@@ -7641,6 +7641,8 @@ export interface paths {
                                 }[];
                                 autoRegister: boolean;
                                 deviceType: string | null;
+                                /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                                traceMessages: "failures" | "sample" | "all";
                                 hasIngestToken: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -7735,6 +7737,8 @@ export interface paths {
                         /** @description Create unknown devices instead of failing their traces */
                         autoRegister?: boolean;
                         deviceType?: string | null;
+                        /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                        traceMessages?: "failures" | "sample" | "all";
                     };
                 };
             };
@@ -7783,6 +7787,8 @@ export interface paths {
                             }[];
                             autoRegister: boolean;
                             deviceType: string | null;
+                            /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                            traceMessages: "failures" | "sample" | "all";
                             hasIngestToken: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -7899,6 +7905,8 @@ export interface paths {
                             }[];
                             autoRegister: boolean;
                             deviceType: string | null;
+                            /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                            traceMessages: "failures" | "sample" | "all";
                             hasIngestToken: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -8061,6 +8069,8 @@ export interface paths {
                         /** @description Create unknown devices instead of failing their traces */
                         autoRegister?: boolean;
                         deviceType?: string | null;
+                        /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                        traceMessages?: "failures" | "sample" | "all";
                     };
                 };
             };
@@ -8109,6 +8119,8 @@ export interface paths {
                             }[];
                             autoRegister: boolean;
                             deviceType: string | null;
+                            /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                            traceMessages: "failures" | "sample" | "all";
                             hasIngestToken: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -8235,6 +8247,8 @@ export interface paths {
                                 }[];
                                 autoRegister: boolean;
                                 deviceType: string | null;
+                                /** @description Which traces keep the raw message: 'failures', 'sample' (failures and 1 in 100 others, default) or 'all' */
+                                traceMessages: "failures" | "sample" | "all";
                                 hasIngestToken: boolean;
                                 /** Format: date-time */
                                 createdAt: string;
@@ -8547,17 +8561,18 @@ export interface paths {
                             } | null;
                             /** @description Measurements stored by this uplink */
                             measurements: number;
+                            /** @description Whether the raw message was kept (failures always; others per the pipeline's traceMessages) */
+                            messageKept: boolean;
                             payload: {
-                                /** @description The raw payload as received */
+                                /** @description The raw payload as received (the whole payload is null when not kept) */
                                 base64: string;
                                 text: string | null;
                                 /** @description Bytes */
                                 size: number;
-                            };
-                            /** @description Metadata the transport gave the message */
+                            } | null;
                             metadata: {
                                 [key: string]: unknown;
-                            };
+                            } | null;
                         };
                     };
                 };
