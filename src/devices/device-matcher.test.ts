@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceEvents } from '../devices/device-events.js';
-import type { Device, DeviceInput } from '../devices/devices.js';
-import type { Identity } from '../devices/identity.js';
 import { conflict } from '../shared/errors.js';
-import { autoCode, type DeviceLookup, type DeviceMatch, DeviceMatcher, type MatchRequest } from './store-step.devices.js';
+import { DeviceEvents } from './device-events.js';
+import { autoCode, type DeviceLookup, type DeviceMatch, DeviceMatcher, type MatchRequest } from './device-matcher.js';
+import type { Device, DeviceInput } from './devices.js';
+import type { Identity } from './identity.js';
 
 /** An in-memory registry that counts its queries. */
 function registry(devices: DeviceMatch[]) {

@@ -5,13 +5,13 @@
  * Unknown devices are created when the pipeline auto-registers them.
  */
 
-import type { DeviceEvents } from '../devices/device-events.js';
-import type { Device, DeviceInput } from '../devices/devices.js';
-import { DEVICE_CODE_RE } from '../devices/devices.js';
-import { type Identity, normaliseIdentityValue } from '../devices/identity.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import type { DeviceRef } from '../workers/workers.js';
+import type { DeviceEvents } from './device-events.js';
+import type { Device, DeviceInput } from './devices.js';
+import { DEVICE_CODE_RE } from './devices.js';
+import { type Identity, normaliseIdentityValue } from './identity.js';
 
 /** What the matcher reads of a device. */
 export interface DeviceMatch {
@@ -21,7 +21,7 @@ export interface DeviceMatch {
   enabled: boolean;
 }
 
-/** Batch lookups of devices of one organisation (store-step.lookup.store.ts implements it over SQL). */
+/** Batch lookups of devices of one organisation (device-lookup.store.ts implements it over SQL). */
 export interface DeviceLookup {
   byIds(orgId: string, ids: string[]): Promise<DeviceMatch[]>;
   byIdentities(orgId: string, identities: Identity[]): Promise<DeviceMatch[]>;
