@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { paginate } from '../db/paginate.js';
 import type { AlertTable, Schema } from '../db/schema.js';
+import { deviceIdByIdOrCode } from '../devices/device-read-models.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { Page, PageRequest } from '../shared/page.js';
 import type { Alert, AlertDraft, AlertFilter, AlertStatus, AlertStore, Severity } from './alerts.js';
@@ -105,13 +106,7 @@ export class KyselyAlertStore implements AlertStore {
   }
 
   async deviceIdOf(orgId: string, idOrCode: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('devices')
-      .select('id')
-      .where('org_id', '=', orgId)
-      .where((eb) => eb.or([eb('id', '=', idOrCode), eb('code', '=', idOrCode)]))
-      .executeTakeFirst();
-    return row?.id;
+    return deviceIdByIdOrCode(this.db, orgId, idOrCode);
   }
 
   async list(orgId: string, f: AlertFilter, req: PageRequest): Promise<Page<Alert>> {

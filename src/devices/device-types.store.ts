@@ -5,6 +5,7 @@ import { uniqueAs409 } from '../db/unique-violation.js';
 import { isUuid } from '../shared/ids.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { Page, PageRequest } from '../shared/page.js';
+import { countDevicesBy } from './device-read-models.js';
 import type { Connectivity, DeviceType, DeviceTypeStore, ModuleEntry } from './devices.js';
 
 const toType = (r: Selectable<DeviceTypeTable>): DeviceType => ({
@@ -94,12 +95,6 @@ export class KyselyDeviceTypeStore implements DeviceTypeStore {
   }
 
   async countDevices(orgId: string, typeId: string) {
-    const row = await this.db
-      .selectFrom('devices')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('org_id', '=', orgId)
-      .where('type_id', '=', typeId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return countDevicesBy(this.db, orgId, 'type_id', typeId);
   }
 }

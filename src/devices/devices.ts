@@ -310,3 +310,21 @@ export interface DatastreamStore {
     page: PageRequest,
   ): Promise<Page<Datastream>>;
 }
+
+/** One device's latest sign of life (the fleet's Activity). */
+export interface DeviceSeen {
+  orgId: string;
+  deviceId: string;
+  at: number;
+  /** The status JSON the device sent, when the activity was one. */
+  status?: unknown;
+}
+
+/** An online device marked offline by the sweep (the fleet's WentOffline). */
+export interface DeviceWentSilent {
+  orgId: string;
+  deviceId: string;
+  code: string;
+  lastSeenAt: number;
+  offlineAfter: number;
+}

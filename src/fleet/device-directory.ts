@@ -1,3 +1,4 @@
+import { pickBoard } from '../devices/device-matcher.js';
 import type { Device } from '../devices/devices.js';
 import { type DeviceAccount, type FleetStore, unitHints } from './fleet.js';
 
@@ -29,21 +30,6 @@ export function accountOf(device: Device): DeviceAccount | undefined {
 const same = (a: DeviceAccount | undefined, b: DeviceAccount | undefined) =>
   a === b ||
   (a !== undefined && b !== undefined && a.login === b.login && a.baseTopic === b.baseTopic && a.enabled === b.enabled);
-
-/** The `unitID` a neOCampus payload names, if it is a JSON object with one. */
-export function unitIdOf(payload: Buffer | unknown): string | undefined {
-  let body = payload;
-  if (Buffer.isBuffer(payload)) {
-    if (payload.length === 0 || payload[0] !== 0x7b /* { */) return undefined;
-    try {
-      body = JSON.parse(payload.toString('utf8'));
-    } catch {
-      return undefined;
-    }
-  }
-  const unit = (body as { unitID?: unknown } | null)?.unitID;
-  return typeof unit === 'string' && unit !== '' ? unit : undefined;
-}
 
 /**
  * The fleet's live picture of MQTT accounts (about 150 bytes a device), kept in step with the
@@ -152,16 +138,7 @@ export class DeviceDirectory {
     if (slash <= 0) return undefined;
     const candidates = this.byTopic.get(topic.slice(0, slash))?.filter((a) => a.enabled);
     if (!candidates || candidates.length === 0) return undefined;
-    if (candidates.length === 1) return candidates[0];
-    const unit = unitIdOf(payload)?.toLowerCase();
-    if (unit !== undefined) {
-      const named =
-        candidates.find((a) => a.unitId?.toLowerCase() === unit) ??
-        candidates.find((a) => a.unitId === null && a.unitHints.some((h) => h.toLowerCase() === unit));
-      if (named) return named;
-    }
-    const unknown = candidates.filter((a) => a.unitId === null);
-    return unknown.length === 1 ? unknown[0] : undefined;
+    return pickBoard(candidates, payload);
   }
 
   private async apply(changes: AccountChange[], quiet: boolean): Promise<AccountChange[]> {

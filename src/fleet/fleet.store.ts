@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import { toJsonColumn } from '../shared/json.js';
+import { KyselyDeviceLiveness } from '../devices/devices.store.js';
 import { type Activity, type DeviceAccount, type DeviceState, type FleetStore, unitHints, type WentOffline } from './fleet.js';
 import type { DeviceActivity } from './fleet-activity.js';
 import type { DeviceStateCount, DeviceStateCounts } from './fleet-metrics.js';
@@ -8,16 +8,13 @@ import type { SummaryRow, SummaryStore } from './site-summary.js';
 
 const ID_CHUNK = 500;
 
-// Large chunks: with 1000s of ids PostgreSQL hash-joins a scan of devices, so fewer, bigger
-// statements are cheaper than many small ones.
-const CHUNK = 10_000;
-
-/**
- * Fleet status over the devices table. PostgreSQL applies a batch in one UPDATE … FROM
- * unnest(); SQLite runs prepared statements in one transaction (cheap in-process calls).
- */
+/** Fleet reads over the devices table; its writes go through the devices store's KyselyDeviceLiveness. */
 export class SqlFleetStore implements FleetStore, SummaryStore, DeviceStateCounts {
-  constructor(private readonly database: Database) {}
+  private readonly liveness: KyselyDeviceLiveness;
+
+  constructor(private readonly database: Database) {
+    this.liveness = new KyselyDeviceLiveness(database);
+  }
 
   /** Devices of every organisation by site slug and state: one grouped query (`polder_devices`). */
   async deviceStateCounts(): Promise<DeviceStateCount[]> {
@@ -127,75 +124,12 @@ export class SqlFleetStore implements FleetStore, SummaryStore, DeviceStateCount
     }));
   }
 
-  async applyActivity(batch: Activity[]) {
-    const back: { orgId: string; deviceId: string }[] = [];
-    for (let i = 0; i < batch.length; i += CHUNK) {
-      const chunk = batch.slice(i, i + CHUNK);
-      back.push(...(this.database.dialect === 'postgres' ? await this.applyPg(chunk) : this.applySqlite(chunk)));
-    }
-    return back;
+  /** Last-seen and status writes belong to the devices store (the one writer of `devices`). */
+  applyActivity(batch: Activity[]) {
+    return this.liveness.applyActivity(batch);
   }
 
-  private async applyPg(chunk: Activity[]) {
-    // `prior` is read before the update in the same statement, so it still has the old state.
-    const result = await sql<{ id: string; org_id: string }>`
-      with v as (
-        select * from unnest(${chunk.map((a) => a.deviceId)}::text[], ${chunk.map((a) => a.at)}::bigint[],
-                             ${chunk.map((a) => (a.status === undefined ? null : toJsonColumn(a.status)))}::jsonb[])
-          as v(id, at, status)
-      ), prior as (
-        select d.id, d.state from devices d join v on v.id = d.id for update
-      )
-      update devices d set
-        last_seen_at = greatest(coalesce(d.last_seen_at, 0), v.at),
-        last_status = coalesce(v.status, d.last_status),
-        state = case when d.enabled = 1 then 'online' else d.state end
-      from v, prior
-      where d.id = v.id and prior.id = v.id
-      returning d.id, d.org_id, prior.state as prior_state`.execute(this.database.db);
-    return (result.rows as { id: string; org_id: string; prior_state: string }[])
-      .filter((r) => r.prior_state === 'offline')
-      .map((r) => ({ orgId: r.org_id, deviceId: r.id }));
-  }
-
-  private applySqlite(chunk: Activity[]) {
-    if (this.database.dialect !== 'sqlite') throw new Error('unreachable');
-    const db = this.database.sqlite;
-    const prior = db.prepare<[string], { state: string }>('select state from devices where id = ?');
-    const update = db.prepare(
-      `update devices set
-         last_seen_at = max(coalesce(last_seen_at, 0), ?),
-         last_status = coalesce(?, last_status),
-         state = case when enabled = 1 then 'online' else state end
-       where id = ?`,
-    );
-    const back: { orgId: string; deviceId: string }[] = [];
-    db.transaction(() => {
-      for (const a of chunk) {
-        const was = prior.get(a.deviceId);
-        if (!was) continue;
-        update.run(a.at, a.status === undefined ? null : toJsonColumn(a.status), a.deviceId);
-        if (was.state === 'offline') back.push({ orgId: a.orgId, deviceId: a.deviceId });
-      }
-    })();
-    return back;
-  }
-
-  async markOffline(now: number): Promise<WentOffline[]> {
-    const rows = await this.database.db
-      .updateTable('devices')
-      .set({ state: 'offline' })
-      .where('state', '=', 'online')
-      .where('enabled', '=', 1)
-      .where(sql<boolean>`last_seen_at + offline_after * 1000 < ${now}`)
-      .returning(['id', 'org_id', 'code', 'last_seen_at', 'offline_after'])
-      .execute();
-    return rows.map((r) => ({
-      orgId: r.org_id,
-      deviceId: r.id,
-      code: r.code,
-      lastSeenAt: r.last_seen_at ?? 0,
-      offlineAfter: r.offline_after,
-    }));
+  markOffline(now: number): Promise<WentOffline[]> {
+    return this.liveness.markOffline(now);
   }
 }

@@ -3,24 +3,14 @@
  * most once a second); a periodic sweep marks silent devices offline and raises alerts.
  */
 
+import type { DeviceSeen, DeviceWentSilent } from '../devices/devices.js';
+
 export type DeviceState = 'unknown' | 'online' | 'offline' | 'disabled';
 
-/** The latest sign of life of one device since the last flush. */
-export interface Activity {
-  orgId: string;
-  deviceId: string;
-  at: number;
-  /** The status JSON the device sent on `<base>/device`, when this activity was one. */
-  status?: unknown;
-}
+/** The latest sign of life of one device since the last flush (written by the devices store). */
+export type Activity = DeviceSeen;
 
-export interface WentOffline {
-  orgId: string;
-  deviceId: string;
-  code: string;
-  lastSeenAt: number;
-  offlineAfter: number;
-}
+export type WentOffline = DeviceWentSilent;
 
 /** What the fleet keeps in memory of each MQTT device: who may connect, and where it publishes. */
 export interface DeviceAccount {

@@ -1,6 +1,7 @@
 import type { InboundHandler, InboundMessage } from '../broker/broker.js';
+import { unitIdOf } from '../devices/device-matcher.js';
 import type { ActivityTracker } from './activity-tracker.js';
-import { type DeviceDirectory, unitIdOf } from './device-directory.js';
+import type { DeviceDirectory } from './device-directory.js';
 
 /** The module neOCampus boards report their status on: `<base>/device`. */
 export const STATUS_MODULE = 'device';

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { paginate } from '../db/paginate.js';
 import type { Schema, SiteTable } from '../db/schema.js';
 import { uniqueAs409 } from '../db/unique-violation.js';
+import { countDevicesBy } from '../devices/device-read-models.js';
 import { isUuid } from '../shared/ids.js';
 import type { Page, PageRequest } from '../shared/page.js';
 import type { Building, LocationFilter, LocationScope, LocationStore, Room, Site } from './locations.js';
@@ -324,14 +325,8 @@ export class KyselyLocationStore implements LocationStore {
   }
 
   async countDevicesAt(orgId: string, scope: LocationScope) {
-    let q = this.db
-      .selectFrom('devices')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('org_id', '=', orgId);
-    if ('siteId' in scope) q = q.where('site_id', '=', scope.siteId);
-    else if ('buildingId' in scope) q = q.where('building_id', '=', scope.buildingId);
-    else q = q.where('room_id', '=', scope.roomId);
-    const row = await q.executeTakeFirstOrThrow();
-    return Number(row.n);
+    if ('siteId' in scope) return countDevicesBy(this.db, orgId, 'site_id', scope.siteId);
+    if ('buildingId' in scope) return countDevicesBy(this.db, orgId, 'building_id', scope.buildingId);
+    return countDevicesBy(this.db, orgId, 'room_id', scope.roomId);
   }
 }

@@ -1,5 +1,6 @@
 import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.js';
+import { deviceIdByIdOrCode } from '../devices/device-read-models.js';
 import type { NonNumericValue, ValueKind } from '../shared/values.js';
 import type { Agg } from './measurement-query.js';
 import type {
@@ -226,13 +227,7 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
   }
 
   async findDeviceId(orgId: string, idOrCode: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('devices')
-      .select('id')
-      .where('org_id', '=', orgId)
-      .where((eb) => eb.or([eb('id', '=', idOrCode), eb('code', '=', idOrCode)]))
-      .executeTakeFirst();
-    return row?.id;
+    return deviceIdByIdOrCode(this.db, orgId, idOrCode);
   }
 
   async findSensorId(orgId: string, id: string): Promise<string | undefined> {

@@ -6,6 +6,8 @@ import type { Registry as Metrics } from 'prom-client';
 import type { Database } from '../db/database.js';
 import { KyselyDatastreamStore } from '../devices/datastreams.store.js';
 import type { DeviceEvents } from '../devices/device-events.js';
+import { KyselyDeviceLookup } from '../devices/device-lookup.store.js';
+import { type DeviceCreator, DeviceMatcher, type TopicResolver } from '../devices/device-matcher.js';
 import type { Measurement } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
@@ -16,9 +18,7 @@ import { pipelineRunnerMetrics } from './pipeline-runner.metrics.js';
 import type { PipelineCatalog, TraceSink } from './pipelines.js';
 import { type ScriptResolver, StepResolver } from './step-resolver.js';
 import { DatastreamCache } from './store-step.datastreams.js';
-import { type DeviceCreator, DeviceMatcher, type TopicResolver } from './store-step.devices.js';
 import { StoreStep } from './store-step.js';
-import { KyselyDeviceLookup } from './store-step.lookup.store.js';
 import { KyselyTraceStore } from './traces.store.js';
 import { SqliteTraceWriter } from './traces.store.sqlite.js';
 

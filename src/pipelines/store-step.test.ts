@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { MatchRequest, MatchResult } from '../devices/device-matcher.js';
 import type { DatastreamKey } from '../devices/devices.js';
 import type { Measurement } from '../measurements/measurements.js';
 import type { MeasurementDraft, PipelineMessage } from '../workers/workers.js';
 import { DatastreamCache } from './store-step.datastreams.js';
-import type { MatchRequest, MatchResult } from './store-step.devices.js';
 import { type StoreItem, StoreStep } from './store-step.js';
 
 const draft = (sensor: string, value: number, extra: Partial<MeasurementDraft> = {}): MeasurementDraft => ({

@@ -4,6 +4,8 @@
  * call, and mark the devices seen. A message that cannot be stored fails alone; a database that
  * does not answer makes the whole batch retry (the insert is idempotent on (datastream, time)).
  */
+
+import type { DeviceMatcher, MatchRequest } from '../devices/device-matcher.js';
 import type { DatastreamKey } from '../devices/devices.js';
 import type { Measurement, ValueRow } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
@@ -12,7 +14,6 @@ import { describeValue, KIND_NAMES, KIND_ONE, type NonNumericValue, valueKindOf 
 import { type DeviceRef, draftTime, type MeasurementDraft, type PipelineMessage } from '../workers/workers.js';
 import type { Pipeline } from './pipelines.js';
 import type { DatastreamCache } from './store-step.datastreams.js';
-import type { DeviceMatcher, MatchRequest } from './store-step.devices.js';
 
 export interface StoreItem {
   /** The message after the decoding steps. */

@@ -2,16 +2,17 @@
  * Which registered device each message of a batch is about. A DeviceRef names a device by id,
  * identity, code or MQTT base topic; the refs of a batch are looked up together (one query per
  * kind and organisation) and the answers cached until the registry says the device changed.
- * Unknown devices are created when the pipeline auto-registers them.
+ * Unknown devices are created when the pipeline auto-registers them. Boards sharing a base topic
+ * are told apart by the payload's unitID (pickBoard, which the fleet's DeviceDirectory uses).
  */
 
-import type { DeviceEvents } from '../devices/device-events.js';
-import type { Device, DeviceInput } from '../devices/devices.js';
-import { DEVICE_CODE_RE } from '../devices/devices.js';
-import { type Identity, normaliseIdentityValue } from '../devices/identity.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import type { DeviceRef } from '../workers/workers.js';
+import type { DeviceEvents } from './device-events.js';
+import type { Device, DeviceInput } from './devices.js';
+import { DEVICE_CODE_RE } from './devices.js';
+import { type Identity, normaliseIdentityValue } from './identity.js';
 
 /** What the matcher reads of a device. */
 export interface DeviceMatch {
@@ -21,7 +22,7 @@ export interface DeviceMatch {
   enabled: boolean;
 }
 
-/** Batch lookups of devices of one organisation (store-step.lookup.store.ts implements it over SQL). */
+/** Batch lookups of devices of one organisation (device-lookup.store.ts implements it over SQL). */
 export interface DeviceLookup {
   byIds(orgId: string, ids: string[]): Promise<DeviceMatch[]>;
   byIdentities(orgId: string, identities: Identity[]): Promise<DeviceMatch[]>;
@@ -83,6 +84,47 @@ export function autoCode(ref: DeviceRef): string | undefined {
   if (!raw) return undefined;
   const code = raw.replace(/[^A-Za-z0-9._:@-]/g, '-').slice(0, 128);
   return DEVICE_CODE_RE.test(code) ? code : `d${code.slice(0, 127)}`;
+}
+
+/** The `unitID` a neOCampus payload names, if it is a JSON object with one. */
+export function unitIdOf(payload: Buffer | unknown): string | undefined {
+  let body = payload;
+  if (Buffer.isBuffer(payload)) {
+    if (payload.length === 0 || payload[0] !== 0x7b /* { */) return undefined;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+  const unit = (body as { unitID?: unknown } | null)?.unitID;
+  return typeof unit === 'string' && unit !== '' ? unit : undefined;
+}
+
+/** What telling boards apart on one base topic reads of each (the fleet's DeviceAccount). */
+export interface BoardCandidate {
+  /** The unitID its last status named (null: not known yet). */
+  unitId: string | null;
+  /** The unitIDs it is expected to report (`properties.unitID`, the firmware's default). */
+  unitHints: string[];
+}
+
+/**
+ * Which of the enabled devices sharing a base topic published `payload`: the one whose last
+ * status named the payload's unitID, else the one expecting it; failing that, the only one whose
+ * unitID is not known yet. Otherwise none (undefined), rather than a wrong one.
+ */
+export function pickBoard<T extends BoardCandidate>(candidates: readonly T[], payload: Buffer): T | undefined {
+  if (candidates.length === 1) return candidates[0];
+  const unit = unitIdOf(payload)?.toLowerCase();
+  if (unit !== undefined) {
+    const named =
+      candidates.find((a) => a.unitId?.toLowerCase() === unit) ??
+      candidates.find((a) => a.unitId === null && a.unitHints.some((h) => h.toLowerCase() === unit));
+    if (named) return named;
+  }
+  const unknown = candidates.filter((a) => a.unitId === null);
+  return unknown.length === 1 ? unknown[0] : undefined;
 }
 
 interface Cached {

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceEvents } from '../devices/device-events.js';
-import type { Device, DeviceInput } from '../devices/devices.js';
-import type { Identity } from '../devices/identity.js';
 import { conflict } from '../shared/errors.js';
-import { autoCode, type DeviceLookup, type DeviceMatch, DeviceMatcher, type MatchRequest } from './store-step.devices.js';
+import { DeviceEvents } from './device-events.js';
+import {
+  autoCode,
+  type DeviceLookup,
+  type DeviceMatch,
+  DeviceMatcher,
+  type MatchRequest,
+  pickBoard,
+  unitIdOf,
+} from './device-matcher.js';
+import type { Device, DeviceInput } from './devices.js';
+import type { Identity } from './identity.js';
 
 /** An in-memory registry that counts its queries. */
 function registry(devices: DeviceMatch[]) {
@@ -168,5 +176,25 @@ describe('DeviceMatcher', () => {
     expect(autoCode({ identity: { kind: 'mac', value: '240AC4028B60' } })).toBe('24:0a:c4:02:8b:60');
     expect(autoCode({ identity: { kind: 'serial', value: '#12 a' } })).toBe('d-12-a');
     expect(autoCode({ topic: 'u4/302' })).toBeUndefined();
+  });
+});
+
+describe('pickBoard', () => {
+  const status = (unitID: string) => Buffer.from(JSON.stringify({ unitID }));
+  const known = { id: 'a', unitId: 'front', unitHints: [] };
+  const hinted = { id: 'b', unitId: null, unitHints: ['auto_b'] };
+  const blank = { id: 'c', unitId: null, unitHints: [] };
+
+  it('takes the one candidate, the one naming the unitID, then the one expecting it', () => {
+    expect(pickBoard([blank], Buffer.from('1'))?.id).toBe('c');
+    expect(pickBoard([known, hinted, blank], status('FRONT'))?.id).toBe('a');
+    expect(pickBoard([known, hinted, blank], status('auto_b'))?.id).toBe('b');
+  });
+
+  it('falls back to the only board whose unitID is unknown, and never guesses among several', () => {
+    expect(pickBoard([known, blank], status('other'))?.id).toBe('c');
+    expect(pickBoard([known, hinted, blank], status('other'))).toBeUndefined();
+    expect(pickBoard([known, hinted, blank], Buffer.from('not json'))).toBeUndefined();
+    expect(unitIdOf(Buffer.from('{"unitID":""}'))).toBeUndefined();
   });
 });

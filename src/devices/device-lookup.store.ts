@@ -1,9 +1,9 @@
-/** The store step's batch device lookups over Kysely: one SELECT per kind (and 500 keys). */
+/** Batch device lookups for the matcher over Kysely: one SELECT per kind (and 500 keys). */
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import type { Identity, IdentityKind } from '../devices/identity.js';
 import { groupBy } from '../shared/group.js';
-import type { DeviceLookup, DeviceMatch } from './store-step.devices.js';
+import type { DeviceLookup, DeviceMatch } from './device-matcher.js';
+import type { Identity, IdentityKind } from './identity.js';
 
 const CHUNK = 500;
 
