@@ -125,4 +125,25 @@ describe('alerts to webhooks, with retries', () => {
     expect(d).toMatchObject({ status: 'failed', attempts: 5 });
     expect(d?.lastError).toBeTruthy();
   });
+  it('sends a test event now, answering what the receiver said, without queueing a delivery', async () => {
+    const testReceiver = receiver(1);
+    await new Promise<void>((r) => testReceiver.server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (testReceiver.server.address() as AddressInfo).port;
+      const hook = await webhooks.create(orgId, { name: 'test-send', url: `http://127.0.0.1:${port}/t` });
+      await expect(webhooks.test(orgId, hook.id)).resolves.toEqual({ delivered: false, status: 503, error: 'HTTP 503' });
+      await expect(webhooks.test(orgId, hook.id)).resolves.toEqual({ delivered: true, status: 204, error: null });
+      expect(testReceiver.bodies).toEqual([
+        { event: 'test', webhook: { id: hook.id, name: 'test-send' }, sentAt: new Date(now).toISOString() },
+      ]);
+      expect((await webhooks.deliveries(orgId, hook.id, { limit: 10 })).items).toEqual([]);
+      const refused = await webhooks.create(orgId, { name: 'refused', url: 'http://127.0.0.1:9/none' });
+      const answer = await webhooks.test(orgId, refused.id);
+      expect(answer).toMatchObject({ delivered: false, status: null });
+      expect(answer.error).toBeTruthy();
+      await expect(webhooks.test(uuidv7(), hook.id)).rejects.toMatchObject({ code: 'WEBHOOK_NOT_FOUND' });
+    } finally {
+      testReceiver.server.close();
+    }
+  });
 });

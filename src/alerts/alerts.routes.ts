@@ -231,6 +231,27 @@ export function alertRoutes(app: TypedApp, alerts: AlertService, webhooks: Webho
     },
   );
 
+  app.post(
+    '/api/webhooks/:id/test',
+    {
+      config: { scope: 'alerts:write' },
+      schema: {
+        tags: ['alerts'],
+        summary: 'Send a test event to a webhook now and answer what the receiver said (not queued, not retried)',
+        params: IdParam,
+        response: {
+          200: Type.Object({
+            delivered: Type.Boolean({ description: 'The receiver answered 2xx' }),
+            status: Nullable(Type.Integer({ description: 'HTTP status of the answer; null when none came' })),
+            error: Nullable(Type.String({ description: 'Why it was not delivered (HTTP status, refused, timeout …)' })),
+          }),
+          ...errors(404),
+        },
+      },
+    },
+    async (request) => webhooks.test(principalOf(request).orgId, request.params.id),
+  );
+
   app.get(
     '/api/webhooks/:id/deliveries',
     {

@@ -120,6 +120,22 @@ export class WebhookService implements AlertSink {
     await this.enqueue(deliveries);
   }
 
+  /**
+   * A test send: one POST of a `test` event to the hook now, answered with what the receiver said.
+   * Not queued and not retried (the outbox is for alert events); a disabled hook is tried too.
+   */
+  async test(orgId: string, id: string): Promise<{ delivered: boolean; status: number | null; error: string | null }> {
+    const hook = await this.get(orgId, id);
+    const payload = { event: 'test', webhook: { id: hook.id, name: hook.name }, sentAt: new Date(this.clock()).toISOString() };
+    try {
+      const { status } = await this.opts.poster(hook.url, JSON.stringify(payload), this.opts.timeoutMs);
+      const delivered = status >= 200 && status < 300;
+      return { delivered, status, error: delivered ? null : `HTTP ${status}` };
+    } catch (err) {
+      return { delivered: false, status: null, error: (err as Error).message };
+    }
+  }
+
   /** Queues one delivery of an alert event to one hook of the organisation (a rule's `webhook` action). */
   async deliver(orgId: string, webhookId: string, event: AlertEvent, alert: Alert): Promise<void> {
     const hook = await this.get(orgId, webhookId);

@@ -246,6 +246,7 @@ export const PROBES: Record<string, Probe> = {
   },
   'DELETE /api/webhooks/{id}': { params: (w) => ({ id: w.ids.webhookB ?? '' }) },
   'GET /api/webhooks/{id}/deliveries': { params: (w) => ({ id: w.ids.webhookB ?? '' }) },
+  'POST /api/webhooks/{id}/test': { params: (w) => ({ id: w.ids.webhookB ?? '' }) },
   'GET /api/rules/{id}': { params: (w) => ({ id: w.ids.ruleB ?? '' }) },
   'PATCH /api/rules/{id}': { params: (w) => ({ id: w.ids.ruleB ?? '' }), body: () => ({ name: 'taken over' }) },
   'DELETE /api/rules/{id}': { params: (w) => ({ id: w.ids.ruleB ?? '' }) },

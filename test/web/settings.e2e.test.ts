@@ -162,7 +162,7 @@ describe('settings in a browser', () => {
     expect(members.body.data.map((m) => m.username)).toEqual(['admin']);
   });
 
-  it('adds a webhook, disables it, shows its deliveries, deletes it', async () => {
+  it('adds a webhook, disables it, shows its deliveries, test-sends it, deletes it', async () => {
     await openTab('webhooks');
     const box = page.getByTestId('webhooks');
     await box.getByLabel('Webhook name').fill('on-call');
@@ -175,6 +175,9 @@ describe('settings in a browser', () => {
       .toBe(false);
     await box.getByRole('button', { name: 'Deliveries' }).click();
     await box.getByText('No deliveries yet.').waitFor();
+    // The test send goes out now and says what happened (nothing listens on port 9: refused).
+    await box.getByRole('button', { name: 'Test' }).click();
+    await box.getByRole('status').filter({ hasText: 'Test send to on-call: not delivered' }).waitFor();
     await axe('settings/webhooks');
     await box.getByRole('button', { name: 'Delete' }).click();
     await expect.poll(() => box.locator('[data-webhook="on-call"]').count()).toBe(0);

@@ -75,6 +75,14 @@ export function Webhooks() {
     mutationFn: (id: string) => api.delete('/api/webhooks/{id}', { path: { id } }),
     onSuccess: refresh,
   });
+  const [tested, setTested] = useState<{ name: string; delivered: boolean; detail: string }>();
+  const test = useMutation({
+    mutationFn: async (h: { id: string; name: string }) => {
+      const r = await api.post('/api/webhooks/{id}/test', { path: { id: h.id } });
+      return { name: h.name, delivered: r.delivered, detail: r.error ?? `HTTP ${r.status}` };
+    },
+    onSuccess: setTested,
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
@@ -114,6 +122,14 @@ export function Webhooks() {
                   <Button size="xs" variant="subtle" onClick={() => setOpen(open === h.id ? undefined : h.id)}>
                     Deliveries
                   </Button>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    loading={test.isPending && test.variables?.id === h.id}
+                    onClick={() => test.mutate({ id: h.id, name: h.name })}
+                  >
+                    Test
+                  </Button>
                   <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(h.id)}>
                     Delete
                   </Button>
@@ -140,10 +156,15 @@ export function Webhooks() {
           </Button>
         </Group>
       </form>
+      {tested && (
+        <Text size="sm" mt="xs" role="status" c={tested.delivered ? 'green' : 'red'}>
+          Test send to {tested.name}: {tested.delivered ? `delivered (${tested.detail})` : `not delivered: ${tested.detail}`}
+        </Text>
+      )}
       <Text size="xs" c="dimmed" mt="xs">
-        Polder has no test send yet: a webhook is tried on the next alert event (its deliveries show how it went).
+        Test sends one <code>test</code> event now; alert events go through the outbox with retries (see Deliveries).
       </Text>
-      <ApiError error={hooks.error ?? create.error ?? toggle.error ?? remove.error} />
+      <ApiError error={hooks.error ?? create.error ?? toggle.error ?? remove.error ?? test.error} />
     </Card>
   );
 }
