@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.js';
+import { deviceWrites } from '../../devices/device-writes.store.js';
 import type { Measurement, ValueRow } from '../../measurements/measurements.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { toJsonColumn } from '../../shared/json.js';
@@ -48,40 +49,15 @@ export class StaCreator {
     const placed = await this.placeOf(body.Locations);
     const place = placed?.columns;
     if (body.HistoricalLocations !== undefined) arrayOf(body.HistoricalLocations, 'HistoricalLocations');
-    await this.tx
-      .insertInto('devices')
-      .values({
-        id,
-        org_id: this.orgId,
-        code: await this.freeCode(name),
-        identity_kind: null,
-        identity_value: null,
-        type_id: null,
-        description: optionalString(body, 'description', bad) ?? null,
-        site_id: place?.site_id ?? null,
-        building_id: place?.building_id ?? null,
-        room_id: place?.room_id ?? null,
-        outdoor_zone: null,
-        base_topic: null,
-        base_topic_override: 0,
-        latitude: place?.latitude ?? null,
-        longitude: place?.longitude ?? null,
-        altitude: null,
-        location_description: null,
-        properties: toJsonColumn(optionalObject(body, 'properties', bad) ?? {}),
-        config: '{}',
-        enabled: 1,
-        offline_after: 1800,
-        mqtt_login: null,
-        mqtt_password_hash: null,
-        mqtt_password_delivered: 0,
-        state: 'unknown',
-        last_seen_at: null,
-        last_status: null,
-        created_at: this.now,
-        updated_at: this.now,
-      })
-      .execute();
+    await deviceWrites.insertThing(this.tx, {
+      id,
+      orgId: this.orgId,
+      code: await this.freeCode(name),
+      description: optionalString(body, 'description', bad) ?? null,
+      place,
+      properties: optionalObject(body, 'properties', bad) ?? {},
+      now: this.now,
+    });
     // Linking a Location creates a HistoricalLocation (SensorThings 1.1 §10.2.1.3).
     if (placed) await recordPlacement(this.tx, this.orgId, id, placed.id, this.now);
     for (const ds of arrayOf(body.Datastreams, 'Datastreams')) await this.datastream({ ...ds, Thing: { '@iot.id': id } });
@@ -294,13 +270,7 @@ export class StaCreator {
   /** A HistoricalLocation records a placement of a device; the device moves there. Answers its id. */
   async historicalLocation(thingId: string, locationId: string, time?: number): Promise<number> {
     const place = await this.placeColumns(locationId);
-    const done = await this.tx
-      .updateTable('devices')
-      .set({ ...place, updated_at: time ?? this.now })
-      .where('org_id', '=', this.orgId)
-      .where('id', '=', thingId)
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) === 0) throw missing('Thing', thingId);
+    if (!(await deviceWrites.place(this.tx, this.orgId, thingId, place, time ?? this.now))) throw missing('Thing', thingId);
     return recordPlacement(this.tx, this.orgId, thingId, locationId, time ?? this.now);
   }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.js';
+import { deviceWrites } from '../../devices/device-writes.store.js';
 import { ROLLUP_SIZES } from '../../measurements/measurements.js';
 import { fromJsonColumn, toJsonColumn } from '../../shared/json.js';
 import { valueKindOf } from '../../shared/values.js';
@@ -27,12 +28,7 @@ export class StaUpdater {
   /** Puts a device at a Location (its place columns) and records the placement as a HistoricalLocation. */
   async placeThing(deviceId: string, locationId: string, time = this.now) {
     const place = await new StaCreator(this.db, this.orgId, this.now).placeColumns(locationId);
-    await this.db
-      .updateTable('devices')
-      .set({ ...place, updated_at: time })
-      .where('org_id', '=', this.orgId)
-      .where('id', '=', deviceId)
-      .execute();
+    await deviceWrites.place(this.db, this.orgId, deviceId, place, time);
     await recordPlacement(this.db, this.orgId, deviceId, locationId, time);
   }
 
@@ -44,17 +40,18 @@ export class StaUpdater {
       switch (set.name) {
         case 'Things': {
           const properties = optionalObject(body, 'properties', bad);
-          await tx
-            .updateTable('devices')
-            .set({
-              updated_at: this.now,
-              ...(str('name') !== undefined && { code: str('name') }),
-              ...(body.description !== undefined && { description: str('description') ?? null }),
-              ...(properties && { properties: toJsonColumn(properties) }),
-            })
-            .where('org_id', '=', this.orgId)
-            .where('id', '=', id)
-            .execute()
+          await deviceWrites
+            .describe(
+              tx,
+              this.orgId,
+              id,
+              {
+                code: str('name'),
+                description: body.description !== undefined ? (str('description') ?? null) : undefined,
+                properties,
+              },
+              this.now,
+            )
             .catch(uniqueAs409('name'));
           const location = linkId(arrayOf(body.Locations, 'Locations')[0]);
           if (location !== undefined)
@@ -79,16 +76,7 @@ export class StaUpdater {
               .where('id', '=', id)
               .execute();
           else if (row.kind === 'device')
-            await tx
-              .updateTable('devices')
-              .set({
-                updated_at: this.now,
-                ...(name !== undefined && { location_description: name }),
-                ...(point && { longitude: point[0], latitude: point[1] }),
-              })
-              .where('org_id', '=', this.orgId)
-              .where('id', '=', id)
-              .execute();
+            await deviceWrites.describe(tx, this.orgId, id, { locationDescription: name, point }, this.now);
           else {
             if (point) throw bad(geometryField, `a ${String(row.kind)} takes its coordinates from its site`);
             const table = row.kind === 'building' ? 'buildings' : 'rooms';
@@ -229,7 +217,7 @@ export class StaUpdater {
           if (device?.mqtt_login)
             throw new WriteError(409, 'CONFLICT', 'this Thing is an MQTT device: delete it with DELETE /api/devices/{id}');
           await dropData(await streams('device_id', id));
-          await tx.deleteFrom('devices').where('org_id', '=', org).where('id', '=', id).execute().catch(inUse(set));
+          await deviceWrites.remove(tx, org, id).catch(inUse(set));
           return;
         }
         case 'Sensors':
@@ -259,17 +247,12 @@ export class StaUpdater {
         case 'FeaturesOfInterest': {
           // Deleting a Location deletes its HistoricalLocations (§10.4).
           await tx.deleteFrom('sta_location_history').where('org_id', '=', org).where('location_id', '=', id).execute();
-          const unplace = { site_id: null, building_id: null, room_id: null, updated_at: this.now };
           if (row.kind === 'device') {
-            await tx
-              .updateTable('devices')
-              .set({ latitude: null, longitude: null, updated_at: this.now })
-              .where('id', '=', id)
-              .execute();
+            await deviceWrites.clearCoordinates(tx, org, id, this.now);
             return;
           }
           const column = row.kind === 'site' ? 'site_id' : row.kind === 'building' ? 'building_id' : 'room_id';
-          await tx.updateTable('devices').set(unplace).where('org_id', '=', org).where(column, '=', id).execute();
+          await deviceWrites.unplaceAll(tx, org, column, id, this.now);
           const table = row.kind === 'site' ? 'sites' : row.kind === 'building' ? 'buildings' : 'rooms';
           if (row.kind === 'site') {
             const site = await tx.selectFrom('sites').select('is_default').where('id', '=', id).executeTakeFirst();
