@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import { createPolder } from '../src/main.js';
-import { createPipelineRunner, directoryTopicResolver } from '../src/pipelines/pipeline-runner.factory.js';
+import { createPipelineRunner, directoryTopicResolver } from '../src/pipelines/pipeline-runner-factory.js';
 import type { Pipeline, TraceRecord } from '../src/pipelines/pipelines.js';
 import type { Delivery } from '../src/queue/inbox.js';
 import { uuidv7 } from '../src/shared/ids.js';

@@ -40,7 +40,7 @@ import { MeasurementService } from './measurements/measurements.service.js';
 import { MqttRepublisher } from './measurements/republish.js';
 import { KyselyRepublishLookup } from './measurements/republish.store.js';
 import { CachedPipelineCatalog } from './pipelines/pipeline-catalog.js';
-import { createPipelineRunner, directoryTopicResolver } from './pipelines/pipeline-runner.factory.js';
+import { createPipelineRunner, directoryTopicResolver } from './pipelines/pipeline-runner-factory.js';
 import type { Pipeline, PipelineCatalog } from './pipelines/pipelines.js';
 import { PipelineService } from './pipelines/pipelines.service.js';
 import { KyselyPipelineStore } from './pipelines/pipelines.store.js';

@@ -4,9 +4,9 @@ import { errors, IdParam, IsoTime, ListOf, listResponse, Nullable, PageQuery, pa
 import type { TypedApp } from '../http/types.js';
 import { toIso, toIsoOrNull } from '../shared/clock.js';
 import { invalid } from '../shared/errors.js';
+import { alertView } from './alert-view.js';
 import { ALERT_EVENTS, ALERT_STATUSES, type AlertStatus, SEVERITIES } from './alerts.js';
 import type { AlertService } from './alerts.service.js';
-import { alertView } from './alerts.view.js';
 import type { Delivery, Webhook } from './webhooks.js';
 import type { WebhookService } from './webhooks.service.js';
 

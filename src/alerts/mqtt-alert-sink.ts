@@ -1,6 +1,6 @@
 import type { MqttBus } from '../broker/broker.js';
+import { alertView } from './alert-view.js';
 import type { Alert, AlertEvent, AlertSink } from './alerts.js';
-import { alertView } from './alerts.view.js';
 
 /** Publishes each alert event as JSON on `polder/<org>/alerts` (QoS 1). */
 export function mqttAlertSink(bus: () => MqttBus | undefined, slugOf: (orgId: string) => Promise<string>): AlertSink {

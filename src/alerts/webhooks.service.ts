@@ -5,8 +5,8 @@ import { groupBy } from '../shared/group.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { PageRequest } from '../shared/page.js';
+import { alertView } from './alert-view.js';
 import type { Alert, AlertEvent, AlertSink } from './alerts.js';
-import { alertView } from './alerts.view.js';
 import type { Delivery, Webhook, WebhookStore } from './webhooks.js';
 
 /** Sends one POST; injected so tests and other transports can replace fetch. */

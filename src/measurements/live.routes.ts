@@ -4,8 +4,8 @@ import { principalOf } from '../http/auth.js';
 import { errors } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { isoTime } from './measurement-export.js';
+import { textBody } from './measurement-schemas.js';
 import type { Measurement } from './measurements.js';
-import { textBody } from './measurements.schemas.js';
 import type { MeasurementService } from './measurements.service.js';
 
 const HEARTBEAT_MS = 15_000;

@@ -18,7 +18,7 @@ import {
   MeasurementRowSchema,
   MeasurementSeriesSchema,
   textBody,
-} from './measurements.schemas.js';
+} from './measurement-schemas.js';
 import type { LatestValue, MeasurementService } from './measurements.service.js';
 
 const latestOut = (l: LatestValue) => ({

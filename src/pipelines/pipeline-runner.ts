@@ -19,7 +19,7 @@ import {
   skipReason,
   WorkerError,
 } from '../workers/workers.js';
-import type { PipelineRunnerObserver } from './pipeline-runner.metrics.js';
+import type { PipelineRunnerObserver } from './pipeline-runner-metrics.js';
 import type { Pipeline, PipelineCatalog, TraceError, TraceRecord, TraceSink, TraceStatus, TraceStep } from './pipelines.js';
 import type { StepResolver } from './step-resolver.js';
 import type { StoreOutcome, StoreStep } from './store-step.js';

@@ -3,8 +3,8 @@ import type { MatchRequest, MatchResult } from '../devices/device-matcher.js';
 import type { DatastreamKey } from '../devices/devices.js';
 import type { Measurement } from '../measurements/measurements.js';
 import type { MeasurementDraft, PipelineMessage } from '../workers/workers.js';
-import { DatastreamCache } from './store-step.datastreams.js';
 import { type StoreItem, StoreStep } from './store-step.js';
+import { DatastreamCache } from './store-step-datastreams.js';
 
 const draft = (sensor: string, value: number, extra: Partial<MeasurementDraft> = {}): MeasurementDraft => ({
   sensor,

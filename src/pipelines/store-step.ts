@@ -13,7 +13,7 @@ import { type DomainError, invalid } from '../shared/errors.js';
 import { describeValue, KIND_NAMES, KIND_ONE, type NonNumericValue, valueKindOf } from '../shared/values.js';
 import { type DeviceRef, draftTime, type MeasurementDraft, type PipelineMessage } from '../workers/workers.js';
 import type { Pipeline } from './pipelines.js';
-import type { DatastreamCache } from './store-step.datastreams.js';
+import type { DatastreamCache } from './store-step-datastreams.js';
 
 export interface StoreItem {
   /** The message after the decoding steps. */

@@ -4,7 +4,7 @@
  * adapters (the runner only sees their ports). Deliveries are built from real samples.
  */
 import { expect } from 'vitest';
-import { createPipelineRunner, directoryTopicResolver } from '../../src/pipelines/pipeline-runner.factory.js';
+import { createPipelineRunner, directoryTopicResolver } from '../../src/pipelines/pipeline-runner-factory.js';
 import type { Pipeline, PipelineCatalog, PipelineStep, TraceRecord, TraceSink } from '../../src/pipelines/pipelines.js';
 import type { Delivery } from '../../src/queue/inbox.js';
 import { uuidv7 } from '../../src/shared/ids.js';

@@ -12,7 +12,7 @@ import { type Body, instant, isObject, linkId } from './sta-body.js';
 import { type StaChange, staChanges } from './sta-changes.js';
 import { arrayOf, bad, StaCreator } from './sta-create.js';
 import { ensureStaIds } from './sta-ids.js';
-import { resolve } from './sta-read.handler.js';
+import { resolve } from './sta-read-handler.js';
 import type { Constraint, Scope, StaReader } from './sta-reader.js';
 import { StaUpdater } from './sta-update.js';
 import { WriteError } from './sta-write-error.js';

@@ -12,7 +12,7 @@ import { FilterSemanticError, NotImplementedError } from './filter-context.js';
 import { parseOptions, QueryOptionError } from './query-options.js';
 import { PathError, parsePath, type Segment } from './resource-path.js';
 import { ensureStaIds } from './sta-ids.js';
-import { readResource } from './sta-read.handler.js';
+import { readResource } from './sta-read-handler.js';
 import { type Scope, StaReader } from './sta-reader.js';
 import { StaWriter, WriteError } from './sta-writer.js';
 

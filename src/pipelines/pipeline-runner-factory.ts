@@ -14,11 +14,11 @@ import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { ScriptRunner } from '../workers/workers.js';
 import { PipelineRunner } from './pipeline-runner.js';
-import { pipelineRunnerMetrics } from './pipeline-runner.metrics.js';
+import { pipelineRunnerMetrics } from './pipeline-runner-metrics.js';
 import type { PipelineCatalog, TraceSink } from './pipelines.js';
 import { type ScriptResolver, StepResolver } from './step-resolver.js';
-import { DatastreamCache } from './store-step.datastreams.js';
 import { StoreStep } from './store-step.js';
+import { DatastreamCache } from './store-step-datastreams.js';
 import { KyselyTraceStore } from './traces.store.js';
 import { SqliteTraceWriter } from './traces.store.sqlite.js';
 
