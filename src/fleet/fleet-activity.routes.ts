@@ -1,7 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import { Type } from '@sinclair/typebox';
 import { DEVICE_STATES } from '../devices/devices.js';
 import { principalOf } from '../http/auth.js';
+import { eventStreams } from '../http/event-stream.js';
 import { errors, IsoTime, Nullable } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { toIsoOrNull } from '../shared/clock.js';
@@ -9,9 +9,6 @@ import { type DeviceActivity, FleetActivityFeed, type FleetActivityStore } from 
 
 /** How often a watched organisation's devices are looked at (the offline sweep runs every 30 s by default). */
 export const FLEET_ACTIVITY_POLL_MS = 2_000;
-const HEARTBEAT_MS = 15_000;
-/** A client this far behind is dropped rather than buffered without end; EventSource reconnects. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 const ActivitySchema = Type.Object({
   id: Type.String(),
@@ -32,10 +29,7 @@ export function fleetActivityRoutes(app: TypedApp, store: FleetActivityStore) {
     intervalMs: FLEET_ACTIVITY_POLL_MS,
     onError: (err) => app.log.error({ err }, 'fleet activity poll failed'),
   });
-  const open = new Set<ServerResponse>();
-  app.addHook('preClose', async () => {
-    for (const res of open) res.end();
-  });
+  const streamOf = eventStreams(app);
 
   app.get(
     '/api/fleet/activity',
@@ -59,42 +53,13 @@ export function fleetActivityRoutes(app: TypedApp, store: FleetActivityStore) {
       if (!(request.headers.accept ?? '').includes('text/event-stream')) {
         return { data: (await store.deviceActivity(orgId)).map(view) };
       }
-      const res = reply.raw;
-      let ready = false;
-      const early: string[] = [];
-      const send = (text: string) => {
-        if (!ready) return void early.push(text);
-        if (res.writableEnded || res.destroyed) return;
-        res.write(text);
-        if (res.writableLength > MAX_BUFFERED_BYTES) res.end();
-      };
+      const stream = streamOf(request, reply);
       const unsubscribe = await feed.subscribe(orgId, (change) =>
-        send(`event: activity\ndata: ${JSON.stringify({ devices: change.devices.map(view), removed: change.removed })}\n\n`),
+        stream.send(
+          `event: activity\ndata: ${JSON.stringify({ devices: change.devices.map(view), removed: change.removed })}\n\n`,
+        ),
       );
-      reply.hijack();
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-        'x-request-id': request.id,
-      });
-      res.write('retry: 3000\n: device activity\n\n');
-      ready = true;
-      for (const text of early.splice(0)) send(text);
-      open.add(res);
-      const heartbeat = setInterval(() => {
-        if (!res.writableEnded && !res.destroyed) res.write(': keep-alive\n\n');
-      }, HEARTBEAT_MS);
-      heartbeat.unref();
-      const cleanup = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        open.delete(res);
-      };
-      // A client gone while the first look was taken: its close event has fired already.
-      if (res.destroyed || request.raw.destroyed) cleanup();
-      else res.on('close', cleanup);
+      stream.start('retry: 3000\n: device activity\n\n', unsubscribe);
     },
   );
 }
