@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type ServedPolder, servePolder } from '../support/serve.js';
 
@@ -159,4 +160,12 @@ export async function signIn(page: Page, polder: DemoPolder, username = 'admin',
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.waitForURL(/\/fleet/);
+}
+
+/** axe-core's serious and critical violations on the page, one line each (`where: rule help targets`). */
+export async function seriousViolations(page: Page, where: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${where}: ${v.id} ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

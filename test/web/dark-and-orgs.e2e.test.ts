@@ -4,7 +4,6 @@
  * and back with one click, no password), the users tab's role change, in a real browser against
  * `polder serve` with the demo fleet.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +12,7 @@ import {
   launch,
   pageApi,
   screenshotPath,
+  seriousViolations,
   serveDemo,
   signIn,
   until,
@@ -40,9 +40,7 @@ describe('dark mode and organisations', () => {
   });
 
   async function axe(where: string) {
-    const result = await new AxeBuilder({ page }).analyze();
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${where}: ${v.id} ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(await seriousViolations(page, where)).toEqual([]);
   }
   const scheme = () =>
     page.evaluate(() =>

@@ -2,7 +2,6 @@
  * The dashboard in a real browser (Debian's Chromium) against a real `polder serve` with the
  * demo fleet: the flows an operator walks every day. Screenshots go to docs/img/.
  */
-import AxeBuilder from '@axe-core/playwright';
 import mqtt from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
   launch,
   pageApi,
   screenshotPath,
+  seriousViolations,
   serveDemo,
   until,
   watchErrors,
@@ -40,9 +40,7 @@ describe('dashboard in a browser', () => {
   });
 
   async function axe(where: string) {
-    const result = await new AxeBuilder({ page }).analyze();
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${where}: ${v.id} ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(await seriousViolations(page, where)).toEqual([]);
   }
 
   it('serves the app with caching headers and falls back to it on client routes', async () => {

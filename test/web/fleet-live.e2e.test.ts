@@ -3,7 +3,6 @@
  * that goes silent turns red and its building's offline count rises, with no reload.
  */
 
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpFleetAdmin } from '../../src/simulate/neocampus/fleet-admin.js';
@@ -14,6 +13,7 @@ import {
   launch,
   pageApi,
   screenshotPath,
+  seriousViolations,
   serveDemo,
   signIn,
   until,
@@ -43,9 +43,7 @@ describe('fleet view, live', () => {
   });
 
   async function axe(where: string) {
-    const result = await new AxeBuilder({ page }).analyze();
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${where}: ${v.id} ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(await seriousViolations(page, where)).toEqual([]);
   }
 
   it('turns a board that goes silent red and counts it offline in its building, without a reload', async () => {

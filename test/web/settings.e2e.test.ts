@@ -3,7 +3,6 @@
  * schema, CSV import, users and invitations, webhooks, retention. Each change is checked
  * through the API, and every tab passes axe.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +11,7 @@ import {
   launch,
   pageApi,
   screenshotPath,
+  seriousViolations,
   serveDemo,
   signIn,
   watchErrors,
@@ -38,9 +38,7 @@ describe('settings in a browser', () => {
   });
 
   async function axe(where: string) {
-    const result = await new AxeBuilder({ page }).analyze();
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${where}: ${v.id} ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    expect(await seriousViolations(page, where)).toEqual([]);
   }
 
   const openTab = async (tab: string) => {
