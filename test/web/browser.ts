@@ -164,6 +164,10 @@ export async function signIn(page: Page, polder: DemoPolder, username = 'admin',
 
 /** axe-core's serious and critical violations on the page, one line each (`where: rule help targets`). */
 export async function seriousViolations(page: Page, where: string): Promise<string[]> {
+  // A dialog still fading in has its colours half blended: contrast is measured once transitions end.
+  await page.waitForFunction(
+    () => (globalThis as unknown as { document: { getAnimations(): unknown[] } }).document.getAnimations().length === 0,
+  );
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
