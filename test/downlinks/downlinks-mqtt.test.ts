@@ -344,6 +344,76 @@ describe.skipIf(!mosquitto).each(await availableDialects())('LoRaWAN downlinks o
     expect(done.history.map((s) => s.event)).toEqual(['published', 'down/queued', 'down/sent', 'down/ack']);
   });
 
+  it("another organisation can neither see, change nor use a route, and its broker's events do not reach this one's log", async () => {
+    const p = h.current();
+    const as = (token: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
+      p.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${token}` },
+        ...(payload !== undefined && { payload: payload as Record<string, unknown> }),
+      });
+    const slug = `beta-${run}`;
+    expect((await h.call('POST', '/api/organisations', { slug, name: slug })).statusCode).toBe(201);
+    const key = await h.call('POST', `/api/organisations/${slug}/api-keys`, { name: 'b', scopes: ['devices:write'] });
+    expect(key.statusCode, key.body).toBe(201);
+    const b = key.json().secret as string;
+    const betaLogin = `beta-${dialect}-${run}@ttn`;
+    const betaTtn = await fakeTtn(betaLogin);
+    try {
+      expect((await as(b, 'POST', '/api/device-types', { name: 'b-lora', connectivity: 'lorawan' })).statusCode).toBe(201);
+      const typeB = (await as(b, 'GET', '/api/device-types/b-lora')).json().id as string;
+      const route = {
+        provider: 'ttn-v3',
+        transport: 'mqtt',
+        url: SERVICES.mosquitto.url,
+        username: betaLogin,
+        apiKey: 'NNSXS.BETA.SECRET',
+        encoder: CODEC,
+      };
+      const put = await as(b, 'PUT', '/api/device-types/b-lora/downlink', route);
+      expect(put.statusCode, put.body).toBe(200);
+      const deviceB = await as(b, 'POST', '/api/devices', {
+        code: 'b-node',
+        type: 'b-lora',
+        identity: { kind: 'deveui', value: '70B3D57ED0000B01' },
+      });
+      expect(deviceB.statusCode, deviceB.body).toBe(201);
+      // Organisation A (the admin token's) does not find B's type, route or device.
+      expect((await h.call('GET', `/api/device-types/${typeB}/downlink`)).statusCode).toBe(404);
+      expect((await h.call('PUT', `/api/device-types/${typeB}/downlink`, { ...route, apiKey: 'taken-over' })).statusCode).toBe(
+        404,
+      );
+      expect((await h.call('DELETE', `/api/device-types/${typeB}/downlink`)).statusCode).toBe(404);
+      expect((await h.call('POST', `/api/devices/${deviceB.json().id}/commands`, { order: 'reboot' })).statusCode).toBe(404);
+
+      // A downlink of A held at queued; B's broker connection hears an ack carrying its correlation id.
+      const id = await device(`ttn-held-${dialect}`, 'ttn-mqtt', '70B3D57ED0000205', { ttnDeviceId: 'late' });
+      const sent = await h.call('POST', `/api/devices/${id}/commands`, { order: 'reboot' });
+      expect(sent.statusCode, sent.body).toBe(201);
+      const commandId = sent.json().id as string;
+      await fate(id, commandId, 'queued');
+      const forged = (kind: string) =>
+        JSON.stringify({ correlation_ids: [`polder:order:${commandId}`], [`downlink_${kind}`]: { correlation_ids: [] } });
+      const client = await connectMqtt(SERVICES.mosquitto.url);
+      // QoS 1: once acknowledged, the broker has it queued for B's connection before what follows.
+      await client.publishAsync(`v3/${betaLogin}/devices/late/down/ack`, forged('ack'), { qos: 1 });
+      // A fence: B's own downlink, answered after the forged event on the same connection, is acknowledged in B.
+      const own = await as(b, 'POST', `/api/devices/${deviceB.json().id}/commands`, { order: 'reboot' });
+      expect(own.statusCode, own.body).toBe(201);
+      await eventually('B acknowledged', async () => {
+        const log = (await as(b, 'GET', `/api/devices/${deviceB.json().id}/commands`)).json().data as LoggedCommand[];
+        return log[0]?.status === 'acknowledged';
+      });
+      await client.endAsync();
+      const mine = (await logOf(id)).find((c) => c.id === commandId) as LoggedCommand;
+      expect(mine.status).toBe('queued');
+      expect(mine.history.map((s) => s.event)).toEqual(['published', 'down/queued']);
+    } finally {
+      await betaTtn.close();
+    }
+  });
+
   it('removing the route closes it: orders answer DEVICE_NOT_MQTT again', async () => {
     const id = await device(`cs-gone-${dialect}`, 'cs-mqtt', 'A84041000181C0A3');
     expect((await h.call('DELETE', '/api/device-types/cs-mqtt/downlink')).statusCode).toBe(204);
