@@ -36,7 +36,7 @@ interface Push {
 async function fakeTtn(login: string) {
   const client: MqttClient = await connectMqtt(SERVICES.mosquitto.url, { clientId: `fake-ttn-${randomUUID()}` });
   const pushes: Push[] = [];
-  const late: (() => void)[] = [];
+  const late: ((kind: 'sent' | 'ack') => void)[] = [];
   client.on('message', (topic, payload) => {
     const body = JSON.parse(payload.toString()) as { downlinks: { f_port: number; correlation_ids: string[] }[] };
     pushes.push({ topic, body });
@@ -75,20 +75,20 @@ async function fakeTtn(login: string) {
         });
         continue;
       }
-      const rest = () => {
-        event('sent', message);
-        event('ack', message);
-      };
-      if (device === 'late') late.push(rest);
-      else rest();
+      if (device === 'late') {
+        late.push((kind) => event(kind, message));
+        continue;
+      }
+      event('sent', message);
+      event('ack', message);
     }
   });
   await client.subscribeAsync(`v3/${login}/devices/+/down/push`, { qos: 0 });
   return {
     pushes,
-    /** Publishes (again: QoS 0 events heard by nobody are lost) the held sent and ack events. */
-    answerLate: () => {
-      for (const f of late) f();
+    /** Publishes (again: QoS 0 events heard by nobody are lost) the held downlinks' sent or ack event. */
+    answerLate: (kind: 'sent' | 'ack') => {
+      for (const f of late) f(kind);
     },
     close: () => client.endAsync(),
   };
@@ -336,12 +336,19 @@ describe.skipIf(!mosquitto).each(await availableDialects())('LoRaWAN downlinks o
     await h.stop();
     await h.boot();
     // No order goes through the new process: only its start-up connection can hear these.
-    const done = await eventually('the late ack heard after the restart', async () => {
-      ttn.answerLate();
-      const c = (await logOf(id)).find((x) => x.id === commandId);
-      return c?.status === 'acknowledged' ? c : undefined;
-    });
-    expect(done.history.map((s) => s.event)).toEqual(['published', 'down/queued', 'down/sent', 'down/ack']);
+    // Published until heard (the new connection subscribes at some point of the loop), sent then ack.
+    const heard = (kind: 'sent' | 'ack', status: string) =>
+      eventually(`the late ${kind} heard after the restart`, async () => {
+        ttn.answerLate(kind);
+        const c = (await logOf(id)).find((x) => x.id === commandId);
+        return c?.status === status ? c : undefined;
+      });
+    await heard('sent', 'sent');
+    const done = await heard('ack', 'acknowledged');
+    expect(
+      done.history.map((s) => s.event),
+      JSON.stringify(done.history),
+    ).toEqual(['published', 'down/queued', 'down/sent', 'down/ack']);
   });
 
   it("another organisation can neither see, change nor use a route, and its broker's events do not reach this one's log", async () => {
@@ -395,16 +402,21 @@ describe.skipIf(!mosquitto).each(await availableDialects())('LoRaWAN downlinks o
       await fate(id, commandId, 'queued');
       const forged = (kind: string) =>
         JSON.stringify({ correlation_ids: [`polder:order:${commandId}`], [`downlink_${kind}`]: { correlation_ids: [] } });
+      const orderInB = async () => {
+        const own = await as(b, 'POST', `/api/devices/${deviceB.json().id}/commands`, { order: 'reboot' });
+        expect(own.statusCode, own.body).toBe(201);
+        await eventually('B acknowledged', async () => {
+          const log = (await as(b, 'GET', `/api/devices/${deviceB.json().id}/commands`)).json().data as LoggedCommand[];
+          return log.find((c) => c.id === own.json().id)?.status === 'acknowledged';
+        });
+      };
+      // B's connection is up and subscribed once B's first downlink is acknowledged.
+      await orderInB();
       const client = await connectMqtt(SERVICES.mosquitto.url);
       // QoS 1: once acknowledged, the broker has it queued for B's connection before what follows.
       await client.publishAsync(`v3/${betaLogin}/devices/late/down/ack`, forged('ack'), { qos: 1 });
-      // A fence: B's own downlink, answered after the forged event on the same connection, is acknowledged in B.
-      const own = await as(b, 'POST', `/api/devices/${deviceB.json().id}/commands`, { order: 'reboot' });
-      expect(own.statusCode, own.body).toBe(201);
-      await eventually('B acknowledged', async () => {
-        const log = (await as(b, 'GET', `/api/devices/${deviceB.json().id}/commands`)).json().data as LoggedCommand[];
-        return log[0]?.status === 'acknowledged';
-      });
+      // A fence: B's next downlink, answered after the forged event on the same connection, is acknowledged in B.
+      await orderInB();
       await client.endAsync();
       const mine = (await logOf(id)).find((c) => c.id === commandId) as LoggedCommand;
       expect(mine.status).toBe('queued');
