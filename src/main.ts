@@ -510,6 +510,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     },
     stop: async () => {
       commands.close();
+      await stream.downlinks.stop();
       await brokerAccounts.idle();
       await polder.mqtt?.close();
       await dynsec?.client.close();

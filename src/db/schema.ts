@@ -273,6 +273,10 @@ export interface CommandTable {
   sent_at: number;
   status: string;
   error: string | null;
+  /** LoRaWAN downlinks: JSON text `[{status, at, event, error?}]` (the fate); null for neOCampus orders. */
+  history: string | null;
+  /** When status/history last changed (fate events); null until then. */
+  updated_at: number | null;
 }
 
 /** The database inbox (src/queue/database-inbox.ts). */
@@ -446,6 +450,10 @@ export interface DownlinkRouteTable {
   f_port: number;
   confirmed: number;
   encoder: string;
+  /** `http` (the provider's HTTP API) or `mqtt` (its MQTT broker). */
+  transport: string;
+  /** MQTT: the broker login (TTN: `<application>@<tenant>`); the password is api_key. */
+  username: string | null;
   created_at: number;
   updated_at: number;
 }

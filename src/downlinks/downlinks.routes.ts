@@ -4,17 +4,34 @@ import { errors, IsoTime, Nullable } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { toIso } from '../shared/clock.js';
 import type { DownlinkRoute } from './downlinks.js';
-import { PROVIDERS } from './downlinks.js';
+import { PROVIDERS, TRANSPORTS } from './downlinks.js';
 import type { DownlinkService } from './downlinks.service.js';
 
 const Params = Type.Object({ id: Type.String({ description: 'Device type id or name' }) });
 const Fields = {
   provider: Type.String({ description: PROVIDERS.join(', ') }),
-  url: Type.String({ maxLength: 2000, description: 'Network server API base URL, e.g. https://eu1.cloud.thethings.network' }),
-  apiKey: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 4000, description: 'TTN API key / ChirpStack API token (kept; shown as ***)' }),
+  transport: Type.Optional(
+    Type.String({ description: `${TRANSPORTS.join(', ')} (default http): the provider's HTTP API or its MQTT broker` }),
   ),
-  applicationId: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'TTN application id' }))),
+  url: Type.String({
+    maxLength: 2000,
+    description:
+      'HTTP: the network server API base URL, e.g. https://eu1.cloud.thethings.network; MQTT: its broker, e.g. mqtts://eu1.cloud.thethings.network:8883',
+  }),
+  username: Type.Optional(
+    Nullable(
+      Type.String({ maxLength: 200, description: 'MQTT login (TTN: <application id>@<tenant id>; ChirpStack: optional)' }),
+    ),
+  ),
+  apiKey: Type.Optional(
+    Type.String({
+      maxLength: 4000,
+      description: 'TTN API key / ChirpStack API token; over MQTT the broker password (kept; shown as ***)',
+    }),
+  ),
+  applicationId: Type.Optional(
+    Nullable(Type.String({ maxLength: 200, description: 'TTN application id; ChirpStack over MQTT: the application id (UUID)' })),
+  ),
   webhookId: Type.Optional(Nullable(Type.String({ maxLength: 200, description: 'TTN webhook id' }))),
   fPort: Type.Optional(Type.Integer({ description: 'FPort when encodeDownlink gives none (default 1)' })),
   confirmed: Type.Optional(Type.Boolean({ description: 'Confirmed downlinks (default false)' })),
@@ -26,6 +43,8 @@ const Fields = {
 const RouteSchema = Type.Object({
   type: Type.String(),
   ...Fields,
+  transport: Type.String(),
+  username: Nullable(Type.String()),
   apiKey: Type.String({ description: 'Always ***' }),
   applicationId: Nullable(Type.String()),
   webhookId: Nullable(Type.String()),
@@ -37,7 +56,9 @@ const RouteSchema = Type.Object({
 const view = (r: DownlinkRoute) => ({
   type: r.typeId,
   provider: r.provider,
+  transport: r.transport,
   url: r.url,
+  username: r.username,
   apiKey: '***',
   applicationId: r.applicationId,
   webhookId: r.webhookId,
@@ -70,7 +91,8 @@ export function downlinkRoutes(app: TypedApp, downlinks: DownlinkService): void 
       config: { scope: 'devices:write' },
       schema: {
         tags: ['device types'],
-        summary: 'Send orders to LoRaWAN devices of this type through TTN v3 or ChirpStack v4, encoded by encodeDownlink',
+        summary:
+          'Send orders to LoRaWAN devices of this type through TTN v3 or ChirpStack v4 (HTTP API or MQTT), encoded by encodeDownlink',
         params: Params,
         body: Type.Object(Fields, { additionalProperties: false }),
         response: { 200: RouteSchema, ...errors(404) },

@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import type { DownlinkRoute, DownlinkRouteStore, Provider } from './downlinks.js';
+import type { DownlinkRoute, DownlinkRouteStore, Provider, Transport } from './downlinks.js';
 
-/** The table of this domain (migration 20261203-0030-downlink-routes), declared in db/schema.ts. */
+/** The table of this domain (migrations 20261203-0030-downlink-routes, 20261203-0322-downlink-mqtt-fate), declared in db/schema.ts. */
 export type DownlinkTables = Pick<Schema, 'downlink_routes'>;
 type Db = Kysely<Schema & DownlinkTables>;
 
@@ -10,8 +10,10 @@ const toRoute = (r: Selectable<DownlinkTables['downlink_routes']>): DownlinkRout
   orgId: r.org_id,
   typeId: r.type_id,
   provider: r.provider as Provider,
+  transport: r.transport as Transport,
   url: r.url,
   apiKey: r.api_key,
+  username: r.username,
   applicationId: r.application_id,
   webhookId: r.webhook_id,
   fPort: Number(r.f_port),
@@ -42,8 +44,10 @@ export class KyselyDownlinkRouteStore implements DownlinkRouteStore {
       org_id: route.orgId,
       type_id: route.typeId,
       provider: route.provider,
+      transport: route.transport,
       url: route.url,
       api_key: route.apiKey,
+      username: route.username,
       application_id: route.applicationId,
       webhook_id: route.webhookId,
       f_port: route.fPort,
@@ -67,6 +71,11 @@ export class KyselyDownlinkRouteStore implements DownlinkRouteStore {
       .where('type_id', '=', typeId)
       .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
+  }
+
+  async listMqtt(): Promise<DownlinkRoute[]> {
+    const rows = await this.db.selectFrom('downlink_routes').selectAll().where('transport', '=', 'mqtt').execute();
+    return rows.map(toRoute);
   }
 
   async findType(orgId: string, ref: string): Promise<{ id: string; connectivity: string } | undefined> {

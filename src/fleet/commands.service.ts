@@ -10,6 +10,8 @@ import {
   type CommandInput,
   type CommandStore,
   DEVICE_MODULE,
+  type DownlinkFates,
+  type FateEvent,
   type LorawanOrders,
   type Sender,
 } from './commands.js';
@@ -31,6 +33,9 @@ export interface CommandOptions {
   counted?: (status: Command['status']) => void;
 }
 
+/** How far a downlink got: a fate event only moves the status forward. */
+const FATE_RANK: Record<Command['status'], number> = { pending: 0, queued: 1, sent: 2, failed: 3, acknowledged: 4 };
+
 const error = (code: string, message: string, details?: Record<string, unknown>) => new DomainError(code, message, details);
 
 /**
@@ -38,7 +43,7 @@ const error = (code: string, message: string, details?: Record<string, unknown>)
  * status (the firmware ignores orders for other units), else `all`. `reinstall` resets the
  * credentials before it is published, so the device that obeys gets a new password.
  */
-export class CommandService {
+export class CommandService implements DownlinkFates {
   private readonly timers = new Set<NodeJS.Timeout>();
   private lorawan: LorawanOrders | undefined;
 
@@ -95,6 +100,8 @@ export class CommandService {
       sentAt: this.clock(),
       status: 'sent',
       error: null,
+      history: [],
+      updatedAt: null,
     };
     if (input.order === 'reinstall') await this.registry.resetCredentials(orgId, device.id, { announce: false });
     try {
@@ -116,6 +123,7 @@ export class CommandService {
     const id = this.newId();
     const out = await this.lorawan?.send(orgId, device, input, id);
     if (!out) return undefined;
+    const sentAt = this.clock();
     const command: Command = {
       id,
       orgId,
@@ -127,14 +135,43 @@ export class CommandService {
       topic: out.target,
       payload: out.payload,
       sentBy: sender,
-      sentAt: this.clock(),
+      sentAt,
       status: out.status,
       error: out.error,
+      history: [{ status: out.status, at: sentAt, event: out.event, ...(out.error !== null && { error: out.error }) }],
+      updatedAt: null,
     };
     await this.store.insert(command);
     this.opts.counted?.(command.status);
     if (out.code) throw error(out.code, out.error ?? 'the downlink failed', { commandId: id });
     return command;
+  }
+
+  /**
+   * DownlinkFates: a network server's event about a downlink. The step is appended once per
+   * event name (two processes may hear the same event); the status only moves forward
+   * (pending → queued → sent → failed | acknowledged; a late ack after a nack still counts).
+   */
+  async recordFate(orgId: string, commandId: string, event: FateEvent): Promise<boolean> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const current = await this.store.fate(orgId, commandId);
+      if (!current) return false;
+      if (current.history.some((h) => h.event === event.event)) return true;
+      const now = this.clock();
+      const forward = FATE_RANK[event.status] > FATE_RANK[current.status];
+      const next = {
+        status: forward ? event.status : current.status,
+        error: forward && event.status === 'failed' ? (event.error ?? 'failed') : forward ? null : current.error,
+        history: [
+          ...current.history,
+          { status: event.status, at: now, event: event.event, ...(event.error !== undefined && { error: event.error }) },
+        ],
+        updatedAt: now,
+      };
+      if (await this.store.updateFate(orgId, commandId, current, next)) return true;
+    }
+    this.logger.warn({ commandId, event: event.event }, 'downlink fate not recorded: the command kept changing');
+    return true;
   }
 
   async list(orgId: string, idOrCode: string, page: PageRequest) {

@@ -4,7 +4,7 @@ import { errors, IdParam, IsoTime, ListOf, listResponse, Nullable, PageQuery, pa
 import type { TypedApp } from '../http/types.js';
 import type { LocationService } from '../locations/locations.service.js';
 import { toIso } from '../shared/clock.js';
-import { BUILTIN_ORDERS, type Command, DEVICE_MODULE } from './commands.js';
+import { BUILTIN_ORDERS, COMMAND_STATUSES, type Command, DEVICE_MODULE } from './commands.js';
 import type { CommandService } from './commands.service.js';
 import { fleetActivityRoutes } from './fleet-activity.routes.js';
 import { type SummaryStore, summarise } from './site-summary.js';
@@ -35,15 +35,30 @@ const CommandSchema = Type.Object({
   value: Type.Optional(Type.Unknown()),
   dest: Type.String(),
   topic: Type.String({
-    description: '<base>/<module>/command; LoRaWAN: ttn-v3:<application>/<device> or chirpstack-v4:<deveui>',
+    description:
+      '<base>/<module>/command; LoRaWAN over HTTP: ttn-v3:<application>/<device> or chirpstack-v4:<deveui>; over MQTT: the topic published on the provider broker',
   }),
   payload: Type.String({ description: 'Exactly what was published' }),
   sentBy: Type.Object({ kind: Type.String(), id: Type.String(), name: Type.String() }),
   sentAt: IsoTime,
-  status: Type.Union([Type.Literal('sent'), Type.Literal('queued'), Type.Literal('failed')], {
-    description: 'sent (MQTT broker took it), queued (LoRaWAN network server queued the downlink), failed',
-  }),
+  status: Type.Union(
+    COMMAND_STATUSES.map((s) => Type.Literal(s)),
+    {
+      description:
+        'neOCampus: sent (the broker took it) or failed. LoRaWAN downlinks, as the network server reports: pending (published on its broker), queued, sent (by a gateway), acknowledged (by the device, confirmed downlinks), failed',
+    },
+  ),
   error: Nullable(Type.String()),
+  history: Type.Array(
+    Type.Object({
+      status: Type.String(),
+      at: IsoTime,
+      event: Type.String({ description: 'e.g. published, http 200, down/queued, down/sent, down/ack, txack, ack' }),
+      error: Type.Optional(Type.String()),
+    }),
+    { description: 'LoRaWAN downlinks: each step of the fate, oldest first; empty for neOCampus orders' },
+  ),
+  updatedAt: Nullable(IsoTime),
 });
 
 const commandView = (c: Command) => ({
@@ -59,6 +74,8 @@ const commandView = (c: Command) => ({
   sentAt: toIso(c.sentAt),
   status: c.status,
   error: c.error,
+  history: c.history.map((h) => ({ ...h, at: toIso(h.at) })),
+  updatedAt: c.updatedAt === null ? null : toIso(c.updatedAt),
 });
 
 const Counts = Type.Object({

@@ -12,6 +12,7 @@ import { downlinkRoutes } from '../downlinks/downlinks.routes.js';
 import { DownlinkService, fetchHttp } from '../downlinks/downlinks.service.js';
 import { KyselyDownlinkRouteStore } from '../downlinks/downlinks.store.js';
 import { sandboxEncoder } from '../downlinks/encoder.js';
+import { mqttLinks } from '../downlinks/mqtt-links.js';
 import type { CommandService } from '../fleet/commands.service.js';
 import { ForecastEngine } from '../forecasts/forecast-engine.js';
 import { forecastRoutes } from '../forecasts/forecasts.routes.js';
@@ -125,6 +126,7 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
     deps.http ?? fetchHttp,
     deps.clock,
     deps.logger,
+    { links: mqttLinks(deps.logger), fates: deps.commands },
   );
   deps.commands.attachLorawan(downlinks);
   let unsubscribe: (() => void) | undefined;
@@ -155,6 +157,7 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
       await engine.load();
       await derivedEngine.load();
       await forecastEngine.load();
+      await downlinks.start();
       const stops = [engine.onStored, derivedEngine.onStored, forecastEngine.onStored].map((l) => deps.events.subscribe(l));
       unsubscribe = () => {
         for (const stop of stops) stop();
@@ -182,6 +185,7 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
       await derivedEngine.flush();
       await forecastEngine.idle();
       await encoderRunner.dispose();
+      await downlinks.stop();
       mailer?.close();
     },
   };

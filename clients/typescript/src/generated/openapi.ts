@@ -9025,7 +9025,7 @@ export interface paths {
                                 order: string;
                                 value?: unknown;
                                 dest: string;
-                                /** @description <base>/<module>/command; LoRaWAN: ttn-v3:<application>/<device> or chirpstack-v4:<deveui> */
+                                /** @description <base>/<module>/command; LoRaWAN over HTTP: ttn-v3:<application>/<device> or chirpstack-v4:<deveui>; over MQTT: the topic published on the provider broker */
                                 topic: string;
                                 /** @description Exactly what was published */
                                 payload: string;
@@ -9036,9 +9036,19 @@ export interface paths {
                                 };
                                 /** Format: date-time */
                                 sentAt: string;
-                                /** @description sent (MQTT broker took it), queued (LoRaWAN network server queued the downlink), failed */
-                                status: "sent" | "queued" | "failed";
+                                /** @description neOCampus: sent (the broker took it) or failed. LoRaWAN downlinks, as the network server reports: pending (published on its broker), queued, sent (by a gateway), acknowledged (by the device, confirmed downlinks), failed */
+                                status: "pending" | "queued" | "sent" | "acknowledged" | "failed";
                                 error: string | null;
+                                /** @description LoRaWAN downlinks: each step of the fate, oldest first; empty for neOCampus orders */
+                                history: {
+                                    status: string;
+                                    /** Format: date-time */
+                                    at: string;
+                                    /** @description e.g. published, http 200, down/queued, down/sent, down/ack, txack, ack */
+                                    event: string;
+                                    error?: string;
+                                }[];
+                                updatedAt: string | null;
                             }[];
                             links: {
                                 next: string | null;
@@ -9125,7 +9135,7 @@ export interface paths {
                             order: string;
                             value?: unknown;
                             dest: string;
-                            /** @description <base>/<module>/command; LoRaWAN: ttn-v3:<application>/<device> or chirpstack-v4:<deveui> */
+                            /** @description <base>/<module>/command; LoRaWAN over HTTP: ttn-v3:<application>/<device> or chirpstack-v4:<deveui>; over MQTT: the topic published on the provider broker */
                             topic: string;
                             /** @description Exactly what was published */
                             payload: string;
@@ -9136,9 +9146,19 @@ export interface paths {
                             };
                             /** Format: date-time */
                             sentAt: string;
-                            /** @description sent (MQTT broker took it), queued (LoRaWAN network server queued the downlink), failed */
-                            status: "sent" | "queued" | "failed";
+                            /** @description neOCampus: sent (the broker took it) or failed. LoRaWAN downlinks, as the network server reports: pending (published on its broker), queued, sent (by a gateway), acknowledged (by the device, confirmed downlinks), failed */
+                            status: "pending" | "queued" | "sent" | "acknowledged" | "failed";
                             error: string | null;
+                            /** @description LoRaWAN downlinks: each step of the fate, oldest first; empty for neOCampus orders */
+                            history: {
+                                status: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description e.g. published, http 200, down/queued, down/sent, down/ack, txack, ack */
+                                event: string;
+                                error?: string;
+                            }[];
+                            updatedAt: string | null;
                         };
                     };
                 };
@@ -9894,8 +9914,10 @@ export interface paths {
                             type: string;
                             /** @description ttn-v3, chirpstack-v4 */
                             provider: string;
-                            /** @description Network server API base URL, e.g. https://eu1.cloud.thethings.network */
+                            transport: string;
+                            /** @description HTTP: the network server API base URL, e.g. https://eu1.cloud.thethings.network; MQTT: its broker, e.g. mqtts://eu1.cloud.thethings.network:8883 */
                             url: string;
+                            username: string | null;
                             /** @description Always *** */
                             apiKey: string;
                             applicationId: string | null;
@@ -9949,7 +9971,7 @@ export interface paths {
                 };
             };
         };
-        /** Send orders to LoRaWAN devices of this type through TTN v3 or ChirpStack v4, encoded by encodeDownlink */
+        /** Send orders to LoRaWAN devices of this type through TTN v3 or ChirpStack v4 (HTTP API or MQTT), encoded by encodeDownlink */
         put: {
             parameters: {
                 query?: never;
@@ -9965,9 +9987,12 @@ export interface paths {
                     "application/json": {
                         /** @description ttn-v3, chirpstack-v4 */
                         provider: string;
-                        /** @description Network server API base URL, e.g. https://eu1.cloud.thethings.network */
+                        /** @description http, mqtt (default http): the provider's HTTP API or its MQTT broker */
+                        transport?: string;
+                        /** @description HTTP: the network server API base URL, e.g. https://eu1.cloud.thethings.network; MQTT: its broker, e.g. mqtts://eu1.cloud.thethings.network:8883 */
                         url: string;
-                        /** @description TTN API key / ChirpStack API token (kept; shown as ***) */
+                        username?: string | null;
+                        /** @description TTN API key / ChirpStack API token; over MQTT the broker password (kept; shown as ***) */
                         apiKey?: string;
                         applicationId?: string | null;
                         webhookId?: string | null;
@@ -9991,8 +10016,10 @@ export interface paths {
                             type: string;
                             /** @description ttn-v3, chirpstack-v4 */
                             provider: string;
-                            /** @description Network server API base URL, e.g. https://eu1.cloud.thethings.network */
+                            transport: string;
+                            /** @description HTTP: the network server API base URL, e.g. https://eu1.cloud.thethings.network; MQTT: its broker, e.g. mqtts://eu1.cloud.thethings.network:8883 */
                             url: string;
+                            username: string | null;
                             /** @description Always *** */
                             apiKey: string;
                             applicationId: string | null;
