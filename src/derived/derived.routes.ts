@@ -28,7 +28,8 @@ export function derivedRoutes(app: TypedApp, derived: DerivedService): void {
       config: { scope: 'devices:write' },
       schema: {
         tags: ['datastreams'],
-        summary: 'Make a datastream derived: computed continuously from others (windowed aggregate, arithmetic, unit conversion)',
+        summary:
+          'Make a datastream derived: computed continuously from others (windowed aggregate, arithmetic, unit conversion); changing the definition recomputes the stored series from the stored inputs',
         params: Params,
         body: DerivedBody,
         response: { 200: DerivedSchema, ...errors(400, 404) },
