@@ -9,6 +9,8 @@ const READ_LIMIT = 500_000;
 /** Catch-up (restart, backfill, recompute) and recomputed windows read the inputs this much at a time. */
 const CHUNK_MS = 10 * 60_000;
 const END_OF_TIME = Number.MAX_SAFE_INTEGER;
+/** Catch-up chunks per series and turn: a long recompute lets the other series (and changes) through between turns. */
+const CHUNKS_PER_TURN = 12;
 
 interface Entry {
   d: DerivedDatastream;
@@ -84,7 +86,7 @@ export class DerivedEngine {
   /**
    * A definition changed: its whole series is recomputed from the stored inputs. Computation
    * restarts at the earliest stored input or value of the series (`doneUntil` reset there), values
-   * past the last stored input go now, and catch-up replaces the rest chunk by chunk, without
+   * of windows not closed yet go now, and catch-up replaces the rest chunk by chunk, without
    * announcing history (windows closing from now on are announced as usual). Stores `d` with the
    * reset `doneUntil` and answers it.
    */
@@ -100,14 +102,17 @@ export class DerivedEngine {
       let start = Math.min(d.doneUntil, ...firsts.map((r) => r.time));
       start -= start % w;
       const lastInput = lasts.length > 0 ? Math.max(...lasts.map((r) => r.time)) : undefined;
-      // Past the window of the last stored input nothing can be computed: what is stored there goes.
-      const tail = lastInput === undefined ? start : Math.max(start, lastInput - (lastInput % w) + w);
+      // Windows not closed yet (and anything past the last input) are computed when they close:
+      // what the old definition stored there goes now.
+      const horizon = Math.max(lastInput ?? 0, now) - plan.latenessMs;
+      const tail = Math.max(start, horizon - (horizon % w));
       await this.writer.replace(d.datastreamId, tail, END_OF_TIME, [], false);
+      const pastLast = lastInput === undefined ? tail : lastInput - (lastInput % w) + w;
       const redefined = { ...d, doneUntil: start };
       await this.store.put(redefined);
       const e = this.add({ ...redefined });
       if (e) {
-        e.catchUpUntil = Math.max(now, tail - 1);
+        e.catchUpUntil = Math.max(now, pastLast - 1);
         e.watermark = lastInput ?? 0;
         e.quietUntil = now - plan.latenessMs;
       }
@@ -299,7 +304,13 @@ export class DerivedEngine {
     const end = w ? horizon - (horizon % w) : horizon;
     const chunk = w ? Math.max(w, CHUNK_MS - (CHUNK_MS % w)) : CHUNK_MS;
     const id = e.d.datastreamId;
-    while (from < end) {
+    for (let chunks = 0; from < end; chunks++) {
+      if (chunks === CHUNKS_PER_TURN) {
+        // The rest on the next turn, queued right behind this one.
+        e.catchUpFrom = from;
+        this.schedule();
+        return;
+      }
       let to = Math.min(end, from + chunk);
       const rows = await this.read(e, from, to);
       if (rows.length === 0 && to < end) {
