@@ -18,7 +18,8 @@ const iso = (t: number) => new Date(t).toISOString();
  * there (GET /api/measurements) while Polder's clock reads `latenessSeconds` (10 s) after the
  * minute's end: within a minute of the data. Polder's clock is the simulated time, moved by the
  * test, so "within" is a fact of the clock, not a race with the machine's speed. Then a change of
- * the definition (mean → max) recomputes both minutes.
+ * the definition (mean → max) recomputes the stored minutes without announcing them again (a
+ * rule watching the series fires on the first minute closed after the change, not on history).
  */
 describe.each(await availableDialects())('12 Hz three phases → per-minute series through the API (%s)', (dialect) => {
   let h: Restartable;
@@ -43,11 +44,15 @@ describe.each(await availableDialects())('12 Hz three phases → per-minute seri
     let phase3: number | undefined;
 
     /** One minute at 12 Hz as uplinks over HTTP (5-second chunks in flight), waited for until stored. */
-    const sendMinute = async (minute: number) => {
+    const sendMinute = async (minute: number, factor = 1) => {
       const samples = Array.from({ length: 60 * HZ }, (_, i) => {
         const sample = JSON.parse(meter.next(T0 + minute * MIN + Math.round((i * 1000) / HZ)).body.toString());
         let sum = 0;
-        for (const ph of Object.values(sample.phases) as { power: number }[]) sum += ph.power;
+        for (const ph of Object.values(sample.phases) as { power: number }[]) {
+          if (factor !== 1) ph.power = Math.round(ph.power * factor * 10) / 10;
+          sum += ph.power;
+        }
+        if (factor !== 1) sample.total.power = Math.round(sum * 10) / 10;
         totals.set(minute, [...(totals.get(minute) ?? []), sum]);
         return sample;
       });
@@ -128,6 +133,17 @@ describe.each(await availableDialects())('12 Hz three phases → per-minute seri
       expect(rows[minute]?.value).toBeCloseTo(mean(totals.get(minute) as number[]), 6);
     }
 
+    // A rule between the highest mean and the highest maximum: quiet so far.
+    const maxima = [0, 1, 2].map((m) => Math.max(...(totals.get(m) as number[])) / 1000);
+    const means = [0, 1, 2].map((m) => mean(totals.get(m) as number[]));
+    const threshold = (Math.max(...means) + Math.max(...maxima)) / 2;
+    const rule = await h.call('POST', '/api/rules', {
+      name: 'Peak load',
+      property: 'power_total_mean_1m',
+      condition: { kind: 'threshold', op: '>', value: threshold },
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+
     // mean → max: the three stored minutes are recomputed from the stored phases.
     const { inputs, expression, convert } = created.json().derived;
     const changed = await h.call('PUT', `/api/datastreams/${ds}/derived`, {
@@ -138,7 +154,6 @@ describe.each(await availableDialects())('12 Hz three phases → per-minute seri
       latenessSeconds: LATENESS_S,
     });
     expect(changed.statusCode, changed.body).toBe(200);
-    const maxima = [0, 1, 2].map((m) => Math.max(...(totals.get(m) as number[])) / 1000);
     const rows = await eventually('maxima replace the means', async () => {
       const r = await perMinute(ds);
       return r.length === 3 && r.every((x: { value: number }, i: number) => Math.abs(x.value - (maxima[i] as number)) < 1e-6)
@@ -146,5 +161,18 @@ describe.each(await availableDialects())('12 Hz three phases → per-minute seri
         : undefined;
     });
     expect(rows.map((r: { time: number }) => r.time)).toEqual([T0, T0 + MIN, T0 + 2 * MIN]);
+
+    // The recomputed minutes are history, not announced: the rule does not fire on the maximum above
+    // its threshold. Minute 3 (load ×1.6) closes after the change and is announced: the rule's one
+    // alert is about minute 3 (an alert opens once, so a firing on the history would show here).
+    await sendMinute(3, 1.6);
+    simNow = T0 + 4 * MIN + LATENESS_S * 1000;
+    const alerts = await eventually('alert on minute 3', async () => {
+      const r = (await h.call('GET', `/api/alerts?rule=${rule.json().id}`)).json().data;
+      return r.length > 0 ? r : undefined;
+    });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].details.time).toBe(iso(T0 + 3 * MIN));
+    expect(alerts[0].details.value).toBeCloseTo(Math.max(...(totals.get(3) as number[])) / 1000, 6);
   }, 300_000);
 });
