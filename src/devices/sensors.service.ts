@@ -24,6 +24,8 @@ export interface DatastreamDerivation {
 
 /** Sensors of devices and their datastreams; `resolveDatastreams` is the pipeline's find-or-create. */
 export class SensorService {
+  private derivation: DatastreamDerivation | undefined;
+
   constructor(
     private readonly sensors: SensorStore,
     private readonly datastreams: DatastreamStore,
@@ -92,8 +94,6 @@ export class SensorService {
   resolveDatastreams(orgId: string, deviceId: string, keys: DatastreamKey[]): Promise<number[]> {
     return this.datastreams.resolve(orgId, deviceId, keys, this.clock());
   }
-
-  private derivation: DatastreamDerivation | undefined;
 
   /** Derived datastreams become available (`createDerivedDatastream`). */
   attachDerivation(derivation: DatastreamDerivation): void {
