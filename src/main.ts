@@ -311,6 +311,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     newId,
     logger,
   });
+  registry.sensors.attachDerivation(stream.derived.service);
 
   const app = await buildApp({
     logger,

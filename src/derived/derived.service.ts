@@ -22,7 +22,10 @@ export interface DerivedInput {
 
 /** Something that follows definitions (the engine). */
 export interface DerivedFollower {
+  /** A new definition: computed from its `doneUntil`. */
   set(d: DerivedDatastream): void;
+  /** A changed definition: stores it and recomputes the whole series (answers it with `doneUntil` reset). */
+  redefine(d: DerivedDatastream): Promise<DerivedDatastream>;
   remove(datastreamId: number): void;
 }
 
@@ -51,28 +54,59 @@ export class DerivedService {
     return d;
   }
 
-  /** Makes datastream `id` derived (or changes its definition): computation restarts from the backfill start. */
+  /**
+   * Makes datastream `id` derived: computed from the backfill start on. A datastream derived
+   * already gets the new definition and its whole series is recomputed from the stored inputs
+   * (values the new definition does not give are removed).
+   */
   async put(orgId: string, id: string, input: DerivedInput): Promise<DerivedDatastream> {
     const target = datastreamId(id);
     const targetInfo = target === undefined ? undefined : (await this.store.numericStreams(orgId, [target])).get(target);
     if (target === undefined || !targetInfo) throw notFound('datastream', id);
     if (targetInfo.valueKind !== 'number') throw invalid('datastream', 'only a numeric datastream can be derived');
     const definition = await this.check(orgId, target, input);
+    const existing = await this.store.find(orgId, target);
+    const d = this.draft(orgId, target, definition, existing?.createdAt);
+    if (existing) return this.follower.redefine(d);
+    await this.store.put(d);
+    this.follower.set(d);
+    return d;
+  }
+
+  /**
+   * Checks a definition for a datastream about to be created (`POST /api/datastreams` with
+   * `derived`): a 400 names `derived.<field>`. Answers the definition with its defaults.
+   */
+  async checkNew(orgId: string, input: DerivedInput): Promise<DerivedDefinition> {
+    try {
+      return await this.check(orgId, undefined, input);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'VALIDATION_FAILED' && typeof err.details?.field === 'string')
+        throw new DomainError(err.code, err.message, { ...err.details, field: `derived.${err.details.field}` });
+      throw err;
+    }
+  }
+
+  /** Makes a datastream created now derived, with a definition `checkNew` answered. */
+  async attach(orgId: string, id: number, definition: DerivedDefinition): Promise<DerivedDatastream> {
+    const d = this.draft(orgId, id, definition, undefined);
+    await this.store.put(d);
+    this.follower.set(d);
+    return d;
+  }
+
+  private draft(orgId: string, target: number, definition: DerivedDefinition, createdAt: number | undefined): DerivedDatastream {
     const now = this.clock();
     const w = definition.window ? definition.window.seconds * 1000 : 1;
     const start = now - definition.backfillSeconds * 1000;
-    const existing = await this.store.find(orgId, target);
-    const d: DerivedDatastream = {
+    return {
       datastreamId: target,
       orgId,
       definition,
       doneUntil: start - (start % w),
-      createdAt: existing?.createdAt ?? now,
+      createdAt: createdAt ?? now,
       updatedAt: now,
     };
-    await this.store.put(d);
-    this.follower.set(d);
-    return d;
   }
 
   async remove(orgId: string, id: string): Promise<void> {
@@ -81,7 +115,8 @@ export class DerivedService {
     this.follower.remove(d.datastreamId);
   }
 
-  private async check(orgId: string, target: number, input: DerivedInput): Promise<DerivedDefinition> {
+  /** `target`: the datastream being derived (undefined: one not created yet, which nothing can refer to). */
+  private async check(orgId: string, target: number | undefined, input: DerivedInput): Promise<DerivedDefinition> {
     const entries = Object.entries(input.inputs ?? {});
     if (entries.length === 0) throw invalid('inputs', 'name at least one input datastream: {"l1": 12}');
     if (entries.length > MAX_INPUTS) throw invalid('inputs', `at most ${MAX_INPUTS} inputs`);
@@ -99,11 +134,12 @@ export class DerivedService {
       if (!info) throw invalid(`inputs.${name}`, `datastream ${ds} not found`);
       if (info.valueKind !== 'number') throw invalid(`inputs.${name}`, `datastream ${ds} does not hold numbers`);
     }
-    await this.checkNoCycle(
-      orgId,
-      target,
-      entries.map(([, ds]) => ds),
-    );
+    if (target !== undefined)
+      await this.checkNoCycle(
+        orgId,
+        target,
+        entries.map(([, ds]) => ds),
+      );
     let window: DerivedDefinition['window'] = null;
     if (input.window) {
       const { seconds, aggregate } = input.window;

@@ -1,7 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Schema } from '../db/schema.js';
-import type { Measurement } from '../measurements/measurements.js';
-import { aggregateOf, mergeInto } from '../measurements/rollups.js';
 import { fromJsonColumn, toJsonColumn } from '../shared/json.js';
 import type { DerivedDatastream, DerivedDefinition, DerivedStore } from './derived.js';
 
@@ -89,63 +87,4 @@ export class KyselyDerivedStore implements DerivedStore {
       .execute();
     return new Map(rows.map((r) => [Number(r.id), { unit: r.unit, valueKind: r.value_kind }]));
   }
-}
-
-/**
- * Replaces stored values of derived datastreams (a window recomputed for late data) and
- * rebuilds the rollup buckets holding them from the raw rows, in one transaction.
- *
- * This writes the measurement tables beside the measurement store: the store's port only
- * inserts (a stored (datastream, time) is never overwritten). A `replace` on MeasurementStore
- * would be the right home for this; until then it lives here, in plain SQL for both dialects.
- */
-export async function replaceMeasurements(db: Kysely<Schema>, rows: readonly Measurement[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.transaction().execute(async (tx) => {
-    const buckets = new Map<string, { ds: number; size: number; bucket: number }>();
-    for (const r of rows) {
-      await tx.deleteFrom('measurements').where('datastream_id', '=', r.datastreamId).where('time', '=', r.time).execute();
-      await tx.insertInto('measurements').values({ datastream_id: r.datastreamId, time: r.time, value: r.value }).execute();
-      for (const size of [60, 3600, 86400]) {
-        const bucket = r.time - (r.time % (size * 1000));
-        buckets.set(`${r.datastreamId}:${size}:${bucket}`, { ds: r.datastreamId, size, bucket });
-      }
-    }
-    for (const { ds, size, bucket } of buckets.values()) {
-      const raw = await tx
-        .selectFrom('measurements')
-        .select(['time', 'value'])
-        .where('datastream_id', '=', ds)
-        .where('time', '>=', bucket)
-        .where('time', '<', bucket + size * 1000)
-        .orderBy('time')
-        .execute();
-      await tx
-        .deleteFrom('rollups')
-        .where('datastream_id', '=', ds)
-        .where('size', '=', size)
-        .where('bucket', '=', bucket)
-        .execute();
-      const first = raw[0];
-      if (!first) continue;
-      const agg = aggregateOf(Number(first.time), Number(first.value));
-      for (const r of raw.slice(1)) mergeInto(agg, aggregateOf(Number(r.time), Number(r.value)));
-      await tx
-        .insertInto('rollups')
-        .values({
-          datastream_id: ds,
-          size,
-          bucket,
-          count: agg.count,
-          sum: agg.sum,
-          min: agg.min,
-          max: agg.max,
-          first_time: agg.firstTime,
-          first_value: agg.firstValue,
-          last_time: agg.lastTime,
-          last_value: agg.lastValue,
-        })
-        .execute();
-    }
-  });
 }

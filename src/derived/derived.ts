@@ -1,5 +1,5 @@
 /** Derived datastreams: types and the ports the derived domain needs. */
-import type { Measurement } from '../measurements/measurements.js';
+import type { Measurement, Order, Range } from '../measurements/measurements.js';
 
 export const WINDOW_AGGREGATES = ['mean', 'min', 'max', 'stddev', 'sum', 'count', 'first', 'last'] as const;
 export type WindowAggregate = (typeof WINDOW_AGGREGATES)[number];
@@ -45,9 +45,14 @@ export interface DerivedStore {
 
 /** How derived values reach storage: new ones through the measurement service, recomputed ones replace. */
 export interface DerivedWriter {
-  /** Stores values not stored before (and announces them as any stored batch). */
-  insert(rows: Measurement[]): Promise<void>;
-  /** Replaces stored values of a datastream (late data changed them), rollups included. */
-  replace(rows: Measurement[]): Promise<void>;
-  readRaw(ranges: { datastreamId: number; from: number; to: number }[], limit: number): Promise<Measurement[]>;
+  /** Stores values not stored before and announces them as any stored batch; answers those stored now. */
+  insert(rows: Measurement[]): Promise<Measurement[]>;
+  /**
+   * Replaces the stored values of a derived datastream in [from, to) by `rows`
+   * (MeasurementStore.replace: values the computation no longer gives go, rollups rebuilt);
+   * announces the stored rows when `announce` (not for history recomputed after a change).
+   */
+  replace(datastreamId: number, from: number, to: number, rows: Measurement[], announce: boolean): Promise<Measurement[]>;
+  /** MeasurementStore.readRaw. */
+  readRaw(ranges: Range[], order: Order, limit: number, limitEach?: number): Promise<Measurement[]>;
 }

@@ -1,10 +1,13 @@
 import { Type } from '@sinclair/typebox';
+import { DerivedBody, DerivedSchema, derivedView } from '../derived/derived-schemas.js';
 import { principalOf } from '../http/auth.js';
 import { errors, IdParam, ListOf, listResponse, PageQuery, pageRequest } from '../http/schemas.js';
 import type { TypedApp } from '../http/types.js';
 import { DatastreamSchema, datastreamOut, SensorBody, SensorCreateBody, SensorSchema, sensorOut } from './device-schemas.js';
 import type { SensorService } from './sensors.service.js';
 
+/** A datastream just created; `derived` when it was created with a definition. */
+const DatastreamCreatedSchema = Type.Object({ ...DatastreamSchema.properties, derived: Type.Optional(DerivedSchema) });
 const DeviceParam = Type.Object({ id: Type.String({ description: 'Device id or code' }) });
 const read = { scope: 'devices:read' as const };
 const write = { scope: 'devices:write' as const };
@@ -160,19 +163,31 @@ export function sensorRoutes(app: TypedApp, sensors: SensorService) {
       config: write,
       schema: {
         tags: ['datastreams'],
-        summary: 'Create a datastream by hand (the pipeline creates them on first measurement)',
+        summary:
+          'Create a datastream by hand (the pipeline creates them on first measurement); with `derived`, a derived datastream and its definition in one call',
         body: Type.Object(
           {
-            sensor: Type.String({ minLength: 1, description: 'Sensor id' }),
+            sensor: Type.Optional(
+              Type.String({
+                minLength: 1,
+                description: 'Sensor id; required, except with `derived`: then the sensor of the first input by default',
+              }),
+            ),
             observedProperty: Type.String({ minLength: 1, maxLength: 100, description: 'e.g. temperature' }),
             unit: Type.String({ minLength: 1, maxLength: 64, description: 'UCUM code, e.g. Cel' }),
+            derived: Type.Optional(DerivedBody),
           },
           { additionalProperties: false },
         ),
-        response: { 201: DatastreamSchema, ...errors(409) },
+        response: { 201: DatastreamCreatedSchema, ...errors(409) },
       },
     },
-    async (request, reply) => reply.status(201).send(datastreamOut(await sensors.createDatastream(org(request), request.body))),
+    async (request, reply) => {
+      const { derived, ...body } = request.body;
+      if (derived === undefined) return reply.status(201).send(datastreamOut(await sensors.createDatastream(org(request), body)));
+      const created = await sensors.createDerivedDatastream(org(request), { ...body, derived });
+      return reply.status(201).send({ ...datastreamOut(created.datastream), derived: derivedView(created.derived) });
+    },
   );
 
   app.get(

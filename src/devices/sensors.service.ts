@@ -1,3 +1,5 @@
+import type { DerivedDatastream, DerivedDefinition } from '../derived/derived.js';
+import type { DerivedInput } from '../derived/derived.service.js';
 import type { Clock } from '../shared/clock.js';
 import { conflict, invalid, notFound } from '../shared/errors.js';
 import { type IdGenerator, isUuid } from '../shared/ids.js';
@@ -9,8 +11,21 @@ import type { DeviceService } from './devices.service.js';
 const UNIT_RE = /^[^\s]{1,64}$/;
 const PROPERTY_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/;
 
+/**
+ * Derived definitions (src/derived, DerivedService), for a datastream created with one
+ * (`POST /api/datastreams` with `derived`); attached by the composition root.
+ */
+export interface DatastreamDerivation {
+  /** Checks a definition for a datastream not created yet; a 400 names `derived.<field>`. */
+  checkNew(orgId: string, input: DerivedInput): Promise<DerivedDefinition>;
+  /** Makes the datastream just created derived. */
+  attach(orgId: string, id: number, definition: DerivedDefinition): Promise<DerivedDatastream>;
+}
+
 /** Sensors of devices and their datastreams; `resolveDatastreams` is the pipeline's find-or-create. */
 export class SensorService {
+  private derivation: DatastreamDerivation | undefined;
+
   constructor(
     private readonly sensors: SensorStore,
     private readonly datastreams: DatastreamStore,
@@ -80,12 +95,67 @@ export class SensorService {
     return this.datastreams.resolve(orgId, deviceId, keys, this.clock());
   }
 
-  async createDatastream(orgId: string, input: { sensor: string; observedProperty: string; unit: string }): Promise<Datastream> {
+  /** Derived datastreams become available (`createDerivedDatastream`). */
+  attachDerivation(derivation: DatastreamDerivation): void {
+    this.derivation = derivation;
+  }
+
+  async createDatastream(
+    orgId: string,
+    input: { sensor?: string | undefined; observedProperty: string; unit: string },
+  ): Promise<Datastream> {
+    this.checkDatastream(input);
+    if (input.sensor === undefined) throw invalid('sensor', 'name the sensor (its id) the datastream belongs to');
+    return this.insertDatastream(orgId, input.sensor, input);
+  }
+
+  /**
+   * A datastream and its derived definition in one call: the definition is checked first, so
+   * nothing is created when it is wrong (400 naming `derived.<field>`). Without `sensor`, it goes
+   * on the sensor of the first input (all inputs on one device). Should the definition not be
+   * kept after all, the datastream is removed again.
+   */
+  async createDerivedDatastream(
+    orgId: string,
+    input: { sensor?: string | undefined; observedProperty: string; unit: string; derived: DerivedInput },
+  ): Promise<{ datastream: Datastream; derived: DerivedDatastream }> {
+    if (!this.derivation) throw invalid('derived', 'derived datastreams are not available in this process');
+    this.checkDatastream(input);
+    const definition = await this.derivation.checkNew(orgId, input.derived);
+    let sensor = input.sensor;
+    if (sensor === undefined) {
+      const inputs = [];
+      for (const id of Object.values(definition.inputs)) {
+        const ds = await this.datastreams.find(orgId, id);
+        if (ds) inputs.push(ds);
+      }
+      const devices = new Set(inputs.map((d) => d.deviceId));
+      if (devices.size !== 1 || !inputs[0])
+        throw invalid('sensor', 'the inputs are on several devices: name the sensor the datastream belongs to');
+      sensor = inputs[0].sensorId;
+    }
+    const datastream = await this.insertDatastream(orgId, sensor, input);
+    try {
+      return { datastream, derived: await this.derivation.attach(orgId, datastream.id, definition) };
+    } catch (err) {
+      await this.datastreams.delete(orgId, datastream.id);
+      throw err;
+    }
+  }
+
+  private checkDatastream(input: { observedProperty: string; unit: string }): void {
     if (!PROPERTY_RE.test(input.observedProperty))
       throw invalid('observedProperty', 'an observed property is 1–100 letters, digits, _ . : - (e.g. temperature)');
     if (!UNIT_RE.test(input.unit)) throw invalid('unit', 'a unit is a UCUM code without spaces, e.g. Cel, %, hPa');
-    const sensor = isUuid(input.sensor) ? await this.sensors.find(orgId, input.sensor.toLowerCase()) : undefined;
-    if (!sensor) throw invalid('sensor', `sensor ${input.sensor} not found`);
+  }
+
+  private async insertDatastream(
+    orgId: string,
+    sensorRef: string,
+    input: { observedProperty: string; unit: string },
+  ): Promise<Datastream> {
+    const sensor = isUuid(sensorRef) ? await this.sensors.find(orgId, sensorRef.toLowerCase()) : undefined;
+    if (!sensor) throw invalid('sensor', `sensor ${sensorRef} not found`);
     const created = await this.datastreams.insert({
       orgId,
       deviceId: sensor.deviceId,

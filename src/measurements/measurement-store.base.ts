@@ -47,6 +47,7 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
   constructor(protected readonly db: Kysely<Schema>) {}
 
   abstract insert(rows: readonly Measurement[]): Promise<Measurement[]>;
+  abstract replace(datastreamId: number, from: number, to: number, rows: readonly Measurement[]): Promise<Measurement[]>;
   abstract readColumns(range: Range, order: Order, limit: number): Promise<Columns>;
   abstract partitions(): Promise<Partition[]>;
   abstract dropPartition(name: string, onlyIfEmpty: boolean): Promise<boolean>;

@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Schema } from '../db/schema.js';
 import { readColumnsBinary, readMeasurementsBinary } from './measurement-copy.postgres.js';
 import { PartitionManager } from './measurement-partitions.postgres.js';
+import { DELETE_RANGE, DELETE_ROLLUPS, numbered, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore } from './measurement-store.base.js';
 import type { Columns, Measurement, Order, Partition, Range, Rollup } from './measurements.js';
 import { rollupsOf } from './rollups.js';
@@ -13,6 +14,11 @@ import { rollupsOf } from './rollups.js';
 const INSERT_IGNORING_DUPLICATES = `insert into measurements (datastream_id, time, value)
   select * from unnest($1::bigint[], $2::bigint[], $3::float8[])
   on conflict do nothing returning datastream_id, time, value`;
+
+/** MeasurementStore.replace's insert: after the range's delete; a row stored meanwhile is overwritten. */
+const REPLACE_ROWS = `insert into measurements (datastream_id, time, value)
+  select * from unnest($1::bigint[], $2::bigint[], $3::float8[])
+  on conflict (datastream_id, time) do update set value = excluded.value`;
 
 /** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
 const UPSERT_ROLLUPS = `insert into rollups
@@ -91,6 +97,43 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
     } catch (err) {
       await client.query('rollback').catch(() => {});
       throw err;
+    }
+  }
+
+  /**
+   * MeasurementStore.replace in one transaction: the range deleted, the rows inserted (a row a
+   * concurrent insert stored meanwhile is overwritten), each rollup size's buckets over the range
+   * deleted and rebuilt from the raw rows (measurement-replace.ts). Retried as `insert` is.
+   */
+  async replace(datastreamId: number, from: number, to: number, rows: readonly Measurement[]): Promise<Measurement[]> {
+    const fresh = replacementRows(datastreamId, from, to, rows);
+    if (from === to) return [];
+    for (let attempt = 1; ; attempt++) {
+      await this.partitionManager.ensure(fresh);
+      const client = await this.pool.connect();
+      try {
+        await client.query('begin');
+        await client.query(numbered(DELETE_RANGE), [datastreamId, from, to]);
+        if (fresh.length > 0)
+          await client.query(REPLACE_ROWS, [
+            fresh.map((r) => r.datastreamId),
+            fresh.map((r) => r.time),
+            fresh.map((r) => r.value),
+          ]);
+        for (const b of rollupRanges(from, to)) {
+          await client.query(numbered(DELETE_ROLLUPS), [datastreamId, b.size, b.from, b.to]);
+          await client.query(numbered(REBUILD_ROLLUPS), [b.size, b.width, datastreamId, b.from, b.to]);
+        }
+        await client.query('commit');
+        return fresh;
+      } catch (err) {
+        await client.query('rollback').catch(() => {});
+        const code = (err as { code?: string }).code ?? '';
+        if (!RETRYABLE.has(code) || attempt >= ATTEMPTS) throw err;
+        if (code === '23514') this.partitionManager.forget();
+      } finally {
+        client.release();
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
 import { sqliteColumnReader } from './measurement-columns.sqlite.js';
+import { DELETE_RANGE, DELETE_ROLLUPS, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore } from './measurement-store.base.js';
 import type { Columns, Measurement, Order, Partition, Range } from './measurements.js';
 import { rollupsOf } from './rollups.js';
@@ -76,6 +77,25 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     // busy_timeout instead of failing to upgrade a read transaction), durable when it resolves;
     // the fsync runs off the event loop (db/sqlite-commit.ts).
     return this.commits.write(() => this.insertBatch(rows));
+  }
+
+  /**
+   * MeasurementStore.replace: one IMMEDIATE transaction (synchronous, so nothing interleaves):
+   * the range deleted, the rows inserted, each rollup size's buckets over the range deleted and
+   * rebuilt from the raw rows (measurement-replace.ts).
+   */
+  async replace(datastreamId: number, from: number, to: number, rows: readonly Measurement[]): Promise<Measurement[]> {
+    const fresh = replacementRows(datastreamId, from, to, rows);
+    if (from === to) return [];
+    return this.commits.write(() => {
+      this.statement(DELETE_RANGE).run(datastreamId, from, to);
+      for (const r of fresh) this.insertRow.run(r.datastreamId, r.time, r.value);
+      for (const b of rollupRanges(from, to)) {
+        this.statement(DELETE_ROLLUPS).run(datastreamId, b.size, b.from, b.to);
+        this.statement(REBUILD_ROLLUPS).run(b.size, b.width, datastreamId, b.from, b.to);
+      }
+      return fresh;
+    });
   }
 
   /**

@@ -166,6 +166,16 @@ export interface MeasurementStore {
    * that moment (checked under a lock, so a concurrent insert is not lost). Answers whether it went.
    */
   dropPartition(name: string, onlyIfEmpty: boolean): Promise<boolean>;
+  /**
+   * Replaces the numbers of one datastream with `from <= time < to` by `rows` (all of that
+   * datastream and in that range, else RangeError; one per time, the last given wins): the
+   * stored rows of the range go, the given ones are stored, and the 1-minute, 1-hour and 1-day
+   * rollups of the buckets the range touches are rebuilt from the raw rows; one transaction.
+   * Answers the rows stored. Nothing is announced (the caller decides what to tell). Rare and
+   * apart from `insert` (derived series recomputed); a bucket partly outside the range is
+   * re-aggregated from its stored rows.
+   */
+  replace(datastreamId: number, from: number, to: number, rows: readonly Measurement[]): Promise<Measurement[]>;
   /** Removes every measurement and rollup of these datastreams (the registry deletes a datastream). */
   deleteDatastreamData(datastreamIds: readonly number[]): Promise<void>;
 }

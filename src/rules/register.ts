@@ -5,7 +5,7 @@ import type { WebhookService } from '../alerts/webhooks.service.js';
 import type { Database } from '../db/database.js';
 import { derivedRoutes } from '../derived/derived.routes.js';
 import { DerivedService } from '../derived/derived.service.js';
-import { KyselyDerivedStore, replaceMeasurements } from '../derived/derived.store.js';
+import { KyselyDerivedStore } from '../derived/derived.store.js';
 import { DerivedEngine } from '../derived/derived-engine.js';
 import type { HttpPort } from '../downlinks/downlinks.js';
 import { downlinkRoutes } from '../downlinks/downlinks.routes.js';
@@ -92,13 +92,18 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
   const derivedEngine = new DerivedEngine(
     derivedStore,
     {
-      // As MeasurementService.insert does: stored, then announced (rules and other derived series follow).
-      insert: async (rows) => deps.events.emit(await deps.measurementStore.insert(rows)),
-      replace: async (rows) => {
-        await replaceMeasurements(db, rows);
-        deps.events.emit(rows);
+      // As MeasurementService.insert does: stored, then announced (rules, SSE, forecasts follow).
+      insert: async (rows) => {
+        const stored = await deps.measurementStore.insert(rows);
+        deps.events.emit(stored);
+        return stored;
       },
-      readRaw: (ranges, limit) => deps.measurementStore.readRaw(ranges, 'asc', limit),
+      replace: async (id, from, to, rows, announce) => {
+        const stored = await deps.measurementStore.replace(id, from, to, rows);
+        if (announce) deps.events.emit(stored);
+        return stored;
+      },
+      readRaw: (ranges, order, limit, limitEach) => deps.measurementStore.readRaw(ranges, order, limit, limitEach),
     },
     deps.clock,
     deps.logger,

@@ -225,6 +225,70 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
     }
   });
 
+  it('replaces a range of one datastream: rows outside it and other datastreams stay, rollups follow the raw rows', async () => {
+    const [a, b] = [await createDatastream(tdb.database.db, orgId), await createDatastream(tdb.database.db, orgId)];
+    const base = T0 + 60 * DAY;
+    // Three days, one row every 7 s 250 ms, on both datastreams.
+    const old = (ds: number) =>
+      Array.from({ length: Math.floor((3 * DAY) / 7250) }, (_, i) => ({
+        datastreamId: ds,
+        time: base + i * 7250,
+        value: (i % 101) - 50,
+      }));
+    await store.insert([...old(a.id), ...old(b.id)]);
+    const check = async (label: string) => {
+      const raw = await store.readRaw(
+        [a, b].map((s) => ({ datastreamId: s.id, ...ALL })),
+        'asc',
+        1e6,
+      );
+      const want = expectedRollups(raw);
+      const got = await storedRollups(store, [a.id, b.id]);
+      expect(got.length, label).toBe(want.size);
+      for (const r of got) {
+        const w = want.get(`${r.datastreamId}:${r.size}:${r.bucket}`);
+        expect(w, `${label}: unexpected rollup ${r.size}/${r.bucket}`).toBeDefined();
+        const { sum, ...exact } = w as Aggregate;
+        expect(r, label).toMatchObject(exact);
+        expect(r.sum, label).toBeCloseTo(sum, 6);
+      }
+      return raw;
+    };
+    // A range starting and ending inside a minute, an hour and a day bucket.
+    const from = base + DAY + 3 * 3_600_000 + 17 * 60_000 + 5123;
+    const to = base + 2 * DAY + 5 * 3_600_000 + 30_000;
+    const inRange = (r: Measurement) => r.datastreamId === a.id && r.time >= from && r.time < to;
+    const fresh = [
+      { datastreamId: a.id, time: from, value: 1000 },
+      ...Array.from({ length: 500 }, (_, i) => ({ datastreamId: a.id, time: from + 1 + i * 180_000, value: 2000 + i })),
+      { datastreamId: a.id, time: to - 1, value: -1000 },
+    ].filter((r) => r.time < to);
+    // The row at `from` given twice: the last one wins.
+    const stored = await store.replace(a.id, from, to, [{ datastreamId: a.id, time: from, value: 1 }, ...fresh]);
+    expect(stored).toEqual(sortRows(fresh));
+    const raw = await check('after replace');
+    expect(raw).toEqual(sortRows([...old(a.id).filter((r) => !inRange(r)), ...fresh, ...old(b.id)]));
+
+    // Replacing with nothing empties the range; buckets left without rows lose their rollups.
+    const day3 = base + 2 * DAY;
+    expect(await store.replace(a.id, day3, Number.MAX_SAFE_INTEGER, [])).toEqual([]);
+    const after = await check('after emptying');
+    expect(after.filter((r) => r.datastreamId === a.id && r.time >= day3)).toEqual([]);
+    expect(await store.readRollups({ datastreamId: a.id, from: day3, to: Number.MAX_SAFE_INTEGER }, 86400, 'asc', 10)).toEqual(
+      [],
+    );
+    expect(after.filter((r) => r.datastreamId === b.id)).toEqual(old(b.id));
+
+    // A row outside the range or of another datastream is refused, and nothing changes.
+    await expect(store.replace(a.id, from, from + 1000, [{ datastreamId: a.id, time: from + 1000, value: 1 }])).rejects.toThrow(
+      RangeError,
+    );
+    await expect(store.replace(a.id, from, from + 1000, [{ datastreamId: b.id, time: from, value: 1 }])).rejects.toThrow(
+      RangeError,
+    );
+    expect(await check('after refused replaces')).toEqual(after);
+  });
+
   it('answers rollup values for each aggregation, in both orders, small and large reads alike', async () => {
     const ds = await createDatastream(tdb.database.db, orgId);
     const rows = Array.from({ length: 3000 }, (_, i) => ({

@@ -228,6 +228,153 @@ describe.each(await availableDialects())('derived datastreams (%s)', (dialect) =
     expect((await h.call('GET', `/api/datastreams/${out}/derived`)).statusCode).toBe(404);
   });
 
+  it('creates a datastream with its definition in one call; a bad definition creates nothing', async () => {
+    const device = await createDevice(p.database.db, orgId);
+    const phases = [];
+    for (const n of [1, 2, 3])
+      phases.push(await createDatastream(p.database.db, orgId, { observedProperty: `power_l${n}`, unit: 'W', deviceId: device }));
+    const [l1, l2, l3] = phases.map((d) => d.id);
+    const count = async () => (await h.call('GET', `/api/datastreams?device=${device}&count=true`)).json().total;
+    const before = await count();
+    const derived = {
+      inputs: { l1, l2, l3 },
+      expression: 'l1 + l2 + l3',
+      window: { seconds: 60, aggregate: 'mean' },
+      convert: { from: 'W', to: 'kW' },
+    };
+    const bad = async (body: Record<string, unknown>, field: string) => {
+      const res = await h.call('POST', '/api/datastreams', { observedProperty: 'power_mean_1m', unit: 'kW', ...body });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json().error.details.field).toBe(field);
+    };
+    await bad({ derived: { ...derived, window: { seconds: 7, aggregate: 'mean' } } }, 'derived.window.seconds');
+    await bad({ derived: { ...derived, inputs: { l1, l2, l3: 987_654 } } }, 'derived.inputs.l3');
+    await bad({ derived: { ...derived, expression: 'l1 + l2' } }, 'derived.expression');
+    await bad({ derived: { ...derived, convert: { from: 'W', to: 'Cel' } } }, 'derived.convert');
+    await bad({}, 'sensor');
+    // Inputs on two devices: which sensor is not obvious.
+    const elsewhere = await ds({ observedProperty: 'power_l1', unit: 'W' });
+    await bad({ derived: { ...derived, inputs: { l1: elsewhere, l2, l3 } } }, 'sensor');
+    expect(await count()).toBe(before);
+
+    // Without a sensor: on the sensor of the first input.
+    const res = await h.call('POST', '/api/datastreams', { observedProperty: 'power_mean_1m', unit: 'kW', derived });
+    expect(res.statusCode, res.body).toBe(201);
+    const created = res.json();
+    expect(created).toMatchObject({
+      deviceId: device,
+      sensorId: phases[0]?.sensorId,
+      observedProperty: 'power_mean_1m',
+      unit: 'kW',
+      valueKind: 'number',
+      derived: { datastream: created.id, ...derived, latenessSeconds: 5, backfillSeconds: 0 },
+    });
+    expect((await h.call('GET', `/api/datastreams/${created.id}/derived`)).json()).toMatchObject({
+      datastream: created.id,
+      ...derived,
+    });
+    // The same datastream again: 409, and its definition is untouched.
+    const again = await h.call('POST', '/api/datastreams', {
+      observedProperty: 'power_mean_1m',
+      unit: 'kW',
+      derived: { inputs: { l1 } },
+    });
+    expect(again.statusCode, again.body).toBe(409);
+    expect(await count()).toBe(before + 1);
+    // And it computes: three phases, one minute.
+    const t0 = T + 50 * MIN;
+    await p.measurements.insert(
+      [0, 20_000, 40_000].flatMap((dt, i) => [
+        { datastreamId: l1 as number, time: t0 + dt, value: 1000 * (i + 1) },
+        { datastreamId: l2 as number, time: t0 + dt, value: 1000 },
+        { datastreamId: l3 as number, time: t0 + dt, value: 500 },
+      ]),
+    );
+    await p.measurements.insert([{ datastreamId: l1 as number, time: t0 + MIN + 6000, value: 0 }]);
+    const rows = await eventually('per-minute total power', async () => {
+      const r = await series(h, created.id, t0, t0 + MIN);
+      return r.length === 1 ? r : undefined;
+    });
+    expect(rows[0]?.value).toBeCloseTo(3.5, 9);
+    // With a sensor named: there.
+    const sensor = phases[1]?.sensorId as string;
+    const named = await h.call('POST', '/api/datastreams', {
+      sensor,
+      observedProperty: 'power_l2_kw',
+      unit: 'kW',
+      derived: { inputs: { l2 }, convert: { from: 'W', to: 'kW' } },
+    });
+    expect(named.statusCode, named.body).toBe(201);
+    expect(named.json()).toMatchObject({ sensorId: sensor, derived: { inputs: { l2 } } });
+  });
+
+  it('recomputes the stored series when its definition changes (mean → max → a longer window)', async () => {
+    const input = await ds({ observedProperty: 'load', unit: 'W' });
+    const created = await h.call('POST', '/api/datastreams', {
+      observedProperty: 'load_1m',
+      unit: 'W',
+      derived: { inputs: { x: input }, window: { seconds: 60, aggregate: 'mean' } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const out = created.json().id as number;
+    // A minute past a 3-minute boundary: after the change to 3-minute windows, the last one is still open.
+    const t0 = Math.ceil((T + 60 * MIN) / (3 * MIN)) * 3 * MIN + MIN;
+    const rows = Array.from({ length: 4 * 60 }, (_, s) => ({ datastreamId: input, time: t0 + s * 1000, value: (s * 37) % 101 }));
+    await p.measurements.insert(rows);
+    // Closes the fourth minute by input time (+ 5 s lateness).
+    const last = { datastreamId: input, time: t0 + 4 * MIN + 6000, value: 50 };
+    await p.measurements.insert([last]);
+    const all = [...rows, last];
+    /** What a window definition gives over the stored input, for windows closed by the last input. */
+    const expected = (seconds: number, agg: (v: number[]) => number) => {
+      const w = seconds * 1000;
+      const groups = new Map<number, number[]>();
+      for (const r of all) {
+        const k = r.time - (r.time % w);
+        groups.set(k, [...(groups.get(k) ?? []), r.value]);
+      }
+      return [...groups]
+        .filter(([k]) => k + w <= last.time - 5000)
+        .map(([time, v]) => ({ time, value: agg(v) }))
+        .sort((a, b) => a.time - b.time);
+    };
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const max = (v: number[]) => Math.max(...v);
+    const until = (want: { time: number; value: number }[], label: string) =>
+      eventually(label, async () => {
+        const got = await series(h, out, t0 - 10 * MIN, t0 + 10 * MIN);
+        return got.length === want.length &&
+          got.every((r, i) => r.time === want[i]?.time && Math.abs(r.value - (want[i]?.value as number)) < 1e-9)
+          ? got
+          : undefined;
+      });
+    await until(expected(60, mean), 'per-minute means');
+
+    const toMax = await put(out, { inputs: { x: input }, window: { seconds: 60, aggregate: 'max' } });
+    expect(toMax.statusCode, toMax.body).toBe(200);
+    // doneUntil goes back to the earliest stored input: the whole series is recomputed.
+    expect(Date.parse(toMax.json().doneUntil)).toBeLessThanOrEqual(t0);
+    await until(expected(60, max), 'per-minute maxima replace the means');
+    const hour = t0 - (t0 % 3_600_000);
+    // The hourly rollups follow (summed over the two hours the range may straddle).
+    const rollup = async (agg: string) =>
+      (
+        await h.call(
+          'GET',
+          `/api/measurements?datastream=${out}&start=${iso(hour)}&end=${iso(hour + 7_200_000)}&interval=1h&agg=${agg}`,
+        )
+      )
+        .json()
+        .data.reduce((a: number, r: { value: number }) => a + r.value, 0);
+
+    // A longer window: per-minute values that the new definition does not give are removed.
+    expect((await put(out, { inputs: { x: input }, window: { seconds: 180, aggregate: 'max' } })).statusCode).toBe(200);
+    // [t0 - 1 min, t0 + 2 min) is closed; [t0 + 2 min, t0 + 5 min) is not: the per-minute values there go too.
+    const three = await until(expected(180, max), '3-minute maxima, per-minute values gone');
+    expect(three.map((r) => r.time)).toEqual([t0 - MIN]);
+    expect(await rollup('count')).toBe(three.length);
+  });
+
   it('stops deriving a datastream that was deleted (the definition goes with it)', async () => {
     const input = await ds({ observedProperty: 'pressure', unit: 'Pa' });
     const out = await ds({ observedProperty: 'pressure_hpa', unit: 'hPa' });

@@ -6076,7 +6076,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a datastream by hand (the pipeline creates them on first measurement) */
+        /** Create a datastream by hand (the pipeline creates them on first measurement); with `derived`, a derived datastream and its definition in one call */
         post: {
             parameters: {
                 query?: never;
@@ -6087,12 +6087,36 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Sensor id */
-                        sensor: string;
+                        /** @description Sensor id; required, except with `derived`: then the sensor of the first input by default */
+                        sensor?: string;
                         /** @description e.g. temperature */
                         observedProperty: string;
                         /** @description UCUM code, e.g. Cel */
                         unit: string;
+                        /** @description How the datastream is computed from others (windowed aggregate, arithmetic, unit conversion) */
+                        derived?: {
+                            /** @description Names usable in the expression → input datastream ids, e.g. {"l1": 12, "l2": 13, "l3": 14} */
+                            inputs: {
+                                [key: string]: number;
+                            };
+                            window?: {
+                                /** @description Tumbling window, UTC-aligned; divides a day (60, 300, 3600 …) */
+                                seconds: number;
+                                /** @description mean, min, max, stddev, sum, count, first, last */
+                                aggregate: string;
+                            } | null;
+                            expression?: string | null;
+                            convert?: {
+                                /** @description UCUM unit, e.g. W */
+                                from: string;
+                                /** @description UCUM unit, e.g. kW */
+                                to: string;
+                            } | null;
+                            /** @description A window is computed this long after its end (default 5) */
+                            latenessSeconds?: number;
+                            /** @description Compute this far back from stored input (default 0) */
+                            backfillSeconds?: number;
+                        };
                     };
                 };
             };
@@ -6116,6 +6140,34 @@ export interface paths {
                             valueKind: "number" | "text" | "boolean" | "json";
                             /** Format: date-time */
                             createdAt: string;
+                            derived?: {
+                                datastream: number;
+                                /** @description Names usable in the expression → input datastream ids, e.g. {"l1": 12, "l2": 13, "l3": 14} */
+                                inputs: {
+                                    [key: string]: number;
+                                };
+                                window: {
+                                    /** @description Tumbling window, UTC-aligned; divides a day (60, 300, 3600 …) */
+                                    seconds: number;
+                                    /** @description mean, min, max, stddev, sum, count, first, last */
+                                    aggregate: string;
+                                } | null;
+                                expression: string | null;
+                                convert: {
+                                    /** @description UCUM unit, e.g. W */
+                                    from: string;
+                                    /** @description UCUM unit, e.g. kW */
+                                    to: string;
+                                } | null;
+                                latenessSeconds: number;
+                                backfillSeconds: number;
+                                /** Format: date-time */
+                                doneUntil: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
                         };
                     };
                 };
@@ -10231,7 +10283,7 @@ export interface paths {
                 };
             };
         };
-        /** Make a datastream derived: computed continuously from others (windowed aggregate, arithmetic, unit conversion) */
+        /** Make a datastream derived: computed continuously from others (windowed aggregate, arithmetic, unit conversion); changing the definition recomputes the stored series from the stored inputs */
         put: {
             parameters: {
                 query?: never;
@@ -10242,6 +10294,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
+            /** @description How the datastream is computed from others (windowed aggregate, arithmetic, unit conversion) */
             requestBody: {
                 content: {
                     "application/json": {

@@ -1,0 +1,64 @@
+/**
+ * `MeasurementStore.replace`, what both dialects share: the rows checked, and the SQL that
+ * deletes a range and rebuilds the rollup buckets it touches from the raw rows (written with
+ * `?` placeholders; PostgreSQL numbers them, `numbered`). Apart from the insert path on purpose:
+ * replacing is rare (derived series recomputed), inserting is the hot path.
+ */
+import { type Measurement, ROLLUP_SIZES, type RollupSize } from './measurements.js';
+
+/** Deletes the raw rows of one datastream in [from, to). Params: datastream, from, to. */
+export const DELETE_RANGE = 'delete from measurements where datastream_id = ? and time >= ? and time < ?';
+
+/** Deletes the rollups of one size whose bucket starts in [from, to). Params: datastream, size, from, to. */
+export const DELETE_ROLLUPS = 'delete from rollups where datastream_id = ? and size = ? and bucket >= ? and bucket < ?';
+
+/**
+ * Rebuilds the rollups of one size from the raw rows in [from, to) (bucket-aligned), one per
+ * bucket holding rows; first/last values read back by the primary key. Params: size, width ms,
+ * datastream, from, to.
+ */
+export const REBUILD_ROLLUPS = `insert into rollups
+  (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)
+  select g.ds, cast(? as integer), g.bucket, g.n, g.s, g.mn, g.mx, g.ft,
+    (select f.value from measurements f where f.datastream_id = g.ds and f.time = g.ft),
+    g.lt,
+    (select l.value from measurements l where l.datastream_id = g.ds and l.time = g.lt)
+  from (select ds, bucket, count(*) as n, sum(value) as s, min(value) as mn, max(value) as mx,
+      min(time) as ft, max(time) as lt
+    from (select datastream_id as ds, time - time % cast(? as bigint) as bucket, time, value from measurements
+      where datastream_id = ? and time >= ? and time < ?) r
+    group by ds, bucket) g`;
+
+/** `?` → `$1`, `$2` … (PostgreSQL). */
+export const numbered = (text: string): string => {
+  let i = 0;
+  return text.replace(/\?/g, () => `$${++i}`);
+};
+
+/** The bucket range of one rollup size covering [from, to): from its bucket start to the next bucket start at or after `to`. */
+export function bucketRange(size: RollupSize, from: number, to: number): { from: number; to: number; width: number } {
+  const width = size * 1000;
+  const end = to % width === 0 ? to : to - (to % width) + width;
+  return { from: from - (from % width), to: Math.min(end, Number.MAX_SAFE_INTEGER), width };
+}
+
+/** Each rollup size with its bucket range, in the order the statements run (the lock order). */
+export const rollupRanges = (from: number, to: number) => ROLLUP_SIZES.map((size) => ({ size, ...bucketRange(size, from, to) }));
+
+/**
+ * The rows a replace stores: all of `datastreamId`, in [from, to), finite; one per time (the
+ * last given wins), by time. Anything else is a caller's mistake (RangeError).
+ */
+export function replacementRows(datastreamId: number, from: number, to: number, rows: readonly Measurement[]): Measurement[] {
+  if (!(Number.isSafeInteger(from) && Number.isSafeInteger(to) && from >= 0 && from <= to))
+    throw new RangeError(`replace: bad range [${from}, ${to})`);
+  const byTime = new Map<number, Measurement>();
+  for (const r of rows) {
+    if (r.datastreamId !== datastreamId)
+      throw new RangeError(`replace: a row of datastream ${r.datastreamId}, not ${datastreamId}`);
+    if (!(r.time >= from && r.time < to)) throw new RangeError(`replace: row time ${r.time} outside [${from}, ${to})`);
+    if (!Number.isFinite(r.value)) throw new RangeError(`replace: value ${r.value} is not a finite number`);
+    byTime.set(r.time, r);
+  }
+  return [...byTime.values()].sort((a, b) => a.time - b.time);
+}
