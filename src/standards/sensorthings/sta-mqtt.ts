@@ -1,13 +1,17 @@
 import type { InboundMessage, MqttBus } from '../../broker/broker.js';
 import type { InboundRouter } from '../../broker/inbound-router.js';
 import type { Database } from '../../db/database.js';
-import type { Measurement } from '../../measurements/measurements.js';
+import type { DeviceEvents } from '../../devices/device-events.js';
+import type { Measurement, ValueRow } from '../../measurements/measurements.js';
 import type { MeasurementService } from '../../measurements/measurements.service.js';
 import type { Logger } from '../../shared/logger.js';
 import { SETS } from './entities.js';
+import { StaAnnouncer, type Touched } from './sta-announce.js';
 import { isObject, linkId } from './sta-body.js';
 import { staChanges } from './sta-changes.js';
 import { StaCreator } from './sta-create.js';
+import { ensureStaIds } from './sta-ids.js';
+import { StaReader } from './sta-reader.js';
 import { WriteError } from './sta-writer.js';
 
 /**
@@ -75,6 +79,8 @@ export function registerSensorThingsMqtt(deps: {
   bus: () => MqttBus | undefined;
   logger: Logger;
   clock?: () => number;
+  /** The registry's change events: devices, sensors, datastreams and sites changed through `/api` are announced too. */
+  registry?: Pick<DeviceEvents, 'on'>;
 }): StaMqtt {
   const clock = deps.clock ?? Date.now;
   const owners = new Map<number, { owner: Owner | undefined; until: number }>();
@@ -104,9 +110,28 @@ export function registerSensorThingsMqtt(deps: {
   };
   /** Publishes on a topic and on each `$select` variant of it subscribers asked for. */
   const publishAll = async (bus: MqttBus, topic: string, body: Record<string, unknown>) => {
-    await bus.publish(topic, JSON.stringify(body), { qos: 0 });
-    for (const select of variants.get(topic) ?? [])
-      await bus.publish(`${topic}?$select=${select}`, JSON.stringify(selected(body, select)), { qos: 0 });
+    if (listens(bus, topic)) await bus.publish(topic, JSON.stringify(body), { qos: 0 });
+    for (const select of variants.get(topic) ?? []) {
+      const variant = `${topic}?$select=${select}`;
+      if (listens(bus, variant)) await bus.publish(variant, JSON.stringify(selected(body, select)), { qos: 0 });
+    }
+  };
+  /**
+   * Whether anyone may receive `topic` (or one of its `$select` variants): the embedded broker
+   * knows its subscriptions; an external broker does not, so there everything is published.
+   */
+  const listens = (bus: MqttBus, topic: string) => bus.hasSubscriber?.(topic) ?? true;
+  const listensAny = (bus: MqttBus, topic: string) => {
+    if (!bus.hasSubscriber) return true;
+    if (bus.hasSubscriber(topic)) return true;
+    for (const select of variants.get(topic) ?? []) if (bus.hasSubscriber(`${topic}?$select=${select}`)) return true;
+    return false;
+  };
+  /** The datastreams of a batch someone listens to (embedded broker), each checked once. */
+  const heard = (bus: MqttBus, ids: Iterable<number>): Set<number> => {
+    const out = new Set<number>();
+    for (const id of ids) if (VERSIONS.some((v) => listensAny(bus, `${v}/Datastreams(${id})/Observations`))) out.add(id);
+    return out;
   };
   const ownerOf = async (dsId: number): Promise<Owner | undefined> => {
     const hit = owners.get(dsId);
@@ -122,13 +147,16 @@ export function registerSensorThingsMqtt(deps: {
   };
 
   let queue: Promise<void> = Promise.resolve();
-  const publish = async (rows: readonly Measurement[]) => {
+  const publish = async (rows: readonly (Measurement | ValueRow)[]) => {
     const bus = deps.bus();
     if (!bus) return;
     for (const m of rows) {
       for (const version of VERSIONS) {
         const obs = SETS.Observations;
-        const row = { ds_id: m.datastreamId, time: m.time, result: m.value };
+        const row =
+          typeof m.value === 'number'
+            ? { ds_id: m.datastreamId, time: m.time, result: m.value, result_json: null }
+            : { ds_id: m.datastreamId, time: m.time, result: null, result_json: JSON.stringify(m.value) };
         const id = obs.idOf(row);
         const self = `/sta/${version}/Observations('${id}')`;
         const body = {
@@ -152,8 +180,23 @@ export function registerSensorThingsMqtt(deps: {
       for (const r of rows) owners.set(r.id, { owner: { orgId: r.org_id, deviceId: r.device_id }, until });
     })
     .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: datastream owners not loaded'));
-  const unsubscribe = deps.measurements.events.subscribe((rows) => {
-    if (!deps.bus()) return;
+  const onStored = (all: readonly (Measurement | ValueRow)[]) => {
+    const bus = deps.bus();
+    if (!bus) return;
+    let rows = all;
+    if (bus.hasSubscriber) {
+      // Nobody subscribed on the embedded broker: no rendering, no owner look-up (the ingest hot path).
+      const ids = new Set<number>();
+      let last = Number.NaN;
+      for (const r of all) {
+        if (r.datastreamId === last) continue;
+        last = r.datastreamId;
+        ids.add(last);
+      }
+      const wanted = heard(bus, ids);
+      if (wanted.size === 0) return;
+      if (wanted.size < ids.size) rows = all.filter((r) => wanted.has(r.datastreamId));
+    }
     queue = queue
       .then(() => loaded)
       .then(async () => {
@@ -162,7 +205,10 @@ export function registerSensorThingsMqtt(deps: {
       })
       .then(() => publish(rows))
       .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT publish failed'));
-  });
+  };
+  const unsubscribe = deps.measurements.events.subscribe(onStored);
+  // Text, booleans and JSON (measurement_values), from SensorThings writes and from ingest alike.
+  const unsubscribeValues = deps.measurements.events.subscribeValues(onStored);
 
   // Entity changes made through SensorThings (18-088 §14.2): `v1.1/Things(7)` and the parents' navigation topics.
   const unsubscribeChanges = staChanges(deps.database).subscribe((change) => {
@@ -185,6 +231,40 @@ export function registerSensorThingsMqtt(deps: {
       })
       .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: entity change not published'));
   });
+
+  // Changes made through /api (the registry, imports): rendered as SensorThings answers them and
+  // published like the writer's (18-088 §14.2). Deletions are not announced (docs/standards.md).
+  const reader = new StaReader(deps.database.db, deps.database.dialect);
+  const announcer = new StaAnnouncer(deps.database, reader);
+  const announce = (orgId: string, touched: Touched[]) => {
+    if (!deps.bus() || touched.length === 0) return;
+    queue = queue
+      .then(async () => {
+        await ensureStaIds(deps.database.db, orgId);
+        // Links relative to the HTTP root, as on Observations: there is no request to take a host from.
+        const scope = { orgId, now: clock(), base: '/sta/v1.1' };
+        for (const t of touched) await announcer.announce(scope, t);
+      })
+      .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: registry change not published'));
+  };
+  const offRegistry = deps.registry
+    ? [
+        deps.registry.on('deviceSaved', ({ device }) => announce(device.orgId, [{ set: 'Things', key: device.id }])),
+        deps.registry.on('devicesChanged', ({ orgId, ids }) =>
+          announce(
+            orgId,
+            ids.map((key) => ({ set: 'Things', key })),
+          ),
+        ),
+        deps.registry.on('registryChanged', ({ orgId, sensors, datastreams, places }) =>
+          announce(orgId, [
+            ...(places ?? []).map((key): Touched => ({ set: 'Locations', key })),
+            ...(sensors ?? []).map((key): Touched => ({ set: 'Sensors', key })),
+            ...(datastreams ?? []).map((key): Touched => ({ set: 'Datastreams', key })),
+          ]),
+        ),
+      ]
+    : [];
 
   const onObservation = async (message: InboundMessage) => {
     let body: unknown;
@@ -268,7 +348,9 @@ export function registerSensorThingsMqtt(deps: {
     },
     stop() {
       unsubscribe();
+      unsubscribeValues();
       unsubscribeChanges();
+      for (const off of offRegistry) off();
       for (const off of offs) off();
     },
   };
