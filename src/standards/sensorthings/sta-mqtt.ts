@@ -5,6 +5,7 @@ import type { DeviceEvents } from '../../devices/device-events.js';
 import type { Measurement, ValueRow } from '../../measurements/measurements.js';
 import type { MeasurementService } from '../../measurements/measurements.service.js';
 import type { Logger } from '../../shared/logger.js';
+import type { ValueKind } from '../../shared/values.js';
 import { SETS } from './entities.js';
 import { StaAnnouncer, type Touched } from './sta-announce.js';
 import { isObject, linkId } from './sta-body.js';
@@ -51,6 +52,8 @@ function selected(entity: Record<string, unknown>, select: string): Record<strin
 interface Owner {
   orgId: string;
   deviceId: string;
+  /** What the datastream holds: numbers, or text, booleans, JSON (`measurement_values`). */
+  kind: ValueKind;
 }
 
 export interface StaMqtt {
@@ -138,10 +141,10 @@ export function registerSensorThingsMqtt(deps: {
     if (hit && hit.until > clock()) return hit.owner;
     const row = await deps.database.db
       .selectFrom('datastreams')
-      .select(['org_id', 'device_id'])
+      .select(['org_id', 'device_id', 'value_kind'])
       .where('id', '=', dsId)
       .executeTakeFirst();
-    const owner = row && { orgId: row.org_id, deviceId: row.device_id };
+    const owner = row && { orgId: row.org_id, deviceId: row.device_id, kind: row.value_kind as ValueKind };
     owners.set(dsId, { owner, until: clock() + OWNER_TTL_MS });
     return owner;
   };
@@ -173,11 +176,12 @@ export function registerSensorThingsMqtt(deps: {
   // Known owners at start: subscriptions to existing datastreams are decided without a query.
   const loaded = deps.database.db
     .selectFrom('datastreams')
-    .select(['id', 'org_id', 'device_id'])
+    .select(['id', 'org_id', 'device_id', 'value_kind'])
     .execute()
     .then((rows) => {
       const until = clock() + OWNER_TTL_MS;
-      for (const r of rows) owners.set(r.id, { owner: { orgId: r.org_id, deviceId: r.device_id }, until });
+      for (const r of rows)
+        owners.set(r.id, { owner: { orgId: r.org_id, deviceId: r.device_id, kind: r.value_kind as ValueKind }, until });
     })
     .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: datastream owners not loaded'));
   const onStored = (all: readonly (Measurement | ValueRow)[]) => {
@@ -295,7 +299,7 @@ export function registerSensorThingsMqtt(deps: {
     }
     const creator = new StaCreator(deps.database.db, owner.orgId, clock());
     try {
-      creator.observation(body, dsRef);
+      creator.observation(body, dsRef, owner.kind);
     } catch (err) {
       if (err instanceof WriteError) {
         deps.logger.warn({ topic: message.topic, err: err.message }, 'SensorThings MQTT: bad observation; dropped');
@@ -303,7 +307,8 @@ export function registerSensorThingsMqtt(deps: {
       }
       throw err;
     }
-    await deps.measurements.insert(creator.observations);
+    if (creator.observations.length > 0) await deps.measurements.insert(creator.observations);
+    if (creator.values.length > 0) await deps.measurements.insertValues(creator.values);
   };
   const offs = VERSIONS.flatMap((v) => [
     deps.inbound.on(`${v}/+/Observations`, onObservation),
