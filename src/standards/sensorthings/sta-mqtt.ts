@@ -114,6 +114,9 @@ export function registerSensorThingsMqtt(deps: {
   /** Publishes on a topic and on each `$select` variant of it subscribers asked for. */
   const publishAll = async (bus: MqttBus, topic: string, body: Record<string, unknown>) => {
     if (listens(bus, topic)) await bus.publish(topic, JSON.stringify(body), { qos: 0 });
+    // An external broker's subscriptions are invisible (an HTTP auth hook tells of subscribes, never
+    // of unsubscribes): there, plain topics only; `$select` topics need the embedded broker.
+    if (bus.mode === 'external') return;
     for (const select of variants.get(topic) ?? []) {
       const variant = `${topic}?$select=${select}`;
       if (listens(bus, variant)) await bus.publish(variant, JSON.stringify(selected(body, select)), { qos: 0 });
