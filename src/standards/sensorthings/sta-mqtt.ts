@@ -243,9 +243,11 @@ export function registerSensorThingsMqtt(deps: {
   // published like the writer's (18-088 §14.2). Deletions are not announced (docs/standards.md).
   const reader = new StaReader(deps.database.db, deps.database.dialect);
   const announcer = new StaAnnouncer(deps.database, reader);
+  // A queue of their own: rendering a bulk import's Things never delays observations.
+  let registryQueue: Promise<void> = Promise.resolve();
   const announce = (orgId: string, touched: Touched[]) => {
     if (!deps.bus() || touched.length === 0) return;
-    queue = queue
+    registryQueue = registryQueue
       .then(async () => {
         await ensureStaIds(deps.database.db, orgId);
         // Links relative to the HTTP root, as on Observations: there is no request to take a host from.
