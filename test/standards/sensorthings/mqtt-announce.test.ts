@@ -325,8 +325,13 @@ describe.each(dialects)('SensorThings MQTT without subscribers on %s', (dialect)
       expect(published.filter((p) => p.includes(`Datastreams(${ds})`))).toEqual([topic]);
       await client.unsubscribeAsync(topic);
       expect(bus.hasSubscriber?.(topic)).toBe(false);
+      // A broad subscription counts; a disconnected client's no longer does.
+      await client.subscribeAsync('v1.1/#');
+      expect(bus.hasSubscriber?.(topic)).toBe(true);
+      expect(bus.hasSubscriber?.(`v1.0/Datastreams(${ds})/Observations`)).toBe(false);
     } finally {
       await client.endAsync();
     }
+    await eventually('the subscription gone with its client', async () => bus.hasSubscriber?.(topic) === false);
   });
 });
