@@ -235,6 +235,34 @@ describe.each(dialects)('SensorThings MQTT announcements on %s', (dialect) => {
     ]);
     const json = await on(topic, (m) => typeof m.body.result === 'object');
     expect(json.body.result).toEqual({ state: 'closed', by: 'wind' });
+
+    // And through real ingest: a neOCampus board's `"value": "on"` on the embedded broker, stored
+    // by the default pipeline in a text datastream it creates.
+    expect((await api('POST', '/api/buildings', { slug: 'u5', name: 'U5' })).statusCode).toBe(201);
+    expect((await api('POST', '/api/rooms', { building: 'u5', slug: '201', name: '201' })).statusCode).toBe(201);
+    const board = await api('POST', '/api/devices', {
+      code: 'rpi3-u5-201',
+      type: 'rpi3',
+      identity: { kind: 'mac', value: '24:0a:c4:00:05:01' },
+      location: { building: 'u5', room: '201' },
+    });
+    expect(board.statusCode, board.body).toBe(201);
+    const c = (await t.call(undefined, { url: '/device/credentials?mac=24:0a:c4:00:05:01' })).json();
+    const port = (t.polder.mqtt as { port?: number }).port;
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      username: c.login,
+      password: c.password,
+      reconnectPeriod: 0,
+    });
+    try {
+      await device.publishAsync('u5/201/lighting', JSON.stringify({ value: 'on', subID: 'relay1' }), { qos: 1 });
+    } finally {
+      await device.endAsync();
+    }
+    const lit = await on(/^v1\.1\/Datastreams\(\d+\)\/Observations$/, (m) => m.body.result === 'on');
+    const litDs = Number(/\((\d+)\)/.exec(lit.topic)?.[1]);
+    const stored = (await api('GET', `/api/datastreams/${litDs}`)).json();
+    expect(stored).toMatchObject({ observedProperty: 'lighting', valueKind: 'text' });
   });
 
   it('deletions publish nothing: a deleted entity is simply no longer announced (no retained message to clear)', async () => {
