@@ -71,7 +71,11 @@ describe.skipIf(!dynsecAvailable)('SensorThings MQTT on an external Mosquitto', 
     await on(`v1.1/Things(${thing})/Datastreams`, (m) => m.body['@iot.id'] === door);
 
     // A change through /api.
-    const created = await live.call(ADMIN_TOKEN, { method: 'POST', url: '/api/devices', payload: { code: 'ext-dev', type: 'sensor' } });
+    const created = await live.call(ADMIN_TOKEN, {
+      method: 'POST',
+      url: '/api/devices',
+      payload: { code: 'ext-dev', type: 'sensor' },
+    });
     expect(created.statusCode, created.body).toBe(201);
     await on(/^v1\.1\/Things\(\d+\)$/, (m) => m.body.name === 'ext-dev');
 
