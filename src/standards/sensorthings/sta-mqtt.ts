@@ -252,9 +252,33 @@ export function registerSensorThingsMqtt(deps: {
         await ensureStaIds(deps.database.db, orgId);
         // Links relative to the HTTP root, as on Observations: there is no request to take a host from.
         const scope = { orgId, now: clock(), base: '/sta/v1.1' };
-        for (const t of touched) await announcer.announce(scope, t);
+        for (const t of await heardEntities(orgId, touched)) await announcer.announce(scope, t);
       })
       .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: registry change not published'));
+  };
+  /**
+   * On the embedded broker, the entities someone could hear: a Thing, Sensor or Location is
+   * published on its own topics only (no to-one parents), so its alias (one query per 500) tells
+   * whether rendering it is worth it; a bulk import nobody listens to renders nothing.
+   */
+  const heardEntities = async (orgId: string, touched: Touched[]): Promise<Touched[]> => {
+    const bus = deps.bus();
+    if (!bus?.hasSubscriber) return touched;
+    const out: Touched[] = [];
+    for (const set of ['Things', 'Sensors', 'Locations'] as const) {
+      const keys = touched.filter((t) => t.set === set).map((t) => String(t.key));
+      for (let i = 0; i < keys.length; i += 500) {
+        const rows = await deps.database.db
+          .selectFrom('sta_ids')
+          .select(['id', 'key'])
+          .where('org_id', '=', orgId)
+          .where('kind', '=', ALIAS_KINDS[set] as string)
+          .where('key', 'in', keys.slice(i, i + 500))
+          .execute();
+        for (const r of rows) if (VERSIONS.some((v) => listensAny(bus, `${v}/${set}(${r.id})`))) out.push({ set, key: r.key });
+      }
+    }
+    return [...out, ...touched.filter((t) => t.set !== 'Things' && t.set !== 'Sensors' && t.set !== 'Locations')];
   };
   const offRegistry = deps.registry
     ? [

@@ -361,5 +361,34 @@ describe.each(dialects)('SensorThings MQTT without subscribers on %s', (dialect)
       await client.endAsync();
     }
     await eventually('the subscription gone with its client', async () => bus.hasSubscriber?.(topic) === false);
+
+    // Registry changes nobody could hear are not rendered either. Changes are announced in order,
+    // so a later change of a Thing that is listened to is the fence.
+    const device = (code: string, method = 'POST', url = '/api/devices') =>
+      t.call(ADMIN_TOKEN, {
+        method: method as 'POST',
+        url,
+        payload: method === 'POST' ? { code, type: 'sensor' } : { description: code },
+      });
+    expect((await device('fence-dev')).statusCode).toBe(201);
+    const fence = (await sta.get(`Things?$filter=name eq 'fence-dev'`)).json().value[0]['@iot.id'] as number;
+    const listener = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      username: 'x',
+      password: ADMIN_TOKEN,
+      reconnectPeriod: 0,
+    });
+    try {
+      const names: unknown[] = [];
+      listener.on('message', (_tp, payload) => names.push(JSON.parse(payload.toString()).description));
+      await listener.subscribeAsync(`v1.1/Things(${fence})`);
+      const before = published.length;
+      expect((await device('unheard')).statusCode).toBe(201);
+      expect((await device('fenced', 'PATCH', '/api/devices/fence-dev')).statusCode).toBe(200);
+      await eventually('the fence Thing', async () => names.includes('fenced'));
+      // fence-dev's own creation may be announced after the subscription too: only its topic is.
+      expect(new Set(published.slice(before))).toEqual(new Set([`v1.1/Things(${fence})`]));
+    } finally {
+      await listener.endAsync();
+    }
   });
 });
