@@ -250,7 +250,15 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     logger,
   });
   const inbound = new InboundRouter();
-  const sensorThingsMqtt = registerSensorThingsMqtt({ database, measurements, inbound, bus: () => polder.mqtt, logger, clock });
+  const sensorThingsMqtt = registerSensorThingsMqtt({
+    database,
+    measurements,
+    inbound,
+    bus: () => polder.mqtt,
+    logger,
+    clock,
+    registry: registry.events,
+  });
   // Every message that reaches Polder is a sign of life of the device that sent it.
   inbound.on('#', heartbeatHandler({ activity, directory, counters: fleetMetrics.heartbeats }), { passive: true });
   const mqttService = config.mqttUrl ? new URL(config.mqttUrl) : undefined;

@@ -63,6 +63,12 @@ export interface MqttBus {
   publish(topic: string, payload: string | Buffer, opts?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
   /** Start receiving messages on these filters (the embedded broker sees every publish anyway). */
   subscribe(filters: string[]): Promise<void>;
+  /**
+   * Embedded broker only: whether a connected client holds a subscription matching `topic`, so a
+   * publisher may skip rendering what nobody would receive. An external broker cannot tell
+   * (undefined: publish).
+   */
+  hasSubscriber?(topic: string): boolean;
   /** Closes the sessions of clients that logged in as `username` (after a credentials reset). */
   disconnect(username: string): Promise<number>;
   close(): Promise<void>;

@@ -5,7 +5,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import type { BrokerAuth, InboundHandler, MqttBus, MqttPrincipal } from './broker.js';
+import { type BrokerAuth, type InboundHandler, type MqttBus, type MqttPrincipal, topicMatches } from './broker.js';
 import { RetainedBudget } from './retained-budget.js';
 import { mayRetain } from './topic-policy.js';
 
@@ -66,6 +66,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   /** Clients that sent an empty client id with clean session off. */
   const anonymousPersistent = new WeakSet<Client>();
 
+  const subscriptions = new SubscriptionIndex();
+
   const aedes = await Aedes.createBroker({
     preConnect(client, packet, done) {
       if (packet.clientId === '' && !packet.clean) anonymousPersistent.add(client);
@@ -115,6 +117,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         log.warn({ clientId: client.id, filter: sub.topic }, 'subscription refused');
         return done(null, null);
       }
+      // Also called for the subscriptions a persistent session restores (which emit no 'subscribe').
+      subscriptions.add(client, sub.topic);
       done(null, sub);
     },
     // Every delivery is checked again: a broad subscription (`#`) gets only what this client may read.
@@ -158,7 +162,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     }
   });
 
+  aedes.on('unsubscribe', (filters, client) => {
+    for (const f of filters) subscriptions.remove(client, f);
+  });
+
   aedes.on('clientDisconnect', (client) => {
+    subscriptions.drop(client);
     for (const [name, set] of byUsername) {
       if (set.delete(client) && set.size === 0) byUsername.delete(name);
     }
@@ -200,6 +209,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     mode: 'embedded',
     port,
     connectedClients: () => aedes.connectedClients,
+    hasSubscriber: (topic) => subscriptions.matches(topic),
     publish: (topic, payload, o = {}) =>
       new Promise((resolve, reject) =>
         aedes.publish(
@@ -229,3 +239,60 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     },
   };
 }
+
+/**
+ * The filters connected clients subscribe to, indexed by their first level, so that "does anyone
+ * listen to this topic" looks only at filters starting with that level, `+` or `#` (not at every
+ * device's own command topic). QoS 0 publications reach connected clients only, so a
+ * disconnected client's subscriptions (kept by a persistent session) are dropped here.
+ */
+class SubscriptionIndex {
+  private readonly byClient = new Map<Client, Set<string>>();
+  /** First level → filter → how many clients hold it. */
+  private readonly byRoot = new Map<string, Map<string, number>>();
+
+  add(client: Client, filter: string) {
+    const own = this.byClient.get(client) ?? new Set<string>();
+    if (own.has(filter)) return;
+    own.add(filter);
+    this.byClient.set(client, own);
+    const f = plain(filter);
+    const root = rootOf(f);
+    const filters = this.byRoot.get(root) ?? new Map<string, number>();
+    filters.set(f, (filters.get(f) ?? 0) + 1);
+    this.byRoot.set(root, filters);
+  }
+
+  remove(client: Client, filter: string) {
+    const own = this.byClient.get(client);
+    if (!own?.delete(filter)) return;
+    if (own.size === 0) this.byClient.delete(client);
+    const f = plain(filter);
+    const filters = this.byRoot.get(rootOf(f));
+    const n = (filters?.get(f) ?? 0) - 1;
+    if (n > 0) filters?.set(f, n);
+    else filters?.delete(f);
+    if (filters?.size === 0) this.byRoot.delete(rootOf(f));
+  }
+
+  drop(client: Client) {
+    for (const f of [...(this.byClient.get(client) ?? [])]) this.remove(client, f);
+  }
+
+  matches(topic: string): boolean {
+    for (const root of [rootOf(topic), '+', '#']) {
+      const filters = this.byRoot.get(root);
+      if (!filters) continue;
+      if (filters.has(topic)) return true;
+      for (const f of filters.keys()) if (topicMatches(f, topic)) return true;
+    }
+    return false;
+  }
+}
+
+/** A shared subscription `$share/<group>/<filter>` matches as its filter. */
+const plain = (filter: string) => (filter.startsWith('$share/') ? filter.split('/').slice(2).join('/') : filter);
+const rootOf = (topic: string) => {
+  const i = topic.indexOf('/');
+  return i < 0 ? topic : topic.slice(0, i);
+};

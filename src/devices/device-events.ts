@@ -21,6 +21,8 @@ export interface DeviceEventMap {
   passwordIssued: { device: Device; password: string };
   /** Devices written in bulk (import) or whose base topic a location change recomputed. */
   devicesChanged: { orgId: string; ids: string[] };
+  /** Sensors, datastreams or sites created or updated through the API (SensorThings announces them). */
+  registryChanged: { orgId: string; sensors?: string[]; datastreams?: number[]; places?: string[] };
 }
 
 type Listener<K extends keyof DeviceEventMap> = (payload: DeviceEventMap[K]) => void | Promise<void>;
@@ -34,6 +36,7 @@ export class DeviceEvents {
     deviceSaved: [],
     passwordIssued: [],
     devicesChanged: [],
+    registryChanged: [],
   };
 
   constructor(private readonly onError: (err: unknown, event: keyof DeviceEventMap) => void = () => {}) {}

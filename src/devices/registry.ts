@@ -64,6 +64,7 @@ export function createRegistry(deps: {
   locations.onChanged(async (orgId, scope) => {
     await devices.refreshBaseTopics(orgId, scope);
   });
+  locations.onSiteSaved((orgId, siteId) => events.emit('registryChanged', { orgId, places: [siteId] }));
   const sensors = new SensorService(sensorStore, new KyselyDatastreamStore(db, newId), devices, events, clock, newId);
   const brokerAddress: BrokerAddress = {
     host: deps.config.mqttPublicHost,

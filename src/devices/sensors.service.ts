@@ -55,6 +55,7 @@ export class SensorService {
       updatedAt: now,
     };
     await this.sensors.insert(sensor);
+    await this.events.emit('registryChanged', { orgId, sensors: [sensor.id] });
     return sensor;
   }
 
@@ -73,6 +74,7 @@ export class SensorService {
     const sensor = await this.get(orgId, id);
     await this.checkUnique(orgId, sensor.deviceId, patch.code, patch.externalId, sensor.id);
     await this.sensors.update(orgId, sensor.id, { ...patch, updatedAt: this.clock() });
+    await this.events.emit('registryChanged', { orgId, sensors: [sensor.id] });
     return this.get(orgId, sensor.id);
   }
 
@@ -170,6 +172,7 @@ export class SensorService {
         input.observedProperty,
         `sensor ${sensor.code} has a ${input.observedProperty} datastream in ${input.unit} already`,
       );
+    await this.events.emit('registryChanged', { orgId, datastreams: [created.id] });
     return created;
   }
 

@@ -57,6 +57,17 @@ export class LocationService {
     this.listeners.push(listener);
   }
 
+  private readonly siteListeners: ((orgId: string, siteId: string) => Promise<void>)[] = [];
+
+  /** Called after a site is created or updated (SensorThings announces it as a Location). */
+  onSiteSaved(listener: (orgId: string, siteId: string) => Promise<void>) {
+    this.siteListeners.push(listener);
+  }
+
+  private async siteSaved(orgId: string, siteId: string) {
+    for (const l of this.siteListeners) await l(orgId, siteId);
+  }
+
   private async changed(orgId: string, scope: LocationScope) {
     for (const l of this.listeners) await l(orgId, scope);
   }
@@ -150,6 +161,7 @@ export class LocationService {
       await this.store.makeDefaultSite(orgId, site.id, now);
       await this.changed(orgId, { siteId: oldDefault.id });
     }
+    await this.siteSaved(orgId, site.id);
     return this.getSite(orgId, site.id);
   }
 
@@ -182,6 +194,7 @@ export class LocationService {
       await this.changed(orgId, { siteId: oldDefault.id });
       await this.changed(orgId, { siteId: site.id });
     } else if (patch.slug !== undefined && patch.slug !== site.slug) await this.changed(orgId, { siteId: site.id });
+    await this.siteSaved(orgId, site.id);
     return this.getSite(orgId, site.id);
   }
 

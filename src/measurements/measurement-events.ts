@@ -1,6 +1,8 @@
-import type { Measurement } from './measurements.js';
+import type { Measurement, ValueRow } from './measurements.js';
 
 export type MeasurementListener = (rows: readonly Measurement[]) => void;
+/** Non-numeric values (text, booleans, JSON) stored now, apart from the numeric hot path. */
+export type ValueListener = (rows: readonly ValueRow[]) => void;
 
 /**
  * In-process fan-out of stored measurements: the service emits each batch after it commits
@@ -23,6 +25,27 @@ export class MeasurementEvents {
 
   get listenerCount(): number {
     return this.listeners.size;
+  }
+
+  private readonly valueListeners = new Set<ValueListener>();
+
+  /** Calls `listener` with every stored batch of non-numeric values until the returned function is called. */
+  subscribeValues(listener: ValueListener): () => void {
+    this.valueListeners.add(listener);
+    return () => {
+      this.valueListeners.delete(listener);
+    };
+  }
+
+  emitValues(rows: readonly ValueRow[]): void {
+    if (rows.length === 0) return;
+    for (const listener of this.valueListeners) {
+      try {
+        listener(rows);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
   }
 
   emit(rows: readonly Measurement[]): void {

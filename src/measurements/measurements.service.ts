@@ -82,11 +82,14 @@ export class MeasurementService {
 
   /**
    * Stores non-numeric values (text, booleans, JSON) of datastreams of those kinds, apart from
-   * the numeric hot table; answers the rows new now. Live subscribers hear of numbers only.
+   * the numeric hot table; answers the rows new now, which `events.subscribeValues` listeners
+   * (SensorThings MQTT) hear of. Live subscribers hear of numbers only.
    */
   async insertValues(rows: readonly ValueRow[]): Promise<ValueRow[]> {
     rows.forEach(checkValueRow);
-    return this.store.insertValues(rows);
+    const inserted = await this.store.insertValues(rows);
+    this.events.emitValues(inserted);
+    return inserted;
   }
 
   async query(caller: Principal, input: MeasurementQueryInput, page: PageRequest): Promise<QueryResult> {

@@ -171,7 +171,9 @@ describe.each(brokerModes())('cross-tenant MQTT on the %s broker', (mode) => {
     // Read only: what it publishes reaches nobody.
     const platform = await connect({ username: 'ops', password: ADMIN_TOKEN });
     const seen = record(platform);
-    await platform.subscribeAsync('#', { qos: 1 });
+    // Under polder/ (where the forged message goes): SensorThings' announcements of the series
+    // made above (v1.x/Things(…), v1.x/Datastreams(…)) may still be on their way to `#`.
+    await platform.subscribeAsync('polder/#', { qos: 1 });
     await reader.publishAsync('polder/beta/alerts', '{"forged":true}', { qos: 0 });
     // Once the broker has handled the reader's publish, the platform's own message comes after it.
     await handled(reader, 'polder/beta/#');

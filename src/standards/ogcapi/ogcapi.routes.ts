@@ -96,7 +96,7 @@ function preflight(reply: FastifyReply) {
  * OpenAPI document: /ogc/api describes these routes.
  */
 export function registerOgcApi(app: FastifyInstance, deps: OgcApiDeps) {
-  const service = new OgcApiService(new KyselyFeatureStore(deps.database.db));
+  const service = new OgcApiService(new KyselyFeatureStore(deps.database.db, deps.database.dialect));
   const hidden = { schema: { hide: true } };
   const pub = { ...hidden, config: { public: true } };
 

@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Dialect } from '../../db/dialect.js';
 import type { Schema } from '../../db/schema.js';
 import { invalid } from '../../shared/errors.js';
 import { decodeCursor, encodeCursor, toPage } from '../../shared/page.js';
@@ -45,20 +46,42 @@ function bound(name: string, value: string | number | boolean): unknown {
   return value;
 }
 
-function cqlCondition(src: Source, e: CqlExpr): Sql {
+/**
+ * CQL2 `LIKE` is case-sensitive, `%` any run, `_` one character, a backslash escapes the next one.
+ * PostgreSQL's LIKE is exactly that (its default escape is the backslash); SQLite's LIKE ignores ASCII case, so there the
+ * pattern becomes a GLOB (`*`, `?`, literal `*?[` in brackets), which is case-sensitive.
+ */
+export function likePattern(pattern: string, dialect: Dialect): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\' && i + 1 < pattern.length) {
+      const next = pattern[++i] as string;
+      out += dialect === 'postgres' ? (next === '%' || next === '_' || next === '\\' ? `\\${next}` : next) : glob(next);
+    } else if (c === '%') out += dialect === 'postgres' ? '%' : '*';
+    else if (c === '_') out += dialect === 'postgres' ? '_' : '?';
+    else out += dialect === 'postgres' ? (c === '\\' ? '\\\\' : c) : glob(c);
+  }
+  return out;
+}
+const glob = (c: string) => (c === '*' || c === '?' || c === '[' ? `[${c}]` : c);
+
+function cqlCondition(src: Source, e: CqlExpr, dialect: Dialect): Sql {
   switch (e.op) {
     case 'and':
     case 'or':
       return sql`(${sql.join(
-        e.args.map((a) => cqlCondition(src, a)),
+        e.args.map((a) => cqlCondition(src, a, dialect)),
         e.op === 'and' ? sql` and ` : sql` or `,
       )})`;
     case 'not':
-      return sql`(not ${cqlCondition(src, e.arg)})`;
+      return sql`(not ${cqlCondition(src, e.arg, dialect)})`;
     case 'isNull':
       return sql`(${src.columns[e.property] as Sql} is null)`;
     case 'like':
-      return sql`(${src.columns[e.property] as Sql} like ${e.pattern})`;
+      return dialect === 'postgres'
+        ? sql`(${src.columns[e.property] as Sql} like ${likePattern(e.pattern, dialect)})`
+        : sql`(${src.columns[e.property] as Sql} glob ${likePattern(e.pattern, dialect)})`;
     case 'between':
       return sql`(${src.columns[e.property] as Sql} between ${bound(e.property, e.low)} and ${bound(e.property, e.high)})`;
     case 'in':
@@ -72,7 +95,7 @@ function cqlCondition(src: Source, e: CqlExpr): Sql {
   }
 }
 
-function conditions(src: Source, q: ItemsQuery): Sql[] {
+function conditions(src: Source, q: ItemsQuery, dialect: Dialect): Sql[] {
   const where = [...src.scope];
   if (q.bbox) where.push(bboxCondition(src, q.bbox));
   const dt = q.datetime && datetimeCondition(src, q.datetime);
@@ -87,7 +110,7 @@ function conditions(src: Source, q: ItemsQuery): Sql[] {
         )})`,
       );
   }
-  if (q.cql) where.push(cqlCondition(src, q.cql));
+  if (q.cql) where.push(cqlCondition(src, q.cql, dialect));
   return where;
 }
 
@@ -98,7 +121,10 @@ const isBefore = (cursor: unknown[]): cursor is [{ before: unknown[] }] => {
 
 /** The storage port over Kysely: one SQL statement per page (and one for the count), on both dialects. */
 export class KyselyFeatureStore implements FeatureStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly dialect: Dialect,
+  ) {}
 
   private async rows(query: Sql): Promise<Row[]> {
     return (await query.execute(this.db)).rows as Row[];
@@ -120,7 +146,7 @@ export class KyselyFeatureStore implements FeatureStore {
 
   async items(orgId: string, c: Collection, q: ItemsQuery): Promise<FeaturePage> {
     const src = sourceOf(orgId, c);
-    const where = conditions(src, q);
+    const where = conditions(src, q, this.dialect);
     const paged = [...where];
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     // A `prev` cursor is [{"before": key}]: the page that ends just before that key.

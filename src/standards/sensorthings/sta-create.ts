@@ -5,7 +5,7 @@ import type { Measurement, ValueRow } from '../../measurements/measurements.js';
 import { uuidv7 } from '../../shared/ids.js';
 import { toJsonColumn } from '../../shared/json.js';
 import { KIND_ONE, type NonNumericValue, type ValueKind, valueKindOf } from '../../shared/values.js';
-import { kindOfObservationType } from './entities.js';
+import { kindOfObservationType, type SetName } from './entities.js';
 import {
   type Body,
   instant,
@@ -36,6 +36,8 @@ export class StaCreator {
   readonly observations: Measurement[] = [];
   /** Non-numeric results (text, booleans, JSON), stored in measurement_values. */
   readonly values: ValueRow[] = [];
+  /** Every entity created, in order (a deep insert's nested ones too), for MQTT announcements. */
+  readonly created: { set: SetName; key: string | number }[] = [];
 
   constructor(
     private readonly tx: Tx,
@@ -58,8 +60,10 @@ export class StaCreator {
       properties: optionalObject(body, 'properties', bad) ?? {},
       now: this.now,
     });
+    this.created.push({ set: 'Things', key: id });
     // Linking a Location creates a HistoricalLocation (SensorThings 1.1 §10.2.1.3).
-    if (placed) await recordPlacement(this.tx, this.orgId, id, placed.id, this.now);
+    if (placed)
+      this.created.push({ set: 'HistoricalLocations', key: await recordPlacement(this.tx, this.orgId, id, placed.id, this.now) });
     for (const ds of arrayOf(body.Datastreams, 'Datastreams')) await this.datastream({ ...ds, Thing: { '@iot.id': id } });
     return id;
   }
@@ -138,6 +142,7 @@ export class StaCreator {
         updated_at: this.now,
       })
       .execute();
+    this.created.push({ set: geometryField === 'feature' ? 'FeaturesOfInterest' : 'Locations', key: id });
     return id;
   }
 
@@ -164,6 +169,7 @@ export class StaCreator {
         updated_at: this.now,
       })
       .execute();
+    this.created.push({ set: 'Sensors', key: id });
     return id;
   }
 
@@ -193,6 +199,7 @@ export class StaCreator {
         created_at: this.now,
       })
       .execute();
+    this.created.push({ set: 'ObservedProperties', key });
     return key;
   }
 
@@ -261,6 +268,7 @@ export class StaCreator {
         properties: toJsonColumn(optionalObject(body, 'properties', bad) ?? null),
       })
       .execute();
+    this.created.push({ set: 'Datastreams', key: id });
     const kind = kindOfObservationType(body.observationType) as ValueKind;
     for (const o of arrayOf(body.Observations, 'Observations'))
       this.observation({ ...o, Datastream: { '@iot.id': id } }, id, kind);
@@ -271,7 +279,9 @@ export class StaCreator {
   async historicalLocation(thingId: string, locationId: string, time?: number): Promise<number> {
     const place = await this.placeColumns(locationId);
     if (!(await deviceWrites.place(this.tx, this.orgId, thingId, place, time ?? this.now))) throw missing('Thing', thingId);
-    return recordPlacement(this.tx, this.orgId, thingId, locationId, time ?? this.now);
+    const id = await recordPlacement(this.tx, this.orgId, thingId, locationId, time ?? this.now);
+    this.created.push({ set: 'HistoricalLocations', key: id });
+    return id;
   }
 
   /**

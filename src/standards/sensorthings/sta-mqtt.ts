@@ -1,13 +1,18 @@
 import type { InboundMessage, MqttBus } from '../../broker/broker.js';
 import type { InboundRouter } from '../../broker/inbound-router.js';
 import type { Database } from '../../db/database.js';
-import type { Measurement } from '../../measurements/measurements.js';
+import type { DeviceEvents } from '../../devices/device-events.js';
+import type { Measurement, ValueRow } from '../../measurements/measurements.js';
 import type { MeasurementService } from '../../measurements/measurements.service.js';
 import type { Logger } from '../../shared/logger.js';
+import type { ValueKind } from '../../shared/values.js';
 import { SETS } from './entities.js';
+import { StaAnnouncer, type Touched } from './sta-announce.js';
 import { isObject, linkId } from './sta-body.js';
 import { staChanges } from './sta-changes.js';
 import { StaCreator } from './sta-create.js';
+import { ensureStaIds } from './sta-ids.js';
+import { StaReader } from './sta-reader.js';
 import { WriteError } from './sta-writer.js';
 
 /**
@@ -47,6 +52,8 @@ function selected(entity: Record<string, unknown>, select: string): Record<strin
 interface Owner {
   orgId: string;
   deviceId: string;
+  /** What the datastream holds: numbers, or text, booleans, JSON (`measurement_values`). */
+  kind: ValueKind;
 }
 
 export interface StaMqtt {
@@ -75,6 +82,8 @@ export function registerSensorThingsMqtt(deps: {
   bus: () => MqttBus | undefined;
   logger: Logger;
   clock?: () => number;
+  /** The registry's change events: devices, sensors, datastreams and sites changed through `/api` are announced too. */
+  registry?: Pick<DeviceEvents, 'on'>;
 }): StaMqtt {
   const clock = deps.clock ?? Date.now;
   const owners = new Map<number, { owner: Owner | undefined; until: number }>();
@@ -104,31 +113,56 @@ export function registerSensorThingsMqtt(deps: {
   };
   /** Publishes on a topic and on each `$select` variant of it subscribers asked for. */
   const publishAll = async (bus: MqttBus, topic: string, body: Record<string, unknown>) => {
-    await bus.publish(topic, JSON.stringify(body), { qos: 0 });
-    for (const select of variants.get(topic) ?? [])
-      await bus.publish(`${topic}?$select=${select}`, JSON.stringify(selected(body, select)), { qos: 0 });
+    if (listens(bus, topic)) await bus.publish(topic, JSON.stringify(body), { qos: 0 });
+    // An external broker's subscriptions are invisible (an HTTP auth hook tells of subscribes, never
+    // of unsubscribes): there, plain topics only; `$select` topics need the embedded broker.
+    if (bus.mode === 'external') return;
+    for (const select of variants.get(topic) ?? []) {
+      const variant = `${topic}?$select=${select}`;
+      if (listens(bus, variant)) await bus.publish(variant, JSON.stringify(selected(body, select)), { qos: 0 });
+    }
+  };
+  /**
+   * Whether anyone may receive `topic` (or one of its `$select` variants): the embedded broker
+   * knows its subscriptions; an external broker does not, so there everything is published.
+   */
+  const listens = (bus: MqttBus, topic: string) => bus.hasSubscriber?.(topic) ?? true;
+  const listensAny = (bus: MqttBus, topic: string) => {
+    if (!bus.hasSubscriber) return true;
+    if (bus.hasSubscriber(topic)) return true;
+    for (const select of variants.get(topic) ?? []) if (bus.hasSubscriber(`${topic}?$select=${select}`)) return true;
+    return false;
+  };
+  /** The datastreams of a batch someone listens to (embedded broker), each checked once. */
+  const heard = (bus: MqttBus, ids: Iterable<number>): Set<number> => {
+    const out = new Set<number>();
+    for (const id of ids) if (VERSIONS.some((v) => listensAny(bus, `${v}/Datastreams(${id})/Observations`))) out.add(id);
+    return out;
   };
   const ownerOf = async (dsId: number): Promise<Owner | undefined> => {
     const hit = owners.get(dsId);
     if (hit && hit.until > clock()) return hit.owner;
     const row = await deps.database.db
       .selectFrom('datastreams')
-      .select(['org_id', 'device_id'])
+      .select(['org_id', 'device_id', 'value_kind'])
       .where('id', '=', dsId)
       .executeTakeFirst();
-    const owner = row && { orgId: row.org_id, deviceId: row.device_id };
+    const owner = row && { orgId: row.org_id, deviceId: row.device_id, kind: row.value_kind as ValueKind };
     owners.set(dsId, { owner, until: clock() + OWNER_TTL_MS });
     return owner;
   };
 
   let queue: Promise<void> = Promise.resolve();
-  const publish = async (rows: readonly Measurement[]) => {
+  const publish = async (rows: readonly (Measurement | ValueRow)[]) => {
     const bus = deps.bus();
     if (!bus) return;
     for (const m of rows) {
       for (const version of VERSIONS) {
         const obs = SETS.Observations;
-        const row = { ds_id: m.datastreamId, time: m.time, result: m.value };
+        const row =
+          typeof m.value === 'number'
+            ? { ds_id: m.datastreamId, time: m.time, result: m.value, result_json: null }
+            : { ds_id: m.datastreamId, time: m.time, result: null, result_json: JSON.stringify(m.value) };
         const id = obs.idOf(row);
         const self = `/sta/${version}/Observations('${id}')`;
         const body = {
@@ -145,15 +179,31 @@ export function registerSensorThingsMqtt(deps: {
   // Known owners at start: subscriptions to existing datastreams are decided without a query.
   const loaded = deps.database.db
     .selectFrom('datastreams')
-    .select(['id', 'org_id', 'device_id'])
+    .select(['id', 'org_id', 'device_id', 'value_kind'])
     .execute()
     .then((rows) => {
       const until = clock() + OWNER_TTL_MS;
-      for (const r of rows) owners.set(r.id, { owner: { orgId: r.org_id, deviceId: r.device_id }, until });
+      for (const r of rows)
+        owners.set(r.id, { owner: { orgId: r.org_id, deviceId: r.device_id, kind: r.value_kind as ValueKind }, until });
     })
     .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: datastream owners not loaded'));
-  const unsubscribe = deps.measurements.events.subscribe((rows) => {
-    if (!deps.bus()) return;
+  const onStored = (all: readonly (Measurement | ValueRow)[]) => {
+    const bus = deps.bus();
+    if (!bus) return;
+    let rows = all;
+    if (bus.hasSubscriber) {
+      // Nobody subscribed on the embedded broker: no rendering, no owner look-up (the ingest hot path).
+      const ids = new Set<number>();
+      let last = Number.NaN;
+      for (const r of all) {
+        if (r.datastreamId === last) continue;
+        last = r.datastreamId;
+        ids.add(last);
+      }
+      const wanted = heard(bus, ids);
+      if (wanted.size === 0) return;
+      if (wanted.size < ids.size) rows = all.filter((r) => wanted.has(r.datastreamId));
+    }
     queue = queue
       .then(() => loaded)
       .then(async () => {
@@ -162,7 +212,10 @@ export function registerSensorThingsMqtt(deps: {
       })
       .then(() => publish(rows))
       .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT publish failed'));
-  });
+  };
+  const unsubscribe = deps.measurements.events.subscribe(onStored);
+  // Text, booleans and JSON (measurement_values), from SensorThings writes and from ingest alike.
+  const unsubscribeValues = deps.measurements.events.subscribeValues(onStored);
 
   // Entity changes made through SensorThings (18-088 §14.2): `v1.1/Things(7)` and the parents' navigation topics.
   const unsubscribeChanges = staChanges(deps.database).subscribe((change) => {
@@ -185,6 +238,66 @@ export function registerSensorThingsMqtt(deps: {
       })
       .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: entity change not published'));
   });
+
+  // Changes made through /api (the registry, imports): rendered as SensorThings answers them and
+  // published like the writer's (18-088 §14.2). Deletions are not announced (docs/standards.md).
+  const reader = new StaReader(deps.database.db, deps.database.dialect);
+  const announcer = new StaAnnouncer(deps.database, reader);
+  // A queue of their own: rendering a bulk import's Things never delays observations.
+  let registryQueue: Promise<void> = Promise.resolve();
+  const announce = (orgId: string, touched: Touched[]) => {
+    if (!deps.bus() || touched.length === 0) return;
+    registryQueue = registryQueue
+      .then(async () => {
+        await ensureStaIds(deps.database.db, orgId);
+        // Links relative to the HTTP root, as on Observations: there is no request to take a host from.
+        const scope = { orgId, now: clock(), base: '/sta/v1.1' };
+        for (const t of await heardEntities(orgId, touched)) await announcer.announce(scope, t);
+      })
+      .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: registry change not published'));
+  };
+  /**
+   * On the embedded broker, the entities someone could hear: a Thing, Sensor or Location is
+   * published on its own topics only (no to-one parents), so its alias (one query per 500) tells
+   * whether rendering it is worth it; a bulk import nobody listens to renders nothing.
+   */
+  const heardEntities = async (orgId: string, touched: Touched[]): Promise<Touched[]> => {
+    const bus = deps.bus();
+    if (!bus?.hasSubscriber) return touched;
+    const out: Touched[] = [];
+    for (const set of ['Things', 'Sensors', 'Locations'] as const) {
+      const keys = touched.filter((t) => t.set === set).map((t) => String(t.key));
+      for (let i = 0; i < keys.length; i += 500) {
+        const rows = await deps.database.db
+          .selectFrom('sta_ids')
+          .select(['id', 'key'])
+          .where('org_id', '=', orgId)
+          .where('kind', '=', ALIAS_KINDS[set] as string)
+          .where('key', 'in', keys.slice(i, i + 500))
+          .execute();
+        for (const r of rows) if (VERSIONS.some((v) => listensAny(bus, `${v}/${set}(${r.id})`))) out.push({ set, key: r.key });
+      }
+    }
+    return [...out, ...touched.filter((t) => t.set !== 'Things' && t.set !== 'Sensors' && t.set !== 'Locations')];
+  };
+  const offRegistry = deps.registry
+    ? [
+        deps.registry.on('deviceSaved', ({ device }) => announce(device.orgId, [{ set: 'Things', key: device.id }])),
+        deps.registry.on('devicesChanged', ({ orgId, ids }) =>
+          announce(
+            orgId,
+            ids.map((key) => ({ set: 'Things', key })),
+          ),
+        ),
+        deps.registry.on('registryChanged', ({ orgId, sensors, datastreams, places }) =>
+          announce(orgId, [
+            ...(places ?? []).map((key): Touched => ({ set: 'Locations', key })),
+            ...(sensors ?? []).map((key): Touched => ({ set: 'Sensors', key })),
+            ...(datastreams ?? []).map((key): Touched => ({ set: 'Datastreams', key })),
+          ]),
+        ),
+      ]
+    : [];
 
   const onObservation = async (message: InboundMessage) => {
     let body: unknown;
@@ -215,7 +328,7 @@ export function registerSensorThingsMqtt(deps: {
     }
     const creator = new StaCreator(deps.database.db, owner.orgId, clock());
     try {
-      creator.observation(body, dsRef);
+      creator.observation(body, dsRef, owner.kind);
     } catch (err) {
       if (err instanceof WriteError) {
         deps.logger.warn({ topic: message.topic, err: err.message }, 'SensorThings MQTT: bad observation; dropped');
@@ -223,7 +336,8 @@ export function registerSensorThingsMqtt(deps: {
       }
       throw err;
     }
-    await deps.measurements.insert(creator.observations);
+    if (creator.observations.length > 0) await deps.measurements.insert(creator.observations);
+    if (creator.values.length > 0) await deps.measurements.insertValues(creator.values);
   };
   const offs = VERSIONS.flatMap((v) => [
     deps.inbound.on(`${v}/+/Observations`, onObservation),
@@ -268,7 +382,9 @@ export function registerSensorThingsMqtt(deps: {
     },
     stop() {
       unsubscribe();
+      unsubscribeValues();
       unsubscribeChanges();
+      for (const off of offRegistry) off();
       for (const off of offs) off();
     },
   };

@@ -8,8 +8,8 @@ import { type EntitySet, type Row, SETS } from './entities.js';
 import { NotImplementedError } from './filter-context.js';
 import { emptyOptions } from './query-options.js';
 import { keyConstraint, PathError, type Segment, setOf } from './resource-path.js';
+import { StaAnnouncer, type Touched } from './sta-announce.js';
 import { type Body, instant, isObject, linkId } from './sta-body.js';
-import { type StaChange, staChanges } from './sta-changes.js';
 import { arrayOf, bad, StaCreator } from './sta-create.js';
 import { ensureStaIds } from './sta-ids.js';
 import { resolve } from './sta-read-handler.js';
@@ -30,7 +30,11 @@ export class StaWriter {
     private readonly reader: StaReader,
     private readonly measurements: MeasurementService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.announcer = new StaAnnouncer(database, reader);
+  }
+
+  private readonly announcer: StaAnnouncer;
 
   async handle(scope: Scope, method: string, segments: Segment[], body: unknown, reply: FastifyReply): Promise<unknown> {
     if (segments.length === 0) throw new PathError('nothing to write at the service root', 400);
@@ -39,12 +43,14 @@ export class StaWriter {
         const links = await this.createObservations(scope, body);
         return reply.status(201).send(links);
       }
-      const { set, id } = await this.create(scope, segments, body);
+      const { set, id, created } = await this.create(scope, segments, body);
       await ensureStaIds(this.database.db, scope.orgId);
       const row = await this.reader.one(scope, set, byKey(set, id));
       if (!row) throw new PathError(`the new ${set.singular} is not visible`, 404);
       const entity = await this.reader.render(scope, set, row, emptyOptions());
-      await this.announce(scope, set, row, entity);
+      await this.announcer.announce(scope, { set: set.name, key: id }, { row, entity });
+      // A deep insert's nested entities are each announced on their own topics too.
+      for (const c of created) if (c.set !== set.name || c.key !== id) await this.announcer.announce(scope, c);
       reply.header('location', entity['@iot.selfLink']);
       return reply.status(201).send(entity);
     }
@@ -64,28 +70,17 @@ export class StaWriter {
       const row = await this.reader.one(scope, target.set, byKey(target.set, target.row.id as string | number));
       if (!row) return reply.status(200).send({});
       const entity = await this.reader.render(scope, target.set, row, emptyOptions());
-      await this.announce(scope, target.set, row, entity);
+      await this.announcer.announce(scope, { set: target.set.name, key: target.row.id as string | number }, { row, entity });
       return reply.status(200).send(entity);
     }
     throw new NotImplementedError(`${method}`);
   }
 
-  /** Tells MQTT subscribers of the entity's topics (and its parents' navigation topics) of a change. */
-  private async announce(scope: Scope, set: EntitySet, row: Row, entity: Record<string, unknown>) {
-    // Observations are announced by the measurement service when stored.
-    if (set.name === 'Observations') return;
-    const parents: StaChange['parents'] = [];
-    for (const rel of Object.values(set.relations)) {
-      if (rel.many || row[rel.parentCol] == null) continue;
-      const parentSet = SETS[rel.target];
-      const navigation = Object.entries(parentSet.relations).find(([, r]) => r.many && r.target === set.name)?.[0];
-      const parent = navigation && (await this.reader.one(scope, parentSet, [{ col: rel.childCol, value: row[rel.parentCol] }]));
-      if (parent && navigation) parents.push({ set: parentSet.name, id: parentSet.idOf(parent), navigation });
-    }
-    staChanges(this.database).emit({ orgId: scope.orgId, set: set.name, id: set.idOf(row), entity, parents });
-  }
-
-  private async create(scope: Scope, segments: Segment[], raw: unknown): Promise<{ set: EntitySet; id: string | number }> {
+  private async create(
+    scope: Scope,
+    segments: Segment[],
+    raw: unknown,
+  ): Promise<{ set: EntitySet; id: string | number; created: Touched[] }> {
     if (!isObject(raw)) throw bad('body', 'the body must be a JSON object');
     let body: Body = raw;
     const last = segments[segments.length - 1] as Segment;
@@ -115,11 +110,12 @@ export class StaWriter {
           await new StaUpdater(tx, scope.orgId, this.clock()).placeThing(String(parent.row.id), String(created));
         creator.observations.push(...c.observations);
         creator.values.push(...c.values);
+        creator.created.push(...c.created);
         return created;
       });
     }
     await this.store(creator.observations, creator.values);
-    return { set, id };
+    return { set, id, created: creator.created };
   }
 
   private async createIn(c: StaCreator, set: EntitySet, body: Body): Promise<string | number> {

@@ -140,6 +140,16 @@ describe.each(dialects)('OGC API – Features CRS, prev, CORS, CQL2 on %s', (dia
     expect(ids(await items(cql("code LIKE 'd-p%'")))).toEqual(['d-paris']);
     expect(ids(await items(cql("code LIKE 'd-_oom'")))).toEqual(['d-room']);
     expect(ids(await items(cql("code NOT LIKE 'd-%o%'")))).toEqual(['d-paris']);
+    // Case-sensitive on both databases (CQL2; SQLite's own LIKE ignores ASCII case).
+    expect(ids(await items(cql("code LIKE 'D-P%'")))).toEqual([]);
+    expect(ids(await items(cql("code LIKE 'd-PARIS'")))).toEqual([]);
+    expect(ids(await items(cql("code NOT LIKE 'D-%'")))).toEqual(['d-nowhere', 'd-paris', 'd-room', 'd-toulouse']);
+    // Only % and _ are wildcards (GLOB's * ? [ are literal), and a backslash escapes them.
+    expect(ids(await items(cql("code LIKE 'd-*'")))).toEqual([]);
+    expect(ids(await items(cql("code LIKE 'd-?oom'")))).toEqual([]);
+    expect(ids(await items(cql("code LIKE '[d]-room'")))).toEqual([]);
+    expect(ids(await items(cql("code LIKE 'd\\_room'")))).toEqual([]);
+    expect(ids(await items(cql("code LIKE 'd\\-room'")))).toEqual(['d-room']);
     expect(ids(await items(cql("code BETWEEN 'd-o' AND 'd-r'")))).toEqual(['d-paris']);
     expect(ids(await items(cql("code IN ('d-room', 'd-paris', 'nothing')")))).toEqual(['d-paris', 'd-room']);
     expect(ids(await items(cql("code NOT IN ('d-room', 'd-paris') AND type = 'esp32'")))).toEqual(['d-nowhere', 'd-toulouse']);
