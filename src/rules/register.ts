@@ -177,7 +177,8 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
       unsubscribe?.();
       if (timer) clearInterval(timer);
       if (reloadTimer) clearInterval(reloadTimer);
-      await engine.flush();
+      // Every changed state written, the engine's thread stopped.
+      await engine.close();
       await derivedEngine.idle();
       await derivedEngine.flush();
       await forecastEngine.idle();
