@@ -243,6 +243,8 @@ export class RuleCore {
     const hard = this.hard;
     this.hard = [];
     take(hard, 2);
+    // The first soft write comes `softFlushMs` after the first flush, not at once.
+    if (this.lastSoftFlush === Number.NEGATIVE_INFINITY) this.lastSoftFlush = now;
     if (all || now - this.lastSoftFlush >= this.opts.softFlushMs) {
       const soft = this.soft;
       this.soft = [];

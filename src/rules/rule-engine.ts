@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { DatabaseOptions } from '../db/database.js';
 import type { Measurement } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -10,6 +11,7 @@ import type { Firing, RuleActions } from './rule-actions.js';
 import { type CoreCounts, type CoreFiring, type CoreOptions, RuleCore, type SerialisedState } from './rule-core.js';
 import type { RuleState } from './rule-evaluator.js';
 import { RuleIndex } from './rule-index.js';
+import type { RuleWorkerData } from './rule-worker.js';
 import type { Rule, RuleStore, StreamContext } from './rules.js';
 
 /** Where the engine keeps its state between restarts. */
@@ -31,6 +33,11 @@ export interface EngineOptions {
   thread?: boolean | undefined;
   /** See CoreOptions.softFlushMs (default 30 s). */
   softFlushMs?: number | undefined;
+  /**
+   * How the worker thread opens the database to write the states itself (its own connection);
+   * without it (or with `thread: false`) this thread writes them.
+   */
+  stateDatabase?: DatabaseOptions | undefined;
 }
 
 /** The RuleCore's methods the engine calls, with their arguments and answers. */
@@ -43,6 +50,9 @@ interface CoreCalls {
   deviation(datastreamId: number, time: number, value: number): CoreFiring[];
   tick(now: number): CoreFiring[];
   flush(now: number, all: boolean): SerialisedState[];
+  /** In the worker given a database: flush and write there; answers the number written. */
+  write(now: number, all: boolean): number;
+  close(): void;
 }
 type Op = keyof CoreCalls;
 
@@ -58,7 +68,9 @@ interface CoreLink {
 
 function inThread(opts: CoreOptions): CoreLink {
   const core = new RuleCore(opts);
-  const run = (op: Op, args: unknown[]) => (core[op] as (...a: unknown[]) => unknown).apply(core, args);
+  // `write` and `close` are the worker's own (never called here: this thread writes the states).
+  const ops = core as unknown as Record<Op, (...a: unknown[]) => unknown>;
+  const run = (op: Op, args: unknown[]) => ops[op].apply(core, args);
   return {
     call: (op, args) => {
       try {
@@ -80,7 +92,7 @@ function inThread(opts: CoreOptions): CoreLink {
  * Built, the worker is the .js beside this file. From sources (tsx, vitest) it is TypeScript:
  * the thread registers tsx first (a worker does not inherit the loader hooks of its parent).
  */
-function startWorker(opts: CoreOptions): Worker {
+function startWorker(opts: RuleWorkerData): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./rule-worker.js', import.meta.url), { workerData: opts });
   // tsx's ESM API, as its package's exports name it (`require.resolve` would give the CommonJS one).
   const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
@@ -93,7 +105,7 @@ function startWorker(opts: CoreOptions): Worker {
   return new Worker(boot, { eval: true, workerData: opts });
 }
 
-function inWorker(opts: CoreOptions, logger: Logger): CoreLink {
+function inWorker(opts: RuleWorkerData, logger: Logger): CoreLink {
   const worker = startWorker(opts);
   const pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
   let next = 1;
@@ -148,6 +160,15 @@ function inWorker(opts: CoreOptions, logger: Logger): CoreLink {
       return link.stateCount;
     },
     close: async () => {
+      if (!failure) {
+        const id = next++;
+        worker.ref();
+        // Its writes finished and its connection closed first.
+        await new Promise<void>((resolve) => {
+          pending.set(id, { resolve: () => resolve(), reject: () => resolve() });
+          worker.postMessage({ id, op: 'close', args: [] });
+        });
+      }
       failure ??= new Error('rule engine closed');
       await worker.terminate();
     },
@@ -170,6 +191,7 @@ export class RuleEngine {
   private readonly openAlerts = new Map<string, string>();
   private link: CoreLink | undefined;
   private closed = false;
+  private writesInWorker = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly idleCounts: CoreCounts = { measurements: 0, evaluations: 0, transitions: 0, stateWrites: 0 };
   private readonly opts: EngineOptions;
@@ -262,12 +284,21 @@ export class RuleEngine {
    * `softFlushMs`); `all`: every changed state (a graceful stop).
    */
   flush(all = false): Promise<void> {
-    return this.enqueue(async () => {
+    let written: Promise<unknown> = Promise.resolve();
+    const queued = this.enqueue(async () => {
       if (!this.link) return;
       const now = this.clock();
+      // The worker writes with its own connection: the queue goes on meanwhile.
+      if (this.writesInWorker) {
+        written = this.link
+          .call('write', [now, all])
+          .catch((err: unknown) => this.logger.error({ err }, 'rule states not written'));
+        return;
+      }
       const batch = await this.link.call('flush', [now, all]);
       if (batch.length > 0) await this.statesStore.save(batch, now);
     });
+    return queued.then(() => written).then(() => {});
   }
 
   /** Writes every changed state and stops the core (its thread). */
@@ -290,7 +321,9 @@ export class RuleEngine {
 
   private async start(rules: Rule[], states: { ruleId: string; datastreamId: number; state: RuleState }[]) {
     const core: CoreOptions = { softFlushMs: this.opts.softFlushMs ?? 30_000 };
-    this.link = this.opts.thread === false ? inThread(core) : inWorker(core, this.logger);
+    const thread = this.opts.thread !== false;
+    this.writesInWorker = thread && !!this.opts.stateDatabase;
+    this.link = thread ? inWorker({ core, database: this.opts.stateDatabase }, this.logger) : inThread(core);
     // States restored from JSON: windows come back as pairs and are rebuilt by the evaluator.
     await this.link.call('load', [rules, states]);
   }
