@@ -93,7 +93,8 @@ function inThread(opts: CoreOptions): CoreLink {
  * the thread registers tsx first (a worker does not inherit the loader hooks of its parent).
  */
 function startWorker(opts: RuleWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./rule-worker.js', import.meta.url), { workerData: opts });
+  const options = { workerData: opts };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./rule-worker.js', import.meta.url), options);
   // tsx's ESM API, as its package's exports name it (`require.resolve` would give the CommonJS one).
   const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
   const api = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports[
@@ -102,7 +103,7 @@ function startWorker(opts: RuleWorkerData): Worker {
   const tsx = pathToFileURL(path.join(path.dirname(pkg), api ?? 'dist/esm/api/index.mjs')).href;
   const file = new URL('./rule-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`;
-  return new Worker(boot, { eval: true, workerData: opts });
+  return new Worker(boot, { eval: true, ...options });
 }
 
 function inWorker(opts: RuleWorkerData, logger: Logger): CoreLink {
