@@ -181,8 +181,9 @@ function inWorker(opts: RuleWorkerData, logger: Logger): CoreLink {
  * time. The evaluation and the states are in a RuleCore, by default in a worker thread: this
  * thread packs each batch into typed arrays (datastream ids, times, values) and posts it, reads
  * the contexts of datastreams the core does not know yet, acts on the transitions the core
- * answers (alerts, webhooks, e-mail, orders) and writes the states the core serialises
- * (`flush`, every second by the caller), so they survive a restart without a write per value.
+ * answers (alerts, webhooks, e-mail, orders). The states are serialised in the core and written
+ * (`flush`, every second by the caller) by the worker with its own connection (`stateDatabase`),
+ * else by this thread, so they survive a restart without a write per value.
  */
 export class RuleEngine {
   /** The enabled rules (this thread's copy, to act on the core's transitions). */
