@@ -111,6 +111,8 @@ export class RuleCore {
   setRule(id: string, rule: Rule | undefined): void {
     const old = this.index.get(id);
     this.index.set(id, rule);
+    // Every datastream's rules are matched again.
+    this.streamEntries.clear();
     if (rule) this.kinds.set(id, memoryKind(rule));
     else this.kinds.delete(id);
     // A changed condition starts from a clean slate (open alerts stay until cleared).
@@ -134,6 +136,7 @@ export class RuleCore {
     for (const [id, ctx] of items) {
       this.contexts.set(id, ctx);
       this.index.forget(id);
+      this.streamEntries.delete(id);
     }
   }
 
@@ -155,26 +158,25 @@ export class RuleCore {
     const order = ordered(ds, times, n);
     this.counts.measurements += n;
     let lastId = Number.NaN;
-    let rules: Rule[] = [];
+    let rules: Rule[] = NO_RULES;
     let entries: Entry[] = [];
-    let kinds: Uint8Array = new Uint8Array(0);
-    let known = false;
+    let kinds: Uint8Array = NO_KINDS;
     for (let k = 0; k < n; k++) {
       const i = order ? (order[k] as number) : k;
       const id = ds[i] as number;
-      // Sorted by datastream: the context, rules and entries are looked up once per datastream.
+      // Sorted by datastream: the rules and entries are looked up once per datastream, in one map.
       if (id !== lastId) {
         lastId = id;
-        const ctx = this.contexts.get(id);
-        known = !!ctx;
-        if (ctx) {
-          const cached = this.entriesFor(this.index.rulesFor(ctx), ctx);
-          rules = cached.rules;
-          entries = cached.entries;
-          kinds = cached.kinds;
+        let cached = this.streamEntries.get(id);
+        if (!cached) {
+          const ctx = this.contexts.get(id);
+          cached = ctx ? this.entriesFor(this.index.rulesFor(ctx), ctx) : NOTHING;
         }
+        rules = cached.rules;
+        entries = cached.entries;
+        kinds = cached.kinds;
       }
-      if (!known) continue;
+      if (rules.length === 0) continue;
       const time = times[i] as number;
       const value = values[i] as number;
       this.counts.evaluations += rules.length;
@@ -300,6 +302,11 @@ export class RuleCore {
     return cached;
   }
 }
+
+const NO_RULES: Rule[] = [];
+const NO_KINDS = new Uint8Array(0);
+/** What a datastream without a context (or without rules) is evaluated against. */
+const NOTHING = { rules: NO_RULES, entries: [] as Entry[], kinds: NO_KINDS };
 
 /** The order to take the values in (by datastream, then time), or null when they already are. */
 function ordered(ds: Float64Array, times: Float64Array, n: number): Uint32Array | null {
