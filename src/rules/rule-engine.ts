@@ -305,13 +305,15 @@ export class RuleEngine {
 
   /** Writes every changed state and stops the core (its thread). */
   close(): Promise<void> {
-    const done = this.flush(true).then(async () => {
-      this.closed = true;
-      const link = this.link;
-      this.link = undefined;
-      if (link) Object.assign(this.idleCounts, link.counts);
-      await link?.close();
-    });
+    const done = this.flush(true)
+      .then(async () => {
+        this.closed = true;
+        const link = this.link;
+        this.link = undefined;
+        if (link) Object.assign(this.idleCounts, link.counts);
+        await link?.close();
+      })
+      .catch((err: unknown) => this.logger.error({ err }, 'rule engine did not close cleanly'));
     this.chain = done;
     return done;
   }
