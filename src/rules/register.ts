@@ -1,8 +1,10 @@
+import os from 'node:os';
+import path from 'node:path';
 import { alertStatsRoutes } from '../alerts/alert-stats.routes.js';
 import { KyselyAlertStats } from '../alerts/alert-stats.store.js';
 import type { AlertService } from '../alerts/alerts.service.js';
 import type { WebhookService } from '../alerts/webhooks.service.js';
-import type { Database } from '../db/database.js';
+import type { Database, DatabaseOptions } from '../db/database.js';
 import { derivedRoutes } from '../derived/derived.routes.js';
 import { DerivedService } from '../derived/derived.service.js';
 import { KyselyDerivedStore } from '../derived/derived.store.js';
@@ -67,6 +69,20 @@ export interface StreamProcessing {
   stop(): Promise<void>;
 }
 
+/**
+ * How another thread opens the same database (the rule engine's, to write its states): a
+ * second SQLite connection to the file (WAL), or a small pool to the same PostgreSQL. None for
+ * an in-memory SQLite database (only this connection sees it).
+ */
+export function reopened(database: Database): DatabaseOptions | undefined {
+  if (database.dialect === 'postgres') {
+    const url = database.pool.options.connectionString;
+    return url ? { url, dataDir: os.tmpdir(), poolSize: 2 } : undefined;
+  }
+  if (database.sqlite.memory) return undefined;
+  return { url: `sqlite:${database.location}`, dataDir: path.dirname(database.location) };
+}
+
 /** Derived datastreams and forecasts are re-read this often (changes by other processes, deletions). */
 const RELOAD_MS = 30_000;
 
@@ -86,7 +102,10 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
     mailer,
     logger: deps.logger,
   });
-  const engine = new RuleEngine(store, new KyselyRuleStateStore(db), contexts, actions, deps.clock, deps.logger);
+  const engine = new RuleEngine(store, new KyselyRuleStateStore(db), contexts, actions, deps.clock, deps.logger, {
+    contextTtlMs: 60_000,
+    stateDatabase: reopened(deps.database),
+  });
   rules.onChange((orgId, id) => engine.ruleChanged(orgId, id));
   const derivedStore = new KyselyDerivedStore(db);
   const derivedEngine = new DerivedEngine(
@@ -185,7 +204,8 @@ export function registerStreamProcessing(deps: StreamDeps): StreamProcessing {
       unsubscribe?.();
       if (timer) clearInterval(timer);
       if (reloadTimer) clearInterval(reloadTimer);
-      await engine.flush();
+      // Every changed state written, the engine's thread stopped.
+      await engine.close();
       await derivedEngine.idle();
       await derivedEngine.flush();
       await forecastEngine.idle();

@@ -1,15 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DatabaseOptions } from '../db/database.js';
 import type { Measurement } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Firing, RuleActions } from './rule-actions.js';
-import { deviation, newState, type RuleState, step, type Transition, tick } from './rule-evaluator.js';
+import { type CoreCounts, type CoreFiring, type CoreOptions, RuleCore, type SerialisedState } from './rule-core.js';
+import type { RuleState } from './rule-evaluator.js';
 import { RuleIndex } from './rule-index.js';
+import type { RuleWorkerData } from './rule-worker.js';
 import type { Rule, RuleStore, StreamContext } from './rules.js';
 
 /** Where the engine keeps its state between restarts. */
 export interface RuleStatePort {
   load(): Promise<{ ruleId: string; datastreamId: number; state: RuleState }[]>;
-  save(states: { ruleId: string; orgId: string; datastreamId: number; state: RuleState }[], now: number): Promise<void>;
+  /** Upserts states serialised by the core (rules deleted meanwhile are skipped). */
+  save(states: SerialisedState[], now: number): Promise<void>;
   removeRule(ruleId: string): Promise<void>;
 }
 
@@ -20,53 +29,174 @@ export interface StreamContextPort {
 export interface EngineOptions {
   /** How long a datastream's context (device place, type, tags) is trusted before it is read again. */
   contextTtlMs: number;
+  /** Evaluate in a worker thread (default) or in the calling thread (`false`: tests, comparisons). */
+  thread?: boolean | undefined;
+  /** See CoreOptions.softFlushMs (default 30 s). */
+  softFlushMs?: number | undefined;
+  /**
+   * How the worker thread opens the database to write the states itself (its own connection);
+   * without it (or with `thread: false`) this thread writes them.
+   */
+  stateDatabase?: DatabaseOptions | undefined;
 }
 
-interface Entry {
-  ruleId: string;
-  orgId: string;
-  datastreamId: number;
-  state: RuleState;
-  /** Changed since the last flush (in `dirty`). */
-  dirty?: boolean;
+/** The RuleCore's methods the engine calls, with their arguments and answers. */
+interface CoreCalls {
+  load(rules: Rule[], states: { ruleId: string; datastreamId: number; state: RuleState }[]): void;
+  setRule(id: string, rule: Rule | undefined): void;
+  setContexts(items: [number, StreamContext | null][]): void;
+  setAlertIds(items: [string, number, string | null][]): void;
+  batch(ds: Float64Array, times: Float64Array, values: Float64Array, n: number): CoreFiring[];
+  deviation(datastreamId: number, time: number, value: number): CoreFiring[];
+  tick(now: number): CoreFiring[];
+  flush(now: number, all: boolean): SerialisedState[];
+  /** In the worker given a database: flush and write there; answers the number written. */
+  write(now: number, all: boolean): number;
+  close(): void;
+}
+type Op = keyof CoreCalls;
+
+/** How the engine reaches its core: in this thread or in a worker; calls and posts are taken in order. */
+interface CoreLink {
+  call<K extends Op>(op: K, args: Parameters<CoreCalls[K]>, transfer?: ArrayBuffer[]): Promise<ReturnType<CoreCalls[K]>>;
+  /** A call whose answer is not awaited. */
+  post<K extends Op>(op: K, args: Parameters<CoreCalls[K]>): void;
+  readonly counts: CoreCounts;
+  readonly stateCount: number;
+  close(): Promise<void>;
+}
+
+function inThread(opts: CoreOptions): CoreLink {
+  const core = new RuleCore(opts);
+  // `write` and `close` are the worker's own (never called here: this thread writes the states).
+  const ops = core as unknown as Record<Op, (...a: unknown[]) => unknown>;
+  const run = (op: Op, args: unknown[]) => ops[op].apply(core, args);
+  return {
+    call: (op, args) => {
+      try {
+        return Promise.resolve(run(op, args) as never);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    post: (op, args) => void run(op, args),
+    counts: core.counts,
+    get stateCount() {
+      return core.stateCount;
+    },
+    close: async () => {},
+  };
 }
 
 /**
- * What of a state a restart needs, cheaply compared before and after a value: the pending
- * start (forSeconds), hits (N of M), the window, the last value (rate, no-data). A plain
- * threshold needs nothing but `active`, which changes only with a transition.
+ * Built, the worker is the .js beside this file. From sources (tsx, vitest) it is TypeScript:
+ * the thread registers tsx first (a worker does not inherit the loader hooks of its parent).
  */
-function memoryOf(rule: Rule, s: RuleState): unknown {
-  const c = rule.condition;
-  if (c.kind === 'threshold') {
-    // All misses (the usual case) stay all misses: nothing to write.
-    if (c.count !== undefined) return s.hits.includes(1) ? Number.NaN : 0;
-    return s.since;
-  }
-  // A window changes with every value (NaN is never equal to itself).
-  if (c.kind === 'window') return Number.NaN;
-  if (c.kind === 'rate' || c.kind === 'no-data') return s.last?.[0];
-  return s.recent.length;
+function startWorker(opts: RuleWorkerData): Worker {
+  const options = { workerData: opts };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./rule-worker.js', import.meta.url), options);
+  // tsx's ESM API, as its package's exports name it (`require.resolve` would give the CommonJS one).
+  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
+  const api = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports[
+    './esm/api'
+  ]?.import.default;
+  const tsx = pathToFileURL(path.join(path.dirname(pkg), api ?? 'dist/esm/api/index.mjs')).href;
+  const file = new URL('./rule-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`;
+  return new Worker(boot, { eval: true, ...options });
+}
+
+function inWorker(opts: RuleWorkerData, logger: Logger): CoreLink {
+  const worker = startWorker(opts);
+  const pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
+  let next = 1;
+  let failure: Error | undefined;
+  const link = {
+    counts: { measurements: 0, evaluations: 0, transitions: 0, stateWrites: 0 } as CoreCounts,
+    stateCount: 0,
+  };
+  // Holds the process open only while answers are awaited.
+  worker.unref();
+  const settle = (fail: (p: { reject: (e: Error) => void }) => void) => {
+    for (const p of pending.values()) fail(p);
+    pending.clear();
+    worker.unref();
+  };
+  worker.on('message', (msg: { id: number; result?: unknown; error?: string; counts?: CoreCounts; stateCount?: number }) => {
+    if (msg.counts) Object.assign(link.counts, msg.counts);
+    if (msg.stateCount !== undefined) link.stateCount = msg.stateCount;
+    const p = pending.get(msg.id);
+    if (msg.error !== undefined) logger.error({ error: msg.error }, 'rule engine thread failed a task');
+    if (!p) return;
+    pending.delete(msg.id);
+    if (pending.size === 0) worker.unref();
+    if (msg.error !== undefined) p.reject(new Error(msg.error));
+    else p.resolve(msg.result as never);
+  });
+  worker.on('error', (err) => {
+    failure = err;
+    logger.error({ err }, 'rule engine thread stopped');
+    settle((p) => p.reject(err));
+  });
+  worker.on('exit', () => {
+    failure ??= new Error('rule engine thread exited');
+    settle((p) => p.reject(failure as Error));
+  });
+  return {
+    call: (op, args, transfer) =>
+      new Promise((resolve, reject) => {
+        if (failure) return reject(failure);
+        const id = next++;
+        if (pending.size === 0) worker.ref();
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, op, args }, transfer ?? []);
+      }),
+    post: (op, args) => {
+      if (!failure) worker.postMessage({ id: 0, op, args });
+    },
+    get counts() {
+      return link.counts;
+    },
+    get stateCount() {
+      return link.stateCount;
+    },
+    close: async () => {
+      if (!failure) {
+        const id = next++;
+        worker.ref();
+        // Its writes finished and its connection closed first.
+        await new Promise<void>((resolve) => {
+          pending.set(id, { resolve: () => resolve(), reject: () => resolve() });
+          worker.postMessage({ id, op: 'close', args: [] });
+        });
+      }
+      failure ??= new Error('rule engine closed');
+      await worker.terminate();
+    },
+  };
 }
 
 /**
  * Evaluates enabled rules on every stored batch (MeasurementEvents), in order, one batch at a
- * time. State lives in memory and is written in batches (`flush`, every second by the
- * caller), so it survives a restart without a write per measurement.
+ * time. The evaluation and the states are in a RuleCore, by default in a worker thread: this
+ * thread packs each batch into typed arrays (datastream ids, times, values) and posts it, reads
+ * the contexts of datastreams the core does not know yet, acts on the transitions the core
+ * answers (alerts, webhooks, e-mail, orders). The states are serialised in the core and written
+ * (`flush`, every second by the caller) by the worker with its own connection (`stateDatabase`),
+ * else by this thread, so they survive a restart without a write per value.
  */
 export class RuleEngine {
+  /** The enabled rules (this thread's copy, to act on the core's transitions). */
   readonly index = new RuleIndex();
   private readonly contexts = new Map<number, { ctx: StreamContext | null; at: number }>();
-  /** Per datastream, per rule id: number and interned-string keys, no key built per value. */
-  private readonly states = new Map<number, Map<string, Entry>>();
-  /** Per datastream, the entries of the rules that apply, in `rulesFor` order (rebuilt when that list changes). */
-  private readonly streamEntries = new Map<number, { rules: Rule[]; entries: Entry[] }>();
-  /** The entries changed since the last flush, each once (`Entry.dirty`). */
-  private dirty: Entry[] = [];
-  private count = 0;
+  /** The open alert per `ruleId|datastreamId` (the firings' alertId). */
+  private readonly openAlerts = new Map<string, string>();
+  private link: CoreLink | undefined;
+  private closed = false;
+  private writesInWorker = false;
   private chain: Promise<void> = Promise.resolve();
-  /** Counters for /metrics and the benchmark. */
-  readonly counts = { measurements: 0, evaluations: 0, transitions: 0, stateWrites: 0 };
+  private readonly idleCounts: CoreCounts = { measurements: 0, evaluations: 0, transitions: 0, stateWrites: 0 };
+  private readonly opts: EngineOptions;
 
   constructor(
     private readonly rules: RuleStore,
@@ -75,43 +205,61 @@ export class RuleEngine {
     private readonly actions: RuleActions,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly opts: EngineOptions = { contextTtlMs: 60_000 },
-  ) {}
-
-  async load(): Promise<void> {
-    this.index.replace(await this.rules.allEnabled());
-    for (const s of await this.statesStore.load()) {
-      const rule = this.index.get(s.ruleId);
-      if (rule) this.put({ ...s, ruleId: rule.id, orgId: rule.orgId });
-    }
+    opts: EngineOptions = { contextTtlMs: 60_000 },
+  ) {
+    this.opts = opts;
   }
 
-  /** The MeasurementEvents listener: queues the batch (listeners must be quick). */
+  /** Counters for /metrics and the benchmark (as of the core's last answer). */
+  get counts(): CoreCounts {
+    return this.link?.counts ?? this.idleCounts;
+  }
+
+  get stateCount(): number {
+    return this.link?.stateCount ?? 0;
+  }
+
+  async load(): Promise<void> {
+    const rules = await this.rules.allEnabled();
+    this.index.replace(rules);
+    if (rules.length === 0) return;
+    const states = (await this.statesStore.load()).filter((s) => this.index.get(s.ruleId));
+    for (const s of states) if (s.state.alertId) this.openAlerts.set(keyOf(s.ruleId, s.datastreamId), s.state.alertId);
+    await this.start(rules, states);
+  }
+
+  /** The MeasurementEvents listener: packs the batch and queues it (listeners must be quick). */
   readonly onStored = (rows: readonly Measurement[]): void => {
-    void this.enqueue(() => this.process(rows));
+    if (this.index.size === 0 || this.closed) return;
+    const n = rows.length;
+    const ds = new Float64Array(n);
+    const times = new Float64Array(n);
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const m = rows[i] as Measurement;
+      ds[i] = m.datastreamId;
+      times[i] = m.time;
+      values[i] = m.value;
+    }
+    void this.enqueue(async () => {
+      if (!this.link) return;
+      await this.refresh(ds);
+      await this.act(await this.link.call('batch', [ds, times, values, n], [ds.buffer, times.buffer, values.buffer]));
+    });
   };
 
   /** A rule was created, changed or deleted. */
   ruleChanged(orgId: string, ruleId: string): void {
     void this.enqueue(async () => {
+      if (this.closed) return;
       const rule = await this.rules.get(orgId, ruleId);
-      const old = this.index.get(ruleId);
       this.index.set(ruleId, rule);
-      // A changed condition starts from a clean slate (open alerts stay until cleared).
-      if (!rule || !old || old.updatedAt !== rule.updatedAt) {
-        for (const perRule of this.states.values()) {
-          const e = perRule.get(ruleId);
-          if (!e) continue;
-          if (rule) {
-            e.state = { ...newState(), active: e.state.active, alertId: e.state.alertId ?? null };
-            this.mark(e);
-          } else {
-            perRule.delete(ruleId);
-            e.dirty = false;
-            this.count--;
-          }
-        }
-        if (!rule) await this.statesStore.removeRule(ruleId);
+      if (!this.link) {
+        if (rule?.enabled) await this.start([rule], []);
+      } else this.link.post('setRule', [ruleId, rule]);
+      if (!rule) {
+        for (const key of [...this.openAlerts.keys()]) if (key.startsWith(`${ruleId}|`)) this.openAlerts.delete(key);
+        await this.statesStore.removeRule(ruleId);
       }
     });
   }
@@ -119,50 +267,69 @@ export class RuleEngine {
   /** A forecast deviation on a datastream (forecast-deviation rules). */
   deviation(datastreamId: number, time: number, value: number): void {
     void this.enqueue(async () => {
-      const ctx = (await this.contextsOf([datastreamId])).get(datastreamId);
-      if (!ctx) return;
-      for (const rule of this.index.rulesFor(ctx)) {
-        if (rule.condition.kind !== 'forecast-deviation') continue;
-        const e = this.entry(rule, ctx);
-        await this.act(rule, ctx, e, deviation(rule, e.state, time, value));
-      }
+      if (!this.link) return;
+      await this.refresh([datastreamId]);
+      await this.act(await this.link.call('deviation', [datastreamId, time, value]));
     });
   }
 
   /** The clock's turn: no-data rules fire for silent datastreams. */
   tick(): Promise<void> {
     return this.enqueue(async () => {
+      if (!this.link) return;
+      await this.act(await this.link.call('tick', [this.clock()]));
+    });
+  }
+
+  /**
+   * Writes the states changed since the last flush (those changed by values alone every
+   * `softFlushMs`); `all`: every changed state (a graceful stop).
+   */
+  flush(all = false): Promise<void> {
+    let written: Promise<unknown> = Promise.resolve();
+    const queued = this.enqueue(async () => {
+      if (!this.link) return;
       const now = this.clock();
-      for (const e of [...this.states.values()].flatMap((m) => [...m.values()])) {
-        const rule = this.index.get(e.ruleId);
-        if (rule?.condition.kind !== 'no-data') continue;
-        const out = tick(rule, e.state, now);
-        if (out.length === 0) continue;
-        const ctx = (await this.contextsOf([e.datastreamId])).get(e.datastreamId);
-        if (ctx) await this.act(rule, ctx, e, out);
+      // The worker writes with its own connection: the queue goes on meanwhile.
+      if (this.writesInWorker) {
+        written = this.link
+          .call('write', [now, all])
+          .catch((err: unknown) => this.logger.error({ err }, 'rule states not written'));
+        return;
       }
+      const batch = await this.link.call('flush', [now, all]);
+      if (batch.length > 0) await this.statesStore.save(batch, now);
     });
+    return queued.then(() => written).then(() => {});
   }
 
-  /** Writes the states changed since the last flush. */
-  flush(): Promise<void> {
-    return this.enqueue(async () => {
-      const batch = this.dirty.filter((e) => e.dirty);
-      this.dirty = [];
-      for (const e of batch) e.dirty = false;
-      if (batch.length === 0) return;
-      this.counts.stateWrites += batch.length;
-      await this.statesStore.save(batch, this.clock());
-    });
-  }
-
-  get stateCount(): number {
-    return this.count;
+  /** Writes every changed state and stops the core (its thread). */
+  close(): Promise<void> {
+    const done = this.flush(true)
+      .then(async () => {
+        this.closed = true;
+        const link = this.link;
+        this.link = undefined;
+        if (link) Object.assign(this.idleCounts, link.counts);
+        await link?.close();
+      })
+      .catch((err: unknown) => this.logger.error({ err }, 'rule engine did not close cleanly'));
+    this.chain = done;
+    return done;
   }
 
   /** Resolves once everything queued so far is done. */
   idle(): Promise<void> {
     return this.enqueue(async () => {});
+  }
+
+  private async start(rules: Rule[], states: { ruleId: string; datastreamId: number; state: RuleState }[]) {
+    const core: CoreOptions = { softFlushMs: this.opts.softFlushMs ?? 30_000 };
+    const thread = this.opts.thread !== false;
+    this.writesInWorker = thread && !!this.opts.stateDatabase;
+    this.link = thread ? inWorker({ core, database: this.opts.stateDatabase }, this.logger) : inThread(core);
+    // States restored from JSON: windows come back as pairs and are rebuilt by the evaluator.
+    await this.link.call('load', [rules, states]);
   }
 
   /** Chains the task after the previous ones; the returned promise never rejects (errors are logged). */
@@ -172,120 +339,55 @@ export class RuleEngine {
     return run;
   }
 
-  private async process(rows: readonly Measurement[]) {
-    if (this.index.size === 0) return;
-    await this.refresh(rows);
-    const ordered = rows.length > 1 ? [...rows].sort(byStreamThenTime) : rows;
-    const firings: { f: Firing; e: Entry }[] = [];
-    this.counts.measurements += ordered.length;
-    let lastId = Number.NaN;
-    let ctx: StreamContext | null = null;
-    let rules: Rule[] = [];
-    let entries: Entry[] = [];
-    for (const m of ordered) {
-      // Sorted by datastream: the context, rules and entries are looked up once per datastream.
-      if (m.datastreamId !== lastId) {
-        lastId = m.datastreamId;
-        ctx = this.contexts.get(lastId)?.ctx ?? null;
-        if (ctx) {
-          rules = this.index.rulesFor(ctx);
-          entries = this.entriesFor(rules, ctx);
-        }
-      }
-      if (!ctx) continue;
-      this.counts.evaluations += rules.length;
-      for (let i = 0; i < rules.length; i++) {
-        const rule = rules[i] as Rule;
-        const e = entries[i] as Entry;
-        const before = memoryOf(rule, e.state);
-        const out = step(rule, e.state, m.time, m.value);
-        // Written only when what a restart needs changed (not every value's time).
-        if (out.length > 0 || before !== memoryOf(rule, e.state)) this.mark(e);
-        for (const t of out) firings.push({ f: { rule, ctx, t, alertId: e.state.alertId ?? null }, e });
-      }
+  /** Acts on the core's transitions; the alerts they open or resolve go back to the core's states. */
+  private async act(out: CoreFiring[]) {
+    if (out.length === 0) return;
+    const unknown = out.filter((f) => !this.contexts.get(f.datastreamId)?.ctx).map((f) => f.datastreamId);
+    if (unknown.length > 0) await this.refresh(unknown);
+    const firings: Firing[] = [];
+    for (const { ruleId, datastreamId, t } of out) {
+      const rule = this.index.get(ruleId);
+      const ctx = this.contexts.get(datastreamId)?.ctx;
+      if (!rule || !ctx) continue;
+      firings.push({ rule, ctx, t, alertId: this.openAlerts.get(keyOf(ruleId, datastreamId)) ?? null });
     }
     if (firings.length === 0) return;
-    this.counts.transitions += firings.length;
-    const alertIds = await this.actions.runMany(firings.map((x) => x.f)).catch((err: unknown) => {
+    const alertIds = await this.actions.runMany(firings).catch((err: unknown) => {
       this.logger.error({ err }, 'rule actions failed');
-      return firings.map((x) => x.f.alertId);
+      return firings.map((f) => f.alertId);
     });
-    firings.forEach((x, i) => {
-      x.e.state.alertId = alertIds[i] ?? null;
+    const updates: [string, number, string | null][] = firings.map((f, i) => {
+      const key = keyOf(f.rule.id, f.ctx.datastreamId);
+      const id = alertIds[i] ?? null;
+      if (id) this.openAlerts.set(key, id);
+      else this.openAlerts.delete(key);
+      return [f.rule.id, f.ctx.datastreamId, id];
     });
+    this.link?.post('setAlertIds', [updates]);
   }
 
-  private mark(e: Entry) {
-    if (e.dirty) return;
-    e.dirty = true;
-    this.dirty.push(e);
-  }
-
-  private put(e: Entry) {
-    let perRule = this.states.get(e.datastreamId);
-    if (!perRule) {
-      perRule = new Map();
-      this.states.set(e.datastreamId, perRule);
-    }
-    if (!perRule.has(e.ruleId)) this.count++;
-    perRule.set(e.ruleId, e);
-  }
-
-  private entry(rule: Rule, ctx: StreamContext): Entry {
-    let e = this.states.get(ctx.datastreamId)?.get(rule.id);
-    if (!e) {
-      e = { ruleId: rule.id, orgId: rule.orgId, datastreamId: ctx.datastreamId, state: newState() };
-      this.put(e);
-    }
-    return e;
-  }
-
-  private entriesFor(rules: Rule[], ctx: StreamContext): Entry[] {
-    let cached = this.streamEntries.get(ctx.datastreamId);
-    if (!cached || cached.rules !== rules) {
-      cached = { rules, entries: rules.map((r) => this.entry(r, ctx)) };
-      this.streamEntries.set(ctx.datastreamId, cached);
-    }
-    return cached.entries;
-  }
-
-  private async act(rule: Rule, ctx: StreamContext, e: Entry, out: Transition[]) {
-    this.mark(e);
-    for (const t of out) {
-      this.counts.transitions++;
-      const f: Firing = { rule, ctx, t, alertId: e.state.alertId ?? null };
-      e.state.alertId = await this.actions.run(f).catch((err: unknown) => {
-        this.logger.error({ err, ruleId: rule.id }, 'rule actions failed');
-        return f.alertId;
-      });
-    }
-  }
-
-  /** Reads the contexts of the batch's datastreams not known or older than the TTL. */
-  private async refresh(rows: readonly { datastreamId: number }[]): Promise<void> {
+  /** Reads the contexts of the datastreams not known or older than the TTL, and tells the core. */
+  private async refresh(ids: ArrayLike<number>): Promise<void> {
     const now = this.clock();
     const missing = new Set<number>();
-    for (const r of rows) {
-      const c = this.contexts.get(r.datastreamId);
-      if (!c || now - c.at > this.opts.contextTtlMs) missing.add(r.datastreamId);
+    let last = Number.NaN;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      if (id === last) continue;
+      last = id;
+      const c = this.contexts.get(id);
+      if (!c || now - c.at > this.opts.contextTtlMs) missing.add(id);
     }
     if (missing.size === 0) return;
     const found = new Map((await this.streams.byIds([...missing])).map((c) => [c.datastreamId, c]));
+    const items: [number, StreamContext | null][] = [];
     for (const id of missing) {
-      this.contexts.set(id, { ctx: found.get(id) ?? null, at: now });
-      this.index.forget(id);
+      const ctx = found.get(id) ?? null;
+      this.contexts.set(id, { ctx, at: now });
+      items.push([id, ctx]);
     }
-  }
-
-  private async contextsOf(ids: number[]): Promise<Map<number, StreamContext>> {
-    await this.refresh(ids.map((datastreamId) => ({ datastreamId })));
-    const out = new Map<number, StreamContext>();
-    for (const id of ids) {
-      const c = this.contexts.get(id)?.ctx;
-      if (c) out.set(id, c);
-    }
-    return out;
+    this.link?.post('setContexts', [items]);
   }
 }
 
-const byStreamThenTime = (a: Measurement, b: Measurement) => a.datastreamId - b.datastreamId || a.time - b.time;
+const keyOf = (ruleId: string, datastreamId: number) => `${ruleId}|${datastreamId}`;

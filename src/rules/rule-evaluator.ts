@@ -98,7 +98,8 @@ function evaluate(c: Condition, s: RuleState, time: number, value: number): bool
       if (c.count !== undefined && c.window !== undefined) {
         const hits = s.hits;
         hits.push(pass ? 1 : 0);
-        if (hits.length > c.window) hits.splice(0, hits.length - c.window);
+        // shift, not splice: no array allocated per value.
+        while (hits.length > c.window) hits.shift();
         let n = 0;
         for (let i = 0; i < hits.length; i++) n += hits[i] as number;
         return n >= c.count;

@@ -30,10 +30,11 @@ export class TimeWindow {
     let cap = 8;
     while (cap < capacity) cap *= 2;
     this.mask = cap - 1;
-    this.times = new Float64Array(cap);
-    this.values = new Float64Array(cap);
-    this.mins = new Int32Array(cap);
-    this.maxs = new Int32Array(cap);
+    const b = buffers(cap);
+    this.times = b.times;
+    this.values = b.values;
+    this.mins = b.mins;
+    this.maxs = b.maxs;
   }
 
   static from(pairs: readonly (readonly [number, number])[] | undefined | null, limit = Number.POSITIVE_INFINITY): TimeWindow {
@@ -121,19 +122,15 @@ export class TimeWindow {
   private grow() {
     const mask = this.mask;
     const cap = (mask + 1) * 2;
-    const times = new Float64Array(cap);
-    const values = new Float64Array(cap);
+    const { times, values, mins, maxs } = buffers(cap);
     for (let i = 0; i < this.n; i++) {
       times[i] = this.times[(this.start + i) & mask] as number;
       values[i] = this.values[(this.start + i) & mask] as number;
     }
-    const relay = (from: Int32Array, first: number, n: number) => {
-      const to = new Int32Array(cap);
-      for (let i = 0; i < n; i++) to[i] = ((from[(first + i) & mask] as number) - this.start) & mask;
-      return to;
-    };
-    this.mins = relay(this.mins, this.minStart, this.minN);
-    this.maxs = relay(this.maxs, this.maxStart, this.maxN);
+    for (let i = 0; i < this.minN; i++) mins[i] = ((this.mins[(this.minStart + i) & mask] as number) - this.start) & mask;
+    for (let i = 0; i < this.maxN; i++) maxs[i] = ((this.maxs[(this.maxStart + i) & mask] as number) - this.start) & mask;
+    this.mins = mins;
+    this.maxs = maxs;
     this.minStart = 0;
     this.maxStart = 0;
     this.times = times;
@@ -141,4 +138,15 @@ export class TimeWindow {
     this.start = 0;
     this.mask = cap - 1;
   }
+}
+
+/** The four arrays of a window of `cap` slots as views of one buffer: one allocation, not four. */
+function buffers(cap: number) {
+  const buffer = new ArrayBuffer(cap * 24);
+  return {
+    times: new Float64Array(buffer, 0, cap),
+    values: new Float64Array(buffer, cap * 8, cap),
+    mins: new Int32Array(buffer, cap * 16, cap),
+    maxs: new Int32Array(buffer, cap * 20, cap),
+  };
 }
