@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { BrokerAuth, InboundHandler, MqttBus, MqttPrincipal } from './broker.js';
 import { RetainedBudget } from './retained-budget.js';
-import { mayRetain } from './topic-policy.js';
+import { filtersOverlap, mayRetain } from './topic-policy.js';
 
 export interface EmbeddedBrokerOptions {
   port: number;
@@ -66,6 +66,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   /** Clients that sent an empty client id with clean session off. */
   const anonymousPersistent = new WeakSet<Client>();
 
+  const subscriptions = new LiveSubscriptions();
   const aedes = await Aedes.createBroker({
     preConnect(client, packet, done) {
       if (packet.clientId === '' && !packet.clean) anonymousPersistent.add(client);
@@ -162,6 +163,19 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     for (const [name, set] of byUsername) {
       if (set.delete(client) && set.size === 0) byUsername.delete(name);
     }
+    subscriptions.drop(client);
+  });
+  // A persistent session's subscriptions come back at CONNECT without a 'subscribe' event.
+  aedes.on('clientReady', (client) => {
+    const restored = (client as unknown as { subscriptions?: Record<string, unknown> }).subscriptions;
+    for (const filter of Object.keys(restored ?? {})) subscriptions.add(client, filter);
+  });
+  aedes.on('subscribe', (subs, client) => {
+    // A refused subscription comes with qos 128 (SUBACK failure).
+    for (const sub of subs) if ((sub.qos as number) !== 128) subscriptions.add(client, sub.topic);
+  });
+  aedes.on('unsubscribe', (filters, client) => {
+    for (const filter of filters) subscriptions.remove(client, filter);
   });
 
   const server = net.createServer((socket) => limitPackets(aedes.handle(socket)));
@@ -214,6 +228,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
           (err) => (err ? reject(err) : resolve()),
         ),
       ),
+    listens: (pattern) => subscriptions.overlap(pattern),
     subscribe: async () => {},
     async disconnect(username) {
       const clients = [...(byUsername.get(username) ?? [])];
@@ -228,4 +243,54 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/**
+ * The filters connected clients subscribe to, for `listens`: answers are cached per pattern
+ * until a subscription changes, so asking costs a map lookup on the hot path.
+ */
+class LiveSubscriptions {
+  private readonly byClient = new Map<Client, Set<string>>();
+  private readonly counts = new Map<string, number>();
+  private readonly answers = new Map<string, boolean>();
+
+  add(client: Client, filter: string): void {
+    const mine = this.byClient.get(client) ?? new Set<string>();
+    if (mine.has(filter)) return;
+    mine.add(filter);
+    this.byClient.set(client, mine);
+    this.counts.set(filter, (this.counts.get(filter) ?? 0) + 1);
+    this.answers.clear();
+  }
+
+  remove(client: Client, filter: string): void {
+    const mine = this.byClient.get(client);
+    if (!mine?.delete(filter)) return;
+    const n = (this.counts.get(filter) ?? 1) - 1;
+    if (n > 0) this.counts.set(filter, n);
+    else this.counts.delete(filter);
+    this.answers.clear();
+  }
+
+  drop(client: Client): void {
+    for (const filter of this.byClient.get(client) ?? []) this.remove(client, filter);
+    this.byClient.delete(client);
+  }
+
+  overlap(pattern: string): boolean {
+    let answer = this.answers.get(pattern);
+    if (answer === undefined) {
+      answer = false;
+      for (const filter of this.counts.keys()) {
+        // A shared subscription ($share/<group>/<filter>) receives what its filter matches.
+        const plain = filter.startsWith('$share/') ? filter.split('/').slice(2).join('/') : filter;
+        if (filtersOverlap(plain, pattern)) {
+          answer = true;
+          break;
+        }
+      }
+      this.answers.set(pattern, answer);
+    }
+    return answer;
+  }
 }

@@ -59,6 +59,14 @@ export class MeasurementRetention {
     }
   }
 
+  /**
+   * Folds 1-minute rollups into 1-hour and 1-day ones up to the current hour (inserts write only
+   * 1-minute buckets for recent values; the scheduler runs this every minute). Answers the mark.
+   */
+  foldRollups(): Promise<number> {
+    return this.store.foldRollups(this.clock());
+  }
+
   private async runOnce(dryRun: boolean): Promise<RetentionReport> {
     const now = this.clock();
     const chunk = this.settings.chunk ?? RETENTION_CHUNK;
@@ -83,6 +91,8 @@ export class MeasurementRetention {
       report.raw.push({ archiveDays: c.archiveDays, cutoff, datastreams: c.datastreams, rows });
     }
 
+    // 1-minute rollups are deleted only once folded (the store keeps those not folded yet).
+    if (!dryRun) await this.store.foldRollups(now);
     for (const size of ROLLUP_SIZES) {
       const days = this.settings.rollupRetentionDays[size];
       if (days <= 0) continue;

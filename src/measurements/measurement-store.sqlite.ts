@@ -3,9 +3,9 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
 import { sqliteColumnReader } from './measurement-columns.sqlite.js';
-import { BaseMeasurementStore } from './measurement-store.base.js';
-import type { Columns, Measurement, Order, Partition, Range } from './measurements.js';
-import { rollupsOf } from './rollups.js';
+import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET, ROLLUP_COLUMNS } from './measurement-store.base.js';
+import type { Columns, Measurement, Order, Partition, Range, Rollup } from './measurements.js';
+import { bucketStart, foldedRollups, foldMarkAt, MINUTE, rollupsToUpsert } from './rollups.js';
 
 /** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
 const UPSERT_ROLLUP = `insert into rollups
@@ -21,6 +21,23 @@ const UPSERT_ROLLUP = `insert into rollups
     last_value = iif(excluded.last_time > last_time, excluded.last_value, last_value),
     last_time = max(last_time, excluded.last_time)`;
 
+const ROLLUP_VALUES = `insert into rollups
+  (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const REPLACE_ROLLUP = `${ROLLUP_VALUES} on conflict (datastream_id, size, bucket) do update set ${REPLACE_ROLLUP_SET}`;
+/**
+ * The first 1-minute bucket in [?, ?) of any datastream: one primary-key seek per datastream
+ * (CROSS JOIN keeps SQLite from scanning rollups, which has no index by bucket alone).
+ */
+const NEXT_MINUTE = `select min(b) from (select (select r.bucket from rollups r where r.datastream_id = d.id
+  and r.size = 60 and r.bucket >= ? and r.bucket < ? order by r.bucket limit 1) as b from datastreams d)`;
+const ROLLUPS_OF_ALL = `select ${ROLLUP_COLUMNS} from datastreams d cross join rollups r
+  where r.datastream_id = d.id and r.size = ? and r.bucket >= ? and r.bucket < ?`;
+const ROLLUPS_OF_ONE = `select ${ROLLUP_COLUMNS} from rollups r
+  where r.datastream_id = ? and r.size = ? and r.bucket >= ? and r.bucket < ?`;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
 const STATEMENT_CACHE = 256;
 
 /**
@@ -33,6 +50,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
   private readonly upsertRollup: BetterSqlite3.Statement;
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
   private readonly insertBatch: (rows: readonly Measurement[]) => Measurement[];
+  private readonly readMark: BetterSqlite3.Statement<[], number>;
   private readonly commits: SqliteCommitter;
   private readonly columns: ReturnType<typeof sqliteColumnReader>;
 
@@ -43,6 +61,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     super(db);
     this.insertRow = sqlite.prepare('insert or ignore into measurements (datastream_id, time, value) values (?, ?, ?)');
     this.upsertRollup = sqlite.prepare(UPSERT_ROLLUP);
+    this.readMark = sqlite.prepare<[], number>('select folded_until from rollup_folds where id = 1').pluck();
     this.columns = sqliteColumnReader(sqlite);
     this.commits = sqliteCommitter(sqlite);
     this.insertBatch = (rows: readonly Measurement[]) => {
@@ -51,7 +70,9 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
       for (const r of rows) {
         if (insert.run(r.datastreamId, r.time, r.value).changes === 1) inserted.push(r);
       }
-      for (const u of rollupsOf(inserted)) {
+      if (inserted.length === 0) return inserted;
+      // 1-minute buckets only, unless rows come before the fold mark (rollups.ts rollupsToUpsert).
+      for (const u of rollupsToUpsert(inserted, this.readMark.get() ?? NO_FOLD_MARK)) {
         this.upsertRollup.run(
           u.datastreamId,
           u.size,
@@ -76,6 +97,50 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     // busy_timeout instead of failing to upgrade a read transaction), durable when it resolves;
     // the fsync runs off the event loop (db/sqlite-commit.ts).
     return this.commits.write(() => this.insertBatch(rows));
+  }
+
+  /**
+   * One fold step in one IMMEDIATE transaction (synchronous: no insert interleaves). Not waited
+   * on disk: at a power cut the step and what it read roll back together.
+   */
+  protected foldStep(expected: number, target: number): Promise<number> {
+    return this.commits.write(() => {
+      const mark = this.readMark.get() ?? NO_FOLD_MARK;
+      if (mark !== expected || mark >= target) return mark;
+      const next = this.statement(NEXT_MINUTE).pluck().get(mark, target) as number | null;
+      if (next === null) {
+        this.statement('update rollup_folds set folded_until = ? where id = 1').run(target);
+        return target;
+      }
+      const from = foldMarkAt(next);
+      const to = Math.min(target, from + HOUR_MS);
+      const minutes = this.statement(ROLLUPS_OF_ALL).all(MINUTE, from, to) as Rollup[];
+      const hours = foldedRollups(minutes, 3600);
+      const replace = this.statement(REPLACE_ROLLUP);
+      const put = (u: Rollup) =>
+        replace.run(
+          u.datastreamId,
+          u.size,
+          u.bucket,
+          u.count,
+          u.sum,
+          u.min,
+          u.max,
+          u.firstTime,
+          u.firstValue,
+          u.lastTime,
+          u.lastValue,
+        );
+      for (const h of hours) put(h);
+      // The 1-day bucket of each datastream touched, from its whole hours up to `to`.
+      const day = bucketStart(from, DAY_MS);
+      const ofOne = this.statement(ROLLUPS_OF_ONE);
+      for (const h of hours) {
+        for (const d of foldedRollups(ofOne.all(h.datastreamId, 3600, day, to) as Rollup[], 86400)) put(d);
+      }
+      this.statement('update rollup_folds set folded_until = ? where id = 1').run(to);
+      return to;
+    }, false);
   }
 
   /**

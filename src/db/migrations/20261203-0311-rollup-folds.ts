@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import { columnTypes, type Dialect } from '../dialect.js';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Rollup folds: the hot path upserts only 1-minute rollups; 1-hour and 1-day ones are folded
+ * from them by the scheduler up to `folded_until` (one row, an hour boundary), and reads fold
+ * the minutes after it themselves (measurement-store.base.ts). Up to now every size was written
+ * on insert, so the existing 1-hour and 1-day rollups are whole until the current hour.
+ */
+export const rollupFolds = (dialect: Dialect) => ({
+  async up(db: Kysely<unknown>) {
+    const t = columnTypes(dialect);
+    await db.schema
+      .createTable('rollup_folds')
+      .addColumn('id', t.int, (c) => c.primaryKey())
+      .addColumn('folded_until', t.bigint, (c) => c.notNull())
+      .execute();
+    const now = Date.now();
+    await db
+      .insertInto('rollup_folds' as never)
+      .values({ id: 1, folded_until: now - (now % HOUR_MS) } as never)
+      .execute();
+  },
+});
