@@ -2,6 +2,11 @@ import type { Clock } from '../shared/clock.js';
 import { type MeasurementStore, type Partition, ROLLUP_SIZES, type RollupSize } from './measurements.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * Rollups are folded up to this long before now: a value up to an hour old still takes the
+ * insert's cheap path (1-minute bucket only), and reads fold at most two hours of minutes.
+ */
+export const ROLLUP_FOLD_LAG_MS = 3_600_000;
 /** Raw retention when no datastream says otherwise (sensor, then organisation, then this). */
 export const DEFAULT_ARCHIVE_DAYS = 30;
 /** Rows per delete statement: one short transaction each, so ingest never waits long. */
@@ -60,11 +65,11 @@ export class MeasurementRetention {
   }
 
   /**
-   * Folds 1-minute rollups into 1-hour and 1-day ones up to the current hour (inserts write only
-   * 1-minute buckets for recent values; the scheduler runs this every minute). Answers the mark.
+   * Folds 1-minute rollups into 1-hour and 1-day ones up to an hour before now (inserts write
+   * only 1-minute buckets for recent values; the scheduler runs this every minute). Answers the mark.
    */
   foldRollups(): Promise<number> {
-    return this.store.foldRollups(this.clock());
+    return this.store.foldRollups(this.clock() - ROLLUP_FOLD_LAG_MS);
   }
 
   private async runOnce(dryRun: boolean): Promise<RetentionReport> {
@@ -92,7 +97,7 @@ export class MeasurementRetention {
     }
 
     // 1-minute rollups are deleted only once folded (the store keeps those not folded yet).
-    if (!dryRun) await this.store.foldRollups(now);
+    if (!dryRun) await this.store.foldRollups(now - ROLLUP_FOLD_LAG_MS);
     for (const size of ROLLUP_SIZES) {
       const days = this.settings.rollupRetentionDays[size];
       if (days <= 0) continue;
