@@ -1,5 +1,6 @@
 import type { Clock } from '../shared/clock.js';
 import { type MeasurementStore, type Partition, ROLLUP_SIZES, type RollupSize } from './measurements.js';
+import { foldMarkAt, MINUTE } from './rollups.js';
 
 const DAY_MS = 86_400_000;
 /**
@@ -96,12 +97,15 @@ export class MeasurementRetention {
       report.raw.push({ archiveDays: c.archiveDays, cutoff, datastreams: c.datastreams, rows });
     }
 
-    // 1-minute rollups are deleted only once folded (the store keeps those not folded yet).
-    if (!dryRun) await this.store.foldRollups(now - ROLLUP_FOLD_LAG_MS);
+    // 1-minute rollups go only once folded into hours and days: fold first (a dry run counts
+    // up to the mark the fold would reach).
+    const folded = dryRun
+      ? foldMarkAt(now - ROLLUP_FOLD_LAG_MS)
+      : await this.store.foldRollups(now - ROLLUP_FOLD_LAG_MS);
     for (const size of ROLLUP_SIZES) {
       const days = this.settings.rollupRetentionDays[size];
       if (days <= 0) continue;
-      const cutoff = now - days * DAY_MS;
+      const cutoff = size === MINUTE ? Math.min(now - days * DAY_MS, folded) : now - days * DAY_MS;
       const rows = dryRun
         ? await this.store.countExpiredRollups(size, cutoff)
         : await this.drain((n) => this.store.deleteExpiredRollups(size, cutoff, n), chunk, 'rollups');

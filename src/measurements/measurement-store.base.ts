@@ -396,13 +396,7 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
     return numbers < chunk ? numbers + (await this.changesOf(statement('measurement_values', chunk - numbers))) : numbers;
   }
 
-  /** 1-minute rollups not folded yet are kept whatever their retention says (folds need them). */
-  private async rollupCutoff(size: RollupSize, cutoff: number): Promise<number> {
-    return size === MINUTE ? Math.min(cutoff, await this.foldMark()) : cutoff;
-  }
-
   async countExpiredRollups(size: RollupSize, cutoff: number): Promise<number> {
-    cutoff = await this.rollupCutoff(size, cutoff);
     const row = await this.db
       .selectFrom('rollups')
       .select(sql<number>`count(*)`.as('n'))
@@ -414,7 +408,6 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
   }
 
   async deleteExpiredRollups(size: RollupSize, cutoff: number, chunk: number): Promise<number> {
-    cutoff = await this.rollupCutoff(size, cutoff);
     const query = sql`delete from rollups where size = ${size} and bucket < ${cutoff}
       and (datastream_id, size, bucket) in (
         select r.datastream_id, r.size, r.bucket from rollups r

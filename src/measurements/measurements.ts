@@ -168,6 +168,7 @@ export interface MeasurementStore {
   countExpired(archiveDays: number, cutoff: number): Promise<number>;
   /** Deletes at most `chunk` such rows in one transaction; answers how many went. */
   deleteExpired(archiveDays: number, cutoff: number, chunk: number): Promise<number>;
+  /** Rollups of one size with a bucket before `cutoff` (1-minute ones: keep those not folded yet). */
   countExpiredRollups(size: RollupSize, cutoff: number): Promise<number>;
   deleteExpiredRollups(size: RollupSize, cutoff: number, chunk: number): Promise<number>;
   /** Time partitions of the measurements table, oldest first (PostgreSQL; SQLite has none). */
