@@ -99,9 +99,7 @@ export class MeasurementRetention {
 
     // 1-minute rollups go only once folded into hours and days: fold first (a dry run counts
     // up to the mark the fold would reach).
-    const folded = dryRun
-      ? foldMarkAt(now - ROLLUP_FOLD_LAG_MS)
-      : await this.store.foldRollups(now - ROLLUP_FOLD_LAG_MS);
+    const folded = dryRun ? foldMarkAt(now - ROLLUP_FOLD_LAG_MS) : await this.store.foldRollups(now - ROLLUP_FOLD_LAG_MS);
     for (const size of ROLLUP_SIZES) {
       const days = this.settings.rollupRetentionDays[size];
       if (days <= 0) continue;
