@@ -171,7 +171,11 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
   async foldRollups(until: number): Promise<number> {
     const target = foldMarkAt(until);
     let mark = await this.foldMark();
-    while (mark < target) mark = await this.foldStep(mark, target);
+    while (mark < target) {
+      mark = await this.foldStep(mark, target);
+      // Each step is its own short transaction; let ingest and reads run between them.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return mark;
   }
 
