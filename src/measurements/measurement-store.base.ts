@@ -217,12 +217,13 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
     const lo = Math.ceil(range.from / width) * width;
     const hi = range.to >= NO_FOLD_MARK - width ? NO_FOLD_MARK : Math.ceil(range.to / width) * width;
     if (lo >= hi) return [];
-    const finer: Rollup[] = [];
-    if (size === DAY && lo < mark) {
-      finer.push(...(await this.storedRollups({ ...range, from: lo, to: Math.min(hi, mark) }, HOUR, 'asc', ALL_ROWS)));
-    }
-    finer.push(...(await this.storedRollups({ ...range, from: Math.max(lo, mark), to: hi }, MINUTE, 'asc', ALL_ROWS)));
-    const folded = foldedRollups(finer, size);
+    const hours =
+      size === DAY && lo < mark
+        ? await this.storedRollups({ ...range, from: lo, to: Math.min(hi, mark) }, HOUR, 'asc', ALL_ROWS)
+        : [];
+    const minutes = await this.storedRollups({ ...range, from: Math.max(lo, mark), to: hi }, MINUTE, 'asc', ALL_ROWS);
+    // concat, not push(...): the minutes after a mark left behind may be many.
+    const folded = foldedRollups(hours.length > 0 ? hours.concat(minutes) : minutes, size);
     if (order === 'desc') folded.reverse();
     return folded.length > limit ? folded.slice(0, limit) : folded;
   }
