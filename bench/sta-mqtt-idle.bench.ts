@@ -1,6 +1,6 @@
 /**
  * What the SensorThings MQTT listener of MeasurementEvents costs the ingest path per stored row:
- * with nobody subscribed on the embedded broker (it asks `hasSubscriber` once per datastream of a
+ * with nobody subscribed on the embedded broker (it asks `listens` once per datastream of a
  * batch and renders nothing), against publishing every row (an external broker, or the embedded
  * one before it could tell). Batches of 500 rows over 3 datastreams, as the ingest bench stores
  * them; CPU time of this process per 1,000 rows until every publication is handed to the bus.
@@ -49,7 +49,7 @@ heading(`SensorThings MQTT listener on ${BATCHES} × ${ROWS} stored rows`);
 let none = 0;
 const idle: MqttBus = {
   mode: 'embedded',
-  hasSubscriber: () => false,
+  listens: () => false,
   publish: async () => {
     none++;
   },

@@ -41,7 +41,7 @@ import { MqttRepublisher } from './measurements/republish.js';
 import { KyselyRepublishLookup } from './measurements/republish.store.js';
 import { CachedPipelineCatalog } from './pipelines/pipeline-catalog.js';
 import { createPipelineRunner, directoryTopicResolver } from './pipelines/pipeline-runner-factory.js';
-import type { Pipeline, PipelineCatalog } from './pipelines/pipelines.js';
+import type { PipelineCatalog } from './pipelines/pipelines.js';
 import { PipelineService } from './pipelines/pipelines.service.js';
 import { KyselyPipelineStore } from './pipelines/pipelines.store.js';
 import { TraceService } from './pipelines/traces.service.js';

@@ -61,14 +61,14 @@ export type InboundHandler = (message: InboundMessage) => Promise<void>;
 export interface MqttBus {
   readonly mode: 'embedded' | 'external';
   publish(topic: string, payload: string | Buffer, opts?: { qos?: 0 | 1; retain?: boolean }): Promise<void>;
+  /**
+   * Whether a connected client holds a subscription that some topic matching `pattern` (a
+   * filter) would reach: publishers may skip the work of messages nobody receives. Absent where
+   * the broker cannot tell (external brokers): publish.
+   */
+  listens?(pattern: string): boolean;
   /** Start receiving messages on these filters (the embedded broker sees every publish anyway). */
   subscribe(filters: string[]): Promise<void>;
-  /**
-   * Embedded broker only: whether a connected client holds a subscription matching `topic`, so a
-   * publisher may skip rendering what nobody would receive. An external broker cannot tell
-   * (undefined: publish).
-   */
-  hasSubscriber?(topic: string): boolean;
   /** Closes the sessions of clients that logged in as `username` (after a credentials reset). */
   disconnect(username: string): Promise<number>;
   close(): Promise<void>;

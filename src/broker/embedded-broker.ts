@@ -5,9 +5,9 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { type BrokerAuth, type InboundHandler, type MqttBus, type MqttPrincipal, topicMatches } from './broker.js';
+import type { BrokerAuth, InboundHandler, MqttBus, MqttPrincipal } from './broker.js';
 import { RetainedBudget } from './retained-budget.js';
-import { mayRetain } from './topic-policy.js';
+import { filtersOverlap, mayRetain } from './topic-policy.js';
 
 export interface EmbeddedBrokerOptions {
   port: number;
@@ -162,15 +162,23 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     }
   });
 
-  aedes.on('unsubscribe', (filters, client) => {
-    for (const f of filters) subscriptions.remove(client, f);
-  });
-
   aedes.on('clientDisconnect', (client) => {
-    subscriptions.drop(client);
     for (const [name, set] of byUsername) {
       if (set.delete(client) && set.size === 0) byUsername.delete(name);
     }
+    subscriptions.drop(client);
+  });
+  // A persistent session's subscriptions come back at CONNECT without a 'subscribe' event.
+  aedes.on('clientReady', (client) => {
+    const restored = (client as unknown as { subscriptions?: Record<string, unknown> }).subscriptions;
+    for (const filter of Object.keys(restored ?? {})) subscriptions.add(client, filter);
+  });
+  aedes.on('subscribe', (subs, client) => {
+    // A refused subscription comes with qos 128 (SUBACK failure).
+    for (const sub of subs) if ((sub.qos as number) !== 128) subscriptions.add(client, sub.topic);
+  });
+  aedes.on('unsubscribe', (filters, client) => {
+    for (const filter of filters) subscriptions.remove(client, filter);
   });
 
   const server = net.createServer((socket) => limitPackets(aedes.handle(socket)));
@@ -209,7 +217,6 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     mode: 'embedded',
     port,
     connectedClients: () => aedes.connectedClients,
-    hasSubscriber: (topic) => subscriptions.matches(topic),
     publish: (topic, payload, o = {}) =>
       new Promise((resolve, reject) =>
         aedes.publish(
@@ -224,6 +231,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
           (err) => (err ? reject(err) : resolve()),
         ),
       ),
+    listens: (pattern) => subscriptions.listens(pattern),
     subscribe: async () => {},
     async disconnect(username) {
       const clients = [...(byUsername.get(username) ?? [])];
@@ -241,29 +249,32 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
 }
 
 /**
- * The filters connected clients subscribe to, indexed by their first level, so that "does anyone
- * listen to this topic" looks only at filters starting with that level, `+` or `#` (not at every
- * device's own command topic). QoS 0 publications reach connected clients only, so a
- * disconnected client's subscriptions (kept by a persistent session) are dropped here.
+ * The filters connected clients subscribe to, for `listens`. Filters are indexed by their first
+ * level, so a question about a topic looks only at filters starting with that level, `+` or `#`
+ * (not at every device's own command topic); answers are cached per pattern until a subscription
+ * changes, so asking again costs a map lookup on the hot path. QoS 0 publications reach connected
+ * clients only, so a disconnected client's subscriptions (kept by a persistent session) are
+ * dropped here and come back with the session.
  */
 class SubscriptionIndex {
   private readonly byClient = new Map<Client, Set<string>>();
   /** First level → filter → how many clients hold it. */
   private readonly byRoot = new Map<string, Map<string, number>>();
+  private readonly answers = new Map<string, boolean>();
 
-  add(client: Client, filter: string) {
+  add(client: Client, filter: string): void {
     const own = this.byClient.get(client) ?? new Set<string>();
     if (own.has(filter)) return;
     own.add(filter);
     this.byClient.set(client, own);
     const f = plain(filter);
-    const root = rootOf(f);
-    const filters = this.byRoot.get(root) ?? new Map<string, number>();
+    const filters = this.byRoot.get(rootOf(f)) ?? new Map<string, number>();
     filters.set(f, (filters.get(f) ?? 0) + 1);
-    this.byRoot.set(root, filters);
+    this.byRoot.set(rootOf(f), filters);
+    this.answers.clear();
   }
 
-  remove(client: Client, filter: string) {
+  remove(client: Client, filter: string): void {
     const own = this.byClient.get(client);
     if (!own?.delete(filter)) return;
     if (own.size === 0) this.byClient.delete(client);
@@ -273,24 +284,38 @@ class SubscriptionIndex {
     if (n > 0) filters?.set(f, n);
     else filters?.delete(f);
     if (filters?.size === 0) this.byRoot.delete(rootOf(f));
+    this.answers.clear();
   }
 
-  drop(client: Client) {
+  drop(client: Client): void {
     for (const f of [...(this.byClient.get(client) ?? [])]) this.remove(client, f);
   }
 
-  matches(topic: string): boolean {
-    for (const root of [rootOf(topic), '+', '#']) {
-      const filters = this.byRoot.get(root);
+  /** Whether a filter held by a connected client reaches some topic that `pattern` (a topic or a filter) matches. */
+  listens(pattern: string): boolean {
+    let answer = this.answers.get(pattern);
+    if (answer === undefined) {
+      answer = this.overlaps(pattern);
+      if (this.answers.size >= 10_000) this.answers.clear();
+      this.answers.set(pattern, answer);
+    }
+    return answer;
+  }
+
+  private overlaps(pattern: string): boolean {
+    const root = rootOf(pattern);
+    const roots = root === '+' || root === '#' ? [...this.byRoot.keys()] : [root, '+', '#'];
+    for (const r of roots) {
+      const filters = this.byRoot.get(r);
       if (!filters) continue;
-      if (filters.has(topic)) return true;
-      for (const f of filters.keys()) if (topicMatches(f, topic)) return true;
+      if (filters.has(pattern)) return true;
+      for (const f of filters.keys()) if (filtersOverlap(f, pattern)) return true;
     }
     return false;
   }
 }
 
-/** A shared subscription `$share/<group>/<filter>` matches as its filter. */
+/** A shared subscription `$share/<group>/<filter>` receives what its filter matches. */
 const plain = (filter: string) => (filter.startsWith('$share/') ? filter.split('/').slice(2).join('/') : filter);
 const rootOf = (topic: string) => {
   const i = topic.indexOf('/');

@@ -189,6 +189,15 @@ export interface RollupTable {
   last_value: number;
 }
 
+/**
+ * One row (id 1): 1-hour and 1-day rollups are folded from 1-minute ones for every bucket
+ * before `folded_until` (an hour boundary, Unix ms); after it reads fold the minutes themselves.
+ */
+export interface RollupFoldTable {
+  id: number;
+  folded_until: number;
+}
+
 export interface AlertTable {
   id: string;
   org_id: string;
@@ -509,6 +518,7 @@ export interface Schema {
   measurements: MeasurementTable;
   measurement_values: MeasurementValueTable;
   rollups: RollupTable;
+  rollup_folds: RollupFoldTable;
   alerts: AlertTable;
   webhooks: WebhookTable;
   webhook_deliveries: WebhookDeliveryTable;

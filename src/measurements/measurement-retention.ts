@@ -1,7 +1,13 @@
 import type { Clock } from '../shared/clock.js';
 import { type MeasurementStore, type Partition, ROLLUP_SIZES, type RollupSize } from './measurements.js';
+import { foldMarkAt, MINUTE } from './rollups.js';
 
 const DAY_MS = 86_400_000;
+/**
+ * Rollups are folded up to this long before now: a value up to an hour old still takes the
+ * insert's cheap path (1-minute bucket only), and reads fold at most two hours of minutes.
+ */
+export const ROLLUP_FOLD_LAG_MS = 3_600_000;
 /** Raw retention when no datastream says otherwise (sensor, then organisation, then this). */
 export const DEFAULT_ARCHIVE_DAYS = 30;
 /** Rows per delete statement: one short transaction each, so ingest never waits long. */
@@ -59,6 +65,14 @@ export class MeasurementRetention {
     }
   }
 
+  /**
+   * Folds 1-minute rollups into 1-hour and 1-day ones up to an hour before now (inserts write
+   * only 1-minute buckets for recent values; the scheduler runs this every minute). Answers the mark.
+   */
+  foldRollups(): Promise<number> {
+    return this.store.foldRollups(this.clock() - ROLLUP_FOLD_LAG_MS);
+  }
+
   private async runOnce(dryRun: boolean): Promise<RetentionReport> {
     const now = this.clock();
     const chunk = this.settings.chunk ?? RETENTION_CHUNK;
@@ -83,10 +97,13 @@ export class MeasurementRetention {
       report.raw.push({ archiveDays: c.archiveDays, cutoff, datastreams: c.datastreams, rows });
     }
 
+    // 1-minute rollups go only once folded into hours and days: fold first (a dry run counts
+    // up to the mark the fold would reach).
+    const folded = dryRun ? foldMarkAt(now - ROLLUP_FOLD_LAG_MS) : await this.store.foldRollups(now - ROLLUP_FOLD_LAG_MS);
     for (const size of ROLLUP_SIZES) {
       const days = this.settings.rollupRetentionDays[size];
       if (days <= 0) continue;
-      const cutoff = now - days * DAY_MS;
+      const cutoff = size === MINUTE ? Math.min(now - days * DAY_MS, folded) : now - days * DAY_MS;
       const rows = dryRun
         ? await this.store.countExpiredRollups(size, cutoff)
         : await this.drain((n) => this.store.deleteExpiredRollups(size, cutoff, n), chunk, 'rollups');

@@ -2,7 +2,7 @@ import { type CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import { deviceIdByIdOrCode } from '../devices/device-read-models.js';
 import type { NonNumericValue, ValueKind } from '../shared/values.js';
-import type { Agg } from './measurement-query.js';
+import { type Agg, aggValue } from './measurement-query.js';
 import type {
   Columns,
   DatastreamFilter,
@@ -18,6 +18,7 @@ import type {
   StreamLabels,
   ValueRow,
 } from './measurements.js';
+import { bucketStart, foldedRollups, foldMarkAt, MINUTE } from './rollups.js';
 
 /** Raw retention of a datastream: its sensor's, else its organisation's, else 30 days. */
 const ARCHIVE_DAYS = sql<number>`coalesce(s.archive_days, o.archive_days, 30)`;
@@ -36,6 +37,21 @@ const MAX_BRANCHES = 200;
 /** Non-numeric values per insert statement (3 parameters each). */
 const VALUE_INSERT_CHUNK = 500;
 type RawTable = 'measurements' | 'measurement_values';
+const HOUR = 3600;
+const DAY = 86400;
+/** No limit, for reads bounded by their range. */
+const ALL_ROWS = Number.MAX_SAFE_INTEGER;
+
+/** The columns of rollups `r`, named as the domain's fields (folds read whole rollups). */
+export const ROLLUP_COLUMNS = `r.datastream_id as "datastreamId", r.size, r.bucket, r.count, r.sum, r.min, r.max,
+  r.first_time as "firstTime", r.first_value as "firstValue", r.last_time as "lastTime", r.last_value as "lastValue"`;
+/** Replaces a bucket by a fold of finer ones (the fold recomputes whole buckets: idempotent). */
+export const REPLACE_ROLLUP_SET = `count = excluded.count, sum = excluded.sum, min = excluded.min, max = excluded.max,
+    first_time = excluded.first_time, first_value = excluded.first_value,
+    last_time = excluded.last_time, last_value = excluded.last_value`;
+
+/** The fold mark where no row says otherwise: every size written on insert, as before folds. */
+export const NO_FOLD_MARK = Number.MAX_SAFE_INTEGER;
 
 /**
  * What both dialects share: reads, datastream lookups and retention deletes are the same SQL
@@ -48,6 +64,12 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
 
   abstract insert(rows: readonly Measurement[]): Promise<Measurement[]>;
   abstract replace(datastreamId: number, from: number, to: number, rows: readonly Measurement[]): Promise<Measurement[]>;
+  /**
+   * One step of `foldRollups`, in one transaction that excludes inserts' reading of the mark:
+   * when the mark is still `expected`, folds the first hour before `target` holding 1-minute
+   * rollups (or none: the mark goes to `target`) and moves the mark past it. Answers the mark.
+   */
+  protected abstract foldStep(expected: number, target: number): Promise<number>;
   abstract readColumns(range: Range, order: Order, limit: number): Promise<Columns>;
   abstract partitions(): Promise<Partition[]>;
   abstract dropPartition(name: string, onlyIfEmpty: boolean): Promise<boolean>;
@@ -139,7 +161,75 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
     return sql`${sql.join(ranges.map(branch), sql` union all `)} order by "datastreamId", time ${dir} limit ${limit}`;
   }
 
+  /** The fold mark: 1-hour and 1-day buckets wholly before it are whole in the table. */
+  protected async foldMark(): Promise<number> {
+    const rows = await this.objectsOf<{ until: number }>(
+      sql`select folded_until as "until" from rollup_folds where id = 1`.compile(this.db),
+    );
+    return rows[0] ? Number(rows[0].until) : NO_FOLD_MARK;
+  }
+
+  async foldRollups(until: number): Promise<number> {
+    const target = foldMarkAt(until);
+    let mark = await this.foldMark();
+    while (mark < target) {
+      mark = await this.foldStep(mark, target);
+      // Each step is its own short transaction; let ingest and reads run between them.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return mark;
+  }
+
   async readRollups(range: Range, size: RollupSize, order: Order, limit: number): Promise<Rollup[]> {
+    if (range.from >= range.to) return [];
+    if (size === MINUTE) return this.storedRollups(range, size, order, limit);
+    const mark = await this.foldMark();
+    const out: Rollup[] = [];
+    for (const part of this.splitAtMark(range, size, mark, order)) {
+      if (out.length >= limit) break;
+      const rows = part.folded
+        ? await this.storedRollups(part.range, size, order, limit - out.length)
+        : await this.unfoldedRollups(part.range, size, mark, order, limit - out.length);
+      for (const r of rows) out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * A range of `size` buckets in two parts, in read order: buckets wholly before the fold mark
+   * (read from the table) and the others (folded on read from finer rollups).
+   */
+  private splitAtMark(range: Range, size: RollupSize, mark: number, order: Order) {
+    if (mark >= NO_FOLD_MARK) return [{ folded: true, range }];
+    const cut = bucketStart(mark, size * 1000);
+    const parts = [
+      { folded: true, range: { ...range, to: Math.min(range.to, cut) } },
+      { folded: false, range: { ...range, from: Math.max(range.from, cut) } },
+    ].filter((p) => p.range.from < p.range.to);
+    return order === 'asc' ? parts : parts.reverse();
+  }
+
+  /**
+   * Buckets of `size` starting in the range, all at or after the bucket holding the fold mark:
+   * 1-minute rollups from the mark on, plus (for 1-day buckets) the whole 1-hour ones before it.
+   */
+  private async unfoldedRollups(range: Range, size: RollupSize, mark: number, order: Order, limit: number) {
+    const width = size * 1000;
+    const lo = Math.ceil(range.from / width) * width;
+    const hi = range.to >= NO_FOLD_MARK - width ? NO_FOLD_MARK : Math.ceil(range.to / width) * width;
+    if (lo >= hi) return [];
+    const hours =
+      size === DAY && lo < mark
+        ? await this.storedRollups({ ...range, from: lo, to: Math.min(hi, mark) }, HOUR, 'asc', ALL_ROWS)
+        : [];
+    const minutes = await this.storedRollups({ ...range, from: Math.max(lo, mark), to: hi }, MINUTE, 'asc', ALL_ROWS);
+    // concat, not push(...): the minutes after a mark left behind may be many.
+    const folded = foldedRollups(hours.length > 0 ? hours.concat(minutes) : minutes, size);
+    if (order === 'desc') folded.reverse();
+    return folded.length > limit ? folded.slice(0, limit) : folded;
+  }
+
+  private async storedRollups(range: Range, size: RollupSize, order: Order, limit: number): Promise<Rollup[]> {
     if (range.from >= range.to) return [];
     const query = sql`select bucket, count, sum, min, max,
       first_time as "firstTime", first_value as "firstValue", last_time as "lastTime", last_value as "lastValue"
@@ -154,6 +244,26 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
   }
 
   async readRollupValues(range: Range, size: RollupSize, agg: Agg, order: Order, limit: number): Promise<Measurement[]> {
+    if (range.from >= range.to) return [];
+    if (size === MINUTE) return this.storedRollupValues(range, size, agg, order, limit);
+    const mark = await this.foldMark();
+    const parts = this.splitAtMark(range, size, mark, order);
+    const out: Measurement[] = [];
+    for (const part of parts) {
+      if (out.length >= limit) break;
+      if (part.folded) {
+        const rows = await this.storedRollupValues(part.range, size, agg, order, limit - out.length);
+        if (parts.length === 1) return rows;
+        for (const r of rows) out.push(r);
+      } else {
+        const rows = await this.unfoldedRollups(part.range, size, mark, order, limit - out.length);
+        for (const r of rows) out.push({ datastreamId: range.datastreamId, time: r.bucket, value: aggValue(agg, r) });
+      }
+    }
+    return out;
+  }
+
+  private async storedRollupValues(range: Range, size: RollupSize, agg: Agg, order: Order, limit: number) {
     if (range.from >= range.to) return [];
     const query = sql`select datastream_id as "datastreamId", bucket as time, ${sql.raw(ROLLUP_VALUE[agg])} as value
       from rollups where datastream_id = ${range.datastreamId} and size = ${size}

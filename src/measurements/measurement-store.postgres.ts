@@ -7,9 +7,9 @@ import type { Schema } from '../db/schema.js';
 import { readColumnsBinary, readMeasurementsBinary } from './measurement-copy.postgres.js';
 import { PartitionManager } from './measurement-partitions.postgres.js';
 import { DELETE_RANGE, DELETE_ROLLUPS, numbered, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
-import { BaseMeasurementStore } from './measurement-store.base.js';
+import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET, ROLLUP_COLUMNS } from './measurement-store.base.js';
 import type { Columns, Measurement, Order, Partition, Range, Rollup } from './measurements.js';
-import { rollupsOf } from './rollups.js';
+import { bucketStart, foldedRollups, foldMarkAt, MINUTE, rollupsToUpsert } from './rollups.js';
 
 const INSERT_IGNORING_DUPLICATES = `insert into measurements (datastream_id, time, value)
   select * from unnest($1::bigint[], $2::bigint[], $3::float8[])
@@ -20,11 +20,31 @@ const REPLACE_ROWS = `insert into measurements (datastream_id, time, value)
   select * from unnest($1::bigint[], $2::bigint[], $3::float8[])
   on conflict (datastream_id, time) do update set value = excluded.value`;
 
-/** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
-const UPSERT_ROLLUPS = `insert into rollups
+const ROLLUP_ROWS = `insert into rollups
   (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)
   select * from unnest($1::bigint[], $2::int[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[],
-    $7::float8[], $8::bigint[], $9::float8[], $10::bigint[], $11::float8[])
+    $7::float8[], $8::bigint[], $9::float8[], $10::bigint[], $11::float8[])`;
+/** A fold's buckets replace the stored ones (measurement-store.base.ts foldRollups). */
+const REPLACE_ROLLUPS = `${ROLLUP_ROWS} on conflict (datastream_id, size, bucket) do update set ${REPLACE_ROLLUP_SET}`;
+/**
+ * Inserts read the fold mark under a shared lock held to their commit; a fold step holds it
+ * exclusively, so no insert reads the old mark and commits 1-minute rows the step did not see.
+ * Two statements in one round trip: the read gets its snapshot after the lock is granted.
+ */
+const FOLD_LOCK = `hashtext('polder:rollups:fold')`;
+const READ_MARK_SHARED = `select pg_advisory_xact_lock_shared(${FOLD_LOCK}); select folded_until from rollup_folds where id = 1`;
+/** The first 1-minute bucket in [$1, $2) of any datastream: one primary-key probe per datastream. */
+const NEXT_MINUTE = `select min(b) as next from (select (select r.bucket from rollups r where r.datastream_id = d.id
+  and r.size = 60 and r.bucket >= $1 and r.bucket < $2 order by r.bucket limit 1) as b from datastreams d) x`;
+const ROLLUPS_OF_ALL = `select ${ROLLUP_COLUMNS} from datastreams d
+  cross join lateral (select * from rollups r where r.datastream_id = d.id and r.size = $1 and r.bucket >= $2 and r.bucket < $3) r`;
+const ROLLUPS_OF_SOME = `select ${ROLLUP_COLUMNS} from rollups r
+  where r.datastream_id = any($1::bigint[]) and r.size = $2 and r.bucket >= $3 and r.bucket < $4`;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
+const UPSERT_ROLLUPS = `${ROLLUP_ROWS}
   on conflict (datastream_id, size, bucket) do update set
     count = rollups.count + excluded.count,
     sum = rollups.sum + excluded.sum,
@@ -91,7 +111,12 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
         await client.query('begin');
         inserted = await insertIgnoringDuplicates(client, rows);
       }
-      await upsertRollups(client, rollupsOf(inserted));
+      if (inserted.length > 0) {
+        const results = (await client.query(READ_MARK_SHARED)) as unknown as pg.QueryResult<{ folded_until: number }>[];
+        const mark = results[1]?.rows[0]?.folded_until ?? NO_FOLD_MARK;
+        // 1-minute buckets only, unless rows come before the fold mark (rollups.ts rollupsToUpsert).
+        await upsertRollups(client, rollupsToUpsert(inserted, Number(mark)));
+      }
       await client.query('commit');
       return inserted;
     } catch (err) {
@@ -100,10 +125,45 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
     }
   }
 
+  protected async foldStep(expected: number, target: number): Promise<number> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`select pg_advisory_xact_lock(${FOLD_LOCK})`);
+      const marks = await client.query<{ folded_until: number }>('select folded_until from rollup_folds where id = 1');
+      const mark = Number(marks.rows[0]?.folded_until ?? NO_FOLD_MARK);
+      let moved = mark;
+      if (mark === expected && mark < target) {
+        const next = (await client.query<{ next: number | null }>(NEXT_MINUTE, [mark, target])).rows[0]?.next ?? null;
+        const from = next === null ? target : foldMarkAt(Number(next));
+        moved = next === null ? target : Math.min(target, from + HOUR_MS);
+        if (next !== null) {
+          const minutes = (await client.query<Rollup>(ROLLUPS_OF_ALL, [MINUTE, from, moved])).rows;
+          const hours = foldedRollups(minutes, 3600);
+          await replaceRollups(client, hours);
+          // The 1-day bucket of each datastream touched, from its whole hours up to the new mark.
+          const ids = hours.map((h) => h.datastreamId);
+          const ofDay = await client.query<Rollup>(ROLLUPS_OF_SOME, [ids, 3600, bucketStart(from, DAY_MS), moved]);
+          await replaceRollups(client, foldedRollups(ofDay.rows, 86400));
+        }
+        await client.query('update rollup_folds set folded_until = $1 where id = 1', [moved]);
+      }
+      await client.query('commit');
+      return moved;
+    } catch (err) {
+      await client.query('rollback').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   /**
    * MeasurementStore.replace in one transaction: the range deleted, the rows inserted (a row a
    * concurrent insert stored meanwhile is overwritten), each rollup size's buckets over the range
-   * deleted and rebuilt from the raw rows (measurement-replace.ts). Retried as `insert` is.
+   * deleted and rebuilt from the raw rows (measurement-replace.ts). Like an insert it holds the
+   * fold lock shared, so a fold step never folds minutes this transaction is rewriting. Retried as
+   * `insert` is.
    */
   async replace(datastreamId: number, from: number, to: number, rows: readonly Measurement[]): Promise<Measurement[]> {
     const fresh = replacementRows(datastreamId, from, to, rows);
@@ -113,6 +173,7 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
       const client = await this.pool.connect();
       try {
         await client.query('begin');
+        await client.query(`select pg_advisory_xact_lock_shared(${FOLD_LOCK})`);
         await client.query(numbered(DELETE_RANGE), [datastreamId, from, to]);
         if (fresh.length > 0)
           await client.query(REPLACE_ROWS, [
@@ -208,12 +269,12 @@ async function insertIgnoringDuplicates(client: pg.PoolClient, rows: readonly Me
   return result.rows.map(([datastreamId, time, value]) => ({ datastreamId, time, value }));
 }
 
-async function upsertRollups(client: pg.PoolClient, rollups: Rollup[]): Promise<void> {
+async function upsertRollups(client: pg.PoolClient, rollups: Rollup[], statement = UPSERT_ROLLUPS): Promise<void> {
   if (rollups.length === 0) return;
   // The same lock order in every batch: two batches touching the same buckets wait, never deadlock.
   rollups.sort((a, b) => a.datastreamId - b.datastreamId || a.size - b.size || a.bucket - b.bucket);
   const col = <K extends keyof Rollup>(k: K) => rollups.map((u) => u[k]);
-  await client.query(UPSERT_ROLLUPS, [
+  await client.query(statement, [
     col('datastreamId'),
     col('size'),
     col('bucket'),
@@ -226,4 +287,8 @@ async function upsertRollups(client: pg.PoolClient, rollups: Rollup[]): Promise<
     col('lastTime'),
     col('lastValue'),
   ]);
+}
+
+function replaceRollups(client: pg.PoolClient, rollups: Rollup[]): Promise<void> {
+  return upsertRollups(client, rollups, REPLACE_ROLLUPS);
 }

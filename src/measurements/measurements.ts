@@ -113,7 +113,8 @@ export interface MeasurementStore {
   /**
    * Stores a batch in one transaction and answers the rows inserted now: a (datastream, time)
    * stored before, or twice in the batch, is skipped (redelivery is a no-op). Rollups are
-   * updated in the same transaction from the inserted rows only.
+   * updated in the same transaction from the inserted rows only: 1-minute buckets, and 1-hour
+   * and 1-day ones for rows before the fold mark (see `foldRollups`).
    */
   insert(rows: readonly Measurement[]): Promise<Measurement[]>;
   /** Stores non-numeric values, as `insert` does numbers (no rollups); answers the rows new now. */
@@ -132,13 +133,23 @@ export interface MeasurementStore {
   readColumns(range: Range, order: Order, limit: number): Promise<Columns>;
   /** As readRaw, over the non-numeric values of the ranges' datastreams. */
   readValues(ranges: readonly Range[], order: Order, limit: number, limitEach?: number): Promise<ValueRow[]>;
-  /** Rollups of one size whose bucket starts in the range, by bucket in `order`. */
+  /**
+   * Rollups of one size whose bucket starts in the range, by bucket in `order`. 1-hour and 1-day
+   * buckets after the fold mark (`foldRollups`) are folded from the finer rollups on read.
+   */
   readRollups(range: Range, size: RollupSize, order: Order, limit: number): Promise<Rollup[]>;
   /**
    * One row per rollup of the range (time = bucket start) whose value is the rollup's `agg`
    * (avg = sum / count), by bucket in `order`: buckets of exactly the rollup size need no folding.
    */
   readRollupValues(range: Range, size: RollupSize, agg: Agg, order: Order, limit: number): Promise<Measurement[]>;
+  /**
+   * Folds the 1-minute rollups before `until` (rounded down to an hour) into 1-hour and 1-day
+   * rollups, in one short transaction per hour that holds data, and moves the fold mark there
+   * (it never moves back). Inserts upsert only 1-minute rollups for values from the mark on.
+   * Answers the fold mark after the call.
+   */
+  foldRollups(until: number): Promise<number>;
   /** How many raw rows (numbers and other values) the ranges hold. */
   countRaw(ranges: readonly Range[]): Promise<number>;
 
@@ -157,6 +168,7 @@ export interface MeasurementStore {
   countExpired(archiveDays: number, cutoff: number): Promise<number>;
   /** Deletes at most `chunk` such rows in one transaction; answers how many went. */
   deleteExpired(archiveDays: number, cutoff: number, chunk: number): Promise<number>;
+  /** Rollups of one size with a bucket before `cutoff` (1-minute ones: keep those not folded yet). */
   countExpiredRollups(size: RollupSize, cutoff: number): Promise<number>;
   deleteExpiredRollups(size: RollupSize, cutoff: number, chunk: number): Promise<number>;
   /** Time partitions of the measurements table, oldest first (PostgreSQL; SQLite has none). */

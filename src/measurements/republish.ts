@@ -20,6 +20,8 @@ export interface RepublishLookup {
 }
 
 const ORG_TTL_MS = 30_000;
+/** Every republish topic, as a filter (`listens` on the bus). */
+const ANY_REPUBLISH = 'polder/+/devices/+/+/+';
 /** A topic level must not carry MQTT wildcards or separators (MQTT 3.1.1 §4.7.1). */
 const level = (s: string) => s.replace(/[/+#\0]/g, '_') || '_';
 
@@ -27,7 +29,9 @@ const level = (s: string) => s.replace(/[/+#\0]/g, '_') || '_';
  * Publishes every stored measurement as JSON on
  * `polder/<org>/devices/<device>/<sensor>/<observedProperty>` (QoS 0), unless the organisation
  * turned it off (`settings.mqttRepublish: false`). Labels and organisation settings are cached,
- * so a stored batch costs no query once its datastreams are known.
+ * so a stored batch costs no query once its datastreams are known. Where the broker tells who
+ * listens (the embedded one), a batch costs nothing while no client subscribes to a republish
+ * topic, and an organisation's rows are skipped while none subscribes to its topics.
  */
 export class MqttRepublisher {
   private readonly labels = new Map<number, DatastreamLabel | null>();
@@ -43,7 +47,8 @@ export class MqttRepublisher {
 
   /** The MeasurementEvents listener: queues the batch (listeners must return at once). */
   readonly onStored = (rows: readonly Measurement[]): void => {
-    if (!this.bus()) return;
+    const bus = this.bus();
+    if (!bus || bus.listens?.(ANY_REPUBLISH) === false) return;
     this.queue = this.queue
       .then(() => this.publish(rows))
       .catch((err: unknown) => this.logger.warn({ err }, 'MQTT republish failed'));
@@ -66,7 +71,7 @@ export class MqttRepublisher {
       const label = this.labels.get(row.datastreamId);
       if (!label) continue;
       const org = await this.organisation(label.orgId);
-      if (!org.republish) continue;
+      if (!org.republish || bus.listens?.(`polder/${org.slug}/devices/+/+/+`) === false) continue;
       const topic = `polder/${org.slug}/devices/${level(label.device)}/${level(label.sensor)}/${level(label.observedProperty)}`;
       const payload = JSON.stringify({ datastream: row.datastreamId, time: toIso(row.time), value: row.value, unit: label.unit });
       await bus.publish(topic, payload, { qos: 0 });

@@ -65,10 +65,66 @@ function addValue(a: Aggregate, time: number, value: number): void {
  * each bucket once per batch. Batches usually arrive ordered by datastream and time, so the
  * bucket of the previous row is tried before the map (most rows never hash a key).
  */
-export function rollupsOf(rows: readonly Measurement[]): Rollup[] {
+export function rollupsOf(rows: readonly Measurement[], sizes: readonly RollupSize[] = ROLLUP_SIZES): Rollup[] {
   const out: Rollup[] = [];
-  for (const size of ROLLUP_SIZES) rollupsOfSize(rows, size, out);
+  for (const size of sizes) rollupsOfSize(rows, size, out);
   return out;
+}
+
+/** The finest rollup size: the only one the hot path upserts for values after the fold mark. */
+export const MINUTE: RollupSize = 60;
+/** Sizes folded from the finer ones (by `foldedRollups`), never upserted for recent values. */
+export const FOLDED_SIZES: readonly RollupSize[] = ROLLUP_SIZES.filter((s) => s !== MINUTE);
+const HOUR_MS = 3_600_000;
+
+/** The fold mark is always an hour boundary (so every 1-day bucket is whole hours). */
+export const foldMarkAt = (time: number): number => bucketStart(time, HOUR_MS);
+
+/**
+ * The rollups an insert upserts for the rows it stored: the 1-minute bucket of each row, and
+ * 1-hour and 1-day buckets only for rows before `foldedUntil` (late data, whose coarser buckets
+ * have been folded already); the scheduler folds every later minute into hours and days.
+ */
+export function rollupsToUpsert(inserted: readonly Measurement[], foldedUntil: number): Rollup[] {
+  const out = rollupsOf(inserted, [MINUTE]);
+  const late = inserted.filter((r) => r.time < foldedUntil);
+  if (late.length > 0) for (const size of FOLDED_SIZES) rollupsOfSize(late, size, out);
+  return out;
+}
+
+/**
+ * Finer rollups (any mix of datastreams and sizes) folded into buckets of `size`: one per
+ * (datastream, bucket), ordered by datastream then bucket.
+ */
+export function foldedRollups(rows: readonly Rollup[], size: RollupSize): Rollup[] {
+  const width = size * 1000;
+  const seen = new Map<string, Rollup>();
+  const out: Rollup[] = [];
+  for (const r of rows) {
+    const bucket = bucketStart(r.bucket, width);
+    const key = `${r.datastreamId}:${bucket}`;
+    const into = seen.get(key);
+    if (into) {
+      mergeInto(into, r);
+      continue;
+    }
+    const fresh: Rollup = {
+      datastreamId: r.datastreamId,
+      size,
+      bucket,
+      count: r.count,
+      sum: r.sum,
+      min: r.min,
+      max: r.max,
+      firstTime: r.firstTime,
+      firstValue: r.firstValue,
+      lastTime: r.lastTime,
+      lastValue: r.lastValue,
+    };
+    seen.set(key, fresh);
+    out.push(fresh);
+  }
+  return out.sort((a, b) => a.datastreamId - b.datastreamId || a.bucket - b.bucket);
 }
 
 function rollupsOfSize(rows: readonly Measurement[], size: RollupSize, out: Rollup[]): void {

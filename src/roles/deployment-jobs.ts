@@ -27,6 +27,8 @@ export function deploymentJobs(deps: DeploymentJobDeps): Job[] {
         if (report) logger.info({ retention: summarize(report) }, 'retention done');
       },
     },
+    // Inserts upsert 1-minute rollups only (for recent values); this folds them into hours and days.
+    { name: 'rollup fold', everyMs: 60_000, run: async () => void (await deps.retention.foldRollups()) },
     {
       name: 'trace retention',
       everyMs: config.retentionIntervalSeconds * 1000,

@@ -44,8 +44,8 @@ export const ROLES: Record<Role, RoleSpec> = {
   scheduler: {
     parts: ['scheduler'],
     summary:
-      'the periodic jobs of the deployment (offline sweep, retention, trace retention, webhook dispatch, HTTP/FTP ' +
-      'pollers, broker account reconcile), run by the one process holding the scheduler lease',
+      'the periodic jobs of the deployment (offline sweep, retention, rollup fold, trace retention, webhook dispatch, ' +
+      'HTTP/FTP pollers, broker account reconcile), run by the one process holding the scheduler lease',
     http: PROBES,
   },
 };

@@ -149,6 +149,32 @@ describe('embedded MQTT broker', () => {
     c.end(true);
   });
 
+  it('tells whether a connected client listens: subscribe, refused, unsubscribe, disconnect, restored session', async () => {
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const mine = 'u4/301/+/command';
+    expect(broker.listens?.(mine)).toBe(false);
+    const opts = { username: 'dev1', password: 'secret', clientId: 'listens-1', clean: false };
+    let c = await connect(url, opts);
+    await c.subscribeAsync('u4/301/x/command', { qos: 1 });
+    await eventually('the subscription seen', () => broker.listens?.(mine) === true);
+    expect(broker.listens?.('u4/302/+/command')).toBe(false);
+    expect(broker.listens?.('u4/#')).toBe(true);
+    // A refused subscription (outside the device's commands) listens to nothing.
+    await c.subscribeAsync('elsewhere/#', { qos: 0 }).catch(() => undefined);
+    expect(broker.listens?.('elsewhere/x')).toBe(false);
+    await c.unsubscribeAsync('u4/301/x/command');
+    await eventually('the unsubscription seen', () => broker.listens?.(mine) === false);
+    await c.subscribeAsync('u4/301/x/command', { qos: 1 });
+    await eventually('subscribed again', () => broker.listens?.(mine) === true);
+    await c.endAsync();
+    await eventually('the disconnection seen', () => broker.listens?.(mine) === false);
+    // The persistent session brings its subscription back without a SUBSCRIBE.
+    c = await connect(url, opts);
+    await eventually('the restored subscription seen', () => broker.listens?.(mine) === true);
+    await c.endAsync();
+    await eventually('gone again', () => broker.listens?.(mine) === false);
+  });
+
   it('names the port and both ways out when the port is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

@@ -225,6 +225,99 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
     }
   });
 
+  it('folds 1-minute rollups into hours and days: reads agree with the raw rows before and after each fold', async () => {
+    const seed = testSeed();
+    const rnd = seededRandom(seed);
+    const streams = [await createDatastream(tdb.database.db, orgId), await createDatastream(tdb.database.db, orgId)];
+    const ids = streams.map((s) => s.id);
+    const HOUR = 3_600_000;
+    // A fresh database folds from 0; values before the mark are late (every size in the insert).
+    const mark0 = await store.foldRollups(Date.UTC(2030, 0, 1) + 1234);
+    expect(mark0).toBe(Date.UTC(2030, 0, 1));
+    // foldRollups never moves the mark back: an earlier `until` answers where it is.
+    expect(await store.foldRollups(0)).toBe(mark0);
+    const insertSome = async (batches: number) => {
+      for (let b = 0; b < batches; b++) {
+        const rows = Array.from({ length: rnd.int(1, 300) }, () => ({
+          datastreamId: rnd.pick(streams).id,
+          // From a day before the first mark (late rows) to three days after it.
+          time: mark0 - DAY + rnd.int(0, 4 * DAY),
+          value: Math.round(rnd.next() * 2e4) / 100 - 50,
+        }));
+        await store.insert(rows);
+      }
+    };
+    const coarseAfter = async (mark: number) =>
+      (
+        await tdb.database.db
+          .selectFrom('rollups')
+          .select('bucket')
+          .where('datastream_id', 'in', ids)
+          .where('size', '>', 60)
+          .where('bucket', '>=', mark)
+          .execute()
+      ).length;
+    const expectRollupsOfRaw = async (when: string) => {
+      const raw = await store.readRaw(
+        ids.map((datastreamId) => ({ datastreamId, ...ALL })),
+        'asc',
+        1e6,
+      );
+      const want = expectedRollups(raw);
+      const got = await storedRollups(store, ids);
+      expect(got.length, `${when}, seed ${seed}`).toBe(want.size);
+      for (const r of got) {
+        const w = want.get(`${r.datastreamId}:${r.size}:${r.bucket}`);
+        expect(w, `${when}, seed ${seed}: unexpected rollup ${r.size}/${r.bucket}`).toBeDefined();
+        const { sum, ...exact } = w as Aggregate;
+        expect(r, `${when}, seed ${seed}`).toMatchObject(exact);
+        expect(r.sum, `${when}, seed ${seed}`).toBeCloseTo(sum, 6);
+      }
+      // Values, both orders, limits, and a range not on bucket boundaries read what the whole read has.
+      for (const size of [3600, 86400] as const) {
+        const id = ids[0] as number;
+        const all = await store.readRollups({ datastreamId: id, ...ALL }, size, 'asc', 1e6);
+        for (const order of ['asc', 'desc'] as const) {
+          const values = (order === 'asc' ? all : [...all].reverse()).map((r) => ({
+            datastreamId: id,
+            time: r.bucket,
+            value: aggValue('avg', r),
+          }));
+          expect(await store.readRollupValues({ datastreamId: id, ...ALL }, size, 'avg', order, 1e6), when).toEqual(values);
+          expect(await store.readRollupValues({ datastreamId: id, ...ALL }, size, 'avg', order, 3), when).toEqual(
+            values.slice(0, 3),
+          );
+        }
+        const from = mark0 - 7 * HOUR + 1234;
+        const to = mark0 + 30 * HOUR + 77;
+        const part = await store.readRollups({ datastreamId: id, from, to }, size, 'desc', 1e6);
+        expect(part, when).toEqual(all.filter((r) => r.bucket >= from && r.bucket < to).reverse());
+      }
+    };
+
+    await insertSome(4);
+    // Inserts wrote no 1-hour or 1-day bucket from the mark on: reads fold the minutes.
+    expect(await coarseAfter(mark0)).toBe(0);
+    await expectRollupsOfRaw('before any fold');
+    const mark1 = await store.foldRollups(mark0 + 30 * HOUR + 5 * 60_000);
+    expect(mark1).toBe(mark0 + 30 * HOUR);
+    expect(await coarseAfter(mark0)).toBeGreaterThan(0);
+    await expectRollupsOfRaw('after folding 30 hours');
+    // More rows, now also before the new mark (late for the folded hours).
+    await insertSome(4);
+    expect(await coarseAfter(mark1)).toBe(0);
+    await expectRollupsOfRaw('after late rows');
+    const mark2 = await store.foldRollups(mark0 + 4 * DAY);
+    expect(mark2).toBe(mark0 + 4 * DAY);
+    await expectRollupsOfRaw('after folding everything');
+    // Folding again changes nothing; once folded, the minutes may go and hours stay.
+    expect(await store.foldRollups(mark2)).toBe(mark2);
+    await store.deleteExpiredRollups(60, mark2 + 30 * DAY, 1e6);
+    const left = await store.readRollups({ datastreamId: ids[0] as number, ...ALL }, 3600, 'asc', 1e6);
+    expect(left.length).toBeGreaterThan(0);
+    expect(await store.readRollups({ datastreamId: ids[0] as number, ...ALL }, 60, 'asc', 1e6)).toEqual([]);
+  });
+
   it('replaces a range of one datastream: rows outside it and other datastreams stay, rollups follow the raw rows', async () => {
     const [a, b] = [await createDatastream(tdb.database.db, orgId), await createDatastream(tdb.database.db, orgId)];
     const base = T0 + 60 * DAY;
@@ -380,7 +473,9 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
         1e6,
       );
       expect(left).toEqual(rows.filter((r) => !expired(r)));
-      // Raw retention leaves rollups alone; they have their own.
+      // Raw retention leaves rollups alone; they have their own (which runs after a fold, as the
+      // retention job does: hours and days are stored once folded).
+      expect(await s.foldRollups(now)).toBe(now);
       const days = await s.readRollups({ datastreamId: a.id, ...ALL }, 86400, 'asc', 1000);
       expect(days).toHaveLength(60);
       expect(await s.countExpiredRollups(86400, T0 + 10 * DAY)).toBe(30);

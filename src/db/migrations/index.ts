@@ -21,6 +21,7 @@ import { staIds } from './20261203-0005-sta-ids.js';
 import { alertAckComment } from './20261203-0020-alert-ack-comment.js';
 import { downlinkRoutes } from './20261203-0030-downlink-routes.js';
 import { slimTraces } from './20261203-0140-slim-traces.js';
+import { rollupFolds } from './20261203-0311-rollup-folds.js';
 import { downlinkMqttFate } from './20261203-0322-downlink-mqtt-fate.js';
 
 /**
@@ -50,6 +51,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261203-0020-alert-ack-comment': alertAckComment(dialect),
     '20261203-0030-downlink-routes': downlinkRoutes(dialect),
     '20261203-0140-slim-traces': slimTraces(dialect),
+    '20261203-0311-rollup-folds': rollupFolds(dialect),
     '20261203-0322-downlink-mqtt-fate': downlinkMqttFate(dialect),
   };
 }

@@ -126,11 +126,11 @@ export function registerSensorThingsMqtt(deps: {
    * Whether anyone may receive `topic` (or one of its `$select` variants): the embedded broker
    * knows its subscriptions; an external broker does not, so there everything is published.
    */
-  const listens = (bus: MqttBus, topic: string) => bus.hasSubscriber?.(topic) ?? true;
+  const listens = (bus: MqttBus, topic: string) => bus.listens?.(topic) ?? true;
   const listensAny = (bus: MqttBus, topic: string) => {
-    if (!bus.hasSubscriber) return true;
-    if (bus.hasSubscriber(topic)) return true;
-    for (const select of variants.get(topic) ?? []) if (bus.hasSubscriber(`${topic}?$select=${select}`)) return true;
+    if (!bus.listens) return true;
+    if (bus.listens(topic)) return true;
+    for (const select of variants.get(topic) ?? []) if (bus.listens(`${topic}?$select=${select}`)) return true;
     return false;
   };
   /** The datastreams of a batch someone listens to (embedded broker), each checked once. */
@@ -191,7 +191,7 @@ export function registerSensorThingsMqtt(deps: {
     const bus = deps.bus();
     if (!bus) return;
     let rows = all;
-    if (bus.hasSubscriber) {
+    if (bus.listens) {
       // Nobody subscribed on the embedded broker: no rendering, no owner look-up (the ingest hot path).
       const ids = new Set<number>();
       let last = Number.NaN;
@@ -263,7 +263,7 @@ export function registerSensorThingsMqtt(deps: {
    */
   const heardEntities = async (orgId: string, touched: Touched[]): Promise<Touched[]> => {
     const bus = deps.bus();
-    if (!bus?.hasSubscriber) return touched;
+    if (!bus?.listens) return touched;
     const out: Touched[] = [];
     for (const set of ['Things', 'Sensors', 'Locations'] as const) {
       const keys = touched.filter((t) => t.set === set).map((t) => String(t.key));

@@ -332,7 +332,7 @@ describe.each(dialects)('SensorThings MQTT without subscribers on %s', (dialect)
       return publish(topic, payload, opts);
     };
     const topic = `v1.1/Datastreams(${ds})/Observations`;
-    expect(bus.hasSubscriber?.(topic)).toBe(false);
+    expect(bus.listens?.(topic)).toBe(false);
     await t.polder.measurements.insert([{ datastreamId: ds, time: Date.UTC(2024, 6, 1), value: 1.5 }]);
     // Then a subscriber, and a second observation: publications are queued in order, so once the
     // second arrives the first would have been published before it.
@@ -346,21 +346,21 @@ describe.each(dialects)('SensorThings MQTT without subscribers on %s', (dialect)
       const got: number[] = [];
       client.on('message', (_tp, payload) => got.push(JSON.parse(payload.toString()).result));
       await client.subscribeAsync(topic);
-      expect(bus.hasSubscriber?.(topic)).toBe(true);
+      expect(bus.listens?.(topic)).toBe(true);
       await t.polder.measurements.insert([{ datastreamId: ds, time: Date.UTC(2024, 6, 2), value: 2.5 }]);
       await eventually('the second observation', async () => got.includes(2.5));
       expect(got).toEqual([2.5]);
       expect(published.filter((p) => p.includes(`Datastreams(${ds})`))).toEqual([topic]);
       await client.unsubscribeAsync(topic);
-      expect(bus.hasSubscriber?.(topic)).toBe(false);
+      expect(bus.listens?.(topic)).toBe(false);
       // A broad subscription counts; a disconnected client's no longer does.
       await client.subscribeAsync('v1.1/#');
-      expect(bus.hasSubscriber?.(topic)).toBe(true);
-      expect(bus.hasSubscriber?.(`v1.0/Datastreams(${ds})/Observations`)).toBe(false);
+      expect(bus.listens?.(topic)).toBe(true);
+      expect(bus.listens?.(`v1.0/Datastreams(${ds})/Observations`)).toBe(false);
     } finally {
       await client.endAsync();
     }
-    await eventually('the subscription gone with its client', async () => bus.hasSubscriber?.(topic) === false);
+    await eventually('the subscription gone with its client', async () => bus.listens?.(topic) === false);
 
     // Registry changes nobody could hear are not rendered either. Changes are announced in order,
     // so a later change of a Thing that is listened to is the fence.

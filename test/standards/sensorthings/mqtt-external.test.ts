@@ -96,6 +96,6 @@ describe.skipIf(!dynsecAvailable)('SensorThings MQTT on an external Mosquitto', 
     expect(text.statusCode, text.body).toBe(201);
     await on(`v1.1/Datastreams(${door})/Observations`, (m) => m.body.result === 'open');
     await on(`v1.0/Datastreams(${door})/Observations`, (m) => m.body.result === 'open');
-    expect(live.polder.mqtt?.hasSubscriber).toBeUndefined();
+    expect(live.polder.mqtt?.listens).toBeUndefined();
   });
 });
