@@ -111,9 +111,10 @@ export function registerSensorThingsMqtt(deps: {
     entityOwners.set(key, { orgId: row?.org_id, until: clock() + OWNER_TTL_MS });
     return row?.org_id;
   };
-  /** Publishes on a topic and on each `$select` variant of it subscribers asked for. */
+  /** Publishes on a topic, on its property topics and on each `$select` variant of it subscribers asked for. */
   const publishAll = async (bus: MqttBus, topic: string, body: Record<string, unknown>) => {
     if (listens(bus, topic)) await bus.publish(topic, JSON.stringify(body), { qos: 0 });
+    await publishProperties(bus, topic, body);
     // An external broker's subscriptions are invisible (an HTTP auth hook tells of subscribes, never
     // of unsubscribes): there, plain topics only; `$select` topics need the embedded broker.
     if (bus.mode === 'external') return;
@@ -123,13 +124,25 @@ export function registerSensorThingsMqtt(deps: {
     }
   };
   /**
+   * An entity's property topics (`v1.1/Things(7)/name`, 18-088 §14.2): `{"<property>": value}`.
+   * On the embedded broker only to properties someone subscribed to; an external broker gets each.
+   */
+  const publishProperties = async (bus: MqttBus, topic: string, body: Record<string, unknown>) => {
+    if (!topic.endsWith(')') || (bus.listens && !bus.listens(`${topic}/+`))) return;
+    for (const [property, value] of Object.entries(body)) {
+      if (property.includes('@')) continue;
+      const t = `${topic}/${property}`;
+      if (listens(bus, t)) await bus.publish(t, JSON.stringify({ [property]: value }), { qos: 0 });
+    }
+  };
+  /**
    * Whether anyone may receive `topic` (or one of its `$select` variants): the embedded broker
    * knows its subscriptions; an external broker does not, so there everything is published.
    */
   const listens = (bus: MqttBus, topic: string) => bus.listens?.(topic) ?? true;
   const listensAny = (bus: MqttBus, topic: string) => {
     if (!bus.listens) return true;
-    if (bus.listens(topic)) return true;
+    if (bus.listens(topic) || (topic.endsWith(')') && bus.listens(`${topic}/+`))) return true;
     for (const select of variants.get(topic) ?? []) if (bus.listens(`${topic}?$select=${select}`)) return true;
     return false;
   };

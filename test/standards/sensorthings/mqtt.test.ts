@@ -251,6 +251,13 @@ describe.each(dialects)('SensorThings MQTT on %s', (dialect) => {
         seen.find((m) => m.topic === `v1.1/Things(${thing})?$select=id,name`),
       );
       expect(selectedThing.body).toEqual({ '@iot.id': thing, name: 'mqtt thing' });
+      // A property topic: the property alone, as `{"<property>": value}`.
+      const property = `v1.1/Datastreams(${dsId})/description`;
+      await eventually(`${property} granted`, async () => (await sub.subscribeAsync(property))[0]?.qos === 0);
+      await intruder.subscribeAsync(property).catch(() => undefined);
+      expect((await sta.patch(`Datastreams(${dsId})`, { description: 'outdoor air' })).statusCode).toBe(200);
+      const described = await eventually('the property topic message', async () => seen.find((m) => m.topic === property));
+      expect(described.body).toEqual({ description: 'outdoor air' });
       // A marker on the own subscription after the changes: the intruder's deliveries would have come with it.
       expect(stolen).toEqual([]);
     } finally {
