@@ -17,6 +17,9 @@
  *   http      POST /api/uplinks/{id}, one uplink per request, keep-alive, 64 concurrent
  *   bulk      POST /api/uplinks/{id}/batch, NDJSON, 500 uplinks per request, 4 concurrent
  *   postgres  PostgreSQL + RabbitMQ inbox, MQTT (needs both services)
+ *   rules     `embedded` again with POLDER_BENCH_RULES (default 1,000) rules made through
+ *             /api/rules after the warm-up (issue 12: their cost against the same run's
+ *             `embedded`); POLDER_BENCH_DEVICES=3334 gives the issue's 10,000 datastreams
  *
  * Printed per phase: points/s, ratio to the ceiling, Polder's CPU µs per uplink (from
  * /proc/<pid>/stat, user + system, whole process), p50/p99 ack latency (publish → PUBACK, or the
@@ -47,6 +50,7 @@ const DEVICES = Number(process.env.POLDER_BENCH_DEVICES ?? 1000);
 const IN_FLIGHT = 1000;
 const RATE = Number(process.env.POLDER_BENCH_RATE ?? 5000);
 const MODES = (process.env.POLDER_BENCH_MODES ?? 'ceiling,embedded,paced,http,bulk,postgres').split(',');
+const RULES = Number(process.env.POLDER_BENCH_RULES ?? 1000);
 const PROFILE_DIR = process.env.POLDER_BENCH_CPU_PROF;
 /** Another checkout (e.g. /work/main): each phase runs against it first, for a before/after in one run. */
 const BEFORE = process.env.POLDER_BENCH_BEFORE;
@@ -311,17 +315,52 @@ async function waitStored(base: string, target: number, stallMs = 30_000): Promi
 
 type Transport = 'mqtt' | 'paced' | 'http' | 'bulk';
 
+/**
+ * `count` rules as bench/rules.bench.ts mixes them (a third each: `threshold` held 60 s, `window`
+ * avg over 300 s, `outside` 3 of 5), over the workload's 3 properties: 14 per property apply to
+ * every device, the rest each to one device; about 14 evaluations per stored point.
+ */
+async function createRules(base: string, warm: Up[], count: number): Promise<void> {
+  const properties = ['temperature', 'relative_humidity', 'barometric_pressure'];
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+  for (let r = 0; r < count; r++) {
+    const property = properties[r % 3] as string;
+    const everyDevice = r < 14 * 3;
+    const device = everyDevice ? undefined : await deviceIdOf(base, TOKEN, (warm[r % warm.length] as Up).devEui);
+    const condition =
+      r % 3 === 0
+        ? { kind: 'threshold', op: '>', value: 5000, forSeconds: 60 }
+        : r % 3 === 1
+          ? { kind: 'window', aggregate: 'avg', windowSeconds: 300, op: '>', value: 5000 }
+          : { kind: 'threshold', op: 'outside', min: -100, max: 5000, count: 3, window: 5 };
+    const res = await fetch(`${base}/api/rules`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: `bench ${property} ${r}`,
+        scope: device ? { device } : {},
+        property,
+        condition,
+        severity: 'warning',
+        actions: [{ kind: 'alert' }],
+      }),
+    });
+    if (res.status !== 201) throw new Error(`POST /api/rules: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+  }
+}
+
 async function polderPhase(
   setup: Setup,
   transport: Transport,
   work: { warm: Up[]; ups: Up[] },
   ceilingPps: number,
   checkout: { label: string; root: string },
+  rules = 0,
 ) {
   const warm = work.warm;
   // Paced: 10 s at the rate.
   const ups = transport === 'paced' ? work.ups.slice(0, Math.min(work.ups.length, RATE * 10)) : work.ups;
-  heading(`${checkout.label}${setup.name}: ${transport}, ${ups.length} uplinks`);
+  heading(`${checkout.label}${setup.name}: ${transport}, ${ups.length} uplinks${rules ? `, ${rules} rules` : ''}`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-ceiling-'));
   await setup.fresh?.();
   const nodeFlags = PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : [];
@@ -351,6 +390,7 @@ async function polderPhase(
     // A cold batch registers up to 500 devices before it stores anything: a long stall is allowed here.
     const warmStored = await waitStored(base, warm.length * POINTS, 180_000);
     if (warmStored < warm.length * POINTS) throw new Error(`warm-up: ${warmStored} of ${warm.length * POINTS} points stored`);
+    if (rules > 0) await createRules(base, warm, rules);
     const probeIds = new Map<string, string>();
     for (const u of warm.slice(0, 8)) {
       const id = await deviceIdOf(base, TOKEN, u.devEui);
@@ -455,10 +495,10 @@ if (MODES.includes('ceiling')) ceilingPps = await ceiling(work.ups);
 let failures = 0;
 const here = { label: '', root: path.join(import.meta.dirname, '..') };
 const checkouts = BEFORE ? [{ label: `before (${BEFORE}): `, root: BEFORE }, here] : [here];
-const run = async (setup: Setup, t: Transport) => {
+const run = async (setup: Setup, t: Transport, rules = 0) => {
   for (const checkout of checkouts) {
     try {
-      await polderPhase(setup, t, work, ceilingPps, checkout);
+      await polderPhase(setup, t, work, ceilingPps, checkout, rules);
     } catch (err) {
       failures++;
       note(`failed: ${(err as Error).stack ?? err}`);
@@ -467,6 +507,7 @@ const run = async (setup: Setup, t: Transport) => {
 };
 const sqlite = sqliteSetup();
 if (MODES.includes('embedded')) await run(sqlite, 'mqtt');
+if (MODES.includes('rules')) await run(sqlite, 'mqtt', RULES);
 if (MODES.includes('paced')) await run(sqlite, 'paced');
 if (MODES.includes('http')) await run(sqlite, 'http');
 if (MODES.includes('bulk')) await run(sqlite, 'bulk');
