@@ -28,7 +28,7 @@ const DATASTREAM_TOPIC = /^v1\.[01]\/Datastreams\((\d{1,15})\)(?:\/.*)?$/;
 /** `v1.1/Things(7)`, `v1.1/Things(7)/Datastreams`, `v1.1/Datastreams(5)/Observations?$select=result,phenomenonTime`. */
 const ENTITY_TOPIC = /^(v1\.[01])\/(\w+)\((\d{1,15})\)(\/\w+)?(?:\?\$select=([\w@./,]{1,200}))?$/;
 const OWNER_TTL_MS = 60_000;
-/** At most this many `$select` topic variants are remembered (each costs a publish per change). */
+/** At most this many `$select` variants and property topics are remembered (each costs a publish per change). */
 const MAX_VARIANTS = 1000;
 const ALIAS_KINDS: Partial<Record<string, string>> = {
   Things: 'thing',
@@ -91,6 +91,8 @@ export function registerSensorThingsMqtt(deps: {
   const entityOwners = new Map<string, { orgId: string | undefined; until: number }>();
   /** `$select` variants subscribers asked for, by the topic without its query. */
   const variants = new Map<string, Set<string>>();
+  /** Property topics subscribers asked for by name (`v1.1/Things(7)/name`), by the entity's topic. */
+  const properties = new Map<string, Set<string>>();
   let variantCount = 0;
   const entityOwnerOf = async (set: string, id: number): Promise<string | undefined> => {
     if (set === 'Datastreams') return (await ownerOf(id))?.orgId;
@@ -114,25 +116,16 @@ export function registerSensorThingsMqtt(deps: {
   /** Publishes on a topic, on its property topics and on each `$select` variant of it subscribers asked for. */
   const publishAll = async (bus: MqttBus, topic: string, body: Record<string, unknown>) => {
     if (listens(bus, topic)) await bus.publish(topic, JSON.stringify(body), { qos: 0 });
-    await publishProperties(bus, topic, body);
     // An external broker's subscriptions are invisible (an HTTP auth hook tells of subscribes, never
-    // of unsubscribes): there, plain topics only; `$select` topics need the embedded broker.
+    // of unsubscribes): there, plain topics only; `$select` and property topics need the embedded broker.
     if (bus.mode === 'external') return;
+    for (const property of properties.get(topic) ?? []) {
+      const t = `${topic}/${property}`;
+      if (property in body && listens(bus, t)) await bus.publish(t, JSON.stringify({ [property]: body[property] }), { qos: 0 });
+    }
     for (const select of variants.get(topic) ?? []) {
       const variant = `${topic}?$select=${select}`;
       if (listens(bus, variant)) await bus.publish(variant, JSON.stringify(selected(body, select)), { qos: 0 });
-    }
-  };
-  /**
-   * An entity's property topics (`v1.1/Things(7)/name`, 18-088 §14.2): `{"<property>": value}`.
-   * On the embedded broker only to properties someone subscribed to; an external broker gets each.
-   */
-  const publishProperties = async (bus: MqttBus, topic: string, body: Record<string, unknown>) => {
-    if (!topic.endsWith(')') || (bus.listens && !bus.listens(`${topic}/+`))) return;
-    for (const [property, value] of Object.entries(body)) {
-      if (property.includes('@')) continue;
-      const t = `${topic}/${property}`;
-      if (listens(bus, t)) await bus.publish(t, JSON.stringify({ [property]: value }), { qos: 0 });
     }
   };
   /**
@@ -142,8 +135,9 @@ export function registerSensorThingsMqtt(deps: {
   const listens = (bus: MqttBus, topic: string) => bus.listens?.(topic) ?? true;
   const listensAny = (bus: MqttBus, topic: string) => {
     if (!bus.listens) return true;
-    if (bus.listens(topic) || (topic.endsWith(')') && bus.listens(`${topic}/+`))) return true;
+    if (bus.listens(topic)) return true;
     for (const select of variants.get(topic) ?? []) if (bus.listens(`${topic}?$select=${select}`)) return true;
+    for (const property of properties.get(topic) ?? []) if (bus.listens(`${topic}/${property}`)) return true;
     return false;
   };
   /** The datastreams of a batch someone listens to (embedded broker), each checked once. */
@@ -384,8 +378,25 @@ export function registerSensorThingsMqtt(deps: {
     },
     subscribed(filter) {
       const m = ENTITY_TOPIC.exec(filter);
-      const select = m?.[5];
-      if (!m || !select) return;
+      if (!m) return;
+      const select = m[5];
+      const segment = m[4]?.slice(1);
+      // A property topic (`v1.1/Things(7)/name`; a navigation such as `/Datastreams` is a topic of its own).
+      if (
+        !select &&
+        segment &&
+        SETS[m[2] as keyof typeof SETS] &&
+        !(segment in (SETS[m[2] as keyof typeof SETS]?.relations ?? {}))
+      ) {
+        const entity = `${m[1]}/${m[2]}(${m[3]})`;
+        const known = properties.get(entity) ?? new Set<string>();
+        if (known.has(segment) || variantCount >= MAX_VARIANTS) return;
+        known.add(segment);
+        variantCount++;
+        properties.set(entity, known);
+        return;
+      }
+      if (!select) return;
       const plain = `${m[1]}/${m[2]}(${m[3]})${m[4] ?? ''}`;
       const known = variants.get(plain) ?? new Set<string>();
       if (known.has(select) || variantCount >= MAX_VARIANTS) return;
