@@ -4,7 +4,7 @@ import { powerMeterGenerator } from '../../src/simulate/traffic/power-meter.gene
 import { seededRng } from '../../src/simulate/traffic/rng.js';
 import { availableDialects } from '../support/databases.js';
 import { eventually } from '../support/mqtt.js';
-import { type Restartable, restartable } from './harness.js';
+import { type Restartable, restartable, sendPowerMinute } from './harness.js';
 
 const MIN = 60_000;
 const HZ = 12;
@@ -43,37 +43,23 @@ describe.each(await availableDialects())('12 Hz three phases → per-minute seri
     const totals = new Map<number, number[]>(); // minute → L1+L2+L3 of each sample
     let phase3: number | undefined;
 
-    /** One minute at 12 Hz as uplinks over HTTP (5-second chunks in flight), waited for until stored. */
-    const sendMinute = async (minute: number, factor = 1) => {
-      const samples = Array.from({ length: 60 * HZ }, (_, i) => {
-        const sample = JSON.parse(meter.next(T0 + minute * MIN + Math.round((i * 1000) / HZ)).body.toString());
-        let sum = 0;
-        for (const ph of Object.values(sample.phases) as { power: number }[]) {
-          if (factor !== 1) ph.power = Math.round(ph.power * factor * 10) / 10;
-          sum += ph.power;
-        }
-        if (factor !== 1) sample.total.power = Math.round(sum * 10) / 10;
-        totals.set(minute, [...(totals.get(minute) ?? []), sum]);
-        return sample;
-      });
-      for (let i = 0; i < samples.length; i += 5 * HZ) {
-        const chunk = samples.slice(i, i + 5 * HZ);
-        simNow = Math.max(simNow, Date.parse(chunk[0].ts));
-        const res = await Promise.all(chunk.map((sample) => h.call('POST', uplinkUrl, sample)));
-        for (const r of res) expect(r.statusCode).toBe(202);
-      }
-      const last = Date.parse(samples[samples.length - 1].ts);
-      if (phase3 !== undefined) {
-        const ds = phase3;
-        await eventually(
-          `minute ${minute} stored`,
-          async () =>
-            (await h.call('GET', `/api/measurements?datastream=${ds}&start=${iso(last)}&end=${iso(last + 1)}`)).json().data[0],
-          60_000,
-        );
-      }
-      simNow = Math.max(simNow, last);
-    };
+    const sendMinute = (minute: number, factor = 1) =>
+      sendPowerMinute(
+        h,
+        {
+          uplinkUrl,
+          meter,
+          t0: T0,
+          hz: HZ,
+          totals,
+          advance: (time) => {
+            simNow = Math.max(simNow, time);
+          },
+          stored: () => phase3,
+        },
+        minute,
+        factor,
+      );
     const perMinute = async (ds: number) =>
       (await h.call('GET', `/api/measurements?datastream=${ds}&start=${iso(T0)}&end=${iso(T0 + 10 * MIN)}`))
         .json()

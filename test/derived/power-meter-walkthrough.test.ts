@@ -4,7 +4,7 @@ import { powerMeterGenerator } from '../../src/simulate/traffic/power-meter.gene
 import { seededRng } from '../../src/simulate/traffic/rng.js';
 import { availableDialects } from '../support/databases.js';
 import { eventually } from '../support/mqtt.js';
-import { type Restartable, restartable } from './harness.js';
+import { type Restartable, restartable, sendPowerMinute } from './harness.js';
 
 const MIN = 60_000;
 const HZ = 12;
@@ -39,45 +39,23 @@ describe.each(await availableDialects())('power-meter walk-through (%s)', (diale
     const meter = powerMeterGenerator.device(0, seededRng(2026));
     const totals = new Map<number, number[]>(); // minute → L1+L2+L3 of each sample
     let firstStream: number | undefined;
-    /**
-     * Sends one simulated minute at 12 Hz (5-second chunks of concurrent uplinks, as a gateway
-     * with several in flight); `factor` scales the load (an anomaly). Polder's clock then moves
-     * to the end of the minute once the pipeline has stored all of it.
-     */
-    const sendMinute = async (minute: number, factor = 1) => {
-      const samples = Array.from({ length: 60 * HZ }, (_, i) => {
-        const sample = JSON.parse(meter.next(T0 + minute * MIN + Math.round((i * 1000) / HZ)).body.toString());
-        let sum = 0;
-        for (const ph of Object.values(sample.phases) as { power: number }[]) {
-          ph.power = Math.round(ph.power * factor * 10) / 10;
-          sum += ph.power;
-        }
-        sample.total.power = Math.round(sum * 10) / 10;
-        const list = totals.get(minute) ?? [];
-        list.push(sum);
-        totals.set(minute, list);
-        return sample;
-      });
-      for (let i = 0; i < samples.length; i += 5 * HZ) {
-        const chunk = samples.slice(i, i + 5 * HZ);
-        simNow = Math.max(simNow, Date.parse(chunk[0].ts));
-        const res = await Promise.all(chunk.map((sample) => h.call('POST', uplinkUrl, sample)));
-        for (const r of res) expect(r.statusCode).toBe(202);
-      }
-      const last = Date.parse(samples[samples.length - 1].ts);
-      if (firstStream !== undefined) {
-        const ds = firstStream;
-        await eventually(
-          `minute ${minute} stored`,
-          async () => {
-            const r = await h.call('GET', `/api/measurements?datastream=${ds}&start=${iso(last)}&end=${iso(last + 1)}`);
-            return r.json().data[0];
+    const sendMinute = (minute: number, factor = 1) =>
+      sendPowerMinute(
+        h,
+        {
+          uplinkUrl,
+          meter,
+          t0: T0,
+          hz: HZ,
+          totals,
+          advance: (time) => {
+            simNow = Math.max(simNow, time);
           },
-          60_000,
-        );
-      }
-      simNow = Math.max(simNow, last);
-    };
+          stored: () => firstStream,
+        },
+        minute,
+        factor,
+      );
 
     // The first minute registers the meter (autoRegister) and its datastreams.
     await sendMinute(0);
