@@ -101,7 +101,8 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
     // messages of its MQTT session one at a time, and a session filled while its process was down
     // is drained before its subscriptions are confirmed at restart.
     let storedNow = 0;
-    const room = () => eventually('room in the backlog', () => next - storedNow <= BACKLOG || !loading, 120_000);
+    let limit = BACKLOG;
+    const room = () => eventually('room in the backlog', () => next - storedNow <= limit || !loading, 120_000);
     const publisher = await mqtt.connectAsync(SERVICES.mosquitto.url, { clientId: `pub-${run}`, reconnectPeriod: 1000 });
     const mqttLoop = async () => {
       while (loading) {
@@ -175,6 +176,13 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
     };
     // Kill -9 one process of each role in turn, and start it again.
     await grow(100);
+    // The loads keep the backlog full; while ingest1 is down, Mosquitto still hands its persistent
+    // session a share of the MQTT uplinks, which stay unstored until it is back. Drain the backlog
+    // first, so what piles up in that session while 100 more are acknowledged cannot fill it (which
+    // would stop every load, HTTP too, until the restart that waits for those 100).
+    limit = BACKLOG / 4;
+    await eventually('the backlog drained', () => next - storedNow <= limit, 120_000);
+    limit = BACKLOG;
     await ingest1?.kill();
     await grow(100);
     await ingest1?.restart();
