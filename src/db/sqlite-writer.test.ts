@@ -144,6 +144,40 @@ describe('SqliteWriter (the hot path commits on a worker thread)', () => {
     expect(ran).toBe(true);
   });
 
+  it("Kysely's writes wait for the thread's lock without holding the event loop; a transaction keeps it to its end", async () => {
+    const database = await fresh();
+    const writer = sqliteWriterOf(database) as SqliteWriter;
+    const store = createMeasurementStore(database);
+    await store.insert([{ datastreamId: 1, time: T0, value: 1 }]);
+    const org = (id: string) => ({ id, slug: id, name: 'Org', archive_days: 30, settings: '{}', created_at: T0 });
+    const thread = writerLock(writer.sharedLock.buffer);
+    expect(thread.acquireThread()).toBe(true);
+    let done = false;
+    const write = database.db
+      .insertInto('organisations')
+      .values(org('a'))
+      .execute()
+      .then(() => {
+        done = true;
+      });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    thread.releaseThread();
+    await write;
+    // A transaction that read before the thread's next commit still writes (no SQLITE_BUSY_SNAPSHOT):
+    // the thread waits for its end.
+    let stored: Promise<unknown> | undefined;
+    await database.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('organisations').selectAll().execute();
+      stored = store.insert([{ datastreamId: 1, time: T0 + 1, value: 2 }]);
+      await new Promise((r) => setTimeout(r, 50));
+      await trx.insertInto('organisations').values(org('b')).execute();
+    });
+    await stored;
+    expect(count(database, 'organisations')).toBe(2);
+    expect(count(database, 'measurements')).toBe(2);
+  });
+
   it('writes of the main connection (registrations, settings) go on while the thread stores batches', async () => {
     const database = await fresh();
     const store = createMeasurementStore(database);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import type { Database } from './database.js';
 import { sqliteCommitter } from './sqlite-commit.js';
 import { type WriterLock, writerLock } from './sqlite-writer-lock.js';
@@ -173,10 +174,59 @@ export function sqliteWriterOf(database: Database): SqliteWriter | undefined {
   const writer = new SqliteWriter(sqlite.name);
   writers.set(sqlite, writer);
   sqliteCommitter(sqlite).share(writer.sharedLock);
+  lockKyselyWrites(database, writer.sharedLock);
   const close = database.close;
   database.close = async () => {
     await writer.close();
     await close();
   };
   return writer;
+}
+
+/** Statements that write nothing (Kysely's reads): they never wait for the lock. */
+const READ_ONLY = /^\s*(select|pragma|explain)\b/i;
+
+/**
+ * Kysely's writes on the main connection (registrations, settings, deferred transactions) take
+ * the shared lock too, waiting asynchronously: without it they would sleep in busy_timeout on
+ * the event loop while the thread commits a batch, and a transaction that read before the
+ * thread's commit would fail to write (SQLITE_BUSY_SNAPSHOT). A transaction holds the lock from
+ * `begin` until it ends (the thread waits meanwhile, then falls back to busy_timeout). Kysely's
+ * SQLite driver has one connection object; its `executeQuery` is wrapped, once.
+ */
+function lockKyselyWrites(database: Extract<Database, { dialect: 'sqlite' }>, lock: WriterLock): void {
+  const sqlite = database.sqlite;
+  let inTxn = false;
+  const wrap = (conn: DatabaseConnection) => {
+    const execute = conn.executeQuery.bind(conn);
+    conn.executeQuery = async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+      if (READ_ONLY.test(query.sql)) return execute<R>(query);
+      if (inTxn || sqlite.inTransaction) {
+        try {
+          return await execute<R>(query);
+        } finally {
+          if (inTxn && !sqlite.inTransaction) {
+            inTxn = false;
+            lock.releaseMain();
+          }
+        }
+      }
+      const held = await lock.acquireMain();
+      let result: QueryResult<R>;
+      try {
+        result = await execute<R>(query);
+      } catch (err) {
+        if (held) lock.releaseMain();
+        throw err;
+      }
+      // `begin`: held until the transaction ends (above).
+      if (held && sqlite.inTransaction) inTxn = true;
+      else if (held) lock.releaseMain();
+      return result;
+    };
+  };
+  void database.db
+    .getExecutor()
+    .provideConnection(async (conn) => wrap(conn))
+    .catch(() => {});
 }
