@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { WriterLock } from './sqlite-writer-lock.js';
 
 /**
  * Durable SQLite commits that do not hold the event loop while the disk syncs.
@@ -16,6 +17,10 @@ import type BetterSqlite3 from 'better-sqlite3';
  * store and the trace writer. Other writers of the connection keep `synchronous` as opened:
  * it is set to NORMAL only for the synchronous span of a `write` and restored right after.
  * A database not in WAL mode (`:memory:`) commits as before, with its own setting.
+ *
+ * Where the database has a writer thread (sqlite-writer.ts: the hot path's inserts on their own
+ * connection), each transaction here first takes the lock shared with it, waiting
+ * asynchronously, so that BEGIN IMMEDIATE does not wait in busy_timeout on the event loop.
  */
 export class SqliteCommitter {
   private readonly run: BetterSqlite3.Transaction<(work: () => unknown) => unknown>;
@@ -24,6 +29,7 @@ export class SqliteCommitter {
   private fd: number | undefined;
   private inflight: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  private lock: WriterLock | undefined;
 
   constructor(private readonly sqlite: BetterSqlite3.Database) {
     this.run = sqlite.transaction((work: () => unknown) => work());
@@ -42,15 +48,32 @@ export class SqliteCommitter {
   async write<T>(work: () => T, durable = true): Promise<T> {
     while (this.sqlite.inTransaction) await new Promise((resolve) => setImmediate(resolve));
     if (!this.wal) return this.run.immediate(work) as T;
+    const lock = this.lock;
+    let held = false;
+    if (lock) {
+      held = await lock.acquireMain();
+      // Kysely may have begun a transaction meanwhile: let it end first (without the lock held).
+      while (this.sqlite.inTransaction) {
+        if (held) lock.releaseMain();
+        await new Promise((resolve) => setImmediate(resolve));
+        held = await lock.acquireMain();
+      }
+    }
     this.sqlite.pragma('synchronous = NORMAL');
     let result: T;
     try {
       result = this.run.immediate(work) as T;
     } finally {
+      if (held) lock?.releaseMain();
       this.sqlite.pragma(`synchronous = ${this.restore}`);
     }
     if (durable) await this.sync();
     return result;
+  }
+
+  /** Takes `lock` around each transaction from now on (the database's writer thread started). */
+  share(lock: WriterLock): void {
+    this.lock = lock;
   }
 
   /** Resolves once an fdatasync of the WAL that began after this call has finished. */

@@ -2,25 +2,13 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
+import type { SqliteWriter } from '../db/sqlite-writer.js';
 import { sqliteColumnReader } from './measurement-columns.sqlite.js';
 import { DELETE_RANGE, DELETE_ROLLUPS, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET } from './measurement-store.base.js';
+import { INSERT_MEASUREMENT, packMeasurements, READ_FOLD_MARK, sqliteMeasurementInserter } from './measurement-writer.sqlite.js';
 import type { Columns, Measurement, Order, Partition, Range, RollupSize } from './measurements.js';
-import { bucketStart, foldMarkAt, rollupsToUpsert } from './rollups.js';
-
-/** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
-const UPSERT_ROLLUP = `insert into rollups
-  (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  on conflict (datastream_id, size, bucket) do update set
-    count = count + excluded.count,
-    sum = sum + excluded.sum,
-    min = min(min, excluded.min),
-    max = max(max, excluded.max),
-    first_value = iif(excluded.first_time < first_time, excluded.first_value, first_value),
-    first_time = min(first_time, excluded.first_time),
-    last_value = iif(excluded.last_time > last_time, excluded.last_value, last_value),
-    last_time = max(last_time, excluded.last_time)`;
+import { bucketStart, foldMarkAt } from './rollups.js';
 
 /**
  * The first 1-minute bucket in [?, ?) of any datastream: one primary-key seek per datastream
@@ -71,13 +59,15 @@ const STATEMENT_CACHE = 256;
 /**
  * SQLite: one prepared `insert or ignore` per row inside one transaction per batch; `changes`
  * tells which rows were new, and only those feed the rollups, upserted once per bucket in the
- * same transaction. better-sqlite3 is synchronous, so a batch never interleaves with another.
+ * same transaction (measurement-writer.sqlite.ts). On a file database the batch is committed by
+ * the database's writer thread (db/sqlite-writer.ts: its own connection, off the event loop);
+ * else here, on the connection, through its SqliteCommitter. Either way one batch is one
+ * IMMEDIATE transaction, which excludes a fold step's (the fold mark is read inside it).
  */
 export class SqliteMeasurementStore extends BaseMeasurementStore {
   private readonly insertRow: BetterSqlite3.Statement<[number, number, number]>;
-  private readonly upsertRollup: BetterSqlite3.Statement;
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
-  private readonly insertBatch: (rows: readonly Measurement[]) => Measurement[];
+  private readonly insertBatch: (rows: readonly Measurement[]) => Uint8Array;
   private readonly readMark: BetterSqlite3.Statement<[], number>;
   private readonly commits: SqliteCommitter;
   private readonly columns: ReturnType<typeof sqliteColumnReader>;
@@ -85,46 +75,27 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
     db: Kysely<Schema>,
+    private readonly writer?: SqliteWriter | undefined,
   ) {
     super(db);
-    this.insertRow = sqlite.prepare('insert or ignore into measurements (datastream_id, time, value) values (?, ?, ?)');
-    this.upsertRollup = sqlite.prepare(UPSERT_ROLLUP);
-    this.readMark = sqlite.prepare<[], number>('select folded_until from rollup_folds where id = 1').pluck();
+    this.insertRow = sqlite.prepare(INSERT_MEASUREMENT);
+    this.readMark = sqlite.prepare<[], number>(READ_FOLD_MARK).pluck();
     this.columns = sqliteColumnReader(sqlite);
     this.commits = sqliteCommitter(sqlite);
-    this.insertBatch = (rows: readonly Measurement[]) => {
-      const inserted: Measurement[] = [];
-      const insert = this.insertRow;
-      for (const r of rows) {
-        if (insert.run(r.datastreamId, r.time, r.value).changes === 1) inserted.push(r);
-      }
-      if (inserted.length === 0) return inserted;
-      // 1-minute buckets only, unless rows come before the fold mark (rollups.ts rollupsToUpsert).
-      for (const u of rollupsToUpsert(inserted, this.readMark.get() ?? NO_FOLD_MARK)) {
-        this.upsertRollup.run(
-          u.datastreamId,
-          u.size,
-          u.bucket,
-          u.count,
-          u.sum,
-          u.min,
-          u.max,
-          u.firstTime,
-          u.firstValue,
-          u.lastTime,
-          u.lastValue,
-        );
-      }
-      return inserted;
-    };
+    this.insertBatch = sqliteMeasurementInserter(sqlite);
   }
 
   async insert(rows: readonly Measurement[]): Promise<Measurement[]> {
     if (rows.length === 0) return [];
     // One IMMEDIATE transaction (the write lock at BEGIN, so a concurrent writer waits on
     // busy_timeout instead of failing to upgrade a read transaction), durable when it resolves;
-    // the fsync runs off the event loop (db/sqlite-commit.ts).
-    return this.commits.write(() => this.insertBatch(rows));
+    // the fsync runs off the event loop (db/sqlite-commit.ts, or the writer thread).
+    const fresh = this.writer
+      ? await this.writer.insertMeasurements(packMeasurements(rows))
+      : await this.commits.write(() => this.insertBatch(rows));
+    const inserted: Measurement[] = [];
+    for (let i = 0; i < rows.length; i++) if (fresh[i] === 1) inserted.push(rows[i] as Measurement);
+    return inserted;
   }
 
   /**

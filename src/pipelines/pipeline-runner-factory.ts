@@ -4,6 +4,7 @@
  */
 import type { Registry as Metrics } from 'prom-client';
 import type { Database } from '../db/database.js';
+import { sqliteWriterOf } from '../db/sqlite-writer.js';
 import { KyselyDatastreamStore } from '../devices/datastreams.store.js';
 import type { DeviceEvents } from '../devices/device-events.js';
 import { KyselyDeviceLookup } from '../devices/device-lookup.store.js';
@@ -92,12 +93,13 @@ export function createPipelineRunner(deps: PipelineRunnerDeps): RunningPipelineR
 
 /**
  * Where the runner writes traces: on SQLite, Polder's trace store is written through prepared
- * statements (same table, same rows; see traces.store.sqlite.ts); any other sink as given.
+ * statements (same table, same rows; see traces.store.sqlite.ts), by the database's writer
+ * thread on a file database (db/sqlite-writer.ts); any other sink as given.
  */
 function traceSinkOf(deps: PipelineRunnerDeps): TraceSink {
   const db = deps.database;
   if (deps.traces instanceof KyselyTraceStore && 'dialect' in db && db.dialect === 'sqlite')
-    return new SqliteTraceWriter(db.sqlite);
+    return new SqliteTraceWriter(db.sqlite, sqliteWriterOf(db));
   return deps.traces;
 }
 

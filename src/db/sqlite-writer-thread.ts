@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import { sqliteMeasurementInserter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
+import { sqliteTraceUpserter } from '../pipelines/traces.store.sqlite.js';
+import type { WriterAnswer, WriterRequest, WriterThreadData } from './sqlite-writer.js';
+import { writerLock } from './sqlite-writer-lock.js';
+
+/**
+ * The SQLite writer thread (sqlite-writer.ts): its own connection to the database, one IMMEDIATE
+ * transaction per request, committed with synchronous=NORMAL (written to the WAL), then one
+ * fdatasync of the WAL for every request handled in the same turn of this thread's loop (group
+ * commit) before the answers go out: what the main thread acknowledges after an answer survives
+ * a power cut, as with synchronous=FULL.
+ */
+const data = workerData as WriterThreadData;
+const port = parentPort;
+if (!port) throw new Error('sqlite-writer-thread.ts runs as a worker thread');
+
+const sqlite = new BetterSqlite3(data.file);
+sqlite.pragma('journal_mode = WAL');
+sqlite.pragma('synchronous = NORMAL');
+sqlite.pragma('foreign_keys = ON');
+sqlite.pragma('busy_timeout = 5000');
+const lock = writerLock(data.lock);
+const insertMeasurements = sqliteMeasurementInserter(sqlite);
+const upsertTraces = sqliteTraceUpserter(sqlite);
+const run = sqlite.transaction((work: () => unknown) => work());
+
+let wal: number | undefined;
+let answers: WriterAnswer[] = [];
+let syncing = false;
+
+function errorOf(err: unknown): NonNullable<WriterAnswer['error']> {
+  const e: Error & { code?: unknown } = err instanceof Error ? err : new Error(String(err));
+  return { message: e.message, name: e.name, code: typeof e.code === 'string' ? e.code : undefined, stack: e.stack };
+}
+
+/** One request's transaction, under the lock shared with the main connection's committer. */
+function commit<T>(work: () => T): T {
+  const held = lock.acquireThread();
+  try {
+    return run.immediate(work) as T;
+  } finally {
+    if (held) lock.releaseThread();
+  }
+}
+
+/** After the requests of this turn: one fdatasync of the WAL covers every commit before it. */
+function flush(): void {
+  syncing = false;
+  const out = answers;
+  answers = [];
+  try {
+    // The WAL file lives as long as a connection is open (SQLite deletes it on the last close).
+    wal ??= fs.openSync(`${data.file}-wal`, 'r');
+    fs.fdatasyncSync(wal);
+  } catch (err) {
+    const error = errorOf(err);
+    for (const a of out) port?.postMessage({ id: a.id, error } satisfies WriterAnswer);
+    return;
+  }
+  for (const a of out) port?.postMessage(a);
+}
+
+function answerAfterSync(answer: WriterAnswer): void {
+  answers.push(answer);
+  if (!syncing) {
+    syncing = true;
+    setImmediate(flush);
+  }
+}
+
+port.on('message', (req: WriterRequest) => {
+  try {
+    switch (req.op) {
+      case 'measurements': {
+        const fresh = commit(() => insertMeasurements(unpackMeasurements(req.triples)));
+        answerAfterSync({ id: req.id, result: fresh });
+        return;
+      }
+      case 'traces':
+        commit(() => upsertTraces(req.rows));
+        answerAfterSync({ id: req.id });
+        return;
+      case 'close':
+        if (syncing) flush();
+        if (wal !== undefined) fs.closeSync(wal);
+        wal = undefined;
+        sqlite.close();
+        port.postMessage({ id: req.id } satisfies WriterAnswer);
+        return;
+    }
+  } catch (err) {
+    port.postMessage({ id: req.id, error: errorOf(err) } satisfies WriterAnswer);
+  }
+});

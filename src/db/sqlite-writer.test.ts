@@ -1,0 +1,197 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMeasurementStore } from '../measurements/measurement-store.js';
+import { type Database, migrateToLatest, openDatabase } from './database.js';
+import { sqliteCommitter } from './sqlite-commit.js';
+import { type SqliteWriter, sqliteWriterOf, type TraceRow } from './sqlite-writer.js';
+import { writerLock } from './sqlite-writer-lock.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+const trace = (id: string, status: string | null = 'stored'): TraceRow => [
+  id,
+  'org',
+  'pipeline',
+  null,
+  status,
+  T0,
+  T0,
+  1,
+  3,
+  '{}',
+  '[]',
+  null,
+  '{}',
+];
+/** The thread, to stop it as a crash would. */
+const threadOf = (w: SqliteWriter) => (w as unknown as { worker: Worker | undefined }).worker;
+
+describe('SqliteWriter (the hot path commits on a worker thread)', () => {
+  const dirs: string[] = [];
+  const open: Database[] = [];
+  const fresh = async (file = 'polder.db') => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'polder-writer-'));
+    dirs.push(dir);
+    const database = openDatabase({
+      url: file === ':memory:' ? 'sqlite::memory:' : `sqlite:${path.join(dir, file)}`,
+      dataDir: dir,
+    });
+    open.push(database);
+    await migrateToLatest(database);
+    return database;
+  };
+  const count = (database: Database, table: string) =>
+    database.dialect === 'sqlite' ? (database.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n : -1;
+  afterEach(async () => {
+    for (const d of open.splice(0)) await d.close().catch(() => {});
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('stores a batch on the thread: answers the rows new now, visible to the main connection with their rollups', async () => {
+    const database = await fresh();
+    const writer = sqliteWriterOf(database);
+    expect(writer).toBeDefined();
+    const store = createMeasurementStore(database);
+    const rows = [
+      { datastreamId: 1, time: T0, value: 1.5 },
+      { datastreamId: 1, time: T0 + 1000, value: -0 },
+      { datastreamId: 2, time: T0, value: 1e300 },
+    ];
+    expect(await store.insert(rows)).toEqual(rows);
+    // Redelivered, with one row new: only it is answered, as the same object it was given.
+    const again = [...rows, { datastreamId: 1, time: T0 + 2000, value: 4 }];
+    const inserted = await store.insert(again);
+    expect(inserted).toHaveLength(1);
+    expect(inserted[0]).toBe(again[3]);
+    expect(count(database, 'measurements')).toBe(4);
+    const minute = await store.readRollups({ datastreamId: 1, from: T0, to: T0 + 60_000 }, 60, 'asc', 10);
+    expect(minute.map((r) => [r.count, r.sum, r.firstValue, r.lastValue])).toEqual([[3, 5.5, 1.5, 4]]);
+    expect(threadOf(writer as SqliteWriter)).toBeDefined();
+  });
+
+  it('keeps commits on the connection for :memory: (no thread)', async () => {
+    const database = await fresh(':memory:');
+    expect(sqliteWriterOf(database)).toBeUndefined();
+    const store = createMeasurementStore(database);
+    expect(await store.insert([{ datastreamId: 1, time: T0, value: 1 }])).toHaveLength(1);
+    expect(await store.insert([{ datastreamId: 1, time: T0, value: 1 }])).toHaveLength(0);
+  });
+
+  it("rejects a call with the thread's error (code kept), rolls it back, and goes on with the next", async () => {
+    const database = await fresh();
+    const writer = sqliteWriterOf(database) as SqliteWriter;
+    await expect(writer.writeTraces([trace('a'), trace('b', null)])).rejects.toMatchObject({
+      code: 'SQLITE_CONSTRAINT_NOTNULL',
+    });
+    expect(count(database, 'traces')).toBe(0);
+    await writer.writeTraces([trace('a'), trace('b')]);
+    expect(count(database, 'traces')).toBe(2);
+  });
+
+  it('a thread that dies rejects the calls in flight; the next call starts a new one', async () => {
+    const database = await fresh();
+    const writer = sqliteWriterOf(database) as SqliteWriter;
+    await writer.writeTraces([trace('a')]);
+    const first = threadOf(writer) as Worker;
+    // The main side holds the lock: the call waits in the thread until the thread is stopped.
+    const main = writerLock(writer.sharedLock.buffer);
+    expect(await main.acquireMain()).toBe(true);
+    const inFlight = writer.writeTraces([trace('b')]);
+    await new Promise((r) => setTimeout(r, 50));
+    await first.terminate();
+    main.releaseMain();
+    await expect(inFlight).rejects.toThrow(/exited/);
+    await writer.writeTraces([trace('c')]);
+    expect(threadOf(writer)).not.toBe(first);
+    expect(count(database, 'traces')).toBe(2);
+  });
+
+  it('closing the database stops the thread first; later calls reject; the WAL is checkpointed away', async () => {
+    const database = await fresh();
+    const writer = sqliteWriterOf(database) as SqliteWriter;
+    await writer.writeTraces([trace('a')]);
+    const file = database.dialect === 'sqlite' ? database.sqlite.name : '';
+    await database.close();
+    open.splice(0);
+    expect(threadOf(writer)).toBeUndefined();
+    await expect(writer.writeTraces([trace('b')])).rejects.toThrow(/closed/);
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it("the main connection's committer waits for the thread's lock without holding the event loop", async () => {
+    const database = await fresh();
+    if (database.dialect !== 'sqlite') throw new Error('sqlite');
+    const writer = sqliteWriterOf(database) as SqliteWriter;
+    // Held as the thread holds it around a transaction.
+    const thread = writerLock(writer.sharedLock.buffer);
+    expect(thread.acquireThread()).toBe(true);
+    let ran = false;
+    const write = sqliteCommitter(database.sqlite).write(() => {
+      ran = true;
+      return database.sqlite
+        .prepare(
+          "insert into organisations (id, slug, name, archive_days, settings, created_at) values ('o', 'o', 'O', 30, '{}', 0)",
+        )
+        .run().changes;
+    });
+    // The loop turns meanwhile: timers fire while the write waits.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ran).toBe(false);
+    thread.releaseThread();
+    expect(await write).toBe(1);
+    expect(ran).toBe(true);
+  });
+
+  it("Kysely's writes wait for the thread's lock without holding the event loop; a transaction keeps it to its end", async () => {
+    const database = await fresh();
+    const writer = sqliteWriterOf(database) as SqliteWriter;
+    const store = createMeasurementStore(database);
+    await store.insert([{ datastreamId: 1, time: T0, value: 1 }]);
+    const org = (id: string) => ({ id, slug: id, name: 'Org', archive_days: 30, settings: '{}', created_at: T0 });
+    const thread = writerLock(writer.sharedLock.buffer);
+    expect(thread.acquireThread()).toBe(true);
+    let done = false;
+    const write = database.db
+      .insertInto('organisations')
+      .values(org('a'))
+      .execute()
+      .then(() => {
+        done = true;
+      });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(done).toBe(false);
+    thread.releaseThread();
+    await write;
+    // A transaction that read before the thread's next commit still writes (no SQLITE_BUSY_SNAPSHOT):
+    // the thread waits for its end.
+    let stored: Promise<unknown> | undefined;
+    await database.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('organisations').selectAll().execute();
+      stored = store.insert([{ datastreamId: 1, time: T0 + 1, value: 2 }]);
+      await new Promise((r) => setTimeout(r, 50));
+      await trx.insertInto('organisations').values(org('b')).execute();
+    });
+    await stored;
+    expect(count(database, 'organisations')).toBe(2);
+    expect(count(database, 'measurements')).toBe(2);
+  });
+
+  it('writes of the main connection (registrations, settings) go on while the thread stores batches', async () => {
+    const database = await fresh();
+    const store = createMeasurementStore(database);
+    const batches = Array.from({ length: 20 }, (_, b) =>
+      store.insert(Array.from({ length: 500 }, (_, i) => ({ datastreamId: i % 50, time: T0 + b * 60_000 + i, value: i }))),
+    );
+    const settings = Array.from({ length: 20 }, (_, i) =>
+      database.db
+        .insertInto('organisations')
+        .values({ id: `o${i}`, slug: `o${i}`, name: 'Org', archive_days: 30, settings: '{}', created_at: T0 })
+        .execute(),
+    );
+    await Promise.all([...batches, ...settings]);
+    expect(count(database, 'measurements')).toBe(10_000);
+    expect(count(database, 'organisations')).toBe(20);
+  });
+});

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
+import type { Database } from './database.js';
+import { sqliteCommitter } from './sqlite-commit.js';
+import { type WriterLock, writerLock } from './sqlite-writer-lock.js';
+
+/** A trace as the upsert's parameters, its JSON columns serialised (pipelines/traces.store.sqlite.ts). */
+export type TraceRow = readonly (string | number | null)[];
+
+/** What the thread is started with (sqlite-writer-thread.ts). */
+export interface WriterThreadData {
+  file: string;
+  /** The write lock shared with the main connection's committer (sqlite-writer-lock.ts). */
+  lock: SharedArrayBuffer;
+}
+
+/** A request to the thread, answered by `{ id, result }` or `{ id, error }` once committed and synced. */
+export type WriterRequest =
+  | { id: number; op: 'measurements'; triples: Float64Array }
+  | { id: number; op: 'traces'; rows: readonly TraceRow[] }
+  | { id: number; op: 'close' };
+
+export interface WriterAnswer {
+  id: number;
+  result?: unknown;
+  error?: { message: string; name: string; code?: string | undefined; stack?: string | undefined };
+}
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+
+/**
+ * The hot path's SQLite commits on a second core (issue 10): one worker thread per file
+ * database (WAL) with its own connection runs the measurement inserts (rows and rollups) and the
+ * trace upserts, each call in one IMMEDIATE transaction, commits with synchronous=NORMAL and
+ * fdatasyncs the WAL before answering (calls queued meanwhile share the sync). The event loop
+ * only packs a batch and posts it. A call rejects with the thread's error (SQLITE_BUSY, disk
+ * full: the caller retries, as it did when the commit ran here); a thread that dies rejects the
+ * calls in flight and is started again by the next call. The thread is started on the first call
+ * and holds the process open only while answers are awaited.
+ *
+ * The main connection's own writes wait for the thread's write lock: those through the
+ * committer (inbox, folds, replace) wait asynchronously on a shared lock (sqlite-writer-lock.ts),
+ * others (registrations, settings) in busy_timeout, at most one batch's transaction.
+ */
+export class SqliteWriter {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private next = 1;
+  private closed = false;
+  private readonly lock: WriterLock;
+
+  constructor(private readonly file: string) {
+    this.lock = writerLock();
+  }
+
+  /** The shared lock, for the main connection's committer. */
+  get sharedLock(): WriterLock {
+    return this.lock;
+  }
+
+  /** Inserts the rows (see sqliteMeasurementInserter); answers one flag per row, 1 if inserted now. */
+  insertMeasurements(triples: Float64Array): Promise<Uint8Array> {
+    return this.call({ id: 0, op: 'measurements', triples }, [triples.buffer as ArrayBuffer]) as Promise<Uint8Array>;
+  }
+
+  /** Upserts the traces (see sqliteTraceUpserter). */
+  async writeTraces(rows: readonly TraceRow[]): Promise<void> {
+    await this.call({ id: 0, op: 'traces', rows });
+  }
+
+  /** Stops the thread once its calls are answered (its connection closed); later calls reject. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const worker = this.worker;
+    if (!worker) return;
+    const id = this.next++;
+    worker.ref();
+    await new Promise<void>((resolve) => {
+      this.pending.set(id, { resolve: () => resolve(), reject: () => resolve() });
+      worker.postMessage({ id, op: 'close' } satisfies WriterRequest);
+    });
+    await worker.terminate();
+  }
+
+  private call(req: WriterRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('the SQLite writer is closed'));
+    const worker = this.started();
+    return new Promise((resolve, reject) => {
+      const id = this.next++;
+      if (this.pending.size === 0) worker.ref();
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startThread({ file: this.file, lock: this.lock.buffer });
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (msg: WriterAnswer) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (this.pending.size === 0) worker.unref();
+      if (msg.error) p.reject(errorOf(msg.error));
+      else p.resolve(msg.result);
+    });
+    const stopped = (err: Error) => {
+      if (this.worker !== worker) return;
+      this.worker = undefined;
+      // A thread that died holding the lock must not leave the main connection waiting.
+      this.lock.releaseThread();
+      const calls = [...this.pending.values()];
+      this.pending.clear();
+      for (const p of calls) p.reject(err);
+    };
+    worker.on('error', (err) => stopped(err));
+    worker.on('exit', (code) => stopped(new Error(`the SQLite writer thread exited (code ${code})`)));
+    return worker;
+  }
+}
+
+function errorOf(e: NonNullable<WriterAnswer['error']>): Error {
+  const err = new Error(e.message) as Error & { code?: string };
+  err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+/**
+ * Built, the thread is the .js beside this file. From sources (tsx, vitest) it is TypeScript:
+ * the thread registers tsx first (a worker does not inherit the loader hooks of its parent), as
+ * rules/rule-engine.ts does.
+ */
+function startThread(data: WriterThreadData): Worker {
+  const options = { workerData: data };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-writer-thread.js', import.meta.url), options);
+  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
+  const api = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports[
+    './esm/api'
+  ]?.import.default;
+  const tsx = pathToFileURL(path.join(path.dirname(pkg), api ?? 'dist/esm/api/index.mjs')).href;
+  const file = new URL('./sqlite-writer-thread.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`;
+  return new Worker(boot, { eval: true, ...options });
+}
+
+const writers = new WeakMap<BetterSqlite3.Database, SqliteWriter | null>();
+
+/**
+ * The writer thread of this database (one per database, shared by the measurement store and the
+ * trace writer), or undefined where commits stay on the connection: PostgreSQL, `:memory:`, a
+ * database not in WAL mode. Closing the database stops the thread first (its connection closes
+ * before the main one, which then checkpoints the WAL as the last connection).
+ */
+export function sqliteWriterOf(database: Database): SqliteWriter | undefined {
+  if (database.dialect !== 'sqlite') return undefined;
+  const sqlite = database.sqlite;
+  const known = writers.get(sqlite);
+  if (known !== undefined) return known ?? undefined;
+  const wal = String(sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+  if (!wal || sqlite.memory || sqlite.name === '' || !sqlite.open) {
+    writers.set(sqlite, null);
+    return undefined;
+  }
+  const writer = new SqliteWriter(sqlite.name);
+  writers.set(sqlite, writer);
+  sqliteCommitter(sqlite).share(writer.sharedLock);
+  lockKyselyWrites(database, writer.sharedLock);
+  const close = database.close;
+  database.close = async () => {
+    await writer.close();
+    await close();
+  };
+  return writer;
+}
+
+/** Statements that write nothing (Kysely's reads): they never wait for the lock. */
+const READ_ONLY = /^\s*(select|pragma|explain)\b/i;
+
+/**
+ * Kysely's writes on the main connection (registrations, settings, deferred transactions) take
+ * the shared lock too, waiting asynchronously: without it they would sleep in busy_timeout on
+ * the event loop while the thread commits a batch, and a transaction that read before the
+ * thread's commit would fail to write (SQLITE_BUSY_SNAPSHOT). A transaction holds the lock from
+ * `begin` until it ends (the thread waits meanwhile, then falls back to busy_timeout). Kysely's
+ * SQLite driver has one connection object; its `executeQuery` is wrapped, once.
+ */
+function lockKyselyWrites(database: Extract<Database, { dialect: 'sqlite' }>, lock: WriterLock): void {
+  const sqlite = database.sqlite;
+  let inTxn = false;
+  const wrap = (conn: DatabaseConnection) => {
+    const execute = conn.executeQuery.bind(conn);
+    conn.executeQuery = async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
+      if (READ_ONLY.test(query.sql)) return execute<R>(query);
+      if (inTxn || sqlite.inTransaction) {
+        try {
+          return await execute<R>(query);
+        } finally {
+          if (inTxn && !sqlite.inTransaction) {
+            inTxn = false;
+            lock.releaseMain();
+          }
+        }
+      }
+      const held = await lock.acquireMain();
+      let result: QueryResult<R>;
+      try {
+        result = await execute<R>(query);
+      } catch (err) {
+        if (held) lock.releaseMain();
+        throw err;
+      }
+      // `begin`: held until the transaction ends (above).
+      if (held && sqlite.inTransaction) inTxn = true;
+      else if (held) lock.releaseMain();
+      return result;
+    };
+  };
+  void database.db
+    .getExecutor()
+    .provideConnection(async (conn) => wrap(conn))
+    .catch(() => {});
+}

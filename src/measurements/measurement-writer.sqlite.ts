@@ -1,0 +1,83 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { NO_FOLD_MARK } from './measurement-store.base.js';
+import type { Measurement } from './measurements.js';
+import { rollupsToUpsert } from './rollups.js';
+
+/** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
+const UPSERT_ROLLUP = `insert into rollups
+  (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (datastream_id, size, bucket) do update set
+    count = count + excluded.count,
+    sum = sum + excluded.sum,
+    min = min(min, excluded.min),
+    max = max(max, excluded.max),
+    first_value = iif(excluded.first_time < first_time, excluded.first_value, first_value),
+    first_time = min(first_time, excluded.first_time),
+    last_value = iif(excluded.last_time > last_time, excluded.last_value, last_value),
+    last_time = max(last_time, excluded.last_time)`;
+
+export const INSERT_MEASUREMENT = 'insert or ignore into measurements (datastream_id, time, value) values (?, ?, ?)';
+export const READ_FOLD_MARK = 'select folded_until from rollup_folds where id = 1';
+
+/**
+ * The body of `MeasurementStore.insert` on SQLite, to run inside one IMMEDIATE transaction (the
+ * caller's): one prepared `insert or ignore` per row, `changes` telling which rows were new;
+ * only those feed the rollups, upserted once per bucket: 1-minute buckets, and 1-hour and 1-day
+ * ones for rows before the fold mark, read in the same transaction (rollups.ts rollupsToUpsert).
+ * Answers one flag per row (1: inserted now). Shared by the store (`:memory:`) and the writer
+ * thread (db/sqlite-writer-thread.ts), so both paths run the same statements.
+ */
+export function sqliteMeasurementInserter(sqlite: BetterSqlite3.Database): (rows: readonly Measurement[]) => Uint8Array {
+  const insertRow = sqlite.prepare<[number, number, number]>(INSERT_MEASUREMENT);
+  const upsertRollup = sqlite.prepare(UPSERT_ROLLUP);
+  const readMark = sqlite.prepare<[], number>(READ_FOLD_MARK).pluck();
+  return (rows) => {
+    const fresh = new Uint8Array(rows.length);
+    const inserted: Measurement[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as Measurement;
+      if (insertRow.run(r.datastreamId, r.time, r.value).changes === 1) {
+        fresh[i] = 1;
+        inserted.push(r);
+      }
+    }
+    if (inserted.length === 0) return fresh;
+    for (const u of rollupsToUpsert(inserted, readMark.get() ?? NO_FOLD_MARK)) {
+      upsertRollup.run(
+        u.datastreamId,
+        u.size,
+        u.bucket,
+        u.count,
+        u.sum,
+        u.min,
+        u.max,
+        u.firstTime,
+        u.firstValue,
+        u.lastTime,
+        u.lastValue,
+      );
+    }
+    return fresh;
+  };
+}
+
+/** A batch as (datastream, time, value) triples: one buffer to transfer to the writer thread. */
+export function packMeasurements(rows: readonly Measurement[]): Float64Array {
+  const out = new Float64Array(rows.length * 3);
+  let j = 0;
+  for (const r of rows) {
+    out[j++] = r.datastreamId;
+    out[j++] = r.time;
+    out[j++] = r.value;
+  }
+  return out;
+}
+
+export function unpackMeasurements(triples: Float64Array): Measurement[] {
+  const rows: Measurement[] = new Array(triples.length / 3);
+  for (let i = 0, j = 0; j < triples.length; i++, j += 3) {
+    rows[i] = { datastreamId: triples[j] as number, time: triples[j + 1] as number, value: triples[j + 2] as number };
+  }
+  return rows;
+}
