@@ -36,6 +36,7 @@ import { errorBody, errorHandler } from './errors.js';
 import { healthRoutes } from './health.routes.js';
 import { registerInputGuards } from './input-guards.js';
 import { type Metrics, registerHttpMetrics } from './metrics.js';
+import { requestLogger } from './request-logger.js';
 import { ErrorSchema } from './schemas.js';
 import type { TypedApp } from './types.js';
 
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : uuidv7();
     },
     logController: new RequestLog(),
+    childLoggerFactory: requestLogger,
     trustProxy: trustProxyOption(deps.trustProxy),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     frameworkErrors: errorHandler,
@@ -120,8 +122,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
-  app.addHook('onSend', async (request, reply) => {
+  // Callback style, not async: a hook every response runs should not cost a promise.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   await app.register(cookie);

@@ -31,11 +31,13 @@ export type Metrics = ReturnType<typeof createMetrics>;
 
 /** Observes every response under its route pattern (bounded label values), not its raw URL. */
 export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics) {
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback style, not async: a hook every response runs should not cost a promise.
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 }
 

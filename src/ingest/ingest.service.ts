@@ -57,9 +57,13 @@ export class IngestService {
   async acceptMany(inputs: readonly UplinkInput[]): Promise<UplinkOutcome[]> {
     const outcomes: UplinkOutcome[] = [];
     const messages: PipelineMessage[] = [];
+    // A bulk request names one pipeline for all its uplinks: look it up once, not once per uplink.
+    let looked: { id: string; pipeline: Promise<Pipeline | undefined> } | undefined;
     for (const input of inputs) {
       try {
-        const pipeline = await this.checkPipeline(input);
+        if (looked?.id !== input.pipelineId)
+          looked = { id: input.pipelineId, pipeline: this.deps.catalog.byId(input.pipelineId) };
+        const pipeline = this.checkPipeline(input, await looked.pipeline);
         const message = this.build(pipeline, input);
         messages.push(message);
         outcomes.push({ traceId: message.id });
@@ -78,15 +82,23 @@ export class IngestService {
       throw new DomainError('INBOX_UNAVAILABLE', 'the uplink could not be stored; send it again later');
     }
     const now = this.deps.clock();
+    let kind = messages[0]?.transport.kind;
+    let run = 0;
     for (const m of messages) {
-      this.deps.metrics.received(m.transport.kind);
+      // Counted per run of one transport (a batch has one): one counter update, not one per uplink.
+      if (m.transport.kind !== kind) {
+        if (kind !== undefined) this.deps.metrics.received(kind, run);
+        kind = m.transport.kind;
+        run = 0;
+      }
+      run++;
       this.deps.metrics.acked(m.transport.kind, (now - m.receivedAt) / 1000);
     }
+    if (kind !== undefined && run > 0) this.deps.metrics.received(kind, run);
     return outcomes;
   }
 
-  private async checkPipeline(input: UplinkInput): Promise<Pipeline> {
-    const pipeline = await this.deps.catalog.byId(input.pipelineId);
+  private checkPipeline(input: UplinkInput, pipeline: Pipeline | undefined): Pipeline {
     // Another organisation's pipeline is answered like a missing one.
     if (!pipeline || (input.orgId !== undefined && pipeline.orgId !== input.orgId)) throw pipelineNotFound(input.pipelineId);
     if (pipeline.status !== 'active')

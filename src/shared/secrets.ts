@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
  * Two kinds of secrets, two hashes:
@@ -34,5 +34,5 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** Digest of a generated secret, used as its lookup key. */
-export const digestSecret = (secret: string): string => createHash('sha256').update(secret).digest('base64url');
+/** Digest of a generated secret, used as its lookup key (one-shot `hash`: half the cost of a Hash object; Node >= 20.12). */
+export const digestSecret = (secret: string): string => hash('sha256', secret, 'base64url');

@@ -15,6 +15,7 @@ import {
   ROLE_SCOPES,
   type Role,
   type Scope,
+  type StoredApiKey,
   type TenancyStore,
 } from './tenancy.js';
 
@@ -28,6 +29,19 @@ export const forbidden = (needed: string) =>
 /** What other domains do when tenancy events happen (the registry creates an organisation's defaults). */
 export interface TenancyHooks {
   organisationCreated?: (org: Organisation) => Promise<void>;
+}
+
+/**
+ * How long a verified API key is trusted without reading it again (default 5 s). A key revoked or
+ * rotated through this process stops working at once (the cache is emptied); one revoked by
+ * another process (a replica, `polder keys`) within this time.
+ */
+export const KEY_CACHE_MS = 5_000;
+/** Verified keys kept at most; past it the cache starts over (only real keys enter it). */
+const KEY_CACHE_MAX = 10_000;
+
+export interface TenancyOptions {
+  keyCacheMs?: number;
 }
 
 export interface BootstrapResult {
@@ -44,6 +58,15 @@ export class TenancyService {
   /** Last-use times are collected in memory and written in one batch (see flushUsage). */
   private readonly usage = new Map<string, number>();
   private readonly slugs = new Map<string, string>();
+  /**
+   * API keys by secret digest, as read at `at`: every request with a key would otherwise read
+   * it from the database. Only keys that exist enter (unknown secrets are the caller's to choose);
+   * revocation and expiry are checked on every use against the cached row.
+   */
+  private readonly keys = new Map<string, { key: StoredApiKey; at: number }>();
+  private readonly keyCacheMs: number;
+  /** Bumped by every key change, so a lookup racing a change does not cache what it read. */
+  private keyGeneration = 0;
   /** How users join organisations: invitations they accept. */
   readonly invitations: InvitationService;
 
@@ -52,7 +75,9 @@ export class TenancyService {
     private readonly clock: Clock,
     private readonly newId: IdGenerator,
     private readonly hooks: TenancyHooks = {},
+    options: TenancyOptions = {},
   ) {
+    this.keyCacheMs = options.keyCacheMs ?? KEY_CACHE_MS;
     this.invitations = new InvitationService({
       store,
       clock,
@@ -77,7 +102,7 @@ export class TenancyService {
         scopes: ALL_SCOPES,
         platformAdmin: true,
       };
-      if (existing) await this.store.updateApiKey(org.id, existing.id, { ...fields, revokedAt: null, expiresAt: null });
+      if (existing) await this.updateKey(org.id, existing.id, { ...fields, revokedAt: null, expiresAt: null });
       else await this.store.insertApiKey(this.newKey(org.id, ADMIN_TOKEN_KEY, fields, null));
       return { org };
     }
@@ -102,7 +127,7 @@ export class TenancyService {
       platformAdmin: false,
     };
     const existing = await this.store.findApiKeyByName(orgId, name);
-    if (existing) await this.store.updateApiKey(orgId, existing.id, { ...fields, revokedAt: null, expiresAt: null });
+    if (existing) await this.updateKey(orgId, existing.id, { ...fields, revokedAt: null, expiresAt: null });
     else await this.store.insertApiKey(this.newKey(orgId, name, fields, null));
     return secret;
   }
@@ -111,7 +136,7 @@ export class TenancyService {
 
   /** A bearer token: an API key. Unknown, revoked or expired: undefined. */
   async authenticateKey(secret: string): Promise<Principal | undefined> {
-    const key = await this.store.findApiKeyByHash(digestSecret(secret));
+    const key = await this.verifiedKey(digestSecret(secret));
     const now = this.clock();
     if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt <= now)) return undefined;
     this.usage.set(key.id, now);
@@ -123,6 +148,37 @@ export class TenancyService {
       scopes: new Set(key.scopes),
       platformAdmin: key.platformAdmin,
     };
+  }
+
+  private async verifiedKey(hash: string): Promise<StoredApiKey | undefined> {
+    const now = this.clock();
+    const hit = this.keys.get(hash);
+    if (hit && now - hit.at < this.keyCacheMs) return hit.key;
+    const generation = this.keyGeneration;
+    const key = await this.store.findApiKeyByHash(hash);
+    if (!key) {
+      this.keys.delete(hash);
+      return undefined;
+    }
+    // A key changed while this one was read: the row read may be the old one, do not keep it.
+    if (this.keyCacheMs > 0 && generation === this.keyGeneration) {
+      if (this.keys.size >= KEY_CACHE_MAX) this.keys.clear();
+      this.keys.set(hash, { key, at: now });
+    }
+    return key;
+  }
+
+  /** Every change to a key goes through here: cached verifications end at once. */
+  private async updateKey(orgId: string, id: string, patch: Parameters<TenancyStore['updateApiKey']>[2]): Promise<boolean> {
+    this.keyGeneration++;
+    this.keys.clear();
+    try {
+      return await this.store.updateApiKey(orgId, id, patch);
+    } finally {
+      // Lookups that began before the write ended may have cached the old row meanwhile.
+      this.keyGeneration++;
+      this.keys.clear();
+    }
   }
 
   async login(username: string, password: string, org?: string): Promise<{ token: string; principal: Principal }> {
@@ -397,7 +453,7 @@ export class TenancyService {
   async revokeApiKey(caller: Principal, orgIdOrSlug: string, keyId: string) {
     const org = await this.getOrganisation(caller, orgIdOrSlug);
     requireScope(caller, 'admin:write');
-    if (!(await this.store.updateApiKey(org.id, keyId, { revokedAt: this.clock() }))) throw notFound('api key', keyId);
+    if (!(await this.updateKey(org.id, keyId, { revokedAt: this.clock() }))) throw notFound('api key', keyId);
   }
 
   // ---- helpers -------------------------------------------------------------------------
