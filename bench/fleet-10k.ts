@@ -12,7 +12,7 @@
  *
  *   npx tsx bench/fleet-10k.ts [devices] [--seconds 60] [--interval 10] [--status-every 30] [--qos 0|1] [--burst 3]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { httpFleetAdmin } from '../src/simulate/neocampus/fleet-admin.js';
@@ -43,12 +43,24 @@ const MIB = 2 ** 20;
 const BEFORE = process.env.POLDER_BENCH_BEFORE;
 const SNAPSHOT = process.env.POLDER_BENCH_SNAPSHOT;
 
+/**
+ * The Node flags of a checkout's entry points (its test/support/serve.ts NODE_FLAGS), read as text:
+ * importing another checkout's modules would load a second isolated-vm into this process.
+ */
+function nodeFlagsOf(root: string): string[] {
+  const text = readFileSync(path.join(root, 'test', 'support', 'serve.ts'), 'utf8');
+  const list = /export const NODE_FLAGS = \[([^\]]*)\]/.exec(text)?.[1];
+  if (list === undefined) throw new Error(`no NODE_FLAGS in ${root}/test/support/serve.ts`);
+  return [...list.matchAll(/'([^']*)'/g)].map((m) => m[1] as string);
+}
+
 /** `polder serve` from a checkout's sources, with the Node flags that checkout's entry points use. */
 async function serveFrom(root: string, env: Record<string, string>): Promise<ServedPolder> {
-  const { NODE_FLAGS } = (await import(path.join(root, 'test', 'support', 'serve.ts'))) as { NODE_FLAGS: string[] };
   const diagnostics = SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT}`] : [];
   const cli = path.join(root, 'test', 'support', 'polder-cli.ts');
-  return servePolder(env, 60_000, [process.execPath, ...NODE_FLAGS, ...diagnostics, '--import', 'tsx', cli, 'serve']);
+  const flags = nodeFlagsOf(root);
+  console.log(`polder serve from ${root}, node ${flags.join(' ')}`);
+  return servePolder(env, 60_000, [process.execPath, ...flags, ...diagnostics, '--import', 'tsx', cli, 'serve']);
 }
 
 async function fleet(root: string): Promise<void> {
