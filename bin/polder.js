@@ -1,4 +1,8 @@
-#!/usr/bin/env -S node --no-node-snapshot
+#!/usr/bin/env -S node --no-node-snapshot --max-semi-space-size=4 --heap-growing-percent=30
+// Node flags (the same in package.json's start, deploy/Dockerfile and test/support/serve.ts):
+// --no-node-snapshot for isolated-vm; a young generation of 4 MiB semi-spaces instead of 16 and
+// an old generation that grows by 30 % of what is live before its next collection keep the heap
+// close to its live size (10,000 idle boards: docs/benchmarks.md, "Memory of 10,000 boards").
 // Entry point of the `polder` command: runs the compiled CLI (npm run build).
 import { run } from '../dist/cli.js';
 

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
+import { NODE_FLAGS } from '../support/serve.js';
 import { deployDir, execForm, parseDockerfile, readCompose, root } from './deploy-files.js';
 
 const dockerfile = parseDockerfile(readFileSync(path.join(deployDir, 'Dockerfile'), 'utf8'));
@@ -74,7 +75,7 @@ describe('deploy/Dockerfile', () => {
   it('runs the polder command, `serve` by default, a role when given one', () => {
     const [entry] = of(runtime, 'ENTRYPOINT');
     const [cmd] = of(runtime, 'CMD');
-    expect(execForm(entry?.args ?? '')).toEqual(['node', '--no-node-snapshot', 'bin/polder.js']);
+    expect(execForm(entry?.args ?? '')).toEqual(['node', ...NODE_FLAGS, 'bin/polder.js']);
     expect(execForm(cmd?.args ?? '')).toEqual(['serve']);
   });
 });
