@@ -181,7 +181,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     for (const filter of filters) subscriptions.remove(client, filter);
   });
 
-  const server = net.createServer((socket) => limitPackets(aedes.handle(socket)));
+  const server = net.createServer({ highWaterMark: 1 << 20 }, (socket) => limitPackets(aedes.handle(socket)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
