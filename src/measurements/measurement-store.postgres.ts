@@ -20,19 +20,34 @@ const REPLACE_ROWS = `insert into measurements (datastream_id, time, value)
   select * from unnest($1::bigint[], $2::bigint[], $3::float8[])
   on conflict (datastream_id, time) do update set value = excluded.value`;
 
-const ROLLUP_ROWS = `insert into rollups
-  (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)
-  select * from unnest($1::bigint[], $2::int[], $3::bigint[], $4::bigint[], $5::float8[], $6::float8[],
-    $7::float8[], $8::bigint[], $9::float8[], $10::bigint[], $11::float8[])`;
+const ROLLUP_INTO = `insert into rollups
+  (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)`;
+/** The column types of ROLLUP_INTO, in order (Rollup's fields in ROLLUP_FIELDS). */
+const ROLLUP_TYPES = ['bigint', 'int', 'bigint', 'bigint', 'float8', 'float8', 'float8', 'bigint', 'float8', 'bigint', 'float8'];
+const ROLLUP_FIELDS = [
+  'datastreamId',
+  'size',
+  'bucket',
+  'count',
+  'sum',
+  'min',
+  'max',
+  'firstTime',
+  'firstValue',
+  'lastTime',
+  'lastValue',
+] as const satisfies readonly (keyof Rollup)[];
+const ROLLUP_ROWS = `${ROLLUP_INTO}
+  select * from unnest(${ROLLUP_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
 /** A fold's buckets replace the stored ones (measurement-store.base.ts foldRollups). */
 const REPLACE_ROLLUPS = `${ROLLUP_ROWS} on conflict (datastream_id, size, bucket) do update set ${REPLACE_ROLLUP_SET}`;
 /**
  * Inserts read the fold mark under a shared lock held to their commit; a fold step holds it
  * exclusively, so no insert reads the old mark and commits 1-minute rows the step did not see.
- * Two statements in one round trip: the read gets its snapshot after the lock is granted.
+ * With `begin`, three statements in one round trip: the read gets its snapshot after the lock is granted.
  */
 const FOLD_LOCK = `hashtext('polder:rollups:fold')`;
-const READ_MARK_SHARED = `select pg_advisory_xact_lock_shared(${FOLD_LOCK}); select folded_until from rollup_folds where id = 1`;
+const BEGIN_READ_MARK = `begin; select pg_advisory_xact_lock_shared(${FOLD_LOCK}); select folded_until from rollup_folds where id = 1`;
 /** The first 1-minute bucket in [$1, $2) of any datastream: one primary-key probe per datastream. */
 const NEXT_MINUTE = `select min(b) as next from (select (select r.bucket from rollups r where r.datastream_id = d.id
   and r.size = 60 and r.bucket >= $1 and r.bucket < $2 order by r.bucket limit 1) as b from datastreams d) x`;
@@ -44,7 +59,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
-const UPSERT_ROLLUPS = `${ROLLUP_ROWS}
+const MERGE_ROLLUPS = `
   on conflict (datastream_id, size, bucket) do update set
     count = rollups.count + excluded.count,
     sum = rollups.sum + excluded.sum,
@@ -98,9 +113,14 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
     }
   }
 
+  /**
+   * One transaction in three round trips: `begin` with the fold lock and mark, the COPY, then the
+   * rollup upsert and `commit` as one simple query (numbers written into the statement, see
+   * rollupUpsertText). The lock is taken before the rows go in, as the mark must hold until commit.
+   */
   private async insertOnce(client: pg.PoolClient, rows: readonly Measurement[]): Promise<Measurement[]> {
     try {
-      await client.query('begin');
+      let mark = await beginWithMark(client);
       let inserted: Measurement[];
       try {
         await copyRows(client, rows);
@@ -108,16 +128,12 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
       } catch (err) {
         if ((err as { code?: string }).code !== '23505') throw err;
         await client.query('rollback');
-        await client.query('begin');
+        mark = await beginWithMark(client);
         inserted = await insertIgnoringDuplicates(client, rows);
       }
-      if (inserted.length > 0) {
-        const results = (await client.query(READ_MARK_SHARED)) as unknown as pg.QueryResult<{ folded_until: number }>[];
-        const mark = results[1]?.rows[0]?.folded_until ?? NO_FOLD_MARK;
-        // 1-minute buckets only, unless rows come before the fold mark (rollups.ts rollupsToUpsert).
-        await upsertRollups(client, rollupsToUpsert(inserted, Number(mark)));
-      }
-      await client.query('commit');
+      // 1-minute buckets only, unless rows come before the fold mark (rollups.ts rollupsToUpsert).
+      const rollups = inserted.length > 0 ? rollupsToUpsert(inserted, mark) : [];
+      await client.query(rollups.length > 0 ? `${rollupUpsertText(rollups)};commit` : 'commit');
       return inserted;
     } catch (err) {
       await client.query('rollback').catch(() => {});
@@ -269,24 +285,44 @@ async function insertIgnoringDuplicates(client: pg.PoolClient, rows: readonly Me
   return result.rows.map(([datastreamId, time, value]) => ({ datastreamId, time, value }));
 }
 
-async function upsertRollups(client: pg.PoolClient, rollups: Rollup[], statement = UPSERT_ROLLUPS): Promise<void> {
-  if (rollups.length === 0) return;
-  // The same lock order in every batch: two batches touching the same buckets wait, never deadlock.
+/** The same lock order in every batch: two batches touching the same buckets wait, never deadlock. */
+const inLockOrder = (rollups: Rollup[]) =>
   rollups.sort((a, b) => a.datastreamId - b.datastreamId || a.size - b.size || a.bucket - b.bucket);
-  const col = <K extends keyof Rollup>(k: K) => rollups.map((u) => u[k]);
-  await client.query(statement, [
-    col('datastreamId'),
-    col('size'),
-    col('bucket'),
-    col('count'),
-    col('sum'),
-    col('min'),
-    col('max'),
-    col('firstTime'),
-    col('firstValue'),
-    col('lastTime'),
-    col('lastValue'),
-  ]);
+
+/**
+ * The insert's rollup upsert as SQL text, its numbers written as array literals
+ * (`'{1,2,3}'::bigint[]`), so that it can share a round trip with `commit` (a simple query takes
+ * several statements, a bound one does not). Only numbers are written: `String` of a number is
+ * digits, `.`, `e`, `+`, `-`, `NaN` or `Infinity`, all valid in a float8 array literal; anything
+ * else is refused.
+ */
+export function rollupUpsertText(rollups: Rollup[]): string {
+  inLockOrder(rollups);
+  const columns = ROLLUP_FIELDS.map((field, i) => {
+    let text = '';
+    for (const r of rollups) {
+      const v = r[field];
+      if (typeof v !== 'number') throw new TypeError(`rollup ${field} is not a number`);
+      text += text === '' ? `${v}` : `,${v}`;
+    }
+    return `'{${text}}'::${ROLLUP_TYPES[i]}[]`;
+  });
+  return `${ROLLUP_INTO} select * from unnest(${columns.join(', ')})${MERGE_ROLLUPS}`;
+}
+
+/** Reads the fold mark under the shared fold lock, in a transaction begun by the same round trip. */
+async function beginWithMark(client: pg.PoolClient): Promise<number> {
+  const results = (await client.query(BEGIN_READ_MARK)) as unknown as pg.QueryResult<{ folded_until: number }>[];
+  return Number(results[2]?.rows[0]?.folded_until ?? NO_FOLD_MARK);
+}
+
+async function upsertRollups(client: pg.PoolClient, rollups: Rollup[], statement: string): Promise<void> {
+  if (rollups.length === 0) return;
+  inLockOrder(rollups);
+  await client.query(
+    statement,
+    ROLLUP_FIELDS.map((field) => rollups.map((u) => u[field])),
+  );
 }
 
 function replaceRollups(client: pg.PoolClient, rollups: Rollup[]): Promise<void> {

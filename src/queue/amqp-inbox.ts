@@ -31,6 +31,13 @@ export interface AmqpInboxOptions extends Partial<AmqpQueueNames> {
    * threw) is published, confirmed, before `enqueue` resolves.
    */
   inline?: boolean;
+  /**
+   * Batches handled at once (default 1). With more, inline batches overlap: one waits for its
+   * commits while the next is decoded, so messages of one device may be stored in another order
+   * than they came (as with competing consumers). Each batch is still acknowledged only after
+   * its own commits.
+   */
+  inFlight?: number;
 }
 
 interface Connected {
@@ -67,8 +74,9 @@ export class AmqpInbox implements Inbox {
   private generation = 0;
   /** Inline batches (opts.inline, once started). */
   private direct: GroupCommit<PipelineMessage> | undefined;
-  /** One handler call at a time, whether the consumer or an inline batch makes it. */
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Handler calls running (at most opts.inFlight), whether the consumer or an inline batch makes them. */
+  private handling = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly opts: AmqpInboxOptions) {
     this.names = { queue: opts.queue ?? 'polder.inbox', retryQueue: opts.retryQueue ?? 'polder.inbox.retry' };
@@ -105,14 +113,33 @@ export class AmqpInbox implements Inbox {
     if (this.loop) throw new Error('inbox already started');
     if (this.closing) throw new Error('inbox closed');
     this.batchSize = Math.max(1, Math.floor(opts.batchSize));
-    if (this.opts.inline) this.direct = new GroupCommit((messages) => this.handleNow(handler, messages), this.batchSize);
+    const inFlight = this.inFlight();
+    if (this.opts.inline)
+      this.direct = new GroupCommit((messages) => this.handleNow(handler, messages), this.batchSize, {
+        maxInFlight: inFlight,
+        // A second batch starts beside a running one once a quarter batch waits: smaller ones
+        // would cost more round trips than the overlap saves.
+        overlapFrom: Math.ceil(this.batchSize / 4),
+      });
     this.loop = this.consumeForever(handler);
   }
 
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.turn.then(work, work);
-    this.turn = run.catch(() => {});
-    return run;
+  private inFlight(): number {
+    return Math.max(1, Math.floor(this.opts.inFlight ?? 1));
+  }
+
+  /** Runs a handler call once fewer than opts.inFlight run. */
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    if (this.handling >= this.inFlight()) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.handling++;
+    try {
+      return await work();
+    } finally {
+      // The slot passes straight to the next waiter (the count stays), or is given back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.handling--;
+    }
   }
 
   /**
@@ -127,7 +154,7 @@ export class AmqpInbox implements Inbox {
     const backoff = String(this.opts.errorBackoffMs ?? 1000);
     let answer: Awaited<ReturnType<BatchHandler>>;
     try {
-      answer = await this.exclusive(() => handler(batch));
+      answer = await this.limited(() => handler(batch));
     } catch (err) {
       this.log.error({ err, messages: batch.length }, 'inbox: handler failed on an inline batch; queued for later');
       return this.publishAll(
@@ -324,7 +351,7 @@ export class AmqpInbox implements Inbox {
     if (batch.length === 0) return;
     let answer: Awaited<ReturnType<BatchHandler>>;
     try {
-      answer = await this.exclusive(() => handler(batch));
+      answer = await this.limited(() => handler(batch));
     } catch (err) {
       this.log.error({ err, messages: batch.length }, 'inbox: handler failed; the batch goes back to the queue');
       await this.stop.wait(this.opts.errorBackoffMs ?? 1000);

@@ -15,11 +15,22 @@ export interface CreateInboxOptions {
   clock?: Clock;
 }
 
+/** Inline batches the RabbitMQ inbox handles at once (each takes one or two pooled connections at a time). */
+export const AMQP_IN_FLIGHT = 3;
+
 /** The inbox adapter the configuration asks for (the composition root's one call). */
 export function createInbox(opts: CreateInboxOptions): Inbox {
   if (opts.amqpUrl) {
     const queue = opts.queue ?? 'polder.inbox';
-    return new AmqpInbox({ url: opts.amqpUrl, logger: opts.logger, queue, retryQueue: `${queue}.retry`, inline: true });
+    // Batches overlap (AMQP_IN_FLIGHT): while one waits for its PostgreSQL commits, the next is decoded.
+    return new AmqpInbox({
+      url: opts.amqpUrl,
+      logger: opts.logger,
+      queue,
+      retryQueue: `${queue}.retry`,
+      inline: true,
+      inFlight: AMQP_IN_FLIGHT,
+    });
   }
   // Inline (both adapters): once the runner has started on it, an uplink is decoded and stored
   // before it is acknowledged; the table or queue holds only what must come back (retries).

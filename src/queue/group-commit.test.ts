@@ -61,3 +61,41 @@ describe('GroupCommit', () => {
     expect(seen).toEqual([1, 2]);
   });
 });
+
+describe('GroupCommit with maxInFlight', () => {
+  it('runs up to maxInFlight commits at once, a second only once overlapFrom items wait; callers settle with their own commit', async () => {
+    const commits: number[][] = [];
+    const release: (() => void)[] = [];
+    const group = new GroupCommit<number>(
+      async (items) => {
+        commits.push(items);
+        await new Promise<void>((r) => release.push(r));
+      },
+      3,
+      { maxInFlight: 2, overlapFrom: 2 },
+    );
+    const settled: number[] = [];
+    const add = (n: number) => group.add([n]).then(() => settled.push(n));
+    const first = add(1);
+    await new Promise((r) => setImmediate(r));
+    expect(commits).toEqual([[1]]);
+    // One item waiting is not enough to start beside the running commit.
+    const second = add(2);
+    await new Promise((r) => setImmediate(r));
+    expect(commits).toHaveLength(1);
+    const more = [add(3), add(4), add(5), add(6)];
+    await new Promise((r) => setImmediate(r));
+    expect(commits).toEqual([[1], [2, 3, 4]]);
+    // Two run: the rest waits for a slot, then goes whatever its size.
+    release[1]!();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toEqual([2, 3, 4]);
+    expect(commits).toEqual([[1], [2, 3, 4], [5, 6]]);
+    release[0]!();
+    release[2]!();
+    await Promise.all([first, second, ...more]);
+    expect(settled).toEqual([2, 3, 4, 1, 5, 6]);
+    await group.drain();
+  });
+});

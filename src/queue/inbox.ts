@@ -35,8 +35,8 @@ export interface Inbox {
    */
   enqueue(messages: readonly PipelineMessage[]): Promise<void>;
   /**
-   * Delivers due messages to `handler` in batches of at most `batchSize`, one batch at a time,
-   * until close(). A message whose batch was not answered (a crash, a handler that threw) is
+   * Delivers due messages to `handler` in batches of at most `batchSize`, one batch at a time
+   * (the RabbitMQ inbox's inline batches: up to its `inFlight` at once), until close(). A message whose batch was not answered (a crash, a handler that threw) is
    * delivered again: after a restart, or when its lease runs out.
    */
   start(handler: BatchHandler, opts: { batchSize: number }): void;

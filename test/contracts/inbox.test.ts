@@ -27,11 +27,11 @@ async function databaseStore(dialect: 'sqlite' | 'postgres', inline = false): Pr
   };
 }
 
-async function amqpStore(inline = false): Promise<InboxStore> {
+async function amqpStore(inline = false, inFlight = 1): Promise<InboxStore> {
   const name = `polder.inbox.test-${randomBytes(4).toString('hex')}`;
   const queues = { queue: name, retryQueue: `${name}.retry` };
   return {
-    open: () => new AmqpInbox({ url: SERVICES.rabbitmq.url, logger, ...queues, errorBackoffMs: 100, inline }),
+    open: () => new AmqpInbox({ url: SERVICES.rabbitmq.url, logger, ...queues, errorBackoffMs: 100, inline, inFlight }),
     teardown: () => deleteInboxQueues(SERVICES.rabbitmq.url, queues),
   };
 }
@@ -48,6 +48,8 @@ if (await serviceAvailable('rabbitmq'))
   targets.push(
     ['AMQP inbox (RabbitMQ)', () => amqpStore(), true],
     ['AMQP inbox (RabbitMQ), inline', () => amqpStore(true), true],
+    // As createInbox makes it: inline batches overlap (AMQP_IN_FLIGHT).
+    ['AMQP inbox (RabbitMQ), inline, 3 batches in flight', () => amqpStore(true, 3), true],
   );
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {

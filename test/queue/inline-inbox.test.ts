@@ -139,3 +139,53 @@ describe.each(adapters)('inline: %s', (_name, make) => {
     await until('5 waiting', async () => (await box.depth()) === 5);
   });
 });
+
+describe.runIf(await serviceAvailable('rabbitmq'))('inline: AMQP inbox with 3 batches in flight', () => {
+  const name = `polder.inbox.inflight-${randomBytes(4).toString('hex')}`;
+  const queues = { queue: name, retryQueue: `${name}.retry` };
+  let box: AmqpInbox | undefined;
+  afterEach(async () => {
+    await box?.close();
+    await deleteInboxQueues(SERVICES.rabbitmq.url, queues);
+    box = undefined;
+  });
+
+  it('overlaps up to 3 batches; each enqueue resolves once its own batch is answered, every message handled once', async () => {
+    box = new AmqpInbox({ url: SERVICES.rabbitmq.url, logger, ...queues, inline: true, inFlight: 3 });
+    const gates: (() => void)[] = [];
+    const handled = new Map<string, number>();
+    let running = 0;
+    let most = 0;
+    box.start(
+      async (batch) => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((r) => gates.push(r));
+        for (const d of batch) handled.set(d.message.id, (handled.get(d.message.id) ?? 0) + 1);
+        running--;
+        return { done: batch.map((d) => d.message.id), retry: [] };
+      },
+      { batchSize: 10 },
+    );
+    const messages = manyMessages(50);
+    const resolved = new Set<string>();
+    const enqueues = messages.map((m) => box!.enqueue([m]).then(() => resolved.add(m.id)));
+    await until('3 batches held', () => gates.length === 3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(running).toBe(3);
+    expect(resolved.size).toBe(0);
+    // The second batch answers first: its senders hear "accepted", the first batch's do not yet.
+    gates.splice(1, 1)[0]!();
+    await until('the second batch resolved', () => resolved.size === 10);
+    expect([...resolved].every((id) => handled.get(id) === 1)).toBe(true);
+    while (handled.size < messages.length || gates.length > 0) {
+      gates.shift()?.();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all(enqueues);
+    expect(most).toBe(3);
+    expect(new Set(handled.keys())).toEqual(new Set(messages.map((m) => m.id)));
+    expect([...handled.values()].every((n) => n === 1)).toBe(true);
+    expect(await box.depth()).toBe(0);
+  });
+});
