@@ -124,6 +124,7 @@ export const messageFromJson = (json: PipelineMessageJson): PipelineMessage => (
 
 /** Text of the current payload (UTF-8, a leading BOM dropped). */
 export function payloadText(msg: PipelineMessage): string {
-  const text = Buffer.from(msg.payload.buffer, msg.payload.byteOffset, msg.payload.byteLength).toString('utf8');
+  // toString() without arguments is Node's direct UTF-8 path (toString('utf8') looks the encoding up first).
+  const text = Buffer.from(msg.payload.buffer, msg.payload.byteOffset, msg.payload.byteLength).toString();
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
