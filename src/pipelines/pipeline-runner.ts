@@ -10,18 +10,20 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import {
+  isBuiltinDefinition,
   messageToJson,
   newWarnings,
   type PipelineMessage,
-  runStep,
+  runStepNow,
   type ScriptLog,
   type ScriptRunner,
   skipReason,
+  type WorkerContext,
   WorkerError,
 } from '../workers/workers.js';
 import type { PipelineRunnerObserver } from './pipeline-runner-metrics.js';
 import type { Pipeline, PipelineCatalog, TraceError, TraceRecord, TraceSink, TraceStatus, TraceStep } from './pipelines.js';
-import type { StepResolver } from './step-resolver.js';
+import type { ResolvedStep, StepResolver } from './step-resolver.js';
 import type { StoreOutcome, StoreStep } from './store-step.js';
 import { keepsMessage } from './trace-messages.js';
 
@@ -91,8 +93,10 @@ export class PipelineRunner {
   private readonly maxLogEntries: number;
   private readonly maxLogChars: number;
   private readonly maxTimeouts: number;
+  private readonly builtinContext: WorkerContext;
 
   constructor(private readonly opts: PipelineRunnerOptions) {
+    this.builtinContext = { scripts: opts.scripts };
     this.maxLogEntries = opts.maxLogEntries ?? 50;
     this.maxLogChars = opts.maxLogChars ?? 1000;
     this.maxTimeouts = opts.maxTimeoutsPerStep ?? 3;
@@ -172,15 +176,19 @@ export class PipelineRunner {
       const step = err instanceof DomainError && typeof err.details?.step === 'number' ? err.details.step : undefined;
       return this.failed(w, err, step);
     }
-    for (const [i, step] of steps.entries()) {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as ResolvedStep;
       // A skip (a join accept, a downlink event, a status) passes every later step untouched.
       if (skipReason(w.message) !== undefined) break;
       const logs: ScriptLog[] = [];
-      const ctx = { scripts: this.opts.scripts, log: (entry: ScriptLog) => this.keep(logs, entry) };
+      // Built-ins never log through the context: they share one, and no closure is made per message.
+      const ctx = isBuiltinDefinition(step.prepared.worker)
+        ? this.builtinContext
+        : { scripts: this.opts.scripts, log: (entry: ScriptLog) => this.keep(logs, entry) };
       const startedAt = this.opts.clock();
       const t0 = performance.now();
-      const stepKey = `${pipeline.id}\u0000${i}`;
-      const timedOut = timeouts.get(stepKey) ?? 0;
+      // The key of a step's timeouts is made only once a step of this batch timed out.
+      const timedOut = timeouts.size === 0 ? 0 : (timeouts.get(`${pipeline.id}\u0000${i}`) ?? 0);
       let failure: unknown;
       if (timedOut >= this.maxTimeouts) {
         failure = new WorkerError(
@@ -190,12 +198,15 @@ export class PipelineRunner {
       } else {
         try {
           const before = w.message;
-          w.message = await runStep(step.prepared, w.message, ctx);
+          const out = runStepNow(step.prepared, w.message, ctx);
+          w.message = out instanceof Promise ? await out : (out as PipelineMessage);
           // What the step tolerated (e.g. codec fields without a unit) shows in its trace step.
-          for (const message of newWarnings(before.metadata, w.message.metadata)) this.keep(logs, { level: 'warn', message });
+          if (w.message.metadata !== before.metadata) {
+            for (const message of newWarnings(before.metadata, w.message.metadata)) this.keep(logs, { level: 'warn', message });
+          }
         } catch (err) {
           failure = err;
-          if (err instanceof WorkerError && err.code === 'SCRIPT_TIMEOUT') timeouts.set(stepKey, timedOut + 1);
+          if (err instanceof WorkerError && err.code === 'SCRIPT_TIMEOUT') timeouts.set(`${pipeline.id}\u0000${i}`, timedOut + 1);
         }
       }
       const ms = performance.now() - t0;

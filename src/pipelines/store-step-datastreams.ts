@@ -64,6 +64,21 @@ export class DatastreamCache {
     return keys.map((k, i) => out[i] ?? (byKey.get(seriesKey(orgId, deviceId, k)) as ResolvedSeries));
   }
 
+  /**
+   * Ids of `keys` (same order) when every one is cached and fresh, as `resolve` would answer
+   * them, without a promise; undefined when any is not (then `resolve`).
+   */
+  cached(orgId: string, deviceId: string, keys: readonly DatastreamKey[]): ResolvedSeries[] | undefined {
+    const clock = this.opts.clock();
+    const out: ResolvedSeries[] = new Array(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const hit = this.ids.get(seriesKey(orgId, deviceId, keys[i] as DatastreamKey));
+      if (!hit || clock - hit.at >= this.ttl) return undefined;
+      out[i] = hit.series;
+    }
+    return out;
+  }
+
   get size(): number {
     return this.ids.size;
   }

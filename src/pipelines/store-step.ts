@@ -31,7 +31,8 @@ export type StoreOutcome =
 
 export interface StoreStepOptions {
   devices: Pick<DeviceMatcher, 'match'>;
-  datastreams: Pick<DatastreamCache, 'resolve'>;
+  /** `cached` (optional) answers series all in memory at once, without a promise. */
+  datastreams: Pick<DatastreamCache, 'resolve'> & Partial<Pick<DatastreamCache, 'cached'>>;
   /**
    * MeasurementService: `insert` numbers (one call per batch; rollups and live subscribers
    * follow); `insertValues` text, booleans and JSON (without it, such values fail their message).
@@ -72,6 +73,23 @@ function checkDraft(msg: PipelineMessage, d: MeasurementDraft, i: number, values
 }
 
 const refKey = (ref: DeviceRef) => JSON.stringify([ref.id, ref.identity?.kind, ref.identity?.value, ref.code, ref.topic]);
+
+/** The index of the match request of `ref` for this message, added to `requests` the first time. */
+function request(requests: MatchRequest[], byRef: Map<string, number>, item: StoreItem, ref: DeviceRef): number {
+  const k = refKey(ref);
+  let at = byRef.get(k);
+  if (at === undefined) {
+    at = requests.length;
+    requests.push({
+      orgId: item.message.orgId,
+      ref,
+      payload: item.received.payload,
+      autoRegister: item.pipeline.autoRegister ? { deviceType: item.pipeline.deviceType } : undefined,
+    });
+    byRef.set(k, at);
+  }
+  return at;
+}
 
 export class StoreStep {
   constructor(private readonly opts: StoreStepOptions) {}
@@ -173,27 +191,18 @@ export class StoreStep {
       const error = checkDraft(msg, d, i, this.opts.measurements.insertValues !== undefined);
       if (error) return { drafts, draftRequest: [], messageRequest: undefined, error };
     }
+    // One request per distinct ref of the message.
     const byRef = new Map<string, number>();
-    const request = (ref: DeviceRef) => {
-      const k = refKey(ref);
-      let at = byRef.get(k);
-      if (at === undefined) {
-        at = requests.length;
-        requests.push({
-          orgId: msg.orgId,
-          ref,
-          payload: item.received.payload,
-          autoRegister: item.pipeline.autoRegister ? { deviceType: item.pipeline.deviceType } : undefined,
-        });
-        byRef.set(k, at);
-      }
-      return at;
-    };
     // The message's device when a draft relies on it (then an absent ref is a DEVICE_NOT_FOUND
     // naming nothing), or, without drafts, when it names one (a sign of life).
-    const needsMessageDevice = drafts.length === 0 ? msg.device !== undefined : drafts.some((d) => d.device === undefined);
-    const messageRequest = needsMessageDevice ? request(msg.device ?? {}) : undefined;
-    const draftRequest = drafts.map((d) => (d.device ? request(d.device) : (messageRequest as number)));
+    let needsMessageDevice = drafts.length === 0 && msg.device !== undefined;
+    for (let i = 0; i < drafts.length && !needsMessageDevice; i++) needsMessageDevice = drafts[i]?.device === undefined;
+    const messageRequest = needsMessageDevice ? request(requests, byRef, item, msg.device ?? {}) : undefined;
+    const draftRequest: number[] = new Array(drafts.length);
+    for (let i = 0; i < drafts.length; i++) {
+      const ref = (drafts[i] as MeasurementDraft).device;
+      draftRequest[i] = ref ? request(requests, byRef, item, ref) : (messageRequest as number);
+    }
     return { drafts, draftRequest, messageRequest };
   }
 
@@ -207,16 +216,24 @@ export class StoreStep {
     storable: { p: Plan; i: number }[],
     deviceOf: (req: number) => string | undefined,
   ): Promise<{ numbers: Measurement[]; values: ValueRow[] }> {
-    const groups = new Map<string, { orgId: string; deviceId: string; keys: DatastreamKey[]; at: [number, number][] }>();
+    // Per device: its datastream keys, and the (item, draft) index of each in two flat arrays.
+    const groups = new Map<string, { orgId: string; deviceId: string; keys: DatastreamKey[]; item: number[]; draft: number[] }>();
     for (const { p, i } of storable) {
       const msg = (items[i] as StoreItem).message;
-      p.drafts.forEach((d, j) => {
+      const drafts = p.drafts;
+      for (let j = 0; j < drafts.length; j++) {
+        const d = drafts[j] as MeasurementDraft;
         const deviceId = deviceOf(p.draftRequest[j] as number) as string;
-        const g = groups.get(`${msg.orgId}\u0000${deviceId}`) ?? { orgId: msg.orgId, deviceId, keys: [], at: [] };
-        groups.set(`${msg.orgId}\u0000${deviceId}`, g);
+        const key = `${msg.orgId}\u0000${deviceId}`;
+        let g = groups.get(key);
+        if (!g) {
+          g = { orgId: msg.orgId, deviceId, keys: [], item: [], draft: [] };
+          groups.set(key, g);
+        }
         g.keys.push({ sensor: d.sensor, observedProperty: d.observedProperty, unit: d.unit, kind: valueKindOf(d.value) });
-        g.at.push([i, j]);
-      });
+        g.item.push(i);
+        g.draft.push(j);
+      }
     }
     const now = this.opts.clock();
     const planOf = new Map(storable.map(({ p, i }) => [i, p]));
@@ -227,8 +244,13 @@ export class StoreStep {
     const valueIndex: number[] = [];
     let failed = false;
     for (const g of groups.values()) {
-      const series = await this.opts.datastreams.resolve(g.orgId, g.deviceId, g.keys, now);
-      g.at.forEach(([i, j], n) => {
+      // Cached series are answered without a promise (one per device and batch otherwise).
+      const series =
+        this.opts.datastreams.cached?.(g.orgId, g.deviceId, g.keys) ??
+        (await this.opts.datastreams.resolve(g.orgId, g.deviceId, g.keys, now));
+      for (let n = 0; n < g.keys.length; n++) {
+        const i = g.item[n] as number;
+        const j = g.draft[n] as number;
         const msg = (items[i] as StoreItem).message;
         const d = msg.measurements[j] as MeasurementDraft;
         const s = series[n] as (typeof series)[number];
@@ -241,7 +263,7 @@ export class StoreStep {
             `measurements.${j}.value ${describeValue(d.value)} (${KIND_ONE[kind ?? 'number']}) does not fit datastream ${s.id} ` +
               `(sensor ${d.sensor}, ${d.observedProperty}, unit "${d.unit}"), which holds ${KIND_NAMES[s.kind]}`,
           );
-          return;
+          continue;
         }
         const time = Math.round(draftTime(msg, d));
         if (kind === 'number') {
@@ -251,7 +273,7 @@ export class StoreStep {
           values.push({ datastreamId: s.id, time, value: d.value as NonNumericValue });
           valueIndex.push(i);
         }
-      });
+      }
     }
     if (!failed) return { numbers, values };
     const ok = (i: number | undefined) => !planOf.get(i as number)?.error;

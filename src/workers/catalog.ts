@@ -89,16 +89,47 @@ export function prepareStep(worker: string | WorkerDefinition, config: unknown =
  * worker and becomes WORKER_FAILED so the trace still says which step broke.
  */
 export async function runStep(step: PreparedStep, msg: PipelineMessage, ctx: WorkerContext = {}): Promise<PipelineMessage> {
-  if (skipReason(msg) !== undefined) return msg;
-  try {
-    return await step.worker.run(msg, step.config, ctx);
-  } catch (err) {
-    if (err instanceof DomainError) throw err;
-    throw new WorkerError('WORKER_FAILED', `${step.worker.name}: ${(err as Error).message ?? String(err)}`, {
-      worker: step.worker.name,
-    });
-  }
+  return runStepNow(step, msg, ctx);
 }
+
+/**
+ * `runStep` without a promise where the worker answers at once (every built-in does): the
+ * pipeline runner calls it per message and step and awaits only a promise. Same results and
+ * errors (a rejection is wrapped as a throw is).
+ */
+export function runStepNow(
+  step: PreparedStep,
+  msg: PipelineMessage,
+  ctx: WorkerContext = {},
+): PipelineMessage | Promise<PipelineMessage> {
+  if (skipReason(msg) !== undefined) return msg;
+  let out: PipelineMessage | Promise<PipelineMessage>;
+  try {
+    out = step.worker.run(msg, step.config, ctx);
+  } catch (err) {
+    throw workerFailure(step, err);
+  }
+  // Any thenable is awaited as `await` would; a plain message is returned as it is.
+  return isThenable(out)
+    ? Promise.resolve(out).then(undefined, (err: unknown) => {
+        throw workerFailure(step, err);
+      })
+    : out;
+}
+
+const isThenable = (v: unknown): v is PromiseLike<PipelineMessage> =>
+  (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
+
+function workerFailure(step: PreparedStep, err: unknown): unknown {
+  if (err instanceof DomainError) return err;
+  return new WorkerError('WORKER_FAILED', `${step.worker.name}: ${(err as Error).message ?? String(err)}`, {
+    worker: step.worker.name,
+  });
+}
+
+/** Whether a worker definition is one of the built-ins (they never log through the context). */
+export const isBuiltinDefinition = (def: WorkerDefinition): boolean =>
+  isBuiltinWorker(def.name) && BUILTIN_WORKERS[def.name] === def;
 
 /** Runs a built-in worker by name (validates the config on every call: for tools and tests, not hot paths). */
 export const runBuiltin = (name: string, msg: PipelineMessage, config: unknown = {}, ctx: WorkerContext = {}) =>

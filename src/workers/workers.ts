@@ -6,11 +6,13 @@
 export {
   BUILTIN_WORKERS,
   builtinWorker,
+  isBuiltinDefinition,
   isBuiltinWorker,
   type PreparedStep,
   prepareStep,
   runBuiltin,
   runStep,
+  runStepNow,
 } from './catalog.js';
 export * from './message.js';
 export { ENTRY_POINTS, type EntryPoint } from './sandbox/prelude.js';

@@ -23,6 +23,20 @@ interface LppType {
   fields: Field[];
 }
 
+/** The data bytes of each type (the sum of its fields), worked out once. */
+const sizes = new Map<LppType, number>();
+const sizeOf = (type: LppType): number => {
+  let size = sizes.get(type);
+  if (size === undefined) {
+    size = type.fields.reduce((n, x) => n + x.bytes, 0);
+    sizes.set(type, size);
+  }
+  return size;
+};
+
+/** Sensor names of the 256 channels, made once rather than per value. */
+const CHANNELS = Array.from({ length: 256 }, (_, i) => String(i));
+
 const f = (property: string, unit: string, bytes: number, signed: boolean, divisor = 1): Field => ({
   property,
   unit,
@@ -86,15 +100,16 @@ export function decodeLpp(bytes: Uint8Array): MeasurementDraft[] {
     if (!type)
       throw decodeFailed(NAME, `channel ${channel} has unknown type ${hex(typeCode)} at byte ${pos + 1}`, { byte: pos + 1 });
     pos += 2;
-    const size = type.fields.reduce((n, x) => n + x.bytes, 0);
+    const size = sizeOf(type);
     const left = bytes.length - pos;
     if (left < size) {
       throw decodeFailed(NAME, `channel ${channel} type ${hex(typeCode)} needs ${size} bytes, ${left} left`, { byte: pos });
     }
+    const sensor = CHANNELS[channel] as string;
     for (const field of type.fields) {
       const raw = readInt(bytes, pos, field.bytes, field.signed);
       pos += field.bytes;
-      out.push({ sensor: String(channel), observedProperty: field.property, unit: field.unit, value: raw / field.divisor });
+      out.push({ sensor, observedProperty: field.property, unit: field.unit, value: raw / field.divisor });
     }
   }
   return out;
@@ -106,5 +121,8 @@ export const cayenneLppWorker = defineWorker<Record<string, never>>({
   description:
     'Cayenne LPP payload (all myDevices types plus the ElectronicCats extended types): one measurement per value, sensor = channel number, e.g. 03 67 01 10 → sensor "3" temperature 27.2 Cel.',
   configSchema: Type.Object({}, { additionalProperties: false }),
-  run: (msg: PipelineMessage) => ({ ...msg, measurements: [...msg.measurements, ...decodeLpp(msg.payload)] }),
+  run: (msg: PipelineMessage) => {
+    const decoded = decodeLpp(msg.payload);
+    return { ...msg, measurements: msg.measurements.length === 0 ? decoded : [...msg.measurements, ...decoded] };
+  },
 });

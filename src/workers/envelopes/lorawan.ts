@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { DeviceRef, MeasurementDraft, PipelineMessage } from '../message.js';
-import { payloadText, withWarnings } from '../message.js';
+import { extensibleCopy, payloadText, withWarnings } from '../message.js';
 import { decodeFailed } from '../worker.js';
 
 export const EnvelopeConfig = Type.Object(
@@ -56,10 +56,20 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' &&
  */
 export function normaliseDevEui(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  // The usual case (TTN, ChirpStack v4): already 16 upper-case hex digits, returned as is.
+  if (value.length === 16 && isUpperHex(value)) return value;
   const hex = value.replace(/[-:\s]/g, '');
   if (/^[0-9a-fA-F]{16}$/.test(hex)) return hex.toUpperCase();
   if (/^[A-Za-z0-9+/]{11}=$/.test(value)) return Buffer.from(value, 'base64').toString('hex').toUpperCase();
   return undefined;
+}
+
+function isUpperHex(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
 }
 
 export const devEuiRef = (devEui: string | undefined, previous?: DeviceRef): DeviceRef | undefined =>
@@ -142,8 +152,19 @@ export function radioMeasurements(gateway: GatewayInfo | undefined, config: Enve
   return out;
 }
 
-/** Drops undefined values so metadata stays JSON-clean and easy to compare. */
+/**
+ * Drops undefined values so metadata stays JSON-clean and easy to compare. An object without
+ * any is returned as is (envelopes build their gateways fresh per message).
+ */
 export function compact(o: Record<string, unknown>): Record<string, unknown> {
+  let clean = true;
+  for (const k in o) {
+    if (o[k] === undefined) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return o;
   const out: Record<string, unknown> = {};
   for (const k in o) if (o[k] !== undefined) out[k] = o[k];
   return out;
@@ -164,23 +185,39 @@ export interface UplinkParts {
   measurements?: MeasurementDraft[];
 }
 
-/** The message after an envelope step: payload replaced by the device payload, the rest filled in. */
+/**
+ * The message after an envelope step: payload replaced by the device payload, the rest filled in.
+ * Built by assignment rather than spreads (this runs once per uplink): the keys come out in the
+ * same order, the input message is not touched.
+ */
 export function uplinkMessage(msg: PipelineMessage, parts: UplinkParts, config: EnvelopeConfig): PipelineMessage {
   const best = parts.best ?? bestGateway(parts.gateways);
-  const metadata: Record<string, unknown> = { ...msg.metadata, provider: parts.provider, event: 'uplink' };
-  for (const k in parts.metadata) if (parts.metadata[k] !== undefined) metadata[k] = parts.metadata[k];
-  if (parts.gateways.length > 0) metadata.gateways = parts.gateways.map((g) => compact(g as Record<string, unknown>));
+  const metadata: Record<string, unknown> = extensibleCopy(msg.metadata);
+  metadata.provider = parts.provider;
+  metadata.event = 'uplink';
+  const extra = parts.metadata;
+  for (const k in extra) if (extra[k] !== undefined) metadata[k] = extra[k];
+  const gateways = parts.gateways;
+  if (gateways.length > 0) {
+    const list: Record<string, unknown>[] = new Array(gateways.length);
+    for (let i = 0; i < gateways.length; i++) list[i] = compact(gateways[i] as Record<string, unknown>);
+    metadata.gateways = list;
+  }
   if (parts.decoded !== undefined && parts.decoded !== null) metadata.decoded = parts.decoded;
   const device = devEuiRef(parts.devEui, msg.device);
   const observedAt = parts.observedAt ?? msg.observedAt;
-  return {
-    ...msg,
-    payload: parts.payload,
-    ...(device && { device }),
-    ...(observedAt !== undefined && { observedAt }),
-    metadata: withWarnings(metadata, parts.warnings),
-    measurements: [...msg.measurements, ...radioMeasurements(best, config), ...(parts.measurements ?? [])],
-  };
+  const out = extensibleCopy(msg);
+  out.payload = parts.payload;
+  if (device) out.device = device;
+  if (observedAt !== undefined) out.observedAt = observedAt;
+  out.metadata = withWarnings(metadata, parts.warnings);
+  const radio = radioMeasurements(best, config);
+  const more = parts.measurements;
+  out.measurements =
+    radio.length === 0 && (more === undefined || more.length === 0)
+      ? msg.measurements.slice()
+      : msg.measurements.concat(radio, more ?? []);
+  return out;
 }
 
 /** A recognised message that is not an uplink: no payload to decode, flagged in metadata. */
@@ -197,15 +234,15 @@ export function skippedMessage(
 ): PipelineMessage {
   const device = devEuiRef(extra.devEui, msg.device);
   const observedAt = extra.observedAt ?? msg.observedAt;
-  return {
-    ...msg,
-    payload: new Uint8Array(0),
-    ...(device && { device }),
-    ...(observedAt !== undefined && { observedAt }),
-    metadata: withWarnings(
-      { ...msg.metadata, provider, event, skip: `${provider} ${event} event: not an uplink` },
-      extra.warnings ?? [],
-    ),
-    measurements: [...msg.measurements, ...(extra.measurements ?? [])],
-  };
+  const out = extensibleCopy(msg);
+  out.payload = new Uint8Array(0);
+  if (device) out.device = device;
+  if (observedAt !== undefined) out.observedAt = observedAt;
+  const metadata: Record<string, unknown> = extensibleCopy(msg.metadata);
+  metadata.provider = provider;
+  metadata.event = event;
+  metadata.skip = `${provider} ${event} event: not an uplink`;
+  out.metadata = withWarnings(metadata, extra.warnings ?? []);
+  out.measurements = [...msg.measurements, ...(extra.measurements ?? [])];
+  return out;
 }

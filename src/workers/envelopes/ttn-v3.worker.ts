@@ -36,16 +36,31 @@ const OTHER_EVENTS = [
   'service_data',
 ] as const;
 
+/** Gateways with only the fields that are set (the order of GatewayInfo), so none is copied again. */
 function gateways(rx: unknown): GatewayInfo[] {
   if (!Array.isArray(rx)) return [];
-  return rx.filter(isObject).map((g) => ({
-    id: str(objectAt(g, 'gateway_ids')?.gateway_id),
-    rssi: num(g.rssi) ?? num(g.channel_rssi),
-    snr: num(g.snr),
-    time: str(g.time),
-    latitude: num(objectAt(g, 'location')?.latitude),
-    longitude: num(objectAt(g, 'location')?.longitude),
-  }));
+  const out: GatewayInfo[] = [];
+  for (const g of rx) {
+    if (!isObject(g)) continue;
+    const info: GatewayInfo = {};
+    const id = str(objectAt(g, 'gateway_ids')?.gateway_id);
+    if (id !== undefined) info.id = id;
+    const rssi = num(g.rssi) ?? num(g.channel_rssi);
+    if (rssi !== undefined) info.rssi = rssi;
+    const snr = num(g.snr);
+    if (snr !== undefined) info.snr = snr;
+    const time = str(g.time);
+    if (time !== undefined) info.time = time;
+    const location = objectAt(g, 'location');
+    if (location) {
+      const latitude = num(location.latitude);
+      if (latitude !== undefined) info.latitude = latitude;
+      const longitude = num(location.longitude);
+      if (longitude !== undefined) info.longitude = longitude;
+    }
+    out.push(info);
+  }
+  return out;
 }
 
 function decode(msg: PipelineMessage, config: EnvelopeConfig): PipelineMessage {
