@@ -64,9 +64,6 @@ mqttPacket.writeToStream.cacheNumbers = false;
 const authError = (code: 2 | 4 | 5, message: string): AuthenticateError =>
   Object.assign(new Error(message), { returnCode: code });
 
-/** Bytes a client's socket may buffer before it stops reading (see the server below). */
-const SOCKET_HIGH_WATER_MARK = 1 << 20;
-
 /** Aedes on TCP and WebSocket; every device publish is durably accepted before its PUBACK. */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const principals = new WeakMap<Client, MqttPrincipal>();
@@ -198,11 +195,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     for (const filter of filters) subscriptions.remove(client, filter);
   });
 
-  // Aedes parses what one read of a client's socket holds and reads again only once every
-  // publish in it was authorised (here: durably accepted). With Node's default (one 64 KiB read) ~44
-  // uplinks of a publisher with 1,000 in flight per inbox batch; 1 MiB lets one batch take its
-  // whole window. A limit, not an allocation: an idle connection holds nothing more.
-  const server = net.createServer({ highWaterMark: SOCKET_HIGH_WATER_MARK }, (socket) => limitPackets(aedes.handle(socket)));
+  const server = net.createServer((socket) => limitPackets(aedes.handle(socket)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE') {
