@@ -57,6 +57,22 @@ export class DerivedEngine {
 
   async load(): Promise<void> {
     for (const d of await this.store.all()) this.add(d);
+    // Input stored before this process listened may lie ahead of its clock (a device's clock,
+    // replayed history): it is seen input (watermark), and catch-up runs through it.
+    const ids = [...this.byInput.keys()];
+    if (ids.length === 0) return;
+    const lasts = await this.writer.readRaw(
+      ids.map((datastreamId) => ({ datastreamId, from: 0, to: END_OF_TIME })),
+      'desc',
+      ids.length,
+      1,
+    );
+    for (const r of lasts) {
+      for (const e of this.byInput.get(r.datastreamId) ?? []) {
+        e.watermark = Math.max(e.watermark, r.time);
+        e.catchUpUntil = Math.max(e.catchUpUntil, r.time);
+      }
+    }
   }
 
   /**
