@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
+import { startWorkerThread } from '../shared/worker-thread.js';
 import type { Database } from './database.js';
 import { sqliteCommitter } from './sqlite-commit.js';
 import { type WriterLock, writerLock } from './sqlite-writer-lock.js';
@@ -135,22 +132,8 @@ function errorOf(e: NonNullable<WriterAnswer['error']>): Error {
   return err;
 }
 
-/**
- * Built, the thread is the .js beside this file. From sources (tsx, vitest) it is TypeScript:
- * the thread registers tsx first (a worker does not inherit the loader hooks of its parent), as
- * rules/rule-engine.ts does.
- */
 function startThread(data: WriterThreadData): Worker {
-  const options = { workerData: data };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqlite-writer-thread.js', import.meta.url), options);
-  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
-  const api = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports[
-    './esm/api'
-  ]?.import.default;
-  const tsx = pathToFileURL(path.join(path.dirname(pkg), api ?? 'dist/esm/api/index.mjs')).href;
-  const file = new URL('./sqlite-writer-thread.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`;
-  return new Worker(boot, { eval: true, ...options });
+  return startWorkerThread(import.meta.url, 'sqlite-writer-thread', { workerData: data });
 }
 
 const writers = new WeakMap<BetterSqlite3.Database, SqliteWriter | null>();

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DatabaseOptions } from '../db/database.js';
 import type { Measurement } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import { startWorkerThread } from '../shared/worker-thread.js';
 import type { Firing, RuleActions } from './rule-actions.js';
 import { type CoreCounts, type CoreFiring, type CoreOptions, RuleCore, type SerialisedState } from './rule-core.js';
 import type { RuleState } from './rule-evaluator.js';
@@ -88,22 +85,8 @@ function inThread(opts: CoreOptions): CoreLink {
   };
 }
 
-/**
- * Built, the worker is the .js beside this file. From sources (tsx, vitest) it is TypeScript:
- * the thread registers tsx first (a worker does not inherit the loader hooks of its parent).
- */
 function startWorker(opts: RuleWorkerData): Worker {
-  const options = { workerData: opts };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./rule-worker.js', import.meta.url), options);
-  // tsx's ESM API, as its package's exports name it (`require.resolve` would give the CommonJS one).
-  const pkg = createRequire(import.meta.url).resolve('tsx/package.json');
-  const api = (JSON.parse(readFileSync(pkg, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports[
-    './esm/api'
-  ]?.import.default;
-  const tsx = pathToFileURL(path.join(path.dirname(pkg), api ?? 'dist/esm/api/index.mjs')).href;
-  const file = new URL('./rule-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(file)}); })`;
-  return new Worker(boot, { eval: true, ...options });
+  return startWorkerThread(import.meta.url, 'rule-worker', { workerData: opts });
 }
 
 function inWorker(opts: RuleWorkerData, logger: Logger): CoreLink {
