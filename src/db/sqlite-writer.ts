@@ -40,9 +40,9 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
  * calls in flight and is started again by the next call. The thread is started on the first call
  * and holds the process open only while answers are awaited.
  *
- * The main connection's own writes wait for the thread's write lock: those through the
- * committer (inbox, folds, replace) wait asynchronously on a shared lock (sqlite-writer-lock.ts),
- * others (registrations, settings) in busy_timeout, at most one batch's transaction.
+ * The main connection's own writes wait for the thread's write lock asynchronously on a shared
+ * lock (sqlite-writer-lock.ts): those through the committer (inbox, folds, replace) and Kysely's
+ * (lockKyselyWrites below).
  */
 export class SqliteWriter {
   private worker: Worker | undefined;
