@@ -7,6 +7,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { BrokerAuth, InboundHandler, MqttBus, MqttPrincipal } from './broker.js';
+import { ReadAhead } from './read-ahead.js';
 import { RetainedBudget } from './retained-budget.js';
 import { filtersOverlap, mayRetain } from './topic-policy.js';
 
@@ -77,6 +78,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const anonymousPersistent = new WeakSet<Client>();
 
   const subscriptions = new SubscriptionIndex();
+  const readAhead = new ReadAhead();
 
   const aedes = await Aedes.createBroker({
     preConnect(client, packet, done) {
@@ -115,13 +117,17 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       }
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       if (packet.retain && !keepRetained(who, packet.topic, payload.byteLength)) packet.retain = false;
-      opts
-        .onInbound({ topic: packet.topic, payload, qos: packet.qos, principal: who, receivedAt: opts.clock() })
-        .then(() => done(null))
-        .catch((err: unknown) => {
-          log.error({ err, topic: packet.topic }, 'inbound message not accepted; no PUBACK');
-          done(err instanceof Error ? err : new Error(String(err)));
-        });
+      const accepted = opts.onInbound({
+        topic: packet.topic,
+        payload,
+        qos: packet.qos,
+        principal: who,
+        receivedAt: opts.clock(),
+      });
+      readAhead.answer(client, accepted, (err) => {
+        if (err) log.error({ err, topic: packet.topic }, 'inbound message not accepted; no PUBACK');
+        done(err ?? null);
+      });
     },
     authorizeSubscribe(client, sub, done) {
       const who = principals.get(client);

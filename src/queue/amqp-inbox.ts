@@ -7,6 +7,7 @@ import { ATTEMPT_HEADER, attemptOf, decodeMessage, encodeMessage } from './amqp-
 import { checkOutcome } from './batch-outcome.js';
 import { deadLetterOf, EnvelopeError } from './envelope.js';
 import { GroupCommit } from './group-commit.js';
+import { HandlerSlots } from './handler-slots.js';
 import type { BatchHandler, Delivery, Inbox } from './inbox.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -75,10 +76,10 @@ export class AmqpInbox implements Inbox {
   /** Inline batches (opts.inline, once started). */
   private direct: GroupCommit<PipelineMessage> | undefined;
   /** Handler calls running (at most opts.inFlight), whether the consumer or an inline batch makes them. */
-  private handling = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: HandlerSlots;
 
   constructor(private readonly opts: AmqpInboxOptions) {
+    this.slots = new HandlerSlots(opts.inFlight);
     this.names = { queue: opts.queue ?? 'polder.inbox', retryQueue: opts.retryQueue ?? 'polder.inbox.retry' };
     this.log = opts.logger.child({ component: 'inbox', inbox: 'amqp', queue: this.names.queue });
   }
@@ -113,33 +114,14 @@ export class AmqpInbox implements Inbox {
     if (this.loop) throw new Error('inbox already started');
     if (this.closing) throw new Error('inbox closed');
     this.batchSize = Math.max(1, Math.floor(opts.batchSize));
-    const inFlight = this.inFlight();
     if (this.opts.inline)
       this.direct = new GroupCommit((messages) => this.handleNow(handler, messages), this.batchSize, {
-        maxInFlight: inFlight,
+        maxInFlight: this.slots.size,
         // A second batch starts beside a running one once a quarter batch waits: smaller ones
         // would cost more round trips than the overlap saves.
         overlapFrom: Math.ceil(this.batchSize / 4),
       });
     this.loop = this.consumeForever(handler);
-  }
-
-  private inFlight(): number {
-    return Math.max(1, Math.floor(this.opts.inFlight ?? 1));
-  }
-
-  /** Runs a handler call once fewer than opts.inFlight run. */
-  private async limited<T>(work: () => Promise<T>): Promise<T> {
-    if (this.handling >= this.inFlight()) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.handling++;
-    try {
-      return await work();
-    } finally {
-      // The slot passes straight to the next waiter (the count stays), or is given back.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.handling--;
-    }
   }
 
   /**
@@ -154,7 +136,7 @@ export class AmqpInbox implements Inbox {
     const backoff = String(this.opts.errorBackoffMs ?? 1000);
     let answer: Awaited<ReturnType<BatchHandler>>;
     try {
-      answer = await this.limited(() => handler(batch));
+      answer = await this.slots.run(() => handler(batch));
     } catch (err) {
       this.log.error({ err, messages: batch.length }, 'inbox: handler failed on an inline batch; queued for later');
       return this.publishAll(
@@ -351,7 +333,7 @@ export class AmqpInbox implements Inbox {
     if (batch.length === 0) return;
     let answer: Awaited<ReturnType<BatchHandler>>;
     try {
-      answer = await this.limited(() => handler(batch));
+      answer = await this.slots.run(() => handler(batch));
     } catch (err) {
       this.log.error({ err, messages: batch.length }, 'inbox: handler failed; the batch goes back to the queue');
       await this.stop.wait(this.opts.errorBackoffMs ?? 1000);

@@ -17,6 +17,8 @@ export interface CreateInboxOptions {
 
 /** Inline batches the RabbitMQ inbox handles at once (each takes one or two pooled connections at a time). */
 export const AMQP_IN_FLIGHT = 3;
+/** Inline batches the database inbox handles at once: one decoded while the other commits. */
+export const DATABASE_IN_FLIGHT = 2;
 
 /** The inbox adapter the configuration asks for (the composition root's one call). */
 export function createInbox(opts: CreateInboxOptions): Inbox {
@@ -38,6 +40,7 @@ export function createInbox(opts: CreateInboxOptions): Inbox {
     database: opts.database,
     logger: opts.logger,
     inline: true,
+    inFlight: DATABASE_IN_FLIGHT,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
 }

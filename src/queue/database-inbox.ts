@@ -6,6 +6,7 @@ import type { PipelineMessage } from '../workers/message.js';
 import { checkOutcome } from './batch-outcome.js';
 import { deadLetterOf, EnvelopeError, readEnvelope, writeEnvelope } from './envelope.js';
 import { GroupCommit } from './group-commit.js';
+import { HandlerSlots } from './handler-slots.js';
 import type { BatchHandler, Delivery, Inbox } from './inbox.js';
 import type { InboxRows } from './inbox-rows.js';
 import { PostgresInboxRows } from './inbox-rows.postgres.js';
@@ -29,6 +30,11 @@ export interface DatabaseInboxOptions {
    * only what must come back: retries, and the batch of a handler that threw.
    */
   inline?: boolean;
+  /**
+   * Inline batches handled at once (default 1). With 2, the next batch is decoded while the last
+   * one waits for its commit (the writer thread's on SQLite, the server's on PostgreSQL).
+   */
+  inFlight?: number;
 }
 
 /**
@@ -55,8 +61,8 @@ export class DatabaseInbox implements Inbox {
   private closing = false;
   /** Inline batches (opts.inline, once started): group committed like enqueues. */
   private direct: GroupCommit<PipelineMessage> | undefined;
-  /** One handler call at a time, whether the loop or an inline batch makes it. */
-  private turn: Promise<unknown> = Promise.resolve();
+  /** Handler calls running (at most opts.inFlight), whether the loop or an inline batch makes them. */
+  private readonly slots: HandlerSlots;
 
   constructor(private readonly opts: DatabaseInboxOptions) {
     this.rows = createInboxRows(opts.database);
@@ -66,6 +72,7 @@ export class DatabaseInbox implements Inbox {
     this.pollMs = opts.pollMs ?? 250;
     this.errorBackoffMs = opts.errorBackoffMs ?? 1000;
     this.commits = new GroupCommit((messages) => this.commit(messages));
+    this.slots = new HandlerSlots(opts.inFlight);
   }
 
   async enqueue(messages: readonly PipelineMessage[]): Promise<void> {
@@ -102,14 +109,13 @@ export class DatabaseInbox implements Inbox {
     if (this.loop) throw new Error('inbox already started');
     if (this.closing) throw new Error('inbox closed');
     const batchSize = Math.max(1, Math.floor(opts.batchSize));
-    if (this.opts.inline) this.direct = new GroupCommit((messages) => this.handleNow(handler, messages), batchSize);
+    if (this.opts.inline)
+      this.direct = new GroupCommit((messages) => this.handleNow(handler, messages), batchSize, {
+        maxInFlight: this.slots.size,
+        // As the RabbitMQ inbox: a second batch starts beside a running one once a quarter batch waits.
+        overlapFrom: Math.ceil(batchSize / 4),
+      });
     this.loop = this.run(handler, batchSize);
-  }
-
-  private exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.turn.then(work, work);
-    this.turn = run.catch(() => {});
-    return run;
   }
 
   /**
@@ -124,7 +130,7 @@ export class DatabaseInbox implements Inbox {
     const batch: Delivery[] = unique.map((message) => ({ message, attempt: 1 }));
     let answer: Awaited<ReturnType<BatchHandler>>;
     try {
-      answer = await this.exclusive(() => handler(batch));
+      answer = await this.slots.run(() => handler(batch));
     } catch (err) {
       this.log.error({ err, messages: batch.length }, 'inbox: handler failed on an inline batch; queued for later');
       const availableAt = this.clock() + this.errorBackoffMs;
@@ -209,7 +215,7 @@ export class DatabaseInbox implements Inbox {
     }
     let answer: Awaited<ReturnType<BatchHandler>>;
     try {
-      answer = batch.length > 0 ? await this.exclusive(() => handler(batch)) : { done: [], retry: [] };
+      answer = batch.length > 0 ? await this.slots.run(() => handler(batch)) : { done: [], retry: [] };
     } catch (err) {
       // The rows stay leased and come back when the lease runs out.
       this.log.error({ err, messages: batch.length }, 'inbox: handler failed; the batch comes back after its lease');
