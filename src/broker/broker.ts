@@ -76,17 +76,30 @@ export interface MqttBus {
 
 /** MQTT 3.1.1 §4.7 topic filter matching: `+` one level, `#` the rest (also the parent level). */
 export function topicMatches(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') && !filter.startsWith('$')) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    const part = f[i];
-    if (part === '#') return true;
-    if (i >= t.length) return false;
-    if (part !== '+' && part !== t[i]) return false;
+  if (topic.charCodeAt(0) === 36 /* $ */ && filter.charCodeAt(0) !== 36) return false;
+  // Level by level in place: no split arrays on the hot path (every uplink meets every route's filter).
+  let f = 0;
+  let t = 0; // past topic.length once the topic has no level left
+  for (;;) {
+    const fEnd = endOfLevel(filter, f);
+    const fLen = fEnd - f;
+    if (fLen === 1 && filter.charCodeAt(f) === 35 /* # */) return true;
+    if (t > topic.length) return false;
+    const tEnd = endOfLevel(topic, t);
+    if (fLen !== 1 || filter.charCodeAt(f) !== 43 /* + */) {
+      if (fLen !== tEnd - t) return false;
+      for (let k = 0; k < fLen; k++) if (filter.charCodeAt(f + k) !== topic.charCodeAt(t + k)) return false;
+    }
+    if (fEnd === filter.length) return tEnd === topic.length;
+    f = fEnd + 1;
+    t = tEnd + 1;
   }
-  return f.length === t.length;
 }
+
+const endOfLevel = (s: string, from: number): number => {
+  const i = s.indexOf('/', from);
+  return i < 0 ? s.length : i;
+};
 
 /** A topic a client may publish to: non-empty levels, no wildcards, no NUL. */
 export function isPublishableTopic(topic: string): boolean {

@@ -24,6 +24,7 @@ import { WriteError } from './sta-writer.js';
  */
 
 const VERSIONS = ['v1.1', 'v1.0'];
+const VERSION_TREES = VERSIONS.map((v) => `${v}/#`);
 const DATASTREAM_TOPIC = /^v1\.[01]\/Datastreams\((\d{1,15})\)(?:\/.*)?$/;
 /** `v1.1/Things(7)`, `v1.1/Things(7)/Datastreams`, `v1.1/Datastreams(5)/Observations?$select=result,phenomenonTime`. */
 const ENTITY_TOPIC = /^(v1\.[01])\/(\w+)\((\d{1,15})\)(\/\w+)?(?:\?\$select=([\w@./,]{1,200}))?$/;
@@ -200,6 +201,8 @@ export function registerSensorThingsMqtt(deps: {
     let rows = all;
     if (bus.listens) {
       // Nobody subscribed on the embedded broker: no rendering, no owner look-up (the ingest hot path).
+      // One cached question per version first; per datastream only when someone listens under it.
+      if (!VERSION_TREES.some((tree) => bus.listens?.(tree))) return;
       const ids = new Set<number>();
       let last = Number.NaN;
       for (const r of all) {
