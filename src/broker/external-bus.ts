@@ -2,6 +2,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { type InboundHandler, type MqttBus, topicMatches } from './broker.js';
+import { DeferredPubacks } from './deferred-pubacks.js';
 
 export interface ExternalBusOptions {
   url: string;
@@ -22,8 +23,8 @@ const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
 
 /**
  * Polder as a client of an external broker (Mosquitto, EMQX), over MQTT 5. It subscribes with
- * QoS 1 in a persistent session and acknowledges each message only after it is durably accepted:
- * MQTT.js sends the PUBACK when handleMessage's callback runs.
+ * QoS 1 in a persistent session and acknowledges each message only after it is durably accepted
+ * (DeferredPubacks holds the PUBACK MQTT.js writes after handleMessage's callback until then).
  *
  * With shared subscriptions a message matching several filters comes once per filter, possibly
  * to different processes. Each filter is subscribed with its own subscription identifier (derived
@@ -45,27 +46,35 @@ export async function connectExternalBus(opts: ExternalBusOptions): Promise<Mqtt
   // The delivery through the first (in sort order) subscribed filter matching the topic is the primary one.
   const isPrimary = (via: readonly (string | undefined)[], topic: string) =>
     via.includes([...filterOfId.values()].filter((f) => topicMatches(f, topic)).sort()[0]);
+  const pubacks = new DeferredPubacks(client);
+  /** A reconnect for redelivery is under way (several publishes may fail at once). */
+  let redelivering = false;
+  client.on('connect', () => {
+    redelivering = false;
+  });
   client.handleMessage = (packet, callback) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const ids = packet.properties?.subscriptionIdentifier;
     const via = (Array.isArray(ids) ? ids : ids === undefined ? [] : [ids]).map((id) => filterOfId.get(id));
-    opts
-      .onInbound({
-        topic: packet.topic,
-        payload,
-        qos: packet.qos,
-        receivedAt: opts.clock(),
-        // An identifier not known (a filter of an earlier run): every matching route takes it.
-        ...(opts.shareGroup &&
-          via.length > 0 &&
-          via.every((f) => f !== undefined) && { via, primary: isPrimary(via, packet.topic) }),
-      })
-      .then(() => callback())
-      .catch((err: unknown) => {
-        // No PUBACK: the broker redelivers in this persistent session after a reconnect.
-        log.error({ err, topic: packet.topic }, 'inbound message not accepted; reconnecting for redelivery');
-        client.end(true, {}, () => client.reconnect());
-      });
+    const accepted = opts.onInbound({
+      topic: packet.topic,
+      payload,
+      qos: packet.qos,
+      receivedAt: opts.clock(),
+      // An identifier not known (a filter of an earlier run): every matching route takes it.
+      ...(opts.shareGroup &&
+        via.length > 0 &&
+        via.every((f) => f !== undefined) && { via, primary: isPrimary(via, packet.topic) }),
+    });
+    accepted.catch((err: unknown) => {
+      // No PUBACK: the broker redelivers in this persistent session after a reconnect.
+      log.error({ err, topic: packet.topic }, 'inbound message not accepted; reconnecting for redelivery');
+      if (redelivering) return;
+      redelivering = true;
+      // After the PUBACKs of the publishes stored meanwhile: only what was not stored comes back.
+      void pubacks.settled().then(() => client.end(true, {}, () => client.reconnect()));
+    });
+    pubacks.handOver(packet, accepted, () => callback());
   };
   client.on('error', (err) => log.error({ err }, 'MQTT client error'));
   client.on('reconnect', () => log.warn('reconnecting to the MQTT broker'));
@@ -97,7 +106,11 @@ export async function connectExternalBus(opts: ExternalBusOptions): Promise<Mqtt
     },
     // Sessions on an external broker are ended by the broker's own auth (dynamic security).
     disconnect: async () => 0,
-    close: () => client.endAsync(),
+    // The PUBACKs of what was stored go out before the connection closes (else all of it comes back).
+    close: async () => {
+      await pubacks.settled();
+      await client.endAsync();
+    },
   };
 }
 
