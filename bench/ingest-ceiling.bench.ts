@@ -17,6 +17,8 @@
  *   http      POST /api/uplinks/{id}, one uplink per request, keep-alive, 64 concurrent
  *   bulk      POST /api/uplinks/{id}/batch, NDJSON, 500 uplinks per request, 4 concurrent
  *   postgres  PostgreSQL + RabbitMQ inbox, MQTT (needs both services)
+ *   mosquitto SQLite, Polder a client of a Mosquitto the bench starts (POLDER_MQTT_URL; not in the
+ *             default list): the publisher sends to Mosquitto, which delivers to Polder's session
  *   rules     `embedded` again with POLDER_BENCH_RULES (default 1,000) rules made through
  *             /api/rules after the warm-up (issue 12: their cost against the same run's
  *             `embedded`); POLDER_BENCH_DEVICES=3334 gives the issue's 10,000 datastreams
@@ -32,7 +34,7 @@
  *   POLDER_BENCH_UPLINKS=20000 POLDER_BENCH_MODES=ceiling,embedded npx tsx bench/ingest-ceiling.bench.ts
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -233,6 +235,8 @@ interface Setup {
   /** A fresh database for the next Polder (each checkout migrates its own). */
   fresh?(): Promise<void>;
   cleanup(): Promise<void>;
+  /** The broker the publisher sends to (default: Polder's embedded broker). */
+  brokerUrl?: string;
 }
 
 const sqliteSetup = (): Setup => ({
@@ -251,6 +255,50 @@ const sqliteSetup = (): Setup => ({
   },
   cleanup: async () => {},
 });
+
+/**
+ * SQLite with Mosquitto as Polder's broker (POLDER_MQTT_URL): a Mosquitto of the bench's own on a free
+ * port, configured as deploy/mosquitto/mosquitto.conf is for Polder's session (queue not capped at
+ * Mosquitto's default 1,000 messages, which drops the rest while Polder stores them).
+ */
+async function mosquittoSetup(): Promise<Setup | string> {
+  let broker: ChildProcess | undefined;
+  let dir: string | undefined;
+  const stop = () => {
+    broker?.kill();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+  // A fresh Mosquitto for every Polder started: no session or queue of the last one left behind.
+  const start = async (): Promise<string | undefined> => {
+    stop();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'polder-bench-mosquitto-'));
+    const port = await freePort();
+    const conf = path.join(dir, 'mosquitto.conf');
+    writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\n`);
+    const b = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+    broker = b;
+    const failed = new Promise<string>((resolve) => b.once('error', (err) => resolve(`mosquitto: ${err.message}`)));
+    const up = (async () => {
+      for (let i = 0; i < 100 && !(await reachable(`mqtt://127.0.0.1:${port}`)); i++) await sleep(50);
+      return undefined;
+    })();
+    const problem = await Promise.race([failed, up]);
+    setup.env = { POLDER_MQTT_URL: `mqtt://127.0.0.1:${port}` };
+    setup.brokerUrl = setup.env.POLDER_MQTT_URL;
+    return problem;
+  };
+  const setup: Setup = {
+    ...sqliteSetup(),
+    name: 'SQLite, inbox table, external broker (Mosquitto)',
+    fresh: async () => {
+      const problem = await start();
+      if (problem) throw new Error(problem);
+    },
+    cleanup: async () => stop(),
+  };
+  const problem = await start();
+  return problem ?? setup;
+}
 
 /** PostgreSQL + RabbitMQ: a fresh database and queue for every Polder started (`fresh()`). */
 async function postgresSetup(): Promise<Setup | string> {
@@ -381,15 +429,26 @@ async function polderPhase(
   const pid = served.child.pid as number;
   try {
     const pipeline: PipelineRef = await httpPipelineAdmin(base, TOKEN).ensurePipeline(pipelineSpec as never);
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${served.mqttPort}`, {
+    const client = await mqtt.connectAsync(setup.brokerUrl ?? `mqtt://127.0.0.1:${served.mqttPort}`, {
       clientId: `bench-pub-${process.pid}`,
       username: 'bench',
       password: TOKEN,
     });
+    if (setup.brokerUrl) {
+      // Polder subscribes to the new pipeline's topic on the external broker a moment after it is
+      // made; what is published before is not for its session. Send the first uplink until it lands.
+      const first = warm.slice(0, 1);
+      for (let i = 0; (await storedOf(base)) < POINTS; i++) {
+        if (i > 100) throw new Error('the external broker did not deliver to Polder in 10 s');
+        if (i % 10 === 0) await publish(client, first, { inFlight: 1 });
+        await sleep(100);
+      }
+    }
     await publish(client, warm, { inFlight: IN_FLIGHT });
     // A cold batch registers up to 500 devices before it stores anything: a long stall is allowed here.
     const warmStored = await waitStored(base, warm.length * POINTS, 180_000);
-    if (warmStored < warm.length * POINTS) throw new Error(`warm-up: ${warmStored} of ${warm.length * POINTS} points stored`);
+    if (warmStored < warm.length * POINTS)
+      throw new Error(`warm-up: ${warmStored} of ${warm.length * POINTS} points stored\n${served.output().slice(-3000)}`);
     if (rules > 0) await createRules(base, warm, rules);
     const probeIds = new Map<string, string>();
     for (const u of warm.slice(0, 8)) {
@@ -511,6 +570,14 @@ if (MODES.includes('rules')) await run(sqlite, 'mqtt', RULES);
 if (MODES.includes('paced')) await run(sqlite, 'paced');
 if (MODES.includes('http')) await run(sqlite, 'http');
 if (MODES.includes('bulk')) await run(sqlite, 'bulk');
+if (MODES.includes('mosquitto')) {
+  const m = await mosquittoSetup();
+  if (typeof m === 'string') note(`Mosquitto skipped: ${m}`);
+  else {
+    await run(m, 'mqtt');
+    await m.cleanup();
+  }
+}
 if (MODES.includes('postgres')) {
   const pgSetup = await postgresSetup();
   if (typeof pgSetup === 'string') note(`PostgreSQL + RabbitMQ skipped: ${pgSetup}`);
