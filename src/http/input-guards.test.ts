@@ -24,9 +24,7 @@ describe('input guards', () => {
     const res = await post('/echo/1', '{"ok":1,"a":{"b":[1,"x\\u0000y"]},"c":"fine"}');
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.field).toBe('body.a.b.1');
-    expect(res.json().error.message).toBe(
-      'body.a.b.1: must be text without NUL characters or unpaired surrogates',
-    );
+    expect(res.json().error.message).toBe('body.a.b.1: must be text without NUL characters or unpaired surrogates');
   });
 
   it('names the object that holds a malformed key', async () => {
