@@ -89,8 +89,7 @@ class RequestLog extends LogController {
   }
   override requestCompleted(...[error, _request, reply]: Parameters<LogController['requestCompleted']>) {
     if (error) reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
-    else if (debugOn(reply.log))
-      reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else if (debugOn(reply.log)) reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
 }
 
