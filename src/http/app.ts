@@ -3,7 +3,8 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
 import { alertRoutes } from '../alerts/alerts.routes.js';
 import type { AlertService } from '../alerts/alerts.service.js';
 import type { WebhookService } from '../alerts/webhooks.service.js';
@@ -77,13 +78,18 @@ export interface AppDeps {
  * Request lines at debug level: at thousands of uplinks a second, two info lines per request
  * would cost more than the request. Failures are still logged (errorHandler, 5xx).
  */
+/** Request loggers are pino's or src/http/request-logger.ts's; Fastify's type leaves the method out. */
+const debugOn = (log: FastifyBaseLogger) => (log as unknown as PinoLogger).isLevelEnabled('debug');
+
 class RequestLog extends LogController {
+  // The level is asked first: the line's object (and the reply's elapsed time) is not worth
+  // making for a level that is off, which it is on every request in production.
   override incomingRequest(request: Parameters<LogController['incomingRequest']>[0]) {
-    request.log.debug({ req: request }, 'incoming request');
+    if (debugOn(request.log)) request.log.debug({ req: request }, 'incoming request');
   }
   override requestCompleted(...[error, _request, reply]: Parameters<LogController['requestCompleted']>) {
     if (error) reply.log.error({ res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
-    else reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    else if (debugOn(reply.log)) reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
 }
 

@@ -48,7 +48,9 @@ export function principalOf(request: FastifyRequest): Principal {
  */
 export function registerAuth(app: FastifyInstance, tenancy: TenancyService) {
   app.addHook('onRequest', async (request, reply) => {
-    const config = request.routeOptions.config;
+    // Read once: Fastify builds a new routeOptions object on every read.
+    const route = request.routeOptions;
+    const config = route.config;
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       request.principal = await tenancy.authenticateKey(header.slice(7).trim());
@@ -69,7 +71,7 @@ export function registerAuth(app: FastifyInstance, tenancy: TenancyService) {
         }
       }
     }
-    if (config.public || config.ownCredentials || request.routeOptions.url === undefined) return;
+    if (config.public || config.ownCredentials || route.url === undefined) return;
     const principal = principalOf(request);
     if (config.scope) requireScope(principal, config.scope);
   });

@@ -31,19 +31,35 @@ export function registerInputGuards(app: FastifyInstance) {
   });
 }
 
+type Bad = { path: string[]; rule: string };
+
 /** `body.location.latitude`: where validated input holds a value no store can keep (raw bodies, bytes, are not looked into). */
 function badValueAt(where: string, value: unknown): { field: string; rule: string } | undefined {
-  const stack: { value: unknown; path: string[] }[] = [{ value, path: [where] }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const v = item.value;
-    if (typeof v === 'number' && !Number.isFinite(v)) return { field: item.path.join('.'), rule: 'must be a finite number' };
-    if (typeof v === 'string' && MALFORMED_TEXT.test(v))
-      return { field: item.path.join('.'), rule: 'must be text without NUL characters or unpaired surrogates' };
-    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue;
-    for (const [key, child] of Object.entries(v)) {
-      if (MALFORMED_TEXT.test(key))
-        return { field: item.path.join('.'), rule: 'keys must be text without NUL characters or unpaired surrogates' };
-      stack.push({ value: child, path: [...item.path, key] });
+  const bad = badIn(value);
+  if (bad === undefined) return undefined;
+  bad.path.push(where);
+  return { field: bad.path.reverse().join('.'), rule: bad.rule };
+}
+
+/**
+ * The first bad value under `v`, its path from the innermost key outwards. Nothing is allocated
+ * while all is well (every request runs this); the order is a depth-first walk that checks an
+ * object's keys, then its values from the last to the first.
+ */
+function badIn(v: unknown): Bad | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : { path: [], rule: 'must be a finite number' };
+  if (typeof v === 'string')
+    return MALFORMED_TEXT.test(v) ? { path: [], rule: 'must be text without NUL characters or unpaired surrogates' } : undefined;
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return undefined;
+  const keys = Object.keys(v);
+  for (const key of keys)
+    if (MALFORMED_TEXT.test(key)) return { path: [], rule: 'keys must be text without NUL characters or unpaired surrogates' };
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i] as string;
+    const bad = badIn((v as Record<string, unknown>)[key]);
+    if (bad) {
+      bad.path.push(key);
+      return bad;
     }
   }
   return undefined;

@@ -26,6 +26,20 @@ export interface UplinkTarget {
 
 type UplinkRequest = FastifyRequest<{ Params: { pipelineId: string }; Querystring: { token?: string } }>;
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Where an uplink route's onRequest hook found the uplink may go (src/ingest). */
+    uplinkTarget: UplinkTarget | null;
+  }
+}
+
+/**
+ * 202 bodies are written by the native JSON.stringify (same bytes: the objects hold exactly the
+ * schema's properties, in its order); the schema still describes them in the OpenAPI document.
+ */
+const JSON_TYPE = 'application/json; charset=utf-8';
+const stringify = (payload: unknown) => JSON.stringify(payload);
+
 /** Uplinks one bulk request may carry, and its body limit. */
 export const BULK_MAX_UPLINKS = 10_000;
 export const BULK_MAX_BYTES = 16 * 1024 * 1024;
@@ -118,10 +132,24 @@ export async function authoriseUplink(
 export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
   await app.register(async (plain) => {
     const scope = plain as TypedApp;
-    // Every content type, kept raw: decoding is the pipeline's job.
+    // Every content type, kept raw: decoding is the pipeline's job. The catch-all RegExp, not only
+    // '*': Fastify caches the parser it finds for a content type through a RegExp, while '*' is
+    // looked up again (header parsed, lists scanned) on every request. '*' stays for requests
+    // whose content type the RegExp is not tried on.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    const targets = new WeakMap<FastifyRequest, UplinkTarget>();
+    const raw = (_request: FastifyRequest, body: Buffer | string, done: (err: null, body: Buffer | string) => void) =>
+      done(null, body);
+    scope.addContentTypeParser(/^/, { parseAs: 'buffer' }, raw);
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, raw);
+    // A request property of one shape rather than a WeakMap entry per request (which costs the GC).
+    scope.decorateRequest('uplinkTarget', null);
+    // Callback style: the credentials are checked before the body is read, with no extra promise.
+    const authorise = (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) => {
+      authoriseUplink(request as UplinkRequest, deps.catalog, deps.names).then((target) => {
+        request.uplinkTarget = target;
+        done();
+      }, done);
+    };
 
     scope.post(
       '/api/uplinks/:pipelineId',
@@ -145,9 +173,7 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
             ...errors(404, 409, 413, 503),
           },
         },
-        onRequest: async (request) => {
-          targets.set(request, await authoriseUplink(request as UplinkRequest, deps.catalog, deps.names));
-        },
+        onRequest: authorise,
         onError: async (_request, _reply, err) => {
           // Fastify refuses an oversized body itself (before the service sees it): count it here.
           if (!(err instanceof DomainError) && (err as { statusCode?: number }).statusCode === 413)
@@ -157,14 +183,14 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
       async (request, reply) => {
         const body = request.body as Buffer | undefined;
         const contentType = request.headers['content-type'];
-        const target = targets.get(request) as UplinkTarget;
+        const target = request.uplinkTarget as UplinkTarget;
         const traceId = await deps.service.accept({
           pipelineId: target.pipelineId,
           orgId: target.orgId,
           transport: { kind: 'http', ...(contentType !== undefined && { contentType }) },
           payload: body ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array(0),
         });
-        return reply.status(202).send({ traceId });
+        return reply.status(202).type(JSON_TYPE).serializer(stringify).send({ traceId });
       },
     );
 
@@ -201,9 +227,7 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
             ...errors(404, 409, 413, 503),
           },
         },
-        onRequest: async (request) => {
-          targets.set(request, await authoriseUplink(request as UplinkRequest, deps.catalog, deps.names));
-        },
+        onRequest: authorise,
         onError: async (_request, _reply, err) => {
           if (!(err instanceof DomainError) && (err as { statusCode?: number }).statusCode === 413)
             deps.metrics.rejected('http', 'PAYLOAD_TOO_LARGE');
@@ -211,7 +235,7 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
       },
       async (request, reply) => {
         const contentType = request.headers['content-type'];
-        const target = targets.get(request) as UplinkTarget;
+        const target = request.uplinkTarget as UplinkTarget;
         const payloads = splitBulk((request.body as Buffer | undefined) ?? Buffer.alloc(0), contentType);
         const outcomes = await deps.service.acceptMany(
           payloads.map((payload) => ({
@@ -225,12 +249,11 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
         // Nothing accepted for one reason (an inactive pipeline, every body too large): that answer.
         const first = outcomes[0];
         if (accepted === 0 && first && 'error' in first) throw first.error;
-        return reply.status(202).send({
-          accepted,
-          results: outcomes.map((o) =>
-            'traceId' in o ? { traceId: o.traceId } : { error: { code: o.error.code, message: o.error.message } },
-          ),
-        });
+        const results = outcomes.map((o) =>
+          'traceId' in o ? { traceId: o.traceId } : { error: { code: o.error.code, message: o.error.message } },
+        );
+        // One native stringify: the schema's serializer escapes each of the 500 trace ids in JavaScript.
+        return reply.status(202).type(JSON_TYPE).serializer(stringify).send({ accepted, results });
       },
     );
   });

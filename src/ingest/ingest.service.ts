@@ -41,12 +41,30 @@ export class IngestService {
     return this.deps.maxBytes;
   }
 
-  /** Accepts one uplink; resolves with its trace id once the inbox has stored it. */
+  /**
+   * Accepts one uplink; resolves with its trace id once the inbox has stored it. The same steps
+   * as acceptMany for one input, without its arrays and outcome objects: every HTTP and MQTT
+   * uplink comes through here.
+   */
   async accept(input: UplinkInput): Promise<string> {
-    const [outcome] = await this.acceptMany([input]);
-    if (!outcome) throw new Error('acceptMany returned no outcome');
-    if ('error' in outcome) throw outcome.error;
-    return outcome.traceId;
+    let message: PipelineMessage;
+    try {
+      message = this.build(this.checkPipeline(input, await this.deps.catalog.byId(input.pipelineId)), input);
+    } catch (err) {
+      if (err instanceof DomainError) this.deps.metrics.rejected(input.transport.kind, err.code);
+      throw err;
+    }
+    const kind = message.transport.kind;
+    try {
+      await this.deps.inbox.enqueue([message]);
+    } catch (err) {
+      this.deps.metrics.rejected(kind, 'INBOX_UNAVAILABLE');
+      this.deps.logger.error({ err, uplinks: 1 }, 'inbox did not store uplinks');
+      throw new DomainError('INBOX_UNAVAILABLE', 'the uplink could not be stored; send it again later');
+    }
+    this.deps.metrics.received(kind, 1);
+    this.deps.metrics.acked(kind, (this.deps.clock() - message.receivedAt) / 1000);
+    return message.id;
   }
 
   /**
@@ -57,13 +75,16 @@ export class IngestService {
   async acceptMany(inputs: readonly UplinkInput[]): Promise<UplinkOutcome[]> {
     const outcomes: UplinkOutcome[] = [];
     const messages: PipelineMessage[] = [];
-    // A bulk request names one pipeline for all its uplinks: look it up once, not once per uplink.
-    let looked: { id: string; pipeline: Promise<Pipeline | undefined> } | undefined;
+    // A bulk request names one pipeline for all its uplinks: look it up (and wait) once, not once per uplink.
+    let lookedId: string | undefined;
+    let looked: Pipeline | undefined;
     for (const input of inputs) {
       try {
-        if (looked?.id !== input.pipelineId)
-          looked = { id: input.pipelineId, pipeline: this.deps.catalog.byId(input.pipelineId) };
-        const pipeline = this.checkPipeline(input, await looked.pipeline);
+        if (lookedId !== input.pipelineId) {
+          looked = await this.deps.catalog.byId(input.pipelineId);
+          lookedId = input.pipelineId;
+        }
+        const pipeline = this.checkPipeline(input, looked);
         const message = this.build(pipeline, input);
         messages.push(message);
         outcomes.push({ traceId: message.id });

@@ -187,6 +187,24 @@ describe('POST /api/uplinks without a content type', () => {
       expect(r.statusCode, r.body).toBe(202);
       expect(inbox.messages.map((m) => Buffer.from(m.payload).toString())).toEqual(['01 02 03']);
       expect(inbox.messages[0]?.transport).toEqual({ kind: 'http' });
+      // A content type asked again (the route's parser is cached) is still taken raw; one that is no
+      // media type is refused by Fastify before any parser (415), as it always was.
+      const send = (type: string) =>
+        t.polder.app.inject({
+          method: 'POST',
+          url: '/api/uplinks/p',
+          headers: { 'x-ingest-token': INGEST_TOKEN, 'content-type': type },
+          payload: Buffer.from([0xe9, 0x00, 0xff]),
+        });
+      for (const type of ['text/plain; charset=latin1', 'text/plain; charset=latin1', 'application/json'])
+        expect((await send(type)).statusCode).toBe(202);
+      const bad = await send('not a media type');
+      expect([bad.statusCode, bad.json().error.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+      expect(inbox.messages.slice(1).map((m) => [m.transport.contentType, [...m.payload]])).toEqual([
+        ['text/plain; charset=latin1', [0xe9, 0x00, 0xff]],
+        ['text/plain; charset=latin1', [0xe9, 0x00, 0xff]],
+        ['application/json', [0xe9, 0x00, 0xff]],
+      ]);
     } finally {
       await t.close();
     }
