@@ -9,10 +9,13 @@
  * POLDER_BENCH_BEFORE=<another checkout> (e.g. /work/main) runs the whole fleet against that
  * checkout's `polder serve` first (with its own Node flags), then against this one: before/after
  * in one run. POLDER_BENCH_SNAPSHOT=<dir> writes a heap snapshot of Polder at rest into dir.
+ * POLDER_BENCH_DIST=1 runs each checkout's build (`bin/polder.js serve`, after `npm run build`), as
+ * deployed, instead of its sources through tsx (whose transpiled modules and inline source maps
+ * add about 15 MiB of live heap).
  *
  *   npx tsx bench/fleet-10k.ts [devices] [--seconds 60] [--interval 10] [--status-every 30] [--qos 0|1] [--burst 3]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { httpFleetAdmin } from '../src/simulate/neocampus/fleet-admin.js';
@@ -42,6 +45,32 @@ const metric = (text: string, series: string) => {
 const MIB = 2 ** 20;
 const BEFORE = process.env.POLDER_BENCH_BEFORE;
 const SNAPSHOT = process.env.POLDER_BENCH_SNAPSHOT;
+const DIST = process.env.POLDER_BENCH_DIST === '1';
+
+/**
+ * Where a process's resident memory is, from /proc/<pid>/smaps (MiB): file pages (the Node binary
+ * and libraries, shared with other Node processes), the main malloc arena (`[heap]`), and the
+ * other anonymous mappings (V8's heap pages, other threads' malloc arenas, SQLite's mmap).
+ */
+function residentOf(pid: number): { file: number; brk: number; anon: number } {
+  const out = { file: 0, brk: 0, anon: 0 };
+  let name = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const map = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (map) name = map[1] ?? '';
+    else if (line.startsWith('Rss:')) {
+      const mib = Number(line.slice(4).trim().split(' ')[0]) / 1024;
+      if (name === '[heap]') out.brk += mib;
+      else if (name.startsWith('/')) out.file += mib;
+      else out.anon += mib;
+    }
+  }
+  return out;
+}
+const residentText = (pid: number) => {
+  const r = residentOf(pid);
+  return `file ${r.file.toFixed(0)} MiB, main malloc arena ${r.brk.toFixed(0)} MiB, other anonymous ${r.anon.toFixed(0)} MiB`;
+};
 
 /**
  * The Node flags of a checkout's entry points (its test/support/serve.ts NODE_FLAGS), read as text:
@@ -57,8 +86,13 @@ function nodeFlagsOf(root: string): string[] {
 /** `polder serve` from a checkout's sources, with the Node flags that checkout's entry points use. */
 async function serveFrom(root: string, env: Record<string, string>): Promise<ServedPolder> {
   const diagnostics = SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT}`] : [];
-  const cli = path.join(root, 'test', 'support', 'polder-cli.ts');
   const flags = nodeFlagsOf(root);
+  if (DIST) {
+    if (!existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error(`no build in ${root}: npm run build there first`);
+    console.log(`polder serve from ${root}/dist, node ${flags.join(' ')}`);
+    return servePolder(env, 60_000, [process.execPath, ...flags, ...diagnostics, path.join(root, 'bin', 'polder.js'), 'serve']);
+  }
+  const cli = path.join(root, 'test', 'support', 'polder-cli.ts');
   console.log(`polder serve from ${root}, node ${flags.join(' ')}`);
   return servePolder(env, 60_000, [process.execPath, ...flags, ...diagnostics, '--import', 'tsx', cli, 'serve']);
 }
@@ -80,7 +114,7 @@ async function fleet(root: string): Promise<void> {
   const idle = await metrics();
   console.log(
     `Polder idle, no board: RSS ${rssMiBOf(pid).toFixed(0)} MiB; JS heap used ${(metric(idle, 'nodejs_heap_size_used_bytes') / MIB).toFixed(0)} MiB ` +
-      `of ${(metric(idle, 'nodejs_heap_size_total_bytes') / MIB).toFixed(0)} MiB reserved`,
+      `of ${(metric(idle, 'nodejs_heap_size_total_bytes') / MIB).toFixed(0)} MiB reserved; ${residentText(pid)}`,
   );
   let peakRss = rssMiBOf(pid);
   const sampler = setInterval(() => {
@@ -152,7 +186,7 @@ async function fleet(root: string): Promise<void> {
     `Polder memory at rest: RSS ${rssMiBOf(pid).toFixed(0)} MiB; JS heap used ${(metric(m1, 'nodejs_heap_size_used_bytes') / MIB).toFixed(0)} MiB ` +
       `of ${(metric(m1, 'nodejs_heap_size_total_bytes') / MIB).toFixed(0)} MiB reserved (new space ` +
       `${(metric(m1, 'nodejs_heap_space_size_total_bytes{space="new"}') / MIB).toFixed(0)} MiB), external ` +
-      `${(metric(m1, 'nodejs_external_memory_bytes') / MIB).toFixed(0)} MiB; the rest is native (SQLite page cache, sockets, allocator)`,
+      `${(metric(m1, 'nodejs_external_memory_bytes') / MIB).toFixed(0)} MiB; resident: ${residentText(pid)}`,
   );
   if (SNAPSHOT) {
     // --heapsnapshot-signal: Polder writes the snapshot into --diagnostic-dir and goes on.

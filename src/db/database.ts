@@ -69,7 +69,10 @@ export function openDatabase(opts: DatabaseOptions): Database {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('cache_size = -65536');
+  // A page cache of 16 MiB (not 64): it is memory held for good once filled, and with 10,000
+  // boards every MiB counts (docs/benchmarks.md, "Memory of 10,000 boards"); the writer thread has
+  // its own connection and the OS caches the file too.
+  sqlite.pragma('cache_size = -16384');
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { dialect: 'sqlite', db, sqlite, location: path.resolve(file), close: () => db.destroy() };
 }

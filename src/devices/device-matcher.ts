@@ -55,8 +55,12 @@ export interface MatchRequest {
 
 export type MatchResult = { deviceId: string } | { error: DomainError };
 
+/**
+ * Cache keys inside one organisation's map. A device id (a UUID) is its own key, so the id
+ * string the device holds is not copied; identities and codes get a prefix no UUID starts with.
+ */
 const key = {
-  id: (id: string) => `i\u0000${id}`,
+  id: (id: string) => id,
   identity: (i: Identity) => `e\u0000${i.kind}\u0000${i.value}`,
   code: (code: string) => `c\u0000${code}`,
 };
@@ -72,11 +76,19 @@ function identityOf(ref: DeviceRef): Identity | undefined {
 function keysOf(ref: DeviceRef): string[] {
   const identity = identityOf(ref);
   return [
-    ...(ref.id ? [key.id(ref.id)] : []),
+    // An id with a NUL is no device's id and could pose as an identity or code key.
+    ...(ref.id && !ref.id.includes('\u0000') ? [key.id(ref.id)] : []),
     ...(identity ? [key.identity(identity)] : []),
     ...(ref.code ? [key.code(ref.code)] : []),
   ];
 }
+
+/** The keys a cached device is found by. */
+const keysOfMatch = (d: DeviceMatch): string[] => [
+  key.id(d.id),
+  key.code(d.code),
+  ...(d.identity ? [key.identity(d.identity)] : []),
+];
 
 /** A registry code for an auto-registered device: its identity (or code) made a valid code. */
 export function autoCode(ref: DeviceRef): string | undefined {
@@ -128,6 +140,7 @@ export function pickBoard<T extends BoardCandidate>(candidates: readonly T[], pa
 }
 
 interface Cached {
+  orgId: string;
   device: DeviceMatch;
   at: number;
 }
@@ -141,21 +154,25 @@ export interface DeviceMatcherOptions {
   clock: Clock;
   /** Bounds staleness when another process changes the registry (ms, default 60 s). */
   ttlMs?: number;
-  /** Entries kept before the cache starts over (default 100 000). */
+  /** Devices kept before the cache starts over (default 50 000; each is found by up to 3 keys). */
   maxEntries?: number;
 }
 
 export class DeviceMatcher {
-  private readonly cache = new Map<string, Cached>();
-  /** Device id → its cache keys, to forget a device whatever it was looked up by. */
-  private readonly keysOfDevice = new Map<string, Set<string>>();
+  /**
+   * Organisation → key → entry; one entry per device, under each of its keys (id, code,
+   * identity). With 10,000 boards every byte of an entry counts (docs/benchmarks.md).
+   */
+  private readonly cache = new Map<string, Map<string, Cached>>();
+  /** Device id → its entry, to forget a device whatever it was looked up by (its keys follow from it). */
+  private readonly entries = new Map<string, Cached>();
   private readonly off: (() => void)[] = [];
   private readonly ttl: number;
   private readonly maxEntries: number;
 
   constructor(private readonly opts: DeviceMatcherOptions) {
     this.ttl = opts.ttlMs ?? 60_000;
-    this.maxEntries = opts.maxEntries ?? 100_000;
+    this.maxEntries = opts.maxEntries ?? 50_000;
     const ev = opts.events;
     if (ev) {
       this.off.push(
@@ -201,7 +218,7 @@ export class DeviceMatcher {
   close(): void {
     for (const off of this.off.splice(0)) off();
     this.cache.clear();
-    this.keysOfDevice.clear();
+    this.entries.clear();
   }
 
   /** Looks up every ref not cached: per organisation, one query per kind of key. */
@@ -231,39 +248,39 @@ export class DeviceMatcher {
   }
 
   private cached(orgId: string, ref: DeviceRef): DeviceMatch | undefined {
+    const org = this.cache.get(orgId);
+    if (!org) return undefined;
     const now = this.opts.clock();
     for (const k of keysOf(ref)) {
-      const hit = this.cache.get(`${orgId}\u0000${k}`);
+      const hit = org.get(k);
       if (hit && now - hit.at < this.ttl) return hit.device;
     }
     return undefined;
   }
 
   private remember(orgId: string, d: DeviceMatch) {
-    if (this.cache.size >= this.maxEntries) {
+    if (this.entries.size >= this.maxEntries) {
       this.cache.clear();
-      this.keysOfDevice.clear();
+      this.entries.clear();
     }
-    const entry = { device: d, at: this.opts.clock() };
-    const keys = [key.id(d.id), key.code(d.code), ...(d.identity ? [key.identity(d.identity)] : [])].map(
-      (k) => `${orgId}\u0000${k}`,
-    );
-    let mine = this.keysOfDevice.get(d.id);
-    if (!mine) {
-      mine = new Set();
-      this.keysOfDevice.set(d.id, mine);
+    this.forget(d.id);
+    const entry: Cached = { orgId, device: d, at: this.opts.clock() };
+    let org = this.cache.get(orgId);
+    if (!org) {
+      org = new Map();
+      this.cache.set(orgId, org);
     }
-    for (const k of keys) {
-      this.cache.set(k, entry);
-      mine.add(k);
-    }
+    for (const k of keysOfMatch(d)) org.set(k, entry);
+    this.entries.set(d.id, entry);
   }
 
   private forget(deviceId: string) {
-    for (const k of this.keysOfDevice.get(deviceId) ?? []) {
-      if (this.cache.get(k)?.device.id === deviceId) this.cache.delete(k);
-    }
-    this.keysOfDevice.delete(deviceId);
+    const entry = this.entries.get(deviceId);
+    if (!entry) return;
+    this.entries.delete(deviceId);
+    const org = this.cache.get(entry.orgId);
+    for (const k of keysOfMatch(entry.device)) if (org?.get(k) === entry) org.delete(k);
+    if (org?.size === 0) this.cache.delete(entry.orgId);
   }
 
   /**
