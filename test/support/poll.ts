@@ -1,8 +1,10 @@
 /**
  * Waiting in tests: poll for the condition, never sleep a fixed time. Resolves with the first
- * truthy value of `probe`; rejects after `timeoutMs` naming `what`.
+ * truthy value of `probe`; rejects after `timeoutMs` naming `what`. The default is generous: the
+ * suite runs several files at once on few cores, and a wait that passes in 1 s alone can take
+ * ten times that beside a browser test; only a failing wait runs to the end of it.
  */
-export async function eventually<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function eventually<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 30_000): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
