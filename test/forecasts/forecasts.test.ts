@@ -125,7 +125,11 @@ describe.each(await availableDialects())('forecasts (%s)', (dialect) => {
     expect(models[1]).toMatchObject({ version: 1, reason: 'initial' });
     const log = (await h.call('GET', `/api/datastreams/${ds.id}/forecast/log`)).json().data;
     expect(log.map((l: { deviation: boolean }) => l.deviation)).toEqual([true, true, true, false]);
-    const now = (await h.call('GET', `/api/datastreams/${ds.id}/forecast`)).json();
+    // The retrained model's forecast is written after the model's record: wait for it.
+    const now = await eventually('the forecast of model 2', async () => {
+      const f = (await h.call('GET', `/api/datastreams/${ds.id}/forecast`)).json();
+      return f.model?.version === 2 ? f : undefined;
+    });
     expect(now.model.version).toBe(2);
     expect(now.issuedAt).toBe(new Date(origin + 4 * HOUR).toISOString());
     expect(now.deviations).toEqual({ total: 3, sinceModel: 0 });
