@@ -42,9 +42,8 @@ export class IngestService {
   }
 
   /**
-   * Accepts one uplink; resolves with its trace id once the inbox has stored it. The same steps
-   * as acceptMany for one input, without its arrays and outcome objects: every HTTP and MQTT
-   * uplink comes through here.
+   * Accepts one uplink; resolves with its trace id once the inbox has stored it. acceptMany's
+   * steps for one input, without its outcome objects: every HTTP and MQTT uplink comes through here.
    */
   async accept(input: UplinkInput): Promise<string> {
     let message: PipelineMessage;
@@ -54,16 +53,7 @@ export class IngestService {
       if (err instanceof DomainError) this.deps.metrics.rejected(input.transport.kind, err.code);
       throw err;
     }
-    const kind = message.transport.kind;
-    try {
-      await this.deps.inbox.enqueue([message]);
-    } catch (err) {
-      this.deps.metrics.rejected(kind, 'INBOX_UNAVAILABLE');
-      this.deps.logger.error({ err, uplinks: 1 }, 'inbox did not store uplinks');
-      throw new DomainError('INBOX_UNAVAILABLE', 'the uplink could not be stored; send it again later');
-    }
-    this.deps.metrics.received(kind, 1);
-    this.deps.metrics.acked(kind, (this.deps.clock() - message.receivedAt) / 1000);
+    await this.enqueue([message]);
     return message.id;
   }
 
@@ -94,7 +84,15 @@ export class IngestService {
         outcomes.push({ error: err });
       }
     }
-    if (messages.length === 0) return outcomes;
+    if (messages.length > 0) await this.enqueue(messages);
+    return outcomes;
+  }
+
+  /**
+   * Enqueues accepted messages and counts them received and acknowledged; rejects with
+   * INBOX_UNAVAILABLE (each counted refused) when the inbox could not store them.
+   */
+  private async enqueue(messages: PipelineMessage[]): Promise<void> {
     try {
       await this.deps.inbox.enqueue(messages);
     } catch (err) {
@@ -116,7 +114,6 @@ export class IngestService {
       this.deps.metrics.acked(m.transport.kind, (now - m.receivedAt) / 1000);
     }
     if (kind !== undefined && run > 0) this.deps.metrics.received(kind, run);
-    return outcomes;
   }
 
   private checkPipeline(input: UplinkInput, pipeline: Pipeline | undefined): Pipeline {
