@@ -72,7 +72,10 @@ export async function connectExternalBus(opts: ExternalBusOptions): Promise<Mqtt
       if (redelivering) return;
       redelivering = true;
       // After the PUBACKs of the publishes stored meanwhile: only what was not stored comes back.
-      void pubacks.settled().then(() => client.end(true, {}, () => client.reconnect()));
+      // A DISCONNECT, not a dropped socket: the broker closes the connection once it has read the
+      // PUBACKs before it, so the new session cannot overtake them (a dropped socket's last
+      // PUBACKs could still be unread when the broker takes the session over, and come back).
+      void pubacks.settled().then(() => client.end(false, {}, () => client.reconnect()));
     });
     pubacks.handOver(packet, accepted, () => callback());
   };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { redactUrlCredentials } from '../shared/url.js';
 import type { Dialect } from './dialect.js';
@@ -73,8 +73,23 @@ export function openDatabase(opts: DatabaseOptions): Database {
   // boards every MiB counts (docs/benchmarks.md, "Memory of 10,000 boards"); the writer thread has
   // its own connection and the OS caches the file too.
   sqlite.pragma('cache_size = -16384');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return { dialect: 'sqlite', db, sqlite, location: path.resolve(file), close: () => db.destroy() };
+}
+
+/**
+ * Kysely's SQLite transactions begin IMMEDIATE (with the write lock) instead of deferred: one that
+ * read first and wrote after another connection's commit (the writer thread's, the rule engine
+ * thread's) would fail at once with SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait out.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 export const dialectOf = (database: Database): Dialect => database.dialect;

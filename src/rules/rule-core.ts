@@ -257,6 +257,14 @@ export class RuleCore {
     return out;
   }
 
+  /** States `flush` answered that were not written after all: the next flush takes them again. */
+  unflushed(states: readonly { ruleId: string; datastreamId: number }[]): void {
+    for (const { ruleId, datastreamId } of states) {
+      const e = this.states.get(datastreamId)?.get(ruleId);
+      if (e) this.mark(e, 2);
+    }
+  }
+
   private fired(firings: CoreFiring[], e: Entry, out: Transition[]) {
     this.mark(e, 2);
     this.counts.transitions += out.length;

@@ -47,6 +47,7 @@ interface CoreCalls {
   deviation(datastreamId: number, time: number, value: number): CoreFiring[];
   tick(now: number): CoreFiring[];
   flush(now: number, all: boolean): SerialisedState[];
+  unflushed(states: SerialisedState[]): void;
   /** In the worker given a database: flush and write there; answers the number written. */
   write(now: number, all: boolean): number;
   close(): void;
@@ -280,8 +281,13 @@ export class RuleEngine {
           .catch((err: unknown) => this.logger.error({ err }, 'rule states not written'));
         return;
       }
-      const batch = await this.link.call('flush', [now, all]);
-      if (batch.length > 0) await this.statesStore.save(batch, now);
+      const link = this.link;
+      const batch = await link.call('flush', [now, all]);
+      if (batch.length > 0)
+        await this.statesStore.save(batch, now).catch((err: unknown) => {
+          link.post('unflushed', [batch]);
+          throw err;
+        });
     });
     return queued.then(() => written).then(() => {});
   }

@@ -39,7 +39,15 @@ async function write(states: SerialisedState[], now: number) {
 const own: Record<string, (...args: never[]) => Promise<unknown>> = {
   write: (now: number, all: boolean) => {
     const states = core.flush(now, all);
-    const done = writes.then(() => write(states, now)).then(() => states.length);
+    const done = writes
+      .then(() => write(states, now))
+      .then(
+        () => states.length,
+        (err: unknown) => {
+          core.unflushed(states);
+          throw err;
+        },
+      );
     writes = done.catch(() => {});
     return done;
   },

@@ -94,6 +94,26 @@ describe('rule core (the evaluating half of the engine, off the storing thread)'
     expect(written(core, 90_000, true)).toEqual([]);
   });
 
+  it('takes states that were not written after all again at the next flush', () => {
+    const core = new RuleCore({ softFlushMs: 30_000 });
+    core.load([rule('hot', { kind: 'threshold', op: '>', value: 30 })], []);
+    core.setContexts([
+      [1, ctx(1)],
+      [2, ctx(2)],
+    ]);
+    batch(core, [
+      [1, 0, 40],
+      [2, 0, 50],
+    ]);
+    const lost = core.flush(1_000);
+    expect(lost.map((s) => s.datastreamId).sort()).toEqual([1, 2]);
+    expect(written(core, 2_000)).toEqual([]);
+    // The write failed (the engine tells the core): both go out again, once.
+    core.unflushed(lost);
+    expect(written(core, 3_000)).toEqual(['hot:1', 'hot:2']);
+    expect(written(core, 4_000)).toEqual([]);
+  });
+
   it('keeps the alert id the actions recorded with the state, and forgets a deleted rule', () => {
     const core = new RuleCore({ softFlushMs: 30_000 });
     core.load([rule('hot', { kind: 'threshold', op: '>', value: 30 })], []);
