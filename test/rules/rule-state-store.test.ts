@@ -54,7 +54,9 @@ describe('rule states written on a connection of their own (sqlite)', () => {
           commits++;
           try {
             other
-              .prepare("insert into organisations (id, slug, name, archive_days, settings, created_at) values (?, 'elsewhere', 'e', 30, '{}', 0)")
+              .prepare(
+                "insert into organisations (id, slug, name, archive_days, settings, created_at) values (?, 'elsewhere', 'e', 30, '{}', 0)",
+              )
               .run(`${orgId}-2`);
           } catch (err) {
             if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
@@ -72,7 +74,11 @@ describe('rule states written on a connection of their own (sqlite)', () => {
       1_000,
     );
     expect(commits).toBe(1);
-    const rows = await tdb.database.db.selectFrom('rule_states').select(['rule_id', 'state']).where('datastream_id', '=', 7).execute();
+    const rows = await tdb.database.db
+      .selectFrom('rule_states')
+      .select(['rule_id', 'state'])
+      .where('datastream_id', '=', 7)
+      .execute();
     expect(rows).toEqual([{ rule_id: 'live', state: '{"active":true}' }]);
   });
 });
