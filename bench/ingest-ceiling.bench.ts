@@ -26,7 +26,8 @@
  * Printed per phase: points/s, ratio to the ceiling, Polder's CPU µs per uplink (from
  * /proc/<pid>/stat, user + system, whole process), p50/p99 ack latency (publish → PUBACK, or the
  * HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled uplinks),
- * peak RSS. POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory.
+ * peak RSS. POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
+ * POLDER_BENCH_NODE_FLAGS adds Node flags after the ones Polder ships with.
  * POLDER_BENCH_BEFORE=<another checkout> runs each phase against it first (before/after in one
  * run, on the same machine load). The ceiling is measured at the start and again at the end.
  *
@@ -412,6 +413,8 @@ async function polderPhase(
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-ceiling-'));
   await setup.fresh?.();
   const nodeFlags = PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  // After the shipped flags: a later V8 flag wins (e.g. another --max-semi-space-size).
+  nodeFlags.push(...(process.env.POLDER_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
   const served = await servePolder(
     { POLDER_DATA_DIR: dataDir, POLDER_ADMIN_TOKEN: TOKEN, POLDER_LOG_LEVEL: 'warn', ...setup.env },
     120_000,

@@ -14,7 +14,12 @@ const names = args.filter((a) => !a.startsWith('--'));
 const all = readdirSync(benchDir)
   .filter((f) => f.endsWith('.ts'))
   .sort();
-const chosen = names.length === 0 ? all : names.map((n) => (n.endsWith('.ts') ? path.basename(n) : `${n}.ts`));
+// `ingest-ceiling` names bench/ingest-ceiling.bench.ts as well as bench/ingest-ceiling.ts.
+const fileOf = (n) => {
+  if (n.endsWith('.ts')) return path.basename(n);
+  return existsSync(path.join(benchDir, `${n}.bench.ts`)) ? `${n}.bench.ts` : `${n}.ts`;
+};
+const chosen = names.length === 0 ? all : names.map(fileOf);
 const unknown = chosen.filter((f) => !existsSync(path.join(benchDir, f)));
 if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; there are: ${all.join(', ')}\n`);

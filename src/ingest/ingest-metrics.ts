@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { OneLabelHistogram } from '../shared/histogram.js';
 import type { TransportKind } from '../workers/message.js';
 
 /**
@@ -19,13 +20,13 @@ export function createIngestMetrics(registry: Registry, inboxDepth?: () => Promi
     registers: [registry],
   });
   // From the uplink's arrival in Polder to the inbox holding it durably: what the acknowledgement waits for.
-  const ackSeconds = new Histogram({
-    name: 'polder_uplink_ack_duration_seconds',
-    help: 'Time from an uplink reaching Polder to the inbox holding it durably (the acknowledgement waits for this), by transport.',
-    labelNames: ['transport'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  const ackSeconds = new OneLabelHistogram(
+    registry,
+    'polder_uplink_ack_duration_seconds',
+    'Time from an uplink reaching Polder to the inbox holding it durably (the acknowledgement waits for this), by transport.',
+    'transport',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
   if (inboxDepth && !registry.getSingleMetric('polder_inbox_depth'))
     new Gauge({
       name: 'polder_inbox_depth',
@@ -39,7 +40,7 @@ export function createIngestMetrics(registry: Registry, inboxDepth?: () => Promi
     received: (transport: TransportKind, n = 1) => received.inc({ transport }, n),
     rejected: (transport: TransportKind, reason: string, n = 1) => rejected.inc({ transport, reason }, n),
     /** One uplink made durable `seconds` after it arrived. */
-    acked: (transport: TransportKind, seconds: number) => ackSeconds.observe({ transport }, seconds),
+    acked: (transport: TransportKind, seconds: number) => ackSeconds.observe(transport, seconds),
   };
 }
 

@@ -1,4 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
+import { OneLabelHistogram } from '../shared/histogram.js';
 import type { TraceStatus } from './pipelines.js';
 
 /** Hooks for metrics; the runner knows nothing of Prometheus. */
@@ -29,17 +30,17 @@ export function pipelineRunnerMetrics(registry: Registry): PipelineRunnerObserve
       registers,
     });
   const stepSeconds =
-    existing<Histogram<'worker'>>('polder_pipeline_step_seconds') ??
-    new Histogram({
-      name: 'polder_pipeline_step_seconds',
-      help: 'Time of one pipeline step on one message (the store step: on one batch), by worker (built-in name, "script" or "store").',
-      labelNames: ['worker'] as const,
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
-      registers,
-    });
+    existing<OneLabelHistogram>('polder_pipeline_step_seconds') ??
+    new OneLabelHistogram(
+      registry,
+      'polder_pipeline_step_seconds',
+      'Time of one pipeline step on one message (the store step: on one batch), by worker (built-in name, "script" or "store").',
+      'worker',
+      [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+    );
   return {
     messages: (status, count) => messages.inc({ status }, count),
     measurements: (count) => measurements.inc(count),
-    step: (worker, seconds) => stepSeconds.observe({ worker }, seconds),
+    step: (worker, seconds) => stepSeconds.observe(worker, seconds),
   };
 }
