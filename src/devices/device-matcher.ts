@@ -72,17 +72,6 @@ function identityOf(ref: DeviceRef): Identity | undefined {
   return value === undefined ? undefined : { kind: ref.identity.kind, value };
 }
 
-/** The keys of a ref in the order they are tried: id, identity, code. */
-function keysOf(ref: DeviceRef): string[] {
-  const identity = identityOf(ref);
-  return [
-    // An id with a NUL is no device's id and could pose as an identity or code key.
-    ...(ref.id && !ref.id.includes('\u0000') ? [key.id(ref.id)] : []),
-    ...(identity ? [key.identity(identity)] : []),
-    ...(ref.code ? [key.code(ref.code)] : []),
-  ];
-}
-
 /** The keys a cached device is found by. */
 const keysOfMatch = (d: DeviceMatch): string[] => [
   key.id(d.id),
@@ -251,11 +240,15 @@ export class DeviceMatcher {
     const org = this.cache.get(orgId);
     if (!org) return undefined;
     const now = this.opts.clock();
-    for (const k of keysOf(ref)) {
-      const hit = org.get(k);
-      if (hit && now - hit.at < this.ttl) return hit.device;
-    }
-    return undefined;
+    // Tried in this order: id, identity, code (no array of keys per look-up: it runs per uplink).
+    // An id with a NUL is no device's id and could pose as an identity or code key.
+    let hit = ref.id && !ref.id.includes('\u0000') ? org.get(key.id(ref.id)) : undefined;
+    if (hit && now - hit.at < this.ttl) return hit.device;
+    const identity = identityOf(ref);
+    hit = identity ? org.get(key.identity(identity)) : undefined;
+    if (hit && now - hit.at < this.ttl) return hit.device;
+    hit = ref.code ? org.get(key.code(ref.code)) : undefined;
+    return hit && now - hit.at < this.ttl ? hit.device : undefined;
   }
 
   private remember(orgId: string, d: DeviceMatch) {

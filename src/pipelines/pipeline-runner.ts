@@ -180,11 +180,13 @@ export class PipelineRunner {
       const step = steps[i] as ResolvedStep;
       // A skip (a join accept, a downlink event, a status) passes every later step untouched.
       if (skipReason(w.message) !== undefined) break;
-      const logs: ScriptLog[] = [];
-      // Built-ins never log through the context: they share one, and no closure is made per message.
-      const ctx = isBuiltinDefinition(step.prepared.worker)
+      // Built-ins never log through the context: they share one, and no closure or log array is
+      // made per message (a built-in's warnings get an array when there are some).
+      const builtin = isBuiltinDefinition(step.prepared.worker);
+      let logs: ScriptLog[] | undefined = builtin ? undefined : [];
+      const ctx = builtin
         ? this.builtinContext
-        : { scripts: this.opts.scripts, log: (entry: ScriptLog) => this.keep(logs, entry) };
+        : { scripts: this.opts.scripts, log: (entry: ScriptLog) => this.keep(logs as ScriptLog[], entry) };
       const startedAt = this.opts.clock();
       const t0 = performance.now();
       // The key of a step's timeouts is made only once a step of this batch timed out.
@@ -202,7 +204,9 @@ export class PipelineRunner {
           w.message = out instanceof Promise ? await out : (out as PipelineMessage);
           // What the step tolerated (e.g. codec fields without a unit) shows in its trace step.
           if (w.message.metadata !== before.metadata) {
-            for (const message of newWarnings(before.metadata, w.message.metadata)) this.keep(logs, { level: 'warn', message });
+            const warnings = newWarnings(before.metadata, w.message.metadata);
+            if (warnings.length > 0) logs ??= [];
+            for (const message of warnings) this.keep(logs as ScriptLog[], { level: 'warn', message });
           }
         } catch (err) {
           failure = err;
@@ -212,7 +216,7 @@ export class PipelineRunner {
       const ms = performance.now() - t0;
       this.opts.observer?.step(step.label, ms / 1000);
       const traced: TraceStep = { worker: step.worker, startedAt, durationMs: round(ms) };
-      if (logs.length > 0) traced.logs = logs;
+      if (logs && logs.length > 0) traced.logs = logs;
       w.steps.push(traced);
       if (failure !== undefined) {
         this.failed(w, failure, i);

@@ -224,11 +224,11 @@ export class StoreStep {
       for (let j = 0; j < drafts.length; j++) {
         const d = drafts[j] as MeasurementDraft;
         const deviceId = deviceOf(p.draftRequest[j] as number) as string;
-        const key = `${msg.orgId}\u0000${deviceId}`;
-        let g = groups.get(key);
+        // A device id names one device of one organisation (the matcher answered it for msg.orgId).
+        let g = groups.get(deviceId);
         if (!g) {
           g = { orgId: msg.orgId, deviceId, keys: [], item: [], draft: [] };
-          groups.set(key, g);
+          groups.set(deviceId, g);
         }
         g.keys.push({ sensor: d.sensor, observedProperty: d.observedProperty, unit: d.unit, kind: valueKindOf(d.value) });
         g.item.push(i);
