@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RuleCore } from '../../src/rules/rule-core.js';
-import type { Condition, Rule, StreamContext } from '../../src/rules/rules.js';
+import type { Condition, StreamContext } from '../../src/rules/rules.js';
+import { testRule } from './rule-fixture.js';
 
-const rule = (id: string, condition: Condition): Rule => ({
-  id,
-  orgId: 'o',
-  name: id,
-  scope: {},
-  property: 'temperature',
-  condition,
-  clear: null,
-  severity: 'warning',
-  repeatSeconds: null,
-  actions: [{ kind: 'alert' }],
-  enabled: true,
-  createdAt: 0,
-  updatedAt: 0,
-});
+const rule = (id: string, condition: Condition) => testRule(id, condition);
 
 const ctx = (datastreamId: number): StreamContext => ({
   datastreamId,

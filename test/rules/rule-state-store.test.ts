@@ -5,6 +5,7 @@ import { type Database, openDatabase } from '../../src/db/database.js';
 import { KyselyRuleStateStore, KyselyRuleStore } from '../../src/rules/rules.store.js';
 import { sqliteDatabase, type TestDatabase } from '../support/databases.js';
 import { createOrganisation } from '../support/fixtures.js';
+import { testRule } from './rule-fixture.js';
 
 /**
  * The rule engine's thread writes states on a SQLite connection of its own, beside the writer
@@ -31,19 +32,8 @@ describe('rule states written on a connection of their own (sqlite)', () => {
   it('are stored when another connection commits during their transaction, and not for rules deleted', async () => {
     const orgId = await createOrganisation(tdb.database.db, 'rules-thread');
     await new KyselyRuleStore(tdb.database.db).insert({
-      id: 'live',
-      orgId,
+      ...testRule('live', { kind: 'threshold', op: '>', value: 30 }, orgId),
       name: 'Hot',
-      scope: {},
-      property: 'temperature',
-      condition: { kind: 'threshold', op: '>', value: 30 },
-      clear: null,
-      severity: 'warning',
-      repeatSeconds: null,
-      actions: [{ kind: 'alert' }],
-      enabled: true,
-      createdAt: 0,
-      updatedAt: 0,
     });
     let commits = 0;
     // After the transaction's first statement, another connection writes (or finds the lock taken).
