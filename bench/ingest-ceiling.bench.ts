@@ -11,7 +11,8 @@
  *
  * Phases (POLDER_BENCH_MODES, comma separated; default all):
  *   ceiling   bare Aedes broker (the package Polder embeds) + a QoS 1 subscriber, each in its own
- *             process: pub → sub of the same messages, no Polder work
+ *             process: pub → sub of the same messages, no Polder work; with http or bulk also a
+ *             bare node:http server in its own process, sent the same requests by the same client
  *   embedded  `polder serve`, SQLite, embedded broker, MQTT
  *   paced     the same at 5,000 uplinks/s (POLDER_BENCH_RATE): ack → queryable latency
  *   http      POST /api/uplinks/{id}, one uplink per request, keep-alive, 64 concurrent
@@ -36,6 +37,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -148,26 +150,57 @@ function publish(
   });
 }
 
-/** Posts `bodies` with `concurrency` requests open; answer latency per request. */
+/**
+ * Posts `bodies` with `concurrency` requests open on keep-alive connections; answer latency per
+ * request. node:http, not fetch: fetch costs this process 300–360 µs of CPU per request here
+ * (node:http 80), so it capped a bare server at 3,400–4,000 requests/s on these two cores.
+ */
 async function post(url: string, bodies: Buffer[], contentType: string, concurrency: number): Promise<Float64Array> {
   const lat = new Float64Array(bodies.length);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const request = (body: Buffer) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': contentType, 'content-length': body.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d: Buffer) => chunks.push(d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
   let next = 0;
   const worker = async () => {
     while (next < bodies.length) {
       const i = next++;
       const s = performance.now();
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': contentType },
-        body: bodies[i],
-      });
-      const text = await res.text();
-      if (res.status !== 202) throw new Error(`POST ${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+      const res = await request(bodies[i] as Buffer);
+      if (res.status !== 202) throw new Error(`POST ${url}: HTTP ${res.status} ${res.text.slice(0, 200)}`);
       lat[i] = performance.now() - s;
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
   return lat;
+}
+
+/** The bulk route's bodies: NDJSON, BULK_SIZE uplinks per request. */
+function bulkBodies(ups: Up[]): Buffer[] {
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < ups.length; i += BULK_SIZE)
+    bodies.push(Buffer.concat(ups.slice(i, i + BULK_SIZE).flatMap((u) => [u.body, Buffer.from('\n')])));
+  return bodies;
 }
 
 function spawnPeer(args: string[]): { child: ChildProcess; line(prefix: string): Promise<string> } {
@@ -226,6 +259,42 @@ async function ceiling(ups: Up[]): Promise<number> {
   figure('ceiling: ack latency p50', pct(lat, 50), 'ms');
   figure('ceiling: ack latency p99', pct(lat, 99), 'ms');
   return pps;
+}
+
+/**
+ * The HTTP ceiling: a bare node:http server in its own process, sent the http and bulk phases'
+ * requests by the same client (this process). Points/s of each.
+ */
+async function httpCeiling(ups: Up[]): Promise<{ http: number; bulk: number }> {
+  heading('ceiling: bare node:http server answering 202, the same requests from the same client, no Polder work');
+  const port = await freePort();
+  const server = spawnPeer(['http', String(port)]);
+  await server.line('ready');
+  const url = `http://127.0.0.1:${port}/api/uplinks/bench`;
+  const out = { http: 0, bulk: 0 };
+  try {
+    for (const [kind, bodies, type, concurrency] of [
+      ['http', ups.map((u) => u.body), 'application/json', HTTP_CONCURRENCY],
+      ['bulk', bulkBodies(ups), 'application/x-ndjson', BULK_CONCURRENCY],
+    ] as const) {
+      if (!MODES.includes(kind)) continue;
+      const cpu0 = cpuSecondsOf(server.child.pid as number);
+      const t0 = performance.now();
+      const lat = await post(url, [...bodies], type, concurrency);
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = cpuSecondsOf(server.child.pid as number) - cpu0;
+      lat.sort();
+      out[kind] = (ups.length * POINTS) / seconds;
+      const what =
+        kind === 'bulk' ? `${BULK_SIZE} per request, ${concurrency} concurrent` : `one per request, ${concurrency} concurrent`;
+      figure(`ceiling ${kind}: points/s (${what})`, out[kind], 'points/s', `${ups.length} uplinks in ${seconds.toFixed(2)} s`);
+      figure(`ceiling ${kind}: server CPU per uplink`, (cpu / ups.length) * 1e6, 'µs');
+      figure(`ceiling ${kind}: answer latency p99`, pct(lat, 99), 'ms');
+    }
+  } finally {
+    server.child.kill();
+  }
+  return out;
 }
 
 interface Setup {
@@ -491,12 +560,7 @@ async function polderPhase(
         'application/json',
         HTTP_CONCURRENCY,
       );
-    else {
-      const bodies: Buffer[] = [];
-      for (let i = 0; i < ups.length; i += BULK_SIZE)
-        bodies.push(Buffer.concat(ups.slice(i, i + BULK_SIZE).flatMap((u) => [u.body, Buffer.from('\n')])));
-      lat = await post(`${base}/api/uplinks/${pipeline.id}/batch`, bodies, 'application/x-ndjson', BULK_CONCURRENCY);
-    }
+    else lat = await post(`${base}/api/uplinks/${pipeline.id}/batch`, bulkBodies(ups), 'application/x-ndjson', BULK_CONCURRENCY);
     const ackS = (performance.now() - t0) / 1000;
     const expected = (warm.length + ups.length) * POINTS;
     const stored = await waitStored(base, expected);
@@ -552,15 +616,18 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
-let ceilingPps = 0;
-if (MODES.includes('ceiling')) ceilingPps = await ceiling(work.ups);
+const ceilings = { mqtt: 0, http: 0, bulk: 0 };
+if (MODES.includes('ceiling')) {
+  ceilings.mqtt = await ceiling(work.ups);
+  if (MODES.includes('http') || MODES.includes('bulk')) Object.assign(ceilings, await httpCeiling(work.ups));
+}
 let failures = 0;
 const here = { label: '', root: path.join(import.meta.dirname, '..') };
 const checkouts = BEFORE ? [{ label: `before (${BEFORE}): `, root: BEFORE }, here] : [here];
 const run = async (setup: Setup, t: Transport, rules = 0) => {
   for (const checkout of checkouts) {
     try {
-      await polderPhase(setup, t, work, ceilingPps, checkout, rules);
+      await polderPhase(setup, t, work, t === 'http' || t === 'bulk' ? ceilings[t] : ceilings.mqtt, checkout, rules);
     } catch (err) {
       failures++;
       note(`failed: ${(err as Error).stack ?? err}`);

@@ -6,7 +6,11 @@
  *   node --import tsx bench/support/ceiling-peer.ts subscriber <port> <filter> <count>
  *       subscribes QoS 1, prints "ready", then "first <epoch ms>" and "done <epoch ms>" once
  *       <count> messages arrived, and exits.
+ *   node --import tsx bench/support/ceiling-peer.ts http <port>
+ *       a bare node:http server: reads each request's body and answers 202 with a JSON trace id,
+ *       as Polder's uplink routes do; prints "ready" once listening.
  */
+import http from 'node:http';
 import net from 'node:net';
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
@@ -31,7 +35,18 @@ if (mode === 'broker') {
   });
   await client.subscribeAsync(filter ?? '#', { qos: 1 });
   process.stdout.write('ready\n');
+} else if (mode === 'http') {
+  const answer = JSON.stringify({ traceId: '019ae4a0-0000-7000-8000-000000000000' });
+  const server = http.createServer((req, res) => {
+    req.on('data', () => {});
+    req.on('end', () => {
+      res.writeHead(202, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(answer);
+    });
+  });
+  server.keepAliveTimeout = 72_000;
+  server.listen(port, '127.0.0.1', () => process.stdout.write('ready\n'));
 } else {
-  process.stderr.write('usage: ceiling-peer.ts broker <port> | subscriber <port> <filter> <count>\n');
+  process.stderr.write('usage: ceiling-peer.ts broker <port> | subscriber <port> <filter> <count> | http <port>\n');
   process.exit(2);
 }

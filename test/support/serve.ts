@@ -3,6 +3,7 @@
  * client would, and that kill it (SIGKILL) and start it again on the same data.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ADMIN_TOKEN } from './polder.js';
@@ -62,12 +63,14 @@ export async function servePolder(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout?.on('data', (d) => {
+  // POLDER_SERVE_OUTPUT=<file>: also append what it prints there (e.g. a benchmark's --trace-gc-nvp).
+  const tee = process.env.POLDER_SERVE_OUTPUT;
+  const take = (d: Buffer) => {
     out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
+    if (tee) appendFileSync(tee, d);
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${httpPort}`;
   const deadline = Date.now() + timeoutMs;
