@@ -2,7 +2,9 @@
 // Node flags (the same in package.json's start, deploy/Dockerfile and test/support/serve.ts):
 // --no-node-snapshot for isolated-vm; a young generation of 4 MiB semi-spaces instead of 16 and
 // an old generation that grows by 30 % of what is live before its next collection keep the heap
-// close to its live size (10,000 idle boards: docs/benchmarks.md, "Memory of 10,000 boards").
+// close to its live size (10,000 idle boards: docs/benchmarks.md, "Memory of 10,000 boards");
+// --single-threaded-gc: on two cores V8's GC helper threads cost more CPU than they save
+// (docs/benchmarks.md, "The benchmark's HTTP client, and V8's GC threads").
 // Entry point of the `polder` command: runs the compiled CLI (npm run build).
 import { run } from '../dist/cli.js';
 
