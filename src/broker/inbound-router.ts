@@ -1,5 +1,8 @@
 import { type InboundHandler, type InboundMessage, topicMatches } from './broker.js';
 
+const RESOLVED: Promise<void> = Promise.resolve();
+const done = () => {};
+
 /**
  * Fans one inbound message out to every handler whose filter matches (heartbeats, pipelines,
  * neOCampus data …) and resolves when all of them have durably accepted it.
@@ -32,16 +35,35 @@ export class InboundRouter {
     return [...new Set([...this.routes.filter((r) => !r.passive).map((r) => r.filter), ...this.extra])];
   }
 
-  /** Resolves when every matching handler has; rejects if one fails (the message is not acknowledged). */
-  dispatch: InboundHandler = async (message: InboundMessage) => {
-    const { via } = message;
-    const matching = this.routes.filter(
-      (r) =>
-        topicMatches(r.filter, message.topic) &&
-        // A passive route (heartbeats) takes one of the deliveries only.
-        (via === undefined || (r.passive ? message.primary !== false : via.includes(r.filter))),
-    );
-    if (matching.length === 1) return matching[0]?.handler(message);
-    await Promise.all(matching.map((r) => r.handler(message)));
+  /**
+   * Resolves when every matching handler has; rejects if one fails (the message is not
+   * acknowledged). With one matching handler its own promise is answered: no promise or array of
+   * the router's per message, which would live as long as the uplink is in flight.
+   */
+  dispatch: InboundHandler = (message: InboundMessage) => {
+    try {
+      // Handlers are called once every route is looked at (one may remove a route).
+      let one: InboundHandler | undefined;
+      let many: InboundHandler[] | undefined;
+      for (const r of this.routes) {
+        if (!this.takes(r, message)) continue;
+        if (one === undefined) one = r.handler;
+        else if (many) many.push(r.handler);
+        else many = [one, r.handler];
+      }
+      if (many) return Promise.all(many.map((h) => h(message))).then(done);
+      return one ? one(message) : RESOLVED;
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
+
+  private takes(r: { filter: string; passive: boolean }, message: InboundMessage): boolean {
+    const { via } = message;
+    return (
+      topicMatches(r.filter, message.topic) &&
+      // A passive route (heartbeats) takes one of the deliveries only.
+      (via === undefined || (r.passive ? message.primary !== false : via.includes(r.filter)))
+    );
+  }
 }

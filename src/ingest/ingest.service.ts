@@ -45,16 +45,24 @@ export class IngestService {
    * Accepts one uplink; resolves with its trace id once the inbox has stored it. acceptMany's
    * steps for one input, without its outcome objects: every HTTP and MQTT uplink comes through here.
    */
-  async accept(input: UplinkInput): Promise<string> {
+  accept(input: UplinkInput): Promise<string> {
+    // A pipeline the catalog holds is taken without waiting a turn; no async frame of this
+    // method lives while the uplink is in flight (an MQTT publisher keeps a thousand in flight).
+    const known = this.deps.catalog.known?.(input.pipelineId);
+    if (known) return this.acceptFor(known.pipeline, input);
+    return this.deps.catalog.byId(input.pipelineId).then((pipeline) => this.acceptFor(pipeline, input));
+  }
+
+  private acceptFor(pipeline: Pipeline | undefined, input: UplinkInput): Promise<string> {
     let message: PipelineMessage;
     try {
-      message = this.build(this.checkPipeline(input, await this.deps.catalog.byId(input.pipelineId)), input);
+      message = this.build(this.checkPipeline(input, pipeline), input);
     } catch (err) {
       if (err instanceof DomainError) this.deps.metrics.rejected(input.transport.kind, err.code);
-      throw err;
+      return Promise.reject(err);
     }
-    await this.enqueue([message]);
-    return message.id;
+    const id = message.id;
+    return this.enqueue([message]).then(() => id);
   }
 
   /**
@@ -92,14 +100,25 @@ export class IngestService {
    * Enqueues accepted messages and counts them received and acknowledged; rejects with
    * INBOX_UNAVAILABLE (each counted refused) when the inbox could not store them.
    */
-  private async enqueue(messages: PipelineMessage[]): Promise<void> {
+  private enqueue(messages: PipelineMessage[]): Promise<void> {
+    let stored: Promise<void>;
     try {
-      await this.deps.inbox.enqueue(messages);
+      stored = this.deps.inbox.enqueue(messages);
     } catch (err) {
-      for (const m of messages) this.deps.metrics.rejected(m.transport.kind, 'INBOX_UNAVAILABLE');
-      this.deps.logger.error({ err, uplinks: messages.length }, 'inbox did not store uplinks');
-      throw new DomainError('INBOX_UNAVAILABLE', 'the uplink could not be stored; send it again later');
+      stored = Promise.reject(err);
     }
+    return stored.then(
+      () => this.count(messages),
+      (err: unknown) => {
+        for (const m of messages) this.deps.metrics.rejected(m.transport.kind, 'INBOX_UNAVAILABLE');
+        this.deps.logger.error({ err, uplinks: messages.length }, 'inbox did not store uplinks');
+        throw new DomainError('INBOX_UNAVAILABLE', 'the uplink could not be stored; send it again later');
+      },
+    );
+  }
+
+  /** Counts stored messages received and acknowledged. */
+  private count(messages: PipelineMessage[]): void {
     const now = this.deps.clock();
     let kind = messages[0]?.transport.kind;
     let run = 0;

@@ -86,45 +86,60 @@ export class MqttSource {
     for (const l of this.listeners) l();
   }
 
+  /**
+   * The handler of one source: a plain function answering the ingest service's promise (no
+   * promise or async frame of its own per uplink: each would live as long as the uplink is in flight).
+   */
   private handler(pipelineId: string, orgId: string, source: MqttSourceSpec): InboundHandler {
     const { service, metrics, logger } = this.deps;
-    return async (message: InboundMessage) => {
+    // Refused for good (too large, pipeline gone): acknowledge anyway, a device must not block on it.
+    const refused = (message: InboundMessage) => (err: unknown) => {
+      if (err instanceof DomainError && err.code !== 'INBOX_UNAVAILABLE') {
+        logger.warn(
+          { topic: message.topic, pipelineId, code: err.code, bytes: message.payload.byteLength },
+          'mqtt uplink refused',
+        );
+        return;
+      }
+      throw err;
+    };
+    const handle = (message: InboundMessage) => {
       // neOCampus binds +/+/+ but leaves device status and command topics out.
-      if (source.exclude?.some((f) => topicMatches(f, message.topic))) return;
+      if (source.exclude?.some((f) => topicMatches(f, message.topic))) return RESOLVED;
       const who = message.principal;
       // The service principal (a bridge) is trusted like an external broker: the topic names the device.
       const owner = who && who.kind !== 'service' ? undefined : this.deps.deviceOf?.(message.topic, message.payload);
-      if (source.devicesOnly && !fromOwnDevice(who, owner, orgId, message.topic)) return;
+      if (source.devicesOnly && !fromOwnDevice(who, owner, orgId, message.topic)) return RESOLVED;
       // The service principal and an external broker (no principal) are trusted; a device or an
       // admin key, or the device a topic belongs to, only feeds pipelines of its own organisation.
       const from = who && who.kind !== 'service' ? who.orgId : owner?.orgId;
       if (from !== undefined && from !== orgId) {
         metrics.rejected('mqtt', 'FORBIDDEN');
         logger.debug({ topic: message.topic, pipelineId }, 'mqtt uplink from another organisation ignored');
-        return;
+        return RESOLVED;
       }
-      try {
-        await service.accept({
+      return service
+        .accept({
           pipelineId,
           orgId,
           transport: { kind: 'mqtt', topic: message.topic },
           payload: new Uint8Array(message.payload.buffer, message.payload.byteOffset, message.payload.byteLength),
           device: who?.kind === 'device' ? { id: who.deviceId } : owner && { id: owner.id },
-        });
+        })
+        .then(ignore, refused(message));
+    };
+    return (message: InboundMessage) => {
+      try {
+        return handle(message);
       } catch (err) {
-        // Refused for good (too large, pipeline gone): acknowledge anyway, a device must not block on it.
-        if (err instanceof DomainError && err.code !== 'INBOX_UNAVAILABLE') {
-          logger.warn(
-            { topic: message.topic, pipelineId, code: err.code, bytes: message.payload.byteLength },
-            'mqtt uplink refused',
-          );
-          return;
-        }
-        throw err;
+        return Promise.reject(err);
       }
     };
   }
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
+const ignore = () => {};
 
 /**
  * `devicesOnly`: a device session of the organisation publishing under its base topic (embedded

@@ -6,6 +6,13 @@ import type { Pipeline, PipelineCatalog } from './pipelines.js';
 
 type Listener = (pipeline: Pipeline, change: 'saved' | 'deleted') => void;
 
+interface CacheEntry {
+  at: number;
+  entry: Promise<StoredPipeline | undefined>;
+  /** Once the entry has loaded a pipeline: it, for `known`. */
+  loaded?: { pipeline: Pipeline };
+}
+
 export interface CatalogOptions {
   /**
    * How long a cached pipeline is trusted. Changes made by this process invalidate at once; this
@@ -22,7 +29,7 @@ export interface CatalogOptions {
  * caller's to choose, and the cache must not grow with them.
  */
 export class CachedPipelineCatalog implements PipelineCatalog {
-  private readonly cache = new Map<string, { at: number; entry: Promise<StoredPipeline | undefined> }>();
+  private readonly cache = new Map<string, CacheEntry>();
   private readonly listeners = new Set<Listener>();
   private readonly maxAgeMs: number;
 
@@ -38,6 +45,11 @@ export class CachedPipelineCatalog implements PipelineCatalog {
     return (await this.load(id))?.pipeline;
   }
 
+  known(id: string): { pipeline: Pipeline } | undefined {
+    const hit = this.cache.get(id);
+    return hit?.loaded && this.clock() - hit.at < this.maxAgeMs ? hit.loaded : undefined;
+  }
+
   async tokenMatches(pipelineId: string, token: string): Promise<boolean> {
     const stored = await this.load(pipelineId);
     if (!stored?.tokenHash) return false;
@@ -50,7 +62,7 @@ export class CachedPipelineCatalog implements PipelineCatalog {
   async withSources(): Promise<Pipeline[]> {
     const all = await this.store.withSources();
     const at = this.clock();
-    for (const s of all) this.cache.set(s.pipeline.id, { at, entry: Promise.resolve(s) });
+    for (const s of all) this.cache.set(s.pipeline.id, { at, entry: Promise.resolve(s), loaded: { pipeline: s.pipeline } });
     return all.map((s) => s.pipeline);
   }
 
@@ -77,10 +89,12 @@ export class CachedPipelineCatalog implements PipelineCatalog {
     if (hit && now - hit.at < this.maxAgeMs) return hit.entry;
     // Concurrent lookups of one id share one query.
     const entry = this.store.findAnyOrg(id);
-    this.cache.set(id, { at: now, entry });
+    const cached: CacheEntry = { at: now, entry };
+    this.cache.set(id, cached);
     entry.then(
       (found) => {
-        if (!found && this.cache.get(id)?.entry === entry) this.cache.delete(id);
+        if (found) cached.loaded = { pipeline: found.pipeline };
+        else if (this.cache.get(id) === cached) this.cache.delete(id);
       },
       () => {
         if (this.cache.get(id)?.entry === entry) this.cache.delete(id);

@@ -54,6 +54,11 @@ export interface Pipeline {
 export interface PipelineCatalog {
   /** The pipeline with this id, or undefined when unknown or deleted. */
   byId(id: string): Promise<Pipeline | undefined>;
+  /**
+   * What `byId` would answer now, without a promise, when the catalog holds it (a fresh, loaded
+   * entry); undefined when it would have to ask its store.
+   */
+  known?(id: string): { pipeline: Pipeline } | undefined;
   /** Whether `token` is this pipeline's ingest token (compares hashes in constant time). */
   tokenMatches(pipelineId: string, token: string): Promise<boolean>;
   /** Every pipeline that has sources, to bind MQTT filters, AMQP queues and pollers. */

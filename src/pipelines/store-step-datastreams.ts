@@ -20,10 +20,22 @@ export interface DatastreamCacheOptions {
 const seriesKey = (orgId: string, deviceId: string, k: DatastreamKey) =>
   `${orgId}\u0000${deviceId}\u0000${k.sensor}\u0000${k.observedProperty}\u0000${k.unit}`;
 
+interface Entry {
+  series: ResolvedSeries;
+  at: number;
+}
+
+/** One device's cached series: by sensor, then observed property, then unit (no key string per value). */
+interface DeviceSeries {
+  orgId: string;
+  bySensor: Map<string, Map<string, Map<string, Entry>>>;
+}
+
 export class DatastreamCache {
-  private readonly ids = new Map<string, { series: ResolvedSeries; at: number }>();
-  private readonly keyOfId = new Map<number, string>();
-  private readonly keysOfDevice = new Map<string, Set<string>>();
+  private readonly devices = new Map<string, DeviceSeries>();
+  /** Where each cached datastream id is, to forget it when it is deleted. */
+  private readonly keyOfId = new Map<number, { deviceId: string; key: DatastreamKey }>();
+  private entries = 0;
   private readonly off: (() => void)[] = [];
   private readonly ttl: number;
   private readonly maxEntries: number;
@@ -47,10 +59,8 @@ export class DatastreamCache {
    */
   async resolve(orgId: string, deviceId: string, keys: readonly DatastreamKey[], now: number): Promise<ResolvedSeries[]> {
     const clock = this.opts.clock();
-    const out: (ResolvedSeries | undefined)[] = keys.map((k) => {
-      const hit = this.ids.get(seriesKey(orgId, deviceId, k));
-      return hit && clock - hit.at < this.ttl ? hit.series : undefined;
-    });
+    const device = this.deviceOf(orgId, deviceId);
+    const out: (ResolvedSeries | undefined)[] = keys.map((k) => this.fresh(device, k, clock));
     const missing = keys.filter((_, i) => out[i] === undefined);
     if (missing.length === 0) return out as ResolvedSeries[];
     const unique = [...new Map(missing.map((k) => [seriesKey(orgId, deviceId, k), k])).values()];
@@ -59,7 +69,7 @@ export class DatastreamCache {
     unique.forEach((k, i) => {
       const series = found[i] as ResolvedSeries;
       byKey.set(seriesKey(orgId, deviceId, k), series);
-      this.remember(seriesKey(orgId, deviceId, k), deviceId, series);
+      this.remember(orgId, deviceId, k, series);
     });
     return keys.map((k, i) => out[i] ?? (byKey.get(seriesKey(orgId, deviceId, k)) as ResolvedSeries));
   }
@@ -69,57 +79,87 @@ export class DatastreamCache {
    * them, without a promise; undefined when any is not (then `resolve`).
    */
   cached(orgId: string, deviceId: string, keys: readonly DatastreamKey[]): ResolvedSeries[] | undefined {
+    const device = this.deviceOf(orgId, deviceId);
+    if (!device) return undefined;
     const clock = this.opts.clock();
     const out: ResolvedSeries[] = new Array(keys.length);
     for (let i = 0; i < keys.length; i++) {
-      const hit = this.ids.get(seriesKey(orgId, deviceId, keys[i] as DatastreamKey));
-      if (!hit || clock - hit.at >= this.ttl) return undefined;
-      out[i] = hit.series;
+      const series = this.fresh(device, keys[i] as DatastreamKey, clock);
+      if (!series) return undefined;
+      out[i] = series;
     }
     return out;
   }
 
   get size(): number {
-    return this.ids.size;
+    return this.entries;
   }
 
   close(): void {
     for (const off of this.off.splice(0)) off();
-    this.ids.clear();
-    this.keyOfId.clear();
-    this.keysOfDevice.clear();
+    this.clear();
   }
 
-  private remember(key: string, deviceId: string, series: ResolvedSeries) {
-    const id = series.id;
-    if (this.ids.size >= this.maxEntries) {
-      this.ids.clear();
-      this.keyOfId.clear();
-      this.keysOfDevice.clear();
+  private deviceOf(orgId: string, deviceId: string): DeviceSeries | undefined {
+    const device = this.devices.get(deviceId);
+    return device?.orgId === orgId ? device : undefined;
+  }
+
+  private fresh(device: DeviceSeries | undefined, k: DatastreamKey, clock: number): ResolvedSeries | undefined {
+    const hit = device?.bySensor.get(k.sensor)?.get(k.observedProperty)?.get(k.unit);
+    return hit && clock - hit.at < this.ttl ? hit.series : undefined;
+  }
+
+  private clear() {
+    this.devices.clear();
+    this.keyOfId.clear();
+    this.entries = 0;
+  }
+
+  private remember(orgId: string, deviceId: string, k: DatastreamKey, series: ResolvedSeries) {
+    if (this.entries >= this.maxEntries) this.clear();
+    let device = this.devices.get(deviceId);
+    if (device?.orgId !== orgId) {
+      if (device) this.forgetDevice(deviceId);
+      device = { orgId, bySensor: new Map() };
+      this.devices.set(deviceId, device);
     }
-    this.ids.set(key, { series, at: this.opts.clock() });
-    this.keyOfId.set(id, key);
-    let mine = this.keysOfDevice.get(deviceId);
-    if (!mine) {
-      mine = new Set();
-      this.keysOfDevice.set(deviceId, mine);
+    let byProperty = device.bySensor.get(k.sensor);
+    if (!byProperty) {
+      byProperty = new Map();
+      device.bySensor.set(k.sensor, byProperty);
     }
-    mine.add(key);
+    let byUnit = byProperty.get(k.observedProperty);
+    if (!byUnit) {
+      byUnit = new Map();
+      byProperty.set(k.observedProperty, byUnit);
+    }
+    const before = byUnit.get(k.unit);
+    if (before) this.keyOfId.delete(before.series.id);
+    else this.entries++;
+    byUnit.set(k.unit, { series, at: this.opts.clock() });
+    this.keyOfId.set(series.id, { deviceId, key: k });
   }
 
   private forgetId(id: number) {
-    const key = this.keyOfId.get(id);
-    if (key === undefined) return;
+    const at = this.keyOfId.get(id);
+    if (!at) return;
     this.keyOfId.delete(id);
-    if (this.ids.get(key)?.series.id === id) this.ids.delete(key);
+    const byUnit = this.devices.get(at.deviceId)?.bySensor.get(at.key.sensor)?.get(at.key.observedProperty);
+    if (byUnit?.get(at.key.unit)?.series.id !== id) return;
+    byUnit.delete(at.key.unit);
+    this.entries--;
   }
 
   private forgetDevice(deviceId: string) {
-    for (const key of this.keysOfDevice.get(deviceId) ?? []) {
-      const hit = this.ids.get(key);
-      if (hit) this.keyOfId.delete(hit.series.id);
-      this.ids.delete(key);
-    }
-    this.keysOfDevice.delete(deviceId);
+    const device = this.devices.get(deviceId);
+    if (!device) return;
+    for (const byProperty of device.bySensor.values())
+      for (const byUnit of byProperty.values())
+        for (const hit of byUnit.values()) {
+          this.keyOfId.delete(hit.series.id);
+          this.entries--;
+        }
+    this.devices.delete(deviceId);
   }
 }

@@ -75,9 +75,10 @@ export class DatabaseInbox implements Inbox {
     this.slots = new HandlerSlots(opts.inFlight);
   }
 
-  async enqueue(messages: readonly PipelineMessage[]): Promise<void> {
-    if (this.closing) throw new DomainError('UNAVAILABLE', 'the inbox is closing');
-    await (this.direct ?? this.commits).add(messages);
+  /** The group commit's own promise (no async frame per call: a thousand uplinks may be in flight). */
+  enqueue(messages: readonly PipelineMessage[]): Promise<void> {
+    if (this.closing) return Promise.reject(new DomainError('UNAVAILABLE', 'the inbox is closing'));
+    return (this.direct ?? this.commits).add(messages);
   }
 
   /** Writes messages to the table; `later` gives a message its due time and deliveries begun. */
