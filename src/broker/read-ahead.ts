@@ -17,13 +17,24 @@ interface AedesClientInternals {
   _nextBatch(err?: Error): void;
 }
 
+/** A publish handed over, waiting for its answer and for those before it. */
+interface Pending {
+  /** Its acceptance settled: null once accepted, the error when refused; undefined until then. */
+  outcome: Error | null | undefined;
+  /** Whether it let Aedes read on (counted in `ahead`). */
+  released: boolean;
+  done: (err?: Error | null) => void;
+  next: Pending | undefined;
+}
+
 interface Connection {
   /** Publishes handed over and not yet answered. */
   ahead: number;
   /** Publishes to release at the next turn of the event loop. */
   release: number;
-  /** The answer of the last publish, which the next one waits for. */
-  tail: Promise<unknown>;
+  /** Unanswered publishes in PUBLISH order (a list: one object per publish, no promise chain). */
+  first: Pending | undefined;
+  last: Pending | undefined;
 }
 
 export class ReadAhead {
@@ -38,7 +49,7 @@ export class ReadAhead {
   answer(client: Client, accepted: Promise<unknown>, done: (err?: Error | null) => void): void {
     let c = this.connections.get(client);
     if (!c) {
-      c = { ahead: 0, release: 0, tail: Promise.resolve() };
+      c = { ahead: 0, release: 0, first: undefined, last: undefined };
       this.connections.set(client, c);
     }
     const conn = c;
@@ -48,20 +59,29 @@ export class ReadAhead {
       // Not now: this runs inside Aedes' parse of the chunk, which must not read again under itself.
       if (conn.release++ === 0) setImmediate(() => this.releaseReads(client, conn));
     }
-    const outcome = accepted.then(
-      () => null,
-      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    const p: Pending = { outcome: undefined, released, done, next: undefined };
+    if (conn.last) conn.last.next = p;
+    else conn.first = p;
+    conn.last = p;
+    accepted.then(
+      () => this.settle(client, conn, p, null),
+      (err: unknown) => this.settle(client, conn, p, err instanceof Error ? err : new Error(String(err))),
     );
-    const turn = conn.tail.then(() => outcome);
-    conn.tail = turn;
-    void turn.then((err) => {
-      if (released) {
+  }
+
+  /** Records one outcome and answers every settled publish at the head of the list, in order. */
+  private settle(client: Client, conn: Connection, p: Pending, outcome: Error | null): void {
+    p.outcome = outcome;
+    for (let head = conn.first; head && head.outcome !== undefined; head = conn.first) {
+      conn.first = head.next;
+      if (!conn.first) conn.last = undefined;
+      if (head.released) {
         conn.ahead--;
         // Aedes decrements again after `done`: count this packet back in first.
         (client as unknown as AedesClientInternals)._parsingBatch++;
       }
-      done(err);
-    });
+      head.done(head.outcome);
+    }
   }
 
   private releaseReads(client: Client, conn: Connection): void {

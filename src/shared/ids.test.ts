@@ -11,6 +11,16 @@ describe('uuidv7Generator', () => {
     expect(millisOf(id)).toBe(Date.UTC(2024, 0, 1));
   });
 
+  it('writes RFC 9562 text: lower-case hex, dashes at 8-4-4-4-12, variant 10', () => {
+    const newId = uuidv7Generator(() => 0x0123456789ab);
+    const ids = Array.from({ length: 600 }, newId);
+    for (const id of ids) {
+      expect(id).toMatch(/^01234567-89ab-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    // Random bits differ from id to id (one buffer is reused for the text, not shared by the ids).
+    expect(new Set(ids.map((id) => id.slice(19))).size).toBe(ids.length);
+  });
+
   it('never repeats nor decreases within one millisecond, past 4,096 ids', () => {
     const newId = uuidv7Generator(() => 1_000_000);
     const ids = Array.from({ length: 10_000 }, newId);

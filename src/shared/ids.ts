@@ -7,6 +7,8 @@ export type IdGenerator = () => string;
 // One randomBytes call per 256 ids: a call per id costs more than the rest of uuidv7, and bulk
 // paths (imports, uplink traces) make ids by the thousand. Same CSPRNG, consumed in slices.
 const POOL_IDS = 256;
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+const DASH = 0x2d;
 
 /**
  * A UUIDv7 generator (RFC 9562 §5.7): 48-bit Unix milliseconds from the injected clock, then
@@ -21,6 +23,7 @@ export function uuidv7Generator(clock: Clock = systemClock): IdGenerator {
   let seq = 0;
   let pool = Buffer.alloc(0);
   let poolOffset = 0;
+  const text = Buffer.alloc(36);
   return () => {
     let now = Math.floor(clock());
     if (now > lastMs) {
@@ -37,14 +40,22 @@ export function uuidv7Generator(clock: Clock = systemClock): IdGenerator {
       pool = randomBytes(16 * POOL_IDS);
       poolOffset = 0;
     }
-    const b = pool.subarray(poolOffset, poolOffset + 16);
+    // The 16 bytes in place in the pool, then written as text into one reused buffer: one
+    // string per id (no view, hex string and slices to join; ids are made per uplink).
+    const o = poolOffset;
     poolOffset += 16;
-    b.writeUIntBE(now, 0, 6);
-    b[6] = 0x70 | (seq >> 8);
-    b[7] = seq & 0xff;
-    b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
-    const h = b.toString('hex');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    pool.writeUIntBE(now, o, 6);
+    pool[o + 6] = 0x70 | (seq >> 8);
+    pool[o + 7] = seq & 0xff;
+    pool[o + 8] = ((pool[o + 8] ?? 0) & 0x3f) | 0x80;
+    let t = 0;
+    for (let i = 0; i < 16; i++) {
+      if (i === 4 || i === 6 || i === 8 || i === 10) text[t++] = DASH;
+      const v = pool[o + i] ?? 0;
+      text[t++] = HEX[v >> 4] ?? 0;
+      text[t++] = HEX[v & 15] ?? 0;
+    }
+    return text.toString('latin1', 0, 36);
   };
 }
 
