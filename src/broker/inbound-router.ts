@@ -1,7 +1,5 @@
+import { ignore, RESOLVED } from '../shared/promises.js';
 import { type InboundHandler, type InboundMessage, topicMatches } from './broker.js';
-
-const RESOLVED: Promise<void> = Promise.resolve();
-const done = () => {};
 
 /**
  * Fans one inbound message out to every handler whose filter matches (heartbeats, pipelines,
@@ -38,7 +36,8 @@ export class InboundRouter {
   /**
    * Resolves when every matching handler has; rejects if one fails (the message is not
    * acknowledged). With one matching handler its own promise is answered: no promise or array of
-   * the router's per message, which would live as long as the uplink is in flight.
+   * the router's per message, which would live as long as the uplink is in flight. A handler that
+   * throws instead of rejecting rejects here too.
    */
   dispatch: InboundHandler = (message: InboundMessage) => {
     try {
@@ -51,7 +50,7 @@ export class InboundRouter {
         else if (many) many.push(r.handler);
         else many = [one, r.handler];
       }
-      if (many) return Promise.all(many.map((h) => h(message))).then(done);
+      if (many) return Promise.all(many.map((h) => h(message))).then(ignore);
       return one ? one(message) : RESOLVED;
     } catch (err) {
       return Promise.reject(err);

@@ -49,7 +49,7 @@ export class IngestService {
     // A pipeline the catalog holds is taken without waiting a turn; no async frame of this
     // method lives while the uplink is in flight (an MQTT publisher keeps a thousand in flight).
     const known = this.deps.catalog.known?.(input.pipelineId);
-    if (known) return this.acceptFor(known.pipeline, input);
+    if (known) return this.acceptFor(known, input);
     return this.deps.catalog.byId(input.pipelineId).then((pipeline) => this.acceptFor(pipeline, input));
   }
 
@@ -101,13 +101,7 @@ export class IngestService {
    * INBOX_UNAVAILABLE (each counted refused) when the inbox could not store them.
    */
   private enqueue(messages: PipelineMessage[]): Promise<void> {
-    let stored: Promise<void>;
-    try {
-      stored = this.deps.inbox.enqueue(messages);
-    } catch (err) {
-      stored = Promise.reject(err);
-    }
-    return stored.then(
+    return this.deps.inbox.enqueue(messages).then(
       () => this.count(messages),
       (err: unknown) => {
         for (const m of messages) this.deps.metrics.rejected(m.transport.kind, 'INBOX_UNAVAILABLE');

@@ -6,6 +6,7 @@ import { type InboundHandler, type InboundMessage, topicMatches } from '../broke
 import type { Pipeline, PipelineCatalog, PipelineSource } from '../pipelines/pipelines.js';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { ignore, RESOLVED } from '../shared/promises.js';
 import type { IngestService } from './ingest.service.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 
@@ -89,6 +90,7 @@ export class MqttSource {
   /**
    * The handler of one source: a plain function answering the ingest service's promise (no
    * promise or async frame of its own per uplink: each would live as long as the uplink is in flight).
+   * It is called by the inbound router, which turns a throw into a rejection.
    */
   private handler(pipelineId: string, orgId: string, source: MqttSourceSpec): InboundHandler {
     const { service, metrics, logger } = this.deps;
@@ -103,7 +105,7 @@ export class MqttSource {
       }
       throw err;
     };
-    const handle = (message: InboundMessage) => {
+    return (message: InboundMessage) => {
       // neOCampus binds +/+/+ but leaves device status and command topics out.
       if (source.exclude?.some((f) => topicMatches(f, message.topic))) return RESOLVED;
       const who = message.principal;
@@ -128,18 +130,8 @@ export class MqttSource {
         })
         .then(ignore, refused(message));
     };
-    return (message: InboundMessage) => {
-      try {
-        return handle(message);
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    };
   }
 }
-
-const RESOLVED: Promise<void> = Promise.resolve();
-const ignore = () => {};
 
 /**
  * `devicesOnly`: a device session of the organisation publishing under its base topic (embedded

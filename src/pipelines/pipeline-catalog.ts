@@ -9,8 +9,8 @@ type Listener = (pipeline: Pipeline, change: 'saved' | 'deleted') => void;
 interface CacheEntry {
   at: number;
   entry: Promise<StoredPipeline | undefined>;
-  /** Once the entry has loaded a pipeline: it, for `known`. */
-  loaded?: { pipeline: Pipeline };
+  /** The pipeline, once the entry has loaded one (for `known`). */
+  loaded?: Pipeline;
 }
 
 export interface CatalogOptions {
@@ -45,7 +45,7 @@ export class CachedPipelineCatalog implements PipelineCatalog {
     return (await this.load(id))?.pipeline;
   }
 
-  known(id: string): { pipeline: Pipeline } | undefined {
+  known(id: string): Pipeline | undefined {
     const hit = this.cache.get(id);
     return hit?.loaded && this.clock() - hit.at < this.maxAgeMs ? hit.loaded : undefined;
   }
@@ -62,7 +62,7 @@ export class CachedPipelineCatalog implements PipelineCatalog {
   async withSources(): Promise<Pipeline[]> {
     const all = await this.store.withSources();
     const at = this.clock();
-    for (const s of all) this.cache.set(s.pipeline.id, { at, entry: Promise.resolve(s), loaded: { pipeline: s.pipeline } });
+    for (const s of all) this.cache.set(s.pipeline.id, { at, entry: Promise.resolve(s), loaded: s.pipeline });
     return all.map((s) => s.pipeline);
   }
 
@@ -93,11 +93,11 @@ export class CachedPipelineCatalog implements PipelineCatalog {
     this.cache.set(id, cached);
     entry.then(
       (found) => {
-        if (found) cached.loaded = { pipeline: found.pipeline };
+        if (found) cached.loaded = found.pipeline;
         else if (this.cache.get(id) === cached) this.cache.delete(id);
       },
       () => {
-        if (this.cache.get(id)?.entry === entry) this.cache.delete(id);
+        if (this.cache.get(id) === cached) this.cache.delete(id);
       },
     );
     return entry;

@@ -58,7 +58,7 @@ export interface PipelineCatalog {
    * What `byId` would answer now, without a promise, when the catalog holds it (a fresh, loaded
    * entry); undefined when it would have to ask its store.
    */
-  known?(id: string): { pipeline: Pipeline } | undefined;
+  known?(id: string): Pipeline | undefined;
   /** Whether `token` is this pipeline's ingest token (compares hashes in constant time). */
   tokenMatches(pipelineId: string, token: string): Promise<boolean>;
   /** Every pipeline that has sources, to bind MQTT filters, AMQP queues and pollers. */
