@@ -75,7 +75,12 @@ port.on('message', (req: WriterRequest) => {
   try {
     switch (req.op) {
       case 'measurements': {
-        const fresh = commit(() => insertMeasurements(unpackMeasurements(req.triples)));
+        const traces = req.traces;
+        const fresh = commit(() => {
+          const inserted = insertMeasurements(unpackMeasurements(req.triples));
+          if (traces) upsertTraces(traces);
+          return inserted;
+        });
         answerAfterSync({ id: req.id, result: fresh });
         return;
       }

@@ -90,6 +90,21 @@ describe('SqliteWriter (the hot path commits on a worker thread)', () => {
     expect(count(database, 'traces')).toBe(2);
   });
 
+  it("commits a batch's traces in its measurements' transaction: both or neither, on the thread and on the connection", async () => {
+    for (const file of ['polder.db', ':memory:']) {
+      const database = await fresh(file);
+      expect(sqliteWriterOf(database) === undefined).toBe(file === ':memory:');
+      const store = createMeasurementStore(database);
+      const takes = store.insertWithTraces?.bind(store) as NonNullable<typeof store.insertWithTraces>;
+      const row = { datastreamId: 1, time: T0, value: 2 };
+      // A bad trace (status null) rolls the measurements back too.
+      await expect(takes([row], [trace('a'), trace('b', null)])).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_NOTNULL' });
+      expect([count(database, 'measurements'), count(database, 'traces'), count(database, 'rollups')]).toEqual([0, 0, 0]);
+      expect(await takes([row], [trace('a'), trace('b')])).toEqual([row]);
+      expect([count(database, 'measurements'), count(database, 'traces'), count(database, 'rollups')]).toEqual([1, 2, 1]);
+    }
+  });
+
   it('a thread that dies rejects the calls in flight; the next call starts a new one', async () => {
     const database = await fresh();
     const writer = sqliteWriterOf(database) as SqliteWriter;

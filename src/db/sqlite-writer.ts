@@ -18,7 +18,7 @@ export interface WriterThreadData {
 
 /** A request to the thread, answered by `{ id, result }` or `{ id, error }` once committed and synced. */
 export type WriterRequest =
-  | { id: number; op: 'measurements'; triples: Float64Array }
+  | { id: number; op: 'measurements'; triples: Float64Array; traces?: readonly TraceRow[] | undefined }
   | { id: number; op: 'traces'; rows: readonly TraceRow[] }
   | { id: number; op: 'close' };
 
@@ -60,9 +60,13 @@ export class SqliteWriter {
     return this.lock;
   }
 
-  /** Inserts the rows (see sqliteMeasurementInserter); answers one flag per row, 1 if inserted now. */
-  insertMeasurements(triples: Float64Array): Promise<Uint8Array> {
-    return this.call({ id: 0, op: 'measurements', triples }, [triples.buffer as ArrayBuffer]) as Promise<Uint8Array>;
+  /**
+   * Inserts the rows (see sqliteMeasurementInserter); answers one flag per row, 1 if inserted now.
+   * `traces` are upserted in the same transaction (one commit and one sync for a batch's
+   * measurements and its traces).
+   */
+  insertMeasurements(triples: Float64Array, traces?: readonly TraceRow[]): Promise<Uint8Array> {
+    return this.call({ id: 0, op: 'measurements', triples, traces }, [triples.buffer as ArrayBuffer]) as Promise<Uint8Array>;
   }
 
   /** Upserts the traces (see sqliteTraceUpserter). */

@@ -3,11 +3,12 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type { Schema } from '../db/schema.js';
 import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
 import type { SqliteWriter } from '../db/sqlite-writer.js';
+import { sqliteTraceUpserter } from '../pipelines/traces.store.sqlite.js';
 import { sqliteColumnReader } from './measurement-columns.sqlite.js';
 import { DELETE_RANGE, DELETE_ROLLUPS, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET } from './measurement-store.base.js';
 import { INSERT_MEASUREMENT, packMeasurements, READ_FOLD_MARK, sqliteMeasurementInserter } from './measurement-writer.sqlite.js';
-import type { Columns, Measurement, Order, Partition, Range, RollupSize } from './measurements.js';
+import type { Columns, Measurement, Order, Partition, Range, RollupSize, TraceRows } from './measurements.js';
 import { bucketStart, foldMarkAt } from './rollups.js';
 
 /**
@@ -71,6 +72,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
   private readonly readMark: BetterSqlite3.Statement<[], number>;
   private readonly commits: SqliteCommitter;
   private readonly columns: ReturnType<typeof sqliteColumnReader>;
+  private upsertTraces: ((rows: TraceRows) => void) | undefined;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -87,12 +89,24 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
 
   async insert(rows: readonly Measurement[]): Promise<Measurement[]> {
     if (rows.length === 0) return [];
+    return this.insertWithTraces(rows);
+  }
+
+  async insertWithTraces(rows: readonly Measurement[], traces?: TraceRows): Promise<Measurement[]> {
     // One IMMEDIATE transaction (the write lock at BEGIN, so a concurrent writer waits on
     // busy_timeout instead of failing to upgrade a read transaction), durable when it resolves;
     // the fsync runs off the event loop (db/sqlite-commit.ts, or the writer thread).
-    const fresh = this.writer
-      ? await this.writer.insertMeasurements(packMeasurements(rows))
-      : await this.commits.write(() => this.insertBatch(rows));
+    let fresh: Uint8Array;
+    if (this.writer) fresh = await this.writer.insertMeasurements(packMeasurements(rows), traces);
+    else {
+      if (traces && !this.upsertTraces) this.upsertTraces = sqliteTraceUpserter(this.sqlite);
+      const upsert = traces && this.upsertTraces;
+      fresh = await this.commits.write(() => {
+        const flags = this.insertBatch(rows);
+        if (upsert) upsert(traces);
+        return flags;
+      });
+    }
     const inserted: Measurement[] = [];
     for (let i = 0; i < rows.length; i++) if (fresh[i] === 1) inserted.push(rows[i] as Measurement);
     return inserted;

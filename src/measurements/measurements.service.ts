@@ -15,7 +15,16 @@ import {
   parseRfc3339,
   type ResolvedQuery,
 } from './measurement-query.js';
-import type { DatastreamRef, Measurement, MeasurementStore, RollupSize, Row, StreamLabels, ValueRow } from './measurements.js';
+import type {
+  DatastreamRef,
+  Measurement,
+  MeasurementStore,
+  RollupSize,
+  Row,
+  StreamLabels,
+  TraceRows,
+  ValueRow,
+} from './measurements.js';
 
 /**
  * Rows per read when exporting: enough to amortise a query (about 1 ms here), few enough that
@@ -66,15 +75,24 @@ export class MeasurementService {
     private readonly observer?: MeasurementObserver,
   ) {}
 
+  /** Whether `insert` can commit a batch's trace rows in the measurements' transaction (SQLite). */
+  get takesTraces(): boolean {
+    return this.store.insertWithTraces !== undefined;
+  }
+
   /**
    * Stores a batch (the pipeline's store step calls this; it has already matched the rows to
    * datastreams of the message's organisation) and tells subscribers about the rows that were
-   * new. Answers those rows: a redelivered measurement is stored and announced once.
+   * new. Answers those rows: a redelivered measurement is stored and announced once. `traces`
+   * (only where `takesTraces`): the batch's trace rows, committed in the same transaction.
    */
-  async insert(rows: readonly Measurement[]): Promise<Measurement[]> {
+  async insert(rows: readonly Measurement[], traces?: TraceRows): Promise<Measurement[]> {
     rows.forEach(checkRow);
     const started = performance.now();
-    const inserted = await this.store.insert(rows);
+    let inserted: Measurement[];
+    if (traces === undefined) inserted = await this.store.insert(rows);
+    else if (this.store.insertWithTraces) inserted = await this.store.insertWithTraces(rows, traces);
+    else throw new Error('this measurement store does not write traces (see takesTraces)');
     this.observer?.stored(rows.length, inserted.length, (performance.now() - started) / 1000);
     this.events.emit(inserted);
     return inserted;

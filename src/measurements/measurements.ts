@@ -105,6 +105,9 @@ export interface Partition {
   to: number;
 }
 
+/** A batch's pipeline traces as rows of the traces table (made by pipelines/traces.store.sqlite.ts). */
+export type TraceRows = readonly (readonly (string | number | null)[])[];
+
 /**
  * The measurements domain's storage port. Implementations: SQLite (measurement-store.sqlite.ts)
  * and PostgreSQL (measurement-store.postgres.ts); one contract suite checks both.
@@ -117,6 +120,12 @@ export interface MeasurementStore {
    * and 1-day ones for rows before the fold mark (see `foldRollups`).
    */
   insert(rows: readonly Measurement[]): Promise<Measurement[]>;
+  /**
+   * `insert`, with a batch's pipeline traces upserted in the same transaction: one commit (and
+   * one sync) makes both durable, and a failed one stores neither. Only where the store writes
+   * the traces table itself (SQLite); absent elsewhere.
+   */
+  insertWithTraces?(rows: readonly Measurement[], traces: TraceRows): Promise<Measurement[]>;
   /** Stores non-numeric values, as `insert` does numbers (no rollups); answers the rows new now. */
   insertValues(rows: readonly ValueRow[]): Promise<ValueRow[]>;
 

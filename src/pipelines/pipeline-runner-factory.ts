@@ -9,7 +9,6 @@ import { KyselyDatastreamStore } from '../devices/datastreams.store.js';
 import type { DeviceEvents } from '../devices/device-events.js';
 import { KyselyDeviceLookup } from '../devices/device-lookup.store.js';
 import { type DeviceCreator, DeviceMatcher, type TopicResolver } from '../devices/device-matcher.js';
-import type { Measurement } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import type { IdGenerator } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
@@ -18,7 +17,7 @@ import { PipelineRunner } from './pipeline-runner.js';
 import { pipelineRunnerMetrics } from './pipeline-runner-metrics.js';
 import type { PipelineCatalog, TraceSink } from './pipelines.js';
 import { type ScriptResolver, StepResolver } from './step-resolver.js';
-import { StoreStep } from './store-step.js';
+import { StoreStep, type StoreStepOptions } from './store-step.js';
 import { DatastreamCache } from './store-step-datastreams.js';
 import { KyselyTraceStore } from './traces.store.js';
 import { SqliteTraceWriter } from './traces.store.sqlite.js';
@@ -32,7 +31,8 @@ export interface PipelineRunnerDeps {
   scripts: ScriptResolver & { runner: ScriptRunner };
   /** The registry's device service (auto-registration) and its events (cache invalidation). */
   registry: { devices: DeviceCreator; events: Pick<DeviceEvents, 'on'> };
-  measurements: { insert(rows: readonly Measurement[]): Promise<unknown> };
+  /** MeasurementService: where it `takesTraces`, a batch's traces are committed with its measurements. */
+  measurements: StoreStepOptions['measurements'];
   /** ActivityTracker: devices seen. */
   activity?: { seen(orgId: string, deviceId: string, at: number): void } | undefined;
   /** Base topic → device (DeviceDirectory; see directoryTopicResolver). */

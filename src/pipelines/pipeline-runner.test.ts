@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { TraceRows } from '../measurements/measurements.js';
 import type { Delivery } from '../queue/inbox.js';
 import { DomainError } from '../shared/errors.js';
 import { defineWorker, type PipelineMessage, prepareStep, WorkerError } from '../workers/workers.js';
 import { backoffMs, PipelineRunner } from './pipeline-runner.js';
 import type { Pipeline, TraceRecord } from './pipelines.js';
 import type { ResolvedStep } from './step-resolver.js';
-import type { StoreItem, StoreOutcome } from './store-step.js';
+import type { StoreItem, StoreOutcome, TracesOf } from './store-step.js';
 
 const pipeline: Pipeline = {
   id: 'p1',
@@ -193,5 +194,61 @@ describe('PipelineRunner', () => {
       maxAttempts: 3,
     });
     await expect(runner.handle([{ message: message('m', 'ok'), attempt: 1 }])).rejects.toThrow('trace table unavailable');
+  });
+});
+
+describe('traces committed with the measurements', () => {
+  /** A runner whose trace sink makes rows, over a store that commits them (or fails to) with its batch. */
+  function joined(commit: 'ok' | 'fails') {
+    const writes: TraceRecord[][] = [];
+    const committed: TraceRows[] = [];
+    const runner = new PipelineRunner({
+      catalog: { byId: async () => pipeline },
+      steps: { steps: async () => steps },
+      store: {
+        store: async (items, tracesOf) => {
+          const outcomes: StoreOutcome[] = items.map((i) => ({ status: 'stored', deviceId: 'd1', measurements: 1 }));
+          const rows = await (tracesOf as TracesOf)(outcomes);
+          if (commit === 'fails')
+            return items.map(() => ({ status: 'retry', deviceId: 'd1', error: new Error('disk I/O error') }));
+          committed.push(rows);
+          return outcomes;
+        },
+      },
+      traces: {
+        write: async (t) => void writes.push([...t]),
+        rows: (t) => t.map((r) => [r.id, r.status, r.steps.map((s) => s.worker).join(',')]),
+      },
+      clock: () => 5000,
+      logger: pino({ level: 'silent' }),
+      maxAttempts: 3,
+    });
+    return { runner, writes, committed };
+  }
+
+  it('one commit holds the batch: every trace (stored, failed in decoding) goes with the measurements, none written apart', async () => {
+    const w = joined('ok');
+    const batch = ['ok', 'bad', 'ok'].map((t, i) => ({ message: message(`m${i}`, t), attempt: 1 }));
+    expect(await w.runner.handle(batch)).toEqual({ done: ['m0', 'm1', 'm2'], retry: [] });
+    expect(w.committed).toEqual([
+      [
+        ['m0', 'stored', 'flaky,store'],
+        ['m1', 'failed', 'flaky'],
+        ['m2', 'stored', 'flaky,store'],
+      ],
+    ]);
+    expect(w.writes).toEqual([]);
+  });
+
+  it('a failed commit writes the traces apart, as retries, with one store step each', async () => {
+    const w = joined('fails');
+    const batch = ['ok', 'bad'].map((t, i) => ({ message: message(`m${i}`, t), attempt: 1 }));
+    expect(await w.runner.handle(batch)).toEqual({ done: ['m1'], retry: [{ id: 'm0', delayMs: 1000 }] });
+    expect(w.committed).toEqual([]);
+    expect(w.writes).toHaveLength(1);
+    const m0 = w.writes[0]?.find((t) => t.id === 'm0') as TraceRecord;
+    expect(m0).toMatchObject({ status: 'retrying', error: { code: 'UNAVAILABLE', message: 'disk I/O error', step: 1 } });
+    expect(m0.steps.map((s) => s.worker)).toEqual(['flaky', 'store']);
+    expect(m0.steps[1]?.error).toMatchObject({ code: 'UNAVAILABLE' });
   });
 });

@@ -4,6 +4,8 @@
  * then one trace per message is written in one call and the inbox is told which messages are
  * done and which to deliver again. One bad message never fails the others of its batch.
  */
+
+import type { TraceRows } from '../measurements/measurements.js';
 import type { BatchHandler, BatchOutcome, Delivery } from '../queue/inbox.js';
 import { backoffDelay } from '../shared/backoff.js';
 import type { Clock } from '../shared/clock.js';
@@ -82,9 +84,16 @@ interface Work {
   steps: TraceStep[];
   status?: TraceStatus | 'store';
   error?: TraceError | undefined;
-  retryable?: boolean;
+  retryable?: boolean | undefined;
   deviceId: string | null;
   measurements: number;
+  /** Trace steps before the store step (set when a store outcome is applied). */
+  decodedSteps?: number;
+}
+
+interface Finished {
+  outcome: BatchOutcome;
+  records: TraceRecord[];
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
@@ -107,7 +116,37 @@ export class PipelineRunner {
     const timeouts = new Map<string, number>();
     const works: Work[] = [];
     for (const delivery of batch) works.push(await this.decode(delivery, pipelines, timeouts));
-    await this.storeAll(works.filter((w) => w.status === 'store'));
+    // Where the store commits the traces with the measurements, they are made just before it.
+    let done: Finished | undefined;
+    const tracesOf = this.opts.traces.rows?.bind(this.opts.traces);
+    const traced = await this.storeAll(
+      works.filter((w) => w.status === 'store'),
+      tracesOf &&
+        (async () => {
+          done = await this.finish(works);
+          return tracesOf(done.records);
+        }),
+    );
+    if (!traced || !done) {
+      done = await this.finish(works);
+      // A trace store that does not answer makes the batch throw: the inbox delivers it again,
+      // and storing it again adds no measurement (idempotent on (datastream, time)).
+      await this.opts.traces.write(done.records);
+    }
+    const { outcome, records } = done;
+    this.summarise(records);
+    const observer = this.opts.observer;
+    if (observer) {
+      const counts = new Map<TraceStatus, number>();
+      for (const r of records) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+      for (const [status, n] of counts) observer.messages(status, n);
+      observer.measurements(records.reduce((n, r) => n + (r.status === 'stored' ? r.measurements : 0), 0));
+    }
+    return outcome;
+  };
+
+  /** The batch's outcome and traces, once every message is stored, failed or to be retried. */
+  private async finish(works: Work[]): Promise<Finished> {
     await this.identify(works.filter((w) => (w.status === 'failed' || w.status === 'retrying') && w.deviceId === null));
     const outcome: BatchOutcome = { done: [], retry: [] };
     const records: TraceRecord[] = [];
@@ -126,19 +165,8 @@ export class PipelineRunner {
         );
       }
     }
-    this.summarise(records);
-    // A trace store that does not answer makes the batch throw: the inbox delivers it again,
-    // and storing it again adds no measurement (idempotent on (datastream, time)).
-    await this.opts.traces.write(records);
-    const observer = this.opts.observer;
-    if (observer) {
-      const counts = new Map<TraceStatus, number>();
-      for (const r of records) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-      for (const [status, n] of counts) observer.messages(status, n);
-      observer.measurements(records.reduce((n, r) => n + (r.status === 'stored' ? r.measurements : 0), 0));
-    }
-    return outcome;
-  };
+    return { outcome, records };
+  }
 
   /** Runs the decoding steps of one message; leaves it `store`, `skipped`, `failed` or `retrying`. */
   private async decode(
@@ -230,35 +258,59 @@ export class PipelineRunner {
     return w;
   }
 
-  /** Stores every message that went through its steps, in one call; times it as the `store` step. */
-  private async storeAll(works: Work[]) {
-    if (works.length === 0) return;
+  /**
+   * Stores every message that went through its steps, in one call; times it as the `store` step.
+   * `traced` (given where the trace sink makes rows) is called with the messages' store outcomes
+   * applied, just before the commit that then carries its rows: the `store` step's duration and
+   * the trace's finish time are then those of the hand-over to that commit. A commit that fails
+   * leaves every message `retrying`, applied again here, and `traced`'s rows unwritten. Answers
+   * whether `traced`'s rows were committed.
+   */
+  private async storeAll(works: Work[], traced?: () => Promise<TraceRows>): Promise<boolean> {
+    if (works.length === 0) return false;
     const startedAt = this.opts.clock();
     const t0 = performance.now();
-    let outcomes: StoreOutcome[];
+    const apply = (outcomes: readonly StoreOutcome[]) => {
+      const ms = performance.now() - t0;
+      for (let i = 0; i < works.length; i++)
+        this.stored(works[i] as Work, outcomes[i] as StoreOutcome, { worker: 'store', startedAt, durationMs: round(ms) });
+    };
+    let proposed: readonly StoreOutcome[] | undefined;
+    let outcomes: readonly StoreOutcome[];
     try {
       outcomes = await this.opts.store.store(
         works.map((w) => ({ message: w.message, received: w.delivery.message, pipeline: w.pipeline as Pipeline })),
+        traced &&
+          ((o) => {
+            proposed = o;
+            apply(o);
+            return traced();
+          }),
       );
     } catch (err) {
       outcomes = works.map(() => ({ status: 'retry', deviceId: null, error: err }));
     }
-    const ms = performance.now() - t0;
-    this.opts.observer?.step('store', ms / 1000);
-    works.forEach((w, i) => {
-      const o = outcomes[i] as StoreOutcome;
-      const index = w.pipeline?.steps.length ?? w.steps.length;
-      const step: TraceStep = { worker: 'store', startedAt, durationMs: round(ms) };
-      w.steps.push(step);
-      w.deviceId = o.deviceId;
-      if (o.status === 'stored') {
-        w.status = 'stored';
-        w.measurements = o.measurements;
-      } else {
-        this.failed(w, o.error, index);
-        step.error = w.error;
-      }
-    });
+    this.opts.observer?.step('store', (performance.now() - t0) / 1000);
+    if (outcomes === proposed) return true;
+    apply(outcomes);
+    return false;
+  }
+
+  /** Applies a store outcome to a message (again, replacing the last, after a failed commit). */
+  private stored(w: Work, o: StoreOutcome, step: TraceStep) {
+    w.decodedSteps ??= w.steps.length;
+    w.steps.length = w.decodedSteps;
+    w.steps.push(step);
+    w.deviceId = o.deviceId;
+    if (o.status === 'stored') {
+      w.status = 'stored';
+      w.measurements = o.measurements;
+      w.error = undefined;
+      w.retryable = undefined;
+    } else {
+      this.failed(w, o.error, w.pipeline?.steps.length ?? w.decodedSteps);
+      step.error = w.error;
+    }
   }
 
   /** Names the device of failed messages where it is known (best effort: a lookup failure leaves null). */

@@ -2,6 +2,7 @@
  * Pipelines: the ordered workers an uplink goes through, where uplinks come from, and the trace
  * each uplink leaves. Storing is the implicit last step of every pipeline.
  */
+import type { TraceRows } from '../measurements/measurements.js';
 import type { PipelineMessageJson, ScriptLog, TransportInfo } from '../workers/workers.js';
 
 export type PipelineStatus = 'active' | 'inactive';
@@ -124,4 +125,9 @@ export interface TraceRecord extends Trace {
 /** Where the runner writes traces, once per batch; an upsert by id (a retried message keeps one trace). */
 export interface TraceSink {
   write(traces: readonly TraceRecord[]): Promise<void>;
+  /**
+   * The traces as rows of the traces table, for a measurement store that commits them with the
+   * batch's measurements (MeasurementStore.insertWithTraces); only a sink of that table has it.
+   */
+  rows?(traces: readonly TraceRecord[]): TraceRows;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MatchRequest, MatchResult } from '../devices/device-matcher.js';
 import type { DatastreamKey } from '../devices/devices.js';
-import type { Measurement } from '../measurements/measurements.js';
+import type { Measurement, TraceRows, ValueRow } from '../measurements/measurements.js';
 import type { MeasurementDraft, PipelineMessage } from '../workers/workers.js';
-import { type StoreItem, StoreStep } from './store-step.js';
+import { type StoreItem, type StoreOutcome, StoreStep } from './store-step.js';
 import { DatastreamCache } from './store-step-datastreams.js';
 
 const draft = (sensor: string, value: number, extra: Partial<MeasurementDraft> = {}): MeasurementDraft => ({
@@ -30,8 +30,10 @@ const item = (id: string, device: PipelineMessage['device'], measurements: Measu
   return { message, received: message, pipeline: { autoRegister: false, deviceType: null } };
 };
 
-function world(opts: { insertFails?: boolean } = {}) {
+function world(opts: { insertFails?: boolean; takesTraces?: boolean } = {}) {
   const inserts: Measurement[][] = [];
+  const committedTraces: TraceRows[] = [];
+  const values: ValueRow[][] = [];
   const resolves: { deviceId: string; keys: DatastreamKey[] }[] = [];
   const matched: MatchRequest[][] = [];
   const seen: [string, string, number][] = [];
@@ -65,15 +67,21 @@ function world(opts: { insertFails?: boolean } = {}) {
     },
     datastreams,
     measurements: {
-      async insert(rows) {
+      takesTraces: opts.takesTraces ?? false,
+      async insert(rows, traces) {
         if (opts.insertFails) throw new Error('database down');
         inserts.push([...rows]);
+        if (traces) committedTraces.push(traces);
+        return rows;
+      },
+      async insertValues(rows) {
+        values.push([...rows]);
         return rows;
       },
     },
     activity: { seen: (org, id, at) => void seen.push([org, id, at]) },
   });
-  return { step, inserts, resolves, matched, seen };
+  return { step, inserts, resolves, matched, seen, committedTraces, values };
 }
 
 describe('StoreStep', () => {
@@ -132,6 +140,62 @@ describe('StoreStep', () => {
     ]);
     expect(out.map((o) => o.status)).toEqual(['retry', 'failed']);
     expect(w.seen).toEqual([]);
+  });
+
+  it("commits the runner's traces with the measurements: the rows made for the outcomes it answers", async () => {
+    const w = world({ takesTraces: true });
+    const given: (readonly StoreOutcome[])[] = [];
+    const out = await w.step.store(
+      [item('m1', { code: 'dev-1' }, [draft('1', 20)]), item('m2', { code: 'ghost' }, [draft('1', 1)])],
+      async (outcomes) => {
+        given.push(outcomes);
+        return outcomes.map((o, i) => [`m${i + 1}`, o.status]);
+      },
+    );
+    expect(given).toHaveLength(1);
+    expect(out).toBe(given[0]);
+    expect(out.map((o) => o.status)).toEqual(['stored', 'failed']);
+    expect(w.committedTraces).toEqual([
+      [
+        ['m1', 'stored'],
+        ['m2', 'failed'],
+      ],
+    ]);
+    expect(w.inserts).toEqual([[{ datastreamId: 1, time: 500, value: 20 }]]);
+  });
+
+  it('a failed commit answers retries, not the outcomes its traces were made for', async () => {
+    const w = world({ takesTraces: true, insertFails: true });
+    const given: (readonly StoreOutcome[])[] = [];
+    const out = await w.step.store([item('m1', { code: 'dev-1' }, [draft('1', 20)])], async (outcomes) => {
+      given.push(outcomes);
+      return [['m1', 'stored']];
+    });
+    expect(given).toHaveLength(1);
+    expect(out).not.toBe(given[0]);
+    expect(out.map((o) => o.status)).toEqual(['retry']);
+    expect(w.seen).toEqual([]);
+  });
+
+  it('traces are not asked for where they cannot be committed with the batch (values beside numbers, a store without traces)', async () => {
+    const asked: unknown[] = [];
+    const tracesOf = async (outcomes: readonly StoreOutcome[]) => {
+      asked.push(outcomes);
+      return [];
+    };
+    const mixed = world({ takesTraces: true });
+    const out = await mixed.step.store(
+      [item('m1', { code: 'dev-1' }, [draft('1', 20)]), item('m2', { code: 'dev-1' }, [draft('2', 'on' as never)])],
+      tracesOf,
+    );
+    expect(out.map((o) => o.status)).toEqual(['stored', 'stored']);
+    expect(mixed.inserts).toHaveLength(1);
+    expect(mixed.values).toHaveLength(1);
+    const plain = world();
+    await plain.step.store([item('m1', { code: 'dev-1' }, [draft('1', 20)])], tracesOf);
+    expect(plain.inserts).toHaveLength(1);
+    expect(asked).toEqual([]);
+    expect([...mixed.committedTraces, ...plain.committedTraces]).toEqual([]);
   });
 
   it('per-draft devices (a SenML pack, CSV rows) are resolved per draft', async () => {

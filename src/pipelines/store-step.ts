@@ -7,7 +7,7 @@
 
 import type { DeviceMatcher, MatchRequest } from '../devices/device-matcher.js';
 import type { DatastreamKey } from '../devices/devices.js';
-import type { Measurement, ValueRow } from '../measurements/measurements.js';
+import type { Measurement, TraceRows, ValueRow } from '../measurements/measurements.js';
 import type { Clock } from '../shared/clock.js';
 import { type DomainError, invalid } from '../shared/errors.js';
 import { describeValue, KIND_NAMES, KIND_ONE, type NonNumericValue, valueKindOf } from '../shared/values.js';
@@ -38,8 +38,10 @@ export interface StoreStepOptions {
    * follow); `insertValues` text, booleans and JSON (without it, such values fail their message).
    */
   measurements: {
-    insert(rows: readonly Measurement[]): Promise<unknown>;
+    insert(rows: readonly Measurement[], traces?: TraceRows): Promise<unknown>;
     insertValues?(rows: readonly ValueRow[]): Promise<unknown>;
+    /** Whether `insert` commits trace rows with the measurements (MeasurementService.takesTraces). */
+    readonly takesTraces?: boolean;
   };
   /** ActivityTracker.seen: in memory, flushed in batches by the fleet. */
   activity?: { seen(orgId: string, deviceId: string, at: number): void } | undefined;
@@ -91,10 +93,23 @@ function request(requests: MatchRequest[], byRef: Map<string, number>, item: Sto
   return at;
 }
 
+/**
+ * The batch's trace rows for these outcomes (the pipeline runner's), asked for just before the
+ * measurements are committed, to be committed with them.
+ */
+export type TracesOf = (outcomes: readonly StoreOutcome[]) => Promise<TraceRows>;
+
 export class StoreStep {
   constructor(private readonly opts: StoreStepOptions) {}
 
-  async store(items: readonly StoreItem[]): Promise<StoreOutcome[]> {
+  /**
+   * Stores the items; answers each one's outcome. With `tracesOf`, where the measurements'
+   * store takes traces and the batch has numbers only, the trace rows for the outcomes are
+   * committed in the measurements' transaction, and the answer is the very array `tracesOf` was
+   * given; any other answer (a failed commit: every storable item `retry`) means no trace was
+   * written.
+   */
+  async store(items: readonly StoreItem[], tracesOf?: TracesOf): Promise<StoreOutcome[]> {
     const requests: MatchRequest[] = [];
     const plans = items.map((item) => this.plan(item, requests));
     let matches: Awaited<ReturnType<DeviceMatcher['match']>>;
@@ -125,13 +140,25 @@ export class StoreStep {
       return ids.size === 1 ? ([...ids][0] ?? null) : null;
     };
 
+    const outcomes = (): StoreOutcome[] =>
+      plans.map((p) =>
+        p.error
+          ? { status: 'failed', deviceId: traceDevice(p), error: p.error }
+          : { status: 'stored', deviceId: traceDevice(p), measurements: p.drafts.length },
+      );
     let storable = plans.map((p, i) => ({ p, i })).filter(({ p }) => !p.error);
+    let answer: StoreOutcome[] | undefined;
     try {
       const { numbers, values } = await this.rows(items, storable, deviceOf);
       // A value of another kind than its datastream's failed its message in rows().
       storable = storable.filter(({ p }) => !p.error);
-      if (numbers.length > 0) await this.opts.measurements.insert(numbers);
-      if (values.length > 0) await this.opts.measurements.insertValues?.(values);
+      if (tracesOf && this.opts.measurements.takesTraces && numbers.length > 0 && values.length === 0) {
+        answer = outcomes();
+        await this.opts.measurements.insert(numbers, await tracesOf(answer));
+      } else {
+        if (numbers.length > 0) await this.opts.measurements.insert(numbers);
+        if (values.length > 0) await this.opts.measurements.insertValues?.(values);
+      }
     } catch (error) {
       return plans.map((p) =>
         p.error
@@ -151,11 +178,7 @@ export class StoreStep {
     }
     for (const s of seen.values()) this.opts.activity?.seen(s.orgId, s.deviceId, s.at);
 
-    return plans.map((p) =>
-      p.error
-        ? { status: 'failed', deviceId: traceDevice(p), error: p.error }
-        : { status: 'stored', deviceId: traceDevice(p), measurements: p.drafts.length },
-    );
+    return answer ?? outcomes();
   }
 
   /**

@@ -47,7 +47,15 @@ export class SqliteTraceWriter implements TraceSink {
   async write(traces: readonly TraceRecord[]): Promise<void> {
     if (traces.length === 0) return;
     // Serialised before the transaction: the write lock is held only for the inserts.
-    const rows: TraceRow[] = traces.map((t) => [
+    const rows = this.rows(traces);
+    if (this.writer) return this.writer.writeTraces(rows);
+    const upsert = this.upsert as (rows: readonly TraceRow[]) => void;
+    await (this.commits as SqliteCommitter).write(() => upsert(rows));
+  }
+
+  /** The upserts' parameters (JSON columns serialised), for write or the measurement store's insertWithTraces. */
+  rows(traces: readonly TraceRecord[]): TraceRow[] {
+    return traces.map((t) => [
       t.id,
       t.orgId,
       t.pipelineId,
@@ -62,8 +70,5 @@ export class SqliteTraceWriter implements TraceSink {
       t.error === null ? null : JSON.stringify(t.error),
       t.message === null ? null : JSON.stringify(t.message),
     ]);
-    if (this.writer) return this.writer.writeTraces(rows);
-    const upsert = this.upsert as (rows: readonly TraceRow[]) => void;
-    await (this.commits as SqliteCommitter).write(() => upsert(rows));
   }
 }
