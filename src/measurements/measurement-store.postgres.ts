@@ -4,11 +4,12 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Schema } from '../db/schema.js';
+import { POSTGRES_TRACE_UPSERT } from '../pipelines/trace-rows.js';
 import { readColumnsBinary, readMeasurementsBinary } from './measurement-copy.postgres.js';
 import { PartitionManager } from './measurement-partitions.postgres.js';
 import { DELETE_RANGE, DELETE_ROLLUPS, numbered, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET, ROLLUP_COLUMNS } from './measurement-store.base.js';
-import type { Columns, Measurement, Order, Partition, Range, Rollup } from './measurements.js';
+import type { Columns, Measurement, Order, Partition, Range, Rollup, TraceRows } from './measurements.js';
 import { bucketStart, foldedRollups, foldMarkAt, MINUTE, rollupsToUpsert } from './rollups.js';
 
 const INSERT_IGNORING_DUPLICATES = `insert into measurements (datastream_id, time, value)
@@ -98,11 +99,15 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
 
   async insert(rows: readonly Measurement[]): Promise<Measurement[]> {
     if (rows.length === 0) return [];
+    return this.insertWithTraces(rows);
+  }
+
+  async insertWithTraces(rows: readonly Measurement[], traces?: TraceRows): Promise<Measurement[]> {
     for (let attempt = 1; ; attempt++) {
       await this.partitionManager.ensure(rows);
       const client = await this.pool.connect();
       try {
-        return await this.insertOnce(client, rows);
+        return await this.insertOnce(client, rows, traces);
       } catch (err) {
         const code = (err as { code?: string }).code ?? '';
         if (!RETRYABLE.has(code) || attempt >= ATTEMPTS) throw err;
@@ -117,8 +122,9 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
    * One transaction in three round trips: `begin` with the fold lock and mark, the COPY, then the
    * rollup upsert and `commit` as one simple query (numbers written into the statement, see
    * rollupUpsertText). The lock is taken before the rows go in, as the mark must hold until commit.
+   * `traces` add one round trip before the commit (their upsert, trace-rows.ts).
    */
-  private async insertOnce(client: pg.PoolClient, rows: readonly Measurement[]): Promise<Measurement[]> {
+  private async insertOnce(client: pg.PoolClient, rows: readonly Measurement[], traces?: TraceRows): Promise<Measurement[]> {
     try {
       let mark = await beginWithMark(client);
       let inserted: Measurement[];
@@ -133,6 +139,7 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
       }
       // 1-minute buckets only, unless rows come before the fold mark (rollups.ts rollupsToUpsert).
       const rollups = inserted.length > 0 ? rollupsToUpsert(inserted, mark) : [];
+      if (traces && traces.length > 0) await client.query(POSTGRES_TRACE_UPSERT, [JSON.stringify(traces)]);
       await client.query(rollups.length > 0 ? `${rollupUpsertText(rollups)};commit` : 'commit');
       return inserted;
     } catch (err) {

@@ -1,7 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
 import type { SqliteWriter, TraceRow } from '../db/sqlite-writer.js';
+import type { TraceRows } from '../measurements/measurements.js';
 import type { TraceRecord, TraceSink } from './pipelines.js';
+import { traceRows } from './trace-rows.js';
 
 const UPSERT = `insert into traces
   (id, org_id, pipeline_id, device_id, status, received_at, finished_at, attempts, measurements, transport, steps, error, message)
@@ -53,22 +55,8 @@ export class SqliteTraceWriter implements TraceSink {
     await (this.commits as SqliteCommitter).write(() => upsert(rows));
   }
 
-  /** The upserts' parameters (JSON columns serialised), for write or the measurement store's insertWithTraces. */
-  rows(traces: readonly TraceRecord[]): TraceRow[] {
-    return traces.map((t) => [
-      t.id,
-      t.orgId,
-      t.pipelineId,
-      t.deviceId,
-      t.status,
-      t.receivedAt,
-      t.finishedAt,
-      t.attempts,
-      t.measurements,
-      JSON.stringify(t.transport),
-      JSON.stringify(t.steps),
-      t.error === null ? null : JSON.stringify(t.error),
-      t.message === null ? null : JSON.stringify(t.message),
-    ]);
+  /** The upserts' parameters (traceRows), for write or the measurement store's insertWithTraces. */
+  rows(traces: readonly TraceRecord[]): TraceRows {
+    return traceRows(traces);
   }
 }

@@ -1,10 +1,12 @@
 import { CompiledQuery, type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
 import { paginate } from '../db/paginate.js';
 import type { Schema, TraceTable } from '../db/schema.js';
+import type { TraceRows } from '../measurements/measurements.js';
 import type { PageRequest } from '../shared/page.js';
 import type { PipelineMessageJson, TransportInfo } from '../workers/workers.js';
 import type { TraceFilter, TraceStore } from './pipeline-ports.js';
 import type { Trace, TraceError, TraceRecord, TraceStatus, TraceStep } from './pipelines.js';
+import { POSTGRES_TRACE_UPSERT, traceRows } from './trace-rows.js';
 
 /** Columns per trace row; rows per statement stay under both drivers' parameter limits. */
 const COLUMNS = 13;
@@ -47,24 +49,6 @@ const toRow = (t: TraceRecord): Selectable<TraceTable> => ({
   message: t.message === null ? null : JSON.stringify(t.message),
 });
 
-/**
- * PostgreSQL's write: the batch as one JSON parameter, unpacked by the server. The statement's
- * text is the same for every batch (one plan), and nothing is built per value on our side but
- * `JSON.stringify`, where a multi-row VALUES bound 13 parameters per row (Kysely compiling them,
- * the driver preparing each). The JSON columns go as strings (JSON text inside JSON), so the
- * stored text is exactly `toRow`'s, as on SQLite.
- */
-const UPSERT_FROM_JSON = `insert into traces (id, org_id, pipeline_id, device_id, status, received_at, finished_at,
-    attempts, measurements, transport, steps, error, message)
-  select id, org_id, pipeline_id, device_id, status, received_at, finished_at, attempts, measurements, transport, steps,
-    error, message
-  from json_to_recordset($1::json) as x(id text, org_id text, pipeline_id text, device_id text, status text,
-    received_at bigint, finished_at bigint, attempts int, measurements int, transport text, steps text, error text,
-    message text)
-  on conflict (id) do update set device_id = excluded.device_id, status = excluded.status,
-    finished_at = excluded.finished_at, attempts = excluded.attempts, measurements = excluded.measurements,
-    transport = excluded.transport, steps = excluded.steps, error = excluded.error, message = excluded.message`;
-
 const LIST_COLUMNS = [
   'id',
   'org_id',
@@ -92,14 +76,19 @@ export class KyselyTraceStore implements TraceStore {
     this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
+  /** For a measurement store that commits the traces with the batch (TraceSink.rows). */
+  rows(traces: readonly TraceRecord[]): TraceRows {
+    return traceRows(traces);
+  }
+
   async write(traces: readonly TraceRecord[]): Promise<void> {
     if (traces.length === 0) return;
-    // One row per id: a batch naming a trace twice keeps the last (PostgreSQL refuses both in one statement).
-    const rows = [...new Map(traces.map((t) => [t.id, toRow(t)])).values()];
     if (this.postgres) {
-      await this.db.executeQuery(CompiledQuery.raw(UPSERT_FROM_JSON, [JSON.stringify(rows)]));
+      await this.db.executeQuery(CompiledQuery.raw(POSTGRES_TRACE_UPSERT, [JSON.stringify(traceRows(traces))]));
       return;
     }
+    // One row per id: a batch naming a trace twice keeps the last.
+    const rows = [...new Map(traces.map((t) => [t.id, toRow(t)])).values()];
     const upsert = (db: Kysely<Schema>, chunk: Selectable<TraceTable>[]) =>
       db
         .insertInto('traces')

@@ -4,6 +4,9 @@ import { AGGS, aggValue } from '../../src/measurements/measurement-query.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
 import { type Measurement, type MeasurementStore, ROLLUP_SIZES, type Rollup } from '../../src/measurements/measurements.js';
 import { type Aggregate, aggregateOf, bucketStart, mergeInto } from '../../src/measurements/rollups.js';
+import type { TraceRecord } from '../../src/pipelines/pipelines.js';
+import { traceRows } from '../../src/pipelines/trace-rows.js';
+import { KyselyTraceStore } from '../../src/pipelines/traces.store.js';
 import { availableDialects, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { createDatastream, createOrganisation } from '../support/fixtures.js';
 import { seededRandom, testSeed } from '../support/random.js';
@@ -99,6 +102,39 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
     } finally {
       await t.drop();
     }
+  });
+
+  it("commits a batch's traces in the measurements' transaction: both or neither; a trace written again is updated", async () => {
+    const ds = await createDatastream(tdb.database.db, orgId);
+    const takes = store.insertWithTraces?.bind(store) as NonNullable<MeasurementStore['insertWithTraces']>;
+    expect(takes).toBeDefined();
+    const record = (id: string, status: string): TraceRecord => ({
+      id,
+      orgId,
+      pipelineId: 'p',
+      deviceId: null,
+      status: status as TraceRecord['status'],
+      receivedAt: T0,
+      finishedAt: T0 + 5,
+      attempts: 1,
+      transport: { kind: 'http' },
+      steps: [{ worker: 'store', startedAt: T0, durationMs: 1.5 }],
+      error: null,
+      measurements: 1,
+      message: null,
+    });
+    const traces = new KyselyTraceStore(tdb.database.db);
+    const row = { datastreamId: ds.id, time: T0, value: 7 };
+    // A row the traces table refuses (no status) rolls the measurement back with it.
+    const bad = traceRows([record(`${ds.id}-a`, 'stored')]).map((r) => r.map((v, i) => (i === 4 ? null : v)));
+    await expect(takes([row], bad)).rejects.toThrow();
+    expect(await store.countRaw([{ datastreamId: ds.id, ...ALL }])).toBe(0);
+    expect(await traces.get(orgId, `${ds.id}-a`)).toBeUndefined();
+    expect(await takes([row], traceRows([record(`${ds.id}-a`, 'retrying'), record(`${ds.id}-b`, 'stored')]))).toEqual([row]);
+    expect(await takes([row], traceRows([record(`${ds.id}-a`, 'stored')]))).toEqual([]);
+    expect(await store.countRaw([{ datastreamId: ds.id, ...ALL }])).toBe(1);
+    expect(await traces.get(orgId, `${ds.id}-a`)).toMatchObject({ status: 'stored', steps: record('x', 'stored').steps });
+    expect(await traces.get(orgId, `${ds.id}-b`)).toMatchObject({ status: 'stored', transport: { kind: 'http' } });
   });
 
   it('makes a repeated insert a no-op and answers only the rows new now', async () => {

@@ -1,0 +1,52 @@
+/**
+ * The traces table's rows as the hot path writes them: serialised once, in the upsert's column
+ * order, for the SQLite and PostgreSQL upserts and for a measurement store that commits them with
+ * the batch's measurements (MeasurementStore.insertWithTraces).
+ */
+import type { TraceRows } from '../measurements/measurements.js';
+import type { TraceRecord } from './pipelines.js';
+
+/**
+ * A batch's traces as positional rows in the upsert's column order (id, org_id, pipeline_id,
+ * device_id, status, received_at, finished_at, attempts, measurements, transport, steps, error,
+ * message), the JSON columns serialised: what the runner hands to a measurement store that
+ * commits them with the measurements, and what the SQLite and PostgreSQL upserts take. One row
+ * per id: a batch naming a trace twice keeps the last (PostgreSQL refuses both in one statement).
+ */
+export function traceRows(traces: readonly TraceRecord[]): TraceRows {
+  const rows = new Map<string, TraceRows[number]>();
+  for (const t of traces)
+    rows.set(t.id, [
+      t.id,
+      t.orgId,
+      t.pipelineId,
+      t.deviceId,
+      t.status,
+      t.receivedAt,
+      t.finishedAt,
+      t.attempts,
+      t.measurements,
+      JSON.stringify(t.transport),
+      JSON.stringify(t.steps),
+      t.error === null ? null : JSON.stringify(t.error),
+      t.message === null ? null : JSON.stringify(t.message),
+    ]);
+  return [...rows.values()];
+}
+
+/**
+ * PostgreSQL's upsert of `traceRows` sent as one JSON parameter (`$1`), unpacked by the server.
+ * The statement's text is the same for every batch (one plan), and nothing is built per value on
+ * our side but `JSON.stringify`, where a multi-row VALUES bound 13 parameters per row (Kysely
+ * compiling them, the driver preparing each). The JSON columns go as strings (JSON text inside
+ * JSON), so the stored text is exactly the same as on SQLite. Run by `write`, and by the
+ * PostgreSQL measurement store in its transaction (insertWithTraces).
+ */
+export const POSTGRES_TRACE_UPSERT = `insert into traces (id, org_id, pipeline_id, device_id, status, received_at,
+    finished_at, attempts, measurements, transport, steps, error, message)
+  select e->>0, e->>1, e->>2, e->>3, e->>4, (e->>5)::bigint, (e->>6)::bigint, (e->>7)::int, (e->>8)::int, e->>9,
+    e->>10, e->>11, e->>12
+  from json_array_elements($1::json) as e
+  on conflict (id) do update set device_id = excluded.device_id, status = excluded.status,
+    finished_at = excluded.finished_at, attempts = excluded.attempts, measurements = excluded.measurements,
+    transport = excluded.transport, steps = excluded.steps, error = excluded.error, message = excluded.message`;
