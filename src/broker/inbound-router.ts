@@ -35,9 +35,10 @@ export class InboundRouter {
 
   /**
    * Resolves when every matching handler has; rejects if one fails (the message is not
-   * acknowledged). With one matching handler its own promise is answered: no promise or array of
-   * the router's per message, which would live as long as the uplink is in flight. A handler that
-   * throws instead of rejecting rejects here too.
+   * acknowledged). With one matching handler, or one that has anything left to do (the others
+   * answering RESOLVED), its own promise is answered: no promise or array of the router's per
+   * message, which would live as long as the uplink is in flight. A handler that throws instead
+   * of rejecting rejects here too.
    */
   dispatch: InboundHandler = (message: InboundMessage) => {
     try {
@@ -50,8 +51,17 @@ export class InboundRouter {
         else if (many) many.push(r.handler);
         else many = [one, r.handler];
       }
-      if (many) return Promise.all(many.map((h) => h(message))).then(ignore);
-      return one ? one(message) : RESOLVED;
+      if (!many) return one ? one(message) : RESOLVED;
+      // Handlers done at once (heartbeats) answer RESOLVED: only the others are waited for.
+      let pending: Promise<void> | undefined;
+      let all: Promise<void>[] | undefined;
+      for (const h of many) {
+        const p = h(message);
+        if (p === RESOLVED) continue;
+        if (pending === undefined) pending = p;
+        else (all ??= [pending]).push(p);
+      }
+      return all ? Promise.all(all).then(ignore) : (pending ?? RESOLVED);
     } catch (err) {
       return Promise.reject(err);
     }

@@ -1,5 +1,6 @@
 import type { InboundHandler, InboundMessage } from '../broker/broker.js';
 import { unitIdOf } from '../devices/device-matcher.js';
+import { RESOLVED } from '../shared/promises.js';
 import type { ActivityTracker } from './activity-tracker.js';
 import type { DeviceDirectory } from './device-directory.js';
 
@@ -43,7 +44,13 @@ export function heartbeatHandler(deps: {
   counters?: HeartbeatCounters;
 }): InboundHandler {
   const { activity, directory, counters } = deps;
-  return async (m: InboundMessage) => {
+  // Done at once, in memory: RESOLVED, so the router waits only for the message's other handlers.
+  return (m: InboundMessage) => {
+    seen(m);
+    return RESOLVED;
+  };
+
+  function seen(m: InboundMessage): void {
     if (m.topic.endsWith('/command') || m.topic.startsWith('polder/')) return;
     let orgId: string;
     let deviceId: string;
@@ -70,5 +77,5 @@ export function heartbeatHandler(deps: {
     }
     activity.seen(orgId, deviceId, m.receivedAt, status);
     counters?.seen();
-  };
+  }
 }
