@@ -32,8 +32,9 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
 /**
  * The hot path's SQLite commits on a second core (issue 10): one worker thread per file
- * database (WAL) with its own connection runs the measurement inserts (rows and rollups) and the
- * trace upserts, each call in one IMMEDIATE transaction, commits with synchronous=NORMAL and
+ * database (WAL) with its own connection runs the measurement inserts (rows and rollups, with the
+ * batch's trace upserts when given) and the trace upserts written apart, each call in one
+ * IMMEDIATE transaction, commits with synchronous=NORMAL and
  * fdatasyncs the WAL before answering (calls queued meanwhile share the sync). The event loop
  * only packs a batch and posts it. A call rejects with the thread's error (SQLITE_BUSY, disk
  * full: the caller retries, as it did when the commit ran here); a thread that dies rejects the

@@ -63,7 +63,8 @@ const STATEMENT_CACHE = 256;
  * same transaction (measurement-writer.sqlite.ts). On a file database the batch is committed by
  * the database's writer thread (db/sqlite-writer.ts: its own connection, off the event loop);
  * else here, on the connection, through its SqliteCommitter. Either way one batch is one
- * IMMEDIATE transaction, which excludes a fold step's (the fold mark is read inside it).
+ * IMMEDIATE transaction, which excludes a fold step's (the fold mark is read inside it), and
+ * holds the batch's trace upserts when given (insertWithTraces).
  */
 export class SqliteMeasurementStore extends BaseMeasurementStore {
   private readonly insertRow: BetterSqlite3.Statement<[number, number, number]>;

@@ -1,8 +1,9 @@
 /**
  * The pipeline runner: the inbox's BatchHandler. Each message of a batch goes through its
  * pipeline's steps on its own; the ones that get through are stored together (store step);
- * then one trace per message is written in one call and the inbox is told which messages are
- * done and which to deliver again. One bad message never fails the others of its batch.
+ * one trace per message is written in one call, in the measurements' transaction where the trace
+ * sink and the measurement store allow it (else after it), and the inbox is told which messages
+ * are done and which to deliver again. One bad message never fails the others of its batch.
  */
 
 import type { TraceRows } from '../measurements/measurements.js';
