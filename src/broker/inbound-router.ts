@@ -59,7 +59,8 @@ export class InboundRouter {
         const p = h(message);
         if (p === RESOLVED) continue;
         if (pending === undefined) pending = p;
-        else (all ??= [pending]).push(p);
+        else if (all) all.push(p);
+        else all = [pending, p];
       }
       return all ? Promise.all(all).then(ignore) : (pending ?? RESOLVED);
     } catch (err) {

@@ -207,7 +207,7 @@ describe('traces committed with the measurements', () => {
       steps: { steps: async () => steps },
       store: {
         store: async (items, tracesOf) => {
-          const outcomes: StoreOutcome[] = items.map((i) => ({ status: 'stored', deviceId: 'd1', measurements: 1 }));
+          const outcomes: StoreOutcome[] = items.map(() => ({ status: 'stored', deviceId: 'd1', measurements: 1 }));
           const rows = await (tracesOf as TracesOf)(outcomes);
           if (commit === 'fails')
             return items.map(() => ({ status: 'retry', deviceId: 'd1', error: new Error('disk I/O error') }));
