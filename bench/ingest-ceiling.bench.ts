@@ -27,7 +27,9 @@
  * Printed per phase: points/s, ratio to the ceiling, Polder's CPU µs per uplink (from
  * /proc/<pid>/stat, user + system, whole process), p50/p99 ack latency (publish → PUBACK, or the
  * HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled uplinks),
- * peak RSS. POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
+ * peak RSS, and the event loop's garbage collection (Polder runs with --trace-gc-nvp: time per
+ * uplink, scavenges and full collections, bytes allocated and promoted per uplink).
+ * POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
  * POLDER_BENCH_NODE_FLAGS adds Node flags after the ones Polder ships with.
  * POLDER_BENCH_BEFORE=<another checkout> runs each phase against it first (before/after in one
  * run, on the same machine load). The ceiling is measured at the start and again at the end.
@@ -48,6 +50,7 @@ import { seededRng } from '../src/simulate/traffic/rng.js';
 import { ttnV3Generator } from '../src/simulate/traffic/ttn-v3.generator.js';
 import { freePort, NODE_FLAGS, servePolder } from '../test/support/serve.js';
 import { cpuSecondsOf, figure, heading, note, PG_URL, postgresAvailable, reachable, rssMiBOf } from './support/bench-kit.js';
+import { gcFigures } from './support/gc-trace.js';
 import { deviceIdOf, pollUntilQueryable } from './support/ingest-probe.js';
 
 const N = Number(process.env.POLDER_BENCH_UPLINKS ?? 100_000);
@@ -481,7 +484,8 @@ async function polderPhase(
   heading(`${checkout.label}${setup.name}: ${transport}, ${ups.length} uplinks${rules ? `, ${rules} rules` : ''}`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-ceiling-'));
   await setup.fresh?.();
-  const nodeFlags = PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  // One line per collection: the phase's GC figures (support/gc-trace.ts).
+  const nodeFlags = ['--trace-gc-nvp', ...(PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
   // After the shipped flags: a later V8 flag wins (e.g. another --max-semi-space-size).
   nodeFlags.push(...(process.env.POLDER_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
   const served = await servePolder(
@@ -544,6 +548,7 @@ async function polderPhase(
         });
     };
     const cpu0 = cpuSecondsOf(pid);
+    const out0 = served.output().length;
     let peak = rssMiBOf(pid);
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssMiBOf(pid));
@@ -566,6 +571,7 @@ async function polderPhase(
     const stored = await waitStored(base, expected);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = cpuSecondsOf(pid) - cpu0;
+    const gc = gcFigures(served.output().slice(out0));
     // The profile's timestamps are CLOCK_MONOTONIC µs, as hrtime: the measured span, to cut it out.
     if (PROFILE_DIR) note(`profile window (monotonic µs): ${mono0} ${process.hrtime.bigint() / 1000n}`);
     clearInterval(sampler);
@@ -586,6 +592,16 @@ async function polderPhase(
       'µs',
       `${((cpu / seconds) * 100).toFixed(0)} % of one core`,
     );
+    if (gc) {
+      figure(
+        `${transport}: GC on the event loop per uplink (wall clock)`,
+        (gc.ms / ups.length) * 1000,
+        'µs',
+        `${gc.scavenges} scavenges, ${gc.fullCollections} full collections`,
+      );
+      figure(`${transport}: allocated per uplink (event loop)`, gc.allocatedBytes / ups.length / 1024, 'KiB');
+      figure(`${transport}: promoted to the old generation per uplink`, gc.promotedBytes / ups.length / 1024, 'KiB');
+    }
     lat.sort();
     const what = transport === 'bulk' ? `per request of ${BULK_SIZE}` : 'per uplink';
     figure(`${transport}: ack latency p50 (${what})`, pct(lat, 50), 'ms');
