@@ -49,6 +49,25 @@ describe('GroupCommit', () => {
     ]);
   });
 
+  it('gives the callers of one commit one promise (none of their own while in flight); the next commit another', async () => {
+    const commits: number[][] = [];
+    const group = new GroupCommit<number>(async (items) => {
+      commits.push([...items]);
+    }, 3);
+    const a = group.add([1]);
+    const b = group.add([2, 3]);
+    const c = group.add([4]);
+    expect(b).toBe(a);
+    expect(c).not.toBe(a);
+    await Promise.all([a, c]);
+    expect(commits).toEqual([[1, 2, 3], [4]]);
+    // Added after its commit was taken: a new one.
+    const d = group.add([5]);
+    expect(d).not.toBe(c);
+    await d;
+    expect(commits.at(-1)).toEqual([5]);
+  });
+
   it('resolves an empty add at once and drain() waits for what is pending', async () => {
     const seen: number[] = [];
     const group = new GroupCommit<number>(async (items) => {

@@ -16,8 +16,23 @@ export interface GroupCommitOptions {
  * meanwhile and the cost per item falls (one fsync / one broker confirm round for many callers).
  * `maxInFlight` lets several run at once (see GroupCommitOptions): commits then finish in any order.
  */
+/**
+ * The callers of one commit: their items in order, and one promise they all get. A lot is closed
+ * (a new one opened) when the next caller would take it past maxItems; the lots are what `take`
+ * picks greedily in arrival order would be, made as callers arrive. One promise per commit, not per
+ * caller: a caller in flight holds no promise, entry or resolving functions of its own (an MQTT
+ * publisher keeps a thousand uplinks in flight).
+ */
+interface Lot<T> {
+  items: T[];
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 export class GroupCommit<T> {
-  private pending: { items: readonly T[]; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  /** Lots not yet taken, oldest first; callers join the last. */
+  private pending: Lot<T>[] = [];
   private pendingItems = 0;
   private readonly running = new Set<Promise<void>>();
   private scheduled = false;
@@ -26,7 +41,7 @@ export class GroupCommit<T> {
 
   constructor(
     private readonly commit: (items: T[]) => Promise<void>,
-    /** Largest number of items handed to one commit; the rest go in the next one. */
+    /** Largest number of items handed to one commit; a larger caller is committed alone. */
     private readonly maxItems = 10_000,
     opts: GroupCommitOptions = {},
   ) {
@@ -36,11 +51,15 @@ export class GroupCommit<T> {
 
   add(items: readonly T[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ items, resolve, reject });
-      this.pendingItems += items.length;
-      this.schedule();
-    });
+    let lot = this.pending.at(-1);
+    if (!lot || (lot.items.length > 0 && lot.items.length + items.length > this.maxItems)) {
+      lot = this.open();
+      this.pending.push(lot);
+    }
+    for (const item of items) lot.items.push(item);
+    this.pendingItems += items.length;
+    this.schedule();
+    return lot.promise;
   }
 
   /** Resolves once everything added so far has been committed (or failed). */
@@ -49,6 +68,16 @@ export class GroupCommit<T> {
       if (this.running.size > 0) await Promise.race(this.running);
       else await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  private open(): Lot<T> {
+    let resolve: () => void = () => {};
+    let reject: (err: unknown) => void = () => {};
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { items: [], promise, resolve, reject };
   }
 
   private due(): boolean {
@@ -74,27 +103,13 @@ export class GroupCommit<T> {
   }
 
   private async flush(): Promise<void> {
-    const callers = this.take();
-    const items = callers.flatMap((c) => c.items);
+    const lot = this.pending.shift() as Lot<T>;
+    this.pendingItems -= lot.items.length;
     try {
-      await this.commit(items);
-      for (const c of callers) c.resolve();
+      await this.commit(lot.items);
+      lot.resolve();
     } catch (err) {
-      for (const c of callers) c.reject(err);
+      lot.reject(err);
     }
-  }
-
-  /** Whole callers up to maxItems (at least one caller, however large). */
-  private take() {
-    let n = 0;
-    let count = 0;
-    while (n < this.pending.length) {
-      const size = this.pending[n]?.items.length ?? 0;
-      if (n > 0 && count + size > this.maxItems) break;
-      count += size;
-      n++;
-    }
-    this.pendingItems -= count;
-    return this.pending.splice(0, n);
   }
 }
