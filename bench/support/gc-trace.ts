@@ -4,7 +4,8 @@
  * of the isolate that allocated most, the event loop's in Polder: how many scavenges and full
  * (mark-compact) collections, the time they took on that thread (pauses, and the incremental
  * marking steps a full collection runs between tasks), the bytes allocated (the heap's growth
- * between collections: young and pretenured alike) and promoted to the old generation. Deterministic enough to compare two runs whose CPU figures vary by ±15 %.
+ * between collections: young and pretenured alike) and promoted to the old generation.
+ * Deterministic enough to compare two runs whose CPU figures vary by ±15 %.
  */
 export interface GcFigures {
   scavenges: number;

@@ -1,13 +1,14 @@
 import type { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
+import type { TraceRows } from '../measurements/measurements.js';
 import { startWorkerThread } from '../shared/worker-thread.js';
 import type { Database } from './database.js';
 import { sqliteCommitter } from './sqlite-commit.js';
 import { type WriterLock, writerLock } from './sqlite-writer-lock.js';
 
-/** A trace as the upsert's parameters, its JSON columns serialised (pipelines/traces.store.sqlite.ts). */
-export type TraceRow = readonly (string | number | null)[];
+/** A trace as the upsert's parameters, its JSON columns serialised (pipelines/trace-rows.ts). */
+export type TraceRow = TraceRows[number];
 
 /** What the thread is started with (sqlite-writer-thread.ts). */
 export interface WriterThreadData {
