@@ -13,7 +13,10 @@
  * deployed, instead of its sources through tsx (whose transpiled modules and inline source maps
  * add about 15 MiB of live heap).
  *
- *   npx tsx bench/fleet-10k.ts [devices] [--seconds 60] [--interval 10] [--status-every 30] [--qos 0|1] [--burst 3]
+ * Idle boards (issue 10 item 6): `--interval 3600 --status-every 3600 --settle 30 --burst 0` (each
+ * board publishes about once an hour; the memory at rest is then that of connected, silent boards).
+ *
+ *   npx tsx bench/fleet-10k.ts [devices] [--seconds 60] [--interval 10] [--status-every 30] [--settle <interval>] [--qos 0|1] [--burst 3]
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -148,7 +151,7 @@ async function fleet(root: string): Promise<void> {
   );
 
   // Let the boards settle into their timers (first publications are spread over one interval).
-  await new Promise((r) => setTimeout(r, INTERVAL * 1000));
+  await new Promise((r) => setTimeout(r, flag('settle', INTERVAL) * 1000));
   const SEEN = 'polder_device_heartbeats_total{result="seen"}';
   const published0 = sim.stats().published;
   const m0 = await metrics();
