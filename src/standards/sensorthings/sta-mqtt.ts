@@ -255,14 +255,27 @@ export function registerSensorThingsMqtt(deps: {
   const announcer = new StaAnnouncer(deps.database, reader);
   // A queue of their own: rendering a bulk import's Things never delays observations.
   let registryQueue: Promise<void> = Promise.resolve();
+  /**
+   * Per organisation, the entities of the announcement queued and not started yet: later changes
+   * join it, so a burst of registrations (a store step creating a thousand devices one by one, an
+   * import) costs one alias pass over the registry, not one each, and each entity is rendered once,
+   * in its latest state.
+   */
+  const waiting = new Map<string, Map<string, Touched>>();
   const announce = (orgId: string, touched: Touched[]) => {
     if (!deps.bus() || touched.length === 0) return;
+    const queued = waiting.get(orgId);
+    const batch = queued ?? new Map<string, Touched>();
+    for (const t of touched) batch.set(`${t.set} ${t.key}`, t);
+    if (queued) return;
+    waiting.set(orgId, batch);
     registryQueue = registryQueue
       .then(async () => {
+        waiting.delete(orgId);
         await ensureStaIds(deps.database.db, orgId);
         // Links relative to the HTTP root, as on Observations: there is no request to take a host from.
         const scope = { orgId, now: clock(), base: '/sta/v1.1' };
-        for (const t of await heardEntities(orgId, touched)) await announcer.announce(scope, t);
+        for (const t of await heardEntities(orgId, [...batch.values()])) await announcer.announce(scope, t);
       })
       .catch((err: unknown) => deps.logger.warn({ err }, 'SensorThings MQTT: registry change not published'));
   };

@@ -109,6 +109,28 @@ describe.each(dialects)('SensorThings MQTT announcements on %s', (dialect) => {
     expect(seen.some((m) => m.body.name === 'their-dev')).toBe(false);
   });
 
+  it('a burst of registry changes is announced once per entity: changes made while an announcement waits join it', async () => {
+    expect((await api('POST', '/api/devices', { code: 'burst-dev', type: 'sensor' })).statusCode).toBe(201);
+    const made = async (code: string) => {
+      const sensor = await api('POST', '/api/devices/burst-dev/sensors', { code });
+      expect(sensor.statusCode, sensor.body).toBe(201);
+      const msg = await on(/^v1\.1\/Sensors\(\d+\)$/, (m) => m.body.name === code);
+      return { id: sensor.json().id as string, topic: msg.topic };
+    };
+    const burst = await made('burst-1');
+    const fence = await made('burst-2');
+    const orgId = (await api('GET', '/api/organisations/default')).json().id as string;
+    expect(orgId).toMatch(/\w/);
+    const events = t.polder.registry.events;
+    const from = seen.length;
+    // Three changes of one sensor in one turn (a store step registering entities one by one does
+    // this), then one of another sensor: announcements run in order, so its arrival is the fence.
+    for (let i = 0; i < 3; i++) void events.emit('registryChanged', { orgId, sensors: [burst.id] });
+    await events.emit('registryChanged', { orgId, sensors: [fence.id] });
+    await on(fence.topic, (m) => seen.indexOf(m) >= from);
+    expect(seen.slice(from).filter((m) => m.topic === burst.topic)).toHaveLength(1);
+  });
+
   it('a deep insert announces each entity it created on its own topic', async () => {
     const sta = staClient(t);
     const res = await sta.post('Things', {
