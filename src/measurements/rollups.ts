@@ -127,23 +127,43 @@ export function foldedRollups(rows: readonly Rollup[], size: RollupSize): Rollup
   return out.sort((a, b) => a.datastreamId - b.datastreamId || a.bucket - b.bucket);
 }
 
+/** Buckets a (datastream, bucket) number key can tell apart: 2^26 minutes reach the year 2097. */
+const SLOTS = 2 ** 26;
+/** Datastream ids below this make number keys under 2^53; larger ones get a string key. */
+const NUMBER_KEYED_IDS = 2 ** 27;
+
 function rollupsOfSize(rows: readonly Measurement[], size: RollupSize, out: Rollup[]): void {
   const width = size * 1000;
-  const seen = new Map<string, Rollup>();
+  // Keyed by a number where one is exact (no string made per bucket); both kinds never collide.
+  const seen = new Map<number | string, Rollup>();
   let current: Rollup | undefined;
   for (const r of rows) {
-    const bucket = bucketStart(r.time, width);
-    if (current !== undefined && current.datastreamId === r.datastreamId && current.bucket === bucket) {
-      addValue(current, r.time, r.value);
+    const { datastreamId, time, value } = r;
+    const bucket = bucketStart(time, width);
+    if (current !== undefined && current.datastreamId === datastreamId && current.bucket === bucket) {
+      addValue(current, time, value);
       continue;
     }
-    const key = `${r.datastreamId}:${bucket}`;
+    const slot = bucket / width;
+    const key = datastreamId < NUMBER_KEYED_IDS && slot < SLOTS ? datastreamId * SLOTS + slot : `${datastreamId}:${bucket}`;
     current = seen.get(key);
     if (current !== undefined) {
-      addValue(current, r.time, r.value);
+      addValue(current, time, value);
       continue;
     }
-    current = { datastreamId: r.datastreamId, size, bucket, ...aggregateOf(r.time, r.value) };
+    current = {
+      datastreamId,
+      size,
+      bucket,
+      count: 1,
+      sum: value,
+      min: value,
+      max: value,
+      firstTime: time,
+      firstValue: value,
+      lastTime: time,
+      lastValue: value,
+    };
     seen.set(key, current);
     out.push(current);
   }
