@@ -263,7 +263,12 @@ export function registerSensorThingsMqtt(deps: {
    */
   const waiting = new Map<string, Map<string, Touched>>();
   const announce = (orgId: string, touched: Touched[]) => {
-    if (!deps.bus() || touched.length === 0) return;
+    const bus = deps.bus();
+    if (!bus || touched.length === 0) return;
+    // Nobody subscribed under a SensorThings tree (embedded broker): nothing to render, and the
+    // aliases and placements wait for the next SensorThings request, which makes them (sta.routes.ts),
+    // as they do without a broker. A store step registering devices then runs no registry pass.
+    if (!VERSION_TREES.some((tree) => listens(bus, tree))) return;
     const queued = waiting.get(orgId);
     const batch = queued ?? new Map<string, Touched>();
     for (const t of touched) batch.set(`${t.set} ${t.key}`, t);
