@@ -105,6 +105,45 @@ describe('PipelineRunner', () => {
     expect(w.trace('m4')).toMatchObject({ status: 'skipped', error: null, measurements: 0 });
   });
 
+  it('hands the store a decoded message with its ids, times, device and drafts, without the envelope layers', async () => {
+    const envelope = defineWorker({
+      name: 'envelope',
+      kind: 'envelope',
+      description: 'test envelope',
+      configSchema: Type.Object({}),
+      run: (msg) => ({
+        ...msg,
+        observedAt: 900,
+        device: { identity: { kind: 'deveui', value: '0004a30b001c0530' } },
+        payload: new Uint8Array([1, 2, 3]),
+        metadata: { provider: 'test', gateways: [{ id: 'gw', rssi: -80 }], decoded: { t: 20 } },
+        measurements: [{ sensor: '1', observedProperty: 'temperature', unit: 'Cel', value: 20 }],
+      }),
+    });
+    const w = world(storeAll);
+    steps.splice(0, 1, { prepared: prepareStep(envelope), worker: 'envelope', label: 'envelope' });
+    try {
+      const received = message('m0', 'raw body');
+      expect(await w.runner.handle([{ message: received, attempt: 1 }])).toEqual({ done: ['m0'], retry: [] });
+      const item = w.stored[0]?.[0] as StoreItem;
+      expect(item.received).toBe(received);
+      expect(item.message).toEqual({
+        id: 'm0',
+        orgId: 'org',
+        pipelineId: 'p1',
+        receivedAt: 1000,
+        observedAt: 900,
+        transport: { kind: 'test' },
+        device: { identity: { kind: 'deveui', value: '0004a30b001c0530' } },
+        payload: new Uint8Array(0),
+        metadata: {},
+        measurements: [{ sensor: '1', observedProperty: 'temperature', unit: 'Cel', value: 20 }],
+      });
+    } finally {
+      steps.splice(0, 1, { prepared: prepareStep(flaky), worker: 'flaky', label: 'flaky' });
+    }
+  });
+
   it('retries with growing delays until the last attempt, then fails for good', async () => {
     const w = world(storeAll, 4);
     const delays: number[] = [];

@@ -99,6 +99,31 @@ interface Finished {
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
+const NO_PAYLOAD = new Uint8Array(0);
+const NO_METADATA: PipelineMessage['metadata'] = Object.freeze({});
+
+/**
+ * What the store step reads of a decoded message (StoreItem.message): its ids, times, device and
+ * drafts. The envelope's other layers (metadata with the provider's gateways and decoded payload,
+ * the device payload) are let go as soon as a message is decoded, so they die young instead of
+ * living until the batch commits, which made the collector promote them.
+ */
+function toStore(m: PipelineMessage): PipelineMessage {
+  const out: PipelineMessage = {
+    id: m.id,
+    orgId: m.orgId,
+    pipelineId: m.pipelineId,
+    receivedAt: m.receivedAt,
+    transport: m.transport,
+    payload: NO_PAYLOAD,
+    metadata: NO_METADATA,
+    measurements: m.measurements,
+  };
+  if (m.observedAt !== undefined) out.observedAt = m.observedAt;
+  if (m.device !== undefined) out.device = m.device;
+  return out;
+}
+
 export class PipelineRunner {
   private readonly maxLogEntries: number;
   private readonly maxLogChars: number;
@@ -256,6 +281,7 @@ export class PipelineRunner {
     // A skipped message is still stored when an envelope made measurements of it (a ChirpStack
     // status event: battery and link margin); with none, there is nothing to store.
     w.status = skipReason(w.message) === undefined || w.message.measurements.length > 0 ? 'store' : 'skipped';
+    if (w.status === 'store') w.message = toStore(w.message);
     return w;
   }
 

@@ -16,7 +16,10 @@ import type { Pipeline } from './pipelines.js';
 import type { DatastreamCache } from './store-step-datastreams.js';
 
 export interface StoreItem {
-  /** The message after the decoding steps. */
+  /**
+   * The message after the decoding steps: its ids, times, device and drafts (the pipeline runner
+   * lets its metadata and payload go once decoded).
+   */
   message: PipelineMessage;
   /** The message as received: its raw payload tells boards sharing a topic apart. */
   received: PipelineMessage;
