@@ -1,0 +1,88 @@
+/**
+ * What the index of a device's traces costs each commit of the hot path on SQLite: batches of
+ * 31 traces from 1,000 devices (what one commit holds with 64 HTTP clients), each in its own
+ * IMMEDIATE transaction with synchronous=NORMAL (as the writer thread commits; its fdatasync
+ * apart), into a table already holding POLDER_BENCH_ROWS traces. Each variant on its own fresh
+ * database, alternating, best of 2:
+ *   (org_id, device_id, received_at, id)   the schema's traces_device_time
+ *   (device_id, received_at, id)           a narrower key
+ *   none                                   no index of device_id: what the trace row and its
+ *                                          time-ordered indexes cost alone
+ * Every trace of a commit lands at its own device's place in a device index: one page per trace
+ * written to the WAL, where the time-ordered indexes append to the same few pages.
+ *   npm run bench trace-device-index
+ */
+import type { TraceRow } from '../src/db/sqlite-writer.js';
+import { sqliteTraceUpserter } from '../src/pipelines/traces.store.sqlite.js';
+import { uuidv7 } from '../src/shared/ids.js';
+import { figure, heading, note, sqliteBenchDatabase } from './support/bench-kit.js';
+
+const ROWS = Number(process.env.POLDER_BENCH_ROWS ?? 200_000);
+const DEVICES = 1000;
+const PER_COMMIT = 31;
+const COMMITS = 1000;
+const T0 = Date.UTC(2026, 0, 1);
+const ORG = uuidv7();
+const PIPELINE = uuidv7();
+const devices = Array.from({ length: DEVICES }, () => uuidv7());
+const STEPS = JSON.stringify([{ worker: 'ttn-v3', startedAt: T0, durationMs: 0.3 }]);
+
+const INDEXES = {
+  schema: 'create index traces_device_time on traces (org_id, device_id, received_at, id)',
+  narrow: 'create index traces_device_time on traces (device_id, received_at, id)',
+  none: '',
+} as const;
+
+let seq = 0;
+const row = (): TraceRow => {
+  const at = T0 + seq++ * 10;
+  return [
+    uuidv7(),
+    ORG,
+    PIPELINE,
+    devices[seq % DEVICES] as string,
+    'stored',
+    at,
+    at + 3,
+    1,
+    3,
+    'mqtt',
+    STEPS,
+    null,
+    null,
+  ] as TraceRow;
+};
+
+async function run(kind: keyof typeof INDEXES): Promise<number> {
+  const bench = await sqliteBenchDatabase();
+  try {
+    const sqlite = bench.database.dialect === 'sqlite' ? bench.database.sqlite : undefined;
+    if (!sqlite) throw new Error('sqlite only');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.exec('drop index traces_device_time');
+    if (INDEXES[kind]) sqlite.exec(INDEXES[kind]);
+    const upsert = sqliteTraceUpserter(sqlite);
+    const commit = sqlite.transaction((rows: TraceRow[]) => upsert(rows));
+    seq = 0;
+    for (let i = 0; i < ROWS; i += 1000) commit.immediate(Array.from({ length: 1000 }, row));
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < COMMITS; i++) commit.immediate(Array.from({ length: PER_COMMIT }, row));
+    return Number(process.hrtime.bigint() - t0) / 1e6 / COMMITS;
+  } finally {
+    await bench.drop();
+  }
+}
+
+heading(`trace-device-index: ${COMMITS} commits of ${PER_COMMIT} traces from ${DEVICES} devices, table of ${ROWS} traces`);
+const best: Record<string, number> = {};
+for (let round = 0; round < 2; round++)
+  for (const kind of Object.keys(INDEXES) as (keyof typeof INDEXES)[])
+    best[kind] = Math.min(best[kind] ?? Infinity, await run(kind));
+for (const [kind, ms] of Object.entries(best))
+  figure(
+    `${kind}: ${(INDEXES[kind as keyof typeof INDEXES] || 'no index of device_id').replace('create index traces_device_time on traces ', '')}`,
+    ms * 1000,
+    'µs per commit',
+    `${((ms * 1000) / PER_COMMIT).toFixed(1)} µs per trace`,
+  );
+note('each commit written to the WAL (synchronous=NORMAL), no fdatasync: the CPU and page writes of the commit only');
