@@ -39,14 +39,16 @@ export function traceRows(traces: readonly TraceRecord[]): TraceRows {
  * The statement's text is the same for every batch (one plan), and nothing is built per value on
  * our side but `JSON.stringify`, where a multi-row VALUES bound 13 parameters per row (Kysely
  * compiling them, the driver preparing each). The JSON columns go as strings (JSON text inside
- * JSON), so the stored text is exactly the same as on SQLite. Run by `write`, and by the
+ * JSON), so the stored text is exactly the same as on SQLite. The parameter is read as `jsonb`,
+ * parsed once: each `->>` of a `json` element scans its text again, 13 times a row, which made
+ * the statement a third dearer (bench/trace-upsert-postgres.ts). Run by `write`, and by the
  * PostgreSQL measurement store in its transaction (insertWithTraces).
  */
 export const POSTGRES_TRACE_UPSERT = `insert into traces (id, org_id, pipeline_id, device_id, status, received_at,
     finished_at, attempts, measurements, transport, steps, error, message)
   select e->>0, e->>1, e->>2, e->>3, e->>4, (e->>5)::bigint, (e->>6)::bigint, (e->>7)::int, (e->>8)::int, e->>9,
     e->>10, e->>11, e->>12
-  from json_array_elements($1::json) as e
+  from jsonb_array_elements($1::jsonb) as e
   on conflict (id) do update set device_id = excluded.device_id, status = excluded.status,
     finished_at = excluded.finished_at, attempts = excluded.attempts, measurements = excluded.measurements,
     transport = excluded.transport, steps = excluded.steps, error = excluded.error, message = excluded.message`;
