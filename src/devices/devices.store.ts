@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { paginate, type SortKey } from '../db/paginate.js';
+import { sqliteCommitter } from '../db/sqlite-commit.js';
 import type { DeviceTable, Schema } from '../db/schema.js';
 import { uniqueViolationColumns } from '../db/unique-violation.js';
 import { topicPrefixes } from '../locations/base-topic.js';
@@ -453,7 +454,7 @@ export class KyselyDeviceLiveness {
     const back: { orgId: string; deviceId: string }[] = [];
     for (let i = 0; i < batch.length; i += LIVENESS_CHUNK) {
       const chunk = batch.slice(i, i + LIVENESS_CHUNK);
-      back.push(...(this.database.dialect === 'postgres' ? await this.applyPg(chunk) : this.applySqlite(chunk)));
+      back.push(...(this.database.dialect === 'postgres' ? await this.applyPg(chunk) : await this.applySqlite(chunk)));
     }
     return back;
   }
@@ -480,6 +481,13 @@ export class KyselyDeviceLiveness {
       .map((r) => ({ orgId: r.org_id, deviceId: r.id }));
   }
 
+  /**
+   * Through the connection's committer (db/sqlite-commit.ts): one IMMEDIATE transaction under the
+   * lock shared with the writer thread, waited for without holding the event loop. A deferred
+   * `db.transaction()` read first, then failed to write with SQLITE_BUSY (which busy_timeout does
+   * not wait out) whenever the writer thread held the lock at that moment: two flushes of a
+   * 50,000-uplink benchmark run logged it, and their devices' last seen waited for a retry.
+   */
   private applySqlite(chunk: DeviceSeen[]) {
     if (this.database.dialect !== 'sqlite') throw new Error('unreachable');
     const db = this.database.sqlite;
@@ -491,16 +499,16 @@ export class KyselyDeviceLiveness {
          state = case when enabled = 1 then 'online' else state end
        where id = ?`,
     );
-    const back: { orgId: string; deviceId: string }[] = [];
-    db.transaction(() => {
+    return sqliteCommitter(db).write(() => {
+      const back: { orgId: string; deviceId: string }[] = [];
       for (const a of chunk) {
         const was = prior.get(a.deviceId);
         if (!was) continue;
         update.run(a.at, a.status === undefined ? null : toJsonColumn(a.status), a.deviceId);
         if (was.state === 'offline') back.push({ orgId: a.orgId, deviceId: a.deviceId });
       }
-    })();
-    return back;
+      return back;
+    });
   }
 
   async markOffline(now: number): Promise<DeviceWentSilent[]> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertService } from '../../src/alerts/alerts.service.js';
 import { KyselyAlertStore } from '../../src/alerts/alerts.store.js';
 import { ActivityTracker } from '../../src/fleet/activity-tracker.js';
+import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
 import { SqlFleetStore } from '../../src/fleet/fleet.store.js';
 import { sweepOffline } from '../../src/fleet/offline-sweep.js';
 import { uuidv7 } from '../../src/shared/ids.js';
@@ -100,5 +101,27 @@ describe.each(dialects)('fleet activity and offline sweep on %s', (dialect) => {
   it('counts activity still in memory as seen when sweeping', async () => {
     tracker.seen(orgId, ids.fast!, 40_000);
     expect(await sweepOffline({ activity: tracker, store, alerts, now: 45_000 })).toEqual([]);
+  });
+
+  it('flushes while the hot path commits batches (on SQLite, beside its writer thread)', async () => {
+    const measurements = createMeasurementStore(tdb.database);
+    const batches = Array.from({ length: 40 }, (_, b) =>
+      measurements.insert(Array.from({ length: 500 }, (_, i) => ({ datastreamId: i % 50, time: 60_000 * b + i, value: i }))),
+    );
+    let stored = false;
+    const all = Promise.all(batches).then(() => {
+      stored = true;
+    });
+    // A flush every millisecond until the batches are stored: many land while the thread holds the write lock.
+    const flushes: Promise<unknown>[] = [];
+    let at = 50_000;
+    while (!stored) {
+      flushes.push(store.applyActivity([{ orgId, deviceId: ids.slow!, at: ++at }]));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await all;
+    expect(flushes.length).toBeGreaterThan(10);
+    expect((await Promise.allSettled(flushes)).filter((f) => f.status === 'rejected')).toEqual([]);
+    expect((await row('slow')).last_seen_at).toBe(at);
   });
 });
