@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { paginate, type SortKey } from '../db/paginate.js';
-import { sqliteCommitter } from '../db/sqlite-commit.js';
 import type { DeviceTable, Schema } from '../db/schema.js';
+import { sqliteCommitter } from '../db/sqlite-commit.js';
 import { uniqueViolationColumns } from '../db/unique-violation.js';
 import { topicPrefixes } from '../locations/base-topic.js';
 import type { LocationScope } from '../locations/locations.js';
