@@ -88,6 +88,13 @@ describe.each(dialects)('src/db/schema.ts and the migrations on %s', (dialect) =
     expect(differences).toEqual([]);
   });
 
+  it.runIf(dialect === 'postgres')('leaves room on rollups pages for the ingest upsert to update in place (HOT)', async () => {
+    const { rows } = await sql<{
+      options: string[] | null;
+    }>`select reloptions as options from pg_class where relname = 'rollups'`.execute(tdb.database.db);
+    expect(rows[0]?.options).toContain('fillfactor=70');
+  });
+
   it('reads schema.ts itself, so a difference would show', () => {
     const declared = declaredSchema();
     expect(declared.devices?.code).toEqual({ nullable: false });
