@@ -4,10 +4,11 @@
  * IMMEDIATE transaction with synchronous=NORMAL (as the writer thread commits; its fdatasync
  * apart), into a table already holding POLDER_BENCH_ROWS traces. Each variant on its own fresh
  * database, alternating, best of 2:
- *   (org_id, device_id, received_at, id)   the schema's traces_device_time
+ *   (org_id, device_id, received_at, id)   traces_device_time (PostgreSQL's; SQLite's until
+ *                                          migration 20261204-0840-trace-devices)
  *   (device_id, received_at, id)           a narrower key
- *   none                                   no index of device_id: what the trace row and its
- *                                          time-ordered indexes cost alone
+ *   none                                   no index of device_id (SQLite now): what the trace
+ *                                          row and its time-ordered indexes cost alone
  * Every trace of a commit lands at its own device's place in a device index: one page per trace
  * written to the WAL, where the time-ordered indexes append to the same few pages.
  *   npm run bench trace-device-index
@@ -61,7 +62,7 @@ async function run(kind: Variant): Promise<number> {
     const sqlite = bench.database.dialect === 'sqlite' ? bench.database.sqlite : undefined;
     if (!sqlite) throw new Error('sqlite only');
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.exec('drop index traces_device_time');
+    sqlite.exec('drop index if exists traces_device_time');
     const key = KEYS[kind];
     if (key) sqlite.exec(`create index traces_device_time on traces ${key}`);
     const upsert = sqliteTraceUpserter(sqlite);

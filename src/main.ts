@@ -375,6 +375,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
         ),
       retention,
       removeExpiredTraces: (now) => traces.removeExpiredTraces(now),
+      foldTraceDevices: () => traces.foldDevices(),
       config,
       clock,
       logger,

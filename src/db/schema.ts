@@ -322,6 +322,20 @@ export interface PipelineTable {
   updated_at: number;
 }
 
+/** SQLite only: a device's traces, folded from `traces` in batches (migration 20261204-0840-trace-devices). */
+export interface TraceDeviceTable {
+  org_id: string;
+  device_id: string;
+  received_at: number;
+  id: string;
+}
+
+/** SQLite only: the rowid of `traces` up to which `trace_devices` is filled (one row, id 1). */
+export interface TraceDeviceFoldTable {
+  id: number;
+  folded_rowid: number;
+}
+
 export interface TraceTable {
   id: string;
   org_id: string;
@@ -528,6 +542,8 @@ export interface Schema {
   inbox: InboxTable;
   pipelines: PipelineTable;
   traces: TraceTable;
+  trace_devices: TraceDeviceTable;
+  trace_device_folds: TraceDeviceFoldTable;
   poller_files: PollerFileTable;
   sta_observed_properties: StaObservedPropertyTable;
   sta_datastreams: StaDatastreamTable;

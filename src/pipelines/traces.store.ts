@@ -12,6 +12,8 @@ import { POSTGRES_TRACE_UPSERT, traceRows } from './trace-rows.js';
 const COLUMNS = 13;
 // PostgreSQL binds at most 65,535 parameters, SQLite (as built by better-sqlite3) 32,766.
 const ROWS_PER_STATEMENT = Math.floor(32_000 / COLUMNS);
+/** Rowids of traces one fold of `trace_devices` goes past in one transaction (SQLite). */
+const FOLD_CHUNK = 50_000;
 
 const toTrace = (r: Omit<Selectable<TraceTable>, 'message'>): Trace => ({
   id: r.id,
@@ -117,6 +119,19 @@ export class KyselyTraceStore implements TraceStore {
   }
 
   async list(orgId: string, filter: TraceFilter, req: PageRequest) {
+    if (filter.deviceId !== undefined && !this.postgres) {
+      await this.foldAllDevices();
+      const page = await paginate(
+        this.ofDevice(orgId, filter.deviceId, filter).select(LIST_COLUMNS.map((c) => `t.${c}` as const)),
+        req,
+        [
+          { column: 'd.received_at', desc: true },
+          { column: 'd.id', desc: true },
+        ],
+        (r) => [r.received_at, r.id],
+      );
+      return { ...page, items: page.items.map(toTrace) };
+    }
     const q = this.filtered(orgId, filter).select(LIST_COLUMNS);
     const page = await paginate(
       q,
@@ -169,6 +184,16 @@ export class KyselyTraceStore implements TraceStore {
   }
 
   async failedIds(orgId: string, filter: TraceFilter, limit: number) {
+    if (filter.deviceId !== undefined && !this.postgres) {
+      await this.foldAllDevices();
+      const rows = await this.ofDevice(orgId, filter.deviceId, { ...filter, status: 'failed' })
+        .select('t.id')
+        .orderBy('d.received_at')
+        .orderBy('d.id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    }
     const rows = await this.filtered(orgId, { ...filter, status: 'failed' })
       .select('id')
       .orderBy('received_at')
@@ -191,11 +216,68 @@ export class KyselyTraceStore implements TraceStore {
 
   async deleteBefore(before: number, limit: number) {
     // Chunked by id, so one call holds locks briefly however many traces expired.
-    const res = await this.db
-      .deleteFrom('traces')
-      .where('id', 'in', (qb) => qb.selectFrom('traces').select('id').where('received_at', '<', before).limit(limit))
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+    const remove = async (db: Kysely<Schema>) => {
+      const res = await db
+        .deleteFrom('traces')
+        .where('id', 'in', (qb) => qb.selectFrom('traces').select('id').where('received_at', '<', before).limit(limit))
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
+    };
+    if (this.postgres) return remove(this.db);
+    return this.db.transaction().execute(async (trx) => {
+      const removed = await remove(trx);
+      await sql`delete from trace_devices where (org_id, device_id, received_at, id) in
+        (select org_id, device_id, received_at, id from trace_devices where received_at < ${before} limit ${limit})`.execute(trx);
+      // Rowids of deleted traces may be given again: the fold mark never stays above the newest left.
+      await sql`update trace_device_folds set folded_rowid = min(folded_rowid, (select coalesce(max(rowid), 0) from traces))
+        where id = 1`.execute(trx);
+      return removed;
+    });
+  }
+
+  /**
+   * SQLite: fills `trace_devices` from up to `limit` rowids of traces past the fold mark, in one
+   * transaction (migration 20261204-0840-trace-devices); answers how many rowids it went past (0:
+   * nothing left). The hot path only appends traces; this gives them their device's place in
+   * large batches. PostgreSQL: nothing to do (its traces have an index by device).
+   */
+  async foldDevices(limit = FOLD_CHUNK): Promise<number> {
+    if (this.postgres) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      const marks = await trx.selectFrom('trace_device_folds').select('folded_rowid').where('id', '=', 1).executeTakeFirst();
+      const mark = Number(marks?.folded_rowid ?? 0);
+      const top = await sql<{ m: number | null }>`select max(rowid) as m from traces`.execute(trx);
+      const max = Number(top.rows[0]?.m ?? 0);
+      // Traces past the mark were deleted and their rowids given again (retention clamps the mark; a fallback).
+      const from = max < mark ? 0 : mark;
+      const to = Math.min(max, from + limit);
+      if (to > from)
+        await sql`insert or ignore into trace_devices (org_id, device_id, received_at, id)
+          select org_id, device_id, received_at, id from traces
+          where rowid > ${from} and rowid <= ${to} and device_id is not null`.execute(trx);
+      if (to !== mark) await trx.updateTable('trace_device_folds').set({ folded_rowid: to }).where('id', '=', 1).execute();
+      return to - from;
+    });
+  }
+
+  /** Folds every trace appended so far (a listing by device then sees them all). */
+  private async foldAllDevices() {
+    while ((await this.foldDevices()) > 0);
+  }
+
+  /** SQLite: a device's traces through `trace_devices`; an entry whose trace has another device now is left out. */
+  private ofDevice(orgId: string, deviceId: string, f: TraceFilter) {
+    let q = this.db
+      .selectFrom('trace_devices as d')
+      .innerJoin('traces as t', 't.id', 'd.id')
+      .where('d.org_id', '=', orgId)
+      .where('d.device_id', '=', deviceId)
+      .whereRef('t.device_id', '=', 'd.device_id');
+    if (f.pipelineId !== undefined) q = q.where('t.pipeline_id', '=', f.pipelineId);
+    if (f.status !== undefined) q = q.where('t.status', '=', f.status);
+    if (f.start !== undefined) q = q.where('d.received_at', '>=', f.start);
+    if (f.end !== undefined) q = q.where('d.received_at', '<', f.end);
+    return q;
   }
 
   async deviceIdOf(orgId: string, idOrCode: string) {

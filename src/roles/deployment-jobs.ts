@@ -9,6 +9,8 @@ export interface DeploymentJobDeps {
   sweepOffline: () => Promise<void>;
   retention: MeasurementRetention;
   removeExpiredTraces: (now: number) => Promise<number>;
+  /** Traces appended since the last run given their place in the device listing (SQLite). */
+  foldTraceDevices: () => Promise<number>;
   config: { fleetSweepSeconds: number; retentionIntervalSeconds: number };
   clock: Clock;
   logger: Logger;
@@ -29,6 +31,8 @@ export function deploymentJobs(deps: DeploymentJobDeps): Job[] {
     },
     // Inserts upsert 1-minute rollups only (for recent values); this folds them into hours and days.
     { name: 'rollup fold', everyMs: 60_000, run: async () => void (await deps.retention.foldRollups()) },
+    // The hot path appends traces; this files them by device in large batches (TraceStore.foldDevices).
+    { name: 'trace device fold', everyMs: 2000, run: async () => void (await deps.foldTraceDevices()) },
     {
       name: 'trace retention',
       everyMs: config.retentionIntervalSeconds * 1000,

@@ -47,6 +47,8 @@ function declaredSchema(): Record<string, Columns> {
 
 /** Tables Kysely's migrator keeps, and the weekly partitions of measurements made at run time on PostgreSQL. */
 const NOT_POLDERS = /^kysely_migration|^measurements_w\d{8}$/;
+/** Tables schema.ts declares that only SQLite has (how a device's traces are listed there). */
+const SQLITE_ONLY = ['trace_devices', 'trace_device_folds'];
 
 const dialects = await availableDialects();
 
@@ -59,6 +61,7 @@ describe.each(dialects)('src/db/schema.ts and the migrations on %s', (dialect) =
 
   it('have the same tables, columns and nullability', async () => {
     const declared = declaredSchema();
+    if (dialect !== 'sqlite') for (const t of SQLITE_ONLY) delete declared[t];
     const tables = await tdb.database.db.introspection.getTables();
     const migrated: Record<string, Columns> = {};
     for (const t of tables) {

@@ -24,6 +24,7 @@ import { slimTraces } from './20261203-0140-slim-traces.js';
 import { rollupFolds } from './20261203-0311-rollup-folds.js';
 import { downlinkMqttFate } from './20261203-0322-downlink-mqtt-fate.js';
 import { rollupsFillfactor } from './20261204-0810-rollups-fillfactor.js';
+import { traceDevices } from './20261204-0840-trace-devices.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -55,5 +56,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261203-0311-rollup-folds': rollupFolds(dialect),
     '20261203-0322-downlink-mqtt-fate': downlinkMqttFate(dialect),
     '20261204-0810-rollups-fillfactor': rollupsFillfactor(dialect),
+    '20261204-0840-trace-devices': traceDevices(dialect),
   };
 }

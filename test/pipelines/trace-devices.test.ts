@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TraceRecord } from '../../src/pipelines/pipelines.js';
+import { KyselyTraceStore } from '../../src/pipelines/traces.store.js';
+import { uuidv7 } from '../../src/shared/ids.js';
+import { sqliteDatabase, type TestDatabase } from '../support/databases.js';
+
+/**
+ * SQLite lists a device's traces through `trace_devices`, filled from the appended traces in
+ * batches (migration 20261204-0840-trace-devices): whatever the fold has not reached yet, a
+ * listing must still show, and a trace must show under the device it has now.
+ */
+describe('traces by device on SQLite (trace_devices, folded from the appended traces)', () => {
+  let tdb: TestDatabase;
+  let store: KyselyTraceStore;
+  const org = uuidv7();
+  const pipeline = uuidv7();
+  const [a, b] = [uuidv7(), uuidv7()];
+  let at = 1_000;
+  const trace = (deviceId: string | null, over: Partial<TraceRecord> = {}): TraceRecord => ({
+    id: uuidv7(),
+    orgId: org,
+    pipelineId: pipeline,
+    deviceId,
+    status: 'stored',
+    receivedAt: at++,
+    finishedAt: at,
+    attempts: 1,
+    transport: { kind: 'http' },
+    steps: [],
+    error: null,
+    measurements: 1,
+    message: null,
+    ...over,
+  });
+  const ofDevice = async (deviceId: string, limit = 100) =>
+    (await store.list(org, { deviceId }, { limit })).items.map((t) => t.id);
+  const folds = async () =>
+    (await tdb.database.db.selectFrom('trace_device_folds').selectAll().execute()).map((r) => r.folded_rowid);
+
+  beforeEach(async () => {
+    tdb = await sqliteDatabase();
+    store = new KyselyTraceStore(tdb.database.db);
+  });
+  afterEach(() => tdb.drop());
+
+  it('lists traces not folded yet, newest first, page by page; the fold then has nothing left', async () => {
+    const ofA = Array.from({ length: 5 }, () => trace(a));
+    await store.write([...ofA, trace(b), trace(null)]);
+    expect(await tdb.database.db.selectFrom('trace_devices').selectAll().execute()).toEqual([]);
+    const first = await store.list(org, { deviceId: a }, { limit: 3, count: true });
+    expect(first.items.map((t) => t.id)).toEqual(
+      ofA
+        .map((t) => t.id)
+        .reverse()
+        .slice(0, 3),
+    );
+    expect(first.total).toBe(5);
+    const second = await store.list(org, { deviceId: a }, { limit: 3, cursor: first.next as string });
+    expect(second.items.map((t) => t.id)).toEqual([ofA[1]?.id, ofA[0]?.id]);
+    expect(await store.foldDevices()).toBe(0);
+    expect(await folds()).toEqual([7]);
+    // Filters apply as on the traces themselves.
+    await store.write([trace(a, { status: 'failed', error: { code: 'X', message: 'x' } })]);
+    expect((await store.list(org, { deviceId: a, status: 'failed' }, { limit: 10 })).items).toHaveLength(1);
+    expect(await store.failedIds(org, { deviceId: a }, 10)).toHaveLength(1);
+    expect((await store.list(org, { deviceId: a, start: ofA[4]?.receivedAt }, { limit: 10 })).items).toHaveLength(2);
+  });
+
+  it('shows a trace under the device it has now, when that changed after the fold (a retry that found it)', async () => {
+    const t = trace(null, { status: 'retrying' });
+    const moved = trace(a);
+    await store.write([t, moved]);
+    expect(await store.foldDevices()).toBe(2);
+    await store.write([
+      { ...t, deviceId: b, status: 'stored', attempts: 2 },
+      { ...moved, deviceId: b, attempts: 2 },
+    ]);
+    expect(await ofDevice(b)).toEqual([moved.id, t.id]);
+    expect(await ofDevice(a)).toEqual([]);
+  });
+
+  it('retention removes the entries with their traces; rowids given again after it are folded', async () => {
+    const old = [trace(a), trace(a)];
+    await store.write(old);
+    expect(await ofDevice(a)).toHaveLength(2);
+    expect(await store.deleteBefore(at, 100)).toBe(2);
+    expect(await tdb.database.db.selectFrom('trace_devices').selectAll().execute()).toEqual([]);
+    // The table is empty: SQLite gives the next trace rowid 1 again, below the mark it had.
+    const fresh = trace(a);
+    await store.write([fresh]);
+    expect(await ofDevice(a)).toEqual([fresh.id]);
+  });
+});
