@@ -54,9 +54,9 @@ export interface TraceStore extends TraceSink {
   /** Removes up to `limit` traces received before `before` (any organisation); returns how many. */
   deleteBefore(before: number, limit: number): Promise<number>;
   /**
-   * Gives the traces appended since the last call their place in the device listing, up to a chunk;
-   * answers how many it went past (0: none left). Where the database indexes traces by device at
-   * insert (PostgreSQL), nothing to do.
+   * Gives the traces appended since the last call their place in the device listing; answers how
+   * many it went past. Where the database indexes traces by device at insert (PostgreSQL), nothing
+   * to do.
    */
   foldDevices(): Promise<number>;
 }

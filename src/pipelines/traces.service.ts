@@ -89,11 +89,9 @@ export class TraceService {
     }
   }
 
-  /** Gives every trace appended so far its place in the device listing (TraceStore.foldDevices); returns how many. */
-  async foldDevices(): Promise<number> {
-    let folded = 0;
-    for (let n = await this.store.foldDevices(); n > 0; n = await this.store.foldDevices()) folded += n;
-    return folded;
+  /** Gives every trace appended so far its place in the device listing (TraceStore.foldDevices). */
+  foldDevices(): Promise<number> {
+    return this.store.foldDevices();
   }
 
   /** Deletes traces received more than `retentionDays` before `now`; returns how many. */

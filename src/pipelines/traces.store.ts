@@ -120,7 +120,7 @@ export class KyselyTraceStore implements TraceStore {
 
   async list(orgId: string, filter: TraceFilter, req: PageRequest) {
     if (filter.deviceId !== undefined && !this.postgres) {
-      await this.foldAllDevices();
+      await this.foldDevices(); // a listing by device sees every trace appended so far
       const page = await paginate(
         this.ofDevice(orgId, filter.deviceId, filter).select(LIST_COLUMNS.map((c) => `t.${c}` as const)),
         req,
@@ -185,7 +185,7 @@ export class KyselyTraceStore implements TraceStore {
 
   async failedIds(orgId: string, filter: TraceFilter, limit: number) {
     if (filter.deviceId !== undefined && !this.postgres) {
-      await this.foldAllDevices();
+      await this.foldDevices(); // a listing by device sees every trace appended so far
       const rows = await this.ofDevice(orgId, filter.deviceId, { ...filter, status: 'failed' })
         .select('t.id')
         .orderBy('d.received_at')
@@ -236,13 +236,20 @@ export class KyselyTraceStore implements TraceStore {
   }
 
   /**
-   * SQLite: fills `trace_devices` from up to `limit` rowids of traces past the fold mark, in one
-   * transaction (migration 20261204-0840-trace-devices); answers how many rowids it went past (0:
-   * nothing left). The hot path only appends traces; this gives them their device's place in
-   * large batches. PostgreSQL: nothing to do (its traces have an index by device).
+   * SQLite: fills `trace_devices` from every trace past the fold mark (migration
+   * 20261204-0840-trace-devices), FOLD_CHUNK rowids per transaction; answers how many rowids it
+   * went past. The hot path only appends traces; this gives them their device's place in large
+   * batches. PostgreSQL: nothing to do (its traces have an index by device).
    */
-  async foldDevices(limit = FOLD_CHUNK): Promise<number> {
+  async foldDevices(): Promise<number> {
     if (this.postgres) return 0;
+    let folded = 0;
+    for (let n = await this.foldChunk(); n > 0; n = await this.foldChunk()) folded += n;
+    return folded;
+  }
+
+  /** One transaction of foldDevices: up to FOLD_CHUNK rowids past the mark; 0 when none is left. */
+  private foldChunk(): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const marks = await trx.selectFrom('trace_device_folds').select('folded_rowid').where('id', '=', 1).executeTakeFirst();
       const mark = Number(marks?.folded_rowid ?? 0);
@@ -250,7 +257,7 @@ export class KyselyTraceStore implements TraceStore {
       const max = Number(top.rows[0]?.m ?? 0);
       // Traces past the mark were deleted and their rowids given again (retention clamps the mark; a fallback).
       const from = max < mark ? 0 : mark;
-      const to = Math.min(max, from + limit);
+      const to = Math.min(max, from + FOLD_CHUNK);
       if (to > from)
         await sql`insert or ignore into trace_devices (org_id, device_id, received_at, id)
           select org_id, device_id, received_at, id from traces
@@ -258,11 +265,6 @@ export class KyselyTraceStore implements TraceStore {
       if (to !== mark) await trx.updateTable('trace_device_folds').set({ folded_rowid: to }).where('id', '=', 1).execute();
       return to - from;
     });
-  }
-
-  /** Folds every trace appended so far (a listing by device then sees them all). */
-  private async foldAllDevices() {
-    while ((await this.foldDevices()) > 0);
   }
 
   /** SQLite: a device's traces through `trace_devices`; an entry whose trace has another device now is left out. */
