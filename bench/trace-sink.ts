@@ -120,7 +120,7 @@ async function scenario(make: () => Promise<BenchDatabase>, label: string) {
   heading(`traces, ${label}: ${TRACES.toLocaleString('en-US')} traces in batches of ${BATCH}`);
   const b = await make();
   try {
-    const store = new KyselyTraceStore(b.database.db);
+    const store = new KyselyTraceStore(b.database);
     const org = await createOrganisation(b.database.db, 'bench');
     const sink: TraceSink = b.database.dialect === 'sqlite' ? new SqliteTraceWriter(b.database.sqlite) : store;
     const all = await sinkCost(sink, org, 'all');

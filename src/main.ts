@@ -230,7 +230,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   const retention = new MeasurementRetention(measurementStore, clock, { rollupRetentionDays }, measurementObserver);
 
   const inbox = opts.inbox ?? createInbox({ database, amqpUrl: config.amqpUrl, queue: config.amqpQueue, logger, clock });
-  const traces = new TraceService(new KyselyTraceStore(database.db), (messages) => inbox.enqueue(messages), {
+  const traces = new TraceService(new KyselyTraceStore(database), (messages) => inbox.enqueue(messages), {
     retentionDays: config.traceRetentionDays,
   });
   const pipelines = { service: pipelineService, catalog, traces };

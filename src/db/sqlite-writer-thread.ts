@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { sqliteMeasurementInserter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
-import { sqliteTraceUpserter } from '../pipelines/traces.store.sqlite.js';
+import { sqliteTraceDeviceFolder, sqliteTraceUpserter, TRACE_FOLD_CHUNK } from '../pipelines/traces.store.sqlite.js';
 import type { WriterAnswer, WriterRequest, WriterThreadData } from './sqlite-writer.js';
 import { writerLock } from './sqlite-writer-lock.js';
 
@@ -26,6 +26,7 @@ const lock = writerLock(data.lock);
 const insertMeasurements = sqliteMeasurementInserter(sqlite);
 const upsertTraces = sqliteTraceUpserter(sqlite);
 const run = sqlite.transaction((work: () => unknown) => work());
+let foldTraceDevices: ((limit: number) => number) | undefined;
 
 let wal: number | undefined;
 let answers: WriterAnswer[] = [];
@@ -71,6 +72,24 @@ function answerAfterSync(answer: WriterAnswer): void {
   }
 }
 
+/**
+ * The trace device fold: a chunk per transaction, and a turn of this thread's loop between two, so
+ * that the requests that arrived meanwhile are committed in between. Answered without a sync (the
+ * fold is redone from the traces after a crash).
+ */
+function foldAll(id: number, total: number): void {
+  if (!sqlite.open) return void port?.postMessage({ id, result: total } satisfies WriterAnswer);
+  try {
+    foldTraceDevices ??= sqliteTraceDeviceFolder(sqlite);
+    const fold = foldTraceDevices;
+    const n = commit(() => fold(TRACE_FOLD_CHUNK));
+    if (n > 0) setImmediate(foldAll, id, total + n);
+    else port?.postMessage({ id, result: total } satisfies WriterAnswer);
+  } catch (err) {
+    port?.postMessage({ id, error: errorOf(err) } satisfies WriterAnswer);
+  }
+}
+
 port.on('message', (req: WriterRequest) => {
   try {
     switch (req.op) {
@@ -87,6 +106,9 @@ port.on('message', (req: WriterRequest) => {
       case 'traces':
         commit(() => upsertTraces(req.rows));
         answerAfterSync({ id: req.id });
+        return;
+      case 'fold-trace-devices':
+        foldAll(req.id, 0);
         return;
       case 'close':
         if (syncing) flush();

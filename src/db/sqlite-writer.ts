@@ -21,6 +21,7 @@ export interface WriterThreadData {
 export type WriterRequest =
   | { id: number; op: 'measurements'; triples: Float64Array; traces?: readonly TraceRow[] | undefined }
   | { id: number; op: 'traces'; rows: readonly TraceRow[] }
+  | { id: number; op: 'fold-trace-devices' }
   | { id: number; op: 'close' };
 
 export interface WriterAnswer {
@@ -74,6 +75,15 @@ export class SqliteWriter {
   /** Upserts the traces (see sqliteTraceUpserter). */
   async writeTraces(rows: readonly TraceRow[]): Promise<void> {
     await this.call({ id: 0, op: 'traces', rows });
+  }
+
+  /**
+   * Folds `trace_devices` up to the newest trace (pipelines/traces.store.sqlite.ts
+   * sqliteTraceDeviceFolder), a chunk per transaction with the other calls let in between;
+   * answers how many rowids it went past.
+   */
+  foldTraceDevices(): Promise<number> {
+    return this.call({ id: 0, op: 'fold-trace-devices' }) as Promise<number>;
   }
 
   /** Stops the thread once its calls are answered (its connection closed); later calls reject. */

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { Database } from '../db/database.js';
 import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
-import type { SqliteWriter, TraceRow } from '../db/sqlite-writer.js';
+import { type SqliteWriter, sqliteWriterOf, type TraceRow } from '../db/sqlite-writer.js';
 import type { TraceRows } from '../measurements/measurements.js';
 import type { TraceRecord, TraceSink } from './pipelines.js';
 import { traceRows } from './trace-rows.js';
@@ -59,4 +60,53 @@ export class SqliteTraceWriter implements TraceSink {
   rows(traces: readonly TraceRecord[]): TraceRows {
     return traceRows(traces);
   }
+}
+
+/** Rowids of traces one transaction of the device fold goes past: a few milliseconds of a writer's time. */
+export const TRACE_FOLD_CHUNK = 5_000;
+
+/**
+ * One transaction's worth of the fold of `trace_devices` (migration 20261204-0840-trace-devices),
+ * to run inside the caller's IMMEDIATE transaction: the traces past the fold mark, up to `limit`
+ * rowids, get their device's entry and the mark moves past them. Answers how many rowids it went
+ * past, 0 when none is left. Shared by the writer thread (db/sqlite-writer-thread.ts) and
+ * traceDeviceFolding's path on the connection, so both run the same statements.
+ */
+export function sqliteTraceDeviceFolder(sqlite: BetterSqlite3.Database): (limit: number) => number {
+  const readMark = sqlite.prepare<[], number>('select folded_rowid from trace_device_folds where id = 1').pluck();
+  const readTop = sqlite.prepare<[], number>('select coalesce(max(rowid), 0) from traces').pluck();
+  const fill = sqlite.prepare<[number, number]>(`insert or ignore into trace_devices (org_id, device_id, received_at, id)
+    select org_id, device_id, received_at, id from traces where rowid > ? and rowid <= ? and device_id is not null`);
+  const setMark = sqlite.prepare<[number]>('update trace_device_folds set folded_rowid = ? where id = 1');
+  return (limit) => {
+    const mark = readMark.get() ?? 0;
+    const top = readTop.get() ?? 0;
+    // Traces past the mark were deleted and their rowids given again (retention clamps the mark; a fallback).
+    const from = top < mark ? 0 : mark;
+    const to = Math.min(top, from + limit);
+    if (to > from) fill.run(from, to);
+    if (to !== mark) setMark.run(to);
+    return to - from;
+  };
+}
+
+/**
+ * The whole fold of `trace_devices`, a chunk per transaction, until no trace is left past the
+ * mark; answers how many rowids it went past. On a file database it runs on the writer thread,
+ * between the hot path's commits (it does not hold the event loop, nor the write lock against
+ * them); else on the connection, through its committer. Not synced: after a crash the fold is
+ * redone from the traces, which are.
+ */
+export function traceDeviceFolding(database: Extract<Database, { dialect: 'sqlite' }>): () => Promise<number> {
+  const writer = sqliteWriterOf(database);
+  if (writer) return () => writer.foldTraceDevices();
+  const commits = sqliteCommitter(database.sqlite);
+  let fold: ((limit: number) => number) | undefined;
+  return async () => {
+    fold ??= sqliteTraceDeviceFolder(database.sqlite);
+    const chunk = fold;
+    let total = 0;
+    for (let n = 1; n > 0; total += n) n = await commits.write(() => chunk(TRACE_FOLD_CHUNK), false);
+    return total;
+  };
 }

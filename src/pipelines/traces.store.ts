@@ -1,4 +1,5 @@
-import { CompiledQuery, type Kysely, PostgresAdapter, type Selectable, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
+import type { Database } from '../db/database.js';
 import { paginate } from '../db/paginate.js';
 import type { Schema, TraceTable } from '../db/schema.js';
 import type { TraceRows } from '../measurements/measurements.js';
@@ -7,13 +8,12 @@ import type { PipelineMessageJson, TransportInfo } from '../workers/workers.js';
 import type { TraceFilter, TraceStore } from './pipeline-ports.js';
 import type { Trace, TraceError, TraceRecord, TraceStatus, TraceStep } from './pipelines.js';
 import { POSTGRES_TRACE_UPSERT, traceRows } from './trace-rows.js';
+import { traceDeviceFolding } from './traces.store.sqlite.js';
 
 /** Columns per trace row; rows per statement stay under both drivers' parameter limits. */
 const COLUMNS = 13;
 // PostgreSQL binds at most 65,535 parameters, SQLite (as built by better-sqlite3) 32,766.
 const ROWS_PER_STATEMENT = Math.floor(32_000 / COLUMNS);
-/** Rowids of traces one fold of `trace_devices` goes past in one transaction (SQLite). */
-const FOLD_CHUNK = 50_000;
 
 const toTrace = (r: Omit<Selectable<TraceTable>, 'message'>): Trace => ({
   id: r.id,
@@ -72,10 +72,14 @@ const LIST_COLUMNS = [
  * (per chunk of ~2,400 rows).
  */
 export class KyselyTraceStore implements TraceStore {
+  private readonly db: Kysely<Schema>;
   private readonly postgres: boolean;
+  private readonly fold: () => Promise<number>;
 
-  constructor(private readonly db: Kysely<Schema>) {
-    this.postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  constructor(database: Database) {
+    this.db = database.db;
+    this.postgres = database.dialect === 'postgres';
+    this.fold = database.dialect === 'sqlite' ? traceDeviceFolding(database) : async () => 0;
   }
 
   /** For a measurement store that commits the traces with the batch (TraceSink.rows). */
@@ -237,34 +241,12 @@ export class KyselyTraceStore implements TraceStore {
 
   /**
    * SQLite: fills `trace_devices` from every trace past the fold mark (migration
-   * 20261204-0840-trace-devices), FOLD_CHUNK rowids per transaction; answers how many rowids it
-   * went past. The hot path only appends traces; this gives them their device's place in large
-   * batches. PostgreSQL: nothing to do (its traces have an index by device).
+   * 20261204-0840-trace-devices; traces.store.sqlite.ts traceDeviceFolding); answers how many
+   * rowids it went past. The hot path only appends traces; this gives them their device's place
+   * in large batches. PostgreSQL: nothing to do (its traces have an index by device).
    */
-  async foldDevices(): Promise<number> {
-    if (this.postgres) return 0;
-    let folded = 0;
-    for (let n = await this.foldChunk(); n > 0; n = await this.foldChunk()) folded += n;
-    return folded;
-  }
-
-  /** One transaction of foldDevices: up to FOLD_CHUNK rowids past the mark; 0 when none is left. */
-  private foldChunk(): Promise<number> {
-    return this.db.transaction().execute(async (trx) => {
-      const marks = await trx.selectFrom('trace_device_folds').select('folded_rowid').where('id', '=', 1).executeTakeFirst();
-      const mark = Number(marks?.folded_rowid ?? 0);
-      const top = await sql<{ m: number | null }>`select max(rowid) as m from traces`.execute(trx);
-      const max = Number(top.rows[0]?.m ?? 0);
-      // Traces past the mark were deleted and their rowids given again (retention clamps the mark; a fallback).
-      const from = max < mark ? 0 : mark;
-      const to = Math.min(max, from + FOLD_CHUNK);
-      if (to > from)
-        await sql`insert or ignore into trace_devices (org_id, device_id, received_at, id)
-          select org_id, device_id, received_at, id from traces
-          where rowid > ${from} and rowid <= ${to} and device_id is not null`.execute(trx);
-      if (to !== mark) await trx.updateTable('trace_device_folds').set({ folded_rowid: to }).where('id', '=', 1).execute();
-      return to - from;
-    });
+  foldDevices(): Promise<number> {
+    return this.fold();
   }
 
   /** SQLite: a device's traces through `trace_devices`; an entry whose trace has another device now is left out. */

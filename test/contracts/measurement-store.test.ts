@@ -123,7 +123,7 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
       measurements: 1,
       message: null,
     });
-    const traces = new KyselyTraceStore(tdb.database.db);
+    const traces = new KyselyTraceStore(tdb.database);
     const row = { datastreamId: ds.id, time: T0, value: 7 };
     // A row the traces table refuses (no status) rolls the measurement back with it.
     const bad = traceRows([record(`${ds.id}-a`, 'stored')]).map((r) => r.map((v, i) => (i === 4 ? null : v)));

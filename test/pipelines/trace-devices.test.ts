@@ -1,15 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import type { TraceRecord } from '../../src/pipelines/pipelines.js';
 import { KyselyTraceStore } from '../../src/pipelines/traces.store.js';
+import { TRACE_FOLD_CHUNK } from '../../src/pipelines/traces.store.sqlite.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { sqliteDatabase, type TestDatabase } from '../support/databases.js';
+
+/** `:memory:` keeps the fold on the connection (no writer thread). */
+async function memoryDatabase(): Promise<TestDatabase> {
+  const database = openDatabase({ url: 'sqlite::memory:', dataDir: '.' });
+  await migrateToLatest(database);
+  return { database, url: 'sqlite::memory:', drop: () => database.close() };
+}
 
 /**
  * SQLite lists a device's traces through `trace_devices`, filled from the appended traces in
  * batches (migration 20261204-0840-trace-devices): whatever the fold has not reached yet, a
  * listing must still show, and a trace must show under the device it has now.
  */
-describe('traces by device on SQLite (trace_devices, folded from the appended traces)', () => {
+describe.each([
+  ['a file database: the fold runs on the writer thread', sqliteDatabase, true],
+  [':memory:: the fold runs on the connection', memoryDatabase, false],
+] as const)('traces by device on SQLite (trace_devices, folded from the appended traces), %s', (_, open, threaded) => {
   let tdb: TestDatabase;
   let store: KyselyTraceStore;
   const org = uuidv7();
@@ -38,8 +51,9 @@ describe('traces by device on SQLite (trace_devices, folded from the appended tr
     (await tdb.database.db.selectFrom('trace_device_folds').selectAll().execute()).map((r) => r.folded_rowid);
 
   beforeEach(async () => {
-    tdb = await sqliteDatabase();
-    store = new KyselyTraceStore(tdb.database.db);
+    tdb = await open();
+    store = new KyselyTraceStore(tdb.database);
+    expect(sqliteWriterOf(tdb.database) !== undefined).toBe(threaded);
   });
   afterEach(() => tdb.drop());
 
@@ -89,5 +103,20 @@ describe('traces by device on SQLite (trace_devices, folded from the appended tr
     const fresh = trace(a);
     await store.write([fresh]);
     expect(await ofDevice(a)).toEqual([fresh.id]);
+  });
+
+  it('folds in chunks of its own transaction until nothing is left, while traces keep coming', async () => {
+    const many = Array.from({ length: 2 * TRACE_FOLD_CHUNK + 7 }, (_, i) => trace(i % 2 === 0 ? a : b));
+    await store.write(many);
+    // A write that arrives during the fold is either folded by it or left past the mark for the next.
+    const late = trace(a);
+    const [folded] = await Promise.all([store.foldDevices(), store.write([late])]);
+    expect(folded === many.length || folded === many.length + 1).toBe(true);
+    expect(await store.foldDevices()).toBe(many.length + 1 - folded);
+    expect(await folds()).toEqual([many.length + 1]);
+    const rows = await tdb.database.db.selectFrom('trace_devices').select(['id', 'device_id']).execute();
+    expect(rows).toHaveLength(many.length + 1);
+    const byId = new Map(rows.map((r) => [r.id, r.device_id]));
+    for (const t of [...many, late]) expect(byId.get(t.id)).toBe(t.deviceId);
   });
 });
