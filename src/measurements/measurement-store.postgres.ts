@@ -5,7 +5,13 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Schema } from '../db/schema.js';
 import { POSTGRES_TRACE_UPSERT } from '../pipelines/trace-rows.js';
-import { readColumnsBinary, readMeasurementsBinary } from './measurement-copy.postgres.js';
+import {
+  type ArrayElement,
+  binaryArray,
+  measurementsCopyBinary,
+  readColumnsBinary,
+  readMeasurementsBinary,
+} from './measurement-copy.postgres.js';
 import { PartitionManager } from './measurement-partitions.postgres.js';
 import { DELETE_RANGE, DELETE_ROLLUPS, numbered, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET, ROLLUP_COLUMNS } from './measurement-store.base.js';
@@ -24,7 +30,19 @@ const REPLACE_ROWS = `insert into measurements (datastream_id, time, value)
 const ROLLUP_INTO = `insert into rollups
   (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)`;
 /** The column types of ROLLUP_INTO, in order (Rollup's fields in ROLLUP_FIELDS). */
-const ROLLUP_TYPES = ['bigint', 'int', 'bigint', 'bigint', 'float8', 'float8', 'float8', 'bigint', 'float8', 'bigint', 'float8'];
+const ROLLUP_TYPES: readonly ArrayElement[] = [
+  'bigint',
+  'int',
+  'bigint',
+  'bigint',
+  'float8',
+  'float8',
+  'float8',
+  'bigint',
+  'float8',
+  'bigint',
+  'float8',
+];
 const ROLLUP_FIELDS = [
   'datastreamId',
   'size',
@@ -41,7 +59,10 @@ const ROLLUP_FIELDS = [
 const ROLLUP_ROWS = `${ROLLUP_INTO}
   select * from unnest(${ROLLUP_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
 /** A fold's buckets replace the stored ones (measurement-store.base.ts foldRollups). */
-const REPLACE_ROLLUPS = `${ROLLUP_ROWS} on conflict (datastream_id, size, bucket) do update set ${REPLACE_ROLLUP_SET}`;
+const REPLACE_ROLLUPS = {
+  name: 'polder_replace_rollups',
+  text: `${ROLLUP_ROWS} on conflict (datastream_id, size, bucket) do update set ${REPLACE_ROLLUP_SET}`,
+};
 /**
  * Inserts read the fold mark under a shared lock held to their commit; a fold step holds it
  * exclusively, so no insert reads the old mark and commits 1-minute rows the step did not see.
@@ -59,8 +80,10 @@ const ROLLUPS_OF_SOME = `select ${ROLLUP_COLUMNS} from rollups r
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
-const MERGE_ROLLUPS = `
+/** The merge of a batch's buckets into the stored ones; first/last by time (see rollups.ts mergeInto). */
+const MERGE_ROLLUPS = {
+  name: 'polder_merge_rollups',
+  text: `${ROLLUP_ROWS}
   on conflict (datastream_id, size, bucket) do update set
     count = rollups.count + excluded.count,
     sum = rollups.sum + excluded.sum,
@@ -69,7 +92,8 @@ const MERGE_ROLLUPS = `
     first_value = case when excluded.first_time < rollups.first_time then excluded.first_value else rollups.first_value end,
     first_time = least(rollups.first_time, excluded.first_time),
     last_value = case when excluded.last_time > rollups.last_time then excluded.last_value else rollups.last_value end,
-    last_time = greatest(rollups.last_time, excluded.last_time)`;
+    last_time = greatest(rollups.last_time, excluded.last_time)`,
+};
 
 /** 23514: no partition for a row (one was dropped meanwhile); 40P01: deadlock between batches. */
 const RETRYABLE = new Set(['23514', '40P01']);
@@ -119,10 +143,10 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
   }
 
   /**
-   * One transaction in three round trips: `begin` with the fold lock and mark, the COPY, then the
-   * rollup upsert and `commit` as one simple query (numbers written into the statement, see
-   * rollupUpsertText). The lock is taken before the rows go in, as the mark must hold until commit.
-   * `traces` add one round trip before the commit (their upsert, trace-rows.ts).
+   * One transaction in four round trips: `begin` with the fold lock and mark, the binary COPY, the
+   * rollup merge (a prepared statement taking each column as one binary array), `commit`. The lock
+   * is taken before the rows go in, as the mark must hold until commit. `traces` add one round trip
+   * before the commit (their upsert, trace-rows.ts).
    */
   private async insertOnce(client: pg.PoolClient, rows: readonly Measurement[], traces?: TraceRows): Promise<Measurement[]> {
     try {
@@ -140,7 +164,8 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
       // 1-minute buckets only, unless rows come before the fold mark (rollups.ts rollupsToUpsert).
       const rollups = inserted.length > 0 ? rollupsToUpsert(inserted, mark) : [];
       if (traces && traces.length > 0) await client.query(POSTGRES_TRACE_UPSERT, [JSON.stringify(traces)]);
-      await client.query(rollups.length > 0 ? `${rollupUpsertText(rollups)};commit` : 'commit');
+      if (rollups.length > 0) await upsertRollups(client, rollups, MERGE_ROLLUPS);
+      await client.query('commit');
       return inserted;
     } catch (err) {
       await client.query('rollback').catch(() => {});
@@ -269,18 +294,8 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
 }
 
 async function copyRows(client: pg.PoolClient, rows: readonly Measurement[]): Promise<void> {
-  function* text() {
-    for (let i = 0; i < rows.length; i += COPY_CHUNK) {
-      let chunk = '';
-      const end = Math.min(rows.length, i + COPY_CHUNK);
-      for (let j = i; j < end; j++) {
-        const r = rows[j] as Measurement;
-        chunk += `${r.datastreamId}\t${r.time}\t${r.value}\n`;
-      }
-      yield chunk;
-    }
-  }
-  await pipeline(Readable.from(text()), client.query(copyFrom('copy measurements (datastream_id, time, value) from stdin')));
+  const copy = client.query(copyFrom('copy measurements (datastream_id, time, value) from stdin (format binary)'));
+  await pipeline(Readable.from(measurementsCopyBinary(rows, COPY_CHUNK)), copy);
 }
 
 async function insertIgnoringDuplicates(client: pg.PoolClient, rows: readonly Measurement[]): Promise<Measurement[]> {
@@ -296,40 +311,25 @@ async function insertIgnoringDuplicates(client: pg.PoolClient, rows: readonly Me
 const inLockOrder = (rollups: Rollup[]) =>
   rollups.sort((a, b) => a.datastreamId - b.datastreamId || a.size - b.size || a.bucket - b.bucket);
 
-/**
- * The insert's rollup upsert as SQL text, its numbers written as array literals
- * (`'{1,2,3}'::bigint[]`), so that it can share a round trip with `commit` (a simple query takes
- * several statements, a bound one does not). Only numbers are written: `String` of a number is
- * digits, `.`, `e`, `+`, `-`, `NaN` or `Infinity`, all valid in a float8 array literal; anything
- * else is refused.
- */
-export function rollupUpsertText(rollups: Rollup[]): string {
-  inLockOrder(rollups);
-  const columns = ROLLUP_FIELDS.map((field, i) => {
-    let text = '';
-    for (const r of rollups) {
-      const v = r[field];
-      if (typeof v !== 'number') throw new TypeError(`rollup ${field} is not a number`);
-      text += text === '' ? `${v}` : `,${v}`;
-    }
-    return `'{${text}}'::${ROLLUP_TYPES[i]}[]`;
-  });
-  return `${ROLLUP_INTO} select * from unnest(${columns.join(', ')})${MERGE_ROLLUPS}`;
-}
-
 /** Reads the fold mark under the shared fold lock, in a transaction begun by the same round trip. */
 async function beginWithMark(client: pg.PoolClient): Promise<number> {
   const results = (await client.query(BEGIN_READ_MARK)) as unknown as pg.QueryResult<{ folded_until: number }>[];
   return Number(results[2]?.rows[0]?.folded_until ?? NO_FOLD_MARK);
 }
 
-async function upsertRollups(client: pg.PoolClient, rollups: Rollup[], statement: string): Promise<void> {
+/**
+ * Rollups in through a named statement (prepared once per connection) taking each column as one
+ * binary array (binaryArray), rows in lock order.
+ */
+async function upsertRollups(client: pg.PoolClient, rollups: Rollup[], statement: { name: string; text: string }): Promise<void> {
   if (rollups.length === 0) return;
   inLockOrder(rollups);
-  await client.query(
-    statement,
-    ROLLUP_FIELDS.map((field) => rollups.map((u) => u[field])),
-  );
+  await client.query({
+    ...statement,
+    values: ROLLUP_FIELDS.map((field, i) =>
+      binaryArray(rollups.length, ROLLUP_TYPES[i] as ArrayElement, (j) => rollups[j]?.[field]),
+    ),
+  });
 }
 
 function replaceRollups(client: pg.PoolClient, rollups: Rollup[]): Promise<void> {
