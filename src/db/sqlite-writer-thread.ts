@@ -22,6 +22,9 @@ sqlite.pragma('journal_mode = WAL');
 sqlite.pragma('synchronous = NORMAL');
 sqlite.pragma('foreign_keys = ON');
 sqlite.pragma('busy_timeout = 5000');
+// The main connection's page cache (database.ts): the trace device fold runs here too, and with
+// SQLite's default 2 MiB it pushed the measurement pages of the next commits out.
+sqlite.pragma('cache_size = -16384');
 const lock = writerLock(data.lock);
 const insertMeasurements = sqliteMeasurementInserter(sqlite);
 const upsertTraces = sqliteTraceUpserter(sqlite);

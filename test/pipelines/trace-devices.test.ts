@@ -3,7 +3,7 @@ import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import type { TraceRecord } from '../../src/pipelines/pipelines.js';
 import { KyselyTraceStore } from '../../src/pipelines/traces.store.js';
-import { TRACE_FOLD_CHUNK } from '../../src/pipelines/traces.store.sqlite.js';
+import { sqliteTraceDeviceFolder } from '../../src/pipelines/traces.store.sqlite.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { sqliteDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -105,18 +105,24 @@ describe.each([
     expect(await ofDevice(a)).toEqual([fresh.id]);
   });
 
-  it('folds in chunks of its own transaction until nothing is left, while traces keep coming', async () => {
-    const many = Array.from({ length: 2 * TRACE_FOLD_CHUNK + 7 }, (_, i) => trace(i % 2 === 0 ? a : b));
+  it('folds chunk by chunk up to the newest trace; a fold beside a write leaves nothing unfolded behind it', async () => {
+    if (tdb.database.dialect !== 'sqlite') throw new Error('sqlite expected');
+    const many = Array.from({ length: 7 }, (_, i) => trace(i % 2 === 0 ? a : b));
     await store.write(many);
-    // A write that arrives during the fold is either folded by it or left past the mark for the next.
-    const late = trace(a);
+    // One chunk at a time, as each transaction of the fold (TRACE_FOLD_CHUNK rowids) goes.
+    const chunk = sqliteTraceDeviceFolder(tdb.database.sqlite);
+    expect([chunk(3), chunk(3), chunk(3), chunk(3)]).toEqual([3, 3, 1, 0]);
+    expect(await folds()).toEqual([7]);
+    const more = Array.from({ length: 50 }, () => trace(a));
+    await store.write(more);
+    const late = trace(b);
     const [folded] = await Promise.all([store.foldDevices(), store.write([late])]);
-    expect(folded === many.length || folded === many.length + 1).toBe(true);
-    expect(await store.foldDevices()).toBe(many.length + 1 - folded);
-    expect(await folds()).toEqual([many.length + 1]);
+    expect(folded === 50 || folded === 51).toBe(true);
+    expect(await store.foldDevices()).toBe(51 - folded);
+    expect(await folds()).toEqual([58]);
     const rows = await tdb.database.db.selectFrom('trace_devices').select(['id', 'device_id']).execute();
-    expect(rows).toHaveLength(many.length + 1);
+    expect(rows).toHaveLength(58);
     const byId = new Map(rows.map((r) => [r.id, r.device_id]));
-    for (const t of [...many, late]) expect(byId.get(t.id)).toBe(t.deviceId);
+    for (const t of [...many, ...more, late]) expect(byId.get(t.id)).toBe(t.deviceId);
   });
 });
