@@ -1,18 +1,21 @@
 /**
- * What a commit of the embedded hot path costs in SQLite's measurements table, and what an
- * append-only layout would save and cost (issue 10; docs/benchmarks.md). Batches of 1,500 rows
+ * Why SQLite's hot path appends measurements to a small table, moved into the ordered one in large
+ * batches (migration 20261204-1430-measurements-recent; docs/benchmarks.md). Batches of 1,500 rows
  * (500 uplinks of 3 values) from 3,000 datastreams, each in its own IMMEDIATE transaction with
  * synchronous=NORMAL (as the writer thread commits; its fdatasync apart), into a table already
  * holding POLDER_BENCH_ROWS rows, automatic checkpoints off so that the WAL's growth is the
  * pages each commit wrote:
- *   clustered   the schema's table, WITHOUT ROWID by (datastream_id, time): each row lands at its
- *               datastream's place, one leaf page per datastream touched
+ *   clustered   `measurements_folded`, WITHOUT ROWID by (datastream_id, time), as the hot path
+ *               wrote before: each row lands at its datastream's place, one leaf page per
+ *               datastream touched
  *   appended    the same rows into a plain rowid table: what appending costs (a lower bound, with
  *               no index at all)
  *   recent      the rows into a small WITHOUT ROWID table, moved into the clustered one every
- *               POLDER_BENCH_FOLD batches (insert … select in key order, delete), both timed
- * Then what reads would pay behind a `union all` view of both tables, against the table alone: a
- * day of one datastream (86,400 rows) in time order, the same as offsets, its latest value, a count.
+ *               POLDER_BENCH_FOLD batches (insert … select in key order, delete), both timed: the
+ *               hot path's way now (its own table here, with the same shape)
+ * Then what reads pay through the `measurements` view (a union all of both tables, the recent one
+ * empty), against the ordered table alone: a day of one datastream (86,400 rows) in time order,
+ * the same as offsets, its latest value, a count.
  *   npm run bench sqlite-measurement-layout
  */
 import { statSync } from 'node:fs';
@@ -56,15 +59,19 @@ async function run(layout: Layout): Promise<{ msPerBatch: number; walKiB: number
     sqlite.exec(`create table appended (datastream_id integer not null, time integer not null, value real not null);
       create table recent (datastream_id integer not null, time integer not null, value real not null,
         primary key (datastream_id, time)) without rowid`);
-    const into = layout === 'clustered' ? 'measurements' : layout;
+    const into = layout === 'clustered' ? 'measurements_folded' : layout;
     const insert = sqlite.prepare<Row>(`insert or ignore into ${into} (datastream_id, time, value) values (?, ?, ?)`);
     const commit = sqlite.transaction((rows: Row[]) => {
       for (const r of rows) insert.run(...r);
     });
     const fold = sqlite.transaction(() => {
-      sqlite.exec('insert or ignore into measurements select * from recent order by datastream_id, time; delete from recent');
+      sqlite.exec(
+        'insert or ignore into measurements_folded select * from recent order by datastream_id, time; delete from recent',
+      );
     });
-    const fillRow = sqlite.prepare<Row>('insert or ignore into measurements (datastream_id, time, value) values (?, ?, ?)');
+    const fillRow = sqlite.prepare<Row>(
+      'insert or ignore into measurements_folded (datastream_id, time, value) values (?, ?, ?)',
+    );
     const fill = sqlite.transaction((rows: Row[]) => {
       for (const r of rows) fillRow.run(...r);
     });
@@ -92,16 +99,14 @@ async function run(layout: Layout): Promise<{ msPerBatch: number; walKiB: number
   }
 }
 
-/** The read shapes of measurements, from the table and through a `union all` view of it and a second (empty) table. */
+/** The read shapes of measurements, from the ordered table and through the `measurements` view. */
 async function readThroughView(): Promise<Record<'day' | 'offsets' | 'latest' | 'count', { table: number; view: number }>> {
   const bench = await sqliteBenchDatabase();
   try {
     if (bench.database.dialect !== 'sqlite') throw new Error('sqlite only');
     const sqlite = bench.database.sqlite;
-    sqlite.exec(`create table recent (datastream_id integer not null, time integer not null, value real not null,
-        primary key (datastream_id, time)) without rowid;
-      create view measurements_all as select * from measurements union all select * from recent`);
-    const insert = sqlite.prepare('insert into measurements values (?, ?, ?)');
+    // Polder's own view now (migration 20261204-1430-measurements-recent), its recent table empty.
+    const insert = sqlite.prepare('insert into measurements_folded values (?, ?, ?)');
     sqlite.transaction(() => {
       for (let i = 0; i < 86_400; i++) insert.run(1, T0 + i * 1000, i);
     })();
@@ -123,8 +128,8 @@ async function readThroughView(): Promise<Record<'day' | 'offsets' | 'latest' | 
       return min;
     };
     const both = (shape: (from: string) => string) => ({
-      table: best(shape('measurements')),
-      view: best(shape('measurements_all')),
+      table: best(shape('measurements_folded')),
+      view: best(shape('measurements')),
     });
     return { day: both(SHAPES.day), offsets: both(SHAPES.offsets), latest: both(SHAPES.latest), count: both(SHAPES.count) };
   } finally {

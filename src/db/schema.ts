@@ -530,6 +530,9 @@ export interface Schema {
   sensors: SensorTable;
   datastreams: DatastreamTable;
   measurements: MeasurementTable;
+  /** SQLite only: the two tables under its `measurements` view (migration 20261204-1430-measurements-recent). */
+  measurements_folded: MeasurementTable;
+  measurements_recent: MeasurementTable;
   measurement_values: MeasurementValueTable;
   rollups: RollupTable;
   rollup_folds: RollupFoldTable;

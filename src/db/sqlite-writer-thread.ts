@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { sqliteMeasurementInserter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
+import { sqliteMeasurementWriter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
 import { sqliteTraceDeviceFolder, sqliteTraceUpserter, TRACE_FOLD_CHUNK } from '../pipelines/traces.store.sqlite.js';
 import type { WriterAnswer, WriterRequest, WriterThreadData } from './sqlite-writer.js';
 import { writerLock } from './sqlite-writer-lock.js';
@@ -26,7 +26,7 @@ sqlite.pragma('busy_timeout = 5000');
 // SQLite's default 2 MiB it pushed the measurement pages of the next commits out.
 sqlite.pragma('cache_size = -16384');
 const lock = writerLock(data.lock);
-const insertMeasurements = sqliteMeasurementInserter(sqlite);
+const measurements = sqliteMeasurementWriter(sqlite);
 const upsertTraces = sqliteTraceUpserter(sqlite);
 const run = sqlite.transaction((work: () => unknown) => work());
 let foldTraceDevices: ((limit: number) => number) | undefined;
@@ -75,6 +75,28 @@ function answerAfterSync(answer: WriterAnswer): void {
   }
 }
 
+let foldingRecent = false;
+
+/**
+ * The recent measurements moved into the ordered table (migration 20261204-1430-measurements-recent),
+ * in a transaction of its own once this turn's answers are out. Not synced: a move lost at a power
+ * cut leaves the rows where they were. A move that fails (SQLITE_BUSY) is tried again after the
+ * next batch, as it is still due.
+ */
+function foldRecentSoon(): void {
+  if (foldingRecent) return;
+  foldingRecent = true;
+  setImmediate(() => {
+    foldingRecent = false;
+    if (!sqlite.open) return;
+    try {
+      commit(() => measurements.fold());
+    } catch {
+      // Still due: the next batch schedules it again.
+    }
+  });
+}
+
 /**
  * The trace device fold: a chunk per transaction, and a turn of this thread's loop between two, so
  * that the requests that arrived meanwhile are committed in between. Answered without a sync (the
@@ -99,11 +121,12 @@ port.on('message', (req: WriterRequest) => {
       case 'measurements': {
         const traces = req.traces;
         const fresh = commit(() => {
-          const inserted = insertMeasurements(unpackMeasurements(req.triples));
+          const inserted = measurements.insert(unpackMeasurements(req.triples));
           if (traces) upsertTraces(traces);
           return inserted;
         });
         answerAfterSync({ id: req.id, result: fresh });
+        if (measurements.foldDue) foldRecentSoon();
         return;
       }
       case 'traces':

@@ -392,14 +392,26 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
    * holds the write lock for long; the caller yields between chunks. SQLite has no
    * `delete … limit`, hence the key subquery, which both dialects read through the primary key.
    */
+  /**
+   * The tables a chunked delete of numbers goes through, in order: `measurements` here; SQLite's
+   * is a view of two tables (its delete would run per row through a trigger and count nothing).
+   */
+  protected numberTables(): readonly string[] {
+    return ['measurements'];
+  }
+
   async deleteExpired(archiveDays: number, cutoff: number, chunk: number): Promise<number> {
-    const statement = (table: RawTable, n: number) =>
+    const statement = (table: string, n: number) =>
       sql`delete from ${sql.table(table)} where time < ${cutoff} and (datastream_id, time) in (
       select m.datastream_id, m.time from ${sql.table(table)} m
       where m.datastream_id in (${this.classIds(archiveDays)}) and m.time < ${cutoff} limit ${n})`.compile(this.db);
-    const numbers = await this.changesOf(statement('measurements', chunk));
-    // Non-numeric values fill what is left of the chunk (the caller stops on a short chunk).
-    return numbers < chunk ? numbers + (await this.changesOf(statement('measurement_values', chunk - numbers))) : numbers;
+    // Numbers first, then non-numeric values fill what is left of the chunk (the caller stops on a short chunk).
+    let deleted = 0;
+    for (const table of [...this.numberTables(), 'measurement_values']) {
+      if (deleted >= chunk) break;
+      deleted += await this.changesOf(statement(table, chunk - deleted));
+    }
+    return deleted;
   }
 
   async countExpiredRollups(size: RollupSize, cutoff: number): Promise<number> {
@@ -425,7 +437,11 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
   async deleteDatastreamData(datastreamIds: readonly number[]): Promise<void> {
     if (datastreamIds.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
-      await tx.deleteFrom('measurements').where('datastream_id', 'in', datastreamIds).execute();
+      for (const table of this.numberTables())
+        await tx
+          .deleteFrom(table as 'measurements')
+          .where('datastream_id', 'in', datastreamIds)
+          .execute();
       await tx.deleteFrom('measurement_values').where('datastream_id', 'in', datastreamIds).execute();
       await tx.deleteFrom('rollups').where('datastream_id', 'in', datastreamIds).execute();
     });

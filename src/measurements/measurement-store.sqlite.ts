@@ -7,7 +7,13 @@ import { sqliteTraceUpserter } from '../pipelines/traces.store.sqlite.js';
 import { sqliteColumnReader } from './measurement-columns.sqlite.js';
 import { DELETE_RANGE, DELETE_ROLLUPS, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET } from './measurement-store.base.js';
-import { INSERT_MEASUREMENT, packMeasurements, READ_FOLD_MARK, sqliteMeasurementInserter } from './measurement-writer.sqlite.js';
+import {
+  INSERT_MEASUREMENT,
+  packMeasurements,
+  READ_FOLD_MARK,
+  type SqliteMeasurementWriter,
+  sqliteMeasurementWriter,
+} from './measurement-writer.sqlite.js';
 import type { Columns, Measurement, Order, Partition, Range, RollupSize, TraceRows } from './measurements.js';
 import { bucketStart, foldMarkAt } from './rollups.js';
 
@@ -67,9 +73,9 @@ const STATEMENT_CACHE = 256;
  * holds the batch's trace upserts when given (insertWithTraces).
  */
 export class SqliteMeasurementStore extends BaseMeasurementStore {
-  private readonly insertRow: BetterSqlite3.Statement<[number, number, number]>;
+  private readonly insertRow: BetterSqlite3.Statement<[number, number, number, number, number]>;
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
-  private readonly insertBatch: (rows: readonly Measurement[]) => Uint8Array;
+  private readonly batches: SqliteMeasurementWriter;
   private readonly readMark: BetterSqlite3.Statement<[], number>;
   private readonly commits: SqliteCommitter;
   private readonly columns: ReturnType<typeof sqliteColumnReader>;
@@ -85,7 +91,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     this.readMark = sqlite.prepare<[], number>(READ_FOLD_MARK).pluck();
     this.columns = sqliteColumnReader(sqlite);
     this.commits = sqliteCommitter(sqlite);
-    this.insertBatch = sqliteMeasurementInserter(sqlite);
+    this.batches = sqliteMeasurementWriter(sqlite);
   }
 
   async insert(rows: readonly Measurement[]): Promise<Measurement[]> {
@@ -103,10 +109,12 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
       if (traces && !this.upsertTraces) this.upsertTraces = sqliteTraceUpserter(this.sqlite);
       const upsert = traces && this.upsertTraces;
       fresh = await this.commits.write(() => {
-        const flags = this.insertBatch(rows);
+        const flags = this.batches.insert(rows);
         if (upsert) upsert(traces);
         return flags;
       });
+      // The writer thread does the same after its commits (db/sqlite-writer-thread.ts).
+      if (this.batches.foldDue) await this.commits.write(() => this.batches.fold(), false);
     }
     const inserted: Measurement[] = [];
     for (let i = 0; i < rows.length; i++) if (fresh[i] === 1) inserted.push(rows[i] as Measurement);
@@ -146,8 +154,10 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     const fresh = replacementRows(datastreamId, from, to, rows);
     if (from === to) return [];
     return this.commits.write(() => {
-      this.statement(DELETE_RANGE).run(datastreamId, from, to);
-      for (const r of fresh) this.insertRow.run(r.datastreamId, r.time, r.value);
+      // Each table under the view: a delete through it runs a trigger per row.
+      for (const table of this.numberTables())
+        this.statement(DELETE_RANGE.replace('measurements', table)).run(datastreamId, from, to);
+      for (const r of fresh) this.insertRow.run(r.datastreamId, r.time, r.value, r.datastreamId, r.time);
       for (const b of rollupRanges(from, to)) {
         this.statement(DELETE_ROLLUPS).run(datastreamId, b.size, b.from, b.to);
         this.statement(REBUILD_ROLLUPS).run(b.size, b.width, datastreamId, b.from, b.to);
@@ -185,6 +195,11 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
   protected async changesOf(query: CompiledQuery): Promise<number> {
     await this.idle();
     return this.statement(query.sql).run(...(query.parameters as unknown[])).changes;
+  }
+
+  /** The ordered table and the recent one under the `measurements` view (migration 20261204-1430-measurements-recent). */
+  protected override numberTables(): readonly string[] {
+    return ['measurements_folded', 'measurements_recent'];
   }
 
   async partitions(): Promise<Partition[]> {

@@ -17,48 +17,89 @@ const UPSERT_ROLLUP = `insert into rollups
     last_value = iif(excluded.last_time > last_time, excluded.last_value, last_value),
     last_time = max(last_time, excluded.last_time)`;
 
-export const INSERT_MEASUREMENT = 'insert or ignore into measurements (datastream_id, time, value) values (?, ?, ?)';
+/**
+ * One row into `measurements_recent` (migration 20261204-1430-measurements-recent) unless it is
+ * stored already, there or folded: parameters datastream, time, value, datastream, time.
+ */
+export const INSERT_MEASUREMENT = `insert or ignore into measurements_recent (datastream_id, time, value)
+  select ?, ?, ? where not exists (select 1 from measurements_folded where datastream_id = ? and time = ?)`;
+/** The recent rows into the table ordered by (datastream, time), in its order; then the recent table emptied. */
+const MOVE_RECENT = `insert or ignore into measurements_folded (datastream_id, time, value)
+  select datastream_id, time, value from measurements_recent order by datastream_id, time`;
+const CLEAR_RECENT = 'delete from measurements_recent';
+/**
+ * Rows the hot path appends before they are moved: one move a second or two at full speed, about
+ * 50 ms of the writer's time, each leaf page of the ordered table written once per move instead of
+ * once per batch (`npm run bench sqlite-measurement-layout`).
+ */
+export const FOLD_RECENT_ROWS = 60_000;
+
+/** The hot path's statements on one connection (sqliteMeasurementWriter). */
+export interface SqliteMeasurementWriter {
+  /** MeasurementStore.insert's body, inside the caller's IMMEDIATE transaction: one flag per row, 1 if inserted now. */
+  insert(rows: readonly Measurement[]): Uint8Array;
+  /** Whether FOLD_RECENT_ROWS rows went in since the last fold (true before the first: the table may hold a previous run's). */
+  readonly foldDue: boolean;
+  /** Moves every recent row into the ordered table, inside the caller's IMMEDIATE transaction; answers how many. */
+  fold(): number;
+}
 export const READ_FOLD_MARK = 'select folded_until from rollup_folds where id = 1';
 
 /**
- * The body of `MeasurementStore.insert` on SQLite, to run inside one IMMEDIATE transaction (the
- * caller's): one prepared `insert or ignore` per row, `changes` telling which rows were new;
- * only those feed the rollups, upserted once per bucket: 1-minute buckets, and 1-hour and 1-day
- * ones for rows before the fold mark, read in the same transaction (rollups.ts rollupsToUpsert).
- * Answers one flag per row (1: inserted now). Shared by the store (`:memory:`) and the writer
- * thread (db/sqlite-writer-thread.ts), so both paths run the same statements.
+ * The hot path's inserts on SQLite, to run inside one IMMEDIATE transaction (the caller's): one
+ * prepared insert per row into `measurements_recent`, `changes` telling which rows were new; only
+ * those feed the rollups, upserted once per bucket: 1-minute buckets, and 1-hour and 1-day ones
+ * for rows before the fold mark, read in the same transaction (rollups.ts rollupsToUpsert). And
+ * the fold of the recent rows, which the caller runs in a transaction of its own when due. Shared
+ * by the store (`:memory:`) and the writer thread (db/sqlite-writer-thread.ts), so both paths run
+ * the same statements.
  */
-export function sqliteMeasurementInserter(sqlite: BetterSqlite3.Database): (rows: readonly Measurement[]) => Uint8Array {
-  const insertRow = sqlite.prepare<[number, number, number]>(INSERT_MEASUREMENT);
+export function sqliteMeasurementWriter(sqlite: BetterSqlite3.Database): SqliteMeasurementWriter {
+  const insertRow = sqlite.prepare<[number, number, number, number, number]>(INSERT_MEASUREMENT);
   const upsertRollup = sqlite.prepare(UPSERT_ROLLUP);
   const readMark = sqlite.prepare<[], number>(READ_FOLD_MARK).pluck();
-  return (rows) => {
-    const fresh = new Uint8Array(rows.length);
-    const inserted: Measurement[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as Measurement;
-      if (insertRow.run(r.datastreamId, r.time, r.value).changes === 1) {
-        fresh[i] = 1;
-        inserted.push(r);
+  const move = sqlite.prepare(MOVE_RECENT);
+  const clear = sqlite.prepare(CLEAR_RECENT);
+  let sinceFold = FOLD_RECENT_ROWS;
+  return {
+    get foldDue() {
+      return sinceFold >= FOLD_RECENT_ROWS;
+    },
+    fold() {
+      move.run();
+      const moved = clear.run().changes;
+      sinceFold = 0;
+      return moved;
+    },
+    insert(rows) {
+      const fresh = new Uint8Array(rows.length);
+      const inserted: Measurement[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i] as Measurement;
+        if (insertRow.run(r.datastreamId, r.time, r.value, r.datastreamId, r.time).changes === 1) {
+          fresh[i] = 1;
+          inserted.push(r);
+        }
       }
-    }
-    if (inserted.length === 0) return fresh;
-    for (const u of rollupsToUpsert(inserted, readMark.get() ?? NO_FOLD_MARK)) {
-      upsertRollup.run(
-        u.datastreamId,
-        u.size,
-        u.bucket,
-        u.count,
-        u.sum,
-        u.min,
-        u.max,
-        u.firstTime,
-        u.firstValue,
-        u.lastTime,
-        u.lastValue,
-      );
-    }
-    return fresh;
+      sinceFold += inserted.length;
+      if (inserted.length === 0) return fresh;
+      for (const u of rollupsToUpsert(inserted, readMark.get() ?? NO_FOLD_MARK)) {
+        upsertRollup.run(
+          u.datastreamId,
+          u.size,
+          u.bucket,
+          u.count,
+          u.sum,
+          u.min,
+          u.max,
+          u.firstTime,
+          u.firstValue,
+          u.lastTime,
+          u.lastValue,
+        );
+      }
+      return fresh;
+    },
   };
 }
 

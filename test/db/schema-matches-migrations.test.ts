@@ -47,8 +47,13 @@ function declaredSchema(): Record<string, Columns> {
 
 /** Tables Kysely's migrator keeps, and the weekly partitions of measurements made at run time on PostgreSQL. */
 const NOT_POLDERS = /^kysely_migration|^measurements_w\d{8}$/;
-/** Tables schema.ts declares that only SQLite has (how a device's traces are listed there). */
-const SQLITE_ONLY = ['trace_devices', 'trace_device_folds'];
+/**
+ * Tables schema.ts declares that only SQLite has: how a device's traces are listed there, and the
+ * two tables of measurements under SQLite's `measurements` view (migration 20261204-1430-measurements-recent).
+ */
+const SQLITE_ONLY = ['trace_devices', 'trace_device_folds', 'measurements_folded', 'measurements_recent'];
+/** Views: SQLite's `measurements`, the union of its two tables, with their columns. */
+const SQLITE_VIEWS = ['measurements'];
 
 const dialects = await availableDialects();
 
@@ -63,6 +68,13 @@ describe.each(dialects)('src/db/schema.ts and the migrations on %s', (dialect) =
     const declared = declaredSchema();
     if (dialect !== 'sqlite') for (const t of SQLITE_ONLY) delete declared[t];
     const tables = await tdb.database.db.introspection.getTables();
+    if (dialect === 'sqlite')
+      for (const view of SQLITE_VIEWS) {
+        const found = tables.find((t) => t.name === view);
+        expect(found?.isView).toBe(true);
+        expect(found?.columns.map((c) => c.name).sort()).toEqual(Object.keys(declared[view] ?? {}).sort());
+        delete declared[view];
+      }
     const migrated: Record<string, Columns> = {};
     for (const t of tables) {
       if (t.isView || t.schema === 'information_schema' || NOT_POLDERS.test(t.name)) continue;

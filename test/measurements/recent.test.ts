@@ -1,0 +1,121 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
+import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
+import { FOLD_RECENT_ROWS, sqliteMeasurementWriter } from '../../src/measurements/measurement-writer.sqlite.js';
+import type { Measurement, MeasurementStore } from '../../src/measurements/measurements.js';
+import { sqliteDatabase, type TestDatabase } from '../support/databases.js';
+import { createDatastream, createOrganisation } from '../support/fixtures.js';
+
+/** `:memory:` keeps the commits and the fold on the connection (no writer thread). */
+async function memoryDatabase(): Promise<TestDatabase> {
+  const database = openDatabase({ url: 'sqlite::memory:', dataDir: '.' });
+  await migrateToLatest(database);
+  return { database, url: 'sqlite::memory:', drop: () => database.close() };
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+const ALL = { from: 0, to: Number.MAX_SAFE_INTEGER };
+
+/**
+ * SQLite appends new measurements to `measurements_recent` and moves them into the table ordered
+ * by (datastream, time) in large batches (migration 20261204-1430-measurements-recent); every read
+ * and write through `measurements` sees one table.
+ */
+describe.each([
+  ['a file database (writer thread)', sqliteDatabase, true],
+  [':memory:', memoryDatabase, false],
+] as const)('measurements in two SQLite tables behind one view, %s', (_, open, threaded) => {
+  let tdb: TestDatabase;
+  let store: MeasurementStore;
+  let ds: number;
+  const count = async (table: 'measurements_folded' | 'measurements_recent') =>
+    Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(tdb.database.db)).rows[0]?.n);
+  const fold = () => {
+    if (tdb.database.dialect !== 'sqlite') throw new Error('sqlite expected');
+    const writer = sqliteMeasurementWriter(tdb.database.sqlite);
+    return tdb.database.sqlite.transaction(() => writer.fold()).immediate();
+  };
+  const rows = (times: number[], value = 1): Measurement[] =>
+    times.map((t) => ({ datastreamId: ds, time: T0 + t, value: value + t }));
+
+  beforeEach(async () => {
+    tdb = await open();
+    expect(tdb.database.dialect === 'sqlite' && sqliteWriterOf(tdb.database) !== undefined).toBe(threaded);
+    store = createMeasurementStore(tdb.database);
+    const org = await createOrganisation(tdb.database.db, 'recent', 7);
+    ds = (await createDatastream(tdb.database.db, org)).id;
+    // The first batch of a process moves whatever an earlier one left; after it, rows stay recent.
+    const other = (await createDatastream(tdb.database.db, org)).id;
+    await store.insert([{ datastreamId: other, time: T0 + 10 * 86_400_000, value: 0 }]);
+    await expect.poll(() => count('measurements_recent')).toBe(0);
+  });
+  afterEach(() => tdb.drop());
+
+  it('reads rows from both tables as one, in either order, up to the limit; a row folded already is not stored again', async () => {
+    const old = rows([0, 2000, 4000]);
+    expect(await store.insert(old)).toEqual(old);
+    expect(await count('measurements_recent')).toBe(3);
+    expect(fold()).toBe(3);
+    expect([await count('measurements_folded'), await count('measurements_recent')]).toEqual([4, 0]);
+    // Redelivered rows (folded) and new ones in between (recent).
+    const fresh = rows([1000, 3000, 5000]);
+    expect(await store.insert([...old, ...fresh])).toEqual(fresh);
+    expect(await count('measurements_recent')).toBe(3);
+    const all = [...old, ...fresh].sort((a, b) => a.time - b.time);
+    const range = { datastreamId: ds, ...ALL };
+    expect(await store.readRaw([range], 'asc', 100)).toEqual(all);
+    expect(await store.readColumns(range, 'asc', 100)).toEqual({
+      times: all.map((r) => r.time),
+      values: all.map((r) => r.value),
+    });
+    const newest = [...all].reverse().slice(0, 4);
+    expect(await store.readColumns(range, 'desc', 4)).toEqual({
+      times: newest.map((r) => r.time),
+      values: newest.map((r) => r.value),
+    });
+    const some = { datastreamId: ds, from: T0 + 1000, to: T0 + 4000 };
+    expect((await store.readColumns(some, 'asc', 100)).times).toEqual([1000, 2000, 3000].map((t) => T0 + t));
+    expect(await store.countRaw([range])).toBe(6);
+  });
+
+  it('updates, deletes and expires rows in whichever table holds them', async () => {
+    await store.insert(rows([0, 1000]));
+    fold();
+    await store.insert(rows([2000, 3000]));
+    const db = tdb.database.db;
+    await db
+      .updateTable('measurements')
+      .set({ value: 42 })
+      .where('datastream_id', '=', ds)
+      .where('time', 'in', [T0, T0 + 2000])
+      .execute();
+    await db
+      .deleteFrom('measurements')
+      .where('datastream_id', '=', ds)
+      .where('time', '=', T0 + 1000)
+      .execute();
+    const left = await store.readRaw([{ datastreamId: ds, ...ALL }], 'asc', 100);
+    expect(left.map((r) => [r.time - T0, r.value])).toEqual([
+      [0, 42],
+      [2000, 42],
+      [3000, 3001],
+    ]);
+    // Retention counts what it deletes in both tables (a delete through the view would count none).
+    expect(await store.countExpired(7, T0 + 2500)).toBe(2);
+    expect(await store.deleteExpired(7, T0 + 2500, 1)).toBe(1);
+    expect(await store.deleteExpired(7, T0 + 2500, 10)).toBe(1);
+    expect((await store.readRaw([{ datastreamId: ds, ...ALL }], 'asc', 100)).map((r) => r.time - T0)).toEqual([3000]);
+  });
+
+  it(`moves the recent rows once ${FOLD_RECENT_ROWS.toLocaleString('en-US')} went in since the last move`, async () => {
+    await store.insert(rows([0]));
+    expect(await count('measurements_recent')).toBe(1);
+    const many = Array.from({ length: FOLD_RECENT_ROWS }, (_, i) => ({ datastreamId: ds, time: T0 + 1 + i, value: i }));
+    for (let i = 0; i < many.length; i += 10_000) await store.insert(many.slice(i, i + 10_000));
+    await expect.poll(() => count('measurements_recent')).toBe(0);
+    expect(await count('measurements_folded')).toBe(FOLD_RECENT_ROWS + 2);
+    expect(await store.countRaw([{ datastreamId: ds, ...ALL }])).toBe(FOLD_RECENT_ROWS + 1);
+  });
+});
