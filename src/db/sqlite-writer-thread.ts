@@ -75,7 +75,7 @@ function answerAfterSync(answer: WriterAnswer): void {
   }
 }
 
-let foldingRecent = false;
+let movingRecent = false;
 
 /**
  * The recent measurements moved into the ordered table (migration 20261204-1430-measurements-recent),
@@ -83,14 +83,14 @@ let foldingRecent = false;
  * cut leaves the rows where they were. A move that fails (SQLITE_BUSY) is tried again after the
  * next batch, as it is still due.
  */
-function foldRecentSoon(): void {
-  if (foldingRecent) return;
-  foldingRecent = true;
+function moveRecentSoon(): void {
+  if (movingRecent) return;
+  movingRecent = true;
   setImmediate(() => {
-    foldingRecent = false;
+    movingRecent = false;
     if (!sqlite.open) return;
     try {
-      commit(() => measurements.fold());
+      commit(() => measurements.moveRecent());
     } catch {
       // Still due: the next batch schedules it again.
     }
@@ -126,7 +126,7 @@ port.on('message', (req: WriterRequest) => {
           return inserted;
         });
         answerAfterSync({ id: req.id, result: fresh });
-        if (measurements.foldDue) foldRecentSoon();
+        if (measurements.moveDue) moveRecentSoon();
         return;
       }
       case 'traces':

@@ -114,7 +114,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
         return flags;
       });
       // The writer thread does the same after its commits (db/sqlite-writer-thread.ts).
-      if (this.batches.foldDue) await this.commits.write(() => this.batches.fold(), false);
+      if (this.batches.moveDue) await this.commits.write(() => this.batches.moveRecent(), false);
     }
     const inserted: Measurement[] = [];
     for (let i = 0; i < rows.length; i++) if (fresh[i] === 1) inserted.push(rows[i] as Measurement);

@@ -32,16 +32,16 @@ const CLEAR_RECENT = 'delete from measurements_recent';
  * 50 ms of the writer's time, each leaf page of the ordered table written once per move instead of
  * once per batch (`npm run bench sqlite-measurement-layout`).
  */
-export const FOLD_RECENT_ROWS = 60_000;
+export const MOVE_RECENT_ROWS = 60_000;
 
 /** The hot path's statements on one connection (sqliteMeasurementWriter). */
 export interface SqliteMeasurementWriter {
   /** MeasurementStore.insert's body, inside the caller's IMMEDIATE transaction: one flag per row, 1 if inserted now. */
   insert(rows: readonly Measurement[]): Uint8Array;
-  /** Whether FOLD_RECENT_ROWS rows went in since the last fold (true before the first: the table may hold a previous run's). */
-  readonly foldDue: boolean;
+  /** Whether MOVE_RECENT_ROWS rows went in since the last move (true before the first: the table may hold a previous run's). */
+  readonly moveDue: boolean;
   /** Moves every recent row into the ordered table, inside the caller's IMMEDIATE transaction; answers how many. */
-  fold(): number;
+  moveRecent(): number;
 }
 export const READ_FOLD_MARK = 'select folded_until from rollup_folds where id = 1';
 
@@ -50,7 +50,7 @@ export const READ_FOLD_MARK = 'select folded_until from rollup_folds where id = 
  * prepared insert per row into `measurements_recent`, `changes` telling which rows were new; only
  * those feed the rollups, upserted once per bucket: 1-minute buckets, and 1-hour and 1-day ones
  * for rows before the fold mark, read in the same transaction (rollups.ts rollupsToUpsert). And
- * the fold of the recent rows, which the caller runs in a transaction of its own when due. Shared
+ * the move of the recent rows, which the caller runs in a transaction of its own when due. Shared
  * by the store (`:memory:`) and the writer thread (db/sqlite-writer-thread.ts), so both paths run
  * the same statements.
  */
@@ -60,15 +60,15 @@ export function sqliteMeasurementWriter(sqlite: BetterSqlite3.Database): SqliteM
   const readMark = sqlite.prepare<[], number>(READ_FOLD_MARK).pluck();
   const move = sqlite.prepare(MOVE_RECENT);
   const clear = sqlite.prepare(CLEAR_RECENT);
-  let sinceFold = FOLD_RECENT_ROWS;
+  let sinceMove = MOVE_RECENT_ROWS;
   return {
-    get foldDue() {
-      return sinceFold >= FOLD_RECENT_ROWS;
+    get moveDue() {
+      return sinceMove >= MOVE_RECENT_ROWS;
     },
-    fold() {
+    moveRecent() {
       move.run();
       const moved = clear.run().changes;
-      sinceFold = 0;
+      sinceMove = 0;
       return moved;
     },
     insert(rows) {
@@ -81,7 +81,7 @@ export function sqliteMeasurementWriter(sqlite: BetterSqlite3.Database): SqliteM
           inserted.push(r);
         }
       }
-      sinceFold += inserted.length;
+      sinceMove += inserted.length;
       if (inserted.length === 0) return fresh;
       for (const u of rollupsToUpsert(inserted, readMark.get() ?? NO_FOLD_MARK)) {
         upsertRollup.run(

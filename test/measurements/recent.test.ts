@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
-import { FOLD_RECENT_ROWS, sqliteMeasurementWriter } from '../../src/measurements/measurement-writer.sqlite.js';
+import { MOVE_RECENT_ROWS, sqliteMeasurementWriter } from '../../src/measurements/measurement-writer.sqlite.js';
 import type { Measurement, MeasurementStore } from '../../src/measurements/measurements.js';
 import { sqliteDatabase, type TestDatabase } from '../support/databases.js';
 import { createDatastream, createOrganisation } from '../support/fixtures.js';
 
-/** `:memory:` keeps the commits and the fold on the connection (no writer thread). */
+/** `:memory:` keeps the commits and the move on the connection (no writer thread). */
 async function memoryDatabase(): Promise<TestDatabase> {
   const database = openDatabase({ url: 'sqlite::memory:', dataDir: '.' });
   await migrateToLatest(database);
@@ -32,10 +32,10 @@ describe.each([
   let ds: number;
   const count = async (table: 'measurements_folded' | 'measurements_recent') =>
     Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(tdb.database.db)).rows[0]?.n);
-  const fold = () => {
+  const moveRecent = () => {
     if (tdb.database.dialect !== 'sqlite') throw new Error('sqlite expected');
     const writer = sqliteMeasurementWriter(tdb.database.sqlite);
-    return tdb.database.sqlite.transaction(() => writer.fold()).immediate();
+    return tdb.database.sqlite.transaction(() => writer.moveRecent()).immediate();
   };
   const rows = (times: number[], value = 1): Measurement[] =>
     times.map((t) => ({ datastreamId: ds, time: T0 + t, value: value + t }));
@@ -53,13 +53,13 @@ describe.each([
   });
   afterEach(() => tdb.drop());
 
-  it('reads rows from both tables as one, in either order, up to the limit; a row folded already is not stored again', async () => {
+  it('reads rows from both tables as one, in either order, up to the limit; a row moved already is not stored again', async () => {
     const old = rows([0, 2000, 4000]);
     expect(await store.insert(old)).toEqual(old);
     expect(await count('measurements_recent')).toBe(3);
-    expect(fold()).toBe(3);
+    expect(moveRecent()).toBe(3);
     expect([await count('measurements_folded'), await count('measurements_recent')]).toEqual([4, 0]);
-    // Redelivered rows (folded) and new ones in between (recent).
+    // Redelivered rows (moved) and new ones in between (recent).
     const fresh = rows([1000, 3000, 5000]);
     expect(await store.insert([...old, ...fresh])).toEqual(fresh);
     expect(await count('measurements_recent')).toBe(3);
@@ -82,7 +82,7 @@ describe.each([
 
   it('updates, deletes and expires rows in whichever table holds them', async () => {
     await store.insert(rows([0, 1000]));
-    fold();
+    moveRecent();
     await store.insert(rows([2000, 3000]));
     const db = tdb.database.db;
     await db
@@ -109,13 +109,13 @@ describe.each([
     expect((await store.readRaw([{ datastreamId: ds, ...ALL }], 'asc', 100)).map((r) => r.time - T0)).toEqual([3000]);
   });
 
-  it(`moves the recent rows once ${FOLD_RECENT_ROWS.toLocaleString('en-US')} went in since the last move`, async () => {
+  it(`moves the recent rows once ${MOVE_RECENT_ROWS.toLocaleString('en-US')} went in since the last move`, async () => {
     await store.insert(rows([0]));
     expect(await count('measurements_recent')).toBe(1);
-    const many = Array.from({ length: FOLD_RECENT_ROWS }, (_, i) => ({ datastreamId: ds, time: T0 + 1 + i, value: i }));
+    const many = Array.from({ length: MOVE_RECENT_ROWS }, (_, i) => ({ datastreamId: ds, time: T0 + 1 + i, value: i }));
     for (let i = 0; i < many.length; i += 10_000) await store.insert(many.slice(i, i + 10_000));
     await expect.poll(() => count('measurements_recent')).toBe(0);
-    expect(await count('measurements_folded')).toBe(FOLD_RECENT_ROWS + 2);
-    expect(await store.countRaw([{ datastreamId: ds, ...ALL }])).toBe(FOLD_RECENT_ROWS + 1);
+    expect(await count('measurements_folded')).toBe(MOVE_RECENT_ROWS + 2);
+    expect(await store.countRaw([{ datastreamId: ds, ...ALL }])).toBe(MOVE_RECENT_ROWS + 1);
   });
 });
