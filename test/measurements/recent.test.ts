@@ -1,19 +1,11 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
 import { MOVE_RECENT_ROWS, sqliteMeasurementWriter } from '../../src/measurements/measurement-writer.sqlite.js';
 import type { Measurement, MeasurementStore } from '../../src/measurements/measurements.js';
-import { sqliteDatabase, type TestDatabase } from '../support/databases.js';
+import { sqliteDatabase, sqliteMemoryDatabase, type TestDatabase } from '../support/databases.js';
 import { createDatastream, createOrganisation } from '../support/fixtures.js';
-
-/** `:memory:` keeps the commits and the move on the connection (no writer thread). */
-async function memoryDatabase(): Promise<TestDatabase> {
-  const database = openDatabase({ url: 'sqlite::memory:', dataDir: '.' });
-  await migrateToLatest(database);
-  return { database, url: 'sqlite::memory:', drop: () => database.close() };
-}
 
 const T0 = Date.UTC(2026, 0, 1);
 const ALL = { from: 0, to: Number.MAX_SAFE_INTEGER };
@@ -25,7 +17,7 @@ const ALL = { from: 0, to: Number.MAX_SAFE_INTEGER };
  */
 describe.each([
   ['a file database (writer thread)', sqliteDatabase, true],
-  [':memory:', memoryDatabase, false],
+  [':memory:', sqliteMemoryDatabase, false],
 ] as const)('measurements in two SQLite tables behind one view, %s', (_, open, threaded) => {
   let tdb: TestDatabase;
   let store: MeasurementStore;

@@ -1,18 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import type { TraceRecord } from '../../src/pipelines/pipelines.js';
 import { KyselyTraceStore } from '../../src/pipelines/traces.store.js';
 import { sqliteTraceDeviceFolder } from '../../src/pipelines/traces.store.sqlite.js';
 import { uuidv7 } from '../../src/shared/ids.js';
-import { sqliteDatabase, type TestDatabase } from '../support/databases.js';
-
-/** `:memory:` keeps the fold on the connection (no writer thread). */
-async function memoryDatabase(): Promise<TestDatabase> {
-  const database = openDatabase({ url: 'sqlite::memory:', dataDir: '.' });
-  await migrateToLatest(database);
-  return { database, url: 'sqlite::memory:', drop: () => database.close() };
-}
+import { sqliteDatabase, sqliteMemoryDatabase, type TestDatabase } from '../support/databases.js';
 
 /**
  * SQLite lists a device's traces through `trace_devices`, filled from the appended traces in
@@ -21,7 +13,7 @@ async function memoryDatabase(): Promise<TestDatabase> {
  */
 describe.each([
   ['a file database: the fold runs on the writer thread', sqliteDatabase, true],
-  [':memory:: the fold runs on the connection', memoryDatabase, false],
+  [':memory:: the fold runs on the connection', sqliteMemoryDatabase, false],
 ] as const)('traces by device on SQLite (trace_devices, folded from the appended traces), %s', (_, open, threaded) => {
   let tdb: TestDatabase;
   let store: KyselyTraceStore;

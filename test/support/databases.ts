@@ -31,6 +31,13 @@ export async function sqliteDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** A migrated SQLite database in memory: its commits stay on the connection (no writer thread). */
+export async function sqliteMemoryDatabase(): Promise<TestDatabase> {
+  const database = openDatabase({ url: 'sqlite::memory:', dataDir: os.tmpdir() });
+  await migrateToLatest(database);
+  return { database, url: 'sqlite::memory:', drop: () => database.close() };
+}
+
 /** A fresh PostgreSQL database with a random name, dropped afterwards; tests never share one. */
 export async function postgresDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: SERVICES.postgres.url });
