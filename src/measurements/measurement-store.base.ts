@@ -388,11 +388,6 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
   }
 
   /**
-   * At most `chunk` rows per statement (one short transaction), so a large backlog never
-   * holds the write lock for long; the caller yields between chunks. SQLite has no
-   * `delete … limit`, hence the key subquery, which both dialects read through the primary key.
-   */
-  /**
    * The tables a chunked delete of numbers goes through, in order: `measurements` here; SQLite's
    * is a view of two tables (its delete would run per row through a trigger and count nothing).
    */
@@ -400,6 +395,11 @@ export abstract class BaseMeasurementStore implements MeasurementStore {
     return ['measurements'];
   }
 
+  /**
+   * At most `chunk` rows per statement (one short transaction), so a large backlog never
+   * holds the write lock for long; the caller yields between chunks. SQLite has no
+   * `delete … limit`, hence the key subquery, which both dialects read through the primary key.
+   */
   async deleteExpired(archiveDays: number, cutoff: number, chunk: number): Promise<number> {
     const statement = (table: string, n: number) =>
       sql`delete from ${sql.table(table)} where time < ${cutoff} and (datastream_id, time) in (
