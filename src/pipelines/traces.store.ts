@@ -219,17 +219,26 @@ export class KyselyTraceStore implements TraceStore {
   }
 
   async deleteBefore(before: number, limit: number) {
-    // Chunked by id, so one call holds locks briefly however many traces expired.
-    const remove = async (db: Kysely<Schema>) => {
-      const res = await db
+    // Chunked, so one call holds locks briefly however many traces expired.
+    if (this.postgres) {
+      const res = await this.db
         .deleteFrom('traces')
         .where('id', 'in', (qb) => qb.selectFrom('traces').select('id').where('received_at', '<', before).limit(limit))
         .executeTakeFirst();
       return Number(res.numDeletedRows);
-    };
-    if (this.postgres) return remove(this.db);
+    }
     return this.db.transaction().execute(async (trx) => {
-      const removed = await remove(trx);
+      // SQLite has no index of received_at alone (migration 20261204-1800-trace-indexes): each
+      // organisation's expired traces start its range of traces_org_time, and `orgs` steps from
+      // one organisation of that index to the next (a seek each, not a scan of the index).
+      const res = await sql`delete from traces where rowid in (
+        with recursive orgs (id) as (
+          select min(org_id) from traces
+          union all select (select min(org_id) from traces where org_id > orgs.id) from orgs where orgs.id is not null)
+        select t.rowid from orgs cross join traces t on t.org_id = orgs.id and t.received_at < ${before} limit ${limit})`.execute(
+        trx,
+      );
+      const removed = Number(res.numAffectedRows ?? 0);
       await sql`delete from trace_devices where (org_id, device_id, received_at, id) in
         (select org_id, device_id, received_at, id from trace_devices where received_at < ${before} limit ${limit})`.execute(trx);
       // Rowids of deleted traces may be given again: the fold mark never stays above the newest left.
@@ -279,6 +288,9 @@ export class KyselyTraceStore implements TraceStore {
     if (f.pipelineId !== undefined) q = q.where('pipeline_id', '=', f.pipelineId);
     if (f.deviceId !== undefined) q = q.where('device_id', '=', f.deviceId);
     if (f.status !== undefined) q = q.where('status', '=', f.status);
+    // SQLite indexes by status only the traces that are not stored (migration 20261204-1800-trace-indexes);
+    // a query uses that partial index only where it names the index's condition as written.
+    if (f.status !== undefined && f.status !== 'stored') q = q.where(sql<boolean>`status <> 'stored'`);
     if (f.start !== undefined) q = q.where('received_at', '>=', f.start);
     if (f.end !== undefined) q = q.where('received_at', '<', f.end);
     return q;

@@ -26,6 +26,7 @@ import { downlinkMqttFate } from './20261203-0322-downlink-mqtt-fate.js';
 import { rollupsFillfactor } from './20261204-0810-rollups-fillfactor.js';
 import { traceDevices } from './20261204-0840-trace-devices.js';
 import { measurementsRecent } from './20261204-1430-measurements-recent.js';
+import { traceIndexes } from './20261204-1800-trace-indexes.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -59,5 +60,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261204-0810-rollups-fillfactor': rollupsFillfactor(dialect),
     '20261204-0840-trace-devices': traceDevices(dialect),
     '20261204-1430-measurements-recent': measurementsRecent(dialect),
+    '20261204-1800-trace-indexes': traceIndexes(dialect),
   };
 }
