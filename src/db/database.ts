@@ -7,6 +7,7 @@ import { redactUrlCredentials } from '../shared/url.js';
 import type { Dialect } from './dialect.js';
 import { migrations } from './migrations/index.js';
 import type { Schema } from './schema.js';
+import { keepingStatements } from './sqlite-statements.js';
 
 /**
  * One open database. Stores use `db` (Kysely); hot paths may use the raw driver handle of
@@ -73,7 +74,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
   // boards every MiB counts (docs/benchmarks.md, "Memory of 10,000 boards"); the writer thread has
   // its own connection and the OS caches the file too.
   sqlite.pragma('cache_size = -16384');
-  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: keepingStatements(sqlite) }) });
   return { dialect: 'sqlite', db, sqlite, location: path.resolve(file), close: () => db.destroy() };
 }
 
