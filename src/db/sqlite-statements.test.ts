@@ -28,7 +28,11 @@ describe('keepingStatements: Kysely on SQLite prepares a statement text once', (
   afterEach(() => db.destroy());
 
   it('runs the same text with other parameters through one statement, each answer its own', async () => {
-    for (let id = 1; id <= 50; id++) await db.insertInto('t').values({ id, name: `n${id}` }).execute();
+    for (let id = 1; id <= 50; id++)
+      await db
+        .insertInto('t')
+        .values({ id, name: `n${id}` })
+        .execute();
     for (let id = 1; id <= 50; id++)
       expect(await db.selectFrom('t').select('name').where('id', '=', id).executeTakeFirst()).toEqual({ name: `n${id}` });
     expect(prepared).toHaveLength(2);
