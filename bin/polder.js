@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --no-node-snapshot --max-semi-space-size=4 --heap-growing-percent=30 --single-threaded-gc
+#!/usr/bin/env -S node --no-node-snapshot --max-semi-space-size=8 --heap-growing-percent=30 --single-threaded-gc
 // Node flags (the same in package.json's start, deploy/Dockerfile and test/support/serve.ts):
 // --no-node-snapshot for isolated-vm; a young generation of 4 MiB semi-spaces instead of 16 and
 // an old generation that grows by 30 % of what is live before its next collection keep the heap
