@@ -14,9 +14,9 @@
  *   npm run bench trace-device-index
  */
 import type { TraceRow } from '../src/db/sqlite-writer.js';
-import { sqliteTraceUpserter } from '../src/pipelines/traces.store.sqlite.js';
 import { uuidv7 } from '../src/shared/ids.js';
-import { figure, heading, note, sqliteBenchDatabase } from './support/bench-kit.js';
+import { figure, heading, note } from './support/bench-kit.js';
+import { traceCommitMs } from './support/trace-commits.js';
 
 const ROWS = Number(process.env.POLDER_BENCH_ROWS ?? 200_000);
 const DEVICES = 1000;
@@ -56,25 +56,16 @@ const row = (): TraceRow => {
   ] as TraceRow;
 };
 
-async function run(kind: Variant): Promise<number> {
-  const bench = await sqliteBenchDatabase();
-  try {
-    const sqlite = bench.database.dialect === 'sqlite' ? bench.database.sqlite : undefined;
-    if (!sqlite) throw new Error('sqlite only');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.exec('drop index if exists traces_device_time');
-    const key = KEYS[kind];
-    if (key) sqlite.exec(`create index traces_device_time on traces ${key}`);
-    const upsert = sqliteTraceUpserter(sqlite);
-    const commit = sqlite.transaction((rows: TraceRow[]) => upsert(rows));
-    seq = 0;
-    for (let i = 0; i < ROWS; i += 1000) commit.immediate(Array.from({ length: 1000 }, row));
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < COMMITS; i++) commit.immediate(Array.from({ length: PER_COMMIT }, row));
-    return Number(process.hrtime.bigint() - t0) / 1e6 / COMMITS;
-  } finally {
-    await bench.drop();
-  }
+function run(kind: Variant): Promise<number> {
+  seq = 0;
+  return traceCommitMs(
+    (sqlite) => {
+      sqlite.exec('drop index if exists traces_device_time');
+      const key = KEYS[kind];
+      if (key) sqlite.exec(`create index traces_device_time on traces ${key}`);
+    },
+    { rows: ROWS, commits: COMMITS, perCommit: PER_COMMIT, row },
+  );
 }
 
 heading(`trace-device-index: ${COMMITS} commits of ${PER_COMMIT} traces from ${DEVICES} devices, table of ${ROWS} traces`);

@@ -12,9 +12,9 @@
  *   npm run bench trace-indexes
  */
 import type { TraceRow } from '../src/db/sqlite-writer.js';
-import { sqliteTraceUpserter } from '../src/pipelines/traces.store.sqlite.js';
 import { uuidv7 } from '../src/shared/ids.js';
-import { figure, heading, note, sqliteBenchDatabase } from './support/bench-kit.js';
+import { figure, heading, note } from './support/bench-kit.js';
+import { traceCommitMs } from './support/trace-commits.js';
 
 const ROWS = Number(process.env.POLDER_BENCH_ROWS ?? 200_000);
 const DEVICES = 1000;
@@ -66,29 +66,19 @@ const row = (): TraceRow => {
   ] as TraceRow;
 };
 
-async function run(kind: Variant): Promise<number> {
-  const bench = await sqliteBenchDatabase();
-  try {
-    const sqlite = bench.database.dialect === 'sqlite' ? bench.database.sqlite : undefined;
-    if (!sqlite) throw new Error('sqlite only');
-    sqlite.pragma('synchronous = NORMAL');
-    const indexes = sqlite
-      .prepare<[], string>("select name from sqlite_master where type = 'index' and tbl_name = 'traces' and sql is not null")
-      .pluck()
-      .all();
-    for (const name of indexes) sqlite.exec(`drop index ${name}`);
-    for (const ddl of VARIANTS[kind]) sqlite.exec(ddl);
-    const upsert = sqliteTraceUpserter(sqlite);
-    const commit = sqlite.transaction((rows: TraceRow[]) => upsert(rows));
-    seq = 0;
-    for (let i = 0; i < ROWS; i += 1000) commit.immediate(Array.from({ length: 1000 }, row));
-    const batches = Array.from({ length: COMMITS }, () => Array.from({ length: PER_COMMIT }, row));
-    const t0 = process.hrtime.bigint();
-    for (const batch of batches) commit.immediate(batch);
-    return Number(process.hrtime.bigint() - t0) / 1e6 / COMMITS;
-  } finally {
-    await bench.drop();
-  }
+function run(kind: Variant): Promise<number> {
+  seq = 0;
+  return traceCommitMs(
+    (sqlite) => {
+      const indexes = sqlite
+        .prepare<[], string>("select name from sqlite_master where type = 'index' and tbl_name = 'traces' and sql is not null")
+        .pluck()
+        .all();
+      for (const name of indexes) sqlite.exec(`drop index ${name}`);
+      for (const ddl of VARIANTS[kind]) sqlite.exec(ddl);
+    },
+    { rows: ROWS, commits: COMMITS, perCommit: PER_COMMIT, row },
+  );
 }
 
 heading(`trace-indexes: ${COMMITS} commits of ${PER_COMMIT} traces from ${DEVICES} devices, table of ${ROWS} traces`);

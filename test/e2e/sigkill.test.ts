@@ -130,10 +130,17 @@ describe.each(setups)('SIGKILL under load ($name)', ({ dialect, env: extra }) =>
       }
       return [...acked].filter((i) => stored.get(`${i % DEVICES}:${T0 + i * 1000}`) !== readingOf(i).temperature);
     };
-    let left = await missing();
+    // A request that fails outright says what the restarted process printed.
+    const checked = () =>
+      missing().catch((err: unknown) => {
+        throw new Error(
+          `${String(err)} (${String((err as Error).cause)}); polder serve printed:\n${served?.output().slice(-6000)}`,
+        );
+      });
+    let left = await checked();
     for (let round = 0; left.length > 0 && round < 150; round++) {
       await new Promise((r) => setTimeout(r, 400));
-      left = await missing();
+      left = await checked();
     }
     expect(left, `of ${acked.size} acknowledged (${sent} sent), these were lost`).toEqual([]);
   }, 180_000);
