@@ -53,7 +53,7 @@ describe('keepingStatements: Kysely on SQLite prepares a statement text once', (
     await a(); // kept
     await b(); // prepared again
     expect(prepared).toEqual(['select 1 as a', 'select 2 as b', 'select 3 as c', 'select 2 as b']);
-    expect((await c()).rows).toEqual([{ c: 3 }]); // c was the least recent then: prepared again, still right
+    expect((await c()).rows).toEqual([{ c: 3 }]); // c was dropped for b: prepared again, and right
     expect(prepared).toHaveLength(5);
   });
 
