@@ -1,10 +1,10 @@
-#!/usr/bin/env -S node --no-node-snapshot --max-semi-space-size=8 --heap-growing-percent=30 --single-threaded-gc
+#!/usr/bin/env -S node --no-node-snapshot --max-semi-space-size=8 --heap-growing-percent=30
 // Node flags (the same in package.json's start, deploy/Dockerfile and test/support/serve.ts):
-// --no-node-snapshot for isolated-vm; a young generation of 4 MiB semi-spaces instead of 16 and
+// --no-node-snapshot for isolated-vm; a young generation of 8 MiB semi-spaces instead of 16 and
 // an old generation that grows by 30 % of what is live before its next collection keep the heap
-// close to its live size (10,000 idle boards: docs/benchmarks.md, "Memory of 10,000 boards");
-// --single-threaded-gc: on two cores V8's GC helper threads cost more CPU than they save
-// (docs/benchmarks.md, "The benchmark's HTTP client, and V8's GC threads").
+// close to its live size (10,000 idle boards: docs/benchmarks.md, "Memory of 10,000 boards").
+// V8's GC helper threads are left on: they take the collector's work to the core the SQLite
+// writer thread leaves idle (docs/benchmarks.md, "V8's GC helper threads again").
 // Entry point of the `polder` command: runs the compiled CLI (npm run build).
 import { run } from '../dist/cli.js';
 
