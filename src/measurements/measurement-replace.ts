@@ -6,8 +6,11 @@
  */
 import { type Measurement, ROLLUP_SIZES, type RollupSize } from './measurements.js';
 
-/** Deletes the raw rows of one datastream in [from, to). Params: datastream, from, to. */
-export const DELETE_RANGE = 'delete from measurements where datastream_id = ? and time >= ? and time < ?';
+/**
+ * Deletes the raw rows of one datastream in [from, to) from `table` (SQLite names each table under
+ * its `measurements` view). Params: datastream, from, to.
+ */
+export const deleteRange = (table = 'measurements') => `delete from ${table} where datastream_id = ? and time >= ? and time < ?`;
 
 /** Deletes the rollups of one size whose bucket starts in [from, to). Params: datastream, size, from, to. */
 export const DELETE_ROLLUPS = 'delete from rollups where datastream_id = ? and size = ? and bucket >= ? and bucket < ?';

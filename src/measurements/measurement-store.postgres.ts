@@ -13,7 +13,7 @@ import {
   readMeasurementsBinary,
 } from './measurement-copy.postgres.js';
 import { PartitionManager } from './measurement-partitions.postgres.js';
-import { DELETE_RANGE, DELETE_ROLLUPS, numbered, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
+import { DELETE_ROLLUPS, deleteRange, numbered, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET, ROLLUP_COLUMNS } from './measurement-store.base.js';
 import type { Columns, Measurement, Order, Partition, Range, Rollup, TraceRows } from './measurements.js';
 import { bucketStart, foldedRollups, foldMarkAt, MINUTE, rollupsToUpsert } from './rollups.js';
@@ -222,7 +222,7 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
       try {
         await client.query('begin');
         await client.query(`select pg_advisory_xact_lock_shared(${FOLD_LOCK})`);
-        await client.query(numbered(DELETE_RANGE), [datastreamId, from, to]);
+        await client.query(numbered(deleteRange()), [datastreamId, from, to]);
         if (fresh.length > 0)
           await client.query(REPLACE_ROWS, [
             fresh.map((r) => r.datastreamId),

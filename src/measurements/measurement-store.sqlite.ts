@@ -5,7 +5,7 @@ import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
 import type { SqliteWriter } from '../db/sqlite-writer.js';
 import { sqliteTraceUpserter } from '../pipelines/traces.store.sqlite.js';
 import { sqliteColumnReader } from './measurement-columns.sqlite.js';
-import { DELETE_RANGE, DELETE_ROLLUPS, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
+import { DELETE_ROLLUPS, deleteRange, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET } from './measurement-store.base.js';
 import {
   INSERT_MEASUREMENT,
@@ -155,8 +155,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     if (from === to) return [];
     return this.commits.write(() => {
       // Each table under the view: a delete through it runs a trigger per row.
-      for (const table of this.numberTables())
-        this.statement(DELETE_RANGE.replace('measurements', table)).run(datastreamId, from, to);
+      for (const table of this.numberTables()) this.statement(deleteRange(table)).run(datastreamId, from, to);
       for (const r of fresh) this.insertRow.run(r.datastreamId, r.time, r.value, r.datastreamId, r.time);
       for (const b of rollupRanges(from, to)) {
         this.statement(DELETE_ROLLUPS).run(datastreamId, b.size, b.from, b.to);
