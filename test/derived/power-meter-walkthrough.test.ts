@@ -38,7 +38,9 @@ describe.each(await availableDialects())('power-meter walk-through (%s)', (diale
     const uplinkUrl = `/api/uplinks/${pipeline.json().id}`;
     const meter = powerMeterGenerator.device(0, seededRng(2026));
     const totals = new Map<number, number[]>(); // minute → L1+L2+L3 of each sample
-    let firstStream: number | undefined;
+    // The series each minute waits for before the clock moves on: L3's power, then the derived total,
+    // so a per-minute window closes (10 s after its end, by the clock) with every total of it stored.
+    let settled: number | undefined;
     const sendMinute = (minute: number, factor = 1) =>
       sendPowerMinute(
         h,
@@ -51,7 +53,7 @@ describe.each(await availableDialects())('power-meter walk-through (%s)', (diale
           advance: (time) => {
             simNow = Math.max(simNow, time);
           },
-          stored: () => firstStream,
+          stored: () => settled,
         },
         minute,
         factor,
@@ -71,7 +73,7 @@ describe.each(await availableDialects())('power-meter walk-through (%s)', (diale
         return r && { id: Number(r.id), device: r.device_id };
       });
     const [l1, l2, l3] = [await stream('L1', 'power'), await stream('L2', 'power'), await stream('L3', 'power')];
-    firstStream = l3?.id;
+    settled = l3?.id;
     // Derived datastreams hang on a sensor of the meter like any other.
     const sensor = await h.call('POST', `/api/devices/${l1?.device}/sensors`, { code: 'derived' });
     expect(sensor.statusCode, sensor.body).toBe(201);
@@ -85,6 +87,7 @@ describe.each(await availableDialects())('power-meter walk-through (%s)', (diale
     const put = async (id: number, body: unknown) =>
       expect((await h.call('PUT', `/api/datastreams/${id}/derived`, body)).statusCode).toBe(200);
     await put(total, { inputs: { l1: l1?.id, l2: l2?.id, l3: l3?.id }, expression: 'l1 + l2 + l3', backfillSeconds: 120 });
+    settled = total;
     await put(perMinute, {
       inputs: { p: total },
       window: { seconds: 60, aggregate: 'mean' },
