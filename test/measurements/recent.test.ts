@@ -101,6 +101,23 @@ describe.each([
     expect((await store.readRaw([{ datastreamId: ds, ...ALL }], 'asc', 100)).map((r) => r.time - T0)).toEqual([3000]);
   });
 
+  it('expires every row in one chunk when the move commits between two of its statements', async () => {
+    // The writer thread moves rows whenever it is due, between any two statements of the event
+    // loop's connection; here the move lands after each number of turns of the microtask queue in
+    // turn, so one of them falls between the chunk's delete from one table and from the other.
+    // A chunk short of its size tells retention that nothing is left, so it must find all three.
+    const cut = T0 + 10_000;
+    for (let turns = 0; turns < 12; turns++) {
+      await store.insert(rows([1, 1001, 2001]));
+      expect(await store.countExpired(7, cut)).toBe(3);
+      const chunk = store.deleteExpired(7, cut, 10);
+      for (let i = 0; i < turns; i++) await Promise.resolve();
+      moveRecent();
+      expect(await chunk, `the move after ${turns} turns`).toBe(3);
+      expect(await store.countExpired(7, cut)).toBe(0);
+    }
+  });
+
   it(`moves the recent rows once ${MOVE_RECENT_ROWS.toLocaleString('en-US')} went in since the last move`, async () => {
     await store.insert(rows([0]));
     expect(await count('measurements_recent')).toBe(1);
