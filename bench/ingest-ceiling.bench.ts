@@ -30,6 +30,8 @@
  * peak RSS, and the event loop's garbage collection (Polder runs with --trace-gc-nvp: time per
  * uplink, scavenges and full collections, bytes allocated and promoted per uplink).
  * POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
+ * POLDER_BENCH_ALLOC_PROF=<dir> samples where Polder's event loop allocates during each measured
+ * span (support/alloc-sampler.mjs) into that directory. Read either with support/profile-share.ts.
  * POLDER_BENCH_NODE_FLAGS adds Node flags after the ones Polder ships with.
  * POLDER_BENCH_BEFORE=<another checkout> runs each phase against it first (before/after in one
  * run, on the same machine load). The ceiling is measured at the start and again at the end.
@@ -42,6 +44,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
@@ -60,6 +63,8 @@ const RATE = Number(process.env.POLDER_BENCH_RATE ?? 5000);
 const MODES = (process.env.POLDER_BENCH_MODES ?? 'ceiling,embedded,paced,http,bulk,postgres').split(',');
 const RULES = Number(process.env.POLDER_BENCH_RULES ?? 1000);
 const PROFILE_DIR = process.env.POLDER_BENCH_CPU_PROF;
+const ALLOC_DIR = process.env.POLDER_BENCH_ALLOC_PROF;
+const ALLOC_SAMPLER = fileURLToPath(new URL('./support/alloc-sampler.mjs', import.meta.url));
 /** Another checkout (e.g. /work/main): each phase runs against it first, for a before/after in one run. */
 const BEFORE = process.env.POLDER_BENCH_BEFORE;
 const AMQP_URL = process.env.POLDER_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -485,11 +490,21 @@ async function polderPhase(
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-ceiling-'));
   await setup.fresh?.();
   // One line per collection: the phase's GC figures (support/gc-trace.ts).
-  const nodeFlags = ['--trace-gc-nvp', ...(PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
+  const nodeFlags = [
+    '--trace-gc-nvp',
+    ...(PROFILE_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+    ...(ALLOC_DIR ? ['--import', ALLOC_SAMPLER] : []),
+  ];
   // After the shipped flags: a later V8 flag wins (e.g. another --max-semi-space-size).
   nodeFlags.push(...(process.env.POLDER_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean));
   const served = await servePolder(
-    { POLDER_DATA_DIR: dataDir, POLDER_ADMIN_TOKEN: TOKEN, POLDER_LOG_LEVEL: 'warn', ...setup.env },
+    {
+      POLDER_DATA_DIR: dataDir,
+      POLDER_ADMIN_TOKEN: TOKEN,
+      POLDER_LOG_LEVEL: 'warn',
+      ...(ALLOC_DIR && { POLDER_ALLOC_PROF_DIR: ALLOC_DIR }),
+      ...setup.env,
+    },
     120_000,
     [
       process.execPath,
@@ -555,6 +570,8 @@ async function polderPhase(
     }, 200);
     const t0 = performance.now();
     const mono0 = process.hrtime.bigint() / 1000n;
+    // The allocation sampler starts at the first signal and writes its profile at the second.
+    if (ALLOC_DIR) served.child.kill('SIGUSR2');
     let lat: Float64Array;
     if (transport === 'mqtt') lat = await publish(client, ups, { inFlight: IN_FLIGHT, onAck });
     else if (transport === 'paced') lat = await publish(client, ups, { inFlight: IN_FLIGHT, rate: RATE, onAck });
@@ -574,6 +591,7 @@ async function polderPhase(
     const gc = gcFigures(served.output().slice(out0));
     // The profile's timestamps are CLOCK_MONOTONIC µs, as hrtime: the measured span, to cut it out.
     if (PROFILE_DIR) note(`profile window (monotonic µs): ${mono0} ${process.hrtime.bigint() / 1000n}`);
+    if (ALLOC_DIR) served.child.kill('SIGUSR2');
     clearInterval(sampler);
     peak = Math.max(peak, rssMiBOf(pid));
     for (let i = 0; i < 200 && probing; i++) await sleep(10);
