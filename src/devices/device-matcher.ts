@@ -180,11 +180,17 @@ export class DeviceMatcher {
 
   /** One answer per request, in order. Throws only when the database does not answer (retry). */
   async match(requests: readonly MatchRequest[]): Promise<MatchResult[]> {
-    await this.load(requests);
+    // Each request's cache entry is looked up once (it runs per uplink); only the misses are loaded, then looked up again.
+    const known = requests.map((r) => this.cached(r.orgId, r.ref));
+    const misses = requests.filter((_, i) => known[i] === undefined);
+    if (misses.length > 0) {
+      await this.load(misses);
+      for (const [i, r] of requests.entries()) known[i] ??= this.cached(r.orgId, r.ref);
+    }
     const results: (MatchResult | undefined)[] = [];
     const toCreate: number[] = [];
     for (const [i, r] of requests.entries()) {
-      const found = this.cached(r.orgId, r.ref);
+      const found = known[i];
       if (found) results[i] = resultOf(found, r.ref);
       else if (r.ref.topic !== undefined && this.opts.resolveTopic) {
         const id = await this.opts.resolveTopic(r.orgId, r.ref.topic, r.payload);
@@ -210,11 +216,10 @@ export class DeviceMatcher {
     this.entries.clear();
   }
 
-  /** Looks up every ref not cached: per organisation, one query per kind of key. */
+  /** Looks up the refs (the caller's cache misses): per organisation, one query per kind of key. */
   private async load(requests: readonly MatchRequest[]) {
     const wanted = new Map<string, { ids: Set<string>; identities: Map<string, Identity>; codes: Set<string> }>();
     for (const r of requests) {
-      if (this.cached(r.orgId, r.ref)) continue;
       let w = wanted.get(r.orgId);
       if (!w) {
         w = { ids: new Set(), identities: new Map(), codes: new Set() };
