@@ -2,7 +2,8 @@
 // Node flags (the same in package.json's start, deploy/Dockerfile and test/support/serve.ts):
 // --no-node-snapshot for isolated-vm; a young generation of 8 MiB semi-spaces instead of 16 and
 // an old generation that grows by 30 % of what is live before its next collection keep the heap
-// close to its live size (10,000 idle boards: docs/benchmarks.md, "Memory of 10,000 boards").
+// close to its live size (10,000 idle boards: docs/benchmarks.md, "Memory of 10,000 boards");
+// while uplinks stream in, the 30 % becomes 100 (src/shared/heap-growth.ts).
 // V8's GC helper threads are left on: they take the collector's work to the core the SQLite
 // writer thread leaves idle (docs/benchmarks.md, "V8's GC helper threads again").
 // Entry point of the `polder` command: runs the compiled CLI (npm run build).

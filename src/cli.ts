@@ -7,6 +7,7 @@ import { AGGS, type Agg, INTERVAL_NAMES, type IntervalName } from './measurement
 import { exportCommand, retentionCommand } from './measurements/measurements.cli.js';
 import { ROLE_NAMES, ROLES, type Role } from './roles/roles.js';
 import { DomainError } from './shared/errors.js';
+import { HeapGrowth, heapGrowingPercentOf } from './shared/heap-growth.js';
 import { httpFleetAdmin } from './simulate/neocampus/fleet-admin.js';
 import { runNeocampusSimulation } from './simulate/neocampus/simulator.js';
 import { addTrafficCommand } from './simulate/traffic/traffic.cli.js';
@@ -72,11 +73,19 @@ async function runRole(role: Role, opts: { config?: string }) {
   if (config.adminToken) lines.push('  Admin      use POLDER_ADMIN_TOKEN as: Authorization: Bearer <token>');
   if (polder.bootstrap.adminPassword) lines.push('  Admin      user "admin", password printed above (shown once)');
   process.stdout.write(`${lines.join('\n')}\n\n`);
+  // The old generation may grow further while uplinks stream in (src/shared/heap-growth.ts).
+  const heapGrowth = new HeapGrowth({
+    uplinks: () => polder.ingest.received(),
+    restPercent: heapGrowingPercentOf(process.execArgv),
+    onChange: (change) => polder.logger.info(change, 'heap growing percent set'),
+  });
+  heapGrowth.start();
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     polder.logger.info({ signal }, 'shutting down');
+    heapGrowth.stop();
     await polder.stop();
     process.exit(0);
   };

@@ -36,8 +36,14 @@ export function createIngestMetrics(registry: Registry, inboxDepth?: () => Promi
         this.set(await inboxDepth().catch(() => Number.NaN));
       },
     });
+  let total = 0;
   return {
-    received: (transport: TransportKind, n = 1) => received.inc({ transport }, n),
+    received: (transport: TransportKind, n = 1) => {
+      total += n;
+      received.inc({ transport }, n);
+    },
+    /** Uplinks received so far, every transport (the counter's sum, read without a scrape). */
+    receivedTotal: () => total,
     rejected: (transport: TransportKind, reason: string, n = 1) => rejected.inc({ transport, reason }, n),
     /** One uplink made durable `seconds` after it arrived. */
     acked: (transport: TransportKind, seconds: number) => ackSeconds.observe(transport, seconds),

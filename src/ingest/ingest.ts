@@ -48,6 +48,8 @@ export interface Ingest {
    * holding the scheduler lease); stop waits for runs in progress.
    */
   pollers: { start(): Promise<void>; stop(): Promise<void> };
+  /** Uplinks this process has received so far, every transport (polder_uplinks_received_total's sum). */
+  received(): number;
   /** Called when the MQTT filters bound on the router change (subscribe them on an external broker). */
   onMqttFiltersChanged(listener: () => void): () => void;
 }
@@ -101,6 +103,7 @@ export function createIngest(deps: IngestDeps): Ingest {
       await amqp.stop();
       mqtt.stop();
     },
+    received: metrics.receivedTotal,
     onMqttFiltersChanged: (listener) => mqtt.onFiltersChanged(listener),
     pollers,
   };
