@@ -135,6 +135,20 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
     expect(await store.countRaw([{ datastreamId: ds.id, ...ALL }])).toBe(1);
     expect(await traces.get(orgId, `${ds.id}-a`)).toMatchObject({ status: 'stored', steps: record('x', 'stored').steps });
     expect(await traces.get(orgId, `${ds.id}-b`)).toMatchObject({ status: 'stored', transport: { kind: 'http' } });
+    // Text with backslashes, tabs, newlines, returns, a control character and more comes back as written.
+    const odd: TraceRecord = {
+      ...record(`${ds.id}-c`, 'failed'),
+      transport: { kind: 'mqtt', topic: 'a\\b\tc\nd\re/\\N/é "q" \u0001' },
+      error: { code: 'DECODE_FAILED', message: 'line 1\r\nline 2\\.' },
+      message: { id: 'm', payload: '\\x00\t', metadata: { note: '\\.' } } as unknown as TraceRecord['message'],
+    };
+    expect(await takes([{ ...row, time: T0 + 1 }], traceRows([odd]))).toEqual([{ ...row, time: T0 + 1 }]);
+    expect(await traces.get(orgId, `${ds.id}-c`)).toMatchObject({
+      transport: odd.transport,
+      error: odd.error,
+      message: odd.message,
+      deviceId: null,
+    });
   });
 
   it('makes a repeated insert a no-op and answers only the rows new now', async () => {
