@@ -94,7 +94,6 @@ export class HeapGrowth {
 
   private set(busy: boolean, rate: number): void {
     this.busy = busy;
-    this.calm = 0;
     const percent = busy ? this.busyPercent : this.opts.restPercent;
     this.setFlags(`--heap-growing-percent=${percent}`);
     this.opts.onChange?.({ percent, uplinksPerSecond: Math.round(rate) });
