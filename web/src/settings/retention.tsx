@@ -1,6 +1,6 @@
 import { Button, Card, Group, NumberInput, Select, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api } from '../api.js';
 import { all, useDevices } from '../lib/queries.js';
 import { ApiError } from '../ui/api-error.js';
@@ -40,20 +40,36 @@ function SensorRetention({ sensor }: { sensor: { id: string; code: string; archi
   );
 }
 
+/**
+ * The organisation's default, shown once it has loaded: the field starts from the stored value and is the
+ * user's from then on (a refetch does not overwrite what is being typed).
+ */
+function OrganisationDefault({ org, archiveDays }: { org: string; archiveDays: number }) {
+  const client = useQueryClient();
+  const [days, setDays] = useState<number | string>(archiveDays);
+  const save = useMutation({
+    mutationFn: () => api.patch('/api/organisations/{org}', { path: { org }, body: { archiveDays: Number(days) } }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['organisation', org] }),
+  });
+  return (
+    <>
+      <Group align="end">
+        <NumberInput label="Organisation default (days)" min={1} value={days} onChange={setDays} maw={220} />
+        <Button onClick={() => save.mutate()} loading={save.isPending}>
+          Save default
+        </Button>
+        {save.isSuccess && !save.isPending && <Text size="sm">Saved.</Text>}
+      </Group>
+      <ApiError error={save.error} />
+    </>
+  );
+}
+
 /** How long raw measurements are kept: the organisation's default, and per sensor (empty: the default). */
 export function Retention({ org }: { org: string }) {
-  const client = useQueryClient();
   const organisation = useQuery({
     queryKey: ['organisation', org],
     queryFn: () => api.get('/api/organisations/{org}', { path: { org } }),
-  });
-  const [days, setDays] = useState<number | string>('');
-  useEffect(() => {
-    if (organisation.data) setDays(organisation.data.archiveDays);
-  }, [organisation.data]);
-  const saveOrg = useMutation({
-    mutationFn: () => api.patch('/api/organisations/{org}', { path: { org }, body: { archiveDays: Number(days) } }),
-    onSuccess: () => void client.invalidateQueries({ queryKey: ['organisation', org] }),
   });
   const devices = useDevices(60_000);
   const [device, setDevice] = useState<string | null>(null);
@@ -67,13 +83,7 @@ export function Retention({ org }: { org: string }) {
       <Title order={3} size="h4" mb="sm">
         Retention
       </Title>
-      <Group align="end">
-        <NumberInput label="Organisation default (days)" min={1} value={days} onChange={setDays} maw={220} />
-        <Button onClick={() => saveOrg.mutate()} loading={saveOrg.isPending}>
-          Save default
-        </Button>
-        {saveOrg.isSuccess && !saveOrg.isPending && <Text size="sm">Saved.</Text>}
-      </Group>
+      {organisation.data && <OrganisationDefault org={org} archiveDays={organisation.data.archiveDays} />}
       <Select
         mt="md"
         label="Sensors of device"
@@ -105,7 +115,7 @@ export function Retention({ org }: { org: string }) {
           This device has no sensors.
         </Text>
       )}
-      <ApiError error={organisation.error ?? saveOrg.error ?? devices.error ?? sensors.error} />
+      <ApiError error={organisation.error ?? devices.error ?? sensors.error} />
     </Card>
   );
 }
