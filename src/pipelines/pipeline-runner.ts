@@ -92,6 +92,21 @@ interface Work {
   decodedSteps?: number;
 }
 
+/** A pipeline of the batch: found with its steps, not found (empty), or what failed. */
+interface Route {
+  pipeline?: Pipeline;
+  steps?: ResolvedStep[];
+  failure?: unknown;
+}
+
+/** A step under way: when it started, the message it was given, its log lines (a script's). */
+interface StepRun {
+  startedAt: number;
+  t0: number;
+  before: PipelineMessage;
+  logs: ScriptLog[] | undefined;
+}
+
 interface Finished {
   outcome: BatchOutcome;
   records: TraceRecord[];
@@ -138,10 +153,19 @@ export class PipelineRunner {
   }
 
   readonly handle: BatchHandler = async (batch) => {
-    const pipelines = new Map<string, Promise<Pipeline | undefined>>();
+    const routes = new Map<string, Route>();
     const timeouts = new Map<string, number>();
     const works: Work[] = [];
-    for (const delivery of batch) works.push(await this.decode(delivery, pipelines, timeouts));
+    for (const delivery of batch) {
+      const id = delivery.message.pipelineId;
+      let route = routes.get(id);
+      if (!route) {
+        route = await this.route(id);
+        routes.set(id, route);
+      }
+      const w = this.decode(delivery, route, timeouts);
+      works.push(w instanceof Promise ? await w : w);
+    }
     // Where the store commits the traces with the measurements, they are made just before it.
     let done: Finished | undefined;
     const tracesOf = this.opts.traces.rows?.bind(this.opts.traces);
@@ -194,57 +218,71 @@ export class PipelineRunner {
     return { outcome, records };
   }
 
-  /** Runs the decoding steps of one message; leaves it `store`, `skipped`, `failed` or `retrying`. */
-  private async decode(
-    delivery: Delivery,
-    pipelines: Map<string, Promise<Pipeline | undefined>>,
-    timeouts: Map<string, number>,
-  ): Promise<Work> {
+  /** A pipeline of the batch and its prepared steps, looked up once per batch; what failed instead. */
+  private async route(pipelineId: string): Promise<Route> {
+    let pipeline: Pipeline | undefined;
+    try {
+      pipeline = await this.opts.catalog.byId(pipelineId);
+    } catch (error) {
+      return { failure: error };
+    }
+    if (!pipeline) return {};
+    try {
+      return { pipeline, steps: await this.opts.steps.steps(pipeline) };
+    } catch (error) {
+      return { pipeline, failure: error };
+    }
+  }
+
+  /**
+   * Runs the decoding steps of one message; leaves it `store`, `skipped`, `failed` or `retrying`.
+   * Synchronous while its steps are (the built-ins): no promise, async frame or turn of the
+   * microtask queue per message, which the thousand uplinks in flight made the collector copy.
+   */
+  private decode(delivery: Delivery, route: Route, timeouts: Map<string, number>): Work | Promise<Work> {
     const msg = delivery.message;
     const w: Work = { delivery, message: msg, steps: [], deviceId: null, measurements: 0 };
     if (delivery.rejected) return this.failed(w, delivery.rejected);
-    let pipeline: Pipeline | undefined;
-    try {
-      let p = pipelines.get(msg.pipelineId);
-      if (!p) {
-        p = this.opts.catalog.byId(msg.pipelineId);
-        pipelines.set(msg.pipelineId, p);
-      }
-      pipeline = await p;
-    } catch (err) {
-      return this.failed(w, err);
-    }
-    if (!pipeline || pipeline.orgId !== msg.orgId) {
-      return this.failed(
-        w,
-        new DomainError('PIPELINE_NOT_FOUND', `pipeline ${msg.pipelineId} not found (deleted?)`, { id: msg.pipelineId }),
-      );
-    }
+    const { pipeline, steps, failure } = route;
+    if (!pipeline) return failure === undefined ? this.notFound(w) : this.failed(w, failure);
+    if (pipeline.orgId !== msg.orgId) return this.notFound(w);
     // An inactive pipeline still runs what was queued for it: being inactive stops intake
     // (transports refuse new uplinks), but these were acknowledged to their senders already.
     w.pipeline = pipeline;
-    let steps: Awaited<ReturnType<StepResolver['steps']>>;
-    try {
-      steps = await this.opts.steps.steps(pipeline);
-    } catch (err) {
-      const step = err instanceof DomainError && typeof err.details?.step === 'number' ? err.details.step : undefined;
-      return this.failed(w, err, step);
+    if (!steps) {
+      const step = failure instanceof DomainError && typeof failure.details?.step === 'number' ? failure.details.step : undefined;
+      return this.failed(w, failure, step);
     }
-    for (let i = 0; i < steps.length; i++) {
+    return this.runSteps(w, steps, 0, timeouts);
+  }
+
+  private notFound(w: Work): Work {
+    const id = w.delivery.message.pipelineId;
+    return this.failed(w, new DomainError('PIPELINE_NOT_FOUND', `pipeline ${id} not found (deleted?)`, { id }));
+  }
+
+  /** Runs `steps` from `from` on; a promise only from the first step that answers with one (a script). */
+  private runSteps(w: Work, steps: ResolvedStep[], from: number, timeouts: Map<string, number>): Work | Promise<Work> {
+    const pipelineId = (w.pipeline as Pipeline).id;
+    for (let i = from; i < steps.length; i++) {
       const step = steps[i] as ResolvedStep;
       // A skip (a join accept, a downlink event, a status) passes every later step untouched.
       if (skipReason(w.message) !== undefined) break;
       // Built-ins never log through the context: they share one, and no closure or log array is
       // made per message (a built-in's warnings get an array when there are some).
       const builtin = isBuiltinDefinition(step.prepared.worker);
-      let logs: ScriptLog[] | undefined = builtin ? undefined : [];
+      const run: StepRun = {
+        startedAt: this.opts.clock(),
+        t0: performance.now(),
+        before: w.message,
+        logs: builtin ? undefined : [],
+      };
       const ctx = builtin
         ? this.builtinContext
-        : { scripts: this.opts.scripts, log: (entry: ScriptLog) => this.keep(logs as ScriptLog[], entry) };
-      const startedAt = this.opts.clock();
-      const t0 = performance.now();
+        : { scripts: this.opts.scripts, log: (entry: ScriptLog) => this.keep(run.logs as ScriptLog[], entry) };
       // The key of a step's timeouts is made only once a step of this batch timed out.
-      const timedOut = timeouts.size === 0 ? 0 : (timeouts.get(`${pipeline.id}\u0000${i}`) ?? 0);
+      const timedOut = timeouts.size === 0 ? 0 : (timeouts.get(`${pipelineId}\u0000${i}`) ?? 0);
+      let out: PipelineMessage | Promise<PipelineMessage> | undefined;
       let failure: unknown;
       if (timedOut >= this.maxTimeouts) {
         failure = new WorkerError(
@@ -253,36 +291,67 @@ export class PipelineRunner {
         );
       } else {
         try {
-          const before = w.message;
-          const out = runStepNow(step.prepared, w.message, ctx);
-          w.message = out instanceof Promise ? await out : (out as PipelineMessage);
-          // What the step tolerated (e.g. codec fields without a unit) shows in its trace step.
-          if (w.message.metadata !== before.metadata) {
-            const warnings = newWarnings(before.metadata, w.message.metadata);
-            if (warnings.length > 0) logs ??= [];
-            for (const message of warnings) this.keep(logs as ScriptLog[], { level: 'warn', message });
-          }
+          out = runStepNow(step.prepared, w.message, ctx);
         } catch (err) {
           failure = err;
-          if (err instanceof WorkerError && err.code === 'SCRIPT_TIMEOUT') timeouts.set(`${pipeline.id}\u0000${i}`, timedOut + 1);
+          this.countTimeout(timeouts, pipelineId, i, err);
         }
       }
-      const ms = performance.now() - t0;
-      this.opts.observer?.step(step.label, ms / 1000);
-      const traced: TraceStep = { worker: step.worker, startedAt, durationMs: round(ms) };
-      if (logs && logs.length > 0) traced.logs = logs;
-      w.steps.push(traced);
-      if (failure !== undefined) {
-        this.failed(w, failure, i);
-        traced.error = w.error;
-        return w;
+      if (out instanceof Promise) {
+        return out
+          .then(
+            (message) => this.stepDone(w, step, i, run, message, undefined),
+            (err: unknown) => {
+              this.countTimeout(timeouts, pipelineId, i, err);
+              return this.stepDone(w, step, i, run, undefined, err);
+            },
+          )
+          .then((next) => (next ? this.runSteps(w, steps, i + 1, timeouts) : w));
       }
+      if (!this.stepDone(w, step, i, run, out, failure)) return w;
     }
     // A skipped message is still stored when an envelope made measurements of it (a ChirpStack
     // status event: battery and link margin); with none, there is nothing to store.
     w.status = skipReason(w.message) === undefined || w.message.measurements.length > 0 ? 'store' : 'skipped';
     if (w.status === 'store') w.message = toStore(w.message);
     return w;
+  }
+
+  /** A step that timed out counts against the next messages of the batch. */
+  private countTimeout(timeouts: Map<string, number>, pipelineId: string, i: number, err: unknown) {
+    if (!(err instanceof WorkerError && err.code === 'SCRIPT_TIMEOUT')) return;
+    const key = `${pipelineId}\u0000${i}`;
+    timeouts.set(key, (timeouts.get(key) ?? 0) + 1);
+  }
+
+  /** Records a step's trace and its answer (`message`) or failure; whether the next step runs. */
+  private stepDone(
+    w: Work,
+    step: ResolvedStep,
+    i: number,
+    run: StepRun,
+    message: PipelineMessage | undefined,
+    failure: unknown,
+  ): boolean {
+    let logs = run.logs;
+    if (message !== undefined) {
+      w.message = message;
+      // What the step tolerated (e.g. codec fields without a unit) shows in its trace step.
+      if (message.metadata !== run.before.metadata) {
+        const warnings = newWarnings(run.before.metadata, message.metadata);
+        if (warnings.length > 0) logs ??= [];
+        for (const text of warnings) this.keep(logs as ScriptLog[], { level: 'warn', message: text });
+      }
+    }
+    const ms = performance.now() - run.t0;
+    this.opts.observer?.step(step.label, ms / 1000);
+    const traced: TraceStep = { worker: step.worker, startedAt: run.startedAt, durationMs: round(ms) };
+    if (logs && logs.length > 0) traced.logs = logs;
+    w.steps.push(traced);
+    if (message !== undefined) return true;
+    this.failed(w, failure, i);
+    traced.error = w.error;
+    return false;
   }
 
   /**
