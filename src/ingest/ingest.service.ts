@@ -61,8 +61,7 @@ export class IngestService {
       if (err instanceof DomainError) this.deps.metrics.rejected(input.transport.kind, err.code);
       return Promise.reject(err);
     }
-    const id = message.id;
-    return this.enqueue([message]).then(() => id);
+    return this.enqueue([message], message.id);
   }
 
   /**
@@ -92,17 +91,21 @@ export class IngestService {
         outcomes.push({ error: err });
       }
     }
-    if (messages.length > 0) await this.enqueue(messages);
+    if (messages.length > 0) await this.enqueue(messages, undefined);
     return outcomes;
   }
 
   /**
-   * Enqueues accepted messages and counts them received and acknowledged; rejects with
-   * INBOX_UNAVAILABLE (each counted refused) when the inbox could not store them.
+   * Enqueues accepted messages and counts them received and acknowledged, then answers `answer`
+   * (one promise per call, not a second to map the answer); rejects with INBOX_UNAVAILABLE (each
+   * counted refused) when the inbox could not store them.
    */
-  private enqueue(messages: PipelineMessage[]): Promise<void> {
+  private enqueue<T>(messages: PipelineMessage[], answer: T): Promise<T> {
     return this.deps.inbox.enqueue(messages).then(
-      () => this.count(messages),
+      () => {
+        this.count(messages);
+        return answer;
+      },
       (err: unknown) => {
         for (const m of messages) this.deps.metrics.rejected(m.transport.kind, 'INBOX_UNAVAILABLE');
         this.deps.logger.error({ err, uplinks: messages.length }, 'inbox did not store uplinks');
