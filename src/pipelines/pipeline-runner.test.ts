@@ -218,6 +218,68 @@ describe('PipelineRunner', () => {
     expect(w.stored).toHaveLength(0);
   });
 
+  it('looks each pipeline of a batch up once, and goes on after a step that answers with a promise', async () => {
+    // [flaky, a step answering later (a script's way), flaky]: "late-bad" makes the middle one reject.
+    const later = defineWorker({
+      name: 'later',
+      kind: 'decoder',
+      description: 'test worker answering with a promise',
+      configSchema: Type.Object({}),
+      run: async (msg) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (Buffer.from(msg.payload).toString() === 'late-bad') throw new WorkerError('DECODE_FAILED', 'later: bad');
+        return {
+          ...msg,
+          measurements: [...msg.measurements, { sensor: '2', observedProperty: 'humidity', unit: '%', value: 50 }],
+        };
+      },
+    });
+    const three: ResolvedStep[] = [
+      steps[0] as ResolvedStep,
+      { prepared: prepareStep(later), worker: 'later', label: 'later' },
+      steps[0] as ResolvedStep,
+    ];
+    const lookups = { catalog: 0, steps: 0 };
+    const writes: TraceRecord[][] = [];
+    const runner = new PipelineRunner({
+      catalog: {
+        byId: async (id) => {
+          lookups.catalog++;
+          return id === 'p1' ? pipeline : undefined;
+        },
+      },
+      steps: {
+        steps: async () => {
+          lookups.steps++;
+          return three;
+        },
+      },
+      store: { store: storeAll },
+      traces: { write: async (t) => void writes.push([...t]) },
+      clock: () => 5000,
+      logger: pino({ level: 'silent' }),
+      maxAttempts: 4,
+    });
+    const gone = { ...message('m3', 'ok'), pipelineId: 'p2' };
+    const outcome = await runner.handle([
+      { message: message('m0', 'ok'), attempt: 1 },
+      { message: message('m1', 'late-bad'), attempt: 1 },
+      { message: message('m2', 'ok'), attempt: 1 },
+      { message: gone, attempt: 1 },
+    ]);
+    expect(outcome).toEqual({ done: ['m0', 'm1', 'm2', 'm3'], retry: [] });
+    expect(lookups).toEqual({ catalog: 2, steps: 1 });
+    const trace = (id: string) => writes.flat().find((t) => t.id === id) as TraceRecord;
+    // Every step ran in order (the last flaky one replaces the drafts with its own), then the store.
+    expect(trace('m0').steps.map((s) => s.worker)).toEqual(['flaky', 'later', 'flaky', 'store']);
+    expect(trace('m0')).toMatchObject({ status: 'stored', measurements: 1 });
+    expect(trace('m2')).toMatchObject({ status: 'stored', measurements: 1 });
+    // A rejected step ends its message there, at its index.
+    expect(trace('m1').steps.map((s) => s.worker)).toEqual(['flaky', 'later']);
+    expect(trace('m1')).toMatchObject({ status: 'failed', error: { code: 'DECODE_FAILED', step: 1 } });
+    expect(trace('m3')).toMatchObject({ status: 'failed', error: { code: 'PIPELINE_NOT_FOUND' } });
+  });
+
   it('a trace store that fails makes the batch throw, so the inbox delivers it again', async () => {
     const runner = new PipelineRunner({
       catalog: { byId: async () => pipeline },
