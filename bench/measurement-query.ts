@@ -98,14 +98,29 @@ async function run(polder: Polder, label: string): Promise<void> {
 
   const day = (k: number) => T0 + ((k * 37) % DAYS) * DAY;
   const iso = (ms: number) => new Date(ms).toISOString();
+  const yearQuery = {
+    datastream: [String(ds.id)],
+    start: iso(T0),
+    end: iso(T0 + DAYS * DAY),
+    interval: '1h' as const,
+    agg: 'avg' as const,
+  };
+  let rows = 0;
+  const shown = (what: string, m: Timing) =>
+    figure(what, m.wallMs, 'ms', `median of ${RUNS}; CPU of this process ${m.cpuMs.toFixed(1)} ms`);
+  // Values older than an hour leave their 1-hour and 1-day buckets to the scheduler's rollup fold
+  // (every minute); until it has run, a read folds the 1-minute rollups itself. Both, then the
+  // rest on folded rollups, as a deployment reads them.
+  const unfolded = await measure(async () => {
+    rows = (await polder.measurements.query(caller, yearQuery, { limit: 100_000 })).items.length;
+  });
+  shown(`the year as 1-hour buckets (${rows.toLocaleString('en-US')} rows), service.query, before the rollup fold`, unfolded);
+  figure("the scheduler's rollup fold of the loaded days", await timed(() => polder.retention.foldRollups()), 'ms');
   let k = 0;
   const dayQuery = () => {
     const start = day(k++);
     return { datastream: [String(ds.id)], start: iso(start), end: iso(start + DAY) };
   };
-  let rows = 0;
-  const shown = (what: string, m: Timing) =>
-    figure(what, m.wallMs, 'ms', `median of ${RUNS}; CPU of this process ${m.cpuMs.toFixed(1)} ms`);
   // The ceiling: the same day read with the raw driver (rows as arrays, nothing else).
   const text = 'select time, value from measurements where datastream_id = ? and time >= ? and time < ? order by time';
   const driver = await measure(async () => {
@@ -136,13 +151,6 @@ async function run(polder: Polder, label: string): Promise<void> {
     `service / raw driver: ${(service.wallMs / driver.wallMs).toFixed(2)} (objects), ${(series.wallMs / driver.wallMs).toFixed(2)} (columns)`,
   );
 
-  const yearQuery = {
-    datastream: [String(ds.id)],
-    start: iso(T0),
-    end: iso(T0 + DAYS * DAY),
-    interval: '1h' as const,
-    agg: 'avg' as const,
-  };
   const hour = await measure(async () => {
     rows = (await polder.measurements.query(caller, yearQuery, { limit: 100_000 })).items.length;
   });
