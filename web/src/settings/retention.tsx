@@ -83,7 +83,7 @@ export function Retention({ org }: { org: string }) {
       <Title order={3} size="h4" mb="sm">
         Retention
       </Title>
-      {organisation.data && <OrganisationDefault org={org} archiveDays={organisation.data.archiveDays} />}
+      {organisation.data && <OrganisationDefault key={org} org={org} archiveDays={organisation.data.archiveDays} />}
       <Select
         mt="md"
         label="Sensors of device"
