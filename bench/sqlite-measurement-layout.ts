@@ -19,8 +19,7 @@
  *   npm run bench sqlite-measurement-layout
  */
 import { statSync } from 'node:fs';
-import BetterSqlite3 from 'better-sqlite3';
-import { figure, heading, note, sqliteBenchDatabase } from './support/bench-kit.js';
+import { figure, heading, note, sqliteBenchDatabase, walMeasuringConnection } from './support/bench-kit.js';
 
 const ROWS = Number(process.env.POLDER_BENCH_ROWS ?? 300_000);
 const FOLD = Number(process.env.POLDER_BENCH_FOLD ?? 40);
@@ -49,13 +48,8 @@ function* batches(count: number): Generator<Row[]> {
 async function run(layout: Layout): Promise<{ msPerBatch: number; walKiB: number; foldMs: number }> {
   const bench = await sqliteBenchDatabase();
   try {
-    if (bench.database.dialect !== 'sqlite') throw new Error('sqlite only');
-    // A connection of its own, to set what the benchmark needs; the bench database's stays idle.
-    const file = bench.database.sqlite.name;
-    const sqlite = new BetterSqlite3(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('wal_autocheckpoint = 0');
+    const sqlite = walMeasuringConnection(bench);
+    const file = sqlite.name;
     sqlite.exec(`create table appended (datastream_id integer not null, time integer not null, value real not null);
       create table recent (datastream_id integer not null, time integer not null, value real not null,
         primary key (datastream_id, time)) without rowid`);

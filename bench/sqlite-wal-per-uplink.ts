@@ -15,14 +15,13 @@
  *   npm run bench sqlite-wal-per-uplink
  */
 import { statSync } from 'node:fs';
-import BetterSqlite3 from 'better-sqlite3';
 import { INSERT_MEASUREMENT, sqliteMeasurementWriter } from '../src/measurements/measurement-writer.sqlite.js';
 import type { Measurement } from '../src/measurements/measurements.js';
 import type { TraceRecord } from '../src/pipelines/pipelines.js';
 import { traceRows } from '../src/pipelines/trace-rows.js';
 import { sqliteTraceUpserter } from '../src/pipelines/traces.store.sqlite.js';
 import { uuidv7 } from '../src/shared/ids.js';
-import { figure, heading, note, sqliteBenchDatabase } from './support/bench-kit.js';
+import { figure, heading, note, sqliteBenchDatabase, walMeasuringConnection } from './support/bench-kit.js';
 
 const DEVICES = 1000;
 const UPLINKS = Number(process.env.POLDER_BENCH_UPLINKS ?? 180);
@@ -90,14 +89,9 @@ function* batches(order: Order): Generator<{ rows: Measurement[]; traces: TraceR
 async function run(part: Part, order: Order): Promise<void> {
   const bench = await sqliteBenchDatabase();
   try {
-    if (bench.database.dialect !== 'sqlite') throw new Error('sqlite only');
-    // A connection of its own with the writer thread's settings; no devices or datastreams exist, so
-    // foreign keys are off.
-    const file = bench.database.sqlite.name;
-    const sqlite = new BetterSqlite3(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('wal_autocheckpoint = 0');
+    const sqlite = walMeasuringConnection(bench);
+    const file = sqlite.name;
+    // No devices or datastreams exist: foreign keys off.
     sqlite.pragma('foreign_keys = OFF');
     sqlite.pragma('cache_size = -16384');
     if (HISTORY > 0) {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { type Database, migrateToLatest, openDatabase } from '../../src/db/database.js';
@@ -36,6 +37,20 @@ export async function sqliteBenchDatabase(): Promise<BenchDatabase> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A second connection to a SQLite bench database that commits as the writer thread does (WAL,
+ * synchronous=NORMAL) with automatic checkpoints off, so that the WAL's growth is what each commit
+ * wrote; the bench database's own connection stays idle.
+ */
+export function walMeasuringConnection(bench: BenchDatabase): BetterSqlite3.Database {
+  if (bench.database.dialect !== 'sqlite') throw new Error('sqlite only');
+  const sqlite = new BetterSqlite3(bench.database.sqlite.name);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('wal_autocheckpoint = 0');
+  return sqlite;
 }
 
 export async function postgresBenchDatabase(): Promise<BenchDatabase> {
