@@ -88,8 +88,8 @@ function* batches(order: Order): Generator<{ rows: Measurement[]; traces: TraceR
 
 async function run(part: Part, order: Order): Promise<void> {
   const bench = await sqliteBenchDatabase();
+  const sqlite = walMeasuringConnection(bench);
   try {
-    const sqlite = walMeasuringConnection(bench);
     const file = sqlite.name;
     // No devices or datastreams exist: foreign keys off.
     sqlite.pragma('foreign_keys = OFF');
@@ -129,8 +129,8 @@ async function run(part: Part, order: Order): Promise<void> {
       `${(bytes / MEASURED / 1024).toFixed(1)} KiB a commit`,
     );
     figure(`${part}, ${order}: time in the transaction per uplink`, (ms * 1000) / (MEASURED * UPLINKS), 'µs');
-    sqlite.close();
   } finally {
+    sqlite.close();
     await bench.drop();
   }
 }

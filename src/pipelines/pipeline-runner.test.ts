@@ -55,12 +55,24 @@ const message = (id: string, text: string): PipelineMessage => ({
   measurements: [],
 });
 
-function world(store: (items: readonly StoreItem[]) => Promise<StoreOutcome[]>, maxAttempts = 4) {
+/** A runner over pipeline p1 with `resolved` as its steps; `lookups` counts the catalog's and the resolver's answers. */
+function world(store: (items: readonly StoreItem[]) => Promise<StoreOutcome[]>, maxAttempts = 4, resolved = steps) {
   const writes: TraceRecord[][] = [];
   const stored: StoreItem[][] = [];
+  const lookups = { catalog: 0, steps: 0 };
   const runner = new PipelineRunner({
-    catalog: { byId: async (id) => (id === 'p1' ? pipeline : undefined) },
-    steps: { steps: async () => steps },
+    catalog: {
+      byId: async (id) => {
+        lookups.catalog++;
+        return id === 'p1' ? pipeline : undefined;
+      },
+    },
+    steps: {
+      steps: async () => {
+        lookups.steps++;
+        return resolved;
+      },
+    },
     store: {
       store: async (items) => {
         stored.push([...items]);
@@ -73,7 +85,7 @@ function world(store: (items: readonly StoreItem[]) => Promise<StoreOutcome[]>, 
     maxAttempts,
   });
   const trace = (id: string) => writes.flat().findLast((t) => t.id === id) as TraceRecord;
-  return { runner, writes, stored, trace };
+  return { runner, writes, stored, trace, lookups };
 }
 
 const storeAll = async (items: readonly StoreItem[]): Promise<StoreOutcome[]> =>
@@ -239,45 +251,24 @@ describe('PipelineRunner', () => {
       { prepared: prepareStep(later), worker: 'later', label: 'later' },
       steps[0] as ResolvedStep,
     ];
-    const lookups = { catalog: 0, steps: 0 };
-    const writes: TraceRecord[][] = [];
-    const runner = new PipelineRunner({
-      catalog: {
-        byId: async (id) => {
-          lookups.catalog++;
-          return id === 'p1' ? pipeline : undefined;
-        },
-      },
-      steps: {
-        steps: async () => {
-          lookups.steps++;
-          return three;
-        },
-      },
-      store: { store: storeAll },
-      traces: { write: async (t) => void writes.push([...t]) },
-      clock: () => 5000,
-      logger: pino({ level: 'silent' }),
-      maxAttempts: 4,
-    });
+    const w = world(storeAll, 4, three);
     const gone = { ...message('m3', 'ok'), pipelineId: 'p2' };
-    const outcome = await runner.handle([
+    const outcome = await w.runner.handle([
       { message: message('m0', 'ok'), attempt: 1 },
       { message: message('m1', 'late-bad'), attempt: 1 },
       { message: message('m2', 'ok'), attempt: 1 },
       { message: gone, attempt: 1 },
     ]);
     expect(outcome).toEqual({ done: ['m0', 'm1', 'm2', 'm3'], retry: [] });
-    expect(lookups).toEqual({ catalog: 2, steps: 1 });
-    const trace = (id: string) => writes.flat().find((t) => t.id === id) as TraceRecord;
+    expect(w.lookups).toEqual({ catalog: 2, steps: 1 });
     // Every step ran in order (the last flaky one replaces the drafts with its own), then the store.
-    expect(trace('m0').steps.map((s) => s.worker)).toEqual(['flaky', 'later', 'flaky', 'store']);
-    expect(trace('m0')).toMatchObject({ status: 'stored', measurements: 1 });
-    expect(trace('m2')).toMatchObject({ status: 'stored', measurements: 1 });
+    expect(w.trace('m0').steps.map((s) => s.worker)).toEqual(['flaky', 'later', 'flaky', 'store']);
+    expect(w.trace('m0')).toMatchObject({ status: 'stored', measurements: 1 });
+    expect(w.trace('m2')).toMatchObject({ status: 'stored', measurements: 1 });
     // A rejected step ends its message there, at its index.
-    expect(trace('m1').steps.map((s) => s.worker)).toEqual(['flaky', 'later']);
-    expect(trace('m1')).toMatchObject({ status: 'failed', error: { code: 'DECODE_FAILED', step: 1 } });
-    expect(trace('m3')).toMatchObject({ status: 'failed', error: { code: 'PIPELINE_NOT_FOUND' } });
+    expect(w.trace('m1').steps.map((s) => s.worker)).toEqual(['flaky', 'later']);
+    expect(w.trace('m1')).toMatchObject({ status: 'failed', error: { code: 'DECODE_FAILED', step: 1 } });
+    expect(w.trace('m3')).toMatchObject({ status: 'failed', error: { code: 'PIPELINE_NOT_FOUND' } });
   });
 
   it('a trace store that fails makes the batch throw, so the inbox delivers it again', async () => {
