@@ -32,6 +32,9 @@
  * POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
  * POLDER_BENCH_ALLOC_PROF=<dir> samples where Polder's event loop allocates during each measured
  * span (support/alloc-sampler.mjs) into that directory. Read either with support/profile-share.ts.
+ * POLDER_BENCH_ORDER=random sends each round of the devices in a new (seeded) random order, as a
+ * real fleet's uplinks arrive; by default every round goes in the devices' order, so a batch's
+ * datastreams are neighbours (as in the figures recorded before 2026-12-05).
  * POLDER_BENCH_NODE_FLAGS adds Node flags after the ones Polder ships with.
  * POLDER_BENCH_BEFORE=<another checkout> runs each phase against it first (before/after in one
  * run, on the same machine load). The ceiling is measured at the start and again at the end.
@@ -58,6 +61,7 @@ import { deviceIdOf, pollUntilQueryable } from './support/ingest-probe.js';
 
 const N = Number(process.env.POLDER_BENCH_UPLINKS ?? 100_000);
 const DEVICES = Number(process.env.POLDER_BENCH_DEVICES ?? 1000);
+const SHUFFLED = process.env.POLDER_BENCH_ORDER === 'random';
 const IN_FLIGHT = 1000;
 const RATE = Number(process.env.POLDER_BENCH_RATE ?? 5000);
 const MODES = (process.env.POLDER_BENCH_MODES ?? 'ceiling,embedded,paced,http,bulk,postgres').split(',');
@@ -107,7 +111,17 @@ function workload(n: number, seed: number): { warm: Up[]; ups: Up[] } {
     return { topic: u.topic, body: u.body, devEui: u.device.value, at: u.observedAt, temperature, sum };
   };
   const warm = Array.from({ length: DEVICES }, (_, i) => up(i, base));
-  const ups = Array.from({ length: n }, (_, k) => up(k, base + 1 + k));
+  // Round robin: every device once a round, in order, or in a new random order each round.
+  const order = Array.from({ length: DEVICES }, (_, i) => i);
+  const shuffle = seededRng(seed);
+  const ups = Array.from({ length: n }, (_, k) => {
+    if (SHUFFLED && k % DEVICES === 0)
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(shuffle.next() * (i + 1));
+        [order[i], order[j]] = [order[j] as number, order[i] as number];
+      }
+    return up(order[k % DEVICES] as number, base + 1 + k);
+  });
   return { warm, ups };
 }
 
@@ -645,7 +659,7 @@ async function polderPhase(
 
 const work = workload(N, 10);
 console.log(
-  `ingest-ceiling: ${N} TTN v3 uplinks, ${DEVICES} devices, LPP ${POINTS} values, QoS 1 with ${IN_FLIGHT} in flight; load average ${os
+  `ingest-ceiling: ${N} TTN v3 uplinks, ${DEVICES} devices${SHUFFLED ? ' (each round in a random order)' : ''}, LPP ${POINTS} values, QoS 1 with ${IN_FLIGHT} in flight; load average ${os
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,

@@ -193,6 +193,10 @@ export interface RollupTable {
  * One row (id 1): 1-hour and 1-day rollups are folded from 1-minute ones for every bucket
  * before `folded_until` (an hour boundary, Unix ms); after it reads fold the minutes themselves.
  */
+export interface RecentStreamTable {
+  datastream_id: number;
+}
+
 export interface RollupFoldTable {
   id: number;
   folded_until: number;
@@ -533,6 +537,8 @@ export interface Schema {
   /** SQLite only: the two tables under its `measurements` view (migration 20261204-1430-measurements-recent). */
   measurements_folded: MeasurementTable;
   measurements_recent: MeasurementTable;
+  /** SQLite only: the datastreams with rows in `measurements_recent` (migration 20261205-0900-recent-by-time). */
+  recent_streams: RecentStreamTable;
   measurement_values: MeasurementValueTable;
   rollups: RollupTable;
   rollup_folds: RollupFoldTable;

@@ -16,8 +16,14 @@ export function sqliteColumnReader(sqlite: BetterSqlite3.Database): (range: Rang
   // The two tables under the `measurements` view (migration 20261204-1430-measurements-recent),
   // each read alone: through the view, an expression such as `time - ?` makes SQLite sort the
   // union instead of merging two index ranges. The recent rows are merged in here.
+  // The recent table is in time order: its guard (a constant, tested once) keeps an idle
+  // datastream from scanning it (migration 20261205-0900-recent-by-time).
+  const guards: Record<string, string> = {
+    measurements_folded: '',
+    measurements_recent: ' and exists (select 1 from recent_streams s where s.datastream_id = measurements_recent.datastream_id)',
+  };
   const prepare = (table: string, order: Order) => {
-    const where = `from ${table} where datastream_id = ? and time >= ? and time < ?`;
+    const where = `from ${table} where datastream_id = ? and time >= ? and time < ?${guards[table]}`;
     return {
       times: sqlite.prepare(`select time - ? ${where} order by time ${order} limit ?`).pluck() as Pluck,
       values: sqlite.prepare(`select value ${where} order by time ${order} limit ?`).pluck() as PluckValues,

@@ -23,10 +23,15 @@ const UPSERT_ROLLUP = `insert into rollups
  */
 export const INSERT_MEASUREMENT = `insert or ignore into measurements_recent (datastream_id, time, value)
   select ?, ?, ? where not exists (select 1 from measurements_folded where datastream_id = ? and time = ?)`;
-/** The recent rows into the table ordered by (datastream, time), in its order; then the recent table emptied. */
+/**
+ * The recent rows (kept in time order: migration 20261205-0900-recent-by-time) into the table
+ * ordered by (datastream, time), sorted into its order; then the recent table and its list of
+ * datastreams emptied.
+ */
 const MOVE_RECENT = `insert or ignore into measurements_folded (datastream_id, time, value)
   select datastream_id, time, value from measurements_recent order by datastream_id, time`;
 const CLEAR_RECENT = 'delete from measurements_recent';
+const CLEAR_RECENT_STREAMS = 'delete from recent_streams';
 /**
  * Rows the hot path appends before they are moved: one move a second or two at full speed, about
  * 50 ms of the writer's time, each leaf page of the ordered table written once per move instead of
@@ -60,6 +65,7 @@ export function sqliteMeasurementWriter(sqlite: BetterSqlite3.Database): SqliteM
   const readMark = sqlite.prepare<[], number>(READ_FOLD_MARK).pluck();
   const move = sqlite.prepare(MOVE_RECENT);
   const clear = sqlite.prepare(CLEAR_RECENT);
+  const clearStreams = sqlite.prepare(CLEAR_RECENT_STREAMS);
   let sinceMove = MOVE_RECENT_ROWS;
   return {
     get moveDue() {
@@ -68,6 +74,7 @@ export function sqliteMeasurementWriter(sqlite: BetterSqlite3.Database): SqliteM
     moveRecent() {
       move.run();
       const moved = clear.run().changes;
+      clearStreams.run();
       sinceMove = 0;
       return moved;
     },

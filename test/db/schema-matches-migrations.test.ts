@@ -49,9 +49,10 @@ function declaredSchema(): Record<string, Columns> {
 const NOT_POLDERS = /^kysely_migration|^measurements_w\d{8}$/;
 /**
  * Tables schema.ts declares that only SQLite has: how a device's traces are listed there, and the
- * two tables of measurements under SQLite's `measurements` view (migration 20261204-1430-measurements-recent).
+ * two tables of measurements under SQLite's `measurements` view (migration 20261204-1430-measurements-recent)
+ * with the list of datastreams in the recent one (migration 20261205-0900-recent-by-time).
  */
-const SQLITE_ONLY = ['trace_devices', 'trace_device_folds', 'measurements_folded', 'measurements_recent'];
+const SQLITE_ONLY = ['trace_devices', 'trace_device_folds', 'measurements_folded', 'measurements_recent', 'recent_streams'];
 /** Views: SQLite's `measurements`, the union of its two tables, with their columns. */
 const SQLITE_VIEWS = ['measurements'];
 

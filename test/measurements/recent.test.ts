@@ -12,8 +12,9 @@ const ALL = { from: 0, to: Number.MAX_SAFE_INTEGER };
 
 /**
  * SQLite appends new measurements to `measurements_recent` and moves them into the table ordered
- * by (datastream, time) in large batches (migration 20261204-1430-measurements-recent); every read
- * and write through `measurements` sees one table.
+ * by (datastream, time) in large batches (migration 20261204-1430-measurements-recent; the recent
+ * one in time order since 20261205-0900-recent-by-time); every read and write through
+ * `measurements` sees one table.
  */
 describe.each([
   ['a file database (writer thread)', sqliteDatabase, true],
@@ -22,7 +23,7 @@ describe.each([
   let tdb: TestDatabase;
   let store: MeasurementStore;
   let ds: number;
-  const count = async (table: 'measurements_folded' | 'measurements_recent') =>
+  const count = async (table: 'measurements_folded' | 'measurements_recent' | 'recent_streams') =>
     Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(tdb.database.db)).rows[0]?.n);
   const moveRecent = () => {
     if (tdb.database.dialect !== 'sqlite') throw new Error('sqlite expected');
@@ -70,6 +71,24 @@ describe.each([
     const some = { datastreamId: ds, from: T0 + 1000, to: T0 + 4000 };
     expect((await store.readColumns(some, 'asc', 100)).times).toEqual([1000, 2000, 3000].map((t) => T0 + t));
     expect(await store.countRaw([range])).toBe(6);
+  });
+
+  it('lists the datastreams of the recent rows, whichever way they went in, until the move empties both', async () => {
+    // The view reads a recent row only if its datastream is listed (migration 20261205-0900-recent-by-time).
+    expect(await count('recent_streams')).toBe(0);
+    const org = await createOrganisation(tdb.database.db, 'recent-other', 7);
+    const other = (await createDatastream(tdb.database.db, org)).id;
+    await store.insert([...rows([0, 1000]), { datastreamId: other, time: T0, value: 7 }]);
+    expect(await count('recent_streams')).toBe(2);
+    moveRecent();
+    expect([await count('measurements_recent'), await count('recent_streams')]).toEqual([0, 0]);
+    // A replacement, and an insert through the view, go into the recent table too.
+    await store.replace(ds, T0 + 5000, T0 + 7000, rows([5000, 6000]));
+    await tdb.database.db.insertInto('measurements').values({ datastream_id: other, time: T0 + 9000, value: 9 }).execute();
+    expect([await count('measurements_recent'), await count('recent_streams')]).toEqual([3, 2]);
+    const all = { ...ALL };
+    expect((await store.readRaw([{ datastreamId: ds, ...all }], 'desc', 1)).map((r) => r.time - T0)).toEqual([6000]);
+    expect((await store.readColumns({ datastreamId: other, ...all }, 'asc', 10)).times).toEqual([T0, T0 + 9000]);
   });
 
   it('updates, deletes and expires rows in whichever table holds them', async () => {

@@ -27,6 +27,7 @@ import { rollupsFillfactor } from './20261204-0810-rollups-fillfactor.js';
 import { traceDevices } from './20261204-0840-trace-devices.js';
 import { measurementsRecent } from './20261204-1430-measurements-recent.js';
 import { traceIndexes } from './20261204-1800-trace-indexes.js';
+import { recentByTime } from './20261205-0900-recent-by-time.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -61,5 +62,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261204-0840-trace-devices': traceDevices(dialect),
     '20261204-1430-measurements-recent': measurementsRecent(dialect),
     '20261204-1800-trace-indexes': traceIndexes(dialect),
+    '20261205-0900-recent-by-time': recentByTime(dialect),
   };
 }
