@@ -84,11 +84,13 @@ describe.each([
     expect([await count('measurements_recent'), await count('recent_streams')]).toEqual([0, 0]);
     // A replacement, and an insert through the view, go into the recent table too.
     await store.replace(ds, T0 + 5000, T0 + 7000, rows([5000, 6000]));
-    await tdb.database.db.insertInto('measurements').values({ datastream_id: other, time: T0 + 9000, value: 9 }).execute();
+    await tdb.database.db
+      .insertInto('measurements')
+      .values({ datastream_id: other, time: T0 + 9000, value: 9 })
+      .execute();
     expect([await count('measurements_recent'), await count('recent_streams')]).toEqual([3, 2]);
-    const all = { ...ALL };
-    expect((await store.readRaw([{ datastreamId: ds, ...all }], 'desc', 1)).map((r) => r.time - T0)).toEqual([6000]);
-    expect((await store.readColumns({ datastreamId: other, ...all }, 'asc', 10)).times).toEqual([T0, T0 + 9000]);
+    expect((await store.readRaw([{ datastreamId: ds, ...ALL }], 'desc', 1)).map((r) => r.time - T0)).toEqual([6000]);
+    expect((await store.readColumns({ datastreamId: other, ...ALL }, 'asc', 10)).times).toEqual([T0, T0 + 9000]);
   });
 
   it('updates, deletes and expires rows in whichever table holds them', async () => {
