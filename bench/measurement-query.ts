@@ -77,6 +77,10 @@ async function run(polder: Polder, label: string): Promise<void> {
     platformAdmin: false,
   };
 
+  // A datastream with one old value: moved out of the recent table (SQLite) by the load below.
+  const idle = await createDatastream(polder.database.db, orgId);
+  await polder.measurements.insert([{ datastreamId: idle.id, time: T0 - 1000, value: 1 }]);
+
   const total = DAYS * 86_400;
   const insertMs = await timed(async () => {
     for (let i = 0; i < total; i += BATCH) {
@@ -150,6 +154,19 @@ async function run(polder: Polder, label: string): Promise<void> {
   note(
     `service / raw driver: ${(service.wallMs / driver.wallMs).toFixed(2)} (objects), ${(series.wallMs / driver.wallMs).toFixed(2)} (columns)`,
   );
+
+  // The newest value (GET /api/datastreams/{id}/latest), of the loaded datastream and of the idle one.
+  const recent =
+    polder.database.dialect === 'sqlite'
+      ? ` (${polder.database.sqlite.prepare('select count(*) from measurements_recent').pluck().get()} rows in the recent table)`
+      : '';
+  for (const [what, id] of [
+    ['the loaded datastream', ds.id],
+    ['a datastream idle since before the load', idle.id],
+  ] as const) {
+    const latest = await measure(() => polder.measurements.latestOfDatastream(caller, String(id)));
+    shown(`the latest value of ${what}${recent}`, latest);
+  }
 
   const hour = await measure(async () => {
     rows = (await polder.measurements.query(caller, yearQuery, { limit: 100_000 })).items.length;

@@ -187,6 +187,36 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     return this.columns(range, order, limit);
   }
 
+  /**
+   * Each range through the column reader (the two tables under the view read apart, each by its
+   * key), answered as the base class's statement answers: by datastream, then by time. That
+   * statement wraps each range in a subquery, and for a subquery SQLite materialises the view's
+   * rows of the whole range and sorts them: a datastream's newest value read all its rows
+   * (`npm run bench measurement-query`, "the latest value").
+   */
+  override async readRaw(ranges: readonly Range[], order: Order, limit: number, limitEach = limit): Promise<Measurement[]> {
+    const live = ranges.filter((r) => r.from < r.to).sort((a, b) => a.datastreamId - b.datastreamId);
+    const out: Measurement[] = [];
+    const sign = order === 'asc' ? 1 : -1;
+    for (let i = 0; i < live.length && out.length < limit; ) {
+      // A datastream's ranges together (a query may name one twice), merged by time.
+      const id = (live[i] as Range).datastreamId;
+      const rows: Measurement[] = [];
+      let n = 0;
+      for (; i < live.length && (live[i] as Range).datastreamId === id; i++, n++) {
+        const { times, values } = this.columns(live[i] as Range, order, Math.min(limitEach, limit - out.length));
+        for (let k = 0; k < times.length; k++)
+          rows.push({ datastreamId: id, time: times[k] as number, value: values[k] as number });
+      }
+      if (n > 1) rows.sort((a, b) => sign * (a.time - b.time));
+      for (const r of rows) {
+        if (out.length >= limit) break;
+        out.push(r);
+      }
+    }
+    return out;
+  }
+
   protected async objectsOf<T>(query: CompiledQuery): Promise<T[]> {
     return this.statement(query.sql).all(...(query.parameters as unknown[])) as T[];
   }

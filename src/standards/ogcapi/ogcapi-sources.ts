@@ -1,9 +1,12 @@
 /**
  * Each collection as SQL: what it selects, from which joined tables, its point, its time, its
  * filterable columns, its sort key and feature id. The same text runs on SQLite and
- * PostgreSQL (Kysely compiles the placeholders); ogcapi.store.ts composes the clauses.
+ * PostgreSQL (Kysely compiles the placeholders) but for a datastream's newest value
+ * (db/measurement-ends.ts); ogcapi.store.ts composes the clauses.
  */
 import { type RawBuilder, sql } from 'kysely';
+import type { Dialect } from '../../db/dialect.js';
+import { endOf } from '../../db/measurement-ends.js';
 import type { SortKey } from '../../db/paginate.js';
 import { toIsoOrNull } from '../../shared/clock.js';
 import type { Collection, FeatureRecord } from './ogcapi.js';
@@ -47,10 +50,8 @@ const deviceSelect = sql`d.code as device, d.state as state, t.name as type, s.s
 const placeProps = (row: Row) => ({ site: row.site ?? null, building: row.building ?? null, room: row.room ?? null });
 
 /** The newest row of a datastream, by the measurements primary key (datastream_id, time). */
-export const latestOf = (column: 'time' | 'value', stream: Sql) =>
-  sql`(select m.${sql.raw(column)} from measurements m where m.datastream_id = ${stream} order by m.time desc limit 1)`;
-export const firstTimeOf = (stream: Sql) =>
-  sql`(select m.time from measurements m where m.datastream_id = ${stream} order by m.time asc limit 1)`;
+export const latestOf = (dialect: Dialect, column: 'time' | 'value', stream: Sql) => endOf(dialect, column, stream, 'desc');
+export const firstTimeOf = (dialect: Dialect, stream: Sql) => endOf(dialect, 'time', stream, 'asc');
 
 function devices(orgId: string): Source {
   return {
@@ -138,11 +139,11 @@ const datastreamJoins = sql`join devices d on d.id = ds.device_id
   ${deviceJoins}`;
 const integerId = (id: string) => (/^\d{1,15}$/.test(id) ? Number(id) : null);
 
-function property(orgId: string, observedProperty: string): Source {
-  const time = latestOf('time', sql`ds.id`);
+function property(orgId: string, observedProperty: string, dialect: Dialect): Source {
+  const time = latestOf(dialect, 'time', sql`ds.id`);
   return {
     select: sql`ds.id, ds.observed_property, ds.unit, sn.code as sensor, ${deviceSelect},
-      ${time} as time, ${latestOf('value', sql`ds.id`)} as value`,
+      ${time} as time, ${latestOf(dialect, 'value', sql`ds.id`)} as value`,
     from: sql`datastreams ds ${datastreamJoins}`,
     scope: [sql`ds.org_id = ${orgId}`, sql`ds.observed_property = ${observedProperty}`],
     lon: deviceLon,
@@ -211,7 +212,7 @@ function measurements(orgId: string): Source {
   };
 }
 
-export function sourceOf(orgId: string, c: Collection): Source {
+export function sourceOf(orgId: string, c: Collection, dialect: Dialect): Source {
   switch (c.kind) {
     case 'devices':
       return devices(orgId);
@@ -222,6 +223,6 @@ export function sourceOf(orgId: string, c: Collection): Source {
     case 'measurements':
       return measurements(orgId);
     case 'property':
-      return property(orgId, c.property as string);
+      return property(orgId, c.property as string, dialect);
   }
 }

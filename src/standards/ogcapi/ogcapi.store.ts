@@ -145,7 +145,7 @@ export class KyselyFeatureStore implements FeatureStore {
   }
 
   async items(orgId: string, c: Collection, q: ItemsQuery): Promise<FeaturePage> {
-    const src = sourceOf(orgId, c);
+    const src = sourceOf(orgId, c, this.dialect);
     const where = conditions(src, q, this.dialect);
     const paged = [...where];
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
@@ -183,7 +183,7 @@ export class KyselyFeatureStore implements FeatureStore {
   }
 
   async item(orgId: string, c: Collection, featureId: string): Promise<FeatureRecord | undefined> {
-    const src = sourceOf(orgId, c);
+    const src = sourceOf(orgId, c, this.dialect);
     const byId = src.byId(featureId);
     if (!byId) return undefined;
     const [row] = await this.rows(sql`select ${src.select} from ${src.from} where ${and([...src.scope, byId])} limit 1`);
@@ -201,7 +201,7 @@ export class KyselyFeatureStore implements FeatureStore {
     if (features.length === 0) return;
     const byCode = new Map(features.map((f) => [f.id, f]));
     const rows = await this.rows(
-      sql`select d.code, ds.observed_property, ${latestOf('time', sql`ds.id`)} as time, ${latestOf('value', sql`ds.id`)} as value
+      sql`select d.code, ds.observed_property, ${latestOf(this.dialect, 'time', sql`ds.id`)} as time, ${latestOf(this.dialect, 'value', sql`ds.id`)} as value
         from datastreams ds join devices d on d.id = ds.device_id
         where ds.org_id = ${orgId} and d.code in (${sql.join([...byCode.keys()])})
         order by d.code, ds.observed_property, ds.id`,
@@ -226,11 +226,11 @@ export class KyselyFeatureStore implements FeatureStore {
       const from = sql`datastreams ds join devices d on d.id = ds.device_id left join sites s on s.id = d.site_id`;
       [row] = await this.rows(
         sql`select min(${deviceLon}) as x0, min(${deviceLat}) as y0, max(${deviceLon}) as x1, max(${deviceLat}) as y1,
-          min(${firstTimeOf(sql`ds.id`)}) as t0, max(${latestOf('time', sql`ds.id`)}) as t1
+          min(${firstTimeOf(this.dialect, sql`ds.id`)}) as t0, max(${latestOf(this.dialect, 'time', sql`ds.id`)}) as t1
           from ${from} where ds.org_id = ${orgId}`,
       );
     } else {
-      const src = sourceOf(orgId, c);
+      const src = sourceOf(orgId, c, this.dialect);
       const time = src.time ?? sql`cast(null as bigint)`;
       [row] = await this.rows(
         sql`select min(${src.lon}) as x0, min(${src.lat}) as y0, max(${src.lon}) as x1, max(${src.lat}) as y1,
