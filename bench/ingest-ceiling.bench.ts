@@ -27,7 +27,8 @@
  * Printed per phase: points/s, ratio to the ceiling, Polder's CPU µs per uplink (from
  * /proc/<pid>/stat, user + system, whole process), p50/p99 ack latency (publish → PUBACK, or the
  * HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled uplinks),
- * peak RSS, and the event loop's garbage collection (Polder runs with --trace-gc-nvp: time per
+ * peak RSS, bytes Polder's process wrote to disk (/proc/<pid>/io write_bytes: the WAL, its checkpoints,
+ * for PostgreSQL only Polder's own files), and the event loop's garbage collection (Polder runs with --trace-gc-nvp: time per
  * uplink, scavenges and full collections, bytes allocated and promoted per uplink).
  * POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
  * POLDER_BENCH_ALLOC_PROF=<dir> samples where Polder's event loop allocates during each measured
@@ -55,7 +56,17 @@ import { httpPipelineAdmin, type PipelineRef } from '../src/simulate/traffic/pip
 import { seededRng } from '../src/simulate/traffic/rng.js';
 import { ttnV3Generator } from '../src/simulate/traffic/ttn-v3.generator.js';
 import { freePort, NODE_FLAGS, servePolder } from '../test/support/serve.js';
-import { cpuSecondsOf, figure, heading, note, PG_URL, postgresAvailable, reachable, rssMiBOf } from './support/bench-kit.js';
+import {
+  cpuSecondsOf,
+  diskBytesOf,
+  figure,
+  heading,
+  note,
+  PG_URL,
+  postgresAvailable,
+  reachable,
+  rssMiBOf,
+} from './support/bench-kit.js';
 import { gcFigures } from './support/gc-trace.js';
 import { deviceIdOf, pollUntilQueryable } from './support/ingest-probe.js';
 
@@ -577,6 +588,7 @@ async function polderPhase(
         });
     };
     const cpu0 = cpuSecondsOf(pid);
+    const disk0 = diskBytesOf(pid);
     const out0 = served.output().length;
     let peak = rssMiBOf(pid);
     const sampler = setInterval(() => {
@@ -602,6 +614,7 @@ async function polderPhase(
     const stored = await waitStored(base, expected);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = cpuSecondsOf(pid) - cpu0;
+    const disk = diskBytesOf(pid) - disk0;
     const gc = gcFigures(served.output().slice(out0));
     // The profile's timestamps are CLOCK_MONOTONIC µs, as hrtime: the measured span, to cut it out.
     if (PROFILE_DIR) note(`profile window (monotonic µs): ${mono0} ${process.hrtime.bigint() / 1000n}`);
@@ -624,6 +637,7 @@ async function polderPhase(
       'µs',
       `${((cpu / seconds) * 100).toFixed(0)} % of one core`,
     );
+    figure(`${transport}: written to disk per uplink (Polder's process)`, disk / ups.length, 'B');
     if (gc) {
       figure(
         `${transport}: GC on the event loop per uplink (wall clock)`,

@@ -111,6 +111,12 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Bytes a process caused to be written to storage so far (`write_bytes` of /proc/<pid>/io, Linux). */
+export function diskBytesOf(pid: number): number {
+  const m = /^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
 export function heading(title: string): void {
   process.stdout.write(`\n## ${title}\n`);
 }
