@@ -1,5 +1,8 @@
-import { sql } from 'kysely';
+import os from 'node:os';
+import { Migrator, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { migrations } from '../../src/db/migrations/index.js';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
 import { MOVE_RECENT_ROWS, sqliteMeasurementWriter } from '../../src/measurements/measurement-writer.sqlite.js';
@@ -147,5 +150,44 @@ describe.each([
     await expect.poll(() => count('measurements_recent')).toBe(0);
     expect(await count('measurements_folded')).toBe(MOVE_RECENT_ROWS + 2);
     expect(await store.countRaw([{ datastreamId: ds, ...ALL }])).toBe(MOVE_RECENT_ROWS + 1);
+  });
+});
+
+describe('migration 20261205-0900-recent-by-time on a database with recent rows', () => {
+  it('keeps every recent row, lists their datastreams, and reads them through the view', async () => {
+    const database = openDatabase({ url: 'sqlite::memory:', dataDir: os.tmpdir() });
+    try {
+      const migrator = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => migrations(database.dialect) },
+        allowUnorderedMigrations: true,
+      });
+      const before = await migrator.migrateTo('20261204-1800-trace-indexes');
+      expect(before.error).toBeUndefined();
+      if (database.dialect !== 'sqlite') throw new Error('sqlite expected');
+      const org = await createOrganisation(database.db, 'upgrade', 7);
+      const [a, b] = [(await createDatastream(database.db, org)).id, (await createDatastream(database.db, org)).id];
+      // Rows of the old layout: recent (ordered by datastream) and folded.
+      const put = (table: string, ds: number, t: number) =>
+        database.sqlite.prepare(`insert into ${table} (datastream_id, time, value) values (?, ?, ?)`).run(ds, T0 + t, t);
+      put('measurements_folded', a, 0);
+      put('measurements_recent', a, 1000);
+      put('measurements_recent', b, 500);
+      put('measurements_recent', b, 2000);
+      expect(await migrateToLatest(database)).toEqual(['20261205-0900-recent-by-time']);
+      const sqlite = database.sqlite;
+      expect(sqlite.prepare('select datastream_id, time from measurements_recent').raw().all()).toEqual([
+        [b, T0 + 500],
+        [a, T0 + 1000],
+        [b, T0 + 2000],
+      ]);
+      expect(sqlite.prepare('select datastream_id from recent_streams order by 1').pluck().all()).toEqual([a, b].sort());
+      const store = createMeasurementStore(database);
+      expect((await store.readRaw([{ datastreamId: a, ...ALL }], 'asc', 10)).map((r) => r.time - T0)).toEqual([0, 1000]);
+      expect((await store.readRaw([{ datastreamId: b, ...ALL }], 'desc', 1)).map((r) => r.time - T0)).toEqual([2000]);
+      expect(sqlite.prepare('select count(*) from measurements where datastream_id = ?').pluck().get(b)).toBe(2);
+    } finally {
+      await database.close();
+    }
   });
 });
