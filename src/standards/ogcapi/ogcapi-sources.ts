@@ -49,7 +49,7 @@ const deviceSelect = sql`d.code as device, d.state as state, t.name as type, s.s
   ${deviceLon} as lon, ${deviceLat} as lat`;
 const placeProps = (row: Row) => ({ site: row.site ?? null, building: row.building ?? null, room: row.room ?? null });
 
-/** The newest row of a datastream, by the measurements primary key (datastream_id, time). */
+/** A datastream's newest time or value, and its first time: each one seek per table (db/measurement-ends.ts). */
 export const latestOf = (dialect: Dialect, column: 'time' | 'value', stream: Sql) => endOf(dialect, column, stream, 'desc');
 export const firstTimeOf = (dialect: Dialect, stream: Sql) => endOf(dialect, 'time', stream, 'asc');
 
