@@ -38,7 +38,9 @@
  * datastreams are neighbours (as in the figures recorded before 2026-12-05).
  * POLDER_BENCH_NODE_FLAGS adds Node flags after the ones Polder ships with.
  * POLDER_BENCH_BEFORE=<another checkout> runs each phase against it first (before/after in one
- * run, on the same machine load). The ceiling is measured at the start and again at the end.
+ * run, on the same machine load). POLDER_BENCH_ROUNDS=<n> runs each phase n times (with a before
+ * checkout, every other round in the other order) and prints the medians: on two shared cores one
+ * pair moves by ±15 %. The ceiling is measured once, before the phases.
  *
  *   npm run bench ingest-ceiling
  *   POLDER_BENCH_UPLINKS=20000 POLDER_BENCH_MODES=ceiling,embedded npx tsx bench/ingest-ceiling.bench.ts
@@ -82,6 +84,14 @@ const ALLOC_DIR = process.env.POLDER_BENCH_ALLOC_PROF;
 const ALLOC_SAMPLER = fileURLToPath(new URL('./support/alloc-sampler.mjs', import.meta.url));
 /** Another checkout (e.g. /work/main): each phase runs against it first, for a before/after in one run. */
 const BEFORE = process.env.POLDER_BENCH_BEFORE;
+const ROUNDS = Number(process.env.POLDER_BENCH_ROUNDS ?? 1);
+
+/** What a phase's summary over rounds compares. */
+interface PhaseFigures {
+  pps: number;
+  cpuUs: number;
+  diskBytes: number;
+}
 const AMQP_URL = process.env.POLDER_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const TOKEN = 'bench-admin-token-0123456789';
 const POINTS = 3;
@@ -507,7 +517,7 @@ async function polderPhase(
   ceilingPps: number,
   checkout: { label: string; root: string },
   rules = 0,
-) {
+): Promise<PhaseFigures> {
   const warm = work.warm;
   // Paced: 10 s at the rate.
   const ups = transport === 'paced' ? work.ups.slice(0, Math.min(work.ups.length, RATE * 10)) : work.ups;
@@ -665,6 +675,7 @@ async function polderPhase(
     note(
       `check: ${got.count} of ${expected} points stored, sum ${got.sum.toFixed(1)} (sent ${want.toFixed(1)}): ${got.count === expected && sumOk ? 'OK' : 'MISMATCH'}`,
     );
+    return { pps, cpuUs: (cpu / ups.length) * 1e6, diskBytes: disk / ups.length };
   } finally {
     await served.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -686,14 +697,36 @@ if (MODES.includes('ceiling')) {
 let failures = 0;
 const here = { label: '', root: path.join(import.meta.dirname, '..') };
 const checkouts = BEFORE ? [{ label: `before (${BEFORE}): `, root: BEFORE }, here] : [here];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+/**
+ * Each checkout's phase, ROUNDS times; with a before checkout, every other round starts with the
+ * current one (the second Polder of a round may pay for the first one's disk writeback). With
+ * several rounds, the medians of each checkout's figures.
+ */
 const run = async (setup: Setup, t: Transport, rules = 0) => {
-  for (const checkout of checkouts) {
-    try {
-      await polderPhase(setup, t, work, t === 'http' || t === 'bulk' ? ceilings[t] : ceilings.mqtt, checkout, rules);
-    } catch (err) {
-      failures++;
-      note(`failed: ${(err as Error).stack ?? err}`);
+  const figures = new Map(checkouts.map((c) => [c, [] as PhaseFigures[]]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const checkout of round % 2 === 0 ? checkouts : [...checkouts].reverse()) {
+      try {
+        const f = await polderPhase(setup, t, work, t === 'http' || t === 'bulk' ? ceilings[t] : ceilings.mqtt, checkout, rules);
+        figures.get(checkout)?.push(f);
+      } catch (err) {
+        failures++;
+        note(`failed: ${(err as Error).stack ?? err}`);
+      }
     }
+  }
+  if (ROUNDS < 2) return;
+  heading(`${setup.name}: ${t}, medians of ${ROUNDS} rounds`);
+  for (const [checkout, fs] of figures) {
+    const what = `${checkout.label || 'this checkout: '}${t}`;
+    figure(`${what} points/s`, median(fs.map((f) => f.pps)), 'points/s', fs.map((f) => f.pps).join(', '));
+    figure(`${what} CPU per uplink`, median(fs.map((f) => f.cpuUs)), 'µs', fs.map((f) => f.cpuUs.toFixed(0)).join(', '));
+    figure(`${what} written to disk per uplink`, median(fs.map((f) => f.diskBytes)), 'B');
   }
 };
 const sqlite = sqliteSetup();
