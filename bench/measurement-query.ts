@@ -94,6 +94,11 @@ async function run(polder: Polder, label: string): Promise<void> {
     }
   });
   figure('loading the year through MeasurementService.insert (50k batches)', (total / insertMs) * 1000, 'rows/s');
+  // Then 10,000 newer values, after the loaded days: on SQLite they stay in the recent table (a move
+  // takes 60,000), where the latest value below finds them.
+  await polder.measurements.insert(
+    Array.from({ length: 10_000 }, (_, j) => ({ datastreamId: ds.id, time: T0 + (total + j) * 1000, value: j / 100 })),
+  );
   // Loading leaves garbage behind; collect it so the export's memory figures start clean.
   (globalThis as { gc?: () => void }).gc?.();
   // Autovacuum analyzes new partitions within a minute of loading; do it now rather than wait.
