@@ -27,9 +27,10 @@
  * Printed per phase: points/s, ratio to the ceiling, Polder's CPU µs per uplink (from
  * /proc/<pid>/stat, user + system, whole process), p50/p99 ack latency (publish → PUBACK, or the
  * HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled uplinks),
- * peak RSS, bytes Polder's process wrote to disk (/proc/<pid>/io write_bytes: the WAL, its checkpoints,
- * for PostgreSQL only Polder's own files), and the event loop's garbage collection (Polder runs with --trace-gc-nvp: time per
- * uplink, scavenges and full collections, bytes allocated and promoted per uplink).
+ * peak RSS, bytes Polder's process wrote to disk (/proc/<pid>/io write_bytes: the WAL and its
+ * checkpoints; for PostgreSQL only Polder's own files), and the event loop's garbage collection
+ * (Polder runs with --trace-gc-nvp: time per uplink, scavenges and full collections, bytes
+ * allocated and promoted per uplink).
  * POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
  * POLDER_BENCH_ALLOC_PROF=<dir> samples where Polder's event loop allocates during each measured
  * span (support/alloc-sampler.mjs) into that directory. Read either with support/profile-share.ts.
@@ -85,13 +86,6 @@ const ALLOC_SAMPLER = fileURLToPath(new URL('./support/alloc-sampler.mjs', impor
 /** Another checkout (e.g. /work/main): each phase runs against it first, for a before/after in one run. */
 const BEFORE = process.env.POLDER_BENCH_BEFORE;
 const ROUNDS = Number(process.env.POLDER_BENCH_ROUNDS ?? 1);
-
-/** What a phase's summary over rounds compares. */
-interface PhaseFigures {
-  pps: number;
-  cpuUs: number;
-  diskBytes: number;
-}
 const AMQP_URL = process.env.POLDER_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const TOKEN = 'bench-admin-token-0123456789';
 const POINTS = 3;
@@ -695,6 +689,12 @@ if (MODES.includes('ceiling')) {
   if (MODES.includes('http') || MODES.includes('bulk')) Object.assign(ceilings, await httpCeiling(work.ups));
 }
 let failures = 0;
+/** What a phase's summary over rounds compares. */
+interface PhaseFigures {
+  pps: number;
+  cpuUs: number;
+  diskBytes: number;
+}
 const here = { label: '', root: path.join(import.meta.dirname, '..') };
 const checkouts = BEFORE ? [{ label: `before (${BEFORE}): `, root: BEFORE }, here] : [here];
 const median = (xs: number[]) => {
