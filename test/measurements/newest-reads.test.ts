@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { endOf } from '../../src/db/measurement-ends.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
 import type { MeasurementStore } from '../../src/measurements/measurements.js';
+import type { Collection } from '../../src/standards/ogcapi/ogcapi.js';
+import { KyselyFeatureStore } from '../../src/standards/ogcapi/ogcapi.store.js';
 import { availableDialects, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { createDatastream, createOrganisation } from '../support/fixtures.js';
 
@@ -30,8 +32,8 @@ describe.each(await availableDialects())('the newest and oldest number of a data
     tdb = await openTestDatabase(dialect);
     store = createMeasurementStore(tdb.database);
     org = await createOrganisation(tdb.database.db, 'ends');
-    const a = (await createDatastream(tdb.database.db, org)).id;
-    const b = (await createDatastream(tdb.database.db, org)).id;
+    const a = (await createDatastream(tdb.database.db, org, { observedProperty: 'temperature' })).id;
+    const b = (await createDatastream(tdb.database.db, org, { observedProperty: 'temperature' })).id;
     ids = { a, b, c: (await createDatastream(tdb.database.db, org)).id };
     await store.insert([0, 1000, 2000].map((t) => ({ datastreamId: ids.a, time: T0 + t, value: t })));
     const database = tdb.database;
@@ -114,6 +116,26 @@ describe.each(await availableDialects())('the newest and oldest number of a data
     for (const { source, plan } of plans)
       expect(
         plan.filter((l) => WHOLE.test(l) || SORTED.test(l)),
+        source,
+      ).toEqual([]);
+    if (dialect === 'sqlite') expect(plans.length).toBeGreaterThan(0);
+  });
+
+  it("reads them for OGC API's collections (latest values of devices and properties, the extent) by seeks", async () => {
+    const features = new KyselyFeatureStore(tdb.database.db, tdb.database.dialect);
+    const collection = (kind: Collection['kind'], property?: string) => ({ id: kind, kind, property }) as Collection;
+    const items = (c: Collection) => features.items(org, c, { limit: 10, filters: new Map() });
+    const property = await items(collection('property', 'temperature'));
+    expect(property.features.map((f) => [f.id, f.properties.value, f.properties.time])).toEqual([
+      [String(ids.a), 2000, new Date(T0 + 2000).toISOString()],
+      [String(ids.b), 40, new Date(T0 + 4000).toISOString()],
+    ]);
+    const devices = await items(collection('devices'));
+    expect(devices.features.map((f) => f.properties.temperature ?? null).sort()).toEqual([2000, 40, null]);
+    expect((await features.extent(org, collection('measurements'))).interval).toEqual([T0 - 500, T0 + 4000]);
+    for (const { source, plan } of plans)
+      expect(
+        plan.filter((l) => WHOLE.test(l)),
         source,
       ).toEqual([]);
     if (dialect === 'sqlite') expect(plans.length).toBeGreaterThan(0);
