@@ -103,10 +103,10 @@ async function run(part: Part, order: Order): Promise<void> {
     }
     sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const writer = sqliteMeasurementWriter(sqlite);
-    const insertRow = sqlite.prepare<[number, number, number, number, number]>(INSERT_MEASUREMENT);
+    const insertRow = sqlite.prepare<[number, number, number]>(INSERT_MEASUREMENT);
     const upsertTraces = sqliteTraceUpserter(sqlite);
     const work = sqlite.transaction(({ rows, traces }: { rows: Measurement[]; traces: TraceRecord[] }) => {
-      if (part === 'measurements') for (const r of rows) insertRow.run(r.datastreamId, r.time, r.value, r.datastreamId, r.time);
+      if (part === 'measurements') for (const r of rows) insertRow.run(r.datastreamId, r.time, r.value);
       else if (part === 'measurements+rollups') writer.insert(rows);
       else upsertTraces(traceRows(traces));
     });

@@ -73,7 +73,7 @@ const STATEMENT_CACHE = 256;
  * holds the batch's trace upserts when given (insertWithTraces).
  */
 export class SqliteMeasurementStore extends BaseMeasurementStore {
-  private readonly insertRow: BetterSqlite3.Statement<[number, number, number, number, number]>;
+  private readonly insertRow: BetterSqlite3.Statement<[number, number, number]>;
   private readonly cache = new Map<string, BetterSqlite3.Statement>();
   private readonly batches: SqliteMeasurementWriter;
   private readonly readMark: BetterSqlite3.Statement<[], number>;
@@ -156,7 +156,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     return this.commits.write(() => {
       // Each table under the view: a delete through it runs a trigger per row.
       for (const table of this.numberTables()) this.statement(deleteRange(table)).run(datastreamId, from, to);
-      for (const r of fresh) this.insertRow.run(r.datastreamId, r.time, r.value, r.datastreamId, r.time);
+      for (const r of fresh) this.insertRow.run(r.datastreamId, r.time, r.value);
       for (const b of rollupRanges(from, to)) {
         this.statement(DELETE_ROLLUPS).run(datastreamId, b.size, b.from, b.to);
         this.statement(REBUILD_ROLLUPS).run(b.size, b.width, datastreamId, b.from, b.to);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionName, partitionStart } from '../../src/measurements/measurement-partitions.postgres.js';
 import { AGGS, aggValue } from '../../src/measurements/measurement-query.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
+import { ROWS_PER_INSERT } from '../../src/measurements/measurement-writer.sqlite.js';
 import { type Measurement, type MeasurementStore, ROLLUP_SIZES, type Rollup } from '../../src/measurements/measurements.js';
 import { type Aggregate, aggregateOf, bucketStart, mergeInto } from '../../src/measurements/rollups.js';
 import type { TraceRecord } from '../../src/pipelines/pipelines.js';
@@ -152,22 +153,28 @@ describe.each(dialects)('MeasurementStore contract on %s', (dialect) => {
   });
 
   it('makes a repeated insert a no-op and answers only the rows new now', async () => {
+    // More rows than SQLite inserts in one statement (ROWS_PER_INSERT), so that whole lots of
+    // old rows, of old and new ones, of new ones only, and with a row twice are each answered.
     const ds = await createDatastream(tdb.database.db, orgId);
-    const first = Array.from({ length: 50 }, (_, i) => ({ datastreamId: ds.id, time: T0 + i * 60_000, value: i }));
-    expect(await store.insert(first)).toHaveLength(50);
+    const at = (i: number) => T0 + i * 60_000;
+    const first = Array.from({ length: 150 }, (_, i) => ({ datastreamId: ds.id, time: at(i), value: i }));
+    expect(await store.insert(first)).toEqual(first);
     expect(await store.insert(first)).toEqual([]);
-    // Half old (with different values, which must not overwrite), half new, one new row twice.
+    // Old rows (with other values, which must not overwrite), then new ones with one of them twice.
+    const fresh = Array.from({ length: 200 }, (_, i) => ({ datastreamId: ds.id, time: at(150 + i), value: 1000 + i }));
     const mixed = [
-      ...first.slice(25).map((r) => ({ ...r, value: -1 })),
-      ...Array.from({ length: 10 }, (_, i) => ({ datastreamId: ds.id, time: T0 + (50 + i) * 60_000, value: 100 + i })),
-      { datastreamId: ds.id, time: T0 + 59 * 60_000, value: 999 },
+      ...first.slice(75).map((r) => ({ ...r, value: -1 })),
+      ...fresh.slice(0, 150),
+      { ...(fresh[140] as Measurement), value: -2 },
+      ...fresh.slice(150),
     ];
-    const inserted = await store.insert(mixed);
-    expect(sortRows(inserted)).toEqual(mixed.slice(25, 35));
+    expect(ROWS_PER_INSERT).toBeLessThan(75);
+    expect(sortRows(await store.insert(mixed))).toEqual(fresh);
     const stored = await store.readRaw([{ datastreamId: ds.id, ...ALL }], 'asc', 1000);
-    expect(stored).toEqual([...first, ...mixed.slice(25, 35)]);
-    const [hour] = await store.readRollups({ datastreamId: ds.id, ...ALL }, 3600, 'asc', 1);
-    expect(hour).toMatchObject({ count: 60, min: 0, max: 109, firstValue: 0, lastValue: 109 });
+    expect(stored).toEqual([...first, ...fresh]);
+    const hours = await store.readRollups({ datastreamId: ds.id, ...ALL }, 3600, 'asc', 100);
+    expect(hours.reduce((n, h) => n + h.count, 0)).toBe(350);
+    expect(hours[0]).toMatchObject({ count: 60, min: 0, max: 59, firstValue: 0, lastValue: 59 });
   });
 
   it('reads one range as columns, exactly as readRaw reads it as rows (orders, limits, bounds, long ranges)', async () => {
