@@ -62,8 +62,9 @@ export interface SqliteMeasurementWriter {
 export const READ_FOLD_MARK = 'select folded_until from rollup_folds where id = 1';
 
 /**
- * The hot path's inserts on SQLite, to run inside one IMMEDIATE transaction (the caller's): one
- * prepared insert per row into `measurements_recent`, `changes` telling which rows were new; only
+ * The hot path's inserts on SQLite, to run inside one IMMEDIATE transaction (the caller's): the
+ * rows into `measurements_recent` ROWS_PER_INSERT to a statement (a lot with a row stored before
+ * goes again one row at a time), `changes` telling which rows were new; only
  * those feed the rollups, upserted once per bucket: 1-minute buckets, and 1-hour and 1-day ones
  * for rows before the fold mark, read in the same transaction (rollups.ts rollupsToUpsert). And
  * the move of the recent rows, which the caller runs in a transaction of its own when due. Shared
