@@ -64,6 +64,7 @@ import {
   diskBytesOf,
   figure,
   heading,
+  median,
   note,
   PG_URL,
   postgresAvailable,
@@ -697,11 +698,6 @@ interface PhaseFigures {
 }
 const here = { label: '', root: path.join(import.meta.dirname, '..') };
 const checkouts = BEFORE ? [{ label: `before (${BEFORE}): `, root: BEFORE }, here] : [here];
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 /**
  * Each checkout's phase, ROUNDS times; with a before checkout, every other round starts with the
  * current one (the second Polder of a round may pay for the first one's disk writeback). With

@@ -16,6 +16,7 @@ import {
   FULL,
   figure,
   heading,
+  median,
   note,
   postgresAvailable,
   postgresBenchDatabase,
@@ -50,7 +51,6 @@ async function measure(work: () => Promise<unknown>): Promise<Timing> {
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   return { wallMs: median(wall), cpuMs: median(cpu) };
 }
 

@@ -189,14 +189,15 @@ export interface RollupTable {
   last_value: number;
 }
 
-/**
- * One row (id 1): 1-hour and 1-day rollups are folded from 1-minute ones for every bucket
- * before `folded_until` (an hour boundary, Unix ms); after it reads fold the minutes themselves.
- */
+/** SQLite only: a datastream with rows in `measurements_recent` (migration 20261205-0900-recent-by-time). */
 export interface RecentStreamTable {
   datastream_id: number;
 }
 
+/**
+ * One row (id 1): 1-hour and 1-day rollups are folded from 1-minute ones for every bucket
+ * before `folded_until` (an hour boundary, Unix ms); after it reads fold the minutes themselves.
+ */
 export interface RollupFoldTable {
   id: number;
   folded_until: number;
