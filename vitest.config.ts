@@ -26,6 +26,9 @@ export default defineConfig({
     // Generous: with files sharing the cores, a CPU-heavy test takes up to a few times its time alone.
     testTimeout: 90_000,
     hookTimeout: 120_000,
+    // expect.poll waits on a server, a browser or the writer thread: 1 s (Vitest's default) is too
+    // short on two shared cores; what must happen still has to happen.
+    expect: { poll: { timeout: 30_000 } },
     reporters: ['default'],
   },
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allocationShares, type CpuProfile, cpuShares, type HeapProfile, keyOf } from '../../bench/support/profile-share.js';
+import { eventually } from '../support/poll.js';
 
 const SAMPLER = fileURLToPath(new URL('../../bench/support/alloc-sampler.mjs', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'polder-profile-'));
@@ -18,10 +19,11 @@ const SCRIPT = `
 let keep = [];
 function churn(tag) { const a = []; for (let i = 0; i < 2000; i++) a.push({ tag, i, s: 'x' + i }); keep = a; }
 function before() { churn('b'); }
-function inside() { churn('i'); }
+let insideCalls = 0;
+function inside() { churn('i'); if (++insideCalls === 2000) console.log('sampled enough'); }
 function after() { churn('a'); }
 let phase = before;
-process.on('SIGUSR2', () => { phase = phase === before ? inside : after; });
+process.on('SIGUSR2', () => { phase = phase === before ? inside : after; console.log('phase ' + phase.name); });
 const timer = setInterval(() => { for (let k = 0; k < 20; k++) phase(); }, 1);
 process.stdin.on('data', () => { clearInterval(timer); });
 process.stdin.resume();
@@ -37,16 +39,20 @@ describe('profile shares (the benchmarks read their profiles with them)', () => 
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let err = '';
+    let out = '';
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
     });
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    await sleep(150);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    // Each step waits for the child to say it got there (no fixed sleeps: a loaded machine delays them).
+    await eventually('the child ready', () => out.includes('ready'));
+    await sleep(50);
     child.kill('SIGUSR2');
-    await sleep(300);
+    await eventually('2,000 calls of inside', () => out.includes('sampled enough'));
     child.kill('SIGUSR2');
-    await sleep(150);
-    for (let i = 0; i < 50 && !err.includes('wrote'); i++) await sleep(20);
+    await eventually('the profile written', () => err.includes('wrote') && out.includes('phase after'));
     child.stdin.end('stop');
     child.kill();
     const files = readdirSync(dir).filter((f) => f.endsWith('.heapprofile'));
@@ -54,7 +60,7 @@ describe('profile shares (the benchmarks read their profiles with them)', () => 
     const profile = JSON.parse(readFileSync(path.join(dir, files[0] as string), 'utf8')) as HeapProfile;
     const byFunction = allocationShares(profile, 'function');
     const keys = byFunction.shares.map((s) => s.key.split(' ')[0]);
-    // 300 ms of about 40,000 small objects a millisecond: many MiB, nearly all made in churn.
+    // 2,000 calls of inside, 2,000 small objects each: many MiB, nearly all made in churn.
     expect(byFunction.total).toBeGreaterThan(1024 * 1024);
     expect(keys[0]).toBe('churn');
     expect(byFunction.shares[0]?.share).toBeGreaterThan(0.5);

@@ -10,6 +10,7 @@ import { DomainError } from '../../src/shared/errors.js';
 import { draftTime, type PipelineMessage, prepareStep, runStep, skipReason } from '../../src/workers/workers.js';
 import { availableDialects } from '../support/databases.js';
 import { ADMIN_TOKEN, type ListeningPolder, startListeningPolder } from '../support/polder.js';
+import { eventually } from '../support/poll.js';
 import { fixture, messageOf } from '../workers/fixtures.js';
 
 const dialects = await availableDialects();
@@ -91,12 +92,10 @@ describe.each(dialects)('every fixture through its pipeline on %s', (dialect) =>
   }
 
   async function traceOf(id: string) {
-    for (let i = 0; i < 100; i++) {
+    return eventually(`trace ${id} finished`, async () => {
       const res = await call('GET', `/api/traces/${id}`);
-      if (res.status === 200 && res.body.status !== 'retrying') return res.body;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`trace ${id} did not finish`);
+      return res.status === 200 && res.body.status !== 'retrying' ? res.body : undefined;
+    });
   }
 
   /** Every measurement of the organisation's devices, as rows, then the devices are deleted. */

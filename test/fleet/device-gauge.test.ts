@@ -60,7 +60,7 @@ describe.each(dialects)('polder_devices over a real Polder (%s)', (dialect) => {
       .where('id', '=', ids.c as string)
       .execute();
     expect((await api('PATCH', '/api/devices/d', { enabled: false })).statusCode).toBe(200);
-  }, 60_000);
+  });
   afterAll(() => t?.close());
 
   it('counts the devices of each site in each state, zeros included', async () => {

@@ -125,5 +125,5 @@ describe.each(dialects)('fleet activity (JSON and server-sent events) on %s', (d
     expect(a.changes.flatMap((c) => c.devices).map((d) => d.id)).not.toContain(deviceB);
     a.close();
     b.close();
-  }, 30_000);
+  });
 });

@@ -80,9 +80,7 @@ describe.runIf(up)('AMQP inbox: losing the connection', () => {
       // The next enqueue makes a new connection; the consumer comes back after its backoff.
       await inbox.enqueue([c!]);
       await inbox.enqueue([d!]);
-      for (let i = 0; i < 100 && !(delivered.includes(c!.id) && delivered.includes(d!.id)); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await eventually('c and d delivered', () => delivered.includes(c!.id) && delivered.includes(d!.id));
       expect(delivered).toContain(a!.id);
       expect(delivered).toContain(c!.id);
       expect(delivered).toContain(d!.id);

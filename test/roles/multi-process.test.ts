@@ -49,7 +49,7 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
       POLDER_MQTT_SHARE_GROUP: `roles-${run}`,
       POLDER_FLEET_SWEEP_SECONDS: '1',
     };
-  }, 60_000);
+  });
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop().catch(() => {})));
     const conn = await amqplib.connect(SERVICES.rabbitmq.url);
@@ -153,7 +153,7 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
       60_000,
     );
     const loops = [mqttLoop(), mqttLoop(), httpLoop(), httpLoop(), counting];
-    await eventually('uplinks stored', async () => (await stored()) >= 50, 30_000);
+    await eventually('uplinks stored', async () => (await stored()) >= 50, 60_000);
     // Both ingest processes took MQTT uplinks of the pipeline made elsewhere (shared subscription).
     await eventually(
       'both ingest processes taking MQTT uplinks',
@@ -192,14 +192,14 @@ describe.skipIf(!ready)('roles apart: 2 ingest, 2 worker, 2 scheduler processes,
     await worker1?.restart();
     // The scheduler holding the lease (the one whose jobs ran).
     const holderOf = () => [sched1, sched2].find((s) => logLines(s?.served.output() ?? '', 'job run').length > 0);
-    const holder = await eventually('a scheduler running jobs', holderOf, 15_000);
+    const holder = await eventually('a scheduler running jobs', holderOf, 60_000);
     const standby = holder === sched1 ? sched2 : sched1;
     await holder.kill();
     const takeover = Date.now();
     await eventually(
       'the other scheduler taking over',
       () => logLines(standby?.served.output() ?? '', 'job run').length > 0,
-      30_000,
+      90_000,
     );
     const takeoverMs = Date.now() - takeover;
     await holder.restart();

@@ -120,8 +120,8 @@ describe.each(await availableDialects())('roles (%s)', (dialect) => {
     });
     // Bound at once where it was made, within seconds in the other process (the change watch).
     expect(a.polder.inbound.filters).toContain(topic);
-    await eventually('the other process binding it', () => b.polder.inbound.filters.includes(topic), 10_000);
+    await eventually('the other process binding it', () => b.polder.inbound.filters.includes(topic), 30_000);
     await a.polder.pipelines.service.delete(orgId, made.id);
-    await eventually('the other process unbinding it', () => !b.polder.inbound.filters.includes(topic), 10_000);
+    await eventually('the other process unbinding it', () => !b.polder.inbound.filters.includes(topic), 30_000);
   });
 });

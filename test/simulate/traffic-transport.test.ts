@@ -12,6 +12,20 @@ import { ADMIN_TOKEN } from '../support/polder.js';
  * with an admin key. The HTTP side talks to a stand-in of the documented API (the real routes
  * are another part's); the MQTT side to a real Polder.
  */
+/**
+ * A clock that moves only when the simulation sleeps: how many uplinks go out is rate × duration,
+ * whatever the machine's load (the transports stay real).
+ */
+function pacedTime() {
+  let now = Date.now();
+  return {
+    clock: () => now,
+    sleep: async (ms: number) => {
+      now += Math.max(1, ms);
+    },
+  };
+}
+
 interface Recorded {
   pipelineId: string;
   headers: http.IncomingHttpHeaders;
@@ -72,7 +86,14 @@ describe('simulated traffic over HTTP (documented API)', () => {
   afterAll(() => new Promise<void>((r) => api.server.close(() => r())));
 
   it('reuses pipelines by name, creates the missing ones, and posts each uplink with the key and content type', async () => {
-    const sim = await startTrafficSimulation({ baseUrl: base, token: 'sim-key', rate: 200, devices: 8, durationS: 0.5 });
+    const sim = await startTrafficSimulation({
+      baseUrl: base,
+      token: 'sim-key',
+      rate: 200,
+      devices: 8,
+      durationS: 0.5,
+      ...pacedTime(),
+    });
     await sim.done;
     expect(api.created.map((c) => c.name)).toEqual(['sim-chirpstack', 'sim-power', 'sim-weather']);
     expect(api.created[0]).toMatchObject({ autoRegister: true, steps: [{ worker: 'chirpstack-v4' }, { worker: 'json-map' }] });
@@ -124,6 +145,7 @@ describe('simulated traffic over MQTT to Polder’s embedded broker', () => {
       rate: 100,
       devices: 4,
       durationS: 0.3,
+      ...pacedTime(),
       transport: 'mqtt',
       mqttUrl: t.brokerUrl,
       // The pipelines API is not part of this test: any ids do.

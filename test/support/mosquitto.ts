@@ -44,7 +44,13 @@ export async function startDynsecMosquitto(): Promise<{
     ].join('\n'),
   );
   const child: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
-  for (let i = 0; i < 50; i++) {
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  // Listening within 30 s, or a clear error here (not a refused connection later).
+  for (const deadline = Date.now() + 30_000; ; ) {
+    if (exited) throw new Error(`mosquitto -c ${conf} exited before listening on ${port}`);
     const up = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => {
         s.destroy();
@@ -53,6 +59,10 @@ export async function startDynsecMosquitto(): Promise<{
       s.on('error', () => resolve(false));
     });
     if (up) break;
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`mosquitto -c ${conf} is not listening on ${port} after 30 s`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {

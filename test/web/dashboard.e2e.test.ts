@@ -171,7 +171,7 @@ describe('dashboard in a browser', () => {
     } finally {
       await client.endAsync();
     }
-  }, 60_000);
+  });
 
   it('creates a pipeline from a vendor codec, tests it, takes an uplink and shows its trace and chart', async () => {
     await page.getByRole('link', { name: 'Pipelines' }).click();

@@ -53,14 +53,15 @@ describe('fleet view, live', () => {
       scopes: ['devices:write', 'admin:write'],
     });
     expect(key.status).toBe(201);
-    // One board, offline after 10 s (the registry's minimum), that speaks once when it connects.
+    // One board that speaks once when it connects; offline after an hour until it has been seen online
+    // (a loaded machine may take longer than 10 s to show it).
     sim = await runNeocampusSimulation({
       devices: 1,
       baseUrl: polder.url,
       admin: httpFleetAdmin(polder.url, key.body.secret),
       mqttUrl: `mqtt://127.0.0.1:${polder.mqttPort}`,
       prefix: 'quiet-',
-      offlineAfter: 10,
+      offlineAfter: 3600,
       intervalS: 3600,
       statusEveryS: 3600,
     });
@@ -75,7 +76,8 @@ describe('fleet view, live', () => {
     const offline = page.locator('[data-building="quiet-b1"] [data-count=offline]');
     await expect.poll(() => offline.textContent()).toBe('0 offline');
 
-    // It says nothing more: after 10 s the sweep marks it offline and the stream says so.
+    // It says nothing more: offline after 10 s (the registry's minimum), the sweep marks it offline and the stream says so.
+    expect((await pageApi(page, 'PATCH', '/api/devices/quiet-00001', { offlineAfter: 10 })).status).toBe(200);
     await until(async () => (await row.locator('[data-state=offline]').count()) === 1, 30_000, 'the board offline');
     expect(await row.locator('[data-stale=true]').count()).toBe(1);
     expect(
