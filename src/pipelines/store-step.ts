@@ -79,21 +79,32 @@ function checkDraft(msg: PipelineMessage, d: MeasurementDraft, i: number, values
 
 const refKey = (ref: DeviceRef) => JSON.stringify([ref.id, ref.identity?.kind, ref.identity?.value, ref.code, ref.topic]);
 
+/** Adds the match request of `ref` for this message; answers its index. */
+function addRequest(requests: MatchRequest[], item: StoreItem, ref: DeviceRef): number {
+  requests.push({
+    orgId: item.message.orgId,
+    ref,
+    payload: item.received.payload,
+    autoRegister: item.pipeline.autoRegister ? { deviceType: item.pipeline.deviceType } : undefined,
+  });
+  return requests.length - 1;
+}
+
 /** The index of the match request of `ref` for this message, added to `requests` the first time. */
 function request(requests: MatchRequest[], byRef: Map<string, number>, item: StoreItem, ref: DeviceRef): number {
   const k = refKey(ref);
   let at = byRef.get(k);
   if (at === undefined) {
-    at = requests.length;
-    requests.push({
-      orgId: item.message.orgId,
-      ref,
-      payload: item.received.payload,
-      autoRegister: item.pipeline.autoRegister ? { deviceType: item.pipeline.deviceType } : undefined,
-    });
+    at = addRequest(requests, item, ref);
     byRef.set(k, at);
   }
   return at;
+}
+
+/** The requests a plan is matched by: its drafts' (repeats included), then the message's. */
+function forEachRequest(p: Plan, f: (req: number) => boolean | undefined): void {
+  for (const req of p.draftRequest) if (f(req)) return;
+  if (p.messageRequest !== undefined) f(p.messageRequest);
 }
 
 /**
@@ -127,20 +138,23 @@ export class StoreStep {
       const m = matches[req];
       return m && 'deviceId' in m ? m.deviceId : undefined;
     };
+    // A plan fails with the first of its requests that did.
     for (const p of plans) {
       if (p.error) continue;
-      for (const req of new Set([...p.draftRequest, ...(p.messageRequest === undefined ? [] : [p.messageRequest])])) {
+      forEachRequest(p, (req) => {
         const m = matches[req];
-        if (m && 'error' in m) {
-          p.error = m.error;
-          break;
-        }
-      }
+        if (m && 'error' in m) p.error = m.error;
+        return p.error !== undefined;
+      });
     }
+    /** The message's device, or the one device all its drafts name (null for none or several). */
     const traceDevice = (p: Plan): string | null => {
       if (p.messageRequest !== undefined) return deviceOf(p.messageRequest) ?? null;
-      const ids = new Set(p.draftRequest.map(deviceOf));
-      return ids.size === 1 ? ([...ids][0] ?? null) : null;
+      const reqs = p.draftRequest;
+      if (reqs.length === 0) return null;
+      const first = deviceOf(reqs[0] as number);
+      for (let i = 1; i < reqs.length; i++) if (deviceOf(reqs[i] as number) !== first) return null;
+      return first ?? null;
     };
 
     const outcomes = (): StoreOutcome[] =>
@@ -149,12 +163,12 @@ export class StoreStep {
           ? { status: 'failed', deviceId: traceDevice(p), error: p.error }
           : { status: 'stored', deviceId: traceDevice(p), measurements: p.drafts.length },
       );
-    let storable = plans.map((p, i) => ({ p, i })).filter(({ p }) => !p.error);
+    // The items' indexes, of the plans without an error.
+    const storable: number[] = [];
+    for (let i = 0; i < plans.length; i++) if (!(plans[i] as Plan).error) storable.push(i);
     let answer: StoreOutcome[] | undefined;
     try {
-      const { numbers, values } = await this.rows(items, storable, deviceOf);
-      // A value of another kind than its datastream's failed its message in rows().
-      storable = storable.filter(({ p }) => !p.error);
+      const { numbers, values } = await this.rows(items, plans, storable, deviceOf);
       if (tracesOf && this.opts.measurements.takesTraces && numbers.length > 0 && values.length === 0) {
         answer = outcomes();
         await this.opts.measurements.insert(numbers, await tracesOf(answer));
@@ -171,13 +185,17 @@ export class StoreStep {
     }
 
     const seen = new Map<string, { orgId: string; deviceId: string; at: number }>();
-    for (const { p, i } of storable) {
+    for (const i of storable) {
+      const p = plans[i] as Plan;
+      // A value of another kind than its datastream's failed its message in rows().
+      if (p.error) continue;
       const msg = (items[i] as StoreItem).message;
-      for (const req of [...p.draftRequest, ...(p.messageRequest === undefined ? [] : [p.messageRequest])]) {
+      forEachRequest(p, (req) => {
         const deviceId = deviceOf(req) as string;
         const prev = seen.get(deviceId);
         if (!prev || prev.at < msg.receivedAt) seen.set(deviceId, { orgId: msg.orgId, deviceId, at: msg.receivedAt });
-      }
+        return false;
+      });
     }
     for (const s of seen.values()) this.opts.activity?.seen(s.orgId, s.deviceId, s.at);
 
@@ -217,14 +235,24 @@ export class StoreStep {
       const error = checkDraft(msg, d, i, this.opts.measurements.insertValues !== undefined);
       if (error) return { drafts, draftRequest: [], messageRequest: undefined, error };
     }
-    // One request per distinct ref of the message.
-    const byRef = new Map<string, number>();
     // The message's device when a draft relies on it (then an absent ref is a DEVICE_NOT_FOUND
     // naming nothing), or, without drafts, when it names one (a sign of life).
     let needsMessageDevice = drafts.length === 0 && msg.device !== undefined;
-    for (let i = 0; i < drafts.length && !needsMessageDevice; i++) needsMessageDevice = drafts[i]?.device === undefined;
-    const messageRequest = needsMessageDevice ? request(requests, byRef, item, msg.device ?? {}) : undefined;
+    let ownRefs = false;
+    for (const d of drafts) {
+      if (d.device === undefined) needsMessageDevice = true;
+      else ownRefs = true;
+    }
     const draftRequest: number[] = new Array(drafts.length);
+    if (!ownRefs) {
+      // Every draft is about the message's device (an envelope's uplink): one request, no look-up by ref.
+      const messageRequest = needsMessageDevice ? addRequest(requests, item, msg.device ?? {}) : undefined;
+      draftRequest.fill(messageRequest as number);
+      return { drafts, draftRequest, messageRequest };
+    }
+    // One request per distinct ref of the message.
+    const byRef = new Map<string, number>();
+    const messageRequest = needsMessageDevice ? request(requests, byRef, item, msg.device ?? {}) : undefined;
     for (let i = 0; i < drafts.length; i++) {
       const ref = (drafts[i] as MeasurementDraft).device;
       draftRequest[i] = ref ? request(requests, byRef, item, ref) : (messageRequest as number);
@@ -239,12 +267,14 @@ export class StoreStep {
    */
   private async rows(
     items: readonly StoreItem[],
-    storable: { p: Plan; i: number }[],
+    plans: readonly Plan[],
+    storable: readonly number[],
     deviceOf: (req: number) => string | undefined,
   ): Promise<{ numbers: Measurement[]; values: ValueRow[] }> {
     // Per device: its datastream keys, and the (item, draft) index of each in two flat arrays.
     const groups = new Map<string, { orgId: string; deviceId: string; keys: DatastreamKey[]; item: number[]; draft: number[] }>();
-    for (const { p, i } of storable) {
+    for (const i of storable) {
+      const p = plans[i] as Plan;
       const msg = (items[i] as StoreItem).message;
       const drafts = p.drafts;
       for (let j = 0; j < drafts.length; j++) {
@@ -262,7 +292,6 @@ export class StoreStep {
       }
     }
     const now = this.opts.clock();
-    const planOf = new Map(storable.map(({ p, i }) => [i, p]));
     // In group (device) order; each row's message is kept beside it, to drop it if that message fails.
     const numbers: Measurement[] = [];
     const numberOf: number[] = [];
@@ -282,7 +311,7 @@ export class StoreStep {
         const s = series[n] as (typeof series)[number];
         const kind = g.keys[n]?.kind;
         if (s.kind !== kind) {
-          const plan = planOf.get(i) as Plan;
+          const plan = plans[i] as Plan;
           failed = true;
           plan.error ??= invalid(
             `measurements.${j}.value`,
@@ -302,7 +331,7 @@ export class StoreStep {
       }
     }
     if (!failed) return { numbers, values };
-    const ok = (i: number | undefined) => !planOf.get(i as number)?.error;
+    const ok = (i: number | undefined) => !plans[i as number]?.error;
     return { numbers: numbers.filter((_, n) => ok(numberOf[n])), values: values.filter((_, n) => ok(valueIndex[n])) };
   }
 }

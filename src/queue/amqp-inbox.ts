@@ -4,7 +4,7 @@ import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { PipelineMessage } from '../workers/message.js';
 import { ATTEMPT_HEADER, attemptOf, decodeMessage, encodeMessage } from './amqp-delivery.js';
-import { checkOutcome } from './batch-outcome.js';
+import { checkOutcome, uniqueById } from './batch-outcome.js';
 import { deadLetterOf, EnvelopeError } from './envelope.js';
 import { GroupCommit } from './group-commit.js';
 import { HandlerSlots } from './handler-slots.js';
@@ -130,7 +130,7 @@ export class AmqpInbox implements Inbox {
    * it threw, the whole batch are published as their second delivery before `enqueue` resolves.
    */
   private async handleNow(handler: BatchHandler, messages: PipelineMessage[]): Promise<void> {
-    const unique = [...new Map(messages.map((m) => [m.id, m])).values()];
+    const unique = uniqueById(messages);
     const batch: Delivery[] = unique.map((message) => ({ message, attempt: 1 }));
     const headers = { [ATTEMPT_HEADER]: 2 };
     const backoff = String(this.opts.errorBackoffMs ?? 1000);

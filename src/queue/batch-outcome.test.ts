@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkOutcome } from './batch-outcome.js';
+import type { PipelineMessage } from '../workers/message.js';
+import { checkOutcome, uniqueById } from './batch-outcome.js';
 
 describe('checkOutcome', () => {
   it('keeps ids of the batch only, retry over done, and lists the unanswered', () => {
@@ -33,5 +34,32 @@ describe('checkOutcome', () => {
       { id: 'a', delayMs: 2 },
       { id: 'b', delayMs: 0 },
     ]);
+  });
+
+  it('takes every id done in the order delivered as done, and the same ids in another order or with a stranger too', () => {
+    expect(checkOutcome(['a', 'b', 'c'], { done: ['a', 'b', 'c'], retry: [] })).toEqual({
+      done: ['a', 'b', 'c'],
+      retry: [],
+      unanswered: [],
+    });
+    expect(checkOutcome(['a', 'b', 'c'], { done: ['c', 'a', 'b'], retry: [] })).toEqual({
+      done: ['c', 'a', 'b'],
+      retry: [],
+      unanswered: [],
+    });
+    expect(checkOutcome(['a', 'b', 'c'], { done: ['a', 'zz', 'c'], retry: [] })).toEqual({
+      done: ['a', 'c'],
+      retry: [],
+      unanswered: ['b'],
+    });
+  });
+});
+
+describe('uniqueById', () => {
+  const m = (id: string, n: number) => ({ id, n }) as unknown as PipelineMessage;
+  it('answers the batch itself when no id repeats; else each id once, where it first came, as its last copy', () => {
+    const batch = [m('a', 1), m('b', 2)];
+    expect(uniqueById(batch)).toBe(batch);
+    expect(uniqueById([m('a', 1), m('b', 2), m('a', 3)])).toEqual([m('a', 3), m('b', 2)]);
   });
 });

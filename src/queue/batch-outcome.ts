@@ -1,3 +1,4 @@
+import type { PipelineMessage } from '../workers/message.js';
 import type { BatchOutcome } from './inbox.js';
 
 export interface CheckedOutcome {
@@ -11,8 +12,16 @@ export interface CheckedOutcome {
  * What an inbox does with a handler's answer: only ids of this batch count (an id of another
  * batch may belong to another consumer); an id in both lists is retried (retrying stored
  * results is harmless, dropping unstored ones is not); delays are whole non-negative ms.
+ * `delivered` names each message of the batch once (uniqueById).
  */
 export function checkOutcome(delivered: readonly string[], outcome: BatchOutcome): CheckedOutcome {
+  // The usual answer, every id done in the order delivered, is checked without a set.
+  const done0 = outcome.done ?? [];
+  if ((outcome.retry ?? []).length === 0 && done0.length === delivered.length) {
+    let same = true;
+    for (let i = 0; i < delivered.length && same; i++) same = done0[i] === delivered[i];
+    if (same) return { done: [...delivered], retry: [], unanswered: [] };
+  }
   const open = new Set(delivered);
   const retry: { id: string; delayMs: number }[] = [];
   for (const r of outcome.retry ?? []) {
@@ -23,4 +32,11 @@ export function checkOutcome(delivered: readonly string[], outcome: BatchOutcome
   const done: string[] = [];
   for (const id of outcome.done ?? []) if (open.delete(id)) done.push(id);
   return { done, retry, unanswered: [...open] };
+}
+
+/** The same id twice in one batch (a sender repeating itself) is handled once, as its last copy. */
+export function uniqueById(messages: PipelineMessage[]): PipelineMessage[] {
+  const ids = new Set<string>();
+  for (const m of messages) ids.add(m.id);
+  return ids.size === messages.length ? messages : [...new Map(messages.map((m) => [m.id, m])).values()];
 }

@@ -3,7 +3,7 @@ import { type Clock, systemClock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { PipelineMessage } from '../workers/message.js';
-import { checkOutcome } from './batch-outcome.js';
+import { checkOutcome, uniqueById } from './batch-outcome.js';
 import { deadLetterOf, EnvelopeError, readEnvelope, writeEnvelope } from './envelope.js';
 import { GroupCommit } from './group-commit.js';
 import { HandlerSlots } from './handler-slots.js';
@@ -126,8 +126,7 @@ export class DatabaseInbox implements Inbox {
    * before `enqueue` resolves, so nothing acknowledged depends on memory.
    */
   private async handleNow(handler: BatchHandler, messages: PipelineMessage[]): Promise<void> {
-    // The same id twice in one batch (a sender repeating itself) is handled once.
-    const unique = [...new Map(messages.map((m) => [m.id, m])).values()];
+    const unique = uniqueById(messages);
     const batch: Delivery[] = unique.map((message) => ({ message, attempt: 1 }));
     let answer: Awaited<ReturnType<BatchHandler>>;
     try {
