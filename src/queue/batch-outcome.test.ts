@@ -36,7 +36,7 @@ describe('checkOutcome', () => {
     ]);
   });
 
-  it('takes every id done in the order delivered as done, and the same ids in another order or with a stranger too', () => {
+  it('answers every id done in the order delivered as done; the same ids in another order too; a stranger among them is left out', () => {
     expect(checkOutcome(['a', 'b', 'c'], { done: ['a', 'b', 'c'], retry: [] })).toEqual({
       done: ['a', 'b', 'c'],
       retry: [],
