@@ -15,11 +15,11 @@ export interface CheckedOutcome {
  * `delivered` names each message of the batch once (uniqueById).
  */
 export function checkOutcome(delivered: readonly string[], outcome: BatchOutcome): CheckedOutcome {
+  const answered = outcome.done ?? [];
   // The usual answer, every id done in the order delivered, is checked without a set.
-  const done0 = outcome.done ?? [];
-  if ((outcome.retry ?? []).length === 0 && done0.length === delivered.length) {
+  if ((outcome.retry ?? []).length === 0 && answered.length === delivered.length) {
     let same = true;
-    for (let i = 0; i < delivered.length && same; i++) same = done0[i] === delivered[i];
+    for (let i = 0; i < delivered.length && same; i++) same = answered[i] === delivered[i];
     if (same) return { done: [...delivered], retry: [], unanswered: [] };
   }
   const open = new Set(delivered);
@@ -30,7 +30,7 @@ export function checkOutcome(delivered: readonly string[], outcome: BatchOutcome
     retry.push({ id: r.id, delayMs: delay });
   }
   const done: string[] = [];
-  for (const id of outcome.done ?? []) if (open.delete(id)) done.push(id);
+  for (const id of answered) if (open.delete(id)) done.push(id);
   return { done, retry, unanswered: [...open] };
 }
 

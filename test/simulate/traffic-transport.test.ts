@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTrafficSimulation } from '../../src/simulate/traffic/traffic-simulation.js';
+import { fakeTime } from '../support/fake-time.js';
 import { eventually, type LivePolder, startLivePolder } from '../support/mqtt.js';
 import { ADMIN_TOKEN } from '../support/polder.js';
 
@@ -12,20 +13,6 @@ import { ADMIN_TOKEN } from '../support/polder.js';
  * with an admin key. The HTTP side talks to a stand-in of the documented API (the real routes
  * are another part's); the MQTT side to a real Polder.
  */
-/**
- * A clock that moves only when the simulation sleeps: how many uplinks go out is rate × duration,
- * whatever the machine's load (the transports stay real).
- */
-function pacedTime() {
-  let now = Date.now();
-  return {
-    clock: () => now,
-    sleep: async (ms: number) => {
-      now += Math.max(1, ms);
-    },
-  };
-}
-
 interface Recorded {
   pipelineId: string;
   headers: http.IncomingHttpHeaders;
@@ -92,7 +79,8 @@ describe('simulated traffic over HTTP (documented API)', () => {
       rate: 200,
       devices: 8,
       durationS: 0.5,
-      ...pacedTime(),
+      // How many uplinks go out is rate × duration, whatever the load; the transports stay real.
+      ...fakeTime(Date.now()),
     });
     await sim.done;
     expect(api.created.map((c) => c.name)).toEqual(['sim-chirpstack', 'sim-power', 'sim-weather']);
@@ -145,7 +133,8 @@ describe('simulated traffic over MQTT to Polder’s embedded broker', () => {
       rate: 100,
       devices: 4,
       durationS: 0.3,
-      ...pacedTime(),
+      // How many uplinks go out is rate × duration, whatever the load; the transports stay real.
+      ...fakeTime(Date.now()),
       transport: 'mqtt',
       mqttUrl: t.brokerUrl,
       // The pipelines API is not part of this test: any ids do.

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from './poll.js';
+import { reachable } from './services.js';
 
 export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
 
@@ -48,22 +50,15 @@ export async function startDynsecMosquitto(): Promise<{
   child.once('exit', () => {
     exited = true;
   });
-  // Listening within 30 s, or a clear error here (not a refused connection later).
-  for (const deadline = Date.now() + 30_000; ; ) {
-    if (exited) throw new Error(`mosquitto -c ${conf} exited before listening on ${port}`);
-    const up = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
+  // Listening, or a clear error here (not a refused connection later).
+  try {
+    await eventually(`mosquitto listening on ${port}`, () => {
+      if (exited) throw new Error(`mosquitto -c ${conf} exited before listening on ${port}`);
+      return reachable(`mqtt://127.0.0.1:${port}`);
     });
-    if (up) break;
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`mosquitto -c ${conf} is not listening on ${port} after 30 s`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  } catch (err) {
+    child.kill();
+    throw err;
   }
   return {
     port,

@@ -15,7 +15,8 @@ export type ServiceName = keyof typeof SERVICES;
 
 const cache = new Map<ServiceName, Promise<boolean>>();
 
-function reachable(url: string): Promise<boolean> {
+/** Whether something accepts a TCP connection at the URL's host and port (within 2 s). */
+export function reachable(url: string): Promise<boolean> {
   const u = new URL(url);
   return new Promise((resolve) => {
     const socket = net.connect({ host: u.hostname, port: Number(u.port) }, () => {

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { fakeTime } from '../../../test/support/fake-time.js';
 import type { PipelineAdmin } from './pipeline-admin.js';
 import type { SendResult, UplinkSender } from './senders.js';
 import { startTrafficSimulation } from './traffic-simulation.js';
 import type { Uplink } from './uplink.js';
-
-/** A clock that only moves when the simulation sleeps: pacing is checked by counting, not timing. */
-function fakeTime(start = Date.UTC(2026, 0, 5, 12)) {
-  let now = start;
-  return {
-    clock: () => now,
-    sleep: async (ms: number) => {
-      now += Math.max(1, ms);
-    },
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
-}
 
 const admin = (): PipelineAdmin & { specs: string[] } => {
   const specs: string[] = [];
