@@ -79,8 +79,10 @@ export const TRACE_FOLD_CHUNK = 50_000;
 export function sqliteTraceDeviceFolder(sqlite: BetterSqlite3.Database): (limit: number) => number {
   const readMark = sqlite.prepare<[], number>('select folded_rowid from trace_device_folds where id = 1').pluck();
   const readTop = sqlite.prepare<[], number>('select coalesce(max(rowid), 0) from traces').pluck();
+  // In the table's key order: each device's entries go in one after the other, to the same leaf page.
   const fill = sqlite.prepare<[number, number]>(`insert or ignore into trace_devices (org_id, device_id, received_at, id)
-    select org_id, device_id, received_at, id from traces where rowid > ? and rowid <= ? and device_id is not null`);
+    select org_id, device_id, received_at, id from traces where rowid > ? and rowid <= ? and device_id is not null
+    order by org_id, device_id, received_at, id`);
   const setMark = sqlite.prepare<[number]>('update trace_device_folds set folded_rowid = ? where id = 1');
   return (limit) => {
     const mark = readMark.get() ?? 0;

@@ -238,9 +238,8 @@ export class KyselyTraceStore implements TraceStore {
         select t.rowid from orgs cross join traces t on t.org_id = orgs.id and t.received_at < ${before} limit ${limit})`.execute(
         trx,
       );
+      // Their entries in trace_devices go with them (trigger traces_deleted, migration 20261205-1600-trace-devices-exact).
       const removed = Number(res.numAffectedRows ?? 0);
-      await sql`delete from trace_devices where (org_id, device_id, received_at, id) in
-        (select org_id, device_id, received_at, id from trace_devices where received_at < ${before} limit ${limit})`.execute(trx);
       // Rowids of deleted traces may be given again: the fold mark never stays above the newest left.
       await sql`update trace_device_folds set folded_rowid = min(folded_rowid, (select coalesce(max(rowid), 0) from traces))
         where id = 1`.execute(trx);
@@ -258,14 +257,13 @@ export class KyselyTraceStore implements TraceStore {
     return this.fold();
   }
 
-  /** SQLite: a device's traces through `trace_devices`; an entry whose trace has another device now is left out. */
+  /** SQLite: a device's traces through `trace_devices` (an entry per folded trace, under the device it has now). */
   private ofDevice(orgId: string, deviceId: string, f: TraceFilter) {
     let q = this.db
       .selectFrom('trace_devices as d')
       .innerJoin('traces as t', 't.id', 'd.id')
       .where('d.org_id', '=', orgId)
-      .where('d.device_id', '=', deviceId)
-      .whereRef('t.device_id', '=', 'd.device_id');
+      .where('d.device_id', '=', deviceId);
     if (f.pipelineId !== undefined) q = q.where('t.pipeline_id', '=', f.pipelineId);
     if (f.status !== undefined) q = q.where('t.status', '=', f.status);
     if (f.start !== undefined) q = q.where('d.received_at', '>=', f.start);

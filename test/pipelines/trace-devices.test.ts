@@ -39,6 +39,10 @@ describe.each([
   });
   const ofDevice = async (deviceId: string, limit = 100) =>
     (await store.list(org, { deviceId }, { limit })).items.map((t) => t.id);
+  const entries = async () =>
+    new Map(
+      (await tdb.database.db.selectFrom('trace_devices').select(['id', 'device_id']).execute()).map((r) => [r.id, r.device_id]),
+    );
   const folds = async () =>
     (await tdb.database.db.selectFrom('trace_device_folds').selectAll().execute()).map((r) => r.folded_rowid);
 
@@ -83,14 +87,23 @@ describe.each([
     ]);
     expect(await ofDevice(b)).toEqual([moved.id, t.id]);
     expect(await ofDevice(a)).toEqual([]);
+    // One entry per trace, under its device now: the one under `a` went when the device changed.
+    expect(await entries()).toEqual(new Map([[moved.id, b], [t.id, b]]));
+    // A device taken away (null) takes the entry with it.
+    await store.write([{ ...moved, deviceId: null, attempts: 3 }]);
+    expect(await entries()).toEqual(new Map([[t.id, b]]));
+    expect(await ofDevice(b)).toEqual([t.id]);
   });
 
   it('retention removes the entries with their traces; rowids given again after it are folded', async () => {
     const old = [trace(a), trace(a)];
-    await store.write(old);
+    const kept = trace(b, { receivedAt: at + 1_000 });
+    await store.write([...old, kept]);
     expect(await ofDevice(a)).toHaveLength(2);
     expect(await store.deleteBefore(at, 100)).toBe(2);
-    expect(await tdb.database.db.selectFrom('trace_devices').selectAll().execute()).toEqual([]);
+    expect(await entries()).toEqual(new Map([[kept.id, b]]));
+    expect(await store.deleteBefore(at + 2_000, 100)).toBe(1);
+    expect(await entries()).toEqual(new Map());
     // The table is empty: SQLite gives the next trace rowid 1 again, below the mark it had.
     const fresh = trace(a);
     await store.write([fresh]);

@@ -28,6 +28,7 @@ import { traceDevices } from './20261204-0840-trace-devices.js';
 import { measurementsRecent } from './20261204-1430-measurements-recent.js';
 import { traceIndexes } from './20261204-1800-trace-indexes.js';
 import { recentByTime } from './20261205-0900-recent-by-time.js';
+import { traceDevicesExact } from './20261205-1600-trace-devices-exact.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -63,5 +64,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261204-1430-measurements-recent': measurementsRecent(dialect),
     '20261204-1800-trace-indexes': traceIndexes(dialect),
     '20261205-0900-recent-by-time': recentByTime(dialect),
+    '20261205-1600-trace-devices-exact': traceDevicesExact(dialect),
   };
 }
