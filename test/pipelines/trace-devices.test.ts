@@ -88,7 +88,12 @@ describe.each([
     expect(await ofDevice(b)).toEqual([moved.id, t.id]);
     expect(await ofDevice(a)).toEqual([]);
     // One entry per trace, under its device now: the one under `a` went when the device changed.
-    expect(await entries()).toEqual(new Map([[moved.id, b], [t.id, b]]));
+    expect(await entries()).toEqual(
+      new Map([
+        [moved.id, b],
+        [t.id, b],
+      ]),
+    );
     // A device taken away (null) takes the entry with it.
     await store.write([{ ...moved, deviceId: null, attempts: 3 }]);
     expect(await entries()).toEqual(new Map([[t.id, b]]));
