@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Migrator, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { openDatabase } from '../../src/db/database.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
@@ -174,7 +174,9 @@ describe('migration 20261205-0900-recent-by-time on a database with recent rows'
       put('measurements_recent', a, 1000);
       put('measurements_recent', b, 500);
       put('measurements_recent', b, 2000);
-      expect(await migrateToLatest(database)).toEqual(['20261205-0900-recent-by-time']);
+      const upgrade = await migrator.migrateTo('20261205-0900-recent-by-time');
+      expect(upgrade.error).toBeUndefined();
+      expect(upgrade.results?.map((r) => r.migrationName)).toEqual(['20261205-0900-recent-by-time']);
       const sqlite = database.sqlite;
       expect(sqlite.prepare('select datastream_id, time from measurements_recent').raw().all()).toEqual([
         [b, T0 + 500],

@@ -1,4 +1,8 @@
+import os from 'node:os';
+import { Migrator } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { migrations } from '../../src/db/migrations/index.js';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import type { TraceRecord } from '../../src/pipelines/pipelines.js';
 import { KyselyTraceStore } from '../../src/pipelines/traces.store.js';
@@ -134,5 +138,58 @@ describe.each([
     expect(rows).toHaveLength(58);
     const byId = new Map(rows.map((r) => [r.id, r.device_id]));
     for (const t of [...many, ...more, late]) expect(byId.get(t.id)).toBe(t.deviceId);
+  });
+});
+
+describe('migration 20261205-1600-trace-devices-exact on a database with folded traces', () => {
+  it('removes the entries left under a device a trace no longer has, and the index by time', async () => {
+    const database = openDatabase({ url: 'sqlite::memory:', dataDir: os.tmpdir() });
+    try {
+      const migrator = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => migrations(database.dialect) },
+        allowUnorderedMigrations: true,
+      });
+      expect((await migrator.migrateTo('20261205-0900-recent-by-time')).error).toBeUndefined();
+      if (database.dialect !== 'sqlite') throw new Error('sqlite expected');
+      const store = new KyselyTraceStore(database);
+      const org = uuidv7();
+      const [a, b] = [uuidv7(), uuidv7()];
+      const trace = (id: string, deviceId: string | null): TraceRecord => ({
+        id,
+        orgId: org,
+        pipelineId: uuidv7(),
+        deviceId,
+        status: 'stored',
+        receivedAt: 1_000,
+        finishedAt: 1_001,
+        attempts: 1,
+        transport: { kind: 'http' },
+        steps: [],
+        error: null,
+        measurements: 1,
+        message: null,
+      });
+      const [kept, moved] = [uuidv7(), uuidv7()];
+      await store.write([trace(kept, a), trace(moved, a)]);
+      expect(await store.foldDevices()).toBe(2);
+      // The old trigger added the entry under b and left the one under a.
+      await store.write([{ ...trace(moved, b), attempts: 2 }]);
+      // Each entry as `trace@device`, sorted.
+      const entries = () =>
+        (database.sqlite.prepare('select id, device_id from trace_devices').raw().all() as string[][])
+          .map(([id, device]) => `${id}@${device}`)
+          .sort();
+      expect(entries()).toEqual([`${kept}@${a}`, `${moved}@${a}`, `${moved}@${b}`].sort());
+      expect(await migrateToLatest(database)).toContain('20261205-1600-trace-devices-exact');
+      expect(entries()).toEqual([`${kept}@${a}`, `${moved}@${b}`].sort());
+      const indexes = database.sqlite
+        .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'trace_devices'")
+        .pluck()
+        .all();
+      expect(indexes).not.toContain('trace_devices_received');
+    } finally {
+      await database.close();
+    }
   });
 });
