@@ -1,13 +1,10 @@
-import os from 'node:os';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/database.js';
-import { migrations } from '../../src/db/migrations/index.js';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
 import { MOVE_RECENT_ROWS, sqliteMeasurementWriter } from '../../src/measurements/measurement-writer.sqlite.js';
 import type { Measurement, MeasurementStore } from '../../src/measurements/measurements.js';
-import { sqliteDatabase, sqliteMemoryDatabase, type TestDatabase } from '../support/databases.js';
+import { sqliteDatabase, sqliteDatabaseAt, sqliteMemoryDatabase, type TestDatabase } from '../support/databases.js';
 import { createDatastream, createOrganisation } from '../support/fixtures.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -155,16 +152,8 @@ describe.each([
 
 describe('migration 20261205-0900-recent-by-time on a database with recent rows', () => {
   it('keeps every recent row, lists their datastreams, and reads them through the view', async () => {
-    const database = openDatabase({ url: 'sqlite::memory:', dataDir: os.tmpdir() });
+    const { database, migrator } = await sqliteDatabaseAt('20261204-1800-trace-indexes');
     try {
-      const migrator = new Migrator({
-        db: database.db,
-        provider: { getMigrations: async () => migrations(database.dialect) },
-        allowUnorderedMigrations: true,
-      });
-      const before = await migrator.migrateTo('20261204-1800-trace-indexes');
-      expect(before.error).toBeUndefined();
-      if (database.dialect !== 'sqlite') throw new Error('sqlite expected');
       const org = await createOrganisation(database.db, 'upgrade', 7);
       const [a, b] = [(await createDatastream(database.db, org)).id, (await createDatastream(database.db, org)).id];
       // Rows of the old layout: recent (ordered by datastream) and folded.

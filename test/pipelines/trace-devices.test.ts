@@ -1,14 +1,12 @@
-import os from 'node:os';
-import { Migrator } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { migrations } from '../../src/db/migrations/index.js';
+import { migrateToLatest } from '../../src/db/database.js';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import type { TraceRecord } from '../../src/pipelines/pipelines.js';
 import { KyselyTraceStore } from '../../src/pipelines/traces.store.js';
 import { sqliteTraceDeviceFolder } from '../../src/pipelines/traces.store.sqlite.js';
 import { uuidv7 } from '../../src/shared/ids.js';
-import { sqliteDatabase, sqliteMemoryDatabase, type TestDatabase } from '../support/databases.js';
+import { sqliteDatabase, sqliteDatabaseAt, sqliteMemoryDatabase, type TestDatabase } from '../support/databases.js';
+import { storedTrace } from '../support/fixtures.js';
 
 /**
  * SQLite lists a device's traces through `trace_devices`, filled from the appended traces in
@@ -25,22 +23,8 @@ describe.each([
   const pipeline = uuidv7();
   const [a, b] = [uuidv7(), uuidv7()];
   let at = 1_000;
-  const trace = (deviceId: string | null, over: Partial<TraceRecord> = {}): TraceRecord => ({
-    id: uuidv7(),
-    orgId: org,
-    pipelineId: pipeline,
-    deviceId,
-    status: 'stored',
-    receivedAt: at++,
-    finishedAt: at,
-    attempts: 1,
-    transport: { kind: 'http' },
-    steps: [],
-    error: null,
-    measurements: 1,
-    message: null,
-    ...over,
-  });
+  const trace = (deviceId: string | null, over: Partial<TraceRecord> = {}): TraceRecord =>
+    storedTrace(org, at++, { pipelineId: pipeline, deviceId, ...over });
   const ofDevice = async (deviceId: string, limit = 100) =>
     (await store.list(org, { deviceId }, { limit })).items.map((t) => t.id);
   const entries = async () =>
@@ -143,46 +127,24 @@ describe.each([
 
 describe('migration 20261205-1600-trace-devices-exact on a database with folded traces', () => {
   it('removes the entries left under a device a trace no longer has, and the index by time', async () => {
-    const database = openDatabase({ url: 'sqlite::memory:', dataDir: os.tmpdir() });
+    const { database } = await sqliteDatabaseAt('20261205-0900-recent-by-time');
     try {
-      const migrator = new Migrator({
-        db: database.db,
-        provider: { getMigrations: async () => migrations(database.dialect) },
-        allowUnorderedMigrations: true,
-      });
-      expect((await migrator.migrateTo('20261205-0900-recent-by-time')).error).toBeUndefined();
-      if (database.dialect !== 'sqlite') throw new Error('sqlite expected');
       const store = new KyselyTraceStore(database);
       const org = uuidv7();
       const [a, b] = [uuidv7(), uuidv7()];
-      const trace = (id: string, deviceId: string | null): TraceRecord => ({
-        id,
-        orgId: org,
-        pipelineId: uuidv7(),
-        deviceId,
-        status: 'stored',
-        receivedAt: 1_000,
-        finishedAt: 1_001,
-        attempts: 1,
-        transport: { kind: 'http' },
-        steps: [],
-        error: null,
-        measurements: 1,
-        message: null,
-      });
-      const [kept, moved] = [uuidv7(), uuidv7()];
-      await store.write([trace(kept, a), trace(moved, a)]);
+      const [kept, moved] = [storedTrace(org, 1_000, { deviceId: a }), storedTrace(org, 1_001, { deviceId: a })];
+      await store.write([kept, moved]);
       expect(await store.foldDevices()).toBe(2);
       // The old trigger added the entry under b and left the one under a.
-      await store.write([{ ...trace(moved, b), attempts: 2 }]);
+      await store.write([{ ...moved, deviceId: b, attempts: 2 }]);
       // Each entry as `trace@device`, sorted.
       const entries = () =>
         (database.sqlite.prepare('select id, device_id from trace_devices').raw().all() as string[][])
           .map(([id, device]) => `${id}@${device}`)
           .sort();
-      expect(entries()).toEqual([`${kept}@${a}`, `${moved}@${a}`, `${moved}@${b}`].sort());
+      expect(entries()).toEqual([`${kept.id}@${a}`, `${moved.id}@${a}`, `${moved.id}@${b}`].sort());
       expect(await migrateToLatest(database)).toContain('20261205-1600-trace-devices-exact');
-      expect(entries()).toEqual([`${kept}@${a}`, `${moved}@${b}`].sort());
+      expect(entries()).toEqual([`${kept.id}@${a}`, `${moved.id}@${b}`].sort());
       const indexes = database.sqlite
         .prepare("select name from sqlite_master where type = 'index' and tbl_name = 'trace_devices'")
         .pluck()

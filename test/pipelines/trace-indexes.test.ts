@@ -4,6 +4,7 @@ import type { TraceRecord, TraceStatus } from '../../src/pipelines/pipelines.js'
 import { KyselyTraceStore } from '../../src/pipelines/traces.store.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 import { availableDialects, openTestDatabase, sqliteDatabase, type TestDatabase } from '../support/databases.js';
+import { storedTrace } from '../support/fixtures.js';
 
 /**
  * SQLite indexes traces by status only where they are not `stored`, and has no index of
@@ -15,21 +16,8 @@ const STATUSES: TraceStatus[] = ['stored', 'skipped', 'retrying', 'failed'];
 const orgs = [uuidv7(), uuidv7(), uuidv7()];
 const pipeline = uuidv7();
 let at = 1_000;
-const trace = (orgId: string, status: TraceStatus, receivedAt = at++): TraceRecord => ({
-  id: uuidv7(),
-  orgId,
-  pipelineId: pipeline,
-  deviceId: null,
-  status,
-  receivedAt,
-  finishedAt: receivedAt + 1,
-  attempts: 1,
-  transport: { kind: 'http' },
-  steps: [],
-  error: null,
-  measurements: 0,
-  message: null,
-});
+const trace = (orgId: string, status: TraceStatus, receivedAt = at++): TraceRecord =>
+  storedTrace(orgId, receivedAt, { pipelineId: pipeline, status, measurements: 0 });
 
 describe.each(dialects)('trace listings by status and retention on %s', (dialect) => {
   let tdb: TestDatabase;

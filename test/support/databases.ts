@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Migrator } from 'kysely';
 import pg from 'pg';
 import { type Database, migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { migrations } from '../../src/db/migrations/index.js';
 import { SERVICES, serviceAvailable } from './services.js';
 
 /** A migrated, empty database of one dialect, and how to throw it away. */
@@ -39,6 +41,25 @@ export async function sqliteMemoryDatabase(): Promise<TestDatabase> {
 }
 
 /** A fresh PostgreSQL database with a random name, dropped afterwards; tests never share one. */
+/**
+ * A SQLite `:memory:` database migrated up to `migration` only, for upgrade tests: they put rows of
+ * the old layout in, then run the migrations after it (`migrator.migrateTo`, or migrateToLatest).
+ */
+export async function sqliteDatabaseAt(
+  migration: string,
+): Promise<{ database: Extract<Database, { dialect: 'sqlite' }>; migrator: Migrator }> {
+  const database = openDatabase({ url: 'sqlite::memory:', dataDir: os.tmpdir() });
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => migrations(database.dialect) },
+    allowUnorderedMigrations: true,
+  });
+  const { error } = await migrator.migrateTo(migration);
+  if (error) throw error;
+  if (database.dialect !== 'sqlite') throw new Error('sqlite expected');
+  return { database, migrator };
+}
+
 export async function postgresDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: SERVICES.postgres.url });
   await admin.connect();

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Schema } from '../../src/db/schema.js';
+import type { TraceRecord } from '../../src/pipelines/pipelines.js';
 import { uuidv7 } from '../../src/shared/ids.js';
 
 /**
@@ -119,3 +120,21 @@ export async function createDatastream(
     .executeTakeFirstOrThrow();
   return { id: Number(row.id), deviceId, sensorId };
 }
+
+/** The trace of an HTTP uplink that was stored: received at `receivedAt`, finished 1 ms later; `over` sets the rest. */
+export const storedTrace = (orgId: string, receivedAt: number, over: Partial<TraceRecord> = {}): TraceRecord => ({
+  id: uuidv7(),
+  orgId,
+  pipelineId: uuidv7(),
+  deviceId: null,
+  status: 'stored',
+  receivedAt,
+  finishedAt: receivedAt + 1,
+  attempts: 1,
+  transport: { kind: 'http' },
+  steps: [],
+  error: null,
+  measurements: 1,
+  message: null,
+  ...over,
+});
