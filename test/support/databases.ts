@@ -40,7 +40,6 @@ export async function sqliteMemoryDatabase(): Promise<TestDatabase> {
   return { database, url: 'sqlite::memory:', drop: () => database.close() };
 }
 
-/** A fresh PostgreSQL database with a random name, dropped afterwards; tests never share one. */
 /**
  * A SQLite `:memory:` database migrated up to `migration` only, for upgrade tests: they put rows of
  * the old layout in, then run the migrations after it (`migrator.migrateTo`, or migrateToLatest).
@@ -60,6 +59,7 @@ export async function sqliteDatabaseAt(
   return { database, migrator };
 }
 
+/** A fresh PostgreSQL database with a random name, dropped afterwards; tests never share one. */
 export async function postgresDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: SERVICES.postgres.url });
   await admin.connect();
