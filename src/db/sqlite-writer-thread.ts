@@ -136,6 +136,10 @@ port.on('message', (req: WriterRequest) => {
       case 'fold-trace-devices':
         foldAll(req.id, 0);
         return;
+      case 'move-recent':
+        // Not synced, as the moves this thread makes itself (moveRecentSoon).
+        port.postMessage({ id: req.id, result: commit(() => measurements.moveRecent()) } satisfies WriterAnswer);
+        return;
       case 'close':
         if (syncing) flush();
         if (wal !== undefined) fs.closeSync(wal);

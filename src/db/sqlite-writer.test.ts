@@ -102,6 +102,15 @@ describe('SqliteWriter (the hot path commits on a worker thread)', () => {
       expect([count(database, 'measurements'), count(database, 'traces'), count(database, 'rollups')]).toEqual([0, 0, 0]);
       expect(await takes([row], [trace('a'), trace('b')])).toEqual([row]);
       expect([count(database, 'measurements'), count(database, 'traces'), count(database, 'rollups')]).toEqual([1, 2, 1]);
+      // The first batch's rows move at once (a previous run may have left some); a later row is
+      // counted in the stored rollups when it moves: here, when a reader asks for rollups.
+      const next = { datastreamId: 1, time: T0 + 1, value: 3 };
+      expect(await takes([next], [trace('c')])).toEqual([next]);
+      const stored = () => (database.dialect === 'sqlite' ? database.sqlite.prepare('select count, sum from rollups').all() : []);
+      expect(stored()).toEqual([{ count: 1, sum: 2 }]);
+      const minute = await store.readRollups({ datastreamId: 1, from: T0 - 60_000, to: T0 + 60_000 }, 60, 'asc', 10);
+      expect(minute.map((r) => [r.count, r.sum])).toEqual([[2, 5]]);
+      expect(stored()).toEqual([{ count: 2, sum: 5 }]);
     }
   });
 

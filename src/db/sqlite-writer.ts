@@ -22,6 +22,7 @@ export type WriterRequest =
   | { id: number; op: 'measurements'; triples: Float64Array; traces?: readonly TraceRow[] | undefined }
   | { id: number; op: 'traces'; rows: readonly TraceRow[] }
   | { id: number; op: 'fold-trace-devices' }
+  | { id: number; op: 'move-recent' }
   | { id: number; op: 'close' };
 
 export interface WriterAnswer {
@@ -84,6 +85,15 @@ export class SqliteWriter {
    */
   foldTraceDevices(): Promise<number> {
     return this.call({ id: 0, op: 'fold-trace-devices' }) as Promise<number>;
+  }
+
+  /**
+   * Moves the recent measurements into the ordered table with their rollups now
+   * (measurements/measurement-writer.sqlite.ts moveRecent), after the calls before it; answers
+   * how many rows moved. For readers of rollups, which count moved rows only.
+   */
+  moveRecent(): Promise<number> {
+    return this.call({ id: 0, op: 'move-recent' }) as Promise<number>;
   }
 
   /** Stops the thread once its calls are answered (its connection closed); later calls reject. */

@@ -15,20 +15,30 @@ export const deleteRange = (table = 'measurements') => `delete from ${table} whe
 /** Deletes the rollups of one size whose bucket starts in [from, to). Params: datastream, size, from, to. */
 export const DELETE_ROLLUPS = 'delete from rollups where datastream_id = ? and size = ? and bucket >= ? and bucket < ?';
 
+/** Tables of raw rows that rollups are rebuilt from. */
+export type RollupRows = 'measurements' | 'measurements_folded';
+
 /**
- * Rebuilds the rollups of one size from the raw rows in [from, to) (bucket-aligned), one per
- * bucket holding rows; first/last values read back by the primary key. Params: size, width ms,
- * datastream, from, to.
+ * The raw rows a dialect's stored rollups count: on SQLite those moved out of the recent table
+ * (measurement-writer.sqlite.ts moveRecent upserts their rollups; a recent row counts once it moves).
  */
-export const REBUILD_ROLLUPS = `insert into rollups
+export const rollupRowsOf = (dialect: 'sqlite' | 'postgres'): RollupRows =>
+  dialect === 'sqlite' ? 'measurements_folded' : 'measurements';
+
+/**
+ * Rebuilds the rollups of one size from the raw rows of `table` in [from, to) (bucket-aligned),
+ * one per bucket holding rows; first/last values read back by the primary key. Params: size,
+ * width ms, datastream, from, to.
+ */
+export const rebuildRollups = (table: RollupRows = 'measurements') => `insert into rollups
   (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)
   select g.ds, cast(? as integer), g.bucket, g.n, g.s, g.mn, g.mx, g.ft,
-    (select f.value from measurements f where f.datastream_id = g.ds and f.time = g.ft),
+    (select f.value from ${table} f where f.datastream_id = g.ds and f.time = g.ft),
     g.lt,
-    (select l.value from measurements l where l.datastream_id = g.ds and l.time = g.lt)
+    (select l.value from ${table} l where l.datastream_id = g.ds and l.time = g.lt)
   from (select ds, bucket, count(*) as n, sum(value) as s, min(value) as mn, max(value) as mx,
       min(time) as ft, max(time) as lt
-    from (select datastream_id as ds, time - time % cast(? as bigint) as bucket, time, value from measurements
+    from (select datastream_id as ds, time - time % cast(? as bigint) as bucket, time, value from ${table}
       where datastream_id = ? and time >= ? and time < ?) r
     group by ds, bucket) g`;
 

@@ -13,7 +13,7 @@ import {
   readMeasurementsBinary,
 } from './measurement-copy.postgres.js';
 import { PartitionManager } from './measurement-partitions.postgres.js';
-import { DELETE_ROLLUPS, deleteRange, numbered, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
+import { DELETE_ROLLUPS, deleteRange, numbered, rebuildRollups, replacementRows, rollupRanges } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET, ROLLUP_COLUMNS } from './measurement-store.base.js';
 import type { Columns, Measurement, Order, Partition, Range, Rollup, TraceRows } from './measurements.js';
 import { bucketStart, foldedRollups, foldMarkAt, MINUTE, rollupsToUpsert } from './rollups.js';
@@ -77,6 +77,8 @@ const ROLLUPS_OF_ALL = `select ${ROLLUP_COLUMNS} from datastreams d
   cross join lateral (select * from rollups r where r.datastream_id = d.id and r.size = $1 and r.bucket >= $2 and r.bucket < $3) r`;
 const ROLLUPS_OF_SOME = `select ${ROLLUP_COLUMNS} from rollups r
   where r.datastream_id = any($1::bigint[]) and r.size = $2 and r.bucket >= $3 and r.bucket < $4`;
+/** measurement-replace.ts's rebuild, numbered. */
+const REBUILD_ROLLUPS = numbered(rebuildRollups());
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -231,7 +233,7 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
           ]);
         for (const b of rollupRanges(from, to)) {
           await client.query(numbered(DELETE_ROLLUPS), [datastreamId, b.size, b.from, b.to]);
-          await client.query(numbered(REBUILD_ROLLUPS), [b.size, b.width, datastreamId, b.from, b.to]);
+          await client.query(REBUILD_ROLLUPS, [b.size, b.width, datastreamId, b.from, b.to]);
         }
         await client.query('commit');
         return fresh;

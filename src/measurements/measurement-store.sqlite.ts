@@ -5,7 +5,14 @@ import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
 import type { SqliteWriter } from '../db/sqlite-writer.js';
 import { sqliteTraceUpserter } from '../pipelines/traces.store.sqlite.js';
 import { sqliteColumnReader } from './measurement-columns.sqlite.js';
-import { DELETE_ROLLUPS, deleteRange, REBUILD_ROLLUPS, replacementRows, rollupRanges } from './measurement-replace.js';
+import {
+  DELETE_ROLLUPS,
+  deleteRange,
+  rebuildRollups,
+  replacementRows,
+  rollupRanges,
+  rollupRowsOf,
+} from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET } from './measurement-store.base.js';
 import {
   INSERT_MEASUREMENT,
@@ -14,7 +21,7 @@ import {
   type SqliteMeasurementWriter,
   sqliteMeasurementWriter,
 } from './measurement-writer.sqlite.js';
-import type { Columns, Measurement, Order, Partition, Range, RollupSize, TraceRows } from './measurements.js';
+import type { Agg, Columns, Measurement, Order, Partition, Range, Rollup, RollupSize, TraceRows } from './measurements.js';
 import { bucketStart, foldMarkAt } from './rollups.js';
 
 /**
@@ -62,15 +69,16 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 const STATEMENT_CACHE = 256;
+const REBUILD_ROLLUPS = rebuildRollups(rollupRowsOf('sqlite'));
 
 /**
- * SQLite: one prepared `insert or ignore` per row inside one transaction per batch; `changes`
- * tells which rows were new, and only those feed the rollups, upserted once per bucket in the
- * same transaction (measurement-writer.sqlite.ts). On a file database the batch is committed by
- * the database's writer thread (db/sqlite-writer.ts: its own connection, off the event loop);
- * else here, on the connection, through its SqliteCommitter. Either way one batch is one
- * IMMEDIATE transaction, which excludes a fold step's (the fold mark is read inside it), and
- * holds the batch's trace upserts when given (insertWithTraces).
+ * SQLite: the rows go into the recent table, 64 to a statement, inside one transaction per batch;
+ * `changes` tells which rows were new (measurement-writer.sqlite.ts). Their rollups are upserted
+ * when the rows move into the ordered table (see settle). On a file database the batch is
+ * committed by the database's writer thread (db/sqlite-writer.ts: its own connection, off the
+ * event loop); else here, on the connection, through its SqliteCommitter. Either way one batch is
+ * one IMMEDIATE transaction, and so is a move, which excludes a fold step's (the fold mark is read
+ * inside it); a batch holds its trace upserts when given (insertWithTraces).
  */
 export class SqliteMeasurementStore extends BaseMeasurementStore {
   private readonly insertRow: BetterSqlite3.Statement<[number, number, number]>;
@@ -79,6 +87,8 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
   private readonly readMark: BetterSqlite3.Statement<[], number>;
   private readonly commits: SqliteCommitter;
   private readonly columns: ReturnType<typeof sqliteColumnReader>;
+  private readonly recentOf: BetterSqlite3.Statement<[number], number>;
+  private readonly anyRecent: BetterSqlite3.Statement<[], number>;
   private upsertTraces: ((rows: TraceRows) => void) | undefined;
 
   constructor(
@@ -92,6 +102,48 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     this.columns = sqliteColumnReader(sqlite);
     this.commits = sqliteCommitter(sqlite);
     this.batches = sqliteMeasurementWriter(sqlite);
+    this.recentOf = sqlite.prepare<[number], number>('select 1 from recent_streams where datastream_id = ?').pluck();
+    this.anyRecent = sqlite.prepare<[], number>('select 1 from recent_streams limit 1').pluck();
+  }
+
+  /**
+   * The stored rollups count the rows moved out of the recent table only (the move upserts
+   * them: measurement-writer.sqlite.ts): before reading those of a datastream with recent rows
+   * (or, without one, before retention deletes raw rows), the recent rows move now, on the writer
+   * thread after the batches before (else here). A datastream without recent rows reads at once.
+   */
+  private async settle(datastreamId?: number): Promise<void> {
+    const pending = datastreamId === undefined ? this.anyRecent.get() : this.recentOf.get(datastreamId);
+    if (pending === undefined) return;
+    if (this.writer) await this.writer.moveRecent();
+    else await this.commits.write(() => this.batches.moveRecent(), false);
+  }
+
+  override async readRollups(range: Range, size: RollupSize, order: Order, limit: number): Promise<Rollup[]> {
+    if (range.from < range.to) await this.settle(range.datastreamId);
+    return super.readRollups(range, size, order, limit);
+  }
+
+  override async readRollupValues(range: Range, size: RollupSize, agg: Agg, order: Order, limit: number): Promise<Measurement[]> {
+    if (range.from < range.to) await this.settle(range.datastreamId);
+    return super.readRollupValues(range, size, agg, order, limit);
+  }
+
+  /** A fold step reads stored 1-minute rollups: the recent rows' first (and so moved at least once a fold). */
+  override async foldRollups(until: number): Promise<number> {
+    await this.settle();
+    return super.foldRollups(until);
+  }
+
+  /** Raw rows past retention go once their rollups are stored (settle). */
+  override async countExpired(archiveDays: number, cutoff: number): Promise<number> {
+    await this.settle();
+    return super.countExpired(archiveDays, cutoff);
+  }
+
+  override async deleteExpired(archiveDays: number, cutoff: number, chunk: number): Promise<number> {
+    await this.settle();
+    return super.deleteExpired(archiveDays, cutoff, chunk);
   }
 
   async insert(rows: readonly Measurement[]): Promise<Measurement[]> {
@@ -148,7 +200,8 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
   /**
    * MeasurementStore.replace: one IMMEDIATE transaction (synchronous, so nothing interleaves, a
    * fold step included): the range deleted, the rows inserted, each rollup size's buckets over the
-   * range deleted and rebuilt from the raw rows (measurement-replace.ts).
+   * range deleted and rebuilt from the raw rows (measurement-replace.ts) of the ordered table:
+   * the rows inserted, and any other recent row of those buckets, are counted when they move.
    */
   async replace(datastreamId: number, from: number, to: number, rows: readonly Measurement[]): Promise<Measurement[]> {
     const fresh = replacementRows(datastreamId, from, to, rows);

@@ -1,12 +1,23 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { NO_FOLD_MARK } from './measurement-store.base.js';
 import type { Measurement } from './measurements.js';
-import { rollupsToUpsert } from './rollups.js';
+import { FOLDED_SIZES, MINUTE } from './rollups.js';
 
-/** The merge of a batch's bucket into the stored one; first/last by time (see rollups.ts mergeInto). */
-const UPSERT_ROLLUP = `insert into rollups
+/**
+ * The recent rows' buckets of one size (before a time), merged into the stored ones: first/last
+ * by time (see rollups.ts mergeInto); first and last values read back by the recent table's key.
+ * In (datastream, bucket) order, the rollups' key order. Parameter: the time before which rows count.
+ */
+const moveRollupsSql = (size: number) => `insert into rollups
   (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  select g.ds, ${size}, g.bucket, g.n, g.s, g.mn, g.mx, g.ft,
+    (select f.value from measurements_recent f where f.time = g.ft and f.datastream_id = g.ds),
+    g.lt,
+    (select l.value from measurements_recent l where l.time = g.lt and l.datastream_id = g.ds)
+  from (select datastream_id as ds, time - time % ${size * 1000} as bucket, count(*) as n, sum(value) as s,
+      min(value) as mn, max(value) as mx, min(time) as ft, max(time) as lt
+    from measurements_recent where time < ? group by ds, bucket) g
+  where true
   on conflict (datastream_id, size, bucket) do update set
     count = count + excluded.count,
     sum = sum + excluded.sum,
@@ -37,7 +48,7 @@ export const ROWS_PER_INSERT = 64;
 /**
  * The recent rows (kept in time order: migration 20261205-0900-recent-by-time) into the table
  * ordered by (datastream, time), sorted into its order; then the recent table and its list of
- * datastreams emptied.
+ * datastreams emptied. Their rollups go first (migration 20261205-1900-rollups-at-move).
  */
 const MOVE_RECENT = `insert or ignore into measurements_folded (datastream_id, time, value)
   select datastream_id, time, value from measurements_recent order by datastream_id, time`;
@@ -56,7 +67,11 @@ export interface SqliteMeasurementWriter {
   insert(rows: readonly Measurement[]): Uint8Array;
   /** Whether MOVE_RECENT_ROWS rows went in since the last move (true before the first: the table may hold a previous run's). */
   readonly moveDue: boolean;
-  /** Moves every recent row into the ordered table, inside the caller's IMMEDIATE transaction; answers how many. */
+  /**
+   * Moves every recent row into the ordered table, inside the caller's IMMEDIATE transaction, its
+   * 1-minute rollups (and 1-hour and 1-day ones for rows before the fold mark) merged into the
+   * stored ones; answers how many.
+   */
   moveRecent(): number;
 }
 export const READ_FOLD_MARK = 'select folded_until from rollup_folds where id = 1';
@@ -64,12 +79,13 @@ export const READ_FOLD_MARK = 'select folded_until from rollup_folds where id = 
 /**
  * The hot path's inserts on SQLite, to run inside one IMMEDIATE transaction (the caller's): the
  * rows into `measurements_recent` ROWS_PER_INSERT to a statement (a lot with a row stored before
- * goes again one row at a time), `changes` telling which rows were new; only
- * those feed the rollups, upserted once per bucket: 1-minute buckets, and 1-hour and 1-day ones
- * for rows before the fold mark, read in the same transaction (rollups.ts rollupsToUpsert). And
- * the move of the recent rows, which the caller runs in a transaction of its own when due. Shared
- * by the store (`:memory:`) and the writer thread (db/sqlite-writer-thread.ts), so both paths run
- * the same statements.
+ * goes again one row at a time), `changes` telling which rows were new. And the move of the
+ * recent rows, which the caller runs in a transaction of its own when due (or when a reader of
+ * rollups asks for it: measurement-store.sqlite.ts): their rollups then, 1-minute buckets, and
+ * 1-hour and 1-day ones for rows before the fold mark, read in the same transaction (as
+ * rollups.ts rollupsToUpsert). Each rollup is upserted once per move, in key order, where it was
+ * once per batch. Shared by the store (`:memory:`) and the writer thread
+ * (db/sqlite-writer-thread.ts), so both paths run the same statements.
  */
 export function sqliteMeasurementWriter(sqlite: BetterSqlite3.Database): SqliteMeasurementWriter {
   const insertRow = sqlite.prepare<[number, number, number]>(INSERT_MEASUREMENT);
@@ -86,8 +102,9 @@ export function sqliteMeasurementWriter(sqlite: BetterSqlite3.Database): SqliteM
     }
     if (insertRows.run(params).changes !== ROWS_PER_INSERT) throw STORED_BEFORE;
   });
-  const upsertRollup = sqlite.prepare(UPSERT_ROLLUP);
   const readMark = sqlite.prepare<[], number>(READ_FOLD_MARK).pluck();
+  const minuteRollups = sqlite.prepare<[number]>(moveRollupsSql(MINUTE));
+  const lateRollups = FOLDED_SIZES.map((size) => sqlite.prepare<[number]>(moveRollupsSql(size)));
   const move = sqlite.prepare(MOVE_RECENT);
   const clear = sqlite.prepare(CLEAR_RECENT);
   const clearStreams = sqlite.prepare(CLEAR_RECENT_STREAMS);
@@ -98,6 +115,9 @@ export function sqliteMeasurementWriter(sqlite: BetterSqlite3.Database): SqliteM
       return sinceMove >= MOVE_RECENT_ROWS;
     },
     moveRecent() {
+      minuteRollups.run(NO_FOLD_MARK);
+      const mark = readMark.get() ?? NO_FOLD_MARK;
+      if (mark < NO_FOLD_MARK) for (const late of lateRollups) late.run(mark);
       move.run();
       const moved = clear.run().changes;
       clearStreams.run();
@@ -117,25 +137,7 @@ export function sqliteMeasurementWriter(sqlite: BetterSqlite3.Database): SqliteM
         }
       }
       for (; i < rows.length; i++) fresh[i] = insertOne(rows[i] as Measurement);
-      const inserted: Measurement[] = [];
-      for (let k = 0; k < rows.length; k++) if (fresh[k] === 1) inserted.push(rows[k] as Measurement);
-      sinceMove += inserted.length;
-      if (inserted.length === 0) return fresh;
-      for (const u of rollupsToUpsert(inserted, readMark.get() ?? NO_FOLD_MARK)) {
-        upsertRollup.run(
-          u.datastreamId,
-          u.size,
-          u.bucket,
-          u.count,
-          u.sum,
-          u.min,
-          u.max,
-          u.firstTime,
-          u.firstValue,
-          u.lastTime,
-          u.lastValue,
-        );
-      }
+      for (const f of fresh) sinceMove += f;
       return fresh;
     },
   };

@@ -29,6 +29,7 @@ import { measurementsRecent } from './20261204-1430-measurements-recent.js';
 import { traceIndexes } from './20261204-1800-trace-indexes.js';
 import { recentByTime } from './20261205-0900-recent-by-time.js';
 import { traceDevicesExact } from './20261205-1600-trace-devices-exact.js';
+import { rollupsAtMove } from './20261205-1900-rollups-at-move.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -65,5 +66,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261204-1800-trace-indexes': traceIndexes(dialect),
     '20261205-0900-recent-by-time': recentByTime(dialect),
     '20261205-1600-trace-devices-exact': traceDevicesExact(dialect),
+    '20261205-1900-rollups-at-move': rollupsAtMove(dialect),
   };
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Schema } from '../../db/schema.js';
 import { deviceWrites } from '../../devices/device-writes.store.js';
+import type { RollupRows } from '../../measurements/measurement-replace.js';
 import { ROLLUP_SIZES } from '../../measurements/measurements.js';
 import { fromJsonColumn, toJsonColumn } from '../../shared/json.js';
 import { valueKindOf } from '../../shared/values.js';
@@ -23,6 +24,8 @@ export class StaUpdater {
     private readonly db: Tx,
     private readonly orgId: string,
     private readonly now: number,
+    /** The raw rows stored rollups count (measurement-replace.ts rollupRowsOf). */
+    private readonly rollupRows: RollupRows = 'measurements',
   ) {}
 
   /** Puts a device at a Location (its place columns) and records the placement as a HistoricalLocation. */
@@ -36,7 +39,7 @@ export class StaUpdater {
     const id = String(row.id);
     const str = (f: string) => optionalString(body, f, bad);
     await (this.db as Kysely<Schema>).transaction().execute(async (tx) => {
-      const self = new StaUpdater(tx, this.orgId, this.now);
+      const self = new StaUpdater(tx, this.orgId, this.now, this.rollupRows);
       switch (set.name) {
         case 'Things': {
           const properties = optionalObject(body, 'properties', bad);
@@ -183,7 +186,7 @@ export class StaUpdater {
             .where('datastream_id', '=', key.dsId)
             .where('time', '=', key.time)
             .execute();
-          await recomputeRollups(tx, key.dsId, key.time);
+          await recomputeRollups(tx, this.rollupRows, key.dsId, key.time);
           return;
         }
       }
@@ -240,7 +243,7 @@ export class StaUpdater {
           if (!key) return;
           await tx.deleteFrom('measurement_values').where('datastream_id', '=', key.dsId).where('time', '=', key.time).execute();
           await tx.deleteFrom('measurements').where('datastream_id', '=', key.dsId).where('time', '=', key.time).execute();
-          await recomputeRollups(tx, key.dsId, key.time);
+          await recomputeRollups(tx, this.rollupRows, key.dsId, key.time);
           return;
         }
         case 'Locations':
@@ -267,7 +270,7 @@ export class StaUpdater {
 }
 
 /** Rebuilds the rollups of the buckets holding `time` from the raw rows left (after an edit or a delete). */
-async function recomputeRollups(tx: Tx, dsId: number, time: number) {
+async function recomputeRollups(tx: Tx, table: RollupRows, dsId: number, time: number) {
   for (const size of ROLLUP_SIZES) {
     const bucket = Math.floor(time / (size * 1000)) * size * 1000;
     await tx
@@ -277,7 +280,7 @@ async function recomputeRollups(tx: Tx, dsId: number, time: number) {
       .where('bucket', '=', bucket)
       .execute();
     const rows = await tx
-      .selectFrom('measurements')
+      .selectFrom(table)
       .select(['time', 'value'])
       .where('datastream_id', '=', dsId)
       .where('time', '>=', bucket)

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { Database } from '../../db/database.js';
+import { rollupRowsOf } from '../../measurements/measurement-replace.js';
 import type { Measurement, ValueRow } from '../../measurements/measurements.js';
 import type { MeasurementService } from '../../measurements/measurements.service.js';
 import type { Clock } from '../../shared/clock.js';
@@ -56,7 +57,7 @@ export class StaWriter {
     }
     const [target, rest] = await resolve(this.reader, scope, segments);
     if (target.kind !== 'entity' || rest.length > 0) throw new PathError(`${method} needs the URL of one entity`, 400);
-    const updater = new StaUpdater(this.database.db, scope.orgId, this.clock());
+    const updater = new StaUpdater(this.database.db, scope.orgId, this.clock(), rollupRowsOf(this.database.dialect));
     if (method === 'DELETE') {
       await updater.delete(target.set, target.row);
       return reply.status(200).send();
