@@ -135,7 +135,10 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
     return super.foldRollups(until);
   }
 
-  /** Raw rows past retention go once their rollups are stored (settle). */
+  /**
+   * Raw rows past retention go once their rollups are stored (settle); a dry run counts after the
+   * same move, so that it counts what a run deletes (the move changes no answer of a read).
+   */
   override async countExpired(archiveDays: number, cutoff: number): Promise<number> {
     await this.settle();
     return super.countExpired(archiveDays, cutoff);
