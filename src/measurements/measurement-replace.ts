@@ -12,25 +12,21 @@ import { type Measurement, ROLLUP_SIZES, type RollupSize } from './measurements.
  */
 export const deleteRange = (table = 'measurements') => `delete from ${table} where datastream_id = ? and time >= ? and time < ?`;
 
+/** `?` → `$1`, `$2` … (PostgreSQL). */
+export const numbered = (text: string): string => {
+  let i = 0;
+  return text.replace(/\?/g, () => `$${++i}`);
+};
+
 /** Deletes the rollups of one size whose bucket starts in [from, to). Params: datastream, size, from, to. */
-export const DELETE_ROLLUPS = 'delete from rollups where datastream_id = ? and size = ? and bucket >= ? and bucket < ?';
-
-/** Tables of raw rows that rollups are rebuilt from. */
-export type RollupRows = 'measurements' | 'measurements_folded';
-
-/**
- * The raw rows a dialect's stored rollups count: on SQLite those moved out of the recent table
- * (measurement-writer.sqlite.ts moveRecent upserts their rollups; a recent row counts once it moves).
- */
-export const rollupRowsOf = (dialect: 'sqlite' | 'postgres'): RollupRows =>
-  dialect === 'sqlite' ? 'measurements_folded' : 'measurements';
+const DELETE_ROLLUPS = 'delete from rollups where datastream_id = ? and size = ? and bucket >= ? and bucket < ?';
 
 /**
  * Rebuilds the rollups of one size from the raw rows of `table` in [from, to) (bucket-aligned),
  * one per bucket holding rows; first/last values read back by the primary key. Params: size,
  * width ms, datastream, from, to.
  */
-export const rebuildRollups = (table: RollupRows = 'measurements') => `insert into rollups
+const rebuildRollups = (table: string) => `insert into rollups
   (datastream_id, size, bucket, count, sum, min, max, first_time, first_value, last_time, last_value)
   select g.ds, cast(? as integer), g.bucket, g.n, g.s, g.mn, g.mx, g.ft,
     (select f.value from ${table} f where f.datastream_id = g.ds and f.time = g.ft),
@@ -42,11 +38,33 @@ export const rebuildRollups = (table: RollupRows = 'measurements') => `insert in
       where datastream_id = ? and time >= ? and time < ?) r
     group by ds, bucket) g`;
 
-/** `?` → `$1`, `$2` … (PostgreSQL). */
-export const numbered = (text: string): string => {
-  let i = 0;
-  return text.replace(/\?/g, () => `$${++i}`);
+/**
+ * The rebuild's two statements in each dialect's placeholders, from the raw rows its stored rollups
+ * count: on SQLite those moved out of the recent table (measurement-writer.sqlite.ts moveRecent
+ * upserts their rollups; a recent row of the bucket counts when it moves).
+ */
+const REBUILD = {
+  sqlite: { remove: DELETE_ROLLUPS, rebuild: rebuildRollups('measurements_folded') },
+  postgres: { remove: numbered(DELETE_ROLLUPS), rebuild: numbered(rebuildRollups('measurements')) },
 };
+
+/**
+ * What rebuilds a datastream's rollups over [from, to) in the caller's transaction (after a replace,
+ * a SensorThings edit or delete): for each size, in the lock order, its buckets over the range
+ * deleted, then rebuilt from the raw rows. Statement text and parameters, in the dialect's placeholders.
+ */
+export function rollupRebuild(
+  dialect: 'sqlite' | 'postgres',
+  datastreamId: number,
+  from: number,
+  to: number,
+): [string, number[]][] {
+  const { remove, rebuild } = REBUILD[dialect];
+  return rollupRanges(from, to).flatMap((b): [string, number[]][] => [
+    [remove, [datastreamId, b.size, b.from, b.to]],
+    [rebuild, [b.size, b.width, datastreamId, b.from, b.to]],
+  ]);
+}
 
 /** The bucket range of one rollup size covering [from, to): from its bucket start to the next bucket start at or after `to`. */
 export function bucketRange(size: RollupSize, from: number, to: number): { from: number; to: number; width: number } {

@@ -13,7 +13,7 @@ import {
   readMeasurementsBinary,
 } from './measurement-copy.postgres.js';
 import { PartitionManager } from './measurement-partitions.postgres.js';
-import { DELETE_ROLLUPS, deleteRange, numbered, rebuildRollups, replacementRows, rollupRanges } from './measurement-replace.js';
+import { deleteRange, numbered, replacementRows, rollupRebuild } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET, ROLLUP_COLUMNS } from './measurement-store.base.js';
 import type { Columns, Measurement, Order, Partition, Range, Rollup, TraceRows } from './measurements.js';
 import { bucketStart, foldedRollups, foldMarkAt, MINUTE, rollupsToUpsert } from './rollups.js';
@@ -77,8 +77,6 @@ const ROLLUPS_OF_ALL = `select ${ROLLUP_COLUMNS} from datastreams d
   cross join lateral (select * from rollups r where r.datastream_id = d.id and r.size = $1 and r.bucket >= $2 and r.bucket < $3) r`;
 const ROLLUPS_OF_SOME = `select ${ROLLUP_COLUMNS} from rollups r
   where r.datastream_id = any($1::bigint[]) and r.size = $2 and r.bucket >= $3 and r.bucket < $4`;
-/** measurement-replace.ts's rebuild, numbered. */
-const REBUILD_ROLLUPS = numbered(rebuildRollups());
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -231,10 +229,7 @@ export class PostgresMeasurementStore extends BaseMeasurementStore {
             fresh.map((r) => r.time),
             fresh.map((r) => r.value),
           ]);
-        for (const b of rollupRanges(from, to)) {
-          await client.query(numbered(DELETE_ROLLUPS), [datastreamId, b.size, b.from, b.to]);
-          await client.query(REBUILD_ROLLUPS, [b.size, b.width, datastreamId, b.from, b.to]);
-        }
+        for (const [text, params] of rollupRebuild('postgres', datastreamId, from, to)) await client.query(text, params);
         await client.query('commit');
         return fresh;
       } catch (err) {

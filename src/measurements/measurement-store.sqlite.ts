@@ -5,14 +5,7 @@ import { type SqliteCommitter, sqliteCommitter } from '../db/sqlite-commit.js';
 import type { SqliteWriter } from '../db/sqlite-writer.js';
 import { sqliteTraceUpserter } from '../pipelines/traces.store.sqlite.js';
 import { sqliteColumnReader } from './measurement-columns.sqlite.js';
-import {
-  DELETE_ROLLUPS,
-  deleteRange,
-  rebuildRollups,
-  replacementRows,
-  rollupRanges,
-  rollupRowsOf,
-} from './measurement-replace.js';
+import { deleteRange, replacementRows, rollupRebuild } from './measurement-replace.js';
 import { BaseMeasurementStore, NO_FOLD_MARK, REPLACE_ROLLUP_SET } from './measurement-store.base.js';
 import {
   INSERT_MEASUREMENT,
@@ -69,7 +62,6 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 const STATEMENT_CACHE = 256;
-const REBUILD_ROLLUPS = rebuildRollups(rollupRowsOf('sqlite'));
 
 /**
  * SQLite: the rows go into the recent table, 64 to a statement, inside one transaction per batch;
@@ -213,10 +205,7 @@ export class SqliteMeasurementStore extends BaseMeasurementStore {
       // Each table under the view: a delete through it runs a trigger per row.
       for (const table of this.numberTables()) this.statement(deleteRange(table)).run(datastreamId, from, to);
       for (const r of fresh) this.insertRow.run(r.datastreamId, r.time, r.value);
-      for (const b of rollupRanges(from, to)) {
-        this.statement(DELETE_ROLLUPS).run(datastreamId, b.size, b.from, b.to);
-        this.statement(REBUILD_ROLLUPS).run(b.size, b.width, datastreamId, b.from, b.to);
-      }
+      for (const [text, params] of rollupRebuild('sqlite', datastreamId, from, to)) this.statement(text).run(...params);
       return fresh;
     });
   }

@@ -1,8 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Dialect } from '../../db/dialect.js';
 import type { Schema } from '../../db/schema.js';
 import { deviceWrites } from '../../devices/device-writes.store.js';
-import type { RollupRows } from '../../measurements/measurement-replace.js';
-import { ROLLUP_SIZES } from '../../measurements/measurements.js';
+import { rollupRebuild } from '../../measurements/measurement-replace.js';
 import { fromJsonColumn, toJsonColumn } from '../../shared/json.js';
 import { valueKindOf } from '../../shared/values.js';
 import { type EntitySet, observationKey, type Row, resultOf } from './entities.js';
@@ -24,8 +24,7 @@ export class StaUpdater {
     private readonly db: Tx,
     private readonly orgId: string,
     private readonly now: number,
-    /** The raw rows stored rollups count (measurement-replace.ts rollupRowsOf). */
-    private readonly rollupRows: RollupRows = 'measurements',
+    private readonly dialect: Dialect,
   ) {}
 
   /** Puts a device at a Location (its place columns) and records the placement as a HistoricalLocation. */
@@ -39,7 +38,7 @@ export class StaUpdater {
     const id = String(row.id);
     const str = (f: string) => optionalString(body, f, bad);
     await (this.db as Kysely<Schema>).transaction().execute(async (tx) => {
-      const self = new StaUpdater(tx, this.orgId, this.now, this.rollupRows);
+      const self = new StaUpdater(tx, this.orgId, this.now, this.dialect);
       switch (set.name) {
         case 'Things': {
           const properties = optionalObject(body, 'properties', bad);
@@ -186,7 +185,7 @@ export class StaUpdater {
             .where('datastream_id', '=', key.dsId)
             .where('time', '=', key.time)
             .execute();
-          await recomputeRollups(tx, this.rollupRows, key.dsId, key.time);
+          await recomputeRollups(tx, this.dialect, key.dsId, key.time);
           return;
         }
       }
@@ -243,7 +242,7 @@ export class StaUpdater {
           if (!key) return;
           await tx.deleteFrom('measurement_values').where('datastream_id', '=', key.dsId).where('time', '=', key.time).execute();
           await tx.deleteFrom('measurements').where('datastream_id', '=', key.dsId).where('time', '=', key.time).execute();
-          await recomputeRollups(tx, this.rollupRows, key.dsId, key.time);
+          await recomputeRollups(tx, this.dialect, key.dsId, key.time);
           return;
         }
         case 'Locations':
@@ -270,44 +269,9 @@ export class StaUpdater {
 }
 
 /** Rebuilds the rollups of the buckets holding `time` from the raw rows left (after an edit or a delete). */
-async function recomputeRollups(tx: Tx, table: RollupRows, dsId: number, time: number) {
-  for (const size of ROLLUP_SIZES) {
-    const bucket = Math.floor(time / (size * 1000)) * size * 1000;
-    await tx
-      .deleteFrom('rollups')
-      .where('datastream_id', '=', dsId)
-      .where('size', '=', size)
-      .where('bucket', '=', bucket)
-      .execute();
-    const rows = await tx
-      .selectFrom(table)
-      .select(['time', 'value'])
-      .where('datastream_id', '=', dsId)
-      .where('time', '>=', bucket)
-      .where('time', '<', bucket + size * 1000)
-      .orderBy('time')
-      .execute();
-    const first = rows[0];
-    const last = rows[rows.length - 1];
-    if (!first || !last) continue;
-    const values = rows.map((r) => Number(r.value));
-    await tx
-      .insertInto('rollups')
-      .values({
-        datastream_id: dsId,
-        size,
-        bucket,
-        count: rows.length,
-        sum: values.reduce((a, b) => a + b, 0),
-        min: Math.min(...values),
-        max: Math.max(...values),
-        first_time: Number(first.time),
-        first_value: Number(first.value),
-        last_time: Number(last.time),
-        last_value: Number(last.value),
-      })
-      .execute();
-  }
+async function recomputeRollups(tx: Tx, dialect: Dialect, dsId: number, time: number) {
+  for (const [text, params] of rollupRebuild(dialect, dsId, time, time + 1))
+    await tx.executeQuery(CompiledQuery.raw(text, params));
 }
 
 const uniqueAs409 = (field: string) => (err: unknown) => {

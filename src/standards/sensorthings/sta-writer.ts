@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify';
 import type { Database } from '../../db/database.js';
-import { rollupRowsOf } from '../../measurements/measurement-replace.js';
 import type { Measurement, ValueRow } from '../../measurements/measurements.js';
 import type { MeasurementService } from '../../measurements/measurements.service.js';
 import type { Clock } from '../../shared/clock.js';
@@ -57,7 +56,7 @@ export class StaWriter {
     }
     const [target, rest] = await resolve(this.reader, scope, segments);
     if (target.kind !== 'entity' || rest.length > 0) throw new PathError(`${method} needs the URL of one entity`, 400);
-    const updater = new StaUpdater(this.database.db, scope.orgId, this.clock(), rollupRowsOf(this.database.dialect));
+    const updater = new StaUpdater(this.database.db, scope.orgId, this.clock(), this.database.dialect);
     if (method === 'DELETE') {
       await updater.delete(target.set, target.row);
       return reply.status(200).send();
@@ -108,7 +107,10 @@ export class StaWriter {
         const c = new StaCreator(tx, scope.orgId, this.clock());
         const created = await this.createIn(c, set, body);
         if (parent?.set.name === 'Things' && set.name === 'Locations')
-          await new StaUpdater(tx, scope.orgId, this.clock()).placeThing(String(parent.row.id), String(created));
+          await new StaUpdater(tx, scope.orgId, this.clock(), this.database.dialect).placeThing(
+            String(parent.row.id),
+            String(created),
+          );
         creator.observations.push(...c.observations);
         creator.values.push(...c.values);
         creator.created.push(...c.created);
