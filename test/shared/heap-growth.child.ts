@@ -25,7 +25,10 @@ const start = performance.now();
 let full = 0;
 new PerformanceObserver((list) => {
   for (const e of list.getEntries())
-    if (e.startTime >= start && (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
+    if (
+      e.startTime >= start &&
+      (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR
+    )
       full++;
 }).observe({ entryTypes: ['gc'] });
 
