@@ -4,12 +4,31 @@
  * the batch's measurements (MeasurementStore.insertWithTraces).
  */
 import type { TraceRows } from '../measurements/measurements.js';
-import type { TraceRecord } from './pipelines.js';
+import type { TraceRecord, TraceStep } from './pipelines.js';
+
+/** A step as stored when it has neither error nor logs (stepsText): worker, startedAt, durationMs. */
+type StoredStep = TraceStep | [worker: string, startedAt: number, durationMs: number];
+
+/**
+ * A trace's steps as the `steps` column holds them (both databases): a step without error or logs
+ * as `[worker, startedAt, durationMs]`, one with them as its object. A stored uplink's three steps
+ * take about 100 bytes instead of 200, the largest column of the row every uplink writes.
+ */
+export function stepsText(steps: readonly TraceStep[]): string {
+  return JSON.stringify(steps.map((s): StoredStep => (s.error || s.logs ? s : [s.worker, s.startedAt, s.durationMs])));
+}
+
+/** The steps of a `steps` column (stepsText's, or the objects every step was stored as before). */
+export function stepsOf(text: string): TraceStep[] {
+  return (JSON.parse(text) as StoredStep[]).map((s) =>
+    Array.isArray(s) ? { worker: s[0], startedAt: s[1], durationMs: s[2] } : s,
+  );
+}
 
 /**
  * A batch's traces as positional rows in the upsert's column order (id, org_id, pipeline_id,
  * device_id, status, received_at, finished_at, attempts, measurements, transport, steps, error,
- * message), the JSON columns serialised: what the runner hands to a measurement store that
+ * message), the JSON columns serialised (the steps as stepsText writes them): what the runner hands to a measurement store that
  * commits them with the measurements, and what the SQLite and PostgreSQL upserts take. One row
  * per id: a batch naming a trace twice keeps the last (PostgreSQL refuses both in one statement).
  */
@@ -27,7 +46,7 @@ export function traceRows(traces: readonly TraceRecord[]): TraceRows {
       t.attempts,
       t.measurements,
       JSON.stringify(t.transport),
-      JSON.stringify(t.steps),
+      stepsText(t.steps),
       t.error === null ? null : JSON.stringify(t.error),
       t.message === null ? null : JSON.stringify(t.message),
     ]);

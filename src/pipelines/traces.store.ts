@@ -6,8 +6,8 @@ import type { TraceRows } from '../measurements/measurements.js';
 import type { PageRequest } from '../shared/page.js';
 import type { PipelineMessageJson, TransportInfo } from '../workers/workers.js';
 import type { TraceFilter, TraceStore } from './pipeline-ports.js';
-import type { Trace, TraceError, TraceRecord, TraceStatus, TraceStep } from './pipelines.js';
-import { POSTGRES_TRACE_UPSERT, traceRows } from './trace-rows.js';
+import type { Trace, TraceError, TraceRecord, TraceStatus } from './pipelines.js';
+import { POSTGRES_TRACE_UPSERT, stepsOf, stepsText, traceRows } from './trace-rows.js';
 import { traceDeviceFolding } from './traces.store.sqlite.js';
 
 /** Columns per trace row; rows per statement stay under both drivers' parameter limits. */
@@ -25,7 +25,7 @@ const toTrace = (r: Omit<Selectable<TraceTable>, 'message'>): Trace => ({
   finishedAt: r.finished_at,
   attempts: r.attempts,
   transport: JSON.parse(r.transport) as TransportInfo,
-  steps: JSON.parse(r.steps) as TraceStep[],
+  steps: stepsOf(r.steps),
   error: r.error === null ? null : (JSON.parse(r.error) as TraceError),
   measurements: r.measurements,
 });
@@ -46,7 +46,7 @@ const toRow = (t: TraceRecord): Selectable<TraceTable> => ({
   attempts: t.attempts,
   measurements: t.measurements,
   transport: JSON.stringify(t.transport),
-  steps: JSON.stringify(t.steps),
+  steps: stepsText(t.steps),
   error: t.error === null ? null : JSON.stringify(t.error),
   message: t.message === null ? null : JSON.stringify(t.message),
 });
