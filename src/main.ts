@@ -600,6 +600,9 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
     async stop() {
       await stopAll(running).catch((err: unknown) => logger.error({ err }, 'a component did not stop cleanly'));
       await closeHttp(); // also when start() never ran or failed: the app holds its plugins
+      // The worker closes the inbox after its last batch; without one, uplinks were only published
+      // to it (ingest, api), and its connection would keep the process alive.
+      if (!has('worker')) await inbox.close().catch((err: unknown) => logger.error({ err }, 'the inbox did not close cleanly'));
       stopRepublish();
       sensorThingsMqtt.stop();
       await tenancy.flushUsage().catch(() => {});

@@ -10,15 +10,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildCli } from '../../src/cli.js';
 import { loadConfig } from '../../src/config.js';
 import { createPolder, type Polder } from '../../src/main.js';
+import { AmqpInbox, deleteInboxQueues } from '../../src/queue/amqp-inbox.js';
+import type { Inbox } from '../../src/queue/inbox.js';
 import { ROLE_NAMES, ROLES, type Role } from '../../src/roles/roles.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { availableDialects, openTestDatabase, type TestDatabase } from '../support/databases.js';
 import { eventually } from '../support/mqtt.js';
 import { ADMIN_TOKEN } from '../support/polder.js';
+import { SERVICES, serviceAvailable } from '../support/services.js';
 
 const json = { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` };
 
-async function polderOn(url: string, role: Role): Promise<Polder> {
+async function polderOn(url: string, role: Role, inbox?: Inbox): Promise<Polder> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'polder-role-'));
   const config = loadConfig(
     {
@@ -33,7 +36,7 @@ async function polderOn(url: string, role: Role): Promise<Polder> {
     },
     undefined,
   );
-  const polder = await createPolder(config, { role, logger: createLogger({ level: 'silent', format: 'json' }) });
+  const polder = await createPolder(config, { role, inbox, logger: createLogger({ level: 'silent', format: 'json' }) });
   const stop = polder.stop.bind(polder);
   polder.stop = async () => {
     await stop();
@@ -123,5 +126,50 @@ describe.each(await availableDialects())('roles (%s)', (dialect) => {
     await eventually('the other process binding it', () => b.polder.inbound.filters.includes(topic), 30_000);
     await a.polder.pipelines.service.delete(orgId, made.id);
     await eventually('the other process unbinding it', () => !b.polder.inbound.filters.includes(topic), 30_000);
+  });
+});
+
+describe.runIf(await serviceAvailable('rabbitmq'))('roles without a worker (RabbitMQ inbox)', () => {
+  // The worker component closes the inbox after its last batch; in a process without one, stop
+  // closes it, so that the publishing connection an uplink opened does not keep the process alive.
+  it.each(['ingest', 'api'] as const)('%s closes the inbox it published to when it stops, once', async (role) => {
+    const db = await openTestDatabase((await availableDialects()).at(-1) ?? 'sqlite');
+    await db.database.close();
+    const queue = `polder.inbox.roles-${role}-${Date.now()}`;
+    const inbox = new AmqpInbox({
+      url: SERVICES.rabbitmq.url,
+      logger: createLogger({ level: 'silent', format: 'json' }),
+      queue,
+      retryQueue: `${queue}.retry`,
+      inline: true,
+    });
+    let closed = 0;
+    const close = inbox.close.bind(inbox);
+    inbox.close = () => {
+      closed++;
+      return close();
+    };
+    const polder = await polderOn(db.url, role, inbox);
+    try {
+      await polder.start();
+      const orgId = polder.bootstrap.org.id;
+      const pipeline = await polder.pipelines.service.create(orgId, {
+        name: 'json',
+        steps: [{ worker: 'json-map', config: { fields: { t: { observedProperty: 'temperature', unit: '°C' } } } }],
+        sources: [],
+      });
+      await polder.ingest.service.accept({
+        pipelineId: pipeline.id,
+        orgId,
+        transport: { kind: 'http' },
+        payload: Buffer.from('{"t":21.5}'),
+      });
+      expect(await inbox.depth()).toBe(1);
+    } finally {
+      await polder.stop();
+      await deleteInboxQueues(SERVICES.rabbitmq.url, { queue, retryQueue: `${queue}.retry` }).catch(() => {});
+      await db.drop();
+    }
+    expect(closed).toBe(1);
   });
 });
