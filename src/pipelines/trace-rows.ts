@@ -28,9 +28,10 @@ export function stepsOf(text: string): TraceStep[] {
 /**
  * A batch's traces as positional rows in the upsert's column order (id, org_id, pipeline_id,
  * device_id, status, received_at, finished_at, attempts, measurements, transport, steps, error,
- * message), the JSON columns serialised (the steps as stepsText writes them): what the runner hands to a measurement store that
- * commits them with the measurements, and what the SQLite and PostgreSQL upserts take. One row
- * per id: a batch naming a trace twice keeps the last (PostgreSQL refuses both in one statement).
+ * message), the JSON columns serialised (the steps by stepsText): what the runner hands to a
+ * measurement store that commits them with the measurements, and what the SQLite and PostgreSQL
+ * upserts take. One row per id: a batch naming a trace twice keeps the last (PostgreSQL refuses
+ * both in one statement).
  */
 export function traceRows(traces: readonly TraceRecord[]): TraceRows {
   const rows = new Map<string, TraceRows[number]>();
