@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -109,6 +109,32 @@ export function rssMiBOf(pid: number): number {
 export function cpuSecondsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds used so far by each local process named `comm` (`beam.smp` for RabbitMQ, `postgres`), by pid. */
+export function cpuSecondsByPid(comm: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) out.set(Number(entry), cpuSecondsOf(Number(entry)));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds the processes named like those of `before` used since it was taken (processes
+ * started since count whole, those ended since are missed); NaN when none runs on this machine.
+ */
+export function cpuSecondsSince(comm: string, before: Map<number, number>): number {
+  const now = cpuSecondsByPid(comm);
+  if (now.size === 0) return Number.NaN;
+  let sum = 0;
+  for (const [pid, seconds] of now) sum += seconds - (before.get(pid) ?? 0);
+  return sum;
 }
 
 /** Bytes a process caused to be written to storage so far (`write_bytes` of /proc/<pid>/io, Linux). */
