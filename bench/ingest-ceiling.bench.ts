@@ -17,6 +17,7 @@
  *   paced     the same at 5,000 uplinks/s (POLDER_BENCH_RATE): ack → queryable latency
  *   http      POST /api/uplinks/{id}, one uplink per request, keep-alive, 64 concurrent
  *   bulk      POST /api/uplinks/{id}/batch, NDJSON, 500 uplinks per request, 4 concurrent
+ *             (POLDER_BENCH_BULK_CONCURRENCY)
  *   postgres  PostgreSQL + RabbitMQ inbox, MQTT (needs both services)
  *   mosquitto SQLite, Polder a client of a Mosquitto the bench starts (POLDER_MQTT_URL; not in the
  *             default list): the publisher sends to Mosquitto, which delivers to Polder's session
@@ -92,7 +93,7 @@ const TOKEN = 'bench-admin-token-0123456789';
 const POINTS = 3;
 const HTTP_CONCURRENCY = 64;
 const BULK_SIZE = 500;
-const BULK_CONCURRENCY = 4;
+const BULK_CONCURRENCY = Number(process.env.POLDER_BENCH_BULK_CONCURRENCY ?? 4);
 const PEER = path.join(import.meta.dirname, 'support', 'ceiling-peer.ts');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

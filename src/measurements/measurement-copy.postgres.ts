@@ -136,19 +136,21 @@ function integer(v: unknown, name: string): string {
 }
 
 /**
- * The numbers of one range as columns: the server folds the range into two arrays
- * (`array_agg` of int8 and of float8) sent as one binary COPY tuple, decoded straight into
- * two arrays of numbers. One tuple instead of one per row is about half the server's work and
- * nothing is built per row but the two numbers (measured on 86,400 rows: rows through binary
- * COPY 43 ms, the two arrays 21 ms, the driver's text rows 52–97 ms).
- * Both arrays come from the same ordered subquery, element by element; the order of
- * `array_agg`'s input is the subquery's (PostgreSQL aggregates in input order), and is checked
- * anyway: rows found out of order are sorted here.
+ * The numbers of one range as columns: the server packs the range into two byte strings
+ * (`string_agg` of `int8send(time)` and of `float8send(value)`: 8 bytes an element, big-endian)
+ * sent as one binary COPY tuple, read straight into two arrays of numbers. One tuple instead of
+ * one per row is about half the server's work, and packed bytes rather than two `array_agg`
+ * arrays (a length word per element) another sixth of the read (86,400 rows, medians of 21
+ * alternating: 32.5 → 26.7 ms; rows through binary COPY 43 ms, the driver's text rows 52–97 ms).
+ * Both come from the same ordered subquery, element by element; the order of an aggregate's
+ * input is the subquery's (PostgreSQL aggregates in input order), and is checked anyway: rows
+ * found out of order are sorted here.
  */
 export async function readColumnsBinary(pool: pg.Pool, range: Range, order: Order, limit: number): Promise<Columns> {
   if (range.from >= range.to || limit < 1) return { times: [], values: [] };
   const dir = order === 'asc' ? 'asc' : 'desc';
-  const text = `copy (select array_agg(time), array_agg(value) from (select time, value from measurements
+  const text = `copy (select string_agg(int8send(time), ''::bytea), string_agg(float8send(value), ''::bytea)
+    from (select time, value from measurements
     where datastream_id = ${integer(range.datastreamId, 'datastream')} and time >= ${integer(range.from, 'from')}
     and time < ${integer(range.to, 'to')} order by time ${dir} limit ${integer(limit, 'limit')}) as r) to stdout (format binary)`;
   const client = await pool.connect();
@@ -164,13 +166,13 @@ export async function readColumnsBinary(pool: pg.Pool, range: Range, order: Orde
   let o = HEADER_BYTES + 2;
   const timesLength = buf.readInt32BE(o);
   if (timesLength < 0) return { times: [], values: [] };
-  const n = buf.readInt32BE(o + 4 + 12);
+  const n = timesLength / 8;
   const times: number[] = new Array(n);
-  o += 4 + ARRAY_HEADER;
-  for (let i = 0; i < n; i++, o += 12) times[i] = buf.readInt32BE(o + 4) * 4294967296 + buf.readUInt32BE(o + 8);
-  o += 4 + ARRAY_HEADER;
+  o += 4;
+  for (let i = 0; i < n; i++, o += 8) times[i] = buf.readInt32BE(o) * 4294967296 + buf.readUInt32BE(o + 4);
+  o += 4;
   const values: number[] = new Array(n);
-  for (let i = 0; i < n; i++, o += 12) values[i] = buf.readDoubleBE(o + 4);
+  for (let i = 0; i < n; i++, o += 8) values[i] = buf.readDoubleBE(o);
   return inOrder({ times, values }, order);
 }
 
