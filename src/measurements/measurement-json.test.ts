@@ -65,6 +65,24 @@ describe('measurement page JSON', () => {
     });
   });
 
+  it('writes columns byte for byte as JSON.stringify wrote them, times of every size included', () => {
+    const times = [
+      -86_400_000, -1, 0, 7, 999_999, 1_000_000, 1_000_001, 1_764_547_199_999, 1_764_547_200_000, 1_764_547_201_000,
+      1_764_548_200_000, 253_402_300_799_999, 999_999_999_999_999, 1e15, 2 ** 53 - 1, 1.5, Number.NaN,
+    ];
+    // A day of 1 Hz times, as a query of a day answers them, and one time in another datastream.
+    const day = Array.from({ length: 86_400 }, (_, k) => 1_764_547_200_000 + k * 1000);
+    const s: Series[] = [
+      { datastreamId: 3, times, values: times.map((_, i) => i / 4) },
+      { datastreamId: 4, times: day, values: day.map((_, k) => k % 100) },
+      { datastreamId: 5, times: [1_764_547_200_123], values: ['x'] },
+    ];
+    const columns = s.map((c) => ({ datastream: c.datastreamId, time: c.times, value: c.values }));
+    expect(measurementPageJson({ series: s, next: null }, null, 'columnar').toString('utf8')).toBe(
+      JSON.stringify({ data: columns, links: { next: null } }),
+    );
+  });
+
   it('grows its buffer past the first estimate (long text values)', () => {
     const long = 'é'.repeat(100_000);
     const s: Series[] = [{ datastreamId: 1, times: [1000, 2000], values: [long, long] }];

@@ -41,6 +41,12 @@ export function measurementPageJson(page: SeriesResult, next: string | null, for
 
 const COMMA = 0x2c;
 const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const MILLION = 1_000_000;
+/** Times from 1970-01-01 00:16:40 to year 33658 are written digit by digit; others by String (JSON's own digits). */
+const DIGITS_FROM = MILLION;
+const DIGITS_TO = 1e15;
 const VALUE_KEY = '","value":';
 
 function writeRows(w: JsonWriter, s: Series): void {
@@ -54,10 +60,10 @@ function writeRows(w: JsonWriter, s: Series): void {
   }
 }
 
-/** Columns are arrays of numbers (or of values), which V8's JSON.stringify writes fastest. */
+/** Times digit by digit (JsonWriter.times); values, numbers or any JSON, through V8's JSON.stringify. */
 function writeColumns(w: JsonWriter, s: Series): void {
   w.ascii(`{"datastream":${s.datastreamId},"time":`);
-  w.ascii(JSON.stringify(s.times));
+  w.times(s.times);
   w.ascii(',"value":');
   w.text(JSON.stringify(s.values));
   w.byte(CLOSE_BRACE);
@@ -101,6 +107,51 @@ class JsonWriter {
   /** As JSON.stringify writes a number: its shortest round-trip digits, null when not finite. */
   number(n: number): void {
     this.ascii(Number.isFinite(n) ? String(n) : 'null');
+  }
+
+  /**
+   * An array of times (Unix ms) as JSON.stringify writes it. A time is an integer of 13 digits and
+   * neighbours share all but the last six, so those are formatted once per million (about 17
+   * minutes) and the last six written as digits of a 32-bit integer: a third of JSON.stringify's
+   * time for a day of 1 Hz times (86,400: 7.6–8.6 → 2.6–3.0 ms; the digits of a double, `%` and `/`
+   * on doubles, cost more than JSON.stringify). Any other number as `number` writes it.
+   */
+  times(list: readonly number[]): void {
+    // Room for 15 digits and a comma each, as nearly every time needs; more is made for the others.
+    this.room(2 + list.length * 16);
+    let b = this.buf;
+    let o = this.o;
+    b[o++] = OPEN_BRACKET;
+    let high = -1;
+    let highText = '';
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) b[o++] = COMMA;
+      const t = list[i] as number;
+      if (t >= DIGITS_FROM && t < DIGITS_TO && Number.isInteger(t)) {
+        const h = Math.floor(t / MILLION);
+        if (h !== high) {
+          high = h;
+          highText = String(h);
+        }
+        for (let j = 0; j < highText.length; j++) b[o++] = highText.charCodeAt(j);
+        // The last six digits, as a 32-bit integer (integer division, not a double's).
+        let low = (t - h * MILLION) | 0;
+        for (let j = 5; j >= 0; j--) {
+          const tenth = (low / 10) | 0;
+          b[o + j] = 48 + low - tenth * 10;
+          low = tenth;
+        }
+        o += 6;
+      } else {
+        this.o = o;
+        this.number(t);
+        this.room(2 + (list.length - i) * 16);
+        b = this.buf;
+        o = this.o;
+      }
+    }
+    b[o++] = CLOSE_BRACKET;
+    this.o = o;
   }
 
   /**
