@@ -67,8 +67,23 @@ describe('measurement page JSON', () => {
 
   it('writes columns byte for byte as JSON.stringify wrote them, times of every size included', () => {
     const times = [
-      -86_400_000, -1, 0, 7, 999_999, 1_000_000, 1_000_001, 1_764_547_199_999, 1_764_547_200_000, 1_764_547_201_000,
-      1_764_548_200_000, 253_402_300_799_999, 999_999_999_999_999, 1e15, 2 ** 53 - 1, 1.5, Number.NaN,
+      -86_400_000,
+      -1,
+      0,
+      7,
+      999_999,
+      1_000_000,
+      1_000_001,
+      1_764_547_199_999,
+      1_764_547_200_000,
+      1_764_547_201_000,
+      1_764_548_200_000,
+      253_402_300_799_999,
+      999_999_999_999_999,
+      1e15,
+      2 ** 53 - 1,
+      1.5,
+      Number.NaN,
     ];
     // A day of 1 Hz times, as a query of a day answers them, and one time in another datastream.
     const day = Array.from({ length: 86_400 }, (_, k) => 1_764_547_200_000 + k * 1000);
