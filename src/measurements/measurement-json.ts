@@ -113,8 +113,8 @@ class JsonWriter {
    * An array of times (Unix ms) as JSON.stringify writes it. A time is an integer of 13 digits and
    * neighbours share all but the last six, so those are formatted once per million (about 17
    * minutes) and the last six written as digits of a 32-bit integer: a third of JSON.stringify's
-   * time for a day of 1 Hz times (86,400: 7.6–8.6 → 2.6–3.0 ms; the digits of a double, `%` and `/`
-   * on doubles, cost more than JSON.stringify). Any other number as `number` writes it.
+   * time for a day of 1 Hz times (86,400: 7.6–8.6 → 2.6–3.0 ms; the same digits taken with `%` and
+   * `/` on doubles took longer than JSON.stringify). Any other number as `number` writes it.
    */
   times(list: readonly number[]): void {
     // Room for 15 digits and a comma each, as nearly every time needs; more is made for the others.
