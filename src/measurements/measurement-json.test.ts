@@ -98,6 +98,73 @@ describe('measurement page JSON', () => {
     );
   });
 
+  it('writes column values byte for byte as JSON.stringify wrote them: hundredths, other numbers and any JSON', () => {
+    const edges: unknown[] = [
+      0,
+      -0,
+      1,
+      -1,
+      0.01,
+      -0.01,
+      0.1,
+      0.07,
+      0.29,
+      0.3,
+      0.1 + 0.2,
+      1.005,
+      0.005,
+      21.37,
+      45.2,
+      1013,
+      -40.5,
+      21_474_836.47,
+      -21_474_836.47,
+      21_474_836.48,
+      -21_474_836.48,
+      99_999_999.99,
+      1e-7,
+      5e-324,
+      1e21,
+      2 ** 53,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.MAX_VALUE,
+      'température "22,5" °C',
+      true,
+      false,
+      { a: [1, null, 'ü'] },
+    ];
+    // Seeded: hundredths of every size, tenths times three (not hundredths once multiplied), fractions of all digits.
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const random = Array.from({ length: 100_000 }, (_, i) => {
+      const r = next() - 0.5;
+      switch (i % 5) {
+        case 0:
+          return Math.round(r * 1e6) / 100;
+        case 1:
+          return Math.round(r * 1e11) / 100;
+        case 2:
+          return (Math.round(r * 1000) / 10) * 3;
+        case 3:
+          return r * 10 ** (i % 12);
+        default:
+          return Math.round(r * 2e4);
+      }
+    });
+    const values = [...edges, ...random];
+    const s: Series[] = [
+      { datastreamId: 8, times: values.map((_, i) => 1_764_547_200_000 + i), values: values as Series['values'] },
+    ];
+    expect(measurementPageJson({ series: s, next: null }, null, 'columnar').toString('utf8')).toBe(
+      JSON.stringify({ data: [{ datastream: 8, time: s[0]?.times, value: values }], links: { next: null } }),
+    );
+  });
+
   it('grows its buffer past the first estimate (long text values)', () => {
     const long = 'é'.repeat(100_000);
     const s: Series[] = [{ datastreamId: 1, times: [1000, 2000], values: [long, long] }];

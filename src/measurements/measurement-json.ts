@@ -47,7 +47,17 @@ const MILLION = 1_000_000;
 /** Times from 1970-01-01 00:16:40 to year 33658 are written digit by digit; others by String (JSON's own digits). */
 const DIGITS_FROM = MILLION;
 const DIGITS_TO = 1e15;
+/** Values written digit by digit are hundredths below 2^31 (±21,474,836.47). */
+const HUNDREDTHS_BELOW = 2 ** 31;
 const VALUE_KEY = '","value":';
+const MINUS = 0x2d;
+const DOT = 0x2e;
+
+/** Decimal digits of a non-negative integer below 2^31 that is at most 8 digits long (or 0). */
+function digitsOf(n: number): number {
+  if (n < 10_000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : 4;
+  return n < 100_000 ? 5 : n < 1_000_000 ? 6 : n < 10_000_000 ? 7 : 8;
+}
 
 function writeRows(w: JsonWriter, s: Series): void {
   const prefix = `{"datastream":${s.datastreamId},"time":"`;
@@ -60,12 +70,12 @@ function writeRows(w: JsonWriter, s: Series): void {
   }
 }
 
-/** Times digit by digit (JsonWriter.times); values, numbers or any JSON, through V8's JSON.stringify. */
+/** Times and values digit by digit where they allow it (JsonWriter.times, JsonWriter.values). */
 function writeColumns(w: JsonWriter, s: Series): void {
   w.ascii(`{"datastream":${s.datastreamId},"time":`);
   w.times(s.times);
   w.ascii(',"value":');
-  w.text(JSON.stringify(s.values));
+  w.values(s.values);
   w.byte(CLOSE_BRACE);
 }
 
@@ -146,6 +156,55 @@ class JsonWriter {
         this.o = o;
         this.number(t);
         this.room(2 + (list.length - i) * 16);
+        b = this.buf;
+        o = this.o;
+      }
+    }
+    b[o++] = CLOSE_BRACKET;
+    this.o = o;
+  }
+
+  /**
+   * An array of values as JSON.stringify writes it. Most sensor values are hundredths (21.37, 45.2,
+   * 1013): a number v whose hundredths k = round(100 v) give back v exactly (k / 100 === v) has
+   * `k / 100` as its shortest round-trip digits below 2^31 hundredths, which are written from the
+   * 32-bit integer k; any other value goes through JSON.stringify. 86,400 values: 5.0 → 1.0 ms.
+   */
+  values(list: readonly unknown[]): void {
+    // Room for "-21474836.47," each, as the hundredths need; JSON.stringify's others make their own.
+    this.room(2 + list.length * 13);
+    let b = this.buf;
+    let o = this.o;
+    b[o++] = OPEN_BRACKET;
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) b[o++] = COMMA;
+      const v = list[i];
+      const k = typeof v === 'number' ? Math.round(v * 100) : Number.NaN;
+      if (k / 100 === v && k < HUNDREDTHS_BELOW && k > -HUNDREDTHS_BELOW) {
+        let n = k | 0;
+        if (n < 0) {
+          b[o++] = MINUS;
+          n = -n;
+        }
+        let whole = (n / 100) | 0;
+        const cents = n - whole * 100;
+        const len = digitsOf(whole);
+        for (let j = len - 1; j >= 0; j--) {
+          const tenth = (whole / 10) | 0;
+          b[o + j] = 48 + whole - tenth * 10;
+          whole = tenth;
+        }
+        o += len;
+        if (cents !== 0) {
+          const tenths = (cents / 10) | 0;
+          b[o++] = DOT;
+          b[o++] = 48 + tenths;
+          if (cents !== tenths * 10) b[o++] = 48 + cents - tenths * 10;
+        }
+      } else {
+        this.o = o;
+        this.text(JSON.stringify(v) ?? 'null');
+        this.room(2 + (list.length - i) * 13);
         b = this.buf;
         o = this.o;
       }
