@@ -98,7 +98,7 @@ describe('measurement page JSON', () => {
     );
   });
 
-  it('writes column values byte for byte as JSON.stringify wrote them: hundredths, other numbers and any JSON', () => {
+  it('writes values byte for byte as JSON.stringify wrote them, in columns and rows: hundredths, other numbers, any JSON', () => {
     const edges: unknown[] = [
       0,
       -0,
@@ -163,6 +163,7 @@ describe('measurement page JSON', () => {
     expect(measurementPageJson({ series: s, next: null }, null, 'columnar').toString('utf8')).toBe(
       JSON.stringify({ data: [{ datastream: 8, time: s[0]?.times, value: values }], links: { next: null } }),
     );
+    expect(measurementPageJson({ series: s, next: null }, null, 'rows').toString('utf8')).toBe(stringified(s, null));
   });
 
   it('grows its buffer past the first estimate (long text values)', () => {

@@ -59,15 +59,41 @@ function digitsOf(n: number): number {
   return n < 100_000 ? 5 : n < 1_000_000 ? 6 : n < 10_000_000 ? 7 : 8;
 }
 
+/**
+ * Writes v into b at `at` if it is a number of hundredths below 2^31 (JsonWriter.values; room for
+ * 12 bytes must be there) and answers the offset after it; else answers -1 and writes nothing.
+ */
+function hundredths(b: Buffer, at: number, v: unknown): number {
+  const k = typeof v === 'number' ? Math.round(v * 100) : Number.NaN;
+  if (!(k / 100 === v && k < HUNDREDTHS_BELOW && k > -HUNDREDTHS_BELOW)) return -1;
+  let o = at;
+  let n = k | 0;
+  if (n < 0) {
+    b[o++] = MINUS;
+    n = -n;
+  }
+  let whole = (n / 100) | 0;
+  const cents = n - whole * 100;
+  const len = digitsOf(whole);
+  for (let j = len - 1; j >= 0; j--) {
+    const tenth = (whole / 10) | 0;
+    b[o + j] = 48 + whole - tenth * 10;
+    whole = tenth;
+  }
+  o += len;
+  if (cents !== 0) {
+    const tenths = (cents / 10) | 0;
+    b[o++] = DOT;
+    b[o++] = 48 + tenths;
+    if (cents !== tenths * 10) b[o++] = 48 + cents - tenths * 10;
+  }
+  return o;
+}
+
 function writeRows(w: JsonWriter, s: Series): void {
   const prefix = `{"datastream":${s.datastreamId},"time":"`;
   const { times, values } = s;
-  for (let i = 0; i < times.length; i++) {
-    const v = values[i];
-    // Numbers (nearly every row) as ASCII digits; other values as their JSON, in UTF-8.
-    const value = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'null') : undefined;
-    w.row(i > 0, prefix, times[i] as number, value ?? JSON.stringify(v), value !== undefined);
-  }
+  for (let i = 0; i < times.length; i++) w.row(i > 0, prefix, times[i] as number, values[i]);
 }
 
 /** Times and values digit by digit where they allow it (JsonWriter.times, JsonWriter.values). */
@@ -167,8 +193,9 @@ class JsonWriter {
   /**
    * An array of values as JSON.stringify writes it. Most sensor values are hundredths (21.37, 45.2,
    * 1013): a number v whose hundredths k = round(100 v) give back v exactly (k / 100 === v) has
-   * `k / 100` as its shortest round-trip digits below 2^31 hundredths, which are written from the
-   * 32-bit integer k; any other value goes through JSON.stringify. 86,400 values: 5.0 → 1.0 ms.
+   * `k / 100` as its shortest round-trip digits below 2^31 hundredths, which `hundredths` writes
+   * from the 32-bit integer k (rows use it too); any other value goes through JSON.stringify.
+   * 86,400 values: 5.0 → 1.0 ms.
    */
   values(list: readonly unknown[]): void {
     // Room for "-21474836.47," each, as the hundredths need; JSON.stringify's others make their own.
@@ -179,29 +206,9 @@ class JsonWriter {
     for (let i = 0; i < list.length; i++) {
       if (i > 0) b[o++] = COMMA;
       const v = list[i];
-      const k = typeof v === 'number' ? Math.round(v * 100) : Number.NaN;
-      if (k / 100 === v && k < HUNDREDTHS_BELOW && k > -HUNDREDTHS_BELOW) {
-        let n = k | 0;
-        if (n < 0) {
-          b[o++] = MINUS;
-          n = -n;
-        }
-        let whole = (n / 100) | 0;
-        const cents = n - whole * 100;
-        const len = digitsOf(whole);
-        for (let j = len - 1; j >= 0; j--) {
-          const tenth = (whole / 10) | 0;
-          b[o + j] = 48 + whole - tenth * 10;
-          whole = tenth;
-        }
-        o += len;
-        if (cents !== 0) {
-          const tenths = (cents / 10) | 0;
-          b[o++] = DOT;
-          b[o++] = 48 + tenths;
-          if (cents !== tenths * 10) b[o++] = 48 + cents - tenths * 10;
-        }
-      } else {
+      const end = hundredths(b, o, v);
+      if (end >= 0) o = end;
+      else {
         this.o = o;
         this.text(JSON.stringify(v) ?? 'null');
         this.room(2 + (list.length - i) * 13);
@@ -218,18 +225,24 @@ class JsonWriter {
    * time), preceded by a comma unless first. Short ASCII pieces are copied byte by byte: cheaper
    * than a native call each.
    */
-  row(comma: boolean, prefix: string, ms: number, value: string, ascii: boolean): void {
-    this.room(prefix.length + 48 + (ascii ? value.length : Buffer.byteLength(value)));
+  row(comma: boolean, prefix: string, ms: number, v: unknown): void {
+    // Room for the prefix, a comma, the time (24), the value's key (10) and hundredths (12).
+    this.room(prefix.length + 48);
     const b = this.buf;
     let o = this.o;
     if (comma) b[o++] = COMMA;
     for (let i = 0; i < prefix.length; i++) b[o++] = prefix.charCodeAt(i);
     o = this.isoTime(ms, o);
     for (let i = 0; i < VALUE_KEY.length; i++) b[o++] = VALUE_KEY.charCodeAt(i);
-    if (ascii) for (let i = 0; i < value.length; i++) b[o++] = value.charCodeAt(i);
-    else o += b.write(value, o, 'utf8');
-    b[o++] = CLOSE_BRACE;
-    this.o = o;
+    const end = hundredths(b, o, v);
+    if (end >= 0) this.o = end;
+    else {
+      // Other numbers as their shortest digits, any other value as its JSON, in UTF-8.
+      this.o = o;
+      if (typeof v === 'number') this.number(v);
+      else this.text(JSON.stringify(v) ?? 'null');
+    }
+    this.byte(CLOSE_BRACE);
   }
 
   /**
