@@ -53,10 +53,24 @@ const VALUE_KEY = '","value":';
 const MINUS = 0x2d;
 const DOT = 0x2e;
 
-/** Decimal digits of a non-negative integer below 2^31 that is at most 8 digits long (or 0). */
+/** How many decimal digits n has (0 ≤ n < 10^8; 0 has one). */
 function digitsOf(n: number): number {
   if (n < 10_000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : 4;
   return n < 100_000 ? 5 : n < 1_000_000 ? 6 : n < 10_000_000 ? 7 : 8;
+}
+
+/**
+ * Writes the last `len` decimal digits of n (a 32-bit integer ≥ 0), zero-padded, into b at `at`;
+ * answers the offset after them. Integer division (`| 0`), not a double's `%` and `/`.
+ */
+function putDigits(b: Buffer, at: number, n: number, len: number): number {
+  let rest = n;
+  for (let j = at + len - 1; j >= at; j--) {
+    const tenth = (rest / 10) | 0;
+    b[j] = 48 + rest - tenth * 10;
+    rest = tenth;
+  }
+  return at + len;
 }
 
 /**
@@ -72,15 +86,9 @@ function hundredths(b: Buffer, at: number, v: unknown): number {
     b[o++] = MINUS;
     n = -n;
   }
-  let whole = (n / 100) | 0;
+  const whole = (n / 100) | 0;
   const cents = n - whole * 100;
-  const len = digitsOf(whole);
-  for (let j = len - 1; j >= 0; j--) {
-    const tenth = (whole / 10) | 0;
-    b[o + j] = 48 + whole - tenth * 10;
-    whole = tenth;
-  }
-  o += len;
+  o = putDigits(b, o, whole, digitsOf(whole));
   if (cents !== 0) {
     const tenths = (cents / 10) | 0;
     b[o++] = DOT;
@@ -170,14 +178,7 @@ class JsonWriter {
           highText = String(h);
         }
         for (let j = 0; j < highText.length; j++) b[o++] = highText.charCodeAt(j);
-        // The last six digits, as a 32-bit integer (integer division, not a double's).
-        let low = (t - h * MILLION) | 0;
-        for (let j = 5; j >= 0; j--) {
-          const tenth = (low / 10) | 0;
-          b[o + j] = 48 + low - tenth * 10;
-          low = tenth;
-        }
-        o += 6;
+        o = putDigits(b, o, (t - h * MILLION) | 0, 6);
       } else {
         this.o = o;
         this.number(t);
