@@ -36,6 +36,8 @@ describe('measurement page JSON', () => {
       values: ['température "22,5" °C\n\u2028', true, false, { a: [1, null, 'x'] }],
     },
     { datastreamId: 13, times: [Date.UTC(2025, 6, 1, 12)], values: [{ nested: { ok: true, list: [1.25, 'ü'] } }] },
+    // Years before 0 and after 9999 (27 characters), with the longest hundredths.
+    { datastreamId: 14, times: [-62_198_755_200_000, 253_402_300_800_000], values: [-21_474_836.47, 21_474_836.47] },
   ];
 
   it('writes rows byte for byte as JSON.stringify wrote them, links, total and interval included', () => {
@@ -164,6 +166,22 @@ describe('measurement page JSON', () => {
       JSON.stringify({ data: [{ datastream: 8, time: s[0]?.times, value: values }], links: { next: null } }),
     );
     expect(measurementPageJson({ series: s, next: null }, null, 'rows').toString('utf8')).toBe(stringified(s, null));
+  });
+
+  it('grows its buffer past the first estimate whatever the page size (rows longer than the estimate)', () => {
+    // Rows of 90 bytes against an estimate of 72 a row: for some page size a row starts just short of the end.
+    for (let n = 1; n <= 300; n++) {
+      const s: Series[] = [
+        {
+          datastreamId: 123_456_789_012_345,
+          times: Array.from({ length: n }, (_, i) => (i % 2 ? 253_402_300_800_000 : -62_198_755_200_000) + i),
+          values: Array.from({ length: n }, (_, i) => (i % 2 ? 21_474_836.47 : -21_474_836.47)),
+        },
+      ];
+      expect(measurementPageJson({ series: s, next: null }, null, 'rows').toString('utf8'), `${n} rows`).toBe(
+        stringified(s, null),
+      );
+    }
   });
 
   it('grows its buffer past the first estimate (long text values)', () => {

@@ -227,8 +227,9 @@ class JsonWriter {
    * than a native call each.
    */
   row(comma: boolean, prefix: string, ms: number, v: unknown): void {
-    // Room for the prefix, a comma, the time (24), the value's key (10) and hundredths (12).
-    this.room(prefix.length + 48);
+    // Room for the prefix, a comma, the time (24, or 27 for a year before 0 or after 9999), the
+    // value's key (10) and hundredths (12); other values make their own.
+    this.room(prefix.length + 50);
     const b = this.buf;
     let o = this.o;
     if (comma) b[o++] = COMMA;
@@ -247,7 +248,7 @@ class JsonWriter {
   }
 
   /**
-   * `new Date(ms).toISOString()` written at `o` (room for 24 bytes is there), without the Date:
+   * `new Date(ms).toISOString()` written at `o` (room for 27 bytes is there), without the Date:
    * rows come by time, so consecutive ones share their hour (`2025-01-04T13:`), formatted once;
    * minutes, seconds and milliseconds are digits. Answers the offset after it.
    */
