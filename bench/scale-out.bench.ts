@@ -107,10 +107,11 @@ for (const workers of [1, 2]) {
   const postgres = cpuSecondsSince('postgres', services0.postgres);
   const counted = N - before;
   const perSecond = (counted / (done - first)) * 1000;
-  results.push({ workers, perSecond, cpuUs: (cpu / counted) * 1e6 });
+  const cpuUs = (cpu / counted) * 1e6;
+  results.push({ workers, perSecond, cpuUs });
   const name = `${workers} worker process${workers > 1 ? 'es' : ''}`;
   figure(`${name}: uplinks stored per second`, perSecond, 'uplinks/s');
-  figure(`${name}: worker CPU per uplink (all workers)`, (cpu / counted) * 1e6, 'µs');
+  figure(`${name}: worker CPU per uplink (all workers)`, cpuUs, 'µs');
   if (!Number.isNaN(rabbitmq)) figure(`${name}: RabbitMQ CPU per uplink (delivery, ack)`, (rabbitmq / counted) * 1e6, 'µs');
   if (!Number.isNaN(postgres)) figure(`${name}: PostgreSQL CPU per uplink (all its processes)`, (postgres / counted) * 1e6, 'µs');
   note(

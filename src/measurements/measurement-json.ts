@@ -265,19 +265,15 @@ class JsonWriter {
     }
     const hour = this.hourText;
     for (let i = 0; i < 14; i++) b[o++] = hour.charCodeAt(i);
-    const rest = ms - start;
-    const min = Math.floor(rest / 60_000);
-    const sec = Math.floor((rest % 60_000) / 1000);
-    const milli = rest % 1000;
-    b[o++] = 48 + Math.floor(min / 10);
-    b[o++] = 48 + (min % 10);
+    // Under an hour of milliseconds: a 32-bit integer.
+    const rest = (ms - start) | 0;
+    const min = (rest / 60_000) | 0;
+    const sec = ((rest - min * 60_000) / 1000) | 0;
+    o = putDigits(b, o, min, 2);
     b[o++] = 0x3a; // :
-    b[o++] = 48 + Math.floor(sec / 10);
-    b[o++] = 48 + (sec % 10);
-    b[o++] = 0x2e; // .
-    b[o++] = 48 + Math.floor(milli / 100);
-    b[o++] = 48 + (Math.floor(milli / 10) % 10);
-    b[o++] = 48 + (milli % 10);
+    o = putDigits(b, o, sec, 2);
+    b[o++] = DOT;
+    o = putDigits(b, o, rest - min * 60_000 - sec * 1000, 3);
     b[o++] = 0x5a; // Z
     return o;
   }
