@@ -101,9 +101,7 @@ async function run(polder: Polder, label: string): Promise<void> {
   );
   // Loading leaves garbage behind; collect it so the export's memory figures start clean.
   (globalThis as { gc?: () => void }).gc?.();
-  // Autovacuum analyzes new partitions within a minute of loading; do it now rather than wait.
-  if (polder.database.dialect === 'postgres') await polder.database.pool.query('analyze measurements');
-  else polder.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  await settle(polder);
 
   const day = (k: number) => T0 + ((k * 37) % DAYS) * DAY;
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -202,6 +200,8 @@ async function run(polder: Polder, label: string): Promise<void> {
     shown(`the year as 1-hour buckets over HTTP (app.inject), format=${format}`, httpYear);
   }
 
+  await interleaved(polder, caller);
+
   await polder.app.listen({ port: 0, host: '127.0.0.1' });
   const port = (polder.app.server.address() as AddressInfo).port;
   const exportRows = Math.min(1_000_000, total);
@@ -221,6 +221,71 @@ async function run(polder: Polder, label: string): Promise<void> {
     note(`JS heap used (MiB, same times): ${result.samples.map((s) => s.heap.toFixed(0)).join(' ')}`);
     note(`JS heap live after a forced GC (MiB): ${result.samples.map((s) => s.live.toFixed(0)).join(' ')}`);
   } else note('10-million-row export with RSS samples: run with --full');
+}
+
+/**
+ * After a load, what the database does on its own within a minute: on PostgreSQL autovacuum
+ * vacuums and analyzes each partition after 100,000 inserted rows (measurement-partitions.postgres.ts),
+ * which marks its pages all-visible for index-only reads; on SQLite a checkpoint empties the WAL.
+ */
+async function settle(polder: Polder): Promise<void> {
+  if (polder.database.dialect === 'postgres') await polder.database.pool.query('vacuum analyze measurements');
+  else polder.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+/** Datastreams stored side by side in `interleaved`. */
+const STREAMS = 40;
+
+/**
+ * A day of one datastream among STREAMS that report at the same time, stored as they arrive (each
+ * second's values of all of them together): how a deployment's table fills, where the one
+ * datastream loaded above has its rows alone. The day's rows are then spread over the table's
+ * pages rather than next to each other.
+ */
+async function interleaved(polder: Polder, caller: Principal): Promise<void> {
+  const ids: number[] = [];
+  for (let i = 0; i < STREAMS; i++) ids.push((await createDatastream(polder.database.db, caller.orgId)).id);
+  const start = T0 + (DAYS + 2) * DAY;
+  const rows: { datastreamId: number; time: number; value: number }[] = [];
+  const insertMs = await timed(async () => {
+    for (let s = 0; s < 86_400; s++) {
+      for (const id of ids) rows.push({ datastreamId: id, time: start + s * 1000, value: ((s * 7 + id) % 5000) / 100 });
+      if (rows.length >= BATCH || s === 86_399) await polder.measurements.insert(rows.splice(0));
+    }
+  });
+  figure(`loading a day of ${STREAMS} datastreams side by side`, ((STREAMS * 86_400) / insertMs) * 1000, 'rows/s');
+  await settle(polder);
+  let k = 0;
+  const query = () => ({
+    datastream: [String(ids[(k++ * 7) % STREAMS])],
+    start: new Date(start).toISOString(),
+    end: new Date(start + DAY).toISOString(),
+  });
+  let rowsRead = 0;
+  const series = await measure(async () => {
+    const page = await polder.measurements.querySeries(caller, query(), { limit: 100_000 });
+    rowsRead = page.series.reduce((n, x) => n + x.times.length, 0);
+  });
+  figure(
+    `a day of one of ${STREAMS} datastreams stored side by side (${rowsRead.toLocaleString('en-US')} rows), service.querySeries`,
+    series.wallMs,
+    'ms',
+    `median of ${RUNS}; CPU of this process ${series.cpuMs.toFixed(1)} ms`,
+  );
+  const overHttp = await measure(async () => {
+    const q = query();
+    const res = await polder.app.inject({
+      url: `/api/measurements?datastream=${q.datastream[0]}&start=${q.start}&end=${q.end}&limit=100000&format=columnar`,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    if (res.statusCode !== 200) throw new Error(res.body);
+  });
+  figure(
+    `the same over HTTP (app.inject), format=columnar`,
+    overHttp.wallMs,
+    'ms',
+    `median of ${RUNS}; CPU of this process ${overHttp.cpuMs.toFixed(1)} ms`,
+  );
 }
 
 /** Reads a response to its end over a real socket, discarding it; samples RSS while it runs. */

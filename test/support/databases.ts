@@ -40,6 +40,14 @@ export async function sqliteMemoryDatabase(): Promise<TestDatabase> {
   return { database, url: 'sqlite::memory:', drop: () => database.close() };
 }
 
+/** A migrator of Polder's migrations on `database`, for upgrade tests to step through them. */
+const migratorOf = (database: Database) =>
+  new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => migrations(database.dialect) },
+    allowUnorderedMigrations: true,
+  });
+
 /**
  * A SQLite `:memory:` database migrated up to `migration` only, for upgrade tests: they put rows of
  * the old layout in, then run the migrations after it (`migrator.migrateTo`, or migrateToLatest).
@@ -48,11 +56,7 @@ export async function sqliteDatabaseAt(
   migration: string,
 ): Promise<{ database: Extract<Database, { dialect: 'sqlite' }>; migrator: Migrator }> {
   const database = openDatabase({ url: 'sqlite::memory:', dataDir: os.tmpdir() });
-  const migrator = new Migrator({
-    db: database.db,
-    provider: { getMigrations: async () => migrations(database.dialect) },
-    allowUnorderedMigrations: true,
-  });
+  const migrator = migratorOf(database);
   const { error } = await migrator.migrateTo(migration);
   if (error) throw error;
   if (database.dialect !== 'sqlite') throw new Error('sqlite expected');
@@ -61,6 +65,27 @@ export async function sqliteDatabaseAt(
 
 /** A fresh PostgreSQL database with a random name, dropped afterwards; tests never share one. */
 export async function postgresDatabase(): Promise<TestDatabase> {
+  const created = await createPostgresDatabase();
+  await migrateToLatest(created.database);
+  return created;
+}
+
+/**
+ * A fresh PostgreSQL database migrated up to `migration` only, for upgrade tests (as
+ * sqliteDatabaseAt); dropped by `drop`.
+ */
+export async function postgresDatabaseAt(migration: string): Promise<TestDatabase & { migrator: Migrator }> {
+  const created = await createPostgresDatabase();
+  const migrator = migratorOf(created.database);
+  const { error } = await migrator.migrateTo(migration);
+  if (error) {
+    await created.drop();
+    throw error;
+  }
+  return { ...created, migrator };
+}
+
+async function createPostgresDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: SERVICES.postgres.url });
   await admin.connect();
   const name = `polder_test_${randomBytes(6).toString('hex')}`;
@@ -69,7 +94,6 @@ export async function postgresDatabase(): Promise<TestDatabase> {
   const url = new URL(SERVICES.postgres.url);
   url.pathname = `/${name}`;
   const database = openDatabase({ url: url.toString(), dataDir: os.tmpdir(), poolSize: 4 });
-  await migrateToLatest(database);
   return {
     database,
     url: url.toString(),

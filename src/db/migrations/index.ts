@@ -30,6 +30,7 @@ import { traceIndexes } from './20261204-1800-trace-indexes.js';
 import { recentByTime } from './20261205-0900-recent-by-time.js';
 import { traceDevicesExact } from './20261205-1600-trace-devices-exact.js';
 import { rollupsAtMove } from './20261205-1900-rollups-at-move.js';
+import { measurementsCovering } from './20261206-0400-measurements-covering.js';
 
 /**
  * Every migration, in order. One list describes both dialects (columnTypes() and a few
@@ -67,5 +68,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '20261205-0900-recent-by-time': recentByTime(dialect),
     '20261205-1600-trace-devices-exact': traceDevicesExact(dialect),
     '20261205-1900-rollups-at-move': rollupsAtMove(dialect),
+    '20261206-0400-measurements-covering': measurementsCovering(dialect),
   };
 }
