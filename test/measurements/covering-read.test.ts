@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionName, partitionStart } from '../../src/measurements/measurement-partitions.postgres.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
