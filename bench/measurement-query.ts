@@ -225,8 +225,9 @@ async function run(polder: Polder, label: string): Promise<void> {
 
 /**
  * After a load, what the database does on its own within a minute: on PostgreSQL autovacuum
- * vacuums and analyzes each partition after 100,000 inserted rows (measurement-partitions.postgres.ts),
- * which marks its pages all-visible for index-only reads; on SQLite a checkpoint empties the WAL.
+ * vacuums each partition after 100,000 inserted rows (measurement-partitions.postgres.ts), which
+ * marks its pages all-visible for index-only reads, and analyzes it after a tenth of its rows
+ * changed; on SQLite a checkpoint empties the WAL.
  */
 async function settle(polder: Polder): Promise<void> {
   if (polder.database.dialect === 'postgres') await polder.database.pool.query('vacuum analyze measurements');

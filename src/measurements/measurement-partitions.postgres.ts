@@ -11,7 +11,7 @@ const NAME = /^measurements_w(\d{4})(\d{2})(\d{2})$/;
  * waits for a fifth of the table): the vacuum marks the new pages all-visible, which lets a read
  * of a range take the values from the primary key alone (migration 20261206-0400-measurements-covering).
  */
-export const PARTITION_VACUUM = 'autovacuum_vacuum_insert_threshold = 100000, autovacuum_vacuum_insert_scale_factor = 0';
+const PARTITION_VACUUM = 'autovacuum_vacuum_insert_threshold = 100000, autovacuum_vacuum_insert_scale_factor = 0';
 
 export const partitionStart = (time: number): number => Math.floor((time - MONDAY_MS) / PARTITION_MS) * PARTITION_MS + MONDAY_MS;
 
