@@ -54,6 +54,13 @@ async function measure(work: () => Promise<unknown>): Promise<Timing> {
   return { wallMs: median(wall), cpuMs: median(cpu) };
 }
 
+/** A median timing as a figure, with this process's CPU beside it. */
+const shown = (what: string, m: Timing) =>
+  figure(what, m.wallMs, 'ms', `median of ${RUNS}; CPU of this process ${m.cpuMs.toFixed(1)} ms`);
+
+/** A GET through the whole HTTP stack (app.inject), as the bench's key. */
+const get = (polder: Polder, url: string) => polder.app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } });
+
 const withPolder = (make: () => Promise<BenchDatabase>, label: string) =>
   withBenchPolder(
     make,
@@ -113,8 +120,6 @@ async function run(polder: Polder, label: string): Promise<void> {
     agg: 'avg' as const,
   };
   let rows = 0;
-  const shown = (what: string, m: Timing) =>
-    figure(what, m.wallMs, 'ms', `median of ${RUNS}; CPU of this process ${m.cpuMs.toFixed(1)} ms`);
   // Values older than an hour leave their 1-hour and 1-day buckets to the scheduler's rollup fold
   // (every minute); until it has run, a read folds the 1-minute rollups itself. Both, then the
   // rest on folded rollups, as a deployment reads them.
@@ -179,12 +184,14 @@ async function run(polder: Polder, label: string): Promise<void> {
   });
   shown(`the year as 1-hour buckets (${rows.toLocaleString('en-US')} rows), service.query`, hour);
 
-  const get = (url: string) => polder.app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } });
   let bytes = 0;
   for (const format of ['rows', 'columnar'] as const) {
     const httpDay = await measure(async () => {
       const q = dayQuery();
-      const res = await get(`/api/measurements?datastream=${ds.id}&start=${q.start}&end=${q.end}&limit=100000&format=${format}`);
+      const res = await get(
+        polder,
+        `/api/measurements?datastream=${ds.id}&start=${q.start}&end=${q.end}&limit=100000&format=${format}`,
+      );
       if (res.statusCode !== 200) throw new Error(res.body);
       bytes = res.rawPayload.length;
     });
@@ -193,6 +200,7 @@ async function run(polder: Polder, label: string): Promise<void> {
   for (const format of ['rows', 'columnar'] as const) {
     const httpYear = await measure(async () => {
       const res = await get(
+        polder,
         `/api/measurements?datastream=${ds.id}&start=${yearQuery.start}&end=${yearQuery.end}&interval=1h&limit=100000&format=${format}`,
       );
       if (res.statusCode !== 200) throw new Error(res.body);
@@ -269,26 +277,19 @@ async function interleaved(polder: Polder, caller: Principal): Promise<void> {
     const page = await polder.measurements.querySeries(caller, query(), { limit: 100_000 });
     rowsRead = page.series.reduce((n, x) => n + x.times.length, 0);
   });
-  figure(
+  shown(
     `a day of one of ${STREAMS} datastreams stored side by side (${rowsRead.toLocaleString('en-US')} rows), service.querySeries`,
-    series.wallMs,
-    'ms',
-    `median of ${RUNS}; CPU of this process ${series.cpuMs.toFixed(1)} ms`,
+    series,
   );
   const overHttp = await measure(async () => {
     const q = query();
-    const res = await polder.app.inject({
-      url: `/api/measurements?datastream=${q.datastream[0]}&start=${q.start}&end=${q.end}&limit=100000&format=columnar`,
-      headers: { authorization: `Bearer ${TOKEN}` },
-    });
+    const res = await get(
+      polder,
+      `/api/measurements?datastream=${q.datastream[0]}&start=${q.start}&end=${q.end}&limit=100000&format=columnar`,
+    );
     if (res.statusCode !== 200) throw new Error(res.body);
   });
-  figure(
-    `the same over HTTP (app.inject), format=columnar`,
-    overHttp.wallMs,
-    'ms',
-    `median of ${RUNS}; CPU of this process ${overHttp.cpuMs.toFixed(1)} ms`,
-  );
+  shown('the same over HTTP (app.inject), format=columnar', overHttp);
 }
 
 /** Reads a response to its end over a real socket, discarding it; samples RSS while it runs. */

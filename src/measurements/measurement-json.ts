@@ -44,7 +44,7 @@ const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const MILLION = 1_000_000;
-/** Times from 1970-01-01 00:16:40 to year 33658 are written digit by digit; others by String (JSON's own digits). */
+/** Times from 1970-01-01 00:16:40 to year 33658 are written digit by digit; others through JsonWriter.json. */
 const DIGITS_FROM = MILLION;
 const DIGITS_TO = 1e15;
 /** Values written digit by digit are hundredths below 2^31 (±21,474,836.47). */
@@ -119,6 +119,9 @@ class JsonWriter {
   private o = 0;
   private hourStart = -1;
   private hourText = '';
+  /** The million of the last time written by `time`, and its digits. */
+  private millionOf = -1;
+  private millionText = '';
 
   constructor(estimate: number) {
     this.buf = Buffer.allocUnsafe(estimate);
@@ -153,36 +156,53 @@ class JsonWriter {
     this.ascii(Number.isFinite(n) ? String(n) : 'null');
   }
 
+  /** Any value as JSON.stringify writes it: numbers as their shortest digits (null when not finite), the rest in UTF-8. */
+  json(v: unknown): void {
+    if (typeof v === 'number') this.number(v);
+    else this.text(JSON.stringify(v) ?? 'null');
+  }
+
   /**
-   * An array of times (Unix ms) as JSON.stringify writes it. A time is an integer of 13 digits and
+   * Times (Unix ms) as JSON.stringify writes the array. A time is an integer of 13 digits and
    * neighbours share all but the last six, so those are formatted once per million (about 17
    * minutes) and the last six written as digits of a 32-bit integer: a third of JSON.stringify's
    * time for a day of 1 Hz times (86,400: 7.6–8.6 → 2.6–3.0 ms; the same digits taken with `%` and
-   * `/` on doubles took longer than JSON.stringify). Any other number as `number` writes it.
+   * `/` on doubles took longer than JSON.stringify).
    */
   times(list: readonly number[]): void {
-    // Room for 15 digits and a comma each, as nearly every time needs; more is made for the others.
-    this.room(2 + list.length * 16);
+    // Room for 15 digits and a comma each, as nearly every time needs.
+    this.array(list, 16, true);
+  }
+
+  /**
+   * Values as JSON.stringify writes the array. Most sensor values are hundredths (21.37, 45.2,
+   * 1013): a number v whose hundredths k = round(100 v) give back v exactly (k / 100 === v) has
+   * `k / 100` as its shortest round-trip digits below 2^31 hundredths, which `hundredths` writes
+   * from the 32-bit integer k (rows use it too). 86,400 values: 5.0 → 1.0 ms.
+   */
+  values(list: readonly unknown[]): void {
+    // Room for "-21474836.47," each, as the hundredths need.
+    this.array(list, 13, false);
+  }
+
+  /**
+   * `[a,b,…]`: each element digit by digit where it allows (a time, or hundredths), with `each`
+   * bytes of room made for it; any other element through `json`, after which room is made again.
+   */
+  private array(list: readonly unknown[], each: number, times: boolean): void {
+    this.room(2 + list.length * each);
     let b = this.buf;
     let o = this.o;
     b[o++] = OPEN_BRACKET;
-    let high = -1;
-    let highText = '';
     for (let i = 0; i < list.length; i++) {
       if (i > 0) b[o++] = COMMA;
-      const t = list[i] as number;
-      if (t >= DIGITS_FROM && t < DIGITS_TO && Number.isInteger(t)) {
-        const h = Math.floor(t / MILLION);
-        if (h !== high) {
-          high = h;
-          highText = String(h);
-        }
-        for (let j = 0; j < highText.length; j++) b[o++] = highText.charCodeAt(j);
-        o = putDigits(b, o, (t - h * MILLION) | 0, 6);
-      } else {
+      const v = list[i];
+      const end = times ? this.time(o, v) : hundredths(b, o, v);
+      if (end >= 0) o = end;
+      else {
         this.o = o;
-        this.number(t);
-        this.room(2 + (list.length - i) * 16);
+        this.json(v);
+        this.room(2 + (list.length - i) * each);
         b = this.buf;
         o = this.o;
       }
@@ -192,33 +212,22 @@ class JsonWriter {
   }
 
   /**
-   * An array of values as JSON.stringify writes it. Most sensor values are hundredths (21.37, 45.2,
-   * 1013): a number v whose hundredths k = round(100 v) give back v exactly (k / 100 === v) has
-   * `k / 100` as its shortest round-trip digits below 2^31 hundredths, which `hundredths` writes
-   * from the 32-bit integer k (rows use it too); any other value goes through JSON.stringify.
-   * 86,400 values: 5.0 → 1.0 ms.
+   * Writes t at `at` if it is an integer time from 1970-01-01 00:16:40 to year 33658 (room for 15
+   * bytes is there), its digits above the last six formatted once per million; answers the offset
+   * after it, or -1 having written nothing.
    */
-  values(list: readonly unknown[]): void {
-    // Room for "-21474836.47," each, as the hundredths need; JSON.stringify's others make their own.
-    this.room(2 + list.length * 13);
-    let b = this.buf;
-    let o = this.o;
-    b[o++] = OPEN_BRACKET;
-    for (let i = 0; i < list.length; i++) {
-      if (i > 0) b[o++] = COMMA;
-      const v = list[i];
-      const end = hundredths(b, o, v);
-      if (end >= 0) o = end;
-      else {
-        this.o = o;
-        this.text(JSON.stringify(v) ?? 'null');
-        this.room(2 + (list.length - i) * 13);
-        b = this.buf;
-        o = this.o;
-      }
+  private time(at: number, t: unknown): number {
+    if (!(typeof t === 'number' && t >= DIGITS_FROM && t < DIGITS_TO && Number.isInteger(t))) return -1;
+    const b = this.buf;
+    let o = at;
+    const h = Math.floor(t / MILLION);
+    if (h !== this.millionOf) {
+      this.millionOf = h;
+      this.millionText = String(h);
     }
-    b[o++] = CLOSE_BRACKET;
-    this.o = o;
+    const high = this.millionText;
+    for (let j = 0; j < high.length; j++) b[o++] = high.charCodeAt(j);
+    return putDigits(b, o, (t - h * MILLION) | 0, 6);
   }
 
   /**
@@ -239,10 +248,8 @@ class JsonWriter {
     const end = hundredths(b, o, v);
     if (end >= 0) this.o = end;
     else {
-      // Other numbers as their shortest digits, any other value as its JSON, in UTF-8.
       this.o = o;
-      if (typeof v === 'number') this.number(v);
-      else this.text(JSON.stringify(v) ?? 'null');
+      this.json(v);
     }
     this.byte(CLOSE_BRACE);
   }
