@@ -34,7 +34,8 @@
  * allocated and promoted per uplink).
  * POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
  * POLDER_BENCH_ALLOC_PROF=<dir> samples where Polder's event loop allocates during each measured
- * span (support/alloc-sampler.mjs) into that directory. Read either with support/profile-share.ts.
+ * span (support/alloc-sampler.mjs) into that directory; with POLDER_ALLOC_PROF_PROMOTED=1 only what
+ * outlived the scavenges (promoted, or live). Read either with support/profile-share.ts.
  * POLDER_BENCH_ORDER=random sends each round of the devices in a new (seeded) random order, as a
  * real fleet's uplinks arrive; by default every round goes in the devices' order, so a batch's
  * datastreams are neighbours (as in the figures recorded before 2026-12-05).

@@ -1,7 +1,8 @@
 /**
  * Preloaded into a process (`node --import <this file>`), samples where its event loop allocates
  * between two SIGUSR2 signals: every sampled allocation, whether the object is collected after or
- * not (V8's sampling heap profiler, one sample per ~4 KiB allocated). At the second signal it
+ * not (V8's sampling heap profiler, one sample per ~4 KiB allocated); with POLDER_ALLOC_PROF_PROMOTED=1
+ * only those no scavenge collected (promoted to the old generation, or still live). At the second signal it
  * writes `<POLDER_ALLOC_PROF_DIR or the temp dir>/alloc-<pid>-<n>.heapprofile` (the format Chrome's
  * DevTools load) and prints its path. Read it with `npx tsx bench/support/profile-share.ts <file>`.
  */
@@ -20,7 +21,8 @@ process.on('SIGUSR2', () => {
     session.post('HeapProfiler.startSampling', {
       samplingInterval: 4096,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      // POLDER_ALLOC_PROF_PROMOTED=1: only objects that outlived the scavenges (promoted, or live).
+      includeObjectsCollectedByMinorGC: process.env.POLDER_ALLOC_PROF_PROMOTED !== '1',
     });
     sampling = true;
     return;
