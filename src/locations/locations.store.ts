@@ -62,8 +62,36 @@ const toRoom = (r: RoomRow): Room => ({
   updatedAt: r.updated_at,
 });
 
+/** A building's or room's new slug and name. */
+type Rename = { slug?: string; name?: string; updatedAt: number };
+
 export class KyselyLocationStore implements LocationStore {
   constructor(private readonly db: Kysely<Schema>) {}
+
+  /** A slug already taken in the place's parent is a 409 naming `slug`. */
+  private async rename(table: 'buildings' | 'rooms', orgId: string, id: string, patch: Rename) {
+    await uniqueAs409(
+      () =>
+        this.db
+          .updateTable(table)
+          .set({
+            ...(patch.slug !== undefined && { slug: patch.slug }),
+            ...(patch.name !== undefined && { name: patch.name }),
+            updated_at: patch.updatedAt,
+          })
+          .where('org_id', '=', orgId)
+          .where('id', '=', id)
+          .execute(),
+      'slug',
+      patch.slug,
+    );
+  }
+
+  /** Whether the place was there to delete. */
+  private async remove(table: 'sites' | 'buildings' | 'rooms', orgId: string, id: string) {
+    const res = await this.db.deleteFrom(table).where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
 
   private siteRow(s: Site) {
     return {
@@ -134,9 +162,8 @@ export class KyselyLocationStore implements LocationStore {
     });
   }
 
-  async deleteSite(orgId: string, id: string) {
-    const res = await this.db.deleteFrom('sites').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-    return Number(res.numDeletedRows) > 0;
+  deleteSite(orgId: string, id: string) {
+    return this.remove('sites', orgId, id);
   }
 
   async findSite(orgId: string, idOrSlug: string) {
@@ -200,27 +227,12 @@ export class KyselyLocationStore implements LocationStore {
     );
   }
 
-  async updateBuilding(orgId: string, id: string, patch: { slug?: string; name?: string; updatedAt: number }) {
-    await uniqueAs409(
-      () =>
-        this.db
-          .updateTable('buildings')
-          .set({
-            ...(patch.slug !== undefined && { slug: patch.slug }),
-            ...(patch.name !== undefined && { name: patch.name }),
-            updated_at: patch.updatedAt,
-          })
-          .where('org_id', '=', orgId)
-          .where('id', '=', id)
-          .execute(),
-      'slug',
-      patch.slug,
-    );
+  updateBuilding(orgId: string, id: string, patch: Rename) {
+    return this.rename('buildings', orgId, id, patch);
   }
 
-  async deleteBuilding(orgId: string, id: string) {
-    const res = await this.db.deleteFrom('buildings').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-    return Number(res.numDeletedRows) > 0;
+  deleteBuilding(orgId: string, id: string) {
+    return this.remove('buildings', orgId, id);
   }
 
   async findBuildingById(orgId: string, id: string) {
@@ -277,27 +289,12 @@ export class KyselyLocationStore implements LocationStore {
     );
   }
 
-  async updateRoom(orgId: string, id: string, patch: { slug?: string; name?: string; updatedAt: number }) {
-    await uniqueAs409(
-      () =>
-        this.db
-          .updateTable('rooms')
-          .set({
-            ...(patch.slug !== undefined && { slug: patch.slug }),
-            ...(patch.name !== undefined && { name: patch.name }),
-            updated_at: patch.updatedAt,
-          })
-          .where('org_id', '=', orgId)
-          .where('id', '=', id)
-          .execute(),
-      'slug',
-      patch.slug,
-    );
+  updateRoom(orgId: string, id: string, patch: Rename) {
+    return this.rename('rooms', orgId, id, patch);
   }
 
-  async deleteRoom(orgId: string, id: string) {
-    const res = await this.db.deleteFrom('rooms').where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
-    return Number(res.numDeletedRows) > 0;
+  deleteRoom(orgId: string, id: string) {
+    return this.remove('rooms', orgId, id);
   }
 
   async findRoomById(orgId: string, id: string) {

@@ -116,6 +116,39 @@ describe.each(dialects)('LocationStore contract on %s', (dialect) => {
     expect((await store.listRooms(orgB, {}, { limit: 10 })).items).toEqual([]);
   });
 
+  it('renames and deletes buildings and rooms of its own organisation only', async () => {
+    const ut3 = (await store.findSite(orgA, 'ut3'))!;
+    const lab = { id: uuidv7(), orgId: orgA, siteId: ut3.id, slug: 'lab', name: 'Lab', createdAt: T0, updatedAt: T0 };
+    await store.insertBuilding(lab);
+    const room = { id: uuidv7(), orgId: orgA, buildingId: lab.id, slug: 'a1', name: 'A1', createdAt: T0, updatedAt: T0 };
+    await store.insertRoom(room);
+    await store.insertRoom({ ...room, id: uuidv7(), slug: 'a2' });
+
+    await store.updateBuilding(orgA, lab.id, { name: 'Laboratory', updatedAt: T0 + 1 });
+    await store.updateBuilding(orgB, lab.id, { name: 'not theirs', updatedAt: T0 + 2 });
+    expect(await store.findBuildingById(orgA, lab.id)).toMatchObject({ slug: 'lab', name: 'Laboratory', updatedAt: T0 + 1 });
+    await expect(store.updateBuilding(orgA, lab.id, { slug: 'u4', updatedAt: T0 + 3 })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { field: 'slug' },
+    });
+
+    await store.updateRoom(orgA, room.id, { slug: 'a0', updatedAt: T0 + 1 });
+    await store.updateRoom(orgB, room.id, { slug: 'theirs', updatedAt: T0 + 2 });
+    expect(await store.findRoomById(orgA, room.id)).toMatchObject({ slug: 'a0', name: 'A1', updatedAt: T0 + 1 });
+    await expect(store.updateRoom(orgA, room.id, { slug: 'a2', updatedAt: T0 + 3 })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { field: 'slug' },
+    });
+
+    expect(await store.deleteRoom(orgB, room.id)).toBe(false);
+    expect(await store.deleteRoom(orgA, room.id)).toBe(true);
+    expect(await store.deleteRoom(orgA, room.id)).toBe(false);
+    expect(await store.deleteBuilding(orgB, lab.id)).toBe(false);
+    expect(await store.deleteBuilding(orgA, lab.id)).toBe(true);
+    expect(await store.findBuildingById(orgA, lab.id)).toBeUndefined();
+    expect(await store.findRoomsBySlug(orgA, 'a2', {})).toEqual([]);
+  });
+
   it('deletes a site with its buildings and rooms, scoped by organisation', async () => {
     const main = (await store.findSite(orgA, 'main'))!;
     expect(await store.deleteSite(orgB, main.id)).toBe(false);
