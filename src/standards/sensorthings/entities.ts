@@ -1,5 +1,4 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Dialect } from '../../db/dialect.js';
 import { fromJsonColumn } from '../../shared/json.js';
 import { DEVICE_PLACE, places } from './places.js';
 import { type AliasKind, aliasOf } from './sta-ids.js';
@@ -56,7 +55,7 @@ export interface EntitySet {
   /** Columns giving the default (stable) order. */
   order: string[];
   /** The set's SELECT; `tables` narrows Observations to the table(s) the values can be in. */
-  base(orgId: string, dialect: Dialect, tables?: ObservationTables): RawBuilder<unknown>;
+  base(orgId: string, tables?: ObservationTables): RawBuilder<unknown>;
   props: Record<string, PropDef>;
   relations: Record<string, RelationDef>;
   /** The STA properties of a row (no control information). */
@@ -111,7 +110,9 @@ const vocabulary = () =>
     sql` union all `,
   );
 
-const text = (dialect: Dialect, expr: string) => (dialect === 'postgres' ? `cast(${expr} as text)` : `cast(${expr} as text)`);
+/** Places with a position, as Locations and FeaturesOfInterest both list them. */
+const locatedPlaces = (orgId: string) => sql`select p.*, ${aliasOf(orgId, 'place', 'p.id')} as num,
+  'application/geo+json' as encoding_type from (${places(orgId)}) p where p.x is not null`;
 
 const s = (col: string, notNull = false): PropDef => ({ col, type: 'string', notNull });
 
@@ -147,8 +148,7 @@ export const SETS: Record<SetName, EntitySet> = {
     idCol: 'num',
     alias: 'place',
     order: ['num'],
-    base: (orgId) => sql`select p.*, ${aliasOf(orgId, 'place', 'p.id')} as num, 'application/geo+json' as encoding_type
-      from (${places(orgId)}) p where p.x is not null`,
+    base: locatedPlaces,
     props: {
       id: num(),
       name: s('name', true),
@@ -287,17 +287,17 @@ export const SETS: Record<SetName, EntitySet> = {
     // measurement_values as JSON text in result_json; a datastream holds one kind.
     // A single table keeps the (datastream_id, time) index order visible to the planner (SQLite
     // does not push ORDER BY … LIMIT through a UNION ALL): the reader picks it when it can.
-    base: (orgId, dialect, tables = 'both') => {
+    base: (orgId, tables = 'both') => {
       const numbers = sql`select datastream_id as ds_id, time, value as result, null as result_json from measurements`;
-      const values = sql`select datastream_id as ds_id, time, null as result, ${sql.raw(text(dialect, 'value'))} as result_json
+      const values = sql`select datastream_id as ds_id, time, null as result, cast(value as text) as result_json
         from measurement_values`;
       if (typeof tables === 'object')
         return sql`select o.ds_id as ds_id, o.time as time, o.result as result, o.result_json as result_json,
-          ${sql.raw(text(dialect, 'o.ds_id'))} || '-' || ${sql.raw(text(dialect, 'o.time'))} as id, ${tables.foi} as foi_id
+          cast(o.ds_id as text) || '-' || cast(o.time as text) as id, ${tables.foi} as foi_id
           from (${tables.table === 'numbers' ? numbers : values}) o where o.ds_id = ${tables.datastream}`;
       const source = tables === 'numbers' ? numbers : tables === 'values' ? values : sql`${numbers} union all ${values}`;
       return sql`select o.ds_id as ds_id, o.time as time, o.result as result, o.result_json as result_json,
-      ${sql.raw(text(dialect, 'o.ds_id'))} || '-' || ${sql.raw(text(dialect, 'o.time'))} as id,
+      cast(o.ds_id as text) || '-' || cast(o.time as text) as id,
       ${DEVICE_PLACE} as foi_id
       from (${source}) o
       join datastreams ds on ds.id = o.ds_id join devices d on d.id = ds.device_id
@@ -327,8 +327,7 @@ export const SETS: Record<SetName, EntitySet> = {
     idCol: 'num',
     alias: 'place',
     order: ['num'],
-    base: (orgId) => sql`select p.*, ${aliasOf(orgId, 'place', 'p.id')} as num, 'application/geo+json' as encoding_type
-      from (${places(orgId)}) p where p.x is not null`,
+    base: locatedPlaces,
     props: {
       id: num(),
       name: s('name', true),

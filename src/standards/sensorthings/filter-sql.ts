@@ -218,10 +218,10 @@ export class SqlCompiler implements FilterContext {
     // Datastream/id on an Observation is its own datastream column: no subquery.
     if (hops.length === 1 && !first.rel.many && prop?.col === first.rel.childCol && prop.type !== 'point')
       return { ...column, sql: raw(`${this.alias}.${first.rel.parentCol}`) };
-    let from = sql`(${SETS[first.rel.target].base(this.orgId, this.dialect)}) ${raw(first.alias)}`;
+    let from = sql`(${SETS[first.rel.target].base(this.orgId)}) ${raw(first.alias)}`;
     for (let h = 1; h < hops.length; h++) {
       const hop = hops[h] as (typeof hops)[number];
-      from = sql`${from} join (${SETS[hop.rel.target].base(this.orgId, this.dialect)}) ${raw(hop.alias)}
+      from = sql`${from} join (${SETS[hop.rel.target].base(this.orgId)}) ${raw(hop.alias)}
         on ${raw(`${hop.alias}.${hop.rel.childCol} = ${hop.parentAlias}.${hop.rel.parentCol}`)}`;
     }
     from = sql`${from} where ${raw(`${first.alias}.${first.rel.childCol} = ${this.alias}.${first.rel.parentCol}`)}`;

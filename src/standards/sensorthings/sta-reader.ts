@@ -58,7 +58,7 @@ export class StaReader {
     if (o.filter) conditions.push(compiler.where(o.filter));
     const where = conditions.length > 0 ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
     const tables = set.name === 'Observations' ? await this.observationTables(scope.orgId, constraint) : undefined;
-    const from = sql`(${set.base(scope.orgId, this.dialect, tables)}) ${sql.raw(alias)}`;
+    const from = sql`(${set.base(scope.orgId, tables)}) ${sql.raw(alias)}`;
     const top = Math.min(o.top ?? DEFAULT_TOP, MAX_TOP);
     const order = [
       ...o.orderby.map((term) => compiler.orderTerm(term.path, term.desc)),
