@@ -143,6 +143,11 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, raw);
     // A request property of one shape rather than a WeakMap entry per request (which costs the GC).
     scope.decorateRequest('uplinkTarget', null);
+    // Fastify refuses an oversized body itself (before the service sees it): counted here.
+    const countTooLarge = async (_request: FastifyRequest, _reply: unknown, err: unknown) => {
+      if (!(err instanceof DomainError) && (err as { statusCode?: number }).statusCode === 413)
+        deps.metrics.rejected('http', 'PAYLOAD_TOO_LARGE');
+    };
     // Callback style: the credentials are checked before the body is read, with no extra promise.
     const authorise = (request: FastifyRequest, _reply: unknown, done: (err?: Error) => void) => {
       authoriseUplink(request as UplinkRequest, deps.catalog, deps.names).then((target) => {
@@ -174,11 +179,7 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
           },
         },
         onRequest: authorise,
-        onError: async (_request, _reply, err) => {
-          // Fastify refuses an oversized body itself (before the service sees it): count it here.
-          if (!(err instanceof DomainError) && (err as { statusCode?: number }).statusCode === 413)
-            deps.metrics.rejected('http', 'PAYLOAD_TOO_LARGE');
-        },
+        onError: countTooLarge,
       },
       async (request, reply) => {
         const body = request.body as Buffer | undefined;
@@ -228,10 +229,7 @@ export async function uplinkRoutes(app: TypedApp, deps: UplinkRouteDeps) {
           },
         },
         onRequest: authorise,
-        onError: async (_request, _reply, err) => {
-          if (!(err instanceof DomainError) && (err as { statusCode?: number }).statusCode === 413)
-            deps.metrics.rejected('http', 'PAYLOAD_TOO_LARGE');
-        },
+        onError: countTooLarge,
       },
       async (request, reply) => {
         const contentType = request.headers['content-type'];
