@@ -1,8 +1,8 @@
 import { invalid } from '../shared/errors.js';
 import { decodeCursor, encodeCursor, type Page, type PageRequest, toPage } from '../shared/page.js';
 import { aggValue, INTERVALS, type ResolvedQuery, rollupSizeFor } from './measurement-query.js';
-import type { Measurement, MeasurementStore, Range, RollupSize, Row, Series } from './measurements.js';
-import { type Aggregate, aggregateOf, bucketStart, mergeInto } from './rollups.js';
+import type { Aggregate, Measurement, MeasurementStore, Range, RollupSize, Row, Series } from './measurements.js';
+import { aggregateOf, bucketStart, mergeInto } from './rollups.js';
 
 /**
  * Paging over measurements. Rows come ordered by datastream (ascending) and then time (in the

@@ -37,12 +37,8 @@ export interface Series extends Columns<Row['value']> {
 export const ROLLUP_SIZES = [60, 3600, 86400] as const;
 export type RollupSize = (typeof ROLLUP_SIZES)[number];
 
-/** The aggregate of one datastream over one bucket `[bucket, bucket + size s)`. */
-export interface Rollup {
-  datastreamId: number;
-  size: RollupSize;
-  /** Start of the bucket, Unix ms. */
-  bucket: number;
+/** What a bucket knows about its values; rollups, re-aggregated buckets and raw folds share it. */
+export interface Aggregate {
   count: number;
   sum: number;
   min: number;
@@ -51,6 +47,14 @@ export interface Rollup {
   firstValue: number;
   lastTime: number;
   lastValue: number;
+}
+
+/** The aggregate of one datastream over one bucket `[bucket, bucket + size s)`. */
+export interface Rollup extends Aggregate {
+  datastreamId: number;
+  size: RollupSize;
+  /** Start of the bucket, Unix ms. */
+  bucket: number;
 }
 
 /** A datastream as the measurements domain sees it (the registry owns the table). */

@@ -1,16 +1,4 @@
-import { type Measurement, ROLLUP_SIZES, type Rollup, type RollupSize } from './measurements.js';
-
-/** What a bucket knows about its values; rollups, re-aggregated buckets and raw folds share it. */
-export interface Aggregate {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  firstTime: number;
-  firstValue: number;
-  lastTime: number;
-  lastValue: number;
-}
+import { type Aggregate, type Measurement, ROLLUP_SIZES, type Rollup, type RollupSize } from './measurements.js';
 
 /** Start of the bucket of width `widthMs` holding `time` (times are ≥ 0, so % is a floor). */
 export const bucketStart = (time: number, widthMs: number): number => time - (time % widthMs);

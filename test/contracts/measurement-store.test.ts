@@ -3,8 +3,14 @@ import { partitionName, partitionStart } from '../../src/measurements/measuremen
 import { AGGS, aggValue } from '../../src/measurements/measurement-query.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
 import { ROWS_PER_INSERT } from '../../src/measurements/measurement-writer.sqlite.js';
-import { type Measurement, type MeasurementStore, ROLLUP_SIZES, type Rollup } from '../../src/measurements/measurements.js';
-import { type Aggregate, aggregateOf, bucketStart, mergeInto } from '../../src/measurements/rollups.js';
+import {
+  type Aggregate,
+  type Measurement,
+  type MeasurementStore,
+  ROLLUP_SIZES,
+  type Rollup,
+} from '../../src/measurements/measurements.js';
+import { aggregateOf, bucketStart, mergeInto } from '../../src/measurements/rollups.js';
 import type { TraceRecord } from '../../src/pipelines/pipelines.js';
 import { traceRows } from '../../src/pipelines/trace-rows.js';
 import { KyselyTraceStore } from '../../src/pipelines/traces.store.js';
