@@ -2,6 +2,7 @@ import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { paginate } from '../db/paginate.js';
 import type { Schema, TraceTable } from '../db/schema.js';
+import { deviceIdByIdOrCode } from '../devices/device-read-models.js';
 import type { TraceRows } from '../measurements/measurements.js';
 import type { PageRequest } from '../shared/page.js';
 import type { PipelineMessageJson, TransportInfo } from '../workers/workers.js';
@@ -271,14 +272,8 @@ export class KyselyTraceStore implements TraceStore {
     return q;
   }
 
-  async deviceIdOf(orgId: string, idOrCode: string) {
-    const row = await this.db
-      .selectFrom('devices')
-      .select('id')
-      .where('org_id', '=', orgId)
-      .where((eb) => eb.or([eb('id', '=', idOrCode), eb('code', '=', idOrCode)]))
-      .executeTakeFirst();
-    return row?.id;
+  deviceIdOf(orgId: string, idOrCode: string) {
+    return deviceIdByIdOrCode(this.db, orgId, idOrCode);
   }
 
   private filtered(orgId: string, f: TraceFilter) {
