@@ -127,18 +127,13 @@ describe.each(dialects)('LocationStore contract on %s', (dialect) => {
     await store.updateBuilding(orgA, lab.id, { name: 'Laboratory', updatedAt: T0 + 1 });
     await store.updateBuilding(orgB, lab.id, { name: 'not theirs', updatedAt: T0 + 2 });
     expect(await store.findBuildingById(orgA, lab.id)).toMatchObject({ slug: 'lab', name: 'Laboratory', updatedAt: T0 + 1 });
-    await expect(store.updateBuilding(orgA, lab.id, { slug: 'u4', updatedAt: T0 + 3 })).rejects.toMatchObject({
-      code: 'CONFLICT',
-      details: { field: 'slug' },
-    });
+    const slugTaken = { code: 'CONFLICT', details: { field: 'slug' } };
+    await expect(store.updateBuilding(orgA, lab.id, { slug: 'u4', updatedAt: T0 + 3 })).rejects.toMatchObject(slugTaken);
 
     await store.updateRoom(orgA, room.id, { slug: 'a0', updatedAt: T0 + 1 });
     await store.updateRoom(orgB, room.id, { slug: 'theirs', updatedAt: T0 + 2 });
     expect(await store.findRoomById(orgA, room.id)).toMatchObject({ slug: 'a0', name: 'A1', updatedAt: T0 + 1 });
-    await expect(store.updateRoom(orgA, room.id, { slug: 'a2', updatedAt: T0 + 3 })).rejects.toMatchObject({
-      code: 'CONFLICT',
-      details: { field: 'slug' },
-    });
+    await expect(store.updateRoom(orgA, room.id, { slug: 'a2', updatedAt: T0 + 3 })).rejects.toMatchObject(slugTaken);
 
     expect(await store.deleteRoom(orgB, room.id)).toBe(false);
     expect(await store.deleteRoom(orgA, room.id)).toBe(true);
