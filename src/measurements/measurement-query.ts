@@ -1,6 +1,5 @@
 import { invalid } from '../shared/errors.js';
-import type { Aggregate } from './measurements.js';
-import { AGGS, type Agg, type DatastreamRef, type Order, type RollupSize } from './measurements.js';
+import { AGGS, type Agg, type Aggregate, type DatastreamRef, type Order, type RollupSize } from './measurements.js';
 
 /** Aggregation intervals a query may ask for, in seconds. Buckets are aligned to the Unix epoch (UTC). */
 export const INTERVALS = { '1m': 60, '5m': 300, '15m': 900, '1h': 3600, '1d': 86400 } as const;
