@@ -31,6 +31,13 @@ function checkSlug(slug: string, field = 'slug') {
     throw invalid(field, 'a slug is lower-case letters, digits, . _ - (at most 63), e.g. u4 or 301');
 }
 
+/** A building's slug also names a topic level, where `outside` and `abroad` mean no building. */
+function checkBuildingSlug(slug: string) {
+  checkSlug(slug);
+  if ((RESERVED_BUILDING_SLUGS as readonly string[]).includes(slug))
+    throw invalid('slug', `${slug} is reserved for topics (outside/…, abroad/…)`);
+}
+
 function checkTimeZone(tz: string | null | undefined) {
   if (tz == null) return;
   try {
@@ -209,9 +216,7 @@ export class LocationService {
   // ---- buildings -----------------------------------------------------------------------
 
   async createBuilding(orgId: string, input: { site?: string | undefined; slug: string; name: string }): Promise<Building> {
-    checkSlug(input.slug);
-    if ((RESERVED_BUILDING_SLUGS as readonly string[]).includes(input.slug))
-      throw invalid('slug', `${input.slug} is reserved for topics (outside/…, abroad/…)`);
+    checkBuildingSlug(input.slug);
     const site = input.site === undefined ? await this.ensureDefaultSite(orgId) : await this.siteRef(orgId, input.site, 'site');
     if ((await this.store.findBuildingsBySlug(orgId, input.slug, site.id)).length > 0)
       throw conflict('slug', input.slug, `building ${input.slug} already exists in site ${site.slug}`);
@@ -261,9 +266,7 @@ export class LocationService {
     const b = await this.getBuilding(orgId, ref, within);
     const renamed = patch.slug !== undefined && patch.slug !== b.slug;
     if (renamed && patch.slug !== undefined) {
-      checkSlug(patch.slug);
-      if ((RESERVED_BUILDING_SLUGS as readonly string[]).includes(patch.slug))
-        throw invalid('slug', `${patch.slug} is reserved for topics (outside/…, abroad/…)`);
+      checkBuildingSlug(patch.slug);
       if ((await this.store.findBuildingsBySlug(orgId, patch.slug, b.siteId)).length > 0)
         throw conflict('slug', patch.slug, `building ${patch.slug} already exists in site ${b.siteSlug}`);
     }

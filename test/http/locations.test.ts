@@ -142,6 +142,9 @@ describe.each(dialects)('locations API on %s', (dialect) => {
       const r = await api('POST', '/api/buildings', { slug, name: 'x' });
       expect(r.statusCode).toBe(400);
       expect(r.json().error.details.field).toBe('slug');
+      const renamed = await api('PATCH', '/api/buildings/iut?site=carca', { slug });
+      expect(renamed.statusCode).toBe(400);
+      expect(renamed.json().error.details.field).toBe('slug');
     }
     const tz = await api('POST', '/api/sites', { slug: 'x', name: 'x', timeZone: 'Mars/Olympus' });
     expect(tz.statusCode).toBe(400);
