@@ -5,7 +5,7 @@ import { uniqueAs409 } from '../db/unique-violation.js';
 import { countDevicesBy } from '../devices/device-read-models.js';
 import { isUuid } from '../shared/ids.js';
 import type { Page, PageRequest } from '../shared/page.js';
-import type { Building, LocationFilter, LocationScope, LocationStore, Room, Site } from './locations.js';
+import type { Building, LocationFilter, LocationScope, LocationStore, Rename, Room, Site } from './locations.js';
 
 const toSite = (r: Selectable<SiteTable>): Site => ({
   id: r.id,
@@ -61,9 +61,6 @@ const toRoom = (r: RoomRow): Room => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
-
-/** A building's or room's new slug and name. */
-type Rename = { slug?: string; name?: string; updatedAt: number };
 
 export class KyselyLocationStore implements LocationStore {
   constructor(private readonly db: Kysely<Schema>) {}

@@ -90,6 +90,9 @@ export interface LocationFilter {
   buildingId?: string | undefined;
 }
 
+/** A building's or room's new slug and name, as the store writes them. */
+export type Rename = { slug?: string; name?: string; updatedAt: number };
+
 /** The locations domain's storage port. Every read and write is scoped by organisation. */
 export interface LocationStore {
   insertSite(site: Site): Promise<void>;
@@ -105,7 +108,7 @@ export interface LocationStore {
   allSites(orgId: string): Promise<Site[]>;
 
   insertBuilding(b: Omit<Building, 'siteSlug'>): Promise<void>;
-  updateBuilding(orgId: string, id: string, patch: { slug?: string; name?: string; updatedAt: number }): Promise<void>;
+  updateBuilding(orgId: string, id: string, patch: Rename): Promise<void>;
   deleteBuilding(orgId: string, id: string): Promise<boolean>;
   findBuildingById(orgId: string, id: string): Promise<Building | undefined>;
   /** Buildings with this slug, in one site or across the organisation. */
@@ -114,7 +117,7 @@ export interface LocationStore {
   allBuildings(orgId: string): Promise<Building[]>;
 
   insertRoom(r: Omit<Room, 'siteId' | 'siteSlug' | 'buildingSlug'>): Promise<void>;
-  updateRoom(orgId: string, id: string, patch: { slug?: string; name?: string; updatedAt: number }): Promise<void>;
+  updateRoom(orgId: string, id: string, patch: Rename): Promise<void>;
   deleteRoom(orgId: string, id: string): Promise<boolean>;
   findRoomById(orgId: string, id: string): Promise<Room | undefined>;
   findRoomsBySlug(orgId: string, slug: string, within: LocationFilter): Promise<Room[]>;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionName, partitionStart } from '../../src/measurements/measurement-partitions.postgres.js';
+import { PARTITION_MS, partitionName, partitionStart } from '../../src/measurements/measurement-partitions.postgres.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
 import { availableDialects, postgresDatabase, postgresDatabaseAt, type TestDatabase } from '../support/databases.js';
 import { createDatastream, createOrganisation } from '../support/fixtures.js';
@@ -106,9 +106,9 @@ describe.runIf((await availableDialects()).includes('postgres'))('migration 2026
       const org = await createOrganisation(tdb.database.db, 'upgrade');
       const id = (await createDatastream(tdb.database.db, org)).id;
       // Partitions as the store of before made them (without options), and rows in them.
-      for (const start of [partitionStart(T0), partitionStart(T0) + 7 * DAY])
+      for (const start of [partitionStart(T0), partitionStart(T0) + PARTITION_MS])
         await pool.query(
-          `create table ${partitionName(start)} partition of measurements for values from (${start}) to (${start + 7 * DAY})`,
+          `create table ${partitionName(start)} partition of measurements for values from (${start}) to (${start + PARTITION_MS})`,
         );
       await pool.query(
         'insert into measurements (datastream_id, time, value) select $1, $2::bigint + i * 3600000, i from generate_series(0, 299) i',
