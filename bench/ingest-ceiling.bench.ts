@@ -13,6 +13,8 @@
  *   ceiling   bare Aedes broker (the package Polder embeds) + a QoS 1 subscriber, each in its own
  *             process: pub → sub of the same messages, no Polder work; with http or bulk also a
  *             bare node:http server in its own process, sent the same requests by the same client
+ *   floor     the least a durable MQTT ingest does, without Polder (support/floor-peer.ts: Aedes,
+ *             a writer thread that decodes and commits, PUBACK after the commit), same publisher
  *   embedded  `polder serve`, SQLite, embedded broker, MQTT
  *   paced     the same at 5,000 uplinks/s (POLDER_BENCH_RATE): ack → queryable latency
  *   http      POST /api/uplinks/{id}, one uplink per request, keep-alive, 64 concurrent
@@ -81,7 +83,7 @@ const DEVICES = Number(process.env.POLDER_BENCH_DEVICES ?? 1000);
 const SHUFFLED = process.env.POLDER_BENCH_ORDER === 'random';
 const IN_FLIGHT = 1000;
 const RATE = Number(process.env.POLDER_BENCH_RATE ?? 5000);
-const MODES = (process.env.POLDER_BENCH_MODES ?? 'ceiling,embedded,paced,http,bulk,postgres').split(',');
+const MODES = (process.env.POLDER_BENCH_MODES ?? 'ceiling,floor,embedded,paced,http,bulk,postgres').split(',');
 const RULES = Number(process.env.POLDER_BENCH_RULES ?? 1000);
 const PROFILE_DIR = process.env.POLDER_BENCH_CPU_PROF;
 const ALLOC_DIR = process.env.POLDER_BENCH_ALLOC_PROF;
@@ -96,6 +98,7 @@ const HTTP_CONCURRENCY = 64;
 const BULK_SIZE = 500;
 const BULK_CONCURRENCY = Number(process.env.POLDER_BENCH_BULK_CONCURRENCY ?? 4);
 const PEER = path.join(import.meta.dirname, 'support', 'ceiling-peer.ts');
+const FLOOR_PEER = path.join(import.meta.dirname, 'support', 'floor-peer.ts');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: ArrayLike<number>, p: number) =>
@@ -243,8 +246,8 @@ function bulkBodies(ups: Up[]): Buffer[] {
   return bodies;
 }
 
-function spawnPeer(args: string[]): { child: ChildProcess; line(prefix: string): Promise<string> } {
-  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', PEER, ...args], {
+function spawnPeer(args: string[], script = PEER): { child: ChildProcess; line(prefix: string): Promise<string> } {
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -335,6 +338,64 @@ async function httpCeiling(ups: Up[]): Promise<{ http: number; bulk: number }> {
     server.child.kill();
   }
   return out;
+}
+
+/**
+ * The floor: the least a durable MQTT ingest does (support/floor-peer.ts: Aedes, a writer thread
+ * that decodes and commits each turn's uplinks, PUBACK after the commit), sent the same workload
+ * by the same publisher. Polder's phases are compared with it: what Polder adds costs the
+ * difference. Checks its count and sum as Polder's phases do.
+ */
+async function floor(work: { warm: Up[]; ups: Up[] }, ceilingPps: number): Promise<void> {
+  heading('floor: a minimal durable path (Aedes + a SQLite writer thread, PUBACK after commit), no Polder');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'polder-floor-'));
+  const file = path.join(dir, 'floor.db');
+  const port = await freePort();
+  const peer = spawnPeer([String(port), file], FLOOR_PEER);
+  try {
+    await peer.line('ready');
+    const pid = peer.child.pid as number;
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: `floor-pub-${process.pid}` });
+    await publish(client, work.warm, { inFlight: IN_FLIGHT });
+    const cpu0 = cpuSecondsOf(pid);
+    const disk0 = diskBytesOf(pid);
+    const t0 = performance.now();
+    const lat = await publish(client, work.ups, { inFlight: IN_FLIGHT });
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = cpuSecondsOf(pid) - cpu0;
+    const disk = diskBytesOf(pid) - disk0;
+    const rss = rssMiBOf(pid);
+    await client.endAsync();
+    lat.sort();
+    const pps = (work.ups.length * POINTS) / seconds;
+    figure(
+      'floor: points/s (first publish → last PUBACK, sent after the commit)',
+      pps,
+      'points/s',
+      `${work.ups.length} uplinks in ${seconds.toFixed(2)} s`,
+    );
+    if (ceilingPps > 0) figure('floor: of the ceiling measured in this run', (pps / ceilingPps) * 100, '%');
+    figure('floor: CPU per uplink', (cpu / work.ups.length) * 1e6, 'µs', `${((cpu / seconds) * 100).toFixed(0)} % of one core`);
+    figure('floor: written to disk per uplink', disk / work.ups.length, 'B');
+    figure('floor: ack latency p50', pct(lat, 50), 'ms');
+    figure('floor: ack latency p99', pct(lat, 99), 'ms');
+    figure('floor: RSS at the end', rss, 'MiB');
+    const db = new BetterSqlite3(file, { readonly: true });
+    const got = db.prepare('select count(*) as count, coalesce(sum(value), 0) as sum from points').get() as {
+      count: number;
+      sum: number;
+    };
+    db.close();
+    const all = [...work.warm, ...work.ups];
+    const want = all.reduce((n, u) => n + u.sum, 0);
+    const ok = got.count === all.length * POINTS && Math.abs(got.sum - want) <= Math.abs(want) * 1e-9 + 1e-6;
+    note(
+      `check: ${got.count} of ${all.length * POINTS} points stored, sum ${got.sum.toFixed(1)} (sent ${want.toFixed(1)}): ${ok ? 'OK' : 'MISMATCH'}`,
+    );
+  } finally {
+    peer.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 interface Setup {
@@ -691,6 +752,7 @@ if (MODES.includes('ceiling')) {
   ceilings.mqtt = await ceiling(work.ups);
   if (MODES.includes('http') || MODES.includes('bulk')) Object.assign(ceilings, await httpCeiling(work.ups));
 }
+if (MODES.includes('floor')) await floor(work, ceilings.mqtt);
 let failures = 0;
 /** What a phase's summary over rounds compares. */
 interface PhaseFigures {

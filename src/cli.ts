@@ -7,7 +7,7 @@ import { AGGS, type Agg, INTERVAL_NAMES, type IntervalName } from './measurement
 import { exportCommand, retentionCommand } from './measurements/measurements.cli.js';
 import { ROLE_NAMES, ROLES, type Role } from './roles/roles.js';
 import { DomainError } from './shared/errors.js';
-import { HeapGrowth, heapGrowingPercentOf } from './shared/heap-growth.js';
+import { HeapGrowth, heapGrowingPercentOf, pretenureBy } from './shared/heap-growth.js';
 import { httpFleetAdmin } from './simulate/neocampus/fleet-admin.js';
 import { runNeocampusSimulation } from './simulate/neocampus/simulator.js';
 import { addTrafficCommand } from './simulate/traffic/traffic.cli.js';
@@ -45,6 +45,7 @@ async function runRole(role: Role, opts: { config?: string }) {
           '(shown once: it is stored hashed; sign in with POST /api/auth/login; lost: polder admin reset-password)\n',
       ),
   });
+  if (pretenureBy(polder.database.dialect, process.execArgv)) polder.logger.debug('V8 allocation-site pretenuring off (SQLite)');
   let httpUrl: string;
   try {
     ({ httpUrl } = await polder.start());

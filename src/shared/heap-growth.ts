@@ -28,6 +28,28 @@ export interface HeapGrowthOptions {
   onChange?: (change: { percent: number; uplinksPerSecond: number }) => void;
 }
 
+/**
+ * Turns V8's allocation-site pretenuring off in a process whose database is SQLite; answers whether
+ * it did. V8 allocates the objects of an allocation site whose objects mostly outlived a scavenge
+ * straight into the old generation. The uplinks in flight are such objects, and with SQLite a batch
+ * commits within milliseconds: born young, most die in the next scavenges, while pretenured they
+ * filled the old generation, each full collection of which marks the whole live heap (~50 MB).
+ * Off, the embedded ingest took 4–6 full collections per 100,000 uplinks instead of 10–11 and
+ * about 7 % less CPU an uplink. With PostgreSQL and RabbitMQ the uplinks wait on round trips and
+ * outlive the scavenges anyway: off, that mode lost 15–20 % of its throughput, so it stays on there
+ * (docs/benchmarks.md, "A floor beside the ceiling"). Called once at start, before V8 has decided
+ * for any site; a process given either flag on its command line is left as it was told.
+ */
+export function pretenureBy(
+  dialect: 'sqlite' | 'postgres',
+  execArgv: readonly string[],
+  setFlags: (flags: string) => void = (flags) => v8.setFlagsFromString(flags),
+): boolean {
+  if (dialect !== 'sqlite' || execArgv.some((arg) => /^--(no[-_])?allocation[-_]site[-_]pretenuring$/.test(arg))) return false;
+  setFlags('--no-allocation-site-pretenuring');
+  return true;
+}
+
 /** The value of `--heap-growing-percent` among Node's arguments (0, V8's dynamic factor, when absent). */
 export function heapGrowingPercentOf(execArgv: readonly string[]): number {
   let percent = 0;

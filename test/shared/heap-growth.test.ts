@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { HeapGrowth, heapGrowingPercentOf } from '../../src/shared/heap-growth.js';
+import { HeapGrowth, heapGrowingPercentOf, pretenureBy } from '../../src/shared/heap-growth.js';
 
 const CHILD = fileURLToPath(new URL('./heap-growth.child.ts', import.meta.url));
+const PRETENURING_CHILD = fileURLToPath(new URL('./pretenuring.child.ts', import.meta.url));
 
 /** A HeapGrowth fed by hand: `at(second, added)` counts `added` more uplinks, then samples at that time. */
 function governed() {
@@ -91,5 +92,48 @@ describe('HeapGrowth (the old generation grows further while uplinks stream in)'
     expect(rest.full).toBeGreaterThanOrEqual(6);
     expect(raised.full).toBeLessThanOrEqual(Math.floor(rest.full * 0.6));
     expect(calm.full).toBeGreaterThanOrEqual(Math.ceil(rest.full * 0.8));
+  });
+});
+
+describe('pretenureBy (V8’s allocation-site pretenuring off where SQLite commits the uplinks)', () => {
+  it('turns it off for SQLite only, and leaves a process told either way on its command line alone', () => {
+    const set = (dialect: 'sqlite' | 'postgres', execArgv: string[]) => {
+      const flags: string[] = [];
+      return { did: pretenureBy(dialect, execArgv, (f) => flags.push(f)), flags };
+    };
+    expect(set('sqlite', ['--no-node-snapshot'])).toEqual({ did: true, flags: ['--no-allocation-site-pretenuring'] });
+    expect(set('postgres', ['--no-node-snapshot'])).toEqual({ did: false, flags: [] });
+    expect(set('sqlite', ['--allocation-site-pretenuring'])).toEqual({ did: false, flags: [] });
+    expect(set('sqlite', ['--no_allocation_site_pretenuring'])).toEqual({ did: false, flags: [] });
+  });
+
+  it('spares V8 full collections for real: objects that outlive one scavenge stay young', async () => {
+    // --predictable (marking on the main thread, no timed collections) and fixed 8 MiB semi-spaces: the
+    // counts follow the allocations only. Measured: 7–8 full and ~155 minor collections with pretenuring,
+    // 3 and ~215 without (the messages die in scavenges instead of filling the old generation).
+    const run = async (dialect: string) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--max-semi-space-size=8',
+          '--min-semi-space-size=8',
+          '--heap-growing-percent=30',
+          '--predictable',
+          '--expose-gc',
+          '--import',
+          'tsx',
+          PRETENURING_CHILD,
+          dialect,
+        ],
+        { timeout: 60_000 },
+      );
+      return JSON.parse(stdout) as { off: boolean; full: number; minor: number };
+    };
+    const [postgres, sqlite] = await Promise.all([run('postgres'), run('sqlite')]);
+    expect(postgres.off).toBe(false);
+    expect(sqlite.off).toBe(true);
+    expect(postgres.full).toBeGreaterThanOrEqual(6);
+    expect(sqlite.full).toBeLessThanOrEqual(Math.floor(postgres.full * 0.6));
+    expect(sqlite.minor).toBeGreaterThan(postgres.minor);
   });
 });
