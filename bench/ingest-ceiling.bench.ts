@@ -273,6 +273,16 @@ function spawnPeer(args: string[], script = PEER): { child: ChildProcess; line(p
   };
 }
 
+/** Notes whether the count and sum of the stored values are those of the uplinks sent. */
+function checkStored(got: { count: number; sum: number }, sent: Up[]): void {
+  const expected = sent.length * POINTS;
+  const want = sent.reduce((n, u) => n + u.sum, 0);
+  const ok = got.count === expected && Math.abs(got.sum - want) <= Math.abs(want) * 1e-9 + 1e-6;
+  note(
+    `check: ${got.count} of ${expected} points stored, sum ${got.sum.toFixed(1)} (sent ${want.toFixed(1)}): ${ok ? 'OK' : 'MISMATCH'}`,
+  );
+}
+
 /** The transport ceiling: bare broker + subscriber processes, this process publishes. Points/s. */
 async function ceiling(ups: Up[]): Promise<number> {
   heading('ceiling: bare Aedes broker, QoS 1 publisher → QoS 1 subscriber (3 processes), no Polder work');
@@ -386,12 +396,7 @@ async function floor(work: { warm: Up[]; ups: Up[] }, ceilingPps: number): Promi
       sum: number;
     };
     db.close();
-    const all = [...work.warm, ...work.ups];
-    const want = all.reduce((n, u) => n + u.sum, 0);
-    const ok = got.count === all.length * POINTS && Math.abs(got.sum - want) <= Math.abs(want) * 1e-9 + 1e-6;
-    note(
-      `check: ${got.count} of ${all.length * POINTS} points stored, sum ${got.sum.toFixed(1)} (sent ${want.toFixed(1)}): ${ok ? 'OK' : 'MISMATCH'}`,
-    );
+    checkStored(got, [...work.warm, ...work.ups]);
   } finally {
     peer.child.kill();
     rmSync(dir, { recursive: true, force: true });
@@ -727,12 +732,7 @@ async function polderPhase(
     } else if (transport === 'mqtt' || transport === 'paced') note('ack → queryable: no sample (probe devices not found)');
     else note('ack → queryable: sampled on the MQTT phases only');
     figure(`${transport}: Polder peak RSS`, peak, 'MiB');
-    const want = [...warm, ...ups].reduce((s, u) => s + u.sum, 0);
-    const got = await setup.totals(dataDir);
-    const sumOk = Math.abs(got.sum - want) <= Math.abs(want) * 1e-9 + 1e-6;
-    note(
-      `check: ${got.count} of ${expected} points stored, sum ${got.sum.toFixed(1)} (sent ${want.toFixed(1)}): ${got.count === expected && sumOk ? 'OK' : 'MISMATCH'}`,
-    );
+    checkStored(await setup.totals(dataDir), [...warm, ...ups]);
     return { pps, cpuUs: (cpu / ups.length) * 1e6, diskBytes: disk / ups.length };
   } finally {
     await served.stop();
