@@ -37,14 +37,27 @@ export async function freePort(): Promise<number> {
 export const NODE_FLAGS = ['--no-node-snapshot', '--max-semi-space-size=8', '--heap-growing-percent=30'];
 
 /**
- * Starts `polder serve` with `env` (database, data dir …) and waits until /healthz answers.
- * `command` replaces the default `node --import tsx <cli> serve` (e.g. the Dockerfile's entry point).
+ * Starts `polder serve` with `env` (database, data dir …) and waits until it says it is running and
+ * /healthz answers. `command` replaces the default `node --import tsx <cli> serve` (e.g. the
+ * Dockerfile's entry point). A port found free may be taken before the child listens on it (by
+ * another test's process, or as the local port of a connection): then the child stops with
+ * EADDRINUSE, and it is started again on other ports.
  */
 export async function servePolder(
   env: Record<string, string>,
   timeoutMs = 60_000,
   command: string[] = [process.execPath, ...NODE_FLAGS, '--import', 'tsx', CLI, 'serve'],
 ): Promise<ServedPolder> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await serveOnce(env, timeoutMs, command);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error && err.message.includes('EADDRINUSE'))) throw err;
+    }
+  }
+}
+
+async function serveOnce(env: Record<string, string>, timeoutMs: number, command: string[]): Promise<ServedPolder> {
   const httpPort = await freePort();
   const mqttPort = await freePort();
   const [program, ...args] = command as [string, ...string[]];
@@ -76,10 +89,13 @@ export async function servePolder(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`polder serve exited early:\n${out}`);
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
+    // Its banner comes after it listens: until then, whatever answers on the port is not this child.
+    const ok =
+      /Polder \S+ is running/.test(out) &&
+      (await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
