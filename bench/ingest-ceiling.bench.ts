@@ -15,6 +15,9 @@
  *             bare node:http server in its own process, sent the same requests by the same client
  *   floor     the least a durable MQTT ingest does, without Polder (support/floor-peer.ts: Aedes,
  *             a writer thread that decodes and commits, PUBACK after the commit), same publisher
+ *   lane      the floor's shape with Polder's own work (support/lane-peer.ts: its workers, trace
+ *             records, statements and schema on the writer thread; not in the default list): what
+ *             the hot path would cost with the pipeline on that thread
  *   embedded  `polder serve`, SQLite, embedded broker, MQTT
  *   paced     the same at 5,000 uplinks/s (POLDER_BENCH_RATE): ack → queryable latency
  *   http      POST /api/uplinks/{id}, one uplink per request, keep-alive, 64 concurrent
@@ -99,6 +102,7 @@ const BULK_SIZE = 500;
 const BULK_CONCURRENCY = Number(process.env.POLDER_BENCH_BULK_CONCURRENCY ?? 4);
 const PEER = path.join(import.meta.dirname, 'support', 'ceiling-peer.ts');
 const FLOOR_PEER = path.join(import.meta.dirname, 'support', 'floor-peer.ts');
+const LANE_PEER = path.join(import.meta.dirname, 'support', 'lane-peer.ts');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: ArrayLike<number>, p: number) =>
@@ -354,18 +358,23 @@ async function httpCeiling(ups: Up[]): Promise<{ http: number; bulk: number }> {
  * The floor: the least a durable MQTT ingest does (support/floor-peer.ts: Aedes, a writer thread
  * that decodes and commits each turn's uplinks, PUBACK after the commit), sent the same workload
  * by the same publisher. Polder's phases are compared with it: what Polder adds costs the
- * difference. Checks its count and sum as Polder's phases do.
+ * difference. `lane` runs the same shape with Polder's workers, trace records, statements and
+ * schema on the thread (support/lane-peer.ts). Checks its count and sum as Polder's phases do.
  */
-async function floor(work: { warm: Up[]; ups: Up[] }, ceilingPps: number): Promise<void> {
-  heading('floor: a minimal durable path (Aedes + a SQLite writer thread, PUBACK after commit), no Polder');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'polder-floor-'));
-  const file = path.join(dir, 'floor.db');
+async function floor(work: { warm: Up[]; ups: Up[] }, ceilingPps: number, kind: 'floor' | 'lane'): Promise<void> {
+  heading(
+    kind === 'floor'
+      ? `${kind}: a minimal durable path (Aedes + a SQLite writer thread, PUBACK after commit), no Polder`
+      : "lane: the floor's shape with Polder's workers, statements and schema on the writer thread (a design measured)",
+  );
+  const dir = mkdtempSync(path.join(os.tmpdir(), `polder-${kind}-`));
+  const file = path.join(dir, `${kind}.db`);
   const port = await freePort();
-  const peer = spawnPeer([String(port), file], FLOOR_PEER);
+  const peer = spawnPeer([String(port), file], kind === 'floor' ? FLOOR_PEER : LANE_PEER);
   try {
     await peer.line('ready');
     const pid = peer.child.pid as number;
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: `floor-pub-${process.pid}` });
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: `${kind}-pub-${process.pid}` });
     await publish(client, work.warm, { inFlight: IN_FLIGHT });
     const cpu0 = cpuSecondsOf(pid);
     const disk0 = diskBytesOf(pid);
@@ -379,19 +388,20 @@ async function floor(work: { warm: Up[]; ups: Up[] }, ceilingPps: number): Promi
     lat.sort();
     const pps = (work.ups.length * POINTS) / seconds;
     figure(
-      'floor: points/s (first publish → last PUBACK, sent after the commit)',
+      `${kind}: points/s (first publish → last PUBACK, sent after the commit)`,
       pps,
       'points/s',
       `${work.ups.length} uplinks in ${seconds.toFixed(2)} s`,
     );
-    if (ceilingPps > 0) figure('floor: of the ceiling measured in this run', (pps / ceilingPps) * 100, '%');
-    figure('floor: CPU per uplink', (cpu / work.ups.length) * 1e6, 'µs', `${((cpu / seconds) * 100).toFixed(0)} % of one core`);
-    figure('floor: written to disk per uplink', disk / work.ups.length, 'B');
-    figure('floor: ack latency p50', pct(lat, 50), 'ms');
-    figure('floor: ack latency p99', pct(lat, 99), 'ms');
-    figure('floor: RSS at the end', rss, 'MiB');
+    if (ceilingPps > 0) figure(`${kind}: of the ceiling measured in this run`, (pps / ceilingPps) * 100, '%');
+    figure(`${kind}: CPU per uplink`, (cpu / work.ups.length) * 1e6, 'µs', `${((cpu / seconds) * 100).toFixed(0)} % of one core`);
+    figure(`${kind}: written to disk per uplink`, disk / work.ups.length, 'B');
+    figure(`${kind}: ack latency p50`, pct(lat, 50), 'ms');
+    figure(`${kind}: ack latency p99`, pct(lat, 99), 'ms');
+    figure(`${kind}: RSS at the end`, rss, 'MiB');
     const db = new BetterSqlite3(file, { readonly: true });
-    const got = db.prepare('select count(*) as count, coalesce(sum(value), 0) as sum from points').get() as {
+    const table = kind === 'floor' ? 'points' : 'measurements';
+    const got = db.prepare(`select count(*) as count, coalesce(sum(value), 0) as sum from ${table}`).get() as {
       count: number;
       sum: number;
     };
@@ -752,7 +762,8 @@ if (MODES.includes('ceiling')) {
   ceilings.mqtt = await ceiling(work.ups);
   if (MODES.includes('http') || MODES.includes('bulk')) Object.assign(ceilings, await httpCeiling(work.ups));
 }
-if (MODES.includes('floor')) await floor(work, ceilings.mqtt);
+if (MODES.includes('floor')) await floor(work, ceilings.mqtt, 'floor');
+if (MODES.includes('lane')) await floor(work, ceilings.mqtt, 'lane');
 let failures = 0;
 /** What a phase's summary over rounds compares. */
 interface PhaseFigures {
