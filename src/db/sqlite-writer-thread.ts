@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { sqliteMeasurementWriter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
+import { packMeasurements, sqliteMeasurementWriter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
+import { traceRows } from '../pipelines/trace-rows.js';
 import { sqliteTraceDeviceFolder, sqliteTraceUpserter, TRACE_FOLD_CHUNK } from '../pipelines/traces.store.sqlite.js';
+import { LaneDecoder } from '../pipelines/writer-lane-thread.js';
 import type { WriterAnswer, WriterRequest, WriterThreadData } from './sqlite-writer.js';
 import { writerLock } from './sqlite-writer-lock.js';
 
@@ -30,9 +32,10 @@ const measurements = sqliteMeasurementWriter(sqlite);
 const upsertTraces = sqliteTraceUpserter(sqlite);
 const run = sqlite.transaction((work: () => unknown) => work());
 let foldTraceDevices: ((limit: number) => number) | undefined;
+const lane = new LaneDecoder();
 
 let wal: number | undefined;
-let answers: WriterAnswer[] = [];
+let answers: { answer: WriterAnswer; transfer: ArrayBuffer[] }[] = [];
 let syncing = false;
 
 function errorOf(err: unknown): NonNullable<WriterAnswer['error']> {
@@ -61,14 +64,14 @@ function flush(): void {
     fs.fdatasyncSync(wal);
   } catch (err) {
     const error = errorOf(err);
-    for (const a of out) port?.postMessage({ id: a.id, error } satisfies WriterAnswer);
+    for (const a of out) port?.postMessage({ id: a.answer.id, error } satisfies WriterAnswer);
     return;
   }
-  for (const a of out) port?.postMessage(a);
+  for (const a of out) port?.postMessage(a.answer, a.transfer);
 }
 
-function answerAfterSync(answer: WriterAnswer): void {
-  answers.push(answer);
+function answerAfterSync(answer: WriterAnswer, transfer: ArrayBuffer[] = []): void {
+  answers.push({ answer, transfer });
   if (!syncing) {
     syncing = true;
     setImmediate(flush);
@@ -129,6 +132,32 @@ port.on('message', (req: WriterRequest) => {
         if (measurements.moveDue) moveRecentSoon();
         return;
       }
+      case 'lane': {
+        const { rows, traces, answer } = lane.decode(req.batch);
+        if (rows.length === 0)
+          return void port.postMessage({
+            id: req.id,
+            result: { ...answer, triples: new Float64Array(0), fresh: new Uint8Array(0) },
+          } satisfies WriterAnswer);
+        const fresh = commit(() => {
+          const inserted = measurements.insert(rows);
+          upsertTraces(traceRows(traces));
+          return inserted;
+        });
+        const triples = packMeasurements(rows);
+        answerAfterSync({ id: req.id, result: { ...answer, triples, fresh } }, [
+          triples.buffer as ArrayBuffer,
+          answer.stepMs.buffer as ArrayBuffer,
+        ]);
+        if (measurements.moveDue) moveRecentSoon();
+        return;
+      }
+      case 'lane-learn':
+        lane.learn(req.learn);
+        return;
+      case 'lane-forget':
+        lane.forget(req.forget);
+        return;
       case 'traces':
         commit(() => upsertTraces(req.rows));
         answerAfterSync({ id: req.id });

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import type { TraceRows } from '../measurements/measurements.js';
+import type { LaneAnswer, LaneBatch, LaneForget, LaneLearn } from '../pipelines/writer-lane-thread.js';
 import { startWorkerThread } from '../shared/worker-thread.js';
 import type { Database } from './database.js';
 import { sqliteCommitter } from './sqlite-commit.js';
@@ -21,6 +22,9 @@ export interface WriterThreadData {
 export type WriterRequest =
   | { id: number; op: 'measurements'; triples: Float64Array; traces?: readonly TraceRow[] | undefined }
   | { id: number; op: 'traces'; rows: readonly TraceRow[] }
+  | { id: number; op: 'lane'; batch: LaneBatch }
+  | { id: number; op: 'lane-learn'; learn: LaneLearn }
+  | { id: number; op: 'lane-forget'; forget: LaneForget }
   | { id: number; op: 'fold-trace-devices' }
   | { id: number; op: 'move-recent' }
   | { id: number; op: 'close' };
@@ -71,6 +75,23 @@ export class SqliteWriter {
    */
   insertMeasurements(triples: Float64Array, traces?: readonly TraceRow[]): Promise<Uint8Array> {
     return this.call({ id: 0, op: 'measurements', triples, traces }, [triples.buffer as ArrayBuffer]) as Promise<Uint8Array>;
+  }
+
+  /**
+   * Decodes and stores the uplinks of built-in pipelines it can on the thread (pipelines/writer-lane.ts),
+   * their measurements and traces in one transaction; answers once committed and synced.
+   */
+  lane(batch: LaneBatch): Promise<LaneAnswer> {
+    return this.call({ id: 0, op: 'lane', batch }, [batch.payloads.buffer as ArrayBuffer]) as Promise<LaneAnswer>;
+  }
+
+  /**
+   * The lane's cache of devices and datastreams: filled (`learn`) and emptied (`forget`), in the
+   * order of the calls; nothing is answered. A thread started anew starts with an empty cache.
+   */
+  laneCache(req: { op: 'lane-learn'; learn: LaneLearn } | { op: 'lane-forget'; forget: LaneForget }): void {
+    if (this.closed || !this.worker) return;
+    this.worker.postMessage({ ...req, id: 0 } satisfies WriterRequest);
   }
 
   /** Upserts the traces (see sqliteTraceUpserter). */

@@ -93,9 +93,17 @@ export class MeasurementService {
     if (traces === undefined) inserted = await this.store.insert(rows);
     else if (this.store.insertWithTraces) inserted = await this.store.insertWithTraces(rows, traces);
     else throw new Error('this measurement store does not write traces (see takesTraces)');
-    this.observer?.stored(rows.length, inserted.length, (performance.now() - started) / 1000);
-    this.events.emit(inserted);
+    this.announce(rows.length, inserted, (performance.now() - started) / 1000);
     return inserted;
+  }
+
+  /**
+   * Counts and announces rows committed: by `insert`, or by the SQLite writer thread for the
+   * uplinks it decoded itself (pipelines/writer-lane.ts). `inserted`: those of the `offered` that were new.
+   */
+  announce(offered: number, inserted: readonly Measurement[], seconds: number): void {
+    this.observer?.stored(offered, inserted.length, seconds);
+    this.events.emit(inserted);
   }
 
   /**

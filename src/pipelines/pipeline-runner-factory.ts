@@ -21,6 +21,7 @@ import { StoreStep, type StoreStepOptions } from './store-step.js';
 import { DatastreamCache } from './store-step-datastreams.js';
 import { KyselyTraceStore } from './traces.store.js';
 import { SqliteTraceWriter } from './traces.store.sqlite.js';
+import { WriterLane } from './writer-lane.js';
 
 export interface PipelineRunnerDeps {
   /** The whole Database lets the runner write traces with prepared statements on SQLite. */
@@ -68,7 +69,8 @@ export function createPipelineRunner(deps: PipelineRunnerDeps): RunningPipelineR
     events: deps.registry.events,
     clock,
   });
-  const store = new StoreStep({ devices, datastreams, measurements: deps.measurements, activity: deps.activity, clock });
+  const lane = writerLaneOf(deps);
+  const store = new StoreStep({ devices, datastreams, measurements: deps.measurements, activity: deps.activity, lane, clock });
   const runner = new PipelineRunner({
     catalog: deps.catalog,
     steps,
@@ -79,6 +81,7 @@ export function createPipelineRunner(deps: PipelineRunnerDeps): RunningPipelineR
     logger: deps.logger,
     maxAttempts: deps.config.inboxMaxAttempts,
     observer: deps.metrics ? pipelineRunnerMetrics(deps.metrics) : undefined,
+    lane,
   });
   return {
     runner,
@@ -87,8 +90,27 @@ export function createPipelineRunner(deps: PipelineRunnerDeps): RunningPipelineR
       steps.close();
       devices.close();
       datastreams.close();
+      lane?.close();
     },
   };
+}
+
+/**
+ * The writer lane where the measurements and traces are committed on a SQLite writer thread (a
+ * file database, Polder's trace store, a measurement service that announces what others stored).
+ */
+function writerLaneOf(deps: PipelineRunnerDeps): WriterLane | undefined {
+  const db = deps.database;
+  const writer = 'dialect' in db ? sqliteWriterOf(db) : undefined;
+  const measurements = deps.measurements;
+  if (!writer || !(deps.traces instanceof KyselyTraceStore) || !measurements.takesTraces || !measurements.announce)
+    return undefined;
+  return new WriterLane({
+    writer,
+    events: deps.registry.events,
+    measurements: { announce: measurements.announce.bind(measurements) },
+    activity: deps.activity,
+  });
 }
 
 /**

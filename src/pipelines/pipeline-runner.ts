@@ -29,6 +29,8 @@ import type { Pipeline, PipelineCatalog, TraceError, TraceRecord, TraceSink, Tra
 import type { ResolvedStep, StepResolver } from './step-resolver.js';
 import type { StoreOutcome, StoreStep } from './store-step.js';
 import { keepsMessage } from './trace-messages.js';
+import type { LaneItem, WriterLane } from './writer-lane.js';
+import type { LanePipeline } from './writer-lane-thread.js';
 
 export interface PipelineRunnerOptions {
   catalog: Pick<PipelineCatalog, 'byId'>;
@@ -52,6 +54,8 @@ export interface PipelineRunnerOptions {
    * for timeout × batch size (50 s for 500 messages at 100 ms).
    */
   maxTimeoutsPerStep?: number;
+  /** Stores the deliveries of built-in pipelines it can on the SQLite writer thread (writer-lane.ts). */
+  lane?: WriterLane | undefined;
 }
 
 /**
@@ -154,16 +158,74 @@ export class PipelineRunner {
 
   readonly handle: BatchHandler = async (batch) => {
     const routes = new Map<string, Route>();
+    for (const delivery of batch) {
+      const id = delivery.message.pipelineId;
+      if (!routes.has(id)) routes.set(id, await this.route(id));
+    }
+    const lane = this.opts.lane && (await this.viaLane(this.opts.lane, batch, routes));
+    if (!lane) return this.decodeAndStore(batch, routes);
+    if (lane.rest.length === 0) return { done: lane.done, retry: [] };
+    const outcome = await this.decodeAndStore(lane.rest, routes);
+    // Every id once, in the order delivered.
+    const done = new Set([...lane.done, ...outcome.done]);
+    return { done: batch.map((d) => d.message.id).filter((id) => done.has(id)), retry: outcome.retry };
+  };
+
+  /**
+   * The deliveries the writer lane stores (writer-lane.ts), counted as the runner counts its own;
+   * undefined when it takes none. The others (`rest`) are the runner's.
+   */
+  private async viaLane(
+    lane: WriterLane,
+    batch: Delivery[],
+    routes: Map<string, Route>,
+  ): Promise<{ done: string[]; rest: Delivery[] } | undefined> {
+    const pipelines = new Map<string, LanePipeline | undefined>();
+    const items: LaneItem[] = [];
+    const rest: Delivery[] = [];
+    for (const delivery of batch) {
+      const msg = delivery.message;
+      const { pipeline, steps } = routes.get(msg.pipelineId) as Route;
+      let spec: LanePipeline | undefined;
+      if (pipeline && steps && pipeline.orgId === msg.orgId && lane.takes(delivery)) {
+        if (!pipelines.has(pipeline.id)) pipelines.set(pipeline.id, lane.pipelineOf(pipeline, steps));
+        spec = pipelines.get(pipeline.id);
+      }
+      if (spec && pipeline && steps) items.push({ delivery, pipeline, steps });
+      else rest.push(delivery);
+    }
+    if (items.length === 0) return undefined;
+    const run = await lane.run(
+      items,
+      [...pipelines.values()].filter((p) => p !== undefined),
+    );
+    if (!run) return undefined;
+    const done: string[] = [];
+    const observer = this.opts.observer;
+    let k = 0;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as LaneItem;
+      if (!run.handled[i]) {
+        rest.push(item.delivery);
+        continue;
+      }
+      done.push(item.delivery.message.id);
+      if (observer) for (const step of item.steps) observer.step(step.label, (run.stepMs[k++] as number) / 1000);
+    }
+    if (observer && done.length > 0) {
+      observer.messages('stored', done.length);
+      observer.measurements(run.measurements);
+      observer.step('store', run.seconds);
+    }
+    return { done, rest };
+  }
+
+  /** The runner's own way: each delivery through its steps, the decoded ones stored together, every one traced. */
+  private async decodeAndStore(batch: Delivery[], routes: Map<string, Route>): Promise<BatchOutcome> {
     const timeouts = new Map<string, number>();
     const works: Work[] = [];
     for (const delivery of batch) {
-      const id = delivery.message.pipelineId;
-      let route = routes.get(id);
-      if (!route) {
-        route = await this.route(id);
-        routes.set(id, route);
-      }
-      const w = this.decode(delivery, route, timeouts);
+      const w = this.decode(delivery, routes.get(delivery.message.pipelineId) as Route, timeouts);
       works.push(w instanceof Promise ? await w : w);
     }
     // Where the store commits the traces with the measurements, they are made just before it.
@@ -193,7 +255,7 @@ export class PipelineRunner {
       observer.measurements(records.reduce((n, r) => n + (r.status === 'stored' ? r.measurements : 0), 0));
     }
     return outcome;
-  };
+  }
 
   /** The batch's outcome and traces, once every message is stored, failed or to be retried. */
   private async finish(works: Work[]): Promise<Finished> {

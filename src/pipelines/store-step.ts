@@ -12,8 +12,11 @@ import type { Clock } from '../shared/clock.js';
 import { type DomainError, invalid } from '../shared/errors.js';
 import { describeValue, KIND_NAMES, KIND_ONE, type NonNumericValue, valueKindOf } from '../shared/values.js';
 import { type DeviceRef, draftTime, type MeasurementDraft, type PipelineMessage } from '../workers/workers.js';
+import { checkDraft } from './draft-check.js';
 import type { Pipeline } from './pipelines.js';
 import type { DatastreamCache } from './store-step-datastreams.js';
+import type { WriterLane } from './writer-lane.js';
+import { laneRefKey, laneSeriesKey } from './writer-lane-thread.js';
 
 export interface StoreItem {
   /**
@@ -45,9 +48,13 @@ export interface StoreStepOptions {
     insertValues?(rows: readonly ValueRow[]): Promise<unknown>;
     /** Whether `insert` commits trace rows with the measurements (MeasurementService.takesTraces). */
     readonly takesTraces?: boolean;
+    /** Counts and announces rows another thread committed (MeasurementService.announce; the writer lane). */
+    announce?(offered: number, inserted: readonly Measurement[], seconds: number): void;
   };
   /** ActivityTracker.seen: in memory, flushed in batches by the fleet. */
   activity?: { seen(orgId: string, deviceId: string, at: number): void } | undefined;
+  /** The writer lane (writer-lane.ts), told the devices and datastreams of stored messages. */
+  lane?: Pick<WriterLane, 'generation' | 'learn'> | undefined;
   clock: Clock;
 }
 
@@ -57,24 +64,6 @@ interface Plan {
   draftRequest: number[];
   messageRequest: number | undefined;
   error?: DomainError;
-}
-
-/** A draft a worker got wrong fails its message (VALIDATION_FAILED naming the draft), not the batch. */
-function checkDraft(msg: PipelineMessage, d: MeasurementDraft, i: number, values: boolean): DomainError | undefined {
-  const field = `measurements.${i}`;
-  for (const f of ['sensor', 'observedProperty'] as const) {
-    if (typeof d[f] !== 'string' || d[f] === '') return invalid(`${field}.${f}`, `${field}.${f} must be a non-empty string`);
-  }
-  if (typeof d.unit !== 'string') return invalid(`${field}.unit`, `${field}.unit must be a string ("" for no unit)`);
-  const kind = valueKindOf(d.value);
-  if (kind === undefined || (kind !== 'number' && !values)) {
-    const what = values ? 'a finite number, text, a boolean or JSON' : 'a finite number';
-    return invalid(`${field}.value`, `${field}.value must be ${what}; received ${describeValue(d.value)}`);
-  }
-  const t = draftTime(msg, d);
-  if (!Number.isFinite(t) || Math.round(t) < 0 || !Number.isSafeInteger(Math.round(t)))
-    return invalid(`${field}.time`, `${field}.time ${String(t)} is not a Unix time in ms from 1970 on`);
-  return undefined;
 }
 
 const refKey = (ref: DeviceRef) => JSON.stringify([ref.id, ref.identity?.kind, ref.identity?.value, ref.code, ref.topic]);
@@ -124,6 +113,7 @@ export class StoreStep {
    * written.
    */
   async store(items: readonly StoreItem[], tracesOf?: TracesOf): Promise<StoreOutcome[]> {
+    const generation = this.opts.lane?.generation;
     const requests: MatchRequest[] = [];
     const plans = items.map((item) => this.plan(item, requests));
     let matches: Awaited<ReturnType<DeviceMatcher['match']>>;
@@ -198,8 +188,46 @@ export class StoreStep {
       });
     }
     for (const s of seen.values()) this.opts.activity?.seen(s.orgId, s.deviceId, s.at);
+    if (generation !== undefined) this.teachLane(generation, items, plans, storable, deviceOf);
 
     return answer ?? outcomes();
+  }
+
+  /**
+   * Tells the writer lane the device and datastreams of each stored message it could take itself
+   * next time (one device, named by a ref the lane keys; numbers), as found while `generation` was current.
+   */
+  private teachLane(
+    generation: number,
+    items: readonly StoreItem[],
+    plans: readonly Plan[],
+    storable: readonly number[],
+    deviceOf: (req: number) => string | undefined,
+  ): void {
+    const devices: [string, string, string][] = [];
+    const series: [string, string, number][] = [];
+    for (const i of storable) {
+      const p = plans[i] as Plan;
+      if (p.error || p.messageRequest === undefined) continue;
+      const msg = (items[i] as StoreItem).message;
+      const refKey = laneRefKey(msg.device);
+      const deviceId = deviceOf(p.messageRequest);
+      if (refKey === undefined || deviceId === undefined || p.drafts.some((d) => d.device !== undefined)) continue;
+      devices.push([msg.orgId, refKey, deviceId]);
+      const keys = p.drafts.map((d) => ({
+        sensor: d.sensor,
+        observedProperty: d.observedProperty,
+        unit: d.unit,
+        kind: valueKindOf(d.value),
+      }));
+      const found = this.opts.datastreams.cached?.(msg.orgId, deviceId, keys);
+      found?.forEach((s, j) => {
+        const k = keys[j] as (typeof keys)[number];
+        if (s.kind === 'number' && k.kind === 'number')
+          series.push([deviceId, laneSeriesKey(msg.orgId, deviceId, k.sensor, k.observedProperty, k.unit), s.id]);
+      });
+    }
+    this.opts.lane?.learn(generation, devices, series);
   }
 
   /**
