@@ -153,10 +153,10 @@ port.on('message', (req: WriterRequest) => {
         return;
       }
       case 'lane-learn':
-        lane.learn(req.learn);
+        lane.cache.learn(req.learn);
         return;
       case 'lane-forget':
-        lane.forget(req.forget);
+        lane.cache.forget(req.forget);
         return;
       case 'traces':
         commit(() => upsertTraces(req.rows));

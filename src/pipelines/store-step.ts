@@ -16,7 +16,7 @@ import { checkDraft } from './draft-check.js';
 import type { Pipeline } from './pipelines.js';
 import type { DatastreamCache } from './store-step-datastreams.js';
 import type { WriterLane } from './writer-lane.js';
-import { laneRefKey, laneSeriesKey } from './writer-lane-thread.js';
+import { type LaneLearn, laneRef } from './writer-lane-cache.js';
 
 export interface StoreItem {
   /**
@@ -204,27 +204,25 @@ export class StoreStep {
     storable: readonly number[],
     deviceOf: (req: number) => string | undefined,
   ): void {
-    const devices: [string, string, string][] = [];
-    const series: [string, string, number][] = [];
+    const devices: LaneLearn['devices'] = [];
+    const series: LaneLearn['series'] = [];
     for (const i of storable) {
       const p = plans[i] as Plan;
       if (p.error || p.messageRequest === undefined) continue;
       const msg = (items[i] as StoreItem).message;
-      const refKey = laneRefKey(msg.device);
+      const ref = laneRef(msg.device);
       const deviceId = deviceOf(p.messageRequest);
-      if (refKey === undefined || deviceId === undefined || p.drafts.some((d) => d.device !== undefined)) continue;
-      devices.push([msg.orgId, refKey, deviceId]);
+      if (ref === undefined || deviceId === undefined || p.drafts.some((d) => d.device !== undefined)) continue;
+      devices.push([msg.orgId, ref[0], ref[1], deviceId]);
       const keys = p.drafts.map((d) => ({
         sensor: d.sensor,
         observedProperty: d.observedProperty,
         unit: d.unit,
         kind: valueKindOf(d.value),
       }));
-      const found = this.opts.datastreams.cached?.(msg.orgId, deviceId, keys);
-      found?.forEach((s, j) => {
+      this.opts.datastreams.cached?.(msg.orgId, deviceId, keys)?.forEach((s, j) => {
         const k = keys[j] as (typeof keys)[number];
-        if (s.kind === 'number' && k.kind === 'number')
-          series.push([deviceId, laneSeriesKey(msg.orgId, deviceId, k.sensor, k.observedProperty, k.unit), s.id]);
+        if (s.kind === 'number' && k.kind === 'number') series.push([deviceId, k.sensor, k.observedProperty, k.unit, s.id]);
       });
     }
     this.opts.lane?.learn(generation, devices, series);

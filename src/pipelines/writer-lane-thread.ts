@@ -8,13 +8,13 @@
  * which decodes it again the usual way: nothing of it is written here.
  */
 
-import { normaliseIdentityValue } from '../devices/identity.js';
 import type { Measurement } from '../measurements/measurements.js';
 import { type PreparedStep, prepareStep, runStepNow } from '../workers/catalog.js';
 import { type DeviceRef, messageToJson, type PipelineMessage, skipReason, type TransportInfo } from '../workers/message.js';
 import { checkDraft } from './draft-check.js';
 import type { TraceMessages, TraceRecord, TraceStep } from './pipelines.js';
 import { keepsMessage } from './trace-messages.js';
+import { LaneCache, laneRef } from './writer-lane-cache.js';
 
 /** One uplink as received, its payload at [start, end) of the batch's buffer. */
 export interface LaneMessage {
@@ -44,20 +44,6 @@ export interface LaneBatch {
   pipelines: readonly LanePipeline[];
 }
 
-/** What the event loop learnt: devices by ref key, datastreams by key (see laneRefKey, laneSeriesKey). */
-export interface LaneLearn {
-  generation: number;
-  devices: [orgId: string, refKey: string, deviceId: string][];
-  series: [deviceId: string, seriesKey: string, datastreamId: number][];
-}
-
-/** What changed in the registry: the cache drops these devices (with their datastreams) and datastreams. */
-export interface LaneForget {
-  generation: number;
-  devices: readonly string[];
-  datastreams: readonly number[];
-}
-
 export interface LaneAnswer {
   /** 1 where the uplink was stored here (its trace with it). */
   handled: Uint8Array;
@@ -70,85 +56,12 @@ export interface LaneAnswer {
   fresh: Uint8Array;
 }
 
-/**
- * The key a device is cached by inside its organisation, as the device matcher finds it: by id,
- * else by identity (normalised); undefined for a ref the lane does not take (a code, a topic, or
- * both an id and an identity, which the matcher could answer by either).
- */
-export function laneRefKey(ref: DeviceRef | undefined): string | undefined {
-  if (!ref || ref.code !== undefined || ref.topic !== undefined) return undefined;
-  if (ref.id !== undefined) return ref.identity === undefined ? `i\u0000${ref.id}` : undefined;
-  if (!ref.identity) return undefined;
-  const value = normaliseIdentityValue(ref.identity.kind, ref.identity.value);
-  return value === undefined ? undefined : `e\u0000${ref.identity.kind}\u0000${value}`;
-}
-
-export const laneSeriesKey = (orgId: string, deviceId: string, sensor: string, property: string, unit: string) =>
-  `${orgId}\u0000${deviceId}\u0000${sensor}\u0000${property}\u0000${unit}`;
-
-/** As long as the event loop's caches keep an entry without hearing of a change (device-matcher.ts). */
-const DEVICE_TTL_MS = 60_000;
-const SERIES_TTL_MS = 300_000;
-const MAX_ENTRIES = 200_000;
-
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 export class LaneDecoder {
-  private readonly devices = new Map<string, { deviceId: string; at: number }>();
-  private readonly series = new Map<string, { id: number; at: number }>();
-  /** A device's keys in both maps, to forget it whatever it was found by; a datastream's key. */
-  private readonly keysOf = new Map<string, string[]>();
-  private readonly keyOfSeries = new Map<number, string>();
+  /** Devices and datastreams as the event loop's store step found them (LaneCache.learn, forget). */
+  readonly cache = new LaneCache();
   private readonly prepared = new Map<string, PreparedStep[]>();
-  private generation = 0;
-
-  learn(l: LaneLearn): void {
-    if (l.generation < this.generation) return;
-    if (this.devices.size + this.series.size > MAX_ENTRIES) this.clear();
-    const at = Date.now();
-    for (const [orgId, refKey, deviceId] of l.devices) {
-      const key = `${orgId}\u0000${refKey}`;
-      this.devices.set(key, { deviceId, at });
-      this.index(deviceId, key);
-    }
-    for (const [deviceId, key, id] of l.series) {
-      this.series.set(key, { id, at });
-      this.keyOfSeries.set(id, key);
-      this.index(deviceId, key);
-    }
-  }
-
-  /** Drops the devices and datastreams that changed; what was learnt before `generation` is not taken any more. */
-  forget(f: LaneForget): void {
-    this.generation = Math.max(this.generation, f.generation);
-    for (const deviceId of f.devices) {
-      for (const key of this.keysOf.get(deviceId) ?? []) {
-        this.devices.delete(key);
-        const s = this.series.get(key);
-        if (s) this.keyOfSeries.delete(s.id);
-        this.series.delete(key);
-      }
-      this.keysOf.delete(deviceId);
-    }
-    for (const id of f.datastreams) {
-      const key = this.keyOfSeries.get(id);
-      if (key !== undefined) this.series.delete(key);
-      this.keyOfSeries.delete(id);
-    }
-  }
-
-  private index(deviceId: string, key: string): void {
-    const keys = this.keysOf.get(deviceId);
-    if (!keys) this.keysOf.set(deviceId, [key]);
-    else if (!keys.includes(key)) keys.push(key);
-  }
-
-  private clear(): void {
-    this.devices.clear();
-    this.series.clear();
-    this.keysOf.clear();
-    this.keyOfSeries.clear();
-  }
 
   /** The batch's rows and traces, and which uplinks they are of (the rest is the event loop's). */
   decode(batch: LaneBatch): { rows: Measurement[]; traces: TraceRecord[]; answer: Omit<LaneAnswer, 'triples' | 'fresh'> } {
@@ -223,29 +136,31 @@ export class LaneDecoder {
     }
     const drafts = msg.measurements;
     if (drafts.length === 0) return undefined;
-    const refKey = laneRefKey(msg.device);
-    const device = refKey === undefined ? undefined : this.devices.get(`${m.orgId}\u0000${refKey}`);
+    const ref = laneRef(msg.device);
     const now = Date.now();
-    if (!device || now - device.at >= DEVICE_TTL_MS) return undefined;
+    const deviceId = ref && this.cache.device(m.orgId, ref, now);
+    if (deviceId === undefined) return undefined;
+    const streams = this.cache.datastreamsOf(deviceId);
+    if (!streams) return undefined;
     const from = rows.length;
     for (let j = 0; j < drafts.length; j++) {
       const d = drafts[j] as (typeof drafts)[number];
-      const s =
+      const id =
         d.device === undefined && typeof d.value === 'number' && checkDraft(msg, d, j, false) === undefined
-          ? this.series.get(laneSeriesKey(m.orgId, device.deviceId, d.sensor, d.observedProperty, d.unit))
+          ? this.cache.datastream(streams, d.sensor, d.observedProperty, d.unit, now)
           : undefined;
-      if (!s || now - s.at >= SERIES_TTL_MS) {
+      if (id === undefined) {
         rows.length = from;
         return undefined;
       }
-      rows.push({ datastreamId: s.id, time: Math.round(d.time ?? msg.observedAt ?? msg.receivedAt), value: d.value as number });
+      rows.push({ datastreamId: id, time: Math.round(d.time ?? msg.observedAt ?? msg.receivedAt), value: d.value as number });
     }
     for (const took of ms) stepMs.push(took);
     return {
       id: m.id,
       orgId: m.orgId,
       pipelineId: m.pipelineId,
-      deviceId: device.deviceId,
+      deviceId,
       status: 'stored',
       receivedAt: m.receivedAt,
       finishedAt: 0,

@@ -17,7 +17,8 @@ import type { Delivery } from '../queue/inbox.js';
 import { isBuiltinDefinition } from '../workers/workers.js';
 import type { Pipeline } from './pipelines.js';
 import type { ResolvedStep } from './step-resolver.js';
-import type { LaneAnswer, LaneBatch, LaneForget, LaneLearn, LaneMessage, LanePipeline } from './writer-lane-thread.js';
+import type { LaneForget, LaneLearn } from './writer-lane-cache.js';
+import type { LaneAnswer, LaneBatch, LaneMessage, LanePipeline } from './writer-lane-thread.js';
 
 export interface WriterLaneOptions {
   /** The database's writer thread (db/sqlite-writer.ts). */
