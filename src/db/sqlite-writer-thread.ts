@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { packMeasurements, sqliteMeasurementWriter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
 import { traceRows } from '../pipelines/trace-rows.js';
 import { sqliteTraceDeviceFolder, sqliteTraceUpserter, TRACE_FOLD_CHUNK } from '../pipelines/traces.store.sqlite.js';
+import { sqliteLaneReader } from '../pipelines/writer-lane-reader.sqlite.js';
 import { LaneDecoder } from '../pipelines/writer-lane-thread.js';
 import type { WriterAnswer, WriterRequest, WriterThreadData } from './sqlite-writer.js';
 import { writerLock } from './sqlite-writer-lock.js';
@@ -32,7 +33,7 @@ const measurements = sqliteMeasurementWriter(sqlite);
 const upsertTraces = sqliteTraceUpserter(sqlite);
 const run = sqlite.transaction((work: () => unknown) => work());
 let foldTraceDevices: ((limit: number) => number) | undefined;
-const lane = new LaneDecoder();
+const lane = new LaneDecoder(sqliteLaneReader(sqlite));
 
 let wal: number | undefined;
 let answers: { answer: WriterAnswer; transfer: ArrayBuffer[] }[] = [];
@@ -152,9 +153,6 @@ port.on('message', (req: WriterRequest) => {
         if (measurements.moveDue) moveRecentSoon();
         return;
       }
-      case 'lane-learn':
-        lane.cache.learn(req.learn);
-        return;
       case 'lane-forget':
         lane.cache.forget(req.forget);
         return;

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import type { TraceRows } from '../measurements/measurements.js';
-import type { LaneForget, LaneLearn } from '../pipelines/writer-lane-cache.js';
+import type { LaneForget } from '../pipelines/writer-lane-cache.js';
 import type { LaneAnswer, LaneBatch } from '../pipelines/writer-lane-thread.js';
 import { startWorkerThread } from '../shared/worker-thread.js';
 import type { Database } from './database.js';
@@ -24,7 +24,6 @@ export type WriterRequest =
   | { id: number; op: 'measurements'; triples: Float64Array; traces?: readonly TraceRow[] | undefined }
   | { id: number; op: 'traces'; rows: readonly TraceRow[] }
   | { id: number; op: 'lane'; batch: LaneBatch }
-  | { id: number; op: 'lane-learn'; learn: LaneLearn }
   | { id: number; op: 'lane-forget'; forget: LaneForget }
   | { id: number; op: 'fold-trace-devices' }
   | { id: number; op: 'move-recent' }
@@ -87,12 +86,12 @@ export class SqliteWriter {
   }
 
   /**
-   * The lane's cache of devices and datastreams: filled (`learn`) and emptied (`forget`), in the
-   * order of the calls; nothing is answered. A thread started anew starts with an empty cache.
+   * Drops devices and datastreams from the lane's cache (they changed), before any lane call
+   * made after this one; nothing is answered. A thread not started has nothing to drop.
    */
-  laneCache(req: { op: 'lane-learn'; learn: LaneLearn } | { op: 'lane-forget'; forget: LaneForget }): void {
+  laneForget(forget: LaneForget): void {
     if (this.closed || !this.worker) return;
-    this.worker.postMessage({ ...req, id: 0 } satisfies WriterRequest);
+    this.worker.postMessage({ id: 0, op: 'lane-forget', forget } satisfies WriterRequest);
   }
 
   /** Upserts the traces (see sqliteTraceUpserter). */

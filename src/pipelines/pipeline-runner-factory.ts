@@ -70,7 +70,7 @@ export function createPipelineRunner(deps: PipelineRunnerDeps): RunningPipelineR
     clock,
   });
   const lane = writerLaneOf(deps);
-  const store = new StoreStep({ devices, datastreams, measurements: deps.measurements, activity: deps.activity, lane, clock });
+  const store = new StoreStep({ devices, datastreams, measurements: deps.measurements, activity: deps.activity, clock });
   const runner = new PipelineRunner({
     catalog: deps.catalog,
     steps,

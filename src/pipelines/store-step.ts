@@ -15,8 +15,6 @@ import { type DeviceRef, draftTime, type MeasurementDraft, type PipelineMessage 
 import { checkDraft } from './draft-check.js';
 import type { Pipeline } from './pipelines.js';
 import type { DatastreamCache } from './store-step-datastreams.js';
-import type { WriterLane } from './writer-lane.js';
-import { type LaneLearn, laneRef } from './writer-lane-cache.js';
 
 export interface StoreItem {
   /**
@@ -53,8 +51,6 @@ export interface StoreStepOptions {
   };
   /** ActivityTracker.seen: in memory, flushed in batches by the fleet. */
   activity?: { seen(orgId: string, deviceId: string, at: number): void } | undefined;
-  /** The writer lane (writer-lane.ts), told the devices and datastreams of stored messages. */
-  lane?: Pick<WriterLane, 'generation' | 'learn'> | undefined;
   clock: Clock;
 }
 
@@ -113,7 +109,6 @@ export class StoreStep {
    * written.
    */
   async store(items: readonly StoreItem[], tracesOf?: TracesOf): Promise<StoreOutcome[]> {
-    const generation = this.opts.lane?.generation;
     const requests: MatchRequest[] = [];
     const plans = items.map((item) => this.plan(item, requests));
     let matches: Awaited<ReturnType<DeviceMatcher['match']>>;
@@ -188,44 +183,8 @@ export class StoreStep {
       });
     }
     for (const s of seen.values()) this.opts.activity?.seen(s.orgId, s.deviceId, s.at);
-    if (generation !== undefined) this.teachLane(generation, items, plans, storable, deviceOf);
 
     return answer ?? outcomes();
-  }
-
-  /**
-   * Tells the writer lane the device and datastreams of each stored message it could take itself
-   * next time (one device, named by a ref the lane keys; numbers), as found while `generation` was current.
-   */
-  private teachLane(
-    generation: number,
-    items: readonly StoreItem[],
-    plans: readonly Plan[],
-    storable: readonly number[],
-    deviceOf: (req: number) => string | undefined,
-  ): void {
-    const devices: LaneLearn['devices'] = [];
-    const series: LaneLearn['series'] = [];
-    for (const i of storable) {
-      const p = plans[i] as Plan;
-      if (p.error || p.messageRequest === undefined) continue;
-      const msg = (items[i] as StoreItem).message;
-      const ref = laneRef(msg.device);
-      const deviceId = deviceOf(p.messageRequest);
-      if (ref === undefined || deviceId === undefined || p.drafts.some((d) => d.device !== undefined)) continue;
-      devices.push([msg.orgId, ref[0], ref[1], deviceId]);
-      const keys = p.drafts.map((d) => ({
-        sensor: d.sensor,
-        observedProperty: d.observedProperty,
-        unit: d.unit,
-        kind: valueKindOf(d.value),
-      }));
-      this.opts.datastreams.cached?.(msg.orgId, deviceId, keys)?.forEach((s, j) => {
-        const k = keys[j] as (typeof keys)[number];
-        if (s.kind === 'number' && k.kind === 'number') series.push([deviceId, k.sensor, k.observedProperty, k.unit, s.id]);
-      });
-    }
-    this.opts.lane?.learn(generation, devices, series);
   }
 
   /**

@@ -1,8 +1,11 @@
 /**
  * The writer lane's cache on the writer thread (writer-lane-thread.ts): devices by the ref an
- * uplink names them by, and number datastreams by device and key, as the store step found them
- * (`learn`), dropped on the registry's changes (`forget`). Nested maps, so that a look-up per
- * uplink builds no key string (a key made per uplink cost its flattening and hashing each time).
+ * uplink names them by, and number datastreams by device and key, read from the thread's own
+ * connection (`LaneReader`) the first time and again once as old as the event loop's caches let
+ * theirs get (device-matcher.ts, store-step-datastreams.ts), and dropped at once on the registry's
+ * changes in this process (`forget`). It finds only what exists: a device or datastream that is
+ * not there yet is the pipeline runner's to register or create. Nested maps and a short list per
+ * device, so that a look-up per uplink builds no key string.
  */
 import { normaliseIdentityValue } from '../devices/identity.js';
 import type { DeviceRef } from '../workers/message.js';
@@ -10,18 +13,18 @@ import type { DeviceRef } from '../workers/message.js';
 /** A device ref as the lane keys it: `id` and the device id, or an identity kind and its normalised value. */
 export type LaneRef = [kind: string, value: string];
 
-/** What the event loop learnt (see laneRef). */
-export interface LaneLearn {
-  generation: number;
-  devices: [orgId: string, kind: string, value: string, deviceId: string][];
-  series: [deviceId: string, sensor: string, observedProperty: string, unit: string, datastreamId: number][];
-}
-
 /** What changed in the registry: the cache drops these devices (with their datastreams) and datastreams. */
 export interface LaneForget {
-  generation: number;
   devices: readonly string[];
   datastreams: readonly number[];
+}
+
+/** Reads of the registry (the writer thread's connection: sqliteLaneReader). */
+export interface LaneReader {
+  /** The device a ref names in the organisation, enabled or not. */
+  device(orgId: string, ref: LaneRef): { id: string; enabled: boolean } | undefined;
+  /** The datastream of a device's sensor (external id), property and unit. */
+  datastream(deviceId: string, sensor: string, property: string, unit: string): { id: number; kind: string } | undefined;
 }
 
 /**
@@ -37,13 +40,13 @@ export function laneRef(ref: DeviceRef | undefined): LaneRef | undefined {
   return value === undefined ? undefined : [ref.identity.kind, value];
 }
 
-/** As long as the event loop's caches keep an entry without hearing of a change (device-matcher.ts, store-step-datastreams.ts). */
-const DEVICE_TTL_MS = 60_000;
-const SERIES_TTL_MS = 300_000;
-const MAX_ENTRIES = 200_000;
+/** As long as the event loop's caches keep an entry without reading it again (device-matcher.ts, store-step-datastreams.ts). */
+export const DEVICE_TTL_MS = 60_000;
+export const SERIES_TTL_MS = 300_000;
+const MAX_DEVICES = 50_000;
 
-interface Entry<T> {
-  value: T;
+interface Device {
+  id: string;
   at: number;
 }
 
@@ -66,52 +69,62 @@ function inner<K, V>(map: Map<K, V>, k: K, make: () => V): V {
 }
 
 export class LaneCache {
-  /** Organisation → ref kind → value → device id. */
-  private readonly devices = new Map<string, Map<string, Map<string, Entry<string>>>>();
-  /** Device id → its datastreams (a device has a handful: scanned, where nested maps cost a look-up per level). */
+  /** Organisation → ref kind → value → enabled device. */
+  private readonly devices = new Map<string, Map<string, Map<string, Device>>>();
+  /** Device id → its number datastreams (a device has a handful: scanned). */
   private readonly series = new Map<string, Series[]>();
-  /** A device's refs, to forget it whatever it was found by; a datastream's place. */
+  /** A device's refs, to forget it whatever it was found by; a datastream's device. */
   private readonly refsOf = new Map<string, [orgId: string, kind: string, value: string][]>();
-  private readonly placeOf = new Map<number, string>();
-  private generation = 0;
+  private readonly deviceOf = new Map<number, string>();
 
-  learn(l: LaneLearn): void {
-    if (l.generation < this.generation) return;
-    if (this.refsOf.size + this.placeOf.size > MAX_ENTRIES) this.clear();
-    const at = Date.now();
-    for (const [orgId, kind, value, deviceId] of l.devices) {
-      const byValue = inner(
-        inner(this.devices, orgId, () => new Map()),
-        kind,
-        () => new Map<string, Entry<string>>(),
-      );
-      byValue.set(value, { value: deviceId, at });
-      const refs = inner(this.refsOf, deviceId, () => []);
-      if (!refs.some((r) => r[0] === orgId && r[1] === kind && r[2] === value)) refs.push([orgId, kind, value]);
+  constructor(private readonly reader: LaneReader) {}
+
+  /** The enabled device `ref` names in the organisation; undefined when there is none (yet) or it is disabled. */
+  device(orgId: string, ref: LaneRef, now: number): string | undefined {
+    const byValue = this.devices.get(orgId)?.get(ref[0]);
+    const known = byValue?.get(ref[1]);
+    if (known && now - known.at < DEVICE_TTL_MS) return known.id;
+    const found = this.reader.device(orgId, ref);
+    if (!found?.enabled) {
+      if (known) this.forgetDevice(known.id);
+      return undefined;
     }
-    for (const [deviceId, sensor, property, unit, id] of l.series) {
-      const list = inner(this.series, deviceId, () => []);
-      const known = list.find((x) => x.sensor === sensor && x.property === property && x.unit === unit);
-      if (known) {
-        known.id = id;
-        known.at = at;
-      } else list.push({ sensor, property, unit, id, at });
-      this.placeOf.set(id, deviceId);
-    }
+    if (known && known.id !== found.id) this.forgetDevice(known.id);
+    if (this.refsOf.size >= MAX_DEVICES) this.clear();
+    inner(
+      inner(this.devices, orgId, () => new Map()),
+      ref[0],
+      () => new Map<string, Device>(),
+    ).set(ref[1], { id: found.id, at: now });
+    const refs = inner(this.refsOf, found.id, () => []);
+    if (!refs.some((r) => r[0] === orgId && r[1] === ref[0] && r[2] === ref[1])) refs.push([orgId, ref[0], ref[1]]);
+    return found.id;
   }
 
-  /** Drops the devices (with their datastreams) and datastreams that changed; what was learnt before `generation` is not taken any more. */
-  forget(f: LaneForget): void {
-    this.generation = Math.max(this.generation, f.generation);
-    for (const deviceId of f.devices) {
-      for (const [orgId, kind, value] of this.refsOf.get(deviceId) ?? []) this.devices.get(orgId)?.get(kind)?.delete(value);
-      this.refsOf.delete(deviceId);
-      this.series.delete(deviceId);
+  /** The device's number datastream of that sensor, property and unit; undefined when there is none (yet). */
+  datastream(deviceId: string, sensor: string, property: string, unit: string, now: number): number | undefined {
+    const list = inner(this.series, deviceId, () => []);
+    const at = list.findIndex((x) => x.sensor === sensor && x.property === property && x.unit === unit);
+    const known = at < 0 ? undefined : (list[at] as Series);
+    if (known && now - known.at < SERIES_TTL_MS) return known.id;
+    const found = this.reader.datastream(deviceId, sensor, property, unit);
+    if (known) {
+      list.splice(at, 1);
+      this.deviceOf.delete(known.id);
     }
+    if (!found || found.kind !== 'number') return undefined;
+    list.push({ sensor, property, unit, id: found.id, at: now });
+    this.deviceOf.set(found.id, deviceId);
+    return found.id;
+  }
+
+  /** Drops the devices (with their datastreams) and the datastreams that changed. */
+  forget(f: LaneForget): void {
+    for (const deviceId of f.devices) this.forgetDevice(deviceId);
     for (const id of f.datastreams) {
-      const deviceId = this.placeOf.get(id);
+      const deviceId = this.deviceOf.get(id);
       if (deviceId === undefined) continue;
-      this.placeOf.delete(id);
+      this.deviceOf.delete(id);
       const list = this.series.get(deviceId);
       if (list)
         this.series.set(
@@ -121,26 +134,17 @@ export class LaneCache {
     }
   }
 
-  device(orgId: string, ref: LaneRef, now: number): string | undefined {
-    const e = this.devices.get(orgId)?.get(ref[0])?.get(ref[1]);
-    return e && now - e.at < DEVICE_TTL_MS ? e.value : undefined;
-  }
-
-  /** A device's datastreams, to find each draft's with `datastream`. */
-  datastreamsOf(deviceId: string): readonly Series[] | undefined {
-    return this.series.get(deviceId);
-  }
-
-  datastream(list: readonly Series[], sensor: string, property: string, unit: string, now: number): number | undefined {
-    for (const x of list)
-      if (x.sensor === sensor && x.property === property && x.unit === unit) return now - x.at < SERIES_TTL_MS ? x.id : undefined;
-    return undefined;
+  private forgetDevice(deviceId: string): void {
+    for (const [orgId, kind, value] of this.refsOf.get(deviceId) ?? []) this.devices.get(orgId)?.get(kind)?.delete(value);
+    this.refsOf.delete(deviceId);
+    for (const s of this.series.get(deviceId) ?? []) this.deviceOf.delete(s.id);
+    this.series.delete(deviceId);
   }
 
   private clear(): void {
     this.devices.clear();
     this.series.clear();
     this.refsOf.clear();
-    this.placeOf.clear();
+    this.deviceOf.clear();
   }
 }

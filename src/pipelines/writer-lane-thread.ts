@@ -1,12 +1,11 @@
 /**
  * The writer lane's thread side (writer-lane.ts has the event loop's): on the SQLite writer
  * thread, a batch of uplinks of built-in pipelines is decoded with the same workers, its devices
- * and datastreams found in a cache the event loop fills (`learn`) and empties (`forget`), and
- * its measurements and traces are made here, to be committed by the writer in one transaction.
- * An uplink it cannot finish alone (a cache miss, a step that fails, warns or skips, a value that
- * is not a number, a draft naming its own device) is left to the event loop's pipeline runner,
- * which decodes it again the usual way: nothing of it is written here.
- */
+ * and datastreams found in the registry (writer-lane-cache.ts), and its measurements and traces
+ * are made here, to be committed by the writer in one transaction. An uplink it cannot finish
+ * alone (a device or datastream not there yet, a disabled device, a step that fails, warns or
+ * skips, a value that is not a number, a draft naming its own device) is left to the event loop's
+ * pipeline runner, which decodes it again the usual way: nothing of it is written here. */
 
 import type { Measurement } from '../measurements/measurements.js';
 import { type PreparedStep, prepareStep, runStepNow } from '../workers/catalog.js';
@@ -14,7 +13,7 @@ import { type DeviceRef, messageToJson, type PipelineMessage, skipReason, type T
 import { checkDraft } from './draft-check.js';
 import type { TraceMessages, TraceRecord, TraceStep } from './pipelines.js';
 import { keepsMessage } from './trace-messages.js';
-import { LaneCache, laneRef } from './writer-lane-cache.js';
+import { LaneCache, type LaneReader, laneRef } from './writer-lane-cache.js';
 
 /** One uplink as received, its payload at [start, end) of the batch's buffer. */
 export interface LaneMessage {
@@ -59,9 +58,13 @@ export interface LaneAnswer {
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 export class LaneDecoder {
-  /** Devices and datastreams as the event loop's store step found them (LaneCache.learn, forget). */
-  readonly cache = new LaneCache();
+  /** Devices and datastreams, read from the registry (writer-lane-cache.ts). */
+  readonly cache: LaneCache;
   private readonly prepared = new Map<string, PreparedStep[]>();
+
+  constructor(reader: LaneReader) {
+    this.cache = new LaneCache(reader);
+  }
 
   /** The batch's rows and traces, and which uplinks they are of (the rest is the event loop's). */
   decode(batch: LaneBatch): { rows: Measurement[]; traces: TraceRecord[]; answer: Omit<LaneAnswer, 'triples' | 'fresh'> } {
@@ -140,14 +143,12 @@ export class LaneDecoder {
     const now = Date.now();
     const deviceId = ref && this.cache.device(m.orgId, ref, now);
     if (deviceId === undefined) return undefined;
-    const streams = this.cache.datastreamsOf(deviceId);
-    if (!streams) return undefined;
     const from = rows.length;
     for (let j = 0; j < drafts.length; j++) {
       const d = drafts[j] as (typeof drafts)[number];
       const id =
         d.device === undefined && typeof d.value === 'number' && checkDraft(msg, d, j, false) === undefined
-          ? this.cache.datastream(streams, d.sensor, d.observedProperty, d.unit, now)
+          ? this.cache.datastream(deviceId, d.sensor, d.observedProperty, d.unit, now)
           : undefined;
       if (id === undefined) {
         rows.length = from;

@@ -3,28 +3,26 @@
  * built-in steps are decoded, matched and stored on the database's writer thread
  * (writer-lane-thread.ts), where their objects live and die inside one synchronous turn, instead
  * of on the event loop, where a thousand uplinks in flight made the garbage collector the largest
- * cost (docs/benchmarks.md, "The writer lane"). The event loop packs the payloads, posts them, and once the
- * thread has committed and synced hears which uplinks it stored; those are done (traced, counted,
- * announced), the others go through the pipeline runner as before. The thread finds devices and
- * datastreams only in a cache this side fills from the store step's answers (`learn`) and drops
- * them from on the registry events the store step's caches drop them on (`forget`, with a
- * generation so that what was learnt before a change is not taken after it); it never registers,
- * creates or refuses anything.
- */
+ * cost (docs/benchmarks.md, "The writer lane"). The event loop packs the payloads, posts them, and
+ * once the thread has committed and synced hears which uplinks it stored; those are done (traced,
+ * counted, announced), the others go through the pipeline runner as before. The thread reads
+ * devices and datastreams from its own connection and keeps them (writer-lane-cache.ts); this side
+ * tells it at once of the registry changes the store step's caches hear of (`forget`). It never
+ * registers, creates or refuses anything. */
 import type { DeviceEvents } from '../devices/device-events.js';
 import type { Measurement } from '../measurements/measurements.js';
 import type { Delivery } from '../queue/inbox.js';
 import { isBuiltinDefinition } from '../workers/workers.js';
 import type { Pipeline } from './pipelines.js';
 import type { ResolvedStep } from './step-resolver.js';
-import type { LaneForget, LaneLearn } from './writer-lane-cache.js';
+import type { LaneForget } from './writer-lane-cache.js';
 import type { LaneAnswer, LaneBatch, LaneMessage, LanePipeline } from './writer-lane-thread.js';
 
 export interface WriterLaneOptions {
   /** The database's writer thread (db/sqlite-writer.ts). */
   writer: {
     lane(batch: LaneBatch): Promise<LaneAnswer>;
-    laneCache(req: { op: 'lane-learn'; learn: LaneLearn } | { op: 'lane-forget'; forget: LaneForget }): void;
+    laneForget(forget: LaneForget): void;
   };
   /** Registry events: a device or datastream that changed leaves the thread's cache. */
   events: Pick<DeviceEvents, 'on'>;
@@ -51,14 +49,11 @@ export interface LaneRun {
 }
 
 export class WriterLane {
-  private generationNo = 0;
   private readonly off: (() => void)[];
 
   constructor(private readonly opts: WriterLaneOptions) {
-    const forget = (devices: readonly string[], datastreams: readonly number[] = []) => {
-      this.generationNo++;
-      opts.writer.laneCache({ op: 'lane-forget', forget: { generation: this.generationNo, devices, datastreams } });
-    };
+    const forget = (devices: readonly string[], datastreams: readonly number[] = []) =>
+      opts.writer.laneForget({ devices, datastreams });
     // The events the store step's own caches forget on (device-matcher.ts, store-step-datastreams.ts);
     // a device just created was in no cache.
     const ev = opts.events;
@@ -71,17 +66,6 @@ export class WriterLane {
       ev.on('devicesChanged', ({ ids }) => forget(ids)),
       ev.on('datastreamsDeleted', ({ ids }) => forget([], ids)),
     ];
-  }
-
-  /** Changes with every forget; what the store step learnt is sent with the one of before its look-ups. */
-  get generation(): number {
-    return this.generationNo;
-  }
-
-  /** Devices by ref key and datastreams by key, found by the store step while `generation` was current. */
-  learn(generation: number, devices: LaneLearn['devices'], series: LaneLearn['series']): void {
-    if (devices.length === 0 && series.length === 0) return;
-    this.opts.writer.laneCache({ op: 'lane-learn', learn: { generation, devices, series } });
   }
 
   /**
