@@ -13,11 +13,10 @@
  * then do the PUBACKs go. No registry, no pipelines, no traces' steps, no rollups, no retries: the
  * path of `../shared/notes/ingest-feasibility.md`, plus the record an uplink.
  */
-import net from 'node:net';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { Aedes } from 'aedes';
 import BetterSqlite3 from 'better-sqlite3';
 import { startWorkerThread } from '../../src/shared/worker-thread.js';
+import { batchingBroker } from './batching-broker.js';
 
 interface Batch {
   id: number;
@@ -26,40 +25,12 @@ interface Batch {
 
 if (isMainThread) {
   const [portText, file] = process.argv.slice(2);
-  const writer = startWorkerThread(import.meta.url, 'floor-peer', { workerData: { file } });
-  const waiting = new Map<number, ((err: Error | null) => void)[]>();
-  let next = 1;
-  let batch: Batch | undefined;
-  let dones: ((err: Error | null) => void)[] = [];
-  writer.on('message', (m: { id: number; error?: string }) => {
-    const err = m.error ? new Error(m.error) : null;
-    for (const done of waiting.get(m.id) ?? []) done(err);
-    waiting.delete(m.id);
+  await batchingBroker<Batch>({
+    port: Number(portText),
+    writer: startWorkerThread(import.meta.url, 'floor-peer', { workerData: { file } }),
+    batch: (id) => ({ id, payloads: [] }),
+    add: (batch, packet) => batch.payloads.push(packet.payload as Uint8Array),
   });
-  writer.on('error', (err) => {
-    process.stderr.write(`floor writer: ${err.stack ?? err}\n`);
-    process.exit(1);
-  });
-  const flush = () => {
-    const b = batch as Batch;
-    waiting.set(b.id, dones);
-    writer.postMessage(b);
-    batch = undefined;
-    dones = [];
-  };
-  const aedes = await Aedes.createBroker({
-    authorizePublish(client, packet, done) {
-      if (!client) return done(null);
-      if (!batch) {
-        batch = { id: next++, payloads: [] };
-        setImmediate(flush);
-      }
-      batch.payloads.push(packet.payload as Uint8Array);
-      dones.push(done);
-    },
-  });
-  const server = net.createServer((socket) => aedes.handle(socket));
-  server.listen(Number(portText), '127.0.0.1', () => process.stdout.write('ready\n'));
 } else {
   const sqlite = new BetterSqlite3((workerData as { file: string }).file);
   sqlite.pragma('journal_mode = WAL');

@@ -19,10 +19,8 @@
  * creation on a miss, retries and dead letters, scripts, metrics, the broker's authentication.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { Aedes } from 'aedes';
 import BetterSqlite3 from 'better-sqlite3';
 import { migrateToLatest, openDatabase } from '../../src/db/database.js';
 import { packMeasurements, sqliteMeasurementWriter } from '../../src/measurements/measurement-writer.sqlite.js';
@@ -34,11 +32,12 @@ import { uuidv7 } from '../../src/shared/ids.js';
 import { startWorkerThread } from '../../src/shared/worker-thread.js';
 import { prepareStep, runStepNow } from '../../src/workers/catalog.js';
 import type { PipelineMessage } from '../../src/workers/message.js';
+import { batchingBroker } from './batching-broker.js';
 
 interface Batch {
   id: number;
   ids: string[];
-  receivedAt: Float64Array;
+  receivedAt: number[];
   topics: string[];
   payloads: Uint8Array[];
 }
@@ -51,54 +50,16 @@ if (isMainThread) {
   const db = openDatabase({ url: `sqlite:${file}`, dataDir: path.dirname(file as string) });
   await migrateToLatest(db);
   await db.close();
-  const writer = startWorkerThread(import.meta.url, 'lane-peer', { workerData: { file } });
-  const waiting = new Map<number, ((err: Error | null) => void)[]>();
-  let next = 1;
-  let batch: Batch | undefined;
-  let dones: ((err: Error | null) => void)[] = [];
-  let stored = 0;
-  writer.on('message', (m: { id: number; error?: string; triples?: Float64Array }) => {
-    const err = m.error ? new Error(m.error) : null;
-    stored += (m.triples?.length ?? 0) / 3;
-    for (const done of waiting.get(m.id) ?? []) done(err);
-    waiting.delete(m.id);
-  });
-  writer.on('error', (err) => {
-    process.stderr.write(`lane writer: ${err.stack ?? err}\n`);
-    process.exit(1);
-  });
-  const flush = () => {
-    const b = batch as Batch;
-    waiting.set(b.id, dones);
-    writer.postMessage(b);
-    batch = undefined;
-    dones = [];
-  };
-  const aedes = await Aedes.createBroker({
-    authorizePublish(client, packet, done) {
-      if (!client) return done(null);
-      if (!batch) {
-        batch = { id: next++, ids: [], receivedAt: new Float64Array(1000), topics: [], payloads: [] };
-        setImmediate(flush);
-      }
-      const n = batch.ids.length;
-      if (n === batch.receivedAt.length) {
-        const grown = new Float64Array(n * 2);
-        grown.set(batch.receivedAt);
-        batch.receivedAt = grown;
-      }
-      batch.receivedAt[n] = Date.now();
+  await batchingBroker<Batch>({
+    port: Number(portText),
+    writer: startWorkerThread(import.meta.url, 'lane-peer', { workerData: { file } }),
+    batch: (id) => ({ id, ids: [], receivedAt: [], topics: [], payloads: [] }),
+    add(batch, packet) {
       batch.ids.push(uuidv7());
+      batch.receivedAt.push(Date.now());
       batch.topics.push(packet.topic);
       batch.payloads.push(packet.payload as Uint8Array);
-      dones.push(done);
     },
-  });
-  const server = net.createServer((socket) => aedes.handle(socket));
-  server.listen(Number(portText), '127.0.0.1', () => process.stdout.write('ready\n'));
-  process.on('SIGTERM', () => {
-    process.stderr.write(`lane: ${stored} points stored\n`);
-    process.exit(0);
   });
 } else {
   const { file } = workerData as { file: string };
