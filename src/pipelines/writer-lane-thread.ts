@@ -5,8 +5,8 @@
  * are made here, to be committed by the writer in one transaction. An uplink it cannot finish
  * alone (a device or datastream not there yet, a disabled device, a step that fails, warns or
  * skips, a value that is not a number, a draft naming its own device) is left to the event loop's
- * pipeline runner, which decodes it again the usual way: nothing of it is written here. */
-
+ * pipeline runner, which decodes it again the usual way: nothing of it is written here.
+ */
 import type { Measurement } from '../measurements/measurements.js';
 import { type PreparedStep, prepareStep, runStepNow } from '../workers/catalog.js';
 import { type DeviceRef, messageToJson, type PipelineMessage, skipReason, type TransportInfo } from '../workers/message.js';

@@ -8,7 +8,8 @@
  * counted, announced), the others go through the pipeline runner as before. The thread reads
  * devices and datastreams from its own connection and keeps them (writer-lane-cache.ts); this side
  * tells it at once of the registry changes the store step's caches hear of (`forget`). It never
- * registers, creates or refuses anything. */
+ * registers, creates or refuses anything.
+ */
 import type { DeviceEvents } from '../devices/device-events.js';
 import type { Measurement } from '../measurements/measurements.js';
 import type { Delivery } from '../queue/inbox.js';
