@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { packMeasurements, sqliteMeasurementWriter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
+import type { Measurement } from '../measurements/measurements.js';
 import { traceRows } from '../pipelines/trace-rows.js';
 import { sqliteTraceDeviceFolder, sqliteTraceUpserter, TRACE_FOLD_CHUNK } from '../pipelines/traces.store.sqlite.js';
 import { sqliteLaneReader } from '../pipelines/writer-lane-reader.sqlite.js';
 import { LaneDecoder } from '../pipelines/writer-lane-thread.js';
-import type { WriterAnswer, WriterRequest, WriterThreadData } from './sqlite-writer.js';
+import type { TraceRow, WriterAnswer, WriterRequest, WriterThreadData } from './sqlite-writer.js';
 import { writerLock } from './sqlite-writer-lock.js';
 
 /**
@@ -119,20 +120,26 @@ function foldAll(id: number, total: number): void {
   }
 }
 
+/**
+ * A batch's measurements and its trace rows in one transaction; one flag per row, 1 if inserted
+ * now. The move of the recent rows follows when due.
+ */
+function store(rows: readonly Measurement[], traces?: readonly TraceRow[]): Uint8Array {
+  const fresh = commit(() => {
+    const inserted = measurements.insert(rows);
+    if (traces) upsertTraces(traces);
+    return inserted;
+  });
+  if (measurements.moveDue) moveRecentSoon();
+  return fresh;
+}
+
 port.on('message', (req: WriterRequest) => {
   try {
     switch (req.op) {
-      case 'measurements': {
-        const traces = req.traces;
-        const fresh = commit(() => {
-          const inserted = measurements.insert(unpackMeasurements(req.triples));
-          if (traces) upsertTraces(traces);
-          return inserted;
-        });
-        answerAfterSync({ id: req.id, result: fresh });
-        if (measurements.moveDue) moveRecentSoon();
+      case 'measurements':
+        answerAfterSync({ id: req.id, result: store(unpackMeasurements(req.triples), req.traces) });
         return;
-      }
       case 'lane': {
         const { rows, traces, answer } = lane.decode(req.batch);
         if (rows.length === 0)
@@ -140,17 +147,12 @@ port.on('message', (req: WriterRequest) => {
             id: req.id,
             result: { ...answer, triples: new Float64Array(0), fresh: new Uint8Array(0) },
           } satisfies WriterAnswer);
-        const fresh = commit(() => {
-          const inserted = measurements.insert(rows);
-          upsertTraces(traceRows(traces));
-          return inserted;
-        });
+        const fresh = store(rows, traceRows(traces));
         const triples = packMeasurements(rows);
         answerAfterSync({ id: req.id, result: { ...answer, triples, fresh } }, [
           triples.buffer as ArrayBuffer,
           answer.stepMs.buffer as ArrayBuffer,
         ]);
-        if (measurements.moveDue) moveRecentSoon();
         return;
       }
       case 'lane-forget':

@@ -21,7 +21,7 @@ import { StoreStep, type StoreStepOptions } from './store-step.js';
 import { DatastreamCache } from './store-step-datastreams.js';
 import { KyselyTraceStore } from './traces.store.js';
 import { SqliteTraceWriter } from './traces.store.sqlite.js';
-import { WriterLane } from './writer-lane.js';
+import { WriterLane, type WriterLaneOptions } from './writer-lane.js';
 
 export interface PipelineRunnerDeps {
   /** The whole Database lets the runner write traces with prepared statements on SQLite. */
@@ -33,7 +33,7 @@ export interface PipelineRunnerDeps {
   /** The registry's device service (auto-registration) and its events (cache invalidation). */
   registry: { devices: DeviceCreator; events: Pick<DeviceEvents, 'on'> };
   /** MeasurementService: where it `takesTraces`, a batch's traces are committed with its measurements. */
-  measurements: StoreStepOptions['measurements'];
+  measurements: StoreStepOptions['measurements'] & Partial<Pick<WriterLaneOptions['measurements'], 'announce'>>;
   /** ActivityTracker: devices seen. */
   activity?: { seen(orgId: string, deviceId: string, at: number): void } | undefined;
   /** Base topic → device (DeviceDirectory; see directoryTopicResolver). */

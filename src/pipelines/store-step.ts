@@ -46,8 +46,6 @@ export interface StoreStepOptions {
     insertValues?(rows: readonly ValueRow[]): Promise<unknown>;
     /** Whether `insert` commits trace rows with the measurements (MeasurementService.takesTraces). */
     readonly takesTraces?: boolean;
-    /** Counts and announces rows another thread committed (MeasurementService.announce; the writer lane). */
-    announce?(offered: number, inserted: readonly Measurement[], seconds: number): void;
   };
   /** ActivityTracker.seen: in memory, flushed in batches by the fleet. */
   activity?: { seen(orgId: string, deviceId: string, at: number): void } | undefined;
