@@ -1,21 +1,19 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import { packMeasurements, sqliteMeasurementWriter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
+import { sqliteMeasurementWriter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
 import type { Measurement } from '../measurements/measurements.js';
-import { traceRows } from '../pipelines/trace-rows.js';
 import { sqliteTraceDeviceFolder, sqliteTraceUpserter, TRACE_FOLD_CHUNK } from '../pipelines/traces.store.sqlite.js';
-import { sqliteLaneReader } from '../pipelines/writer-lane-reader.sqlite.js';
-import { LaneDecoder } from '../pipelines/writer-lane-thread.js';
+import { errorOf } from './sqlite-thread-errors.js';
 import type { TraceRow, WriterAnswer, WriterRequest, WriterThreadData } from './sqlite-writer.js';
 import { writerLock } from './sqlite-writer-lock.js';
 
 /**
  * The SQLite writer thread (sqlite-writer.ts): its own connection to the database, one IMMEDIATE
- * transaction per request, committed with synchronous=NORMAL (written to the WAL), then one
- * fdatasync of the WAL for every request handled in the same turn of this thread's loop (group
- * commit) before the answers go out: what the main thread acknowledges after an answer survives
- * a power cut, as with synchronous=FULL.
+ * transaction per request, committed with synchronous=NORMAL (written to the WAL), answered once
+ * an fdatasync of the WAL begun after the commit has ended (group commit: syncSoon): what the
+ * main thread acknowledges after an answer survives a power cut, as with synchronous=FULL. The
+ * writer lane's batches arrive decoded from their own thread (sqlite-lane-thread.ts).
  */
 const data = workerData as WriterThreadData;
 const port = parentPort;
@@ -34,16 +32,8 @@ const measurements = sqliteMeasurementWriter(sqlite);
 const upsertTraces = sqliteTraceUpserter(sqlite);
 const run = sqlite.transaction((work: () => unknown) => work());
 let foldTraceDevices: ((limit: number) => number) | undefined;
-const lane = new LaneDecoder(sqliteLaneReader(sqlite));
 
 let wal: number | undefined;
-let answers: { answer: WriterAnswer; transfer: ArrayBuffer[] }[] = [];
-let syncing = false;
-
-function errorOf(err: unknown): NonNullable<WriterAnswer['error']> {
-  const e: Error & { code?: unknown } = err instanceof Error ? err : new Error(String(err));
-  return { message: e.message, name: e.name, code: typeof e.code === 'string' ? e.code : undefined, stack: e.stack };
-}
 
 /** One request's transaction, under the lock shared with the main connection's committer. */
 function commit<T>(work: () => T): T {
@@ -55,36 +45,78 @@ function commit<T>(work: () => T): T {
   }
 }
 
-/** After the requests of this turn: one fdatasync of the WAL covers every commit before it. */
-function flush(): void {
-  syncing = false;
-  const out = answers;
-  answers = [];
+type Answer = { answer: WriterAnswer; transfer: ArrayBuffer[] };
+/** Committed, waiting for the next sync to start. */
+let waiting: Answer[] = [];
+/** Covered by the sync in flight. */
+let syncing: Answer[] | undefined;
+/** The close request that waits for the sync in flight. */
+let closeAfterSync: number | undefined;
+
+/**
+ * Group commit: one fdatasync of the WAL at a time, off this thread (libuv's pool), covering every
+ * commit made before it started; the commits made meanwhile wait for the next one, which starts
+ * as soon as it ends. So this thread commits the next batch while the last one's sync runs, and
+ * answers only what a finished sync covered.
+ */
+function syncSoon(): void {
+  if (syncing || waiting.length === 0) return;
+  const covered = waiting;
+  waiting = [];
+  syncing = covered;
+  const done = (err: Error | null) => {
+    syncing = undefined;
+    if (err) {
+      const error = errorOf(err);
+      for (const a of covered) port?.postMessage({ id: a.answer.id, error } satisfies WriterAnswer);
+    } else for (const a of covered) port?.postMessage(a.answer, a.transfer);
+    if (closeAfterSync !== undefined) close(closeAfterSync);
+    else syncSoon();
+  };
   try {
     // The WAL file lives as long as a connection is open (SQLite deletes it on the last close).
     wal ??= fs.openSync(`${data.file}-wal`, 'r');
-    fs.fdatasyncSync(wal);
   } catch (err) {
-    const error = errorOf(err);
-    for (const a of out) port?.postMessage({ id: a.answer.id, error } satisfies WriterAnswer);
+    done(err as Error);
     return;
   }
-  for (const a of out) port?.postMessage(a.answer, a.transfer);
+  fs.fdatasync(wal, done);
 }
 
 function answerAfterSync(answer: WriterAnswer, transfer: ArrayBuffer[] = []): void {
-  answers.push({ answer, transfer });
-  if (!syncing) {
-    syncing = true;
-    setImmediate(flush);
+  waiting.push({ answer, transfer });
+  syncSoon();
+}
+
+/** Closes the connection once every commit is synced and answered. */
+function close(id: number): void {
+  if (syncing) {
+    closeAfterSync = id;
+    return;
   }
+  closeAfterSync = undefined;
+  if (waiting.length > 0) {
+    const last = waiting;
+    waiting = [];
+    let error: WriterAnswer['error'];
+    try {
+      if (wal !== undefined) fs.fdatasyncSync(wal);
+    } catch (err) {
+      error = errorOf(err);
+    }
+    for (const a of last) port?.postMessage(error ? { id: a.answer.id, error } : a.answer, error ? [] : a.transfer);
+  }
+  if (wal !== undefined) fs.closeSync(wal);
+  wal = undefined;
+  sqlite.close();
+  port?.postMessage({ id } satisfies WriterAnswer);
 }
 
 let movingRecent = false;
 
 /**
  * The recent measurements moved into the ordered table (migration 20261204-1430-measurements-recent),
- * in a transaction of its own once this turn's answers are out. Not synced: a move lost at a power
+ * in a transaction of its own in a later turn of this thread's loop. Not synced: a move lost at a power
  * cut leaves the rows where they were. A move that fails (SQLITE_BUSY) is tried again after the
  * next batch, as it is still due.
  */
@@ -134,30 +166,23 @@ function store(rows: readonly Measurement[], traces?: readonly TraceRow[]): Uint
   return fresh;
 }
 
-port.on('message', (req: WriterRequest) => {
+function handle(req: WriterRequest): void {
+  if (!port) return;
   try {
     switch (req.op) {
       case 'measurements':
         answerAfterSync({ id: req.id, result: store(unpackMeasurements(req.triples), req.traces) });
         return;
-      case 'lane': {
-        const { rows, traces, answer } = lane.decode(req.batch);
-        if (rows.length === 0)
-          return void port.postMessage({
-            id: req.id,
-            result: { ...answer, triples: new Float64Array(0), fresh: new Uint8Array(0) },
-          } satisfies WriterAnswer);
-        const fresh = store(rows, traceRows(traces));
-        const triples = packMeasurements(rows);
+      case 'lane-store': {
+        // From the lane's decoding thread (sqlite-lane-thread.ts); answered to the event loop.
+        const { triples, answer } = req;
+        const fresh = store(unpackMeasurements(triples), req.traces);
         answerAfterSync({ id: req.id, result: { ...answer, triples, fresh } }, [
           triples.buffer as ArrayBuffer,
           answer.stepMs.buffer as ArrayBuffer,
         ]);
         return;
       }
-      case 'lane-forget':
-        lane.cache.forget(req.forget);
-        return;
       case 'traces':
         commit(() => upsertTraces(req.rows));
         answerAfterSync({ id: req.id });
@@ -170,14 +195,14 @@ port.on('message', (req: WriterRequest) => {
         port.postMessage({ id: req.id, result: commit(() => measurements.moveRecent()) } satisfies WriterAnswer);
         return;
       case 'close':
-        if (syncing) flush();
-        if (wal !== undefined) fs.closeSync(wal);
-        wal = undefined;
-        sqlite.close();
-        port.postMessage({ id: req.id } satisfies WriterAnswer);
+        close(req.id);
         return;
     }
   } catch (err) {
     port.postMessage({ id: req.id, error: errorOf(err) } satisfies WriterAnswer);
   }
-});
+}
+
+port.on('message', handle);
+// The lane's batches, decoded: straight from its thread, in the order it decoded them.
+data.lane.on('message', handle);

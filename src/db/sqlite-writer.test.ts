@@ -26,7 +26,7 @@ const trace = (id: string, status: string | null = 'stored'): TraceRow => [
   '{}',
 ];
 /** The thread, to stop it as a crash would. */
-const threadOf = (w: SqliteWriter) => (w as unknown as { worker: Worker | undefined }).worker;
+const threadOf = (w: SqliteWriter) => (w as unknown as { threads: { writer: Worker } | undefined }).threads?.writer;
 
 describe('SqliteWriter (the hot path commits on a worker thread)', () => {
   const dirs: string[] = [];
@@ -131,6 +131,41 @@ describe('SqliteWriter (the hot path commits on a worker thread)', () => {
     await writer.writeTraces([trace('c')]);
     expect(threadOf(writer)).not.toBe(first);
     expect(count(database, 'traces')).toBe(2);
+  });
+
+  it('the lane thread dying stops the writer thread with it: the calls in flight reject, the next call starts both', async () => {
+    const database = await fresh();
+    const writer = sqliteWriterOf(database) as SqliteWriter;
+    await writer.writeTraces([trace('a')]);
+    const first = threadOf(writer) as Worker;
+    const main = writerLock(writer.sharedLock.buffer);
+    expect(await main.acquireMain()).toBe(true);
+    const inFlight = writer.writeTraces([trace('b')]);
+    await new Promise((r) => setTimeout(r, 50));
+    await (writer as unknown as { threads: { lane: Worker } }).threads.lane.terminate();
+    main.releaseMain();
+    await expect(inFlight).rejects.toThrow(/lane thread exited/);
+    await writer.writeTraces([trace('c')]);
+    expect(threadOf(writer)).not.toBe(first);
+    const ids = database.dialect === 'sqlite' ? database.sqlite.prepare('select id from traces order by id').pluck().all() : [];
+    // b may have been committed before the writer thread was stopped: its call rejected all the same.
+    expect(ids.filter((id) => id !== 'b')).toEqual(['a', 'c']);
+  });
+
+  it('calls made together are each answered once synced; a close waits for the calls in flight', async () => {
+    const database = await fresh();
+    const writer = sqliteWriterOf(database) as SqliteWriter;
+    const calls = Array.from({ length: 40 }, (_, i) =>
+      writer.insertMeasurements(new Float64Array([1, T0 + i, i]), [trace(`t${i}`)]).then((fresh) => [...fresh]),
+    );
+    const closed = database.close();
+    open.splice(0);
+    expect(await Promise.all(calls)).toEqual(calls.map(() => [1]));
+    await closed;
+    const file = database.dialect === 'sqlite' ? database.sqlite.name : '';
+    const reopened = openDatabase({ url: `sqlite:${file}`, dataDir: path.dirname(file) });
+    open.push(reopened);
+    expect([count(reopened, 'measurements'), count(reopened, 'traces')]).toEqual([40, 40]);
   });
 
   it('closing the database stops the thread first; later calls reject; the WAL is checkpointed away', async () => {

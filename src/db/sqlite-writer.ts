@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import type { TraceRows } from '../measurements/measurements.js';
@@ -17,14 +17,34 @@ export interface WriterThreadData {
   file: string;
   /** The write lock shared with the main connection's committer (sqlite-writer-lock.ts). */
   lock: SharedArrayBuffer;
+  /** Where the lane's decoding thread hands over its batches (`lane-store`). */
+  lane: MessagePort;
 }
+
+/** What the lane's decoding thread is started with (sqlite-lane-thread.ts). */
+export interface LaneThreadData {
+  file: string;
+  /** The writer thread's end of their channel. */
+  writer: MessagePort;
+}
+
+/** A request to the lane's decoding thread: a `lane` batch is answered as the writer answers. */
+export type LaneRequest =
+  | { id: number; op: 'lane'; batch: LaneBatch }
+  | { id: number; op: 'lane-forget'; forget: LaneForget }
+  | { id: number; op: 'close' };
 
 /** A request to the thread, answered by `{ id, result }` or `{ id, error }` once committed and synced. */
 export type WriterRequest =
   | { id: number; op: 'measurements'; triples: Float64Array; traces?: readonly TraceRow[] | undefined }
   | { id: number; op: 'traces'; rows: readonly TraceRow[] }
-  | { id: number; op: 'lane'; batch: LaneBatch }
-  | { id: number; op: 'lane-forget'; forget: LaneForget }
+  | {
+      id: number;
+      op: 'lane-store';
+      triples: Float64Array;
+      traces: readonly TraceRow[];
+      answer: Omit<LaneAnswer, 'triples' | 'fresh'>;
+    }
   | { id: number; op: 'fold-trace-devices' }
   | { id: number; op: 'move-recent' }
   | { id: number; op: 'close' };
@@ -48,15 +68,22 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
  * calls in flight and is started again by the next call. The thread is started on the first call
  * and holds the process open only while answers are awaited.
  *
+ * The writer lane's batches (pipelines/writer-lane.ts) go to a second thread started beside it
+ * (sqlite-lane-thread.ts), which decodes them on a read-only connection and hands their rows
+ * and traces to the writer thread over a channel of their own: a batch is decoded there while
+ * the one before is committed here. Either thread dying stops both (their calls reject).
+ *
  * The main connection's own writes wait for the thread's write lock asynchronously on a shared
  * lock (sqlite-writer-lock.ts): those through the committer (inbox, folds, replace) and Kysely's
  * (lockKyselyWrites below).
  */
 export class SqliteWriter {
-  private worker: Worker | undefined;
+  private threads: { writer: Worker; lane: Worker } | undefined;
   private readonly pending = new Map<number, Pending>();
   private next = 1;
   private closed = false;
+  /** close() waiting for the calls in flight. */
+  private idle: (() => void) | undefined;
   private readonly lock: WriterLock;
 
   constructor(private readonly file: string) {
@@ -74,15 +101,17 @@ export class SqliteWriter {
    * measurements and its traces).
    */
   insertMeasurements(triples: Float64Array, traces?: readonly TraceRow[]): Promise<Uint8Array> {
-    return this.call({ id: 0, op: 'measurements', triples, traces }, [triples.buffer as ArrayBuffer]) as Promise<Uint8Array>;
+    return this.call('writer', { id: 0, op: 'measurements', triples, traces }, [
+      triples.buffer as ArrayBuffer,
+    ]) as Promise<Uint8Array>;
   }
 
   /**
-   * Decodes and stores the uplinks of built-in pipelines it can on the thread (pipelines/writer-lane.ts),
-   * their measurements and traces in one transaction; answers once committed and synced.
+   * Decodes and stores the uplinks of built-in pipelines it can (pipelines/writer-lane.ts), their
+   * measurements and traces in one transaction; answers once committed and synced.
    */
   lane(batch: LaneBatch): Promise<LaneAnswer> {
-    return this.call({ id: 0, op: 'lane', batch }, [batch.payloads.buffer as ArrayBuffer]) as Promise<LaneAnswer>;
+    return this.call('lane', { id: 0, op: 'lane', batch }, [batch.payloads.buffer as ArrayBuffer]) as Promise<LaneAnswer>;
   }
 
   /**
@@ -90,13 +119,13 @@ export class SqliteWriter {
    * made after this one; nothing is answered. A thread not started has nothing to drop.
    */
   laneForget(forget: LaneForget): void {
-    if (this.closed || !this.worker) return;
-    this.worker.postMessage({ id: 0, op: 'lane-forget', forget } satisfies WriterRequest);
+    if (this.closed || !this.threads) return;
+    this.threads.lane.postMessage({ id: 0, op: 'lane-forget', forget } satisfies LaneRequest);
   }
 
   /** Upserts the traces (see sqliteTraceUpserter). */
   async writeTraces(rows: readonly TraceRow[]): Promise<void> {
-    await this.call({ id: 0, op: 'traces', rows });
+    await this.call('writer', { id: 0, op: 'traces', rows });
   }
 
   /**
@@ -105,7 +134,7 @@ export class SqliteWriter {
    * answers how many rowids it went past.
    */
   foldTraceDevices(): Promise<number> {
-    return this.call({ id: 0, op: 'fold-trace-devices' }) as Promise<number>;
+    return this.call('writer', { id: 0, op: 'fold-trace-devices' }) as Promise<number>;
   }
 
   /**
@@ -114,60 +143,94 @@ export class SqliteWriter {
    * how many rows moved. For readers of rollups, which count moved rows only.
    */
   moveRecent(): Promise<number> {
-    return this.call({ id: 0, op: 'move-recent' }) as Promise<number>;
+    return this.call('writer', { id: 0, op: 'move-recent' }) as Promise<number>;
   }
 
-  /** Stops the thread once its calls are answered (its connection closed); later calls reject. */
+  /**
+   * Stops the threads once the calls in flight are answered (the lane's connection closed, then
+   * the writer's); later calls reject.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const worker = this.worker;
-    if (!worker) return;
-    const id = this.next++;
-    worker.ref();
-    await new Promise<void>((resolve) => {
-      this.pending.set(id, { resolve: () => resolve(), reject: () => resolve() });
-      worker.postMessage({ id, op: 'close' } satisfies WriterRequest);
-    });
-    await worker.terminate();
+    if (this.pending.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    const threads = this.threads;
+    if (!threads) return;
+    await this.post(threads, 'lane', { id: 0, op: 'close' }).catch(() => {});
+    await this.post(threads, 'writer', { id: 0, op: 'close' }).catch(() => {});
+    this.threads = undefined;
+    await Promise.all([threads.lane.terminate(), threads.writer.terminate()]);
   }
 
-  private call(req: WriterRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
+  private call(to: 'writer' | 'lane', req: WriterRequest | LaneRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('the SQLite writer is closed'));
-    const worker = this.started();
+    return this.post(this.started(), to, req, transfer);
+  }
+
+  private post(
+    threads: { writer: Worker; lane: Worker },
+    to: 'writer' | 'lane',
+    req: WriterRequest | LaneRequest,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const id = this.next++;
-      if (this.pending.size === 0) worker.ref();
+      if (this.pending.size === 0) for (const w of [threads.writer, threads.lane]) w.ref();
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...req, id }, transfer);
+      threads[to].postMessage({ ...req, id }, transfer);
     });
   }
 
-  private started(): Worker {
-    if (this.worker) return this.worker;
-    const worker = startThread({ file: this.file, lock: this.lock.buffer });
-    this.worker = worker;
-    worker.unref();
-    worker.on('message', (msg: WriterAnswer) => {
+  /** After the last call in flight settled: idle threads no longer hold the process, a close goes on. */
+  private settledAll(threads: { writer: Worker; lane: Worker }): void {
+    for (const w of [threads.writer, threads.lane]) w.unref();
+    const idle = this.idle;
+    this.idle = undefined;
+    idle?.();
+  }
+
+  private started(): { writer: Worker; lane: Worker } {
+    if (this.threads) return this.threads;
+    const channel = new MessageChannel();
+    const writer = startWorkerThread(import.meta.url, 'sqlite-writer-thread', {
+      workerData: { file: this.file, lock: this.lock.buffer, lane: channel.port1 } satisfies WriterThreadData,
+      transferList: [channel.port1],
+    });
+    const lane = startWorkerThread(import.meta.url, 'sqlite-lane-thread', {
+      workerData: { file: this.file, writer: channel.port2 } satisfies LaneThreadData,
+      transferList: [channel.port2],
+    });
+    const threads = { writer, lane };
+    this.threads = threads;
+    const answered = (msg: WriterAnswer) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
-      if (this.pending.size === 0) worker.unref();
+      if (this.pending.size === 0) this.settledAll(threads);
       if (msg.error) p.reject(errorOf(msg.error));
       else p.resolve(msg.result);
-    });
+    };
     const stopped = (err: Error) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
+      if (this.threads !== threads) return;
+      this.threads = undefined;
       // A thread that died holding the lock must not leave the main connection waiting.
       this.lock.releaseThread();
       const calls = [...this.pending.values()];
       this.pending.clear();
       for (const p of calls) p.reject(err);
+      this.settledAll(threads);
+      for (const w of [writer, lane]) void w.terminate();
     };
-    worker.on('error', (err) => stopped(err));
-    worker.on('exit', (code) => stopped(new Error(`the SQLite writer thread exited (code ${code})`)));
-    return worker;
+    for (const [name, w] of [
+      ['writer', writer],
+      ['lane', lane],
+    ] as const) {
+      w.unref();
+      w.on('message', answered);
+      w.on('error', (err) => stopped(err));
+      w.on('exit', (code) => stopped(new Error(`the SQLite ${name} thread exited (code ${code})`)));
+    }
+    return threads;
   }
 }
 
@@ -177,10 +240,6 @@ function errorOf(e: NonNullable<WriterAnswer['error']>): Error {
   if (e.code !== undefined) err.code = e.code;
   if (e.stack) err.stack = e.stack;
   return err;
-}
-
-function startThread(data: WriterThreadData): Worker {
-  return startWorkerThread(import.meta.url, 'sqlite-writer-thread', { workerData: data });
 }
 
 const writers = new WeakMap<BetterSqlite3.Database, SqliteWriter | null>();

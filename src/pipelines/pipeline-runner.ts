@@ -54,7 +54,7 @@ export interface PipelineRunnerOptions {
    * for timeout × batch size (50 s for 500 messages at 100 ms).
    */
   maxTimeoutsPerStep?: number;
-  /** Stores the deliveries of built-in pipelines it can on the SQLite writer thread (writer-lane.ts). */
+  /** Decodes and stores the deliveries of built-in pipelines it can on SQLite's lane and writer threads (writer-lane.ts). */
   lane?: WriterLane | undefined;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The writer lane's cache on the writer thread (writer-lane-thread.ts): devices by the ref an
+ * The writer lane's cache on the lane's thread (writer-lane-thread.ts): devices by the ref an
  * uplink names them by, and number datastreams by device and key, read from the thread's own
  * connection (`LaneReader`) the first time and again once as old as the event loop's caches let
  * theirs get (device-matcher.ts, store-step-datastreams.ts), and dropped at once on the registry's
@@ -19,7 +19,7 @@ export interface LaneForget {
   datastreams: readonly number[];
 }
 
-/** Reads of the registry (the writer thread's connection: sqliteLaneReader). */
+/** Reads of the registry (the lane thread's read-only connection: sqliteLaneReader). */
 export interface LaneReader {
   /** The device a ref names in the organisation, enabled or not. */
   device(orgId: string, ref: LaneRef): { id: string; enabled: boolean } | undefined;

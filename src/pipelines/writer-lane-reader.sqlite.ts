@@ -1,5 +1,5 @@
 /**
- * The writer lane's reads of the registry on the writer thread's own connection (LaneReader):
+ * The writer lane's reads of the registry on the lane thread's own connection (LaneReader):
  * one prepared statement per kind of look-up, as the device matcher and the datastream store
  * read them (device-lookup.store.ts, datastreams.store.ts).
  */
@@ -7,7 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { LaneReader } from './writer-lane-cache.js';
 
 export function sqliteLaneReader(sqlite: BetterSqlite3.Database): LaneReader {
-  // Prepared at the first look-up: the thread also serves databases a lane never reads.
+  // Prepared at the first look-up.
   let statements: ReturnType<typeof prepare> | undefined;
   const st = () => {
     statements ??= prepare(sqlite);

@@ -1,8 +1,8 @@
 /**
- * The writer lane's thread side (writer-lane.ts has the event loop's): on the SQLite writer
- * thread, a batch of uplinks of built-in pipelines is decoded with the same workers, its devices
- * and datastreams found in the registry (writer-lane-cache.ts), and its measurements and traces
- * are made here, to be committed by the writer in one transaction. An uplink it cannot finish
+ * The writer lane's thread side (writer-lane.ts has the event loop's): on the lane's thread
+ * (db/sqlite-lane-thread.ts), a batch of uplinks of built-in pipelines is decoded with the same
+ * workers, its devices and datastreams found in the registry (writer-lane-cache.ts), and its
+ * measurements and traces are made here, to be committed by the writer thread in one transaction. An uplink it cannot finish
  * alone (a device or datastream not there yet, a disabled device, a step that fails, warns or
  * skips, a value that is not a number, a draft naming its own device) is left to the event loop's
  * pipeline runner, which decodes it again the usual way: nothing of it is written here.

@@ -1,11 +1,11 @@
 /**
  * The writer lane (issue 10): on a SQLite file database, the uplinks of pipelines made only of
- * built-in steps are decoded, matched and stored on the database's writer thread
- * (writer-lane-thread.ts), where their objects live and die inside one synchronous turn, instead
+ * built-in steps are decoded and matched on a thread of their own (writer-lane-thread.ts) and
+ * stored by the database's writer thread, their objects living and dying inside one synchronous turn, instead
  * of on the event loop, where a thousand uplinks in flight made the garbage collector the largest
  * cost (docs/benchmarks.md, "The writer lane"). The event loop packs the payloads, posts them, and
  * once the thread has committed and synced hears which uplinks it stored; those are done (traced,
- * counted, announced), the others go through the pipeline runner as before. The thread reads
+ * counted, announced), the others go through the pipeline runner as before. The lane's thread reads
  * devices and datastreams from its own connection and keeps them (writer-lane-cache.ts); this side
  * tells it at once of the registry changes the store step's caches hear of (`forget`). It never
  * registers, creates or refuses anything.
@@ -20,7 +20,7 @@ import type { LaneForget } from './writer-lane-cache.js';
 import type { LaneAnswer, LaneBatch, LaneMessage, LanePipeline } from './writer-lane-thread.js';
 
 export interface WriterLaneOptions {
-  /** The database's writer thread (db/sqlite-writer.ts). */
+  /** The database's writer and lane threads (db/sqlite-writer.ts). */
   writer: {
     lane(batch: LaneBatch): Promise<LaneAnswer>;
     laneForget(forget: LaneForget): void;

@@ -17,8 +17,11 @@ export interface CreateInboxOptions {
 
 /** Inline batches the RabbitMQ inbox handles at once (each takes one or two pooled connections at a time). */
 export const AMQP_IN_FLIGHT = 3;
-/** Inline batches the database inbox handles at once: one decoded while the other commits. */
-export const DATABASE_IN_FLIGHT = 2;
+/**
+ * Inline batches the database inbox handles at once: on a SQLite file, one is decoded on the
+ * writer lane's thread while another commits on the writer thread and a third is received.
+ */
+export const DATABASE_IN_FLIGHT = 3;
 
 /** The inbox adapter the configuration asks for (the composition root's one call). */
 export function createInbox(opts: CreateInboxOptions): Inbox {
