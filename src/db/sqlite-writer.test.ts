@@ -137,12 +137,17 @@ describe('SqliteWriter (the hot path commits on a worker thread)', () => {
     const database = await fresh();
     const writer = sqliteWriterOf(database) as SqliteWriter;
     await writer.writeTraces([trace('a')]);
+    const lane = () => (writer as unknown as { threads: { lane: Worker | undefined } }).threads.lane;
+    // Started by the first lane call (a batch of nothing is answered by the lane thread itself).
+    expect(lane()).toBeUndefined();
+    const empty = await writer.lane({ messages: [], payloads: new Uint8Array(0), pipelines: [] });
+    expect([...empty.handled, ...empty.fresh]).toEqual([]);
     const first = threadOf(writer) as Worker;
     const main = writerLock(writer.sharedLock.buffer);
     expect(await main.acquireMain()).toBe(true);
     const inFlight = writer.writeTraces([trace('b')]);
     await new Promise((r) => setTimeout(r, 50));
-    await (writer as unknown as { threads: { lane: Worker } }).threads.lane.terminate();
+    await lane()?.terminate();
     main.releaseMain();
     await expect(inFlight).rejects.toThrow(/lane thread exited/);
     await writer.writeTraces([trace('c')]);

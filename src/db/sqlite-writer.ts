@@ -68,17 +68,17 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
  * calls in flight and is started again by the next call. The thread is started on the first call
  * and holds the process open only while answers are awaited.
  *
- * The writer lane's batches (pipelines/writer-lane.ts) go to a second thread started beside it
- * (sqlite-lane-thread.ts), which decodes them on a read-only connection and hands their rows
- * and traces to the writer thread over a channel of their own: a batch is decoded there while
- * the one before is committed here. Either thread dying stops both (their calls reject).
+ * The writer lane's batches (pipelines/writer-lane.ts) go to a second thread started at the first
+ * of them (sqlite-lane-thread.ts), which decodes them on a read-only connection and hands their
+ * rows and traces to the writer thread over a channel of their own: a batch is decoded there
+ * while the one before is committed here. Either thread dying stops both (their calls reject).
  *
  * The main connection's own writes wait for the thread's write lock asynchronously on a shared
  * lock (sqlite-writer-lock.ts): those through the committer (inbox, folds, replace) and Kysely's
  * (lockKyselyWrites below).
  */
 export class SqliteWriter {
-  private threads: { writer: Worker; lane: Worker } | undefined;
+  private threads: Threads | undefined;
   private readonly pending = new Map<number, Pending>();
   private next = 1;
   private closed = false;
@@ -119,7 +119,7 @@ export class SqliteWriter {
    * made after this one; nothing is answered. A thread not started has nothing to drop.
    */
   laneForget(forget: LaneForget): void {
-    if (this.closed || !this.threads) return;
+    if (this.closed || !this.threads?.lane) return;
     this.threads.lane.postMessage({ id: 0, op: 'lane-forget', forget } satisfies LaneRequest);
   }
 
@@ -156,10 +156,10 @@ export class SqliteWriter {
     if (this.pending.size > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     const threads = this.threads;
     if (!threads) return;
-    await this.post(threads, 'lane', { id: 0, op: 'close' }).catch(() => {});
+    if (threads.lane) await this.post(threads, 'lane', { id: 0, op: 'close' }).catch(() => {});
     await this.post(threads, 'writer', { id: 0, op: 'close' }).catch(() => {});
     this.threads = undefined;
-    await Promise.all([threads.lane.terminate(), threads.writer.terminate()]);
+    await Promise.all(threads.all().map((w) => w.terminate()));
   }
 
   private call(to: 'writer' | 'lane', req: WriterRequest | LaneRequest, transfer: ArrayBuffer[] = []): Promise<unknown> {
@@ -167,41 +167,28 @@ export class SqliteWriter {
     return this.post(this.started(), to, req, transfer);
   }
 
-  private post(
-    threads: { writer: Worker; lane: Worker },
-    to: 'writer' | 'lane',
-    req: WriterRequest | LaneRequest,
-    transfer: ArrayBuffer[] = [],
-  ): Promise<unknown> {
-    return new Promise((resolve, reject) => {
+  private post(threads: Threads, to: 'writer' | 'lane', req: WriterRequest | LaneRequest, transfer: ArrayBuffer[] = []) {
+    const worker = to === 'writer' ? threads.writer : threads.startLane();
+    return new Promise<unknown>((resolve, reject) => {
       const id = this.next++;
-      if (this.pending.size === 0) for (const w of [threads.writer, threads.lane]) w.ref();
+      if (this.pending.size === 0) for (const w of threads.all()) w.ref();
       this.pending.set(id, { resolve, reject });
-      threads[to].postMessage({ ...req, id }, transfer);
+      worker.postMessage({ ...req, id }, transfer);
     });
   }
 
   /** After the last call in flight settled: idle threads no longer hold the process, a close goes on. */
-  private settledAll(threads: { writer: Worker; lane: Worker }): void {
-    for (const w of [threads.writer, threads.lane]) w.unref();
+  private settledAll(threads: Threads): void {
+    for (const w of threads.all()) w.unref();
     const idle = this.idle;
     this.idle = undefined;
     idle?.();
   }
 
-  private started(): { writer: Worker; lane: Worker } {
+  /** The writer thread, started now if need be; the lane's thread starts at the first lane call. */
+  private started(): Threads {
     if (this.threads) return this.threads;
     const channel = new MessageChannel();
-    const writer = startWorkerThread(import.meta.url, 'sqlite-writer-thread', {
-      workerData: { file: this.file, lock: this.lock.buffer, lane: channel.port1 } satisfies WriterThreadData,
-      transferList: [channel.port1],
-    });
-    const lane = startWorkerThread(import.meta.url, 'sqlite-lane-thread', {
-      workerData: { file: this.file, writer: channel.port2 } satisfies LaneThreadData,
-      transferList: [channel.port2],
-    });
-    const threads = { writer, lane };
-    this.threads = threads;
     const answered = (msg: WriterAnswer) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
@@ -219,19 +206,48 @@ export class SqliteWriter {
       this.pending.clear();
       for (const p of calls) p.reject(err);
       this.settledAll(threads);
-      for (const w of [writer, lane]) void w.terminate();
+      for (const w of threads.all()) void w.terminate();
     };
-    for (const [name, w] of [
-      ['writer', writer],
-      ['lane', lane],
-    ] as const) {
+    const watch = (name: string, w: Worker) => {
       w.unref();
       w.on('message', answered);
       w.on('error', (err) => stopped(err));
       w.on('exit', (code) => stopped(new Error(`the SQLite ${name} thread exited (code ${code})`)));
-    }
+      return w;
+    };
+    const writer = watch(
+      'writer',
+      startWorkerThread(import.meta.url, 'sqlite-writer-thread', {
+        workerData: { file: this.file, lock: this.lock.buffer, lane: channel.port1 } satisfies WriterThreadData,
+        transferList: [channel.port1],
+      }),
+    );
+    const threads: Threads = {
+      writer,
+      lane: undefined,
+      startLane: () => {
+        threads.lane ??= watch(
+          'lane',
+          startWorkerThread(import.meta.url, 'sqlite-lane-thread', {
+            workerData: { file: this.file, writer: channel.port2 } satisfies LaneThreadData,
+            transferList: [channel.port2],
+          }),
+        );
+        return threads.lane;
+      },
+      all: () => (threads.lane ? [writer, threads.lane] : [writer]),
+    };
+    this.threads = threads;
     return threads;
   }
+}
+
+/** The writer thread and, once a lane call started it, the lane's. */
+interface Threads {
+  writer: Worker;
+  lane: Worker | undefined;
+  startLane(): Worker;
+  all(): Worker[];
 }
 
 function errorOf(e: NonNullable<WriterAnswer['error']>): Error {
