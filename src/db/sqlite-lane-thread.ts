@@ -4,7 +4,7 @@ import { packMeasurements } from '../measurements/measurement-writer.sqlite.js';
 import { traceRows } from '../pipelines/trace-rows.js';
 import { sqliteLaneReader } from '../pipelines/writer-lane-reader.sqlite.js';
 import { LaneDecoder } from '../pipelines/writer-lane-thread.js';
-import { errorOf } from './sqlite-thread-errors.js';
+import { answerError } from './sqlite-thread-errors.js';
 import type { LaneRequest, LaneThreadData, WriterAnswer, WriterRequest } from './sqlite-writer.js';
 
 /**
@@ -57,6 +57,6 @@ port.on('message', (req: LaneRequest) => {
         return;
     }
   } catch (err) {
-    port.postMessage({ id: req.id, error: errorOf(err) } satisfies WriterAnswer);
+    port.postMessage({ id: req.id, error: answerError(err) } satisfies WriterAnswer);
   }
 });

@@ -4,7 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sqliteMeasurementWriter, unpackMeasurements } from '../measurements/measurement-writer.sqlite.js';
 import type { Measurement } from '../measurements/measurements.js';
 import { sqliteTraceDeviceFolder, sqliteTraceUpserter, TRACE_FOLD_CHUNK } from '../pipelines/traces.store.sqlite.js';
-import { errorOf } from './sqlite-thread-errors.js';
+import { answerError } from './sqlite-thread-errors.js';
 import type { TraceRow, WriterAnswer, WriterRequest, WriterThreadData } from './sqlite-writer.js';
 import { writerLock } from './sqlite-writer-lock.js';
 
@@ -67,11 +67,11 @@ function syncSoon(): void {
   const done = (err: Error | null) => {
     syncing = undefined;
     if (err) {
-      const error = errorOf(err);
+      const error = answerError(err);
       for (const a of covered) port?.postMessage({ id: a.answer.id, error } satisfies WriterAnswer);
     } else for (const a of covered) port?.postMessage(a.answer, a.transfer);
-    if (closeAfterSync !== undefined) close(closeAfterSync);
-    else syncSoon();
+    syncSoon();
+    if (!syncing && closeAfterSync !== undefined) close(closeAfterSync);
   };
   try {
     // The WAL file lives as long as a connection is open (SQLite deletes it on the last close).
@@ -88,24 +88,13 @@ function answerAfterSync(answer: WriterAnswer, transfer: ArrayBuffer[] = []): vo
   syncSoon();
 }
 
-/** Closes the connection once every commit is synced and answered. */
+/** Closes the connection once every commit is synced and answered (nothing waits when no sync runs). */
 function close(id: number): void {
   if (syncing) {
     closeAfterSync = id;
     return;
   }
   closeAfterSync = undefined;
-  if (waiting.length > 0) {
-    const last = waiting;
-    waiting = [];
-    let error: WriterAnswer['error'];
-    try {
-      if (wal !== undefined) fs.fdatasyncSync(wal);
-    } catch (err) {
-      error = errorOf(err);
-    }
-    for (const a of last) port?.postMessage(error ? { id: a.answer.id, error } : a.answer, error ? [] : a.transfer);
-  }
   if (wal !== undefined) fs.closeSync(wal);
   wal = undefined;
   sqlite.close();
@@ -148,7 +137,7 @@ function foldAll(id: number, total: number): void {
     if (n > 0) setImmediate(foldAll, id, total + n);
     else port?.postMessage({ id, result: total } satisfies WriterAnswer);
   } catch (err) {
-    port?.postMessage({ id, error: errorOf(err) } satisfies WriterAnswer);
+    port?.postMessage({ id, error: answerError(err) } satisfies WriterAnswer);
   }
 }
 
@@ -199,7 +188,7 @@ function handle(req: WriterRequest): void {
         return;
     }
   } catch (err) {
-    port.postMessage({ id: req.id, error: errorOf(err) } satisfies WriterAnswer);
+    port.postMessage({ id: req.id, error: answerError(err) } satisfies WriterAnswer);
   }
 }
 

@@ -7,6 +7,7 @@ import type { LaneAnswer, LaneBatch } from '../pipelines/writer-lane-thread.js';
 import { startWorkerThread } from '../shared/worker-thread.js';
 import type { Database } from './database.js';
 import { sqliteCommitter } from './sqlite-commit.js';
+import { type AnswerError, errorFromAnswer } from './sqlite-thread-errors.js';
 import { type WriterLock, writerLock } from './sqlite-writer-lock.js';
 
 /** A trace as the upsert's parameters, its JSON columns serialised (pipelines/trace-rows.ts). */
@@ -52,7 +53,7 @@ export type WriterRequest =
 export interface WriterAnswer {
   id: number;
   result?: unknown;
-  error?: { message: string; name: string; code?: string | undefined; stack?: string | undefined };
+  error?: AnswerError;
 }
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -194,7 +195,7 @@ export class SqliteWriter {
       if (!p) return;
       this.pending.delete(msg.id);
       if (this.pending.size === 0) this.settledAll(threads);
-      if (msg.error) p.reject(errorOf(msg.error));
+      if (msg.error) p.reject(errorFromAnswer(msg.error));
       else p.resolve(msg.result);
     };
     const stopped = (err: Error) => {
@@ -209,7 +210,7 @@ export class SqliteWriter {
       for (const w of threads.all()) void w.terminate();
     };
     const watch = (name: string, w: Worker) => {
-      w.unref();
+      if (this.pending.size === 0) w.unref();
       w.on('message', answered);
       w.on('error', (err) => stopped(err));
       w.on('exit', (code) => stopped(new Error(`the SQLite ${name} thread exited (code ${code})`)));
@@ -248,14 +249,6 @@ interface Threads {
   lane: Worker | undefined;
   startLane(): Worker;
   all(): Worker[];
-}
-
-function errorOf(e: NonNullable<WriterAnswer['error']>): Error {
-  const err = new Error(e.message) as Error & { code?: string };
-  err.name = e.name;
-  if (e.code !== undefined) err.code = e.code;
-  if (e.stack) err.stack = e.stack;
-  return err;
 }
 
 const writers = new WeakMap<BetterSqlite3.Database, SqliteWriter | null>();

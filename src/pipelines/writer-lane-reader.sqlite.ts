@@ -7,19 +7,14 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { LaneReader } from './writer-lane-cache.js';
 
 export function sqliteLaneReader(sqlite: BetterSqlite3.Database): LaneReader {
-  // Prepared at the first look-up.
-  let statements: ReturnType<typeof prepare> | undefined;
-  const st = () => {
-    statements ??= prepare(sqlite);
-    return statements;
-  };
+  const st = prepare(sqlite);
   return {
     device(orgId, [kind, value]) {
-      const row = kind === 'id' ? st().byId.get(orgId, value) : st().byIdentity.get(orgId, kind, value);
+      const row = kind === 'id' ? st.byId.get(orgId, value) : st.byIdentity.get(orgId, kind, value);
       return row && { id: row.id, enabled: Number(row.enabled) === 1 };
     },
     datastream(deviceId, sensor, property, unit) {
-      const row = st().series.get(deviceId, sensor, property, unit);
+      const row = st.series.get(deviceId, sensor, property, unit);
       return row && { id: Number(row.id), kind: row.kind };
     },
   };
