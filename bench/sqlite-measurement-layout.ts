@@ -19,6 +19,11 @@
  *   npm run bench sqlite-measurement-layout
  */
 import { statSync } from 'node:fs';
+import {
+  insertMeasurementsSql,
+  insertNewerMeasurementsSql,
+  ROWS_PER_INSERT,
+} from '../src/measurements/measurement-writer.sqlite.js';
 import { figure, heading, note, sqliteBenchDatabase, walMeasuringConnection } from './support/bench-kit.js';
 
 const ROWS = Number(process.env.POLDER_BENCH_ROWS ?? 300_000);
@@ -93,6 +98,48 @@ async function run(layout: Layout): Promise<{ msPerBatch: number; walKiB: number
   }
 }
 
+/**
+ * The hot path's insert into `measurements_recent` (64 rows a statement, 1,500 a commit), its rows
+ * looked up in the ordered table first (insertMeasurementsSql) or not, as for rows newer than
+ * every moved row of their datastream (insertNewerMeasurementsSql), the ordered table holding ROWS.
+ */
+async function insertRecent(): Promise<{ checked: number; newer: number }> {
+  const bench = await sqliteBenchDatabase();
+  try {
+    const sqlite = walMeasuringConnection(bench);
+    const fill = sqlite.prepare<Row>('insert into measurements_folded (datastream_id, time, value) values (?, ?, ?)');
+    const all = batches(Math.ceil(ROWS / BATCH) + 2 * BATCHES);
+    sqlite
+      .transaction(() => {
+        for (let i = 0; i < ROWS; i += BATCH) for (const r of all.next().value as Row[]) fill.run(...r);
+      })
+      .immediate();
+    const lot = (sql: string) => {
+      const st = sqlite.prepare(sql);
+      return sqlite.transaction((rows: Row[]) => {
+        for (let i = 0; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT)
+          st.run(rows.slice(i, i + ROWS_PER_INSERT).flat());
+      });
+    };
+    const timedLots = (commit: ReturnType<typeof lot>) => {
+      let ms = 0;
+      for (let b = 0; b < BATCHES; b++) {
+        const rows = all.next().value as Row[];
+        const t0 = process.hrtime.bigint();
+        commit.immediate(rows);
+        ms += Number(process.hrtime.bigint() - t0) / 1e6;
+      }
+      return ms / BATCHES;
+    };
+    const checked = timedLots(lot(insertMeasurementsSql(ROWS_PER_INSERT)));
+    const newer = timedLots(lot(insertNewerMeasurementsSql(ROWS_PER_INSERT)));
+    sqlite.close();
+    return { checked, newer };
+  } finally {
+    await bench.drop();
+  }
+}
+
 /** The read shapes of measurements, from the ordered table and through the `measurements` view. */
 async function readThroughView(): Promise<Record<'day' | 'offsets' | 'latest' | 'count', { table: number; view: number }>> {
   const bench = await sqliteBenchDatabase();
@@ -138,6 +185,9 @@ for (const layout of ['clustered', 'appended', 'recent'] as const) {
   figure(`${layout}: commit`, r.msPerBatch, 'ms per batch', `${r.walKiB.toFixed(0)} KiB of WAL per batch${extra}`);
 }
 note('each commit written to the WAL (synchronous=NORMAL), no fdatasync and no checkpoint: its CPU and pages only');
+const recent = await insertRecent();
+figure('the hot path into measurements_recent, rows looked up in the ordered table', recent.checked, 'ms per batch');
+figure('the same rows newer than every moved row of their datastream', recent.newer, 'ms per batch', 'no look-up');
 const read = await readThroughView();
 const shapes = [
   ['day', 'a day of one datastream (86,400 rows) in time order'],

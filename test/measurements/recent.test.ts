@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteWriterOf } from '../../src/db/sqlite-writer.js';
 import { createMeasurementStore } from '../../src/measurements/measurement-store.js';
-import { MOVE_RECENT_ROWS, sqliteMeasurementWriter } from '../../src/measurements/measurement-writer.sqlite.js';
+import { MOVE_RECENT_ROWS, ROWS_PER_INSERT, sqliteMeasurementWriter } from '../../src/measurements/measurement-writer.sqlite.js';
 import type { Measurement, MeasurementStore } from '../../src/measurements/measurements.js';
 import { sqliteDatabase, sqliteDatabaseAt, sqliteMemoryDatabase, type TestDatabase } from '../support/databases.js';
 import { createDatastream, createOrganisation } from '../support/fixtures.js';
@@ -137,6 +137,21 @@ describe.each([
       expect(await chunk, `the move after ${turns} turns`).toBe(3);
       expect(await store.countExpired(7, cut)).toBe(0);
     }
+  });
+
+  it('stores a lot of rows without looking them up only when each is newer than its moved rows, whoever moved them', async () => {
+    // Lots of ROWS_PER_INSERT rows: a lot newer than every moved row of its datastreams is not looked up there.
+    const older = rows(Array.from({ length: 2 * ROWS_PER_INSERT }, (_, i) => i));
+    const newer = rows(Array.from({ length: ROWS_PER_INSERT }, (_, i) => older.length + i));
+    expect(await store.insert(older)).toEqual(older);
+    // Moved by another writer: another connection (the writer thread's case), the same one (:memory:).
+    expect(moveRecent()).toBe(older.length);
+    expect(await store.insert([...older, ...newer])).toEqual(newer);
+    // Moved by the store's own writer: a read of rollups moves the recent rows first.
+    expect(await store.readRollups({ datastreamId: ds, ...ALL }, 60, 'asc', 10)).toHaveLength(1);
+    expect(await store.insert([...newer, ...older])).toEqual([]);
+    expect(await count('measurements_recent')).toBe(0);
+    expect(await store.countRaw([{ datastreamId: ds, ...ALL }])).toBe(older.length + newer.length);
   });
 
   it(`moves the recent rows once ${MOVE_RECENT_ROWS.toLocaleString('en-US')} went in since the last move`, async () => {
