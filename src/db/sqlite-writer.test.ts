@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMeasurementStore } from '../measurements/measurement-store.js';
+import { packLaneBatch } from '../pipelines/lane-batch.js';
 import { type Database, migrateToLatest, openDatabase } from './database.js';
 import { sqliteCommitter } from './sqlite-commit.js';
 import { type SqliteWriter, sqliteWriterOf, type TraceRow } from './sqlite-writer.js';
@@ -140,7 +141,7 @@ describe('SqliteWriter (the hot path commits on a worker thread)', () => {
     const lane = () => (writer as unknown as { threads: { lane: Worker | undefined } }).threads.lane;
     // Started by the first lane call (a batch of nothing is answered by the lane thread itself).
     expect(lane()).toBeUndefined();
-    const empty = await writer.lane({ messages: [], payloads: new Uint8Array(0), pipelines: [] });
+    const empty = await writer.lane(packLaneBatch([], []));
     expect([...empty.handled, ...empty.fresh]).toEqual([]);
     const first = threadOf(writer) as Worker;
     const main = writerLock(writer.sharedLock.buffer);

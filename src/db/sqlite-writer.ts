@@ -2,8 +2,9 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
 import type { TraceRows } from '../measurements/measurements.js';
+import type { LaneBatch } from '../pipelines/lane-batch.js';
 import type { LaneForget } from '../pipelines/writer-lane-cache.js';
-import type { LaneAnswer, LaneBatch } from '../pipelines/writer-lane-thread.js';
+import type { LaneAnswer } from '../pipelines/writer-lane-thread.js';
 import { startWorkerThread } from '../shared/worker-thread.js';
 import type { Database } from './database.js';
 import { sqliteCommitter } from './sqlite-commit.js';

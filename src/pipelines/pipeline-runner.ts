@@ -24,13 +24,13 @@ import {
   type WorkerContext,
   WorkerError,
 } from '../workers/workers.js';
+import type { LanePipeline } from './lane-batch.js';
 import type { PipelineRunnerObserver } from './pipeline-runner-metrics.js';
 import type { Pipeline, PipelineCatalog, TraceError, TraceRecord, TraceSink, TraceStatus, TraceStep } from './pipelines.js';
 import type { ResolvedStep, StepResolver } from './step-resolver.js';
 import type { StoreOutcome, StoreStep } from './store-step.js';
 import { keepsMessage } from './trace-messages.js';
 import type { LaneItem, WriterLane } from './writer-lane.js';
-import type { LanePipeline } from './writer-lane-thread.js';
 
 export interface PipelineRunnerOptions {
   catalog: Pick<PipelineCatalog, 'byId'>;

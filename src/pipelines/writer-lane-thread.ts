@@ -9,39 +9,12 @@
  */
 import type { Measurement } from '../measurements/measurements.js';
 import { type PreparedStep, prepareStep, runStepNow } from '../workers/catalog.js';
-import { type DeviceRef, messageToJson, type PipelineMessage, skipReason, type TransportInfo } from '../workers/message.js';
+import { messageToJson, type PipelineMessage, skipReason } from '../workers/message.js';
 import { checkDraft } from './draft-check.js';
-import type { TraceMessages, TraceRecord, TraceStep } from './pipelines.js';
+import { type LaneBatch, type LaneMessage, type LanePipeline, laneMessages } from './lane-batch.js';
+import type { TraceRecord, TraceStep } from './pipelines.js';
 import { keepsMessage } from './trace-messages.js';
 import { LaneCache, type LaneReader, laneRef } from './writer-lane-cache.js';
-
-/** One uplink as received, its payload at [start, end) of the batch's buffer. */
-export interface LaneMessage {
-  id: string;
-  orgId: string;
-  pipelineId: string;
-  receivedAt: number;
-  attempt: number;
-  transport: TransportInfo;
-  device?: DeviceRef | undefined;
-  start: number;
-  end: number;
-}
-
-/** A pipeline of the batch: its built-in steps (`signature` names them, configs included). */
-export interface LanePipeline {
-  id: string;
-  signature: string;
-  steps: { worker: string; config: unknown }[];
-  traceMessages?: TraceMessages | undefined;
-}
-
-export interface LaneBatch {
-  messages: LaneMessage[];
-  /** Every payload end to end (transferred). */
-  payloads: Uint8Array;
-  pipelines: readonly LanePipeline[];
-}
 
 export interface LaneAnswer {
   /** 1 where the uplink was stored here (its trace with it). */
@@ -69,15 +42,16 @@ export class LaneDecoder {
   /** The batch's rows and traces, and which uplinks they are of (the rest is the event loop's). */
   decode(batch: LaneBatch): { rows: Measurement[]; traces: TraceRecord[]; answer: Omit<LaneAnswer, 'triples' | 'fresh'> } {
     const pipelines = new Map(batch.pipelines.map((p) => [p.id, p]));
-    const handled = new Uint8Array(batch.messages.length);
+    const messages = laneMessages(batch);
+    const handled = new Uint8Array(messages.length);
     const devices: string[] = [];
     const stepMs: number[] = [];
     const rows: Measurement[] = [];
     const traces: TraceRecord[] = [];
     const storeAt = Date.now();
     const t0 = performance.now();
-    for (let i = 0; i < batch.messages.length; i++) {
-      const m = batch.messages[i] as LaneMessage;
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i] as LaneMessage;
       const pipeline = pipelines.get(m.pipelineId);
       if (!pipeline) continue;
       const trace = this.one(m, pipeline, batch.payloads, rows, stepMs);

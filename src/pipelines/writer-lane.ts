@@ -14,10 +14,11 @@ import type { DeviceEvents } from '../devices/device-events.js';
 import type { Measurement } from '../measurements/measurements.js';
 import type { Delivery } from '../queue/inbox.js';
 import { isBuiltinDefinition } from '../workers/workers.js';
+import { type LaneBatch, type LanePipeline, packLaneBatch } from './lane-batch.js';
 import type { Pipeline } from './pipelines.js';
 import type { ResolvedStep } from './step-resolver.js';
 import type { LaneForget } from './writer-lane-cache.js';
-import type { LaneAnswer, LaneBatch, LaneMessage, LanePipeline } from './writer-lane-thread.js';
+import type { LaneAnswer } from './writer-lane-thread.js';
 
 export interface WriterLaneOptions {
   /** The database's writer and lane threads (db/sqlite-writer.ts). */
@@ -91,31 +92,14 @@ export class WriterLane {
    * answers undefined: then every item is the runner's, as if the lane had taken none.
    */
   async run(items: readonly LaneItem[], pipelines: readonly LanePipeline[]): Promise<LaneRun | undefined> {
-    let size = 0;
-    for (const it of items) size += it.delivery.message.payload.byteLength;
-    const payloads = new Uint8Array(size);
-    const messages: LaneMessage[] = [];
-    let at = 0;
-    for (const { delivery } of items) {
-      const m = delivery.message;
-      payloads.set(m.payload, at);
-      messages.push({
-        id: m.id,
-        orgId: m.orgId,
-        pipelineId: m.pipelineId,
-        receivedAt: m.receivedAt,
-        attempt: delivery.attempt,
-        transport: m.transport,
-        device: m.device,
-        start: at,
-        end: at + m.payload.byteLength,
-      });
-      at += m.payload.byteLength;
-    }
+    const batch = packLaneBatch(
+      items.map((it) => it.delivery),
+      pipelines,
+    );
     const t0 = performance.now();
     let answer: LaneAnswer;
     try {
-      answer = await this.opts.writer.lane({ messages, payloads, pipelines });
+      answer = await this.opts.writer.lane(batch);
     } catch {
       return undefined;
     }

@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqliteWriter } from '../../src/db/sqlite-writer.js';
-import type { LaneAnswer, LaneBatch } from '../../src/pipelines/writer-lane-thread.js';
+import { laneMessages } from '../../src/pipelines/lane-batch.js';
+import type { LaneAnswer } from '../../src/pipelines/writer-lane-thread.js';
 import { ADMIN_TOKEN, type ListeningPolder, startListeningPolder } from '../support/polder.js';
 import { eventually } from '../support/poll.js';
 
@@ -26,7 +27,7 @@ const ttn = (at: number, frame: Buffer = LPP, eui = EUI) => ({
 describe('the writer lane on SQLite', () => {
   let t: ListeningPolder;
   let pipeline: string;
-  const answers: { batch: LaneBatch; answer: LaneAnswer }[] = [];
+  const answers: { ids: string[]; answer: LaneAnswer }[] = [];
   const original = SqliteWriter.prototype.lane;
 
   const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) => {
@@ -44,8 +45,8 @@ describe('the writer lane on SQLite', () => {
     const res = await call('POST', `/api/uplinks/${to}`, body);
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const traced = await trace(res.body.traceId);
-    const mine = answers.slice(before).find((a) => a.batch.messages.some((m) => m.id === res.body.traceId));
-    const at = mine?.batch.messages.findIndex((m) => m.id === res.body.traceId) ?? -1;
+    const mine = answers.slice(before).find((a) => a.ids.includes(res.body.traceId));
+    const at = mine?.ids.indexOf(res.body.traceId) ?? -1;
     return { trace: traced, byLane: mine !== undefined && mine.answer.handled[at] === 1, offered: mine !== undefined };
   };
   const stored = () => metric('polder_measurements_stored_total');
@@ -62,9 +63,9 @@ describe('the writer lane on SQLite', () => {
 
   beforeAll(async () => {
     vi.spyOn(SqliteWriter.prototype, 'lane').mockImplementation(async function (this: SqliteWriter, batch) {
-      const copy = { ...batch, messages: [...batch.messages] };
+      const ids = laneMessages(batch).map((m) => m.id);
       const answer = await original.call(this, batch);
-      answers.push({ batch: copy, answer });
+      answers.push({ ids, answer });
       return answer;
     });
     t = await startListeningPolder('sqlite');
