@@ -34,7 +34,8 @@
  * /proc/<pid>/stat, user + system, whole process), p50/p99 ack latency (publish → PUBACK, or the
  * HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled uplinks),
  * peak RSS, bytes Polder's process wrote to disk (/proc/<pid>/io write_bytes: the WAL and its
- * checkpoints; for PostgreSQL only Polder's own files), and the event loop's garbage collection
+ * checkpoints; for PostgreSQL only Polder's own files), how busy each of its threads was
+ * (polder_thread_busy_seconds_total: the event loop, SQLite's writer and lane threads), and the event loop's garbage collection
  * (Polder runs with --trace-gc-nvp: time per uplink, scavenges and full collections, bytes
  * allocated and promoted per uplink).
  * POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
@@ -527,6 +528,15 @@ async function postgresSetup(): Promise<Setup | string> {
   return setup;
 }
 
+/** `polder_thread_busy_seconds_total` by thread (empty for a checkout without it). */
+const busyOf = async (base: string): Promise<Map<string, number>> => {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const busy = new Map<string, number>();
+  for (const m of text.matchAll(/^polder_thread_busy_seconds_total\{thread="(\w+)"\} (\S+)$/gm))
+    busy.set(m[1] as string, Number(m[2]));
+  return busy;
+};
+
 const storedOf = async (base: string) => {
   const text = await (await fetch(`${base}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith('polder_measurements_stored_total '));
@@ -670,6 +680,7 @@ async function polderPhase(
           probing = false;
         });
     };
+    const busy0 = await busyOf(base);
     const cpu0 = cpuSecondsOf(pid);
     const disk0 = diskBytesOf(pid);
     const out0 = served.output().length;
@@ -698,6 +709,7 @@ async function polderPhase(
     const seconds = (performance.now() - t0) / 1000;
     const cpu = cpuSecondsOf(pid) - cpu0;
     const disk = diskBytesOf(pid) - disk0;
+    const busy = await busyOf(base);
     const gc = gcFigures(served.output().slice(out0));
     // The profile's timestamps are CLOCK_MONOTONIC µs, as hrtime: the measured span, to cut it out.
     if (PROFILE_DIR) note(`profile window (monotonic µs): ${mono0} ${process.hrtime.bigint() / 1000n}`);
@@ -721,6 +733,9 @@ async function polderPhase(
       `${((cpu / seconds) * 100).toFixed(0)} % of one core`,
     );
     figure(`${transport}: written to disk per uplink (Polder's process)`, disk / ups.length, 'B');
+    // What bounds the phase: a thread busy nearly all of it.
+    for (const [thread, s] of busy)
+      figure(`${transport}: ${thread} thread busy`, ((s - (busy0.get(thread) ?? 0)) / seconds) * 100, '%', 'of the phase');
     if (gc) {
       figure(
         `${transport}: GC on the event loop per uplink (wall clock)`,

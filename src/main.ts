@@ -18,6 +18,7 @@ import { PipelineTopics } from './broker/pipeline-topics.js';
 import { TopicPolicy } from './broker/topic-policy.js';
 import type { Config } from './config.js';
 import { type Database, migrateToLatest, openDatabase } from './db/database.js';
+import { registerThreadMetrics } from './db/thread-metrics.js';
 import { createRegistry, type Registry } from './devices/registry.js';
 import { ActivityTracker } from './fleet/activity-tracker.js';
 import { BrokerAccounts, followRegistry } from './fleet/broker-accounts.js';
@@ -216,6 +217,7 @@ export async function createPolder(config: Config, opts: PolderOptions = {}): Pr
   const measurementStore = createMeasurementStore(database);
   const measurementEvents = new MeasurementEvents((err) => logger.error({ err }, 'measurement listener failed'));
   const measurementObserver = measurementMetrics(metrics.registry, measurementEvents);
+  registerThreadMetrics(metrics.registry, database);
   const republisher = new MqttRepublisher(new KyselyRepublishLookup(database.db), () => polder.mqtt, clock, logger);
   const stopRepublish = measurementEvents.subscribe(republisher.onStored);
   const measurements = new MeasurementService(

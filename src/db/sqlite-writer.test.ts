@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMeasurementStore } from '../measurements/measurement-store.js';
 import { packLaneBatch } from '../pipelines/lane-batch.js';
@@ -9,6 +10,7 @@ import { type Database, migrateToLatest, openDatabase } from './database.js';
 import { sqliteCommitter } from './sqlite-commit.js';
 import { type SqliteWriter, sqliteWriterOf, type TraceRow } from './sqlite-writer.js';
 import { writerLock } from './sqlite-writer-lock.js';
+import { registerThreadMetrics } from './thread-metrics.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const trace = (id: string, status: string | null = 'stored'): TraceRow => [
@@ -156,6 +158,33 @@ describe('SqliteWriter (the hot path commits on a worker thread)', () => {
     const ids = database.dialect === 'sqlite' ? database.sqlite.prepare('select id from traces order by id').pluck().all() : [];
     // b may have been committed before the writer thread was stopped: its call rejected all the same.
     expect(ids.filter((id) => id !== 'b')).toEqual(['a', 'c']);
+  });
+
+  it('counts each thread busy for /metrics, a thread started again counting on from the one before', async () => {
+    const database = await fresh();
+    const writer = sqliteWriterOf(database) as SqliteWriter;
+    const registry = new Registry();
+    registerThreadMetrics(registry, database);
+    const busy = async () => {
+      const metric = await registry.getSingleMetric('polder_thread_busy_seconds_total')?.get();
+      return Object.fromEntries((metric?.values ?? []).map((v) => [v.labels.thread, v.value]));
+    };
+    // No thread before the first call.
+    const first = await busy();
+    expect(Object.keys(first)).toEqual(['event_loop']);
+    expect(first.event_loop).toBeGreaterThan(0);
+    await writer.writeTraces(Array.from({ length: 2000 }, (_, i) => trace(`a${i}`)));
+    await writer.lane(packLaneBatch([], []));
+    const second = await busy();
+    expect(second.writer).toBeGreaterThan(0);
+    expect(second.lane).toBeGreaterThan(0);
+    expect(second.event_loop).toBeGreaterThanOrEqual(first.event_loop as number);
+    // A writer thread that dies and is started again: the count goes on, it does not fall back.
+    await threadOf(writer)?.terminate();
+    await writer.writeTraces([trace('b')]);
+    const third = await busy();
+    expect(third.writer).toBeGreaterThan(second.writer as number);
+    expect(third.lane).toBeGreaterThanOrEqual(second.lane as number);
   });
 
   it('calls made together are each answered once synced; a close waits for the calls in flight', async () => {

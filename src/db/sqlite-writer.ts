@@ -97,6 +97,18 @@ export class SqliteWriter {
     return this.lock;
   }
 
+  /** The threads running now, by name (for `polder_thread_busy_seconds_total`: thread-metrics.ts). */
+  runningThreads(): [name: 'writer' | 'lane', thread: Worker][] {
+    const t = this.threads;
+    if (!t) return [];
+    return t.lane
+      ? [
+          ['writer', t.writer],
+          ['lane', t.lane],
+        ]
+      : [['writer', t.writer]];
+  }
+
   /**
    * Inserts the rows (see sqliteMeasurementInserter); answers one flag per row, 1 if inserted now.
    * `traces` are upserted in the same transaction (one commit and one sync for a batch's
