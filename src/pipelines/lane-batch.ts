@@ -30,31 +30,36 @@ export interface LanePipeline {
 }
 
 export interface LaneBatch {
-  /** The uplinks' ids end to end (each ends where its ID_END column says). */
+  /** The uplinks' ids end to end (each ends where its `idEnd` column says). */
   ids: string;
   /** The strings the columns name by their index. */
   strings: string[];
-  /** WIDTH numbers an uplink, in the order of the offsets below; -1 for a string it has not. */
+  /** WIDTH numbers an uplink, at the offsets of COL. */
   columns: Float64Array;
   /** Every payload end to end (transferred). */
   payloads: Uint8Array;
   pipelines: readonly LanePipeline[];
 }
 
-const RECEIVED_AT = 0;
-const ATTEMPT = 1;
-const START = 2;
-const END = 3;
-const ORG = 4;
-const PIPELINE = 5;
-const KIND = 6;
-const TOPIC = 7;
-const CONTENT_TYPE = 8;
-const PATH = 9;
-/** The device reference as JSON (rare: a device's own session). */
-const DEVICE = 10;
-const ID_END = 11;
-const WIDTH = 12;
+/**
+ * An uplink's numbers in `columns`, at these offsets: a string's is its index in `strings`, -1 for
+ * none; `device` is the device reference as JSON (rare: a device's own session).
+ */
+const COL = {
+  receivedAt: 0,
+  attempt: 1,
+  start: 2,
+  end: 3,
+  org: 4,
+  pipeline: 5,
+  kind: 6,
+  topic: 7,
+  contentType: 8,
+  path: 9,
+  device: 10,
+  idEnd: 11,
+} as const;
+const WIDTH = Object.keys(COL).length;
 
 /** The deliveries in columns, their payloads copied end to end. */
 export function packLaneBatch(deliveries: readonly Delivery[], pipelines: readonly LanePipeline[]): LaneBatch {
@@ -80,20 +85,20 @@ export function packLaneBatch(deliveries: readonly Delivery[], pipelines: readon
     const m = d.message;
     const t = m.transport;
     ids += m.id;
-    columns[c + ID_END] = ids.length;
+    columns[c + COL.idEnd] = ids.length;
     payloads.set(m.payload, at);
-    columns[c + RECEIVED_AT] = m.receivedAt;
-    columns[c + ATTEMPT] = d.attempt;
-    columns[c + START] = at;
+    columns[c + COL.receivedAt] = m.receivedAt;
+    columns[c + COL.attempt] = d.attempt;
+    columns[c + COL.start] = at;
     at += m.payload.byteLength;
-    columns[c + END] = at;
-    columns[c + ORG] = intern(m.orgId);
-    columns[c + PIPELINE] = intern(m.pipelineId);
-    columns[c + KIND] = intern(t.kind);
-    columns[c + TOPIC] = intern(t.topic);
-    columns[c + CONTENT_TYPE] = intern(t.contentType);
-    columns[c + PATH] = intern(t.path);
-    columns[c + DEVICE] = m.device === undefined ? -1 : intern(JSON.stringify(m.device));
+    columns[c + COL.end] = at;
+    columns[c + COL.org] = intern(m.orgId);
+    columns[c + COL.pipeline] = intern(m.pipelineId);
+    columns[c + COL.kind] = intern(t.kind);
+    columns[c + COL.topic] = intern(t.topic);
+    columns[c + COL.contentType] = intern(t.contentType);
+    columns[c + COL.path] = intern(t.path);
+    columns[c + COL.device] = m.device === undefined ? -1 : intern(JSON.stringify(m.device));
   }
   return { ids, strings, columns, payloads, pipelines };
 }
@@ -109,26 +114,26 @@ export function laneMessages(batch: LaneBatch): LaneMessage[] {
   };
   let idStart = 0;
   for (let i = 0, c = 0; i < count; i++, c += WIDTH) {
-    const transport: TransportInfo = { kind: text(c, KIND) as TransportInfo['kind'] };
-    const topic = text(c, TOPIC);
-    const contentType = text(c, CONTENT_TYPE);
-    const path = text(c, PATH);
+    const transport: TransportInfo = { kind: text(c, COL.kind) as TransportInfo['kind'] };
+    const topic = text(c, COL.topic);
+    const contentType = text(c, COL.contentType);
+    const path = text(c, COL.path);
     if (topic !== undefined) transport.topic = topic;
     if (contentType !== undefined) transport.contentType = contentType;
     if (path !== undefined) transport.path = path;
-    const idEnd = columns[c + ID_END] as number;
+    const idEnd = columns[c + COL.idEnd] as number;
     const m: LaneMessage = {
       id: batch.ids.slice(idStart, idEnd),
-      orgId: text(c, ORG) as string,
-      pipelineId: text(c, PIPELINE) as string,
-      receivedAt: columns[c + RECEIVED_AT] as number,
-      attempt: columns[c + ATTEMPT] as number,
+      orgId: text(c, COL.org) as string,
+      pipelineId: text(c, COL.pipeline) as string,
+      receivedAt: columns[c + COL.receivedAt] as number,
+      attempt: columns[c + COL.attempt] as number,
       transport,
-      start: columns[c + START] as number,
-      end: columns[c + END] as number,
+      start: columns[c + COL.start] as number,
+      end: columns[c + COL.end] as number,
     };
     idStart = idEnd;
-    const device = text(c, DEVICE);
+    const device = text(c, COL.device);
     if (device !== undefined) m.device = JSON.parse(device) as DeviceRef;
     out[i] = m;
   }
