@@ -39,6 +39,9 @@
  * (Polder runs with --trace-gc-nvp: time per uplink, scavenges and full collections, bytes
  * allocated and promoted per uplink).
  * POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
+ * POLDER_BENCH_PERF=<dir> records each measured span with Linux `perf record -g` (every thread, on-CPU
+ * time, kernel included) into <dir>/<phase>-<pid>.data; add POLDER_BENCH_NODE_FLAGS=--perf-basic-prof
+ * for JavaScript's names (which go stale where V8 moves code: trust its threads and native frames).
  * POLDER_BENCH_ALLOC_PROF=<dir> samples where Polder's event loop allocates during each measured
  * span (support/alloc-sampler.mjs) into that directory; with POLDER_ALLOC_PROF_PROMOTED=1 only what
  * outlived the scavenges (promoted, or live). Read either with support/profile-share.ts.
@@ -78,6 +81,7 @@ import {
   postgresAvailable,
   reachable,
   rssMiBOf,
+  threadCpuSecondsOf,
 } from './support/bench-kit.js';
 import { gcFigures } from './support/gc-trace.js';
 import { deviceIdOf, pollUntilQueryable } from './support/ingest-probe.js';
@@ -90,6 +94,7 @@ const RATE = Number(process.env.POLDER_BENCH_RATE ?? 5000);
 const MODES = (process.env.POLDER_BENCH_MODES ?? 'ceiling,floor,embedded,paced,http,bulk,postgres').split(',');
 const RULES = Number(process.env.POLDER_BENCH_RULES ?? 1000);
 const PROFILE_DIR = process.env.POLDER_BENCH_CPU_PROF;
+const PERF_DIR = process.env.POLDER_BENCH_PERF;
 const ALLOC_DIR = process.env.POLDER_BENCH_ALLOC_PROF;
 const ALLOC_SAMPLER = fileURLToPath(new URL('./support/alloc-sampler.mjs', import.meta.url));
 /** Another checkout (e.g. /work/main): each phase runs against it first, for a before/after in one run. */
@@ -682,6 +687,7 @@ async function polderPhase(
     };
     const busy0 = await busyOf(base);
     const cpu0 = cpuSecondsOf(pid);
+    const threads0 = threadCpuSecondsOf(pid);
     const disk0 = diskBytesOf(pid);
     const out0 = served.output().length;
     let peak = rssMiBOf(pid);
@@ -692,6 +698,11 @@ async function polderPhase(
     const mono0 = process.hrtime.bigint() / 1000n;
     // The allocation sampler starts at the first signal and writes its profile at the second.
     if (ALLOC_DIR) served.child.kill('SIGUSR2');
+    const perf =
+      PERF_DIR &&
+      spawn('perf', ['record', '-g', '-F', '999', '-p', String(pid), '-o', path.join(PERF_DIR, `${transport}-${pid}.data`)], {
+        stdio: 'ignore',
+      });
     let lat: Float64Array;
     if (transport === 'mqtt') lat = await publish(client, ups, { inFlight: IN_FLIGHT, onAck });
     else if (transport === 'paced') lat = await publish(client, ups, { inFlight: IN_FLIGHT, rate: RATE, onAck });
@@ -707,7 +718,9 @@ async function polderPhase(
     const expected = (warm.length + ups.length) * POINTS;
     const stored = await waitStored(base, expected);
     const seconds = (performance.now() - t0) / 1000;
+    if (perf) await new Promise((resolve) => perf.once('exit', resolve).kill('SIGINT'));
     const cpu = cpuSecondsOf(pid) - cpu0;
+    const threads = [...threadCpuSecondsOf(pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
     const disk = diskBytesOf(pid) - disk0;
     const busy = await busyOf(base);
     const gc = gcFigures(served.output().slice(out0));
@@ -731,6 +744,18 @@ async function polderPhase(
       (cpu / ups.length) * 1e6,
       'µs',
       `${((cpu / seconds) * 100).toFixed(0)} % of one core`,
+    );
+    // Where that CPU went: the event loop (the main thread), then the other threads, busiest first
+    // (SQLite's writer and lane threads, V8's helper threads, libuv's pool); Node does not name them.
+    const others = threads.filter(([tid]) => tid !== pid).sort((a, b) => b[1] - a[1]);
+    figure(
+      `${transport}: CPU per uplink on the event loop`,
+      ((threads.find(([tid]) => tid === pid)?.[1] ?? 0) / ups.length) * 1e6,
+      'µs',
+      `other threads, busiest first: ${others
+        .slice(0, 6)
+        .map(([, s]) => ((s / ups.length) * 1e6).toFixed(1))
+        .join(', ')} µs`,
     );
     figure(`${transport}: written to disk per uplink (Polder's process)`, disk / ups.length, 'B');
     // What bounds the phase: a thread busy nearly all of it.

@@ -111,6 +111,20 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds used so far by each thread of process `pid`, by thread id (the main thread's is `pid`). */
+export function threadCpuSecondsOf(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+}
+
 /** CPU seconds used so far by each local process named `comm` (`beam.smp` for RabbitMQ, `postgres`), by pid. */
 export function cpuSecondsByPid(comm: string): Map<number, number> {
   const out = new Map<number, number>();
