@@ -34,7 +34,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** How Polder's own entry points start Node (bin/polder.js, npm start, the Dockerfile). */
-export const NODE_FLAGS = ['--no-node-snapshot', '--max-semi-space-size=8', '--heap-growing-percent=30'];
+export const NODE_FLAGS = ['--no-node-snapshot', '--max-semi-space-size=16', '--heap-growing-percent=30'];
 
 /**
  * Starts `polder serve` with `env` (database, data dir …) and waits until it says it is running and
