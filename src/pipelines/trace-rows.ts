@@ -11,12 +11,26 @@ type StoredStep = TraceStep | [worker: string, startedAt: number, durationMs: nu
 
 /**
  * A trace's steps as the `steps` column holds them (both databases): a step without error or logs
- * as `[worker, startedAt, durationMs]`, one with them as its object. A stored uplink's three steps
- * take about 100 bytes instead of 200, the largest column of the row every uplink writes.
+ * as `[worker, startedAt, durationMs]`, one with them as its object, each duration to the
+ * microsecond. A stored uplink's three steps take about 100 bytes instead of 250, the largest
+ * column of the row every uplink writes. Written out here rather than by `JSON.stringify` of
+ * arrays made for it: 0.5 µs a trace instead of 0.9 (the lane's thread makes one per uplink).
  */
 export function stepsText(steps: readonly TraceStep[]): string {
-  return JSON.stringify(steps.map((s): StoredStep => (s.error || s.logs ? s : [s.worker, s.startedAt, s.durationMs])));
+  let text = '[';
+  for (const s of steps) {
+    if (text.length > 1) text += ',';
+    const durationMs = Math.round(s.durationMs * 1000) / 1000;
+    text +=
+      s.error || s.logs
+        ? JSON.stringify({ ...s, durationMs })
+        : `[${JSON.stringify(s.worker)},${jsonNumber(s.startedAt)},${jsonNumber(durationMs)}]`;
+  }
+  return `${text}]`;
 }
+
+/** A number as JSON writes it (`null` for NaN and the infinities). */
+const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
 
 /** The steps of a `steps` column (stepsText's, or the objects every step was stored as before). */
 export function stepsOf(text: string): TraceStep[] {

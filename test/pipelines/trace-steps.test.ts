@@ -18,6 +18,11 @@ const steps: TraceStep[] = [
   { worker: 'script:"quoted"', startedAt: T0 + 2, durationMs: 4.5, logs: [{ level: 'warn', message: 'no unit' }] },
   { worker: 'store', startedAt: T0 + 7, durationMs: 200.019 },
 ];
+/** Durations as a clock gives them, a worker's name JSON must escape: stored to the microsecond, the name intact. */
+const measured: TraceStep[] = [
+  { worker: 'script:"a\\b"', startedAt: T0 + 1, durationMs: 0.02130000008346945 },
+  { worker: 'store', startedAt: T0 + 2, durationMs: 0.5104999, logs: [{ level: 'info', message: 'x' }] },
+];
 const failed: TraceStep[] = [
   { worker: 'cayenne-lpp', startedAt: T0 + 3, durationMs: 1, error: { code: 'DECODE_FAILED', message: 'bad channel' } },
 ];
@@ -48,6 +53,15 @@ describe.each(dialects)('trace steps as stored on %s', (dialect) => {
     expect((await store.get(org, bad.id))?.steps).toEqual(failed);
     const listed = await store.list(org, {}, { limit: 10 });
     expect(listed.items.map((t) => t.steps)).toEqual([failed, steps]);
+  });
+
+  it('stores durations to the microsecond and escapes a worker name in the array form', async () => {
+    const trace = storedTrace(org, T0, { steps: measured });
+    await store.write([trace]);
+    expect(await storedSteps(trace.id)).toEqual([
+      ['script:"a\\b"', T0 + 1, 0.021],
+      { worker: 'store', startedAt: T0 + 2, durationMs: 0.51, logs: [{ level: 'info', message: 'x' }] },
+    ]);
   });
 
   it('the hot path (traces committed with the measurements) stores the same form', async () => {
