@@ -703,6 +703,9 @@ async function polderPhase(
       spawn('perf', ['record', '-g', '-F', '999', '-p', String(pid), '-o', path.join(PERF_DIR, `${transport}-${pid}.data`)], {
         stdio: 'ignore',
       });
+    // Made at the start: 'close' also comes (at once) when perf cannot start, after its 'error'.
+    const perfClosed =
+      perf && new Promise((resolve) => perf.once('error', (err) => note(`perf: ${err.message}`)).once('close', resolve));
     let lat: Float64Array;
     if (transport === 'mqtt') lat = await publish(client, ups, { inFlight: IN_FLIGHT, onAck });
     else if (transport === 'paced') lat = await publish(client, ups, { inFlight: IN_FLIGHT, rate: RATE, onAck });
@@ -718,7 +721,10 @@ async function polderPhase(
     const expected = (warm.length + ups.length) * POINTS;
     const stored = await waitStored(base, expected);
     const seconds = (performance.now() - t0) / 1000;
-    if (perf) await new Promise((resolve) => perf.once('exit', resolve).kill('SIGINT'));
+    if (perf) {
+      perf.kill('SIGINT');
+      await perfClosed;
+    }
     const cpu = cpuSecondsOf(pid) - cpu0;
     const threads = [...threadCpuSecondsOf(pid)].map(([tid, s]) => [tid, s - (threads0.get(tid) ?? 0)] as const);
     const disk = diskBytesOf(pid) - disk0;

@@ -105,10 +105,15 @@ export function rssMiBOf(pid: number): number {
   return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
+/** User + system CPU seconds of a /proc `stat` file (a process's, or one of its threads'). */
+function statCpuSeconds(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** CPU seconds a process used so far (user + system), from /proc (Linux). */
 export function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return statCpuSeconds(`/proc/${pid}/stat`);
 }
 
 /** CPU seconds used so far by each thread of process `pid`, by thread id (the main thread's is `pid`). */
@@ -116,8 +121,7 @@ export function threadCpuSecondsOf(pid: number): Map<number, number> {
   const out = new Map<number, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) / 100);
+      out.set(Number(tid), statCpuSeconds(`/proc/${pid}/task/${tid}/stat`));
     } catch {
       // The thread ended meanwhile.
     }
