@@ -7,7 +7,7 @@ import { AGGS, type Agg, INTERVAL_NAMES, type IntervalName } from './measurement
 import { exportCommand, retentionCommand } from './measurements/measurements.cli.js';
 import { ROLE_NAMES, ROLES, type Role } from './roles/roles.js';
 import { DomainError } from './shared/errors.js';
-import { HeapGrowth, heapGrowingPercentOf, pretenureBy } from './shared/heap-growth.js';
+import { HeapGrowth, heapGrowingPercentOf, pretenuringOff } from './shared/heap-growth.js';
 import { httpFleetAdmin } from './simulate/neocampus/fleet-admin.js';
 import { runNeocampusSimulation } from './simulate/neocampus/simulator.js';
 import { addTrafficCommand } from './simulate/traffic/traffic.cli.js';
@@ -36,6 +36,8 @@ function configFrom(opts: { config?: string }): Config {
 
 async function runRole(role: Role, opts: { config?: string }) {
   const config = configFrom(opts);
+  // Before the composition allocates (src/shared/heap-growth.ts).
+  const turnedOff = pretenuringOff(process.execArgv);
   // Printed the moment the admin user is stored: if the start fails later (a port taken …), it is not lost.
   const polder = await createPolder(config, {
     role,
@@ -45,7 +47,7 @@ async function runRole(role: Role, opts: { config?: string }) {
           '(shown once: it is stored hashed; sign in with POST /api/auth/login; lost: polder admin reset-password)\n',
       ),
   });
-  if (pretenureBy(polder.database.dialect, process.execArgv)) polder.logger.debug('V8 allocation-site pretenuring off (SQLite)');
+  if (turnedOff) polder.logger.debug('V8 allocation-site pretenuring off');
   let httpUrl: string;
   try {
     ({ httpUrl } = await polder.start());

@@ -29,23 +29,22 @@ export interface HeapGrowthOptions {
 }
 
 /**
- * Turns V8's allocation-site pretenuring off in a process whose database is SQLite; answers whether
- * it did. V8 allocates the objects of an allocation site whose objects mostly outlived a scavenge
- * straight into the old generation. The uplinks in flight are such objects, and with SQLite a batch
- * commits within milliseconds: born young, most die in the next scavenges, while pretenured they
+ * Turns V8's allocation-site pretenuring off; answers whether it did. V8 allocates the objects of an
+ * allocation site whose objects mostly outlived a scavenge straight into the old generation. The
+ * uplinks in flight are such objects, yet most die within the next scavenges: pretenured, they
  * filled the old generation, each full collection of which marks the whole live heap (~50 MB).
- * Off, the embedded ingest took 4–6 full collections per 100,000 uplinks instead of 10–11 and
- * about 7 % less CPU an uplink. With PostgreSQL and RabbitMQ the uplinks wait on round trips and
- * outlive the scavenges anyway: off, that mode lost 15–20 % of its throughput, so it stays on there
- * (docs/benchmarks.md, "A floor beside the ceiling"). Called once at start, before V8 has decided
- * for any site; a process given either flag on its command line is left as it was told.
+ * Off, the embedded ingest took 4–6 full collections per 100,000 uplinks instead of 10–11 and about
+ * 7 % less CPU an uplink (docs/benchmarks.md, "A floor beside the ceiling"); with PostgreSQL and
+ * RabbitMQ, since the young generation is 16 MiB, 6–7 instead of 11–13 and 15 % less CPU an uplink
+ * (docs/benchmarks.md, "Pretenuring off on PostgreSQL too"). Called at start, before the composition
+ * allocates (off only after it was no better than on there); not an entry-point flag, which took
+ * more CPU on SQLite. A process given either flag on its command line is left as it was told.
  */
-export function pretenureBy(
-  dialect: 'sqlite' | 'postgres',
+export function pretenuringOff(
   execArgv: readonly string[],
   setFlags: (flags: string) => void = (flags) => v8.setFlagsFromString(flags),
 ): boolean {
-  if (dialect !== 'sqlite' || execArgv.some((arg) => /^--(no[-_])?allocation[-_]site[-_]pretenuring$/.test(arg))) return false;
+  if (execArgv.some((arg) => /^--(no[-_])?allocation[-_]site[-_]pretenuring$/.test(arg))) return false;
   setFlags('--no-allocation-site-pretenuring');
   return true;
 }

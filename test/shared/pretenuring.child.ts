@@ -1,12 +1,11 @@
 // Uplinks in flight as V8 sees them: one object a step that lives for `W` steps, a little over one
 // scavenge's worth of allocation, beside short-lived garbage that drives the scavenges; a large live
-// set. Prints the full and minor collections the churn took; with `sqlite`, pretenureBy turned V8's
+// set. Prints the full and minor collections the churn took; with `off`, pretenuringOff turned V8's
 // allocation-site pretenuring off first (test/shared/heap-growth.test.ts).
 import { constants, type PerformanceEntry, PerformanceObserver, performance } from 'node:perf_hooks';
-import { pretenureBy } from '../../src/shared/heap-growth.js';
+import { pretenuringOff } from '../../src/shared/heap-growth.js';
 
-const dialect = process.argv.includes('sqlite') ? 'sqlite' : 'postgres';
-const off = pretenureBy(dialect, process.execArgv);
+const off = process.argv.includes('off') && pretenuringOff(process.execArgv);
 
 const live: { id: number; text: string }[] = [];
 for (let i = 0; i < 1_000_000; i++) live.push({ id: i, text: `live ${i}` });
