@@ -37,8 +37,9 @@ export interface HeapGrowthOptions {
  * 7 % less CPU an uplink (docs/benchmarks.md, "A floor beside the ceiling"); with PostgreSQL and
  * RabbitMQ, since the young generation is 16 MiB, 6–7 instead of 11–13 and 15 % less CPU an uplink
  * (docs/benchmarks.md, "Pretenuring off on PostgreSQL too"). Called at start, before the composition
- * allocates (off only after it was no better than on there); not an entry-point flag, which took
- * more CPU on SQLite. A process given either flag on its command line is left as it was told.
+ * allocates: set after it, the flag did nothing measurable with PostgreSQL (V8 keeps the decisions
+ * already taken); set on the command line, it cost the SQLite ingest 6–12 µs an uplink. A process
+ * given either flag on its command line is left as it was told.
  */
 export function pretenuringOff(
   execArgv: readonly string[],
