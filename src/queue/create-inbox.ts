@@ -22,7 +22,7 @@ export const AMQP_IN_FLIGHT = 3;
  * take each batch in turn (the event loop receives it, the writer lane's thread decodes it, the
  * writer thread commits it); eight in flight instead of three keep a batch waiting at each, the
  * writer thread's moves and folds included: embedded MQTT and bulk 4–12 % more points/s (medians
- * of five A/B series, docs/benchmarks.md "Eight inline batches on SQLite"). On PostgreSQL each
+ * of A/B series, docs/benchmarks.md "Eight inline batches on SQLite"). On PostgreSQL each
  * batch holds one or two of the pool's ten connections while it commits: three.
  */
 export const DATABASE_IN_FLIGHT = { sqlite: 8, postgres: 3 } as const;
