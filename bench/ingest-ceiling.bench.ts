@@ -31,7 +31,8 @@
  *             `embedded`); POLDER_BENCH_DEVICES=3334 gives the issue's 10,000 datastreams
  *
  * Printed per phase: points/s, ratio to the ceiling, Polder's CPU µs per uplink (from
- * /proc/<pid>/stat, user + system, whole process), p50/p99 ack latency (publish → PUBACK, or the
+ * /proc/<pid>/stat, user + system, whole process) and the points/s it would allow with every core
+ * busy with Polder alone (how far the phase is from CPU-bound), p50/p99 ack latency (publish → PUBACK, or the
  * HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled uplinks),
  * peak RSS, bytes Polder's process wrote to disk (/proc/<pid>/io write_bytes: the WAL and its
  * checkpoints; for PostgreSQL only Polder's own files), how busy each of its threads was
@@ -792,6 +793,16 @@ async function polderPhase(
       (cpu / ups.length) * 1e6,
       'µs',
       `${((cpu / seconds) * 100).toFixed(0)} % of one core`,
+    );
+    // The most that CPU an uplink allows here: every core busy with Polder alone (the client and
+    // the other processes left out), whatever the overlap of its threads.
+    const cores = os.availableParallelism();
+    const bound = (cores * POINTS) / (cpu / ups.length);
+    figure(
+      `${transport}: points/s at that CPU on all ${cores} cores`,
+      bound | 0,
+      'points/s',
+      `${((pps / bound) * 100).toFixed(0)} % of it reached`,
     );
     // Where that CPU went: the event loop (the main thread), then the other threads, busiest first
     // (SQLite's writer and lane threads, V8's helper threads, libuv's pool); Node does not name them.
