@@ -788,16 +788,12 @@ async function polderPhase(
       `${ups.length} uplinks, ${seconds.toFixed(2)} s; acked in ${ackS.toFixed(2)} s`,
     );
     if (ceilingPps > 0) figure(`${transport}: of the ceiling measured in this run`, (pps / ceilingPps) * 100, '%');
-    figure(
-      `${transport}: Polder CPU per uplink`,
-      (cpu / ups.length) * 1e6,
-      'µs',
-      `${((cpu / seconds) * 100).toFixed(0)} % of one core`,
-    );
+    const cpuUs = (cpu / ups.length) * 1e6;
+    figure(`${transport}: Polder CPU per uplink`, cpuUs, 'µs', `${((cpu / seconds) * 100).toFixed(0)} % of one core`);
     // The most that CPU an uplink allows here: every core busy with Polder alone (the client and
     // the other processes left out), whatever the overlap of its threads.
     const cores = os.availableParallelism();
-    const bound = (cores * POINTS) / (cpu / ups.length);
+    const bound = (cores * POINTS * 1e6) / cpuUs;
     figure(
       `${transport}: points/s at that CPU on all ${cores} cores`,
       bound | 0,
@@ -842,7 +838,7 @@ async function polderPhase(
     else note('ack → queryable: sampled on the MQTT phases only');
     figure(`${transport}: Polder peak RSS`, peak, 'MiB');
     checkStored(await setup.totals(dataDir), [...warm, ...ups]);
-    return { pps, cpuUs: (cpu / ups.length) * 1e6, diskBytes: disk / ups.length };
+    return { pps, cpuUs, diskBytes: disk / ups.length };
   } finally {
     await served.stop();
     rmSync(dataDir, { recursive: true, force: true });
