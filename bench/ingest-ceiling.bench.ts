@@ -32,8 +32,9 @@
  *
  * Printed per phase: points/s, ratio to the ceiling, Polder's CPU µs per uplink (from
  * /proc/<pid>/stat, user + system, whole process) and the points/s it would allow with every core
- * busy with Polder alone (how far the phase is from CPU-bound), p50/p99 ack latency (publish → PUBACK, or the
- * HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled uplinks),
+ * busy with Polder alone (how far the phase is from CPU-bound), p50/p99 ack latency (publish →
+ * PUBACK, or the HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled
+ * uplinks),
  * peak RSS, bytes Polder's process wrote to disk (/proc/<pid>/io write_bytes: the WAL and its
  * checkpoints; for PostgreSQL only Polder's own files), how busy each of its threads was
  * (polder_thread_busy_seconds_total: the event loop, SQLite's writer and lane threads), and the event loop's garbage collection

@@ -23,8 +23,8 @@ export const AMQP_IN_FLIGHT = 3;
  * writer thread commits it); with eight in flight instead of three a batch still waits at each
  * while the writer thread moves recent rows or folds traces (70–240 ms on the machines
  * measured): embedded MQTT and bulk 4–12 % more points/s (medians of A/B series,
- * docs/benchmarks.md "Eight inline batches on SQLite"). On PostgreSQL each batch holds one or two pooled connections (ten by default) while
- * it commits: three.
+ * docs/benchmarks.md "Eight inline batches on SQLite"). On PostgreSQL each batch holds one or
+ * two pooled connections (ten by default) while it commits: three.
  */
 export const DATABASE_IN_FLIGHT = { sqlite: 8, postgres: 3 } as const;
 
