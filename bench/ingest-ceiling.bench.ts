@@ -34,12 +34,11 @@
  * /proc/<pid>/stat, user + system, whole process) and the points/s it would allow with every core
  * busy with Polder alone (how far the phase is from CPU-bound), p50/p99 ack latency (publish →
  * PUBACK, or the HTTP answer), ack → queryable p50/p99 (GET /api/measurements polled for sampled
- * uplinks),
- * peak RSS, bytes Polder's process wrote to disk (/proc/<pid>/io write_bytes: the WAL and its
- * checkpoints; for PostgreSQL only Polder's own files), how busy each of its threads was
- * (polder_thread_busy_seconds_total: the event loop, SQLite's writer and lane threads), and the event loop's garbage collection
- * (Polder runs with --trace-gc-nvp: time per uplink, scavenges and full collections, bytes
- * allocated and promoted per uplink).
+ * uplinks), peak RSS, bytes Polder's process wrote to disk (/proc/<pid>/io write_bytes: the WAL
+ * and its checkpoints; for PostgreSQL only Polder's own files), how busy each of its threads was
+ * (polder_thread_busy_seconds_total: the event loop, SQLite's writer and lane threads), and the
+ * event loop's garbage collection (Polder runs with --trace-gc-nvp: time per uplink, scavenges and
+ * full collections, bytes allocated and promoted per uplink).
  * POLDER_BENCH_CPU_PROF=<dir> starts Polder with `--cpu-prof` into that directory;
  * POLDER_BENCH_PERF=<dir> records each measured span with Linux `perf record -g` (every thread, on-CPU
  * time, kernel included) into <dir>/<phase>-<pid>.data; add POLDER_BENCH_NODE_FLAGS=--perf-basic-prof
